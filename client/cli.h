@@ -1,0 +1,39 @@
+/* What every command gets: the global options, resolved. */
+#ifndef CASCADE_CLI_H
+#define CASCADE_CLI_H
+
+#include <limits.h>
+
+#include "args.h"
+#include "conn.h"
+
+/* Exit statuses, as CLI.md promises them. */
+enum {
+    EXIT_OK = 0,
+    EXIT_REFUSED = 1,     /* the server (or the local state) refused */
+    EXIT_USAGE = 2,       /* the command line is wrong */
+    EXIT_UNREACHABLE = 3, /* cannot reach or trust the server */
+};
+
+struct cli {
+    struct client_opts opts; /* server address, CA, config directory */
+    char server_text[ADDR_TEXT_MAX];
+    char config_dir[PATH_MAX];
+    const char *workshop; /* -w, CASCADE_WORKSHOP */
+    int json;             /* --json: stdout carries JSON only */
+};
+
+/* Connects as cli says; prints the failure and returns its exit status. */
+int cli_connect(const struct cli *cli, struct client **out);
+
+/* Prints "cascade: MESSAGE" on stderr. */
+void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* Prints a usage error for a command and returns EXIT_USAGE. */
+int cli_usage(const char *command, const char *message);
+
+/* The commands. Each returns its exit status. */
+int cmd_ping(struct cli *cli, struct args *a);
+int cmd_known_servers(struct cli *cli, struct args *a);
+
+#endif

@@ -1,0 +1,86 @@
+/* cascade known-servers list | forget HOST:PORT: the pinned certificates. */
+#include <cjson/cJSON.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "errors.h"
+#include "known_servers.h"
+
+static int list(struct cli *cli, const char *file)
+{
+    FILE *f = fopen(file, "r");
+    if (f == NULL && errno != ENOENT) {
+        cli_error("Cannot read %s: %s.", file, strerror(errno));
+        return EXIT_REFUSED;
+    }
+    cJSON *arr = cli->json ? cJSON_CreateArray() : NULL;
+    char line[512];
+    while (f != NULL && fgets(line, sizeof line, f) != NULL) {
+        char server[300], fp[200];
+        if (line[0] == '#' || sscanf(line, "%299s %199s", server, fp) != 2)
+            continue;
+        if (arr != NULL) {
+            cJSON *o = cJSON_CreateObject();
+            cJSON_AddStringToObject(o, "server", server);
+            cJSON_AddStringToObject(o, "fingerprint", fp);
+            cJSON_AddItemToArray(arr, o);
+        } else {
+            printf("%s %s\n", server, fp);
+        }
+    }
+    if (f != NULL)
+        fclose(f);
+    if (arr != NULL) {
+        cJSON *o = cJSON_CreateObject();
+        cJSON_AddItemToObject(o, "known_servers", arr);
+        char *text = cJSON_PrintUnformatted(o);
+        puts(text);
+        free(text);
+        cJSON_Delete(o);
+    }
+    return EXIT_OK;
+}
+
+int cmd_known_servers(struct cli *cli, struct args *a)
+{
+    const char *sub = args_next(a);
+    char file[PATH_MAX + 16];
+    snprintf(file, sizeof file, "%s/known_servers", cli->config_dir);
+    if (sub != NULL && strcmp(sub, "list") == 0) {
+        if (args_finish(a) != 0)
+            return cli_usage("known-servers list", a->err);
+        return list(cli, file);
+    }
+    if (sub != NULL && strcmp(sub, "forget") == 0) {
+        const char *server = args_next(a);
+        if (server == NULL)
+            return cli_usage("known-servers forget", "Name the server as HOST:PORT.");
+        if (args_finish(a) != 0)
+            return cli_usage("known-servers forget", a->err);
+        struct addr_spec spec;
+        char err[512], norm[ADDR_TEXT_MAX];
+        if (addr_parse(server, &spec, err, sizeof err) != 0)
+            return cli_usage("known-servers forget", err);
+        addr_spec_format(&spec, norm, sizeof norm);
+        int rc = known_servers_forget(file, norm, err, sizeof err);
+        if (rc != 0) {
+            cli_error("%s", err);
+            return EXIT_REFUSED;
+        }
+        if (cli->json) {
+            cJSON *o = cJSON_CreateObject();
+            cJSON_AddStringToObject(o, "forgotten", norm);
+            char *text = cJSON_PrintUnformatted(o);
+            puts(text);
+            free(text);
+            cJSON_Delete(o);
+        } else
+            printf("Forgot the certificate pinned for %s; the next connection pins a new one.\n",
+                   norm);
+        return EXIT_OK;
+    }
+    return cli_usage("known-servers", "Use 'known-servers list' or 'known-servers forget HOST:PORT'.");
+}

@@ -1,0 +1,373 @@
+#include "conn.h"
+
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "config.h"
+#include "errors.h"
+#include "known_servers.h"
+#include "tls.h"
+#include "transport.h"
+#include "version.h"
+
+/* Server-pushed frames can be far larger than requests (snapshots). */
+#define CLIENT_MAX_FRAME (64u << 20)
+
+/* A received frame waiting for someone to take it. */
+struct inbox_item {
+    WireFrame *frame;
+    struct inbox_item *next;
+};
+
+struct client {
+    uv_loop_t loop;
+    uv_timer_t wait_timer;
+    struct transport t;
+    struct transport_env env;
+    struct client_opts opts;
+    char server_text[ADDR_TEXT_MAX];
+    char fingerprint[TLS_FINGERPRINT_MAX];
+    char known_file[PATH_MAX];
+    int ready;      /* TLS done and trusted */
+    int closed;     /* on_closed ran */
+    int timed_out;
+    enum transport_state closed_in;
+    char close_reason[160];
+    char trust_error[2048]; /* why the certificate was refused */
+    char going_away[160];
+    struct inbox_item *inbox, **inbox_tail;
+    uint64_t next_request_id;
+    Cascade__V1__Welcome *welcome;
+    WireFrame *welcome_frame;
+    uint8_t readbuf[64 * 1024];
+};
+
+static struct client *client_of(struct transport *t)
+{
+    return t->data;
+}
+
+/* Checks the certificate against the pin for this server, pinning it on
+ * first use. Returns 0 to go on. */
+static int check_pin(struct client *c)
+{
+    if (transport_peer_fingerprint(&c->t, c->fingerprint) != 0) {
+        cas_errorf(c->trust_error, sizeof c->trust_error,
+                 "The server at %s presented no certificate.", c->server_text);
+        return -1;
+    }
+    if (c->opts.ca_file != NULL)
+        return 0; /* OpenSSL verified the chain and the host already */
+    char pinned[256];
+    int rc = known_servers_lookup(c->known_file, c->server_text, pinned, sizeof pinned);
+    if (rc == 0) {
+        if (strcmp(pinned, c->fingerprint) == 0)
+            return 0;
+        cas_errorf(c->trust_error, sizeof c->trust_error,
+                 "The certificate of %s has changed: it was %s and is now %s. "
+                 "If the server got a new certificate on purpose, run "
+                 "'cascade known-servers forget %s' and connect again; otherwise someone "
+                 "may be intercepting the connection.",
+                 c->server_text, pinned, c->fingerprint, c->server_text);
+        return -1;
+    }
+    if (rc != CAS_ENOTFOUND) {
+        cas_errorf(c->trust_error, sizeof c->trust_error, "Cannot read %s.", c->known_file);
+        return -1;
+    }
+    char err[512];
+    if (config_dir_create(c->opts.config_dir, err, sizeof err) != 0 ||
+        known_servers_add(c->known_file, c->server_text, c->fingerprint, err, sizeof err) != 0) {
+        cas_errorf(c->trust_error, sizeof c->trust_error, "%s", err);
+        return -1;
+    }
+    fprintf(stderr,
+            "cascade: first connection to %s; trusting its certificate %s "
+            "(pinned in %s).\n",
+            c->server_text, c->fingerprint, c->known_file);
+    return 0;
+}
+
+static void on_ready(struct transport *t)
+{
+    struct client *c = client_of(t);
+    if (check_pin(c) != 0) {
+        transport_abort(t, "certificate not trusted");
+        return;
+    }
+    c->ready = 1;
+}
+
+static void on_frame(struct transport *t, const uint8_t *payload, size_t len)
+{
+    struct client *c = client_of(t);
+    WireFrame *f = wire_unpack(payload, len, WIRE_BUDGET(len));
+    if (f == NULL) {
+        transport_abort(t, "the server sent a frame that is not a valid cascade.v1.Frame");
+        return;
+    }
+    if (f->request_id == 0 && f->body_case == CASCADE__V1__FRAME__BODY_GOING_AWAY) {
+        snprintf(c->going_away, sizeof c->going_away, "%s", f->going_away->reason);
+        wire_free(f);
+        return;
+    }
+    struct inbox_item *item = malloc(sizeof *item);
+    if (item == NULL) {
+        wire_free(f);
+        transport_abort(t, "out of memory");
+        return;
+    }
+    item->frame = f;
+    item->next = NULL;
+    *c->inbox_tail = item;
+    c->inbox_tail = &item->next;
+}
+
+static void on_closed(struct transport *t, const char *reason)
+{
+    struct client *c = client_of(t);
+    c->closed = 1;
+    c->closed_in = t->closed_in;
+    snprintf(c->close_reason, sizeof c->close_reason, "%s", reason);
+}
+
+static const struct transport_ops CLIENT_OPS = {on_ready, on_frame, on_closed};
+
+static void on_wait_timeout(uv_timer_t *timer)
+{
+    struct client *c = timer->data;
+    c->timed_out = 1;
+}
+
+/* Explains why the connection ended, as one sentence. */
+static void explain_close(struct client *c, char *err, size_t errlen)
+{
+    if (c->trust_error[0] != '\0')
+        cas_errorf(err, errlen, "%s", c->trust_error);
+    else if (c->going_away[0] != '\0')
+        cas_errorf(err, errlen, "The server at %s went away: %s", c->server_text, c->going_away);
+    else if (c->closed_in == TRANSPORT_CONNECTING)
+        cas_errorf(err, errlen, "Cannot reach the server at %s: %s. Is cascaded running there?",
+                   c->server_text, c->close_reason);
+    else if (c->closed_in == TRANSPORT_HANDSHAKE)
+        cas_errorf(err, errlen, "Cannot establish a secure connection to %s: %s.",
+                   c->server_text, c->close_reason);
+    else
+        cas_errorf(err, errlen, "The connection to %s was lost: %s.", c->server_text,
+                   c->close_reason);
+}
+
+/* Runs the loop until the first frame arrives (it is returned), the
+ * connection closes, or the time-out passes. */
+static int wait_frame(struct client *c, WireFrame **out, char *err, size_t errlen)
+{
+    c->timed_out = 0;
+    uv_timer_start(&c->wait_timer, on_wait_timeout, c->opts.timeout_ms, 0);
+    while (c->inbox == NULL && !c->closed && !c->timed_out)
+        uv_run(&c->loop, UV_RUN_ONCE);
+    uv_timer_stop(&c->wait_timer);
+    if (c->inbox != NULL) {
+        struct inbox_item *item = c->inbox;
+        c->inbox = item->next;
+        if (c->inbox == NULL)
+            c->inbox_tail = &c->inbox;
+        *out = item->frame;
+        free(item);
+        return CLIENT_OK;
+    }
+    if (c->timed_out) {
+        cas_errorf(err, errlen, "The server at %s did not answer within %llu ms.", c->server_text,
+                   (unsigned long long)c->opts.timeout_ms);
+        return CLIENT_UNREACHABLE;
+    }
+    explain_close(c, err, errlen);
+    return CLIENT_UNREACHABLE;
+}
+
+static int send_frame(struct client *c, const WireFrame *f, char *err, size_t errlen)
+{
+    struct buf out = BUF_INIT;
+    int rc = wire_pack(f, CLIENT_MAX_FRAME, &out);
+    if (rc == 0)
+        rc = transport_send(&c->t, out.data, out.len);
+    buf_free(&out);
+    if (rc != 0) {
+        if (c->t.state == TRANSPORT_CLOSED)
+            cas_errorf(err, errlen, "The connection to %s was lost: %s.", c->server_text,
+                       c->t.reason);
+        else
+            cas_errorf(err, errlen, "Cannot send the request: %s.", cas_strerror(rc));
+        return CLIENT_UNREACHABLE;
+    }
+    return CLIENT_OK;
+}
+
+int client_call(struct client *c, WireFrame *req, WireFrame **reply, char *err, size_t errlen)
+{
+    *reply = NULL;
+    req->request_id = ++c->next_request_id;
+    int rc = send_frame(c, req, err, errlen);
+    if (rc != CLIENT_OK)
+        return rc;
+    for (;;) {
+        WireFrame *f;
+        rc = wait_frame(c, &f, err, errlen);
+        if (rc != CLIENT_OK)
+            return rc;
+        if (f->request_id == req->request_id) {
+            *reply = f;
+            if (f->body_case == CASCADE__V1__FRAME__BODY_ERROR) {
+                cas_errorf(err, errlen, "%s", f->error->message);
+                return CLIENT_REFUSED;
+            }
+            return CLIENT_OK;
+        }
+        if (f->request_id == 0 && f->body_case == CASCADE__V1__FRAME__BODY_ERROR) {
+            /* The server rejected the connection as a whole. */
+            cas_errorf(err, errlen, "%s", f->error->message);
+            wire_free(f);
+            return CLIENT_UNREACHABLE;
+        }
+        /* Pushed events are not for a one-shot call; later streams read them. */
+        wire_free(f);
+    }
+}
+
+static int say_hello(struct client *c, char *err, size_t errlen)
+{
+    Cascade__V1__Hello hello = CASCADE__V1__HELLO__INIT;
+    hello.protocol_version = CASCADE_PROTOCOL_VERSION;
+    hello.client_name = "cascade";
+    hello.client_version = CASCADE_VERSION;
+    WireFrame req = CASCADE__V1__FRAME__INIT;
+    req.body_case = CASCADE__V1__FRAME__BODY_HELLO;
+    req.hello = &hello;
+    WireFrame *reply;
+    int rc = client_call(c, &req, &reply, err, errlen);
+    if (rc == CLIENT_REFUSED) {
+        /* A server that will not speak our version is as good as unreachable. */
+        wire_free(reply);
+        return CLIENT_UNREACHABLE;
+    }
+    if (rc != CLIENT_OK)
+        return rc;
+    if (reply->body_case != CASCADE__V1__FRAME__BODY_WELCOME) {
+        cas_errorf(err, errlen, "The server at %s answered Hello with '%s' instead of Welcome.",
+                   c->server_text, wire_body_name(reply));
+        wire_free(reply);
+        return CLIENT_UNREACHABLE;
+    }
+    c->welcome_frame = reply;
+    c->welcome = reply->welcome;
+    return CLIENT_OK;
+}
+
+static void free_client(struct client *c)
+{
+    while (c->inbox != NULL) {
+        struct inbox_item *item = c->inbox;
+        c->inbox = item->next;
+        wire_free(item->frame);
+        free(item);
+    }
+    wire_free(c->welcome_frame);
+    tls_ctx_free(c->env.tls);
+    free(c);
+}
+
+/* Closes every handle and runs the loop dry so it can be closed. */
+static void shut_loop(struct client *c)
+{
+    if (!c->closed)
+        transport_close(&c->t, "client done");
+    uv_close((uv_handle_t *)&c->wait_timer, NULL);
+    uv_run(&c->loop, UV_RUN_DEFAULT);
+    uv_loop_close(&c->loop);
+}
+
+int client_connect(struct client **out, const struct client_opts *opts, char *err, size_t errlen)
+{
+    *out = NULL;
+    struct client *c = calloc(1, sizeof *c);
+    if (c == NULL) {
+        cas_errorf(err, errlen, "Out of memory.");
+        return CLIENT_UNREACHABLE;
+    }
+    c->opts = *opts;
+    c->inbox_tail = &c->inbox;
+    addr_spec_format(&opts->server, c->server_text, sizeof c->server_text);
+    snprintf(c->known_file, sizeof c->known_file, "%s/known_servers", opts->config_dir);
+
+    struct sockaddr_storage ss;
+    if (addr_resolve(&opts->server, &ss, err, errlen) != 0) {
+        free(c);
+        return CLIENT_UNREACHABLE;
+    }
+    char tlserr[512];
+    c->env.tls = tls_ctx_new_client(opts->ca_file, tlserr, sizeof tlserr);
+    if (c->env.tls == NULL) {
+        cas_errorf(err, errlen, "%s.", tlserr);
+        free(c);
+        return CLIENT_UNREACHABLE;
+    }
+    uv_loop_init(&c->loop);
+    uv_timer_init(&c->loop, &c->wait_timer);
+    c->wait_timer.data = c;
+    c->env.loop = &c->loop;
+    c->env.ops = &CLIENT_OPS;
+    c->env.max_frame = CLIENT_MAX_FRAME;
+    c->env.max_outbound = 64u << 20;
+    c->env.handshake_timeout_ms = opts->timeout_ms;
+    c->env.linger_ms = 200;
+    c->env.readbuf = c->readbuf;
+    c->env.readbuf_len = sizeof c->readbuf;
+    if (transport_init(&c->t, &c->env, c) != 0) {
+        cas_errorf(err, errlen, "Cannot create a socket.");
+        c->closed = 1;
+        shut_loop(c);
+        free_client(c);
+        return CLIENT_UNREACHABLE;
+    }
+    transport_connect(&c->t, (struct sockaddr *)&ss, opts->server.host);
+    while (!c->ready && !c->closed)
+        uv_run(&c->loop, UV_RUN_ONCE);
+    int rc = CLIENT_OK;
+    if (!c->ready) {
+        explain_close(c, err, errlen);
+        rc = CLIENT_UNREACHABLE;
+    } else {
+        rc = say_hello(c, err, errlen);
+    }
+    if (rc != CLIENT_OK) {
+        shut_loop(c);
+        free_client(c);
+        return rc;
+    }
+    *out = c;
+    return CLIENT_OK;
+}
+
+const Cascade__V1__Welcome *client_welcome(const struct client *c)
+{
+    return c->welcome;
+}
+
+const char *client_tls_protocol(const struct client *c)
+{
+    return c->t.tls != NULL ? tls_conn_protocol(c->t.tls) : "";
+}
+
+const char *client_fingerprint(const struct client *c)
+{
+    return c->fingerprint;
+}
+
+void client_close(struct client *c)
+{
+    if (c == NULL)
+        return;
+    shut_loop(c);
+    free_client(c);
+}

@@ -1,0 +1,51 @@
+/* The client's connection to cascaded: connect, TLS, trust, Hello, then
+ * requests matched to their responses by request_id. Blocking calls over a
+ * private libuv loop, which suits one-shot commands and streams alike. */
+#ifndef CASCADE_CLIENT_CONN_H
+#define CASCADE_CLIENT_CONN_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "addr.h"
+#include "wire.h"
+
+/* Outcomes of client calls, which map to the exit statuses in CLI.md. */
+enum client_status {
+    CLIENT_OK = 0,
+    CLIENT_REFUSED = 1,     /* the server answered with an Error */
+    CLIENT_UNREACHABLE = 3, /* cannot reach, trust or keep talking to the server */
+};
+
+struct client_opts {
+    struct addr_spec server;
+    const char *ca_file;     /* verify the chain and host; NULL: trust on first use */
+    const char *config_dir;  /* where known_servers lives */
+    uint64_t timeout_ms;     /* for connecting and for each response */
+};
+
+struct client;
+
+/* Connects, completes TLS, checks the server's certificate (against the CA,
+ * or the pinned fingerprint, pinning it on first use with a note on
+ * stderr), and exchanges Hello/Welcome. Returns CLIENT_OK and *out, or
+ * another status with one sentence in err. */
+int client_connect(struct client **out, const struct client_opts *opts, char *err, size_t errlen);
+
+/* Sends req with a fresh request_id and waits for its one response. On
+ * CLIENT_OK *reply is the response (free with wire_free); when the server
+ * answered with an Error, CLIENT_REFUSED, *reply is that Error frame and err
+ * holds its message. */
+int client_call(struct client *c, WireFrame *req, WireFrame **reply, char *err, size_t errlen);
+
+/* The server's Welcome. */
+const Cascade__V1__Welcome *client_welcome(const struct client *c);
+
+/* The negotiated TLS protocol and the server's certificate fingerprint. */
+const char *client_tls_protocol(const struct client *c);
+const char *client_fingerprint(const struct client *c);
+
+/* Closes gracefully (close_notify) and frees everything. */
+void client_close(struct client *c);
+
+#endif

@@ -1,0 +1,147 @@
+/* cascade: the Cascade terminal client. Resolves the global options, then
+ * runs one command. */
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "config.h"
+#include "version.h"
+
+static const char USAGE[] =
+    "Usage: cascade [GLOBAL OPTIONS] COMMAND [ARGS]\n"
+    "\n"
+    "Commands:\n"
+    "  ping [--count N]                 handshake, print the server's version and round-trip time\n"
+    "  known-servers list               the pinned server certificates\n"
+    "  known-servers forget HOST:PORT   forget a pinned certificate (after a deliberate change)\n"
+    "\n"
+    "Global options:\n"
+    "  --server HOST:PORT   the server (env CASCADE_SERVER, default 127.0.0.1:7447)\n"
+    "  -w, --workshop CODE  the workshop (env CASCADE_WORKSHOP)\n"
+    "  --ca FILE            verify the server's certificate chain and name against FILE\n"
+    "                       (default: trust on first use, pinned in known_servers)\n"
+    "  --json               machine-readable output: one JSON object per line\n"
+    "  --timeout MS         how long to wait for the server (default 10000)\n"
+    "  --help, --version\n"
+    "\n"
+    "Exit status: 0 success, 1 refused by the server, 2 usage error,\n"
+    "3 cannot reach or trust the server.\n";
+
+void cli_error(const char *fmt, ...)
+{
+    char msg[2048];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    fprintf(stderr, "cascade: %s\n", msg);
+}
+
+int cli_usage(const char *command, const char *message)
+{
+    fprintf(stderr, "cascade %s: %s\nRun 'cascade --help' for the commands and their options.\n",
+            command, message);
+    return EXIT_USAGE;
+}
+
+int cli_connect(const struct cli *cli, struct client **out)
+{
+    char err[2048];
+    int rc = client_connect(out, &cli->opts, err, sizeof err);
+    if (rc != CLIENT_OK)
+        cli_error("%s", err);
+    return rc;
+}
+
+static const struct {
+    const char *name;
+    int (*run)(struct cli *cli, struct args *a);
+} COMMANDS[] = {
+    {"ping", cmd_ping},
+    {"known-servers", cmd_known_servers},
+};
+
+/* Takes the global options out of a, wherever they stand. */
+static int parse_globals(struct cli *cli, struct args *a)
+{
+    const char *server = getenv("CASCADE_SERVER"), *timeout = NULL, *v;
+    int r;
+    if ((r = args_value(a, "--server", &v)) < 0)
+        return -1;
+    if (r > 0)
+        server = v;
+    if ((r = args_value(a, "--workshop", &v)) < 0 || (r == 0 && (r = args_value(a, "-w", &v)) < 0))
+        return -1;
+    cli->workshop = r > 0 ? v : getenv("CASCADE_WORKSHOP");
+    if ((r = args_value(a, "--ca", &v)) < 0)
+        return -1;
+    cli->opts.ca_file = r > 0 ? v : NULL;
+    if (args_value(a, "--timeout", &timeout) < 0)
+        return -1;
+    cli->json = args_flag(a, "--json");
+
+    if (server == NULL || server[0] == '\0')
+        server = "127.0.0.1:7447";
+    char err[256];
+    if (addr_parse(server, &cli->opts.server, err, sizeof err) != 0) {
+        snprintf(a->err, sizeof a->err, "%s", err);
+        return -1;
+    }
+    if (cli->opts.server.port == 0) {
+        snprintf(a->err, sizeof a->err, "The server's port cannot be 0.");
+        return -1;
+    }
+    addr_spec_format(&cli->opts.server, cli->server_text, sizeof cli->server_text);
+    cli->opts.timeout_ms = 10000;
+    if (timeout != NULL) {
+        char *end;
+        long ms = strtol(timeout, &end, 10);
+        if (*end != '\0' || ms < 1 || ms > 3600000) {
+            snprintf(a->err, sizeof a->err, "--timeout must be a number of milliseconds from 1 to 3600000.");
+            return -1;
+        }
+        cli->opts.timeout_ms = (uint64_t)ms;
+    }
+    return 0;
+}
+
+int main(int argc, char **argv)
+{
+    signal(SIGPIPE, SIG_IGN);
+    struct cli cli;
+    memset(&cli, 0, sizeof cli);
+    struct args a = {argc - 1, argv + 1, ""};
+    if (args_flag(&a, "--version")) {
+        printf("cascade %s (protocol %u)\n", CASCADE_VERSION, CASCADE_PROTOCOL_VERSION);
+        return EXIT_OK;
+    }
+    if (args_flag(&a, "--help") || args_flag(&a, "-h")) {
+        fputs(USAGE, stdout);
+        return EXIT_OK;
+    }
+    if (parse_globals(&cli, &a) != 0) {
+        fprintf(stderr, "cascade: %s\n", a.err);
+        return EXIT_USAGE;
+    }
+    char err[512];
+    if (config_dir(cli.config_dir, sizeof cli.config_dir, err, sizeof err) != 0) {
+        cli_error("%s", err);
+        return EXIT_USAGE;
+    }
+    cli.opts.config_dir = cli.config_dir;
+    const char *name = args_next(&a);
+    if (name == NULL) {
+        fputs(USAGE, stderr);
+        return EXIT_USAGE;
+    }
+    for (size_t i = 0; i < sizeof COMMANDS / sizeof COMMANDS[0]; i++) {
+        if (strcmp(COMMANDS[i].name, name) == 0)
+            return COMMANDS[i].run(&cli, &a);
+    }
+    fprintf(stderr, "cascade: '%s' is not a command. Run 'cascade --help' to see the commands.\n",
+            name);
+    return EXIT_USAGE;
+}

@@ -1,0 +1,43 @@
+/* Protobuf frames on the wire: packing with the length header, unpacking
+ * under an allocation budget. Generated protobuf types stop here and in the
+ * dispatch layers of server/ and client/. */
+#ifndef CASCADE_WIRE_H
+#define CASCADE_WIRE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "buf.h"
+#include "cascade.pb-c.h"
+
+typedef Cascade__V1__Frame WireFrame;
+
+/* How much unpacking one payload of len bytes may allocate. Protobuf's
+ * in-memory form is larger than its encoding (an empty sub-message costs two
+ * bytes on the wire and a whole struct in memory), so this allows a generous
+ * multiple while keeping what a peer can make us allocate proportional to
+ * what it actually sent. */
+#define WIRE_BUDGET(len) ((size_t)64 * 1024 + (size_t)16 * (len))
+
+/* Unpacks a payload. Returns the frame (free it with wire_free), or NULL when
+ * the bytes are not a valid Frame, have no body, or would need more than
+ * `budget` bytes of memory. */
+WireFrame *wire_unpack(const uint8_t *data, size_t len, size_t budget);
+
+void wire_free(WireFrame *f);
+
+/* Appends the frame to out: 4-byte length header, then the packed message.
+ * 0, CAS_ENOMEM, or CAS_ETOOBIG when the packed size is over max_frame. */
+int wire_pack(const WireFrame *f, size_t max_frame, struct buf *out);
+
+/* Appends an Error frame (code from Cascade__V1__ErrorCode). */
+int wire_pack_error(struct buf *out, uint64_t request_id,
+                    Cascade__V1__ErrorCode code, const char *message);
+
+/* The name of a frame body as written in the schema ("hello", "ping", ...). */
+const char *wire_body_name(const WireFrame *f);
+
+/* The name of an error code ("UNSUPPORTED_VERSION", ...). */
+const char *wire_error_name(Cascade__V1__ErrorCode code);
+
+#endif

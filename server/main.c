@@ -1,0 +1,132 @@
+/* cascaded: the Cascade server. Parses its flags and runs the loop. */
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "errors.h"
+#include "server.h"
+#include "version.h"
+
+static const char USAGE[] =
+    "Usage: cascaded [--listen HOST:PORT] [--data DIR] [--cert FILE --key FILE]\n"
+    "                [--max-frame BYTES] [--max-outbound BYTES] [--handshake-timeout MS]\n"
+    "\n"
+    "  --listen HOST:PORT        address to listen on (default 127.0.0.1:7447; port 0: any free)\n"
+    "  --data DIR                data directory (default ./cascade-data)\n"
+    "  --cert FILE --key FILE    PEM certificate chain and key (default: a self-signed\n"
+    "                            pair made in the data directory on first start)\n"
+    "  --max-frame BYTES         largest frame a client may send (default 1048576)\n"
+    "  --max-outbound BYTES      unsent bytes per client before it is dropped (default 8388608)\n"
+    "  --handshake-timeout MS    time a client has to finish the TLS handshake (default 10000)\n"
+    "  --help, --version\n";
+
+/* Parses a positive whole number within [min, max]. */
+static int parse_size(const char *flag, const char *text, unsigned long long min,
+                      unsigned long long max, unsigned long long *out)
+{
+    char *end;
+    if (text[0] < '0' || text[0] > '9') {
+        fprintf(stderr, "cascaded: %s needs a whole number, not '%s'.\n", flag, text);
+        return -1;
+    }
+    unsigned long long v = strtoull(text, &end, 10);
+    if (*end != '\0' || v < min || v > max) {
+        fprintf(stderr, "cascaded: %s must be a whole number from %llu to %llu, not '%s'.\n",
+                flag, min, max, text);
+        return -1;
+    }
+    *out = v;
+    return 0;
+}
+
+int main(int argc, char **argv)
+{
+    struct server_config cfg;
+    server_config_defaults(&cfg);
+    enum { OPT_CERT = 256, OPT_KEY, OPT_MAX_FRAME, OPT_MAX_OUT, OPT_HS, OPT_VERSION, OPT_HELP };
+    static const struct option opts[] = {
+        {"listen", required_argument, NULL, 'l'},
+        {"data", required_argument, NULL, 'd'},
+        {"cert", required_argument, NULL, OPT_CERT},
+        {"key", required_argument, NULL, OPT_KEY},
+        {"max-frame", required_argument, NULL, OPT_MAX_FRAME},
+        {"max-outbound", required_argument, NULL, OPT_MAX_OUT},
+        {"handshake-timeout", required_argument, NULL, OPT_HS},
+        {"version", no_argument, NULL, OPT_VERSION},
+        {"help", no_argument, NULL, OPT_HELP},
+        {NULL, 0, NULL, 0},
+    };
+    char err[512];
+    unsigned long long v;
+    int opt;
+    opterr = 0;
+    while ((opt = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+        switch (opt) {
+        case 'l':
+            if (addr_parse(optarg, &cfg.listen, err, sizeof err) != 0) {
+                fprintf(stderr, "cascaded: %s\n", err);
+                return 2;
+            }
+            break;
+        case 'd': cfg.data_dir = optarg; break;
+        case OPT_CERT: cfg.cert_file = optarg; break;
+        case OPT_KEY: cfg.key_file = optarg; break;
+        case OPT_MAX_FRAME:
+            if (parse_size("--max-frame", optarg, 1024, 64ull << 20, &v) != 0)
+                return 2;
+            cfg.max_frame = (size_t)v;
+            break;
+        case OPT_MAX_OUT:
+            if (parse_size("--max-outbound", optarg, 64 * 1024, 1ull << 30, &v) != 0)
+                return 2;
+            cfg.max_outbound = (size_t)v;
+            break;
+        case OPT_HS:
+            if (parse_size("--handshake-timeout", optarg, 1, 600000, &v) != 0)
+                return 2;
+            cfg.handshake_timeout_ms = v;
+            break;
+        case OPT_VERSION:
+            printf("cascaded %s (protocol %u)\n", CASCADE_VERSION, CASCADE_PROTOCOL_VERSION);
+            return 0;
+        case OPT_HELP:
+            fputs(USAGE, stdout);
+            return 0;
+        default:
+            fprintf(stderr, "cascaded: '%s' is an unknown option or lacks its value.\n%s",
+                    argv[optind - 1], USAGE);
+            return 2;
+        }
+    }
+    if (optind < argc) {
+        fprintf(stderr, "cascaded: unexpected argument '%s'.\n%s", argv[optind], USAGE);
+        return 2;
+    }
+    if ((cfg.cert_file == NULL) != (cfg.key_file == NULL)) {
+        fprintf(stderr, "cascaded: give --cert and --key together, or neither for a self-signed pair.\n");
+        return 2;
+    }
+    /* A peer that vanishes mid-write must cost an error code, not the process. */
+    signal(SIGPIPE, SIG_IGN);
+
+    uv_loop_t loop;
+    uv_loop_init(&loop);
+    struct server *s = malloc(sizeof *s);
+    if (s == NULL) {
+        fprintf(stderr, "cascaded: out of memory.\n");
+        return 1;
+    }
+    if (server_open(s, &cfg, &loop, err, sizeof err) != 0) {
+        fprintf(stderr, "cascaded: %s\n", err);
+        free(s);
+        uv_loop_close(&loop);
+        return 1;
+    }
+    server_run(s);
+    server_close(s);
+    free(s);
+    int rc = uv_loop_close(&loop);
+    return rc == 0 ? 0 : 1;
+}

@@ -1,0 +1,269 @@
+#include "server.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cert.h"
+#include "errors.h"
+#include "log.h"
+#include "session.h"
+#include "tls.h"
+#include "version.h"
+
+#define SERVER_DEFAULT_PORT 7447
+#define SERVER_LINGER_MS 500       /* graceful close: wait this long for the last bytes */
+#define SERVER_SHUTDOWN_MS 900     /* then drop whoever is left, to exit within a second */
+
+void server_config_defaults(struct server_config *cfg)
+{
+    memset(cfg, 0, sizeof *cfg);
+    snprintf(cfg->listen.host, sizeof cfg->listen.host, "127.0.0.1");
+    cfg->listen.port = SERVER_DEFAULT_PORT;
+    cfg->data_dir = "./cascade-data";
+    cfg->max_frame = FRAME_DEFAULT_MAX;
+    cfg->max_outbound = 8u << 20;
+    cfg->handshake_timeout_ms = 10000;
+}
+
+static struct conn *conn_of(struct transport *t)
+{
+    return (struct conn *)t; /* the transport is the first member */
+}
+
+int conn_send(struct conn *c, const WireFrame *f)
+{
+    struct buf out = BUF_INIT;
+    int rc = wire_pack(f, c->server->cfg.max_frame, &out);
+    if (rc == 0)
+        rc = transport_send(&c->transport, out.data, out.len);
+    else
+        log_error("conn %llu: cannot pack a '%s' frame: %s", (unsigned long long)c->id,
+                  wire_body_name(f), cas_strerror(rc));
+    buf_free(&out);
+    return rc;
+}
+
+int conn_send_error(struct conn *c, uint64_t request_id, Cascade__V1__ErrorCode code,
+                    const char *message)
+{
+    struct buf out = BUF_INIT;
+    int rc = wire_pack_error(&out, request_id, code, message);
+    if (rc == 0)
+        rc = transport_send(&c->transport, out.data, out.len);
+    buf_free(&out);
+    return rc;
+}
+
+void conn_close(struct conn *c, const char *reason)
+{
+    transport_close(&c->transport, reason);
+}
+
+static void on_ready(struct transport *t)
+{
+    (void)t; /* the client speaks first, with Hello */
+}
+
+static void on_frame(struct transport *t, const uint8_t *payload, size_t len)
+{
+    session_on_frame(conn_of(t), payload, len);
+}
+
+static void on_closed(struct transport *t, const char *reason)
+{
+    struct conn *c = conn_of(t);
+    struct server *s = c->server;
+    log_info("conn %llu from %s closed: %s", (unsigned long long)c->id, c->peer, reason);
+    if (c->prev)
+        c->prev->next = c->next;
+    else
+        s->conns = c->next;
+    if (c->next)
+        c->next->prev = c->prev;
+    s->nconns--;
+    free(c);
+    if (s->stopping && s->nconns == 0 && !uv_is_closing((uv_handle_t *)&s->shutdown_timer))
+        uv_close((uv_handle_t *)&s->shutdown_timer, NULL);
+}
+
+static const struct transport_ops SERVER_OPS = {on_ready, on_frame, on_closed};
+
+static void on_connection(uv_stream_t *listener, int status)
+{
+    struct server *s = listener->data;
+    if (status < 0) {
+        log_warn("accept failed: %s", uv_strerror(status));
+        return;
+    }
+    struct conn *c = calloc(1, sizeof *c);
+    if (c == NULL || transport_init(&c->transport, &s->env, c) != 0) {
+        /* Leave the connection in the backlog; the next loop turn retries. */
+        log_error("cannot set up a connection: out of memory");
+        free(c);
+        return;
+    }
+    c->server = s;
+    c->id = ++s->next_conn_id;
+    c->next = s->conns;
+    if (s->conns)
+        s->conns->prev = c;
+    s->conns = c;
+    s->nconns++;
+    if (uv_accept(listener, (uv_stream_t *)&c->transport.tcp) != 0) {
+        snprintf(c->peer, sizeof c->peer, "unknown");
+        transport_abort(&c->transport, "accept failed");
+        return;
+    }
+    struct sockaddr_storage ss;
+    int sslen = sizeof ss;
+    if (uv_tcp_getpeername(&c->transport.tcp, (struct sockaddr *)&ss, &sslen) == 0)
+        addr_format((struct sockaddr *)&ss, c->peer, sizeof c->peer);
+    else
+        snprintf(c->peer, sizeof c->peer, "unknown");
+    log_info("conn %llu from %s opened", (unsigned long long)c->id, c->peer);
+    if (s->stopping) {
+        transport_abort(&c->transport, "server is shutting down");
+        return;
+    }
+    transport_accepted(&c->transport);
+}
+
+static void on_signal(uv_signal_t *sig, int signum)
+{
+    struct server *s = sig->data;
+    log_info("received %s; shutting down", signum == SIGINT ? "SIGINT" : "SIGTERM");
+    server_stop(s);
+}
+
+static void on_shutdown_deadline(uv_timer_t *timer)
+{
+    struct server *s = timer->data;
+    for (struct conn *c = s->conns; c != NULL; c = c->next)
+        transport_abort(&c->transport, "server shut down");
+    uv_close((uv_handle_t *)timer, NULL);
+}
+
+void server_stop(struct server *s)
+{
+    if (s->stopping)
+        return;
+    s->stopping = 1;
+    uv_close((uv_handle_t *)&s->listener, NULL);
+    uv_close((uv_handle_t *)&s->sigint, NULL);
+    uv_close((uv_handle_t *)&s->sigterm, NULL);
+    Cascade__V1__GoingAway away = CASCADE__V1__GOING_AWAY__INIT;
+    away.reason = "The server is shutting down.";
+    WireFrame f = CASCADE__V1__FRAME__INIT;
+    f.body_case = CASCADE__V1__FRAME__BODY_GOING_AWAY;
+    f.going_away = &away;
+    for (struct conn *c = s->conns; c != NULL; c = c->next) {
+        if (c->greeted)
+            conn_send(c, &f);
+        transport_close(&c->transport, "server shutting down");
+    }
+    if (s->nconns == 0) {
+        uv_close((uv_handle_t *)&s->shutdown_timer, NULL);
+        return;
+    }
+    uv_timer_start(&s->shutdown_timer, on_shutdown_deadline, SERVER_SHUTDOWN_MS, 0);
+}
+
+static int setup_tls(struct server *s, char *err, size_t errlen)
+{
+    const char *cert = s->cfg.cert_file, *key = s->cfg.key_file;
+    if (cert == NULL) {
+        int created = 0;
+        int rc = cert_ensure_self_signed(s->data.cert, s->data.key, &created, err, errlen);
+        if (rc != 0)
+            return rc;
+        if (created)
+            log_info("generated a self-signed certificate %s", s->data.cert);
+        cert = s->data.cert;
+        key = s->data.key;
+    }
+    s->env.tls = tls_ctx_new_server(cert, key, err, errlen);
+    if (s->env.tls == NULL)
+        return CAS_ETLS;
+    int rc = tls_file_fingerprint(cert, s->fingerprint, err, errlen);
+    if (rc != 0)
+        return rc;
+    log_info("certificate %s fingerprint %s", cert, s->fingerprint);
+    return 0;
+}
+
+static int setup_listener(struct server *s, char *err, size_t errlen)
+{
+    struct sockaddr_storage ss;
+    int rc = addr_resolve(&s->cfg.listen, &ss, err, errlen);
+    if (rc != 0)
+        return rc;
+    char want[ADDR_TEXT_MAX];
+    addr_spec_format(&s->cfg.listen, want, sizeof want);
+    if ((rc = uv_tcp_init(s->loop, &s->listener)) != 0) {
+        cas_errorf(err, errlen, "Cannot create a socket: %s.", uv_strerror(rc));
+        return CAS_EIO;
+    }
+    s->listener.data = s;
+    if ((rc = uv_tcp_bind(&s->listener, (struct sockaddr *)&ss, 0)) != 0 ||
+        (rc = uv_listen((uv_stream_t *)&s->listener, 511, on_connection)) != 0) {
+        cas_errorf(err, errlen, "Cannot listen on %s: %s.", want, uv_strerror(rc));
+        return CAS_EIO;
+    }
+    int len = sizeof ss;
+    uv_tcp_getsockname(&s->listener, (struct sockaddr *)&ss, &len);
+    addr_format((struct sockaddr *)&ss, s->bound, sizeof s->bound);
+    return 0;
+}
+
+int server_open(struct server *s, const struct server_config *cfg, uv_loop_t *loop,
+                char *err, size_t errlen)
+{
+    memset(s, 0, sizeof *s);
+    s->cfg = *cfg;
+    s->loop = loop;
+    s->env.loop = loop;
+    s->env.ops = &SERVER_OPS;
+    s->env.max_frame = cfg->max_frame;
+    s->env.max_outbound = cfg->max_outbound;
+    s->env.handshake_timeout_ms = cfg->handshake_timeout_ms;
+    s->env.linger_ms = SERVER_LINGER_MS;
+    s->env.readbuf = s->readbuf;
+    s->env.readbuf_len = sizeof s->readbuf;
+
+    int rc = datadir_open(&s->data, cfg->data_dir, err, errlen);
+    if (rc == 0)
+        rc = setup_tls(s, err, errlen);
+    if (rc == 0)
+        rc = setup_listener(s, err, errlen);
+    if (rc != 0) {
+        /* The listener may be initialised; close it so the loop can end. */
+        if (s->listener.loop != NULL)
+            uv_close((uv_handle_t *)&s->listener, NULL);
+        uv_run(loop, UV_RUN_DEFAULT);
+        tls_ctx_free(s->env.tls);
+        s->env.tls = NULL;
+        return rc;
+    }
+    uv_signal_init(loop, &s->sigint);
+    uv_signal_init(loop, &s->sigterm);
+    uv_timer_init(loop, &s->shutdown_timer);
+    s->sigint.data = s->sigterm.data = s->shutdown_timer.data = s;
+    uv_signal_start(&s->sigint, on_signal, SIGINT);
+    uv_signal_start(&s->sigterm, on_signal, SIGTERM);
+    log_info("cascaded %s (protocol %u) listening on %s, data in %s, server id %s",
+             CASCADE_VERSION, CASCADE_PROTOCOL_VERSION, s->bound, s->data.path,
+             s->data.server_id);
+    return 0;
+}
+
+int server_run(struct server *s)
+{
+    return uv_run(s->loop, UV_RUN_DEFAULT);
+}
+
+void server_close(struct server *s)
+{
+    tls_ctx_free(s->env.tls);
+    s->env.tls = NULL;
+}

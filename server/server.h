@@ -1,0 +1,82 @@
+/* cascaded's event loop: the listener, the connections, shutdown. */
+#ifndef CASCADE_SERVER_H
+#define CASCADE_SERVER_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <uv.h>
+
+#include "addr.h"
+#include "datadir.h"
+#include "transport.h"
+#include "wire.h"
+
+struct server_config {
+    struct addr_spec listen;
+    const char *data_dir;
+    const char *cert_file; /* NULL: the data directory's self-signed pair */
+    const char *key_file;
+    size_t max_frame;
+    size_t max_outbound;
+    uint64_t handshake_timeout_ms;
+};
+
+/* Fills in the documented defaults. */
+void server_config_defaults(struct server_config *cfg);
+
+/* One client connection. The transport comes first so that callbacks
+ * holding a transport pointer can find the connection. */
+struct conn {
+    struct transport transport;
+    struct server *server;
+    uint64_t id;
+    char peer[ADDR_TEXT_MAX];
+    int greeted; /* a Hello was accepted */
+    struct conn *prev, *next;
+};
+
+struct server {
+    struct server_config cfg;
+    struct datadir data;
+    uv_loop_t *loop;
+    uv_tcp_t listener;
+    uv_signal_t sigint, sigterm;
+    uv_timer_t shutdown_timer;
+    struct transport_env env;
+    struct conn *conns; /* every open connection */
+    size_t nconns;
+    uint64_t next_conn_id;
+    int stopping;
+    char bound[ADDR_TEXT_MAX]; /* the address actually listened on */
+    char fingerprint[128];
+    uint8_t readbuf[64 * 1024];
+};
+
+/* Prepares the data directory and certificate, and binds the listener.
+ * Prints what an operator needs (address, fingerprint) to stderr.
+ * 0, or a negative CAS_E* code with a full sentence in err. */
+int server_open(struct server *s, const struct server_config *cfg, uv_loop_t *loop,
+                char *err, size_t errlen);
+
+/* Runs until SIGINT or SIGTERM has drained every connection. */
+int server_run(struct server *s);
+
+/* Starts a graceful shutdown: no new connections; clients are told the
+ * server is going away; whatever is still open after a second is dropped. */
+void server_stop(struct server *s);
+
+/* Releases what server_open acquired, after server_run returned. */
+void server_close(struct server *s);
+
+/* Packs and sends a frame to one connection. 0, or a negative CAS_E* code
+ * (the connection is being closed then). */
+int conn_send(struct conn *c, const WireFrame *f);
+
+/* Sends an Error frame answering request_id. */
+int conn_send_error(struct conn *c, uint64_t request_id, Cascade__V1__ErrorCode code,
+                    const char *message);
+
+/* Closes the connection gracefully, logging reason. */
+void conn_close(struct conn *c, const char *reason);
+
+#endif

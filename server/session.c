@@ -1,0 +1,113 @@
+#include "session.h"
+
+#include <stdio.h>
+#include <time.h>
+
+#include "server.h"
+#include "version.h"
+#include "wire.h"
+
+static int64_t now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static void handle_hello(struct conn *c, const WireFrame *f)
+{
+    const Cascade__V1__Hello *h = f->hello;
+    if (h->protocol_version != CASCADE_PROTOCOL_VERSION) {
+        char msg[160];
+        snprintf(msg, sizeof msg,
+                 "This server speaks protocol version %u and the client speaks %u; "
+                 "upgrade the older side.",
+                 CASCADE_PROTOCOL_VERSION, h->protocol_version);
+        conn_send_error(c, f->request_id, CASCADE__V1__ERROR_CODE__UNSUPPORTED_VERSION, msg);
+        char why[96];
+        snprintf(why, sizeof why, "unsupported protocol version %u", h->protocol_version);
+        conn_close(c, why);
+        return;
+    }
+    Cascade__V1__Welcome w = CASCADE__V1__WELCOME__INIT;
+    w.server_version = CASCADE_VERSION;
+    w.protocol_version = CASCADE_PROTOCOL_VERSION;
+    w.server_time_ms = now_ms();
+    w.server_id = c->server->data.server_id;
+    WireFrame reply = CASCADE__V1__FRAME__INIT;
+    reply.request_id = f->request_id;
+    reply.body_case = CASCADE__V1__FRAME__BODY_WELCOME;
+    reply.welcome = &w;
+    if (conn_send(c, &reply) == 0)
+        c->greeted = 1;
+}
+
+static void handle_ping(struct conn *c, const WireFrame *f)
+{
+    Cascade__V1__Pong pong = CASCADE__V1__PONG__INIT;
+    pong.nonce = f->ping->nonce;
+    WireFrame reply = CASCADE__V1__FRAME__INIT;
+    reply.request_id = f->request_id;
+    reply.body_case = CASCADE__V1__FRAME__BODY_PONG;
+    reply.pong = &pong;
+    conn_send(c, &reply);
+}
+
+/* Requests this server answers once the handshake is done. Later
+ * capabilities add their handlers here. */
+static const struct {
+    Cascade__V1__Frame__BodyCase body;
+    void (*handle)(struct conn *c, const WireFrame *f);
+} HANDLERS[] = {
+    {CASCADE__V1__FRAME__BODY_PING, handle_ping},
+};
+
+static void dispatch(struct conn *c, const WireFrame *f)
+{
+    char msg[160];
+    if (f->request_id == 0) {
+        conn_send_error(c, 0, CASCADE__V1__ERROR_CODE__INVALID_ARGUMENT,
+                        "Every request needs a non-zero request_id.");
+        return;
+    }
+    if (f->body_case == CASCADE__V1__FRAME__BODY_HELLO) {
+        conn_send_error(c, f->request_id, CASCADE__V1__ERROR_CODE__BAD_STATE,
+                        "The handshake is already done; send Hello only once.");
+        return;
+    }
+    for (size_t i = 0; i < sizeof HANDLERS / sizeof HANDLERS[0]; i++) {
+        if (HANDLERS[i].body == f->body_case) {
+            HANDLERS[i].handle(c, f);
+            return;
+        }
+    }
+    snprintf(msg, sizeof msg, "This server does not serve '%s' requests.", wire_body_name(f));
+    conn_send_error(c, f->request_id, CASCADE__V1__ERROR_CODE__UNKNOWN_REQUEST, msg);
+}
+
+void session_on_frame(struct conn *c, const uint8_t *payload, size_t len)
+{
+    WireFrame *f = wire_unpack(payload, len, WIRE_BUDGET(len));
+    if (f == NULL) {
+        conn_send_error(c, 0, CASCADE__V1__ERROR_CODE__BAD_FRAME,
+                        "The frame is not a valid cascade.v1.Frame.");
+        char why[96];
+        snprintf(why, sizeof why, "bad frame: %zu bytes that are not a valid Frame", len);
+        conn_close(c, why);
+        return;
+    }
+    if (!c->greeted) {
+        if (f->body_case == CASCADE__V1__FRAME__BODY_HELLO) {
+            handle_hello(c, f);
+        } else {
+            conn_send_error(c, f->request_id, CASCADE__V1__ERROR_CODE__BAD_STATE,
+                            "Send Hello first: the handshake must come before any request.");
+            char why[96];
+            snprintf(why, sizeof why, "'%s' before Hello", wire_body_name(f));
+            conn_close(c, why);
+        }
+    } else {
+        dispatch(c, f);
+    }
+    wire_free(f);
+}

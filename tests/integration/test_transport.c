@@ -1,0 +1,361 @@
+/* The transport end to end: a real cascaded, real sockets, real TLS.
+ * One server serves every test in order; the last one shuts it down. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "frame.h"
+#include "harness.h"
+
+static struct test_server server;
+
+static int start(void **state)
+{
+    (void)state;
+    static const char *const extra[] = {"--handshake-timeout", "3000", NULL};
+    server_start(&server, extra);
+    return 0;
+}
+
+static int finish(void **state)
+{
+    (void)state;
+    server_cleanup(&server);
+    return 0;
+}
+
+/* A greeted TLS client, or a test failure. */
+static SSL *greeted_client(uint64_t request_id)
+{
+    SSL *ssl = tls_connect(server.port);
+    assert_non_null(ssl);
+    WireFrame *w = tls_hello(ssl, 1, request_id);
+    assert_non_null(w);
+    assert_int_equal(w->body_case, CASCADE__V1__FRAME__BODY_WELCOME);
+    wire_free(w);
+    return ssl;
+}
+
+static void expect_error_then_close(SSL *ssl, Cascade__V1__ErrorCode code)
+{
+    WireFrame *f = tls_recv_frame(ssl, 5000);
+    assert_non_null(f);
+    assert_int_equal(f->body_case, CASCADE__V1__FRAME__BODY_ERROR);
+    assert_int_equal(f->error->code, code);
+    assert_true(strlen(f->error->message) > 10);
+    wire_free(f);
+    assert_null(tls_recv_frame(ssl, 5000)); /* then the server closes */
+}
+
+static void test_handshake_and_ping(void **state)
+{
+    (void)state;
+    SSL *ssl = tls_connect(server.port);
+    assert_non_null(ssl);
+    WireFrame *w = tls_hello(ssl, 1, 7);
+    assert_non_null(w);
+    assert_int_equal(w->request_id, 7);
+    assert_int_equal(w->body_case, CASCADE__V1__FRAME__BODY_WELCOME);
+    assert_int_equal(w->welcome->protocol_version, 1);
+    assert_true(strlen(w->welcome->server_version) > 0);
+    assert_int_equal(strlen(w->welcome->server_id), 32);
+    int64_t now = (int64_t)time(NULL) * 1000;
+    assert_true(w->welcome->server_time_ms > now - 60000 && w->welcome->server_time_ms < now + 60000);
+    wire_free(w);
+    for (uint64_t i = 1; i <= 5; i++)
+        assert_int_equal(tls_ping(ssl, 100 + i, i * 31), 0);
+    tls_close(ssl);
+}
+
+static void test_unsupported_version(void **state)
+{
+    (void)state;
+    SSL *ssl = tls_connect(server.port);
+    assert_non_null(ssl);
+    Cascade__V1__Hello h = CASCADE__V1__HELLO__INIT;
+    h.protocol_version = 99;
+    WireFrame f = CASCADE__V1__FRAME__INIT;
+    f.request_id = 1;
+    f.body_case = CASCADE__V1__FRAME__BODY_HELLO;
+    f.hello = &h;
+    assert_int_equal(tls_send_frame(ssl, &f), 0);
+    expect_error_then_close(ssl, CASCADE__V1__ERROR_CODE__UNSUPPORTED_VERSION);
+    tls_close(ssl);
+}
+
+static void test_request_before_hello(void **state)
+{
+    (void)state;
+    SSL *ssl = tls_connect(server.port);
+    assert_non_null(ssl);
+    Cascade__V1__Ping p = CASCADE__V1__PING__INIT;
+    WireFrame f = CASCADE__V1__FRAME__INIT;
+    f.request_id = 1;
+    f.body_case = CASCADE__V1__FRAME__BODY_PING;
+    f.ping = &p;
+    assert_int_equal(tls_send_frame(ssl, &f), 0);
+    expect_error_then_close(ssl, CASCADE__V1__ERROR_CODE__BAD_STATE);
+    tls_close(ssl);
+}
+
+static void test_unknown_request_keeps_connection(void **state)
+{
+    (void)state;
+    SSL *ssl = greeted_client(1);
+    Cascade__V1__Login login = CASCADE__V1__LOGIN__INIT;
+    login.user = "alice";
+    login.password = "secret";
+    WireFrame f = CASCADE__V1__FRAME__INIT;
+    f.request_id = 2;
+    f.body_case = CASCADE__V1__FRAME__BODY_LOGIN;
+    f.login = &login;
+    assert_int_equal(tls_send_frame(ssl, &f), 0);
+    WireFrame *r = tls_recv_frame(ssl, 5000);
+    assert_non_null(r);
+    assert_int_equal(r->request_id, 2);
+    assert_int_equal(r->body_case, CASCADE__V1__FRAME__BODY_ERROR);
+    assert_int_equal(r->error->code, CASCADE__V1__ERROR_CODE__UNKNOWN_REQUEST);
+    wire_free(r);
+    /* A second Hello is refused, and the connection still serves. */
+    WireFrame *again = tls_hello(ssl, 1, 3);
+    assert_non_null(again);
+    assert_int_equal(again->body_case, CASCADE__V1__FRAME__BODY_ERROR);
+    assert_int_equal(again->error->code, CASCADE__V1__ERROR_CODE__BAD_STATE);
+    wire_free(again);
+    assert_int_equal(tls_ping(ssl, 4, 44), 0);
+    tls_close(ssl);
+}
+
+static void test_many_concurrent_clients(void **state)
+{
+    (void)state;
+    enum { N = 200 };
+    SSL **clients = calloc(N, sizeof *clients);
+    assert_non_null(clients);
+    for (int i = 0; i < N; i++)
+        clients[i] = greeted_client((uint64_t)i + 1);
+    /* All 200 are connected at once; each still gets its own answers. */
+    for (int round = 0; round < 3; round++)
+        for (int i = 0; i < N; i++)
+            assert_int_equal(tls_ping(clients[i], 1000 + (uint64_t)round, (uint64_t)(i * 7 + round)), 0);
+    for (int i = 0; i < N; i++)
+        tls_close(clients[i]);
+    free(clients);
+    assert_true(server_alive(&server));
+}
+
+/* Bad input on one connection closes that connection and nothing else. */
+static void check_bystander(SSL *bystander, uint64_t id)
+{
+    assert_true(server_alive(&server));
+    assert_int_equal(tls_ping(bystander, id, id * 3), 0);
+}
+
+static void test_random_garbage_closes_only_that_connection(void **state)
+{
+    (void)state;
+    SSL *bystander = greeted_client(1);
+    srand(12345);
+    for (int round = 0; round < 5; round++) {
+        int fd = tcp_connect(server.port);
+        uint8_t junk[4096];
+        for (size_t i = 0; i < sizeof junk; i++)
+            junk[i] = (uint8_t)rand();
+        junk[0] = 0x16; /* look like a TLS handshake record, then go wrong */
+        assert_true(write(fd, junk, sizeof junk) > 0);
+        assert_true(fd_closed_within(fd, 5000));
+        close(fd);
+        check_bystander(bystander, 10 + (uint64_t)round);
+    }
+    tls_close(bystander);
+}
+
+static void test_plain_tcp_client(void **state)
+{
+    (void)state;
+    SSL *bystander = greeted_client(1);
+    /* A valid Hello frame, but without TLS. */
+    Cascade__V1__Hello h = CASCADE__V1__HELLO__INIT;
+    h.protocol_version = 1;
+    WireFrame f = CASCADE__V1__FRAME__INIT;
+    f.request_id = 1;
+    f.body_case = CASCADE__V1__FRAME__BODY_HELLO;
+    f.hello = &h;
+    struct buf out = BUF_INIT;
+    assert_int_equal(wire_pack(&f, SIZE_MAX, &out), 0);
+    int fd = tcp_connect(server.port);
+    assert_int_equal(write(fd, out.data, out.len), (ssize_t)out.len);
+    buf_free(&out);
+    assert_true(fd_closed_within(fd, 5000));
+    close(fd);
+    check_bystander(bystander, 2);
+    tls_close(bystander);
+}
+
+static void send_raw(SSL *ssl, const uint8_t *data, int len)
+{
+    assert_int_equal(SSL_write(ssl, data, len), len);
+}
+
+static void test_bad_frames_inside_tls(void **state)
+{
+    (void)state;
+    SSL *bystander = greeted_client(1);
+    int before = server_log_count(&server, "bad frame");
+
+    /* A length prefix claiming 4 GiB: refused on sight, nothing allocated. */
+    SSL *ssl = greeted_client(1);
+    const uint8_t huge[] = {0xff, 0xff, 0xff, 0xff, 1, 2, 3};
+    send_raw(ssl, huge, sizeof huge);
+    assert_null(tls_recv_frame(ssl, 5000));
+    tls_close(ssl);
+    check_bystander(bystander, 2);
+
+    /* A zero length. */
+    ssl = greeted_client(1);
+    const uint8_t zero[] = {0, 0, 0, 0};
+    send_raw(ssl, zero, sizeof zero);
+    assert_null(tls_recv_frame(ssl, 5000));
+    tls_close(ssl);
+    check_bystander(bystander, 3);
+
+    /* A well-framed payload that is not a Frame: the server says BAD_FRAME. */
+    ssl = greeted_client(1);
+    const uint8_t notproto[] = {0, 0, 0, 6, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff};
+    send_raw(ssl, notproto, sizeof notproto);
+    expect_error_then_close(ssl, CASCADE__V1__ERROR_CODE__BAD_FRAME);
+    tls_close(ssl);
+    check_bystander(bystander, 4);
+
+    /* Just over the 1 MiB default limit. */
+    ssl = greeted_client(1);
+    uint8_t hdr[4];
+    frame_put_header(hdr, FRAME_DEFAULT_MAX + 1);
+    send_raw(ssl, hdr, sizeof hdr);
+    assert_null(tls_recv_frame(ssl, 5000));
+    tls_close(ssl);
+    check_bystander(bystander, 5);
+
+    /* A truncated frame, then the client goes away. */
+    ssl = greeted_client(1);
+    const uint8_t part[] = {0, 0, 1, 0, 8, 1};
+    send_raw(ssl, part, sizeof part);
+    tls_close(ssl);
+    check_bystander(bystander, 6);
+
+    assert_true(server_log_count(&server, "bad frame") >= before + 4);
+    tls_close(bystander);
+}
+
+static void test_frames_split_and_batched(void **state)
+{
+    (void)state;
+    SSL *ssl = greeted_client(1);
+    /* Three pings in one write, then one ping dribbled out byte by byte. */
+    struct buf out = BUF_INIT;
+    for (uint64_t i = 0; i < 4; i++) {
+        Cascade__V1__Ping p = CASCADE__V1__PING__INIT;
+        p.nonce = 500 + i;
+        WireFrame f = CASCADE__V1__FRAME__INIT;
+        f.request_id = 50 + i;
+        f.body_case = CASCADE__V1__FRAME__BODY_PING;
+        f.ping = &p;
+        assert_int_equal(wire_pack(&f, SIZE_MAX, &out), 0);
+    }
+    size_t three = out.len * 3 / 4;
+    send_raw(ssl, out.data, (int)three);
+    for (size_t i = three; i < out.len; i++)
+        send_raw(ssl, out.data + i, 1);
+    buf_free(&out);
+    for (uint64_t i = 0; i < 4; i++) {
+        WireFrame *r = tls_recv_frame(ssl, 5000);
+        assert_non_null(r);
+        assert_int_equal(r->request_id, 50 + i);
+        assert_int_equal(r->body_case, CASCADE__V1__FRAME__BODY_PONG);
+        assert_int_equal(r->pong->nonce, 500 + i);
+        wire_free(r);
+    }
+    tls_close(ssl);
+}
+
+static void test_half_open_sockets(void **state)
+{
+    (void)state;
+    enum { N = 50 };
+    int fds[N];
+    for (int i = 0; i < N; i++)
+        fds[i] = tcp_connect(server.port);
+    /* Silent sockets do not keep anyone else out. */
+    SSL *ssl = greeted_client(1);
+    assert_int_equal(tls_ping(ssl, 2, 2), 0);
+    tls_close(ssl);
+    /* And the handshake deadline (3 s here) reaps them. */
+    for (int i = 0; i < N; i++) {
+        assert_true(fd_closed_within(fds[i], 15000));
+        close(fds[i]);
+    }
+    assert_true(server_log_count(&server, "TLS handshake timed out") >= N);
+}
+
+static void test_one_log_line_per_open_and_close(void **state)
+{
+    (void)state;
+    /* Every connection so far is closed; give the server a moment to log. */
+    for (int i = 0; i < 200; i++) {
+        if (server_log_count(&server, " opened") == server_log_count(&server, " closed: "))
+            break;
+        usleep(20000);
+    }
+    int opened = server_log_count(&server, " opened");
+    assert_true(opened > 250);
+    assert_int_equal(opened, server_log_count(&server, " closed: "));
+}
+
+static void test_sigterm_says_goodbye_and_exits_zero(void **state)
+{
+    (void)state;
+    SSL *ssl = greeted_client(1);
+    int fd = SSL_get_fd(ssl);
+    kill(server.pid, SIGTERM);
+    WireFrame *f = tls_recv_frame(ssl, 5000);
+    assert_non_null(f);
+    assert_int_equal(f->request_id, 0);
+    assert_int_equal(f->body_case, CASCADE__V1__FRAME__BODY_GOING_AWAY);
+    wire_free(f);
+    /* Then close_notify: a clean end, not a dropped connection. */
+    uint8_t b[16];
+    int r = SSL_read(ssl, b, sizeof b);
+    assert_true(r <= 0);
+    assert_int_equal(SSL_get_error(ssl, r), SSL_ERROR_ZERO_RETURN);
+    assert_int_equal(server_stop(&server, 0, 5000), 0);
+    SSL_free(ssl);
+    close(fd);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_handshake_and_ping),
+        cmocka_unit_test(test_unsupported_version),
+        cmocka_unit_test(test_request_before_hello),
+        cmocka_unit_test(test_unknown_request_keeps_connection),
+        cmocka_unit_test(test_many_concurrent_clients),
+        cmocka_unit_test(test_random_garbage_closes_only_that_connection),
+        cmocka_unit_test(test_plain_tcp_client),
+        cmocka_unit_test(test_bad_frames_inside_tls),
+        cmocka_unit_test(test_frames_split_and_batched),
+        cmocka_unit_test(test_half_open_sockets),
+        cmocka_unit_test(test_one_log_line_per_open_and_close),
+        cmocka_unit_test(test_sigterm_says_goodbye_and_exits_zero),
+    };
+    return cmocka_run_group_tests(tests, start, finish);
+}
