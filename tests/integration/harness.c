@@ -118,6 +118,17 @@ int server_log_count(struct test_server *s, const char *needle)
     return n;
 }
 
+int server_log_wait(struct test_server *s, const char *needle, int min, int timeout_ms)
+{
+    int n = 0;
+    for (int waited = 0; waited <= timeout_ms; waited += 10) {
+        if ((n = server_log_count(s, needle)) >= min)
+            break;
+        sleep_ms(10);
+    }
+    return n;
+}
+
 void server_cleanup(struct test_server *s)
 {
     if (s->pid > 0)

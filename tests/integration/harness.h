@@ -33,6 +33,11 @@ int server_alive(struct test_server *s);
 /* Counts the lines of the server's log that contain needle. */
 int server_log_count(struct test_server *s, const char *needle);
 
+/* Waits until at least min lines of the log contain needle; returns the
+ * count then, or the last count seen after timeout_ms. Log lines follow the
+ * events they describe by a moment, so tests wait rather than look once. */
+int server_log_wait(struct test_server *s, const char *needle, int min, int timeout_ms);
+
 /* Removes the temporary directory. */
 void server_cleanup(struct test_server *s);
 

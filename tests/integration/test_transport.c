@@ -252,7 +252,7 @@ static void test_bad_frames_inside_tls(void **state)
     tls_close(ssl);
     check_bystander(bystander, 6);
 
-    assert_true(server_log_count(&server, "bad frame") >= before + 4);
+    assert_true(server_log_wait(&server, "bad frame", before + 4, 5000) >= before + 4);
     tls_close(bystander);
 }
 
@@ -303,7 +303,7 @@ static void test_half_open_sockets(void **state)
         assert_true(fd_closed_within(fds[i], 15000));
         close(fds[i]);
     }
-    assert_true(server_log_count(&server, "TLS handshake timed out") >= N);
+    assert_true(server_log_wait(&server, "TLS handshake timed out", N, 5000) >= N);
 }
 
 static void test_one_log_line_per_open_and_close(void **state)
