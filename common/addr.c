@@ -46,7 +46,7 @@ int addr_parse(const char *text, struct addr_spec *out, char *err, size_t errlen
     char *end;
     errno = 0;
     long p = strtol(port, &end, 10);
-    if (*port == '\0' || *end != '\0' || errno != 0 || p < 0 || p > 65535) {
+    if (*port < '0' || *port > '9' || *end != '\0' || errno != 0 || p > 65535) {
         cas_errorf(err, errlen, "The port in '%s' must be a number from 0 to 65535.", text);
         return CAS_EINVAL;
     }

@@ -7,6 +7,7 @@ void frame_decoder_init(struct frame_decoder *d, size_t max_frame)
     d->pending = (struct buf)BUF_INIT;
     d->max_frame = max_frame;
     d->want = 0;
+    d->failed = 0;
 }
 
 void frame_put_header(uint8_t out[FRAME_HEADER_LEN], uint32_t len)
@@ -25,8 +26,10 @@ uint32_t frame_get_header(const uint8_t in[FRAME_HEADER_LEN])
 static int check_length(struct frame_decoder *d, uint32_t len)
 {
     d->want = len;
-    if (len == 0 || len > d->max_frame)
+    if (len == 0 || len > d->max_frame) {
+        d->failed = 1;
         return CAS_ETOOBIG;
+    }
     return 0;
 }
 
@@ -46,6 +49,8 @@ int frame_decoder_feed(struct frame_decoder *d, const uint8_t *data, size_t len,
                        frame_cb cb, void *ctx)
 {
     int rc;
+    if (d->failed)
+        return CAS_ETOOBIG;
     while (len > 0) {
         if (d->pending.len == 0 && len >= FRAME_HEADER_LEN) {
             /* Fast path: the header is here; pass whole frames in place. */

@@ -16,6 +16,7 @@ struct frame_decoder {
     struct buf pending; /* the start of a frame that has not fully arrived */
     size_t max_frame;   /* largest payload accepted */
     uint32_t want;      /* payload length of the pending frame, once known */
+    int failed;         /* a header was rejected: the stream is unusable */
 };
 
 /* Called once per complete frame, in order. The payload is only valid during
@@ -26,8 +27,10 @@ void frame_decoder_init(struct frame_decoder *d, size_t max_frame);
 
 /* Feeds bytes read from the stream. Returns 0; CAS_ETOOBIG when a header
  * declares a length of 0 or over max_frame (the stream cannot be resynced, so
- * the caller closes it); CAS_ENOMEM; or the first non-zero return of cb.
- * Memory held never exceeds the bytes actually received for one frame. */
+ * the caller closes it, and every later feed fails the same way);
+ * CAS_ENOMEM; or the first non-zero return of cb. Memory held is
+ * proportional to the bytes actually received for one frame (at most about
+ * twice), never to what a header claims. */
 int frame_decoder_feed(struct frame_decoder *d, const uint8_t *data, size_t len,
                        frame_cb cb, void *ctx);
 
@@ -35,7 +38,8 @@ int frame_decoder_feed(struct frame_decoder *d, const uint8_t *data, size_t len,
  * the stream ends now). */
 int frame_decoder_has_partial(const struct frame_decoder *d);
 
-/* The length declared by the last header that was rejected or is pending. */
+/* The length declared by the most recent header: the rejected one after
+ * CAS_ETOOBIG. */
 uint32_t frame_decoder_declared(const struct frame_decoder *d);
 
 void frame_decoder_free(struct frame_decoder *d);

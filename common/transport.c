@@ -354,6 +354,26 @@ void transport_connect(struct transport *t, const struct sockaddr *addr, const c
     }
 }
 
+static void on_deadline(uv_timer_t *timer)
+{
+    struct transport *t = timer->data;
+    transport_abort(t, t->deadline_reason);
+}
+
+void transport_deadline(struct transport *t, uint64_t ms, const char *reason)
+{
+    if (t->state != TRANSPORT_OPEN)
+        return;
+    t->deadline_reason = reason;
+    uv_timer_start(&t->timer, on_deadline, ms, 0);
+}
+
+void transport_deadline_clear(struct transport *t)
+{
+    if (t->state == TRANSPORT_OPEN)
+        uv_timer_stop(&t->timer);
+}
+
 int transport_peer_fingerprint(const struct transport *t, char *out)
 {
     if (t->tls == NULL)

@@ -62,6 +62,7 @@ struct transport {
     enum transport_state closed_in; /* the state the connection ended in */
     int open_handles;
     char reason[160];
+    const char *deadline_reason; /* static text for transport_deadline */
     void *data; /* the owner's */
 };
 
@@ -88,6 +89,12 @@ void transport_close(struct transport *t, const char *reason);
 
 /* Closes at once, dropping whatever is queued. */
 void transport_abort(struct transport *t, const char *reason);
+
+/* Once open: aborts the connection with `reason` unless
+ * transport_deadline_clear runs within ms (e.g. a peer that completes TLS
+ * but never says Hello). Replaces any earlier deadline. */
+void transport_deadline(struct transport *t, uint64_t ms, const char *reason);
+void transport_deadline_clear(struct transport *t);
 
 /* The peer's certificate fingerprint (client side, after on_ready). */
 int transport_peer_fingerprint(const struct transport *t, char *out);

@@ -31,15 +31,7 @@ WireFrame *wire_unpack(const uint8_t *data, size_t len, size_t limit)
 {
     struct budget b = {0, limit};
     ProtobufCAllocator alloc = {budget_alloc, budget_free, &b};
-    WireFrame *f = cascade__v1__frame__unpack(&alloc, len, data);
-    if (f == NULL)
-        return NULL;
-    if (f->body_case == CASCADE__V1__FRAME__BODY__NOT_SET) {
-        /* Also covers bodies with a field number this build does not know. */
-        cascade__v1__frame__free_unpacked(f, NULL);
-        return NULL;
-    }
-    return f;
+    return cascade__v1__frame__unpack(&alloc, len, data);
 }
 
 void wire_free(WireFrame *f)

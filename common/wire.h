@@ -19,9 +19,15 @@ typedef Cascade__V1__Frame WireFrame;
  * what it actually sent. */
 #define WIRE_BUDGET(len) ((size_t)64 * 1024 + (size_t)16 * (len))
 
+/* The budget for frames from the server, which the client trusts further:
+ * sparse snapshots expand more than requests do. */
+#define WIRE_BUDGET_TRUSTED(len) ((size_t)1024 * 1024 + (size_t)64 * (len))
+
 /* Unpacks a payload. Returns the frame (free it with wire_free), or NULL when
- * the bytes are not a valid Frame, have no body, or would need more than
- * `budget` bytes of memory. */
+ * the bytes are not a valid Frame or would need more than `budget` bytes of
+ * memory. A frame whose body this build does not know (a newer peer's
+ * message) unpacks with body_case NOT_SET, so it can be answered rather
+ * than treated as garbage. */
 WireFrame *wire_unpack(const uint8_t *data, size_t len, size_t budget);
 
 void wire_free(WireFrame *f);

@@ -37,10 +37,14 @@ int conn_send(struct conn *c, const WireFrame *f)
     int rc = wire_pack(f, c->server->cfg.max_frame, &out);
     if (rc == 0)
         rc = transport_send(&c->transport, out.data, out.len);
-    else
-        log_error("conn %llu: cannot pack a '%s' frame: %s", (unsigned long long)c->id,
-                  wire_body_name(f), cas_strerror(rc));
     buf_free(&out);
+    if (rc == CAS_ETOOBIG) {
+        /* Every request gets one response, even when its answer is too big. */
+        log_warn("conn %llu: a '%s' answer is over the frame limit of %zu bytes",
+                 (unsigned long long)c->id, wire_body_name(f), c->server->cfg.max_frame);
+        return conn_send_error(c, f->request_id, CASCADE__V1__ERROR_CODE__LIMIT_EXCEEDED,
+                               "The answer is larger than the server's frame limit; ask for less.");
+    }
     return rc;
 }
 
@@ -62,7 +66,8 @@ void conn_close(struct conn *c, const char *reason)
 
 static void on_ready(struct transport *t)
 {
-    (void)t; /* the client speaks first, with Hello */
+    /* The client speaks first, with Hello, and must not dawdle. */
+    transport_deadline(t, conn_of(t)->server->cfg.handshake_timeout_ms, "no Hello in time");
 }
 
 static void on_frame(struct transport *t, const uint8_t *payload, size_t len)

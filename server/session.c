@@ -70,6 +70,11 @@ static void dispatch(struct conn *c, const WireFrame *f)
                         "Every request needs a non-zero request_id.");
         return;
     }
+    if (f->body_case == CASCADE__V1__FRAME__BODY__NOT_SET) {
+        conn_send_error(c, f->request_id, CASCADE__V1__ERROR_CODE__UNKNOWN_REQUEST,
+                        "This server does not know that request; it may be older than the client.");
+        return;
+    }
     if (f->body_case == CASCADE__V1__FRAME__BODY_HELLO) {
         conn_send_error(c, f->request_id, CASCADE__V1__ERROR_CODE__BAD_STATE,
                         "The handshake is already done; send Hello only once.");
@@ -98,6 +103,7 @@ void session_on_frame(struct conn *c, const uint8_t *payload, size_t len)
     }
     if (!c->greeted) {
         if (f->body_case == CASCADE__V1__FRAME__BODY_HELLO) {
+            transport_deadline_clear(&c->transport);
             handle_hello(c, f);
         } else {
             conn_send_error(c, f->request_id, CASCADE__V1__ERROR_CODE__BAD_STATE,

@@ -135,6 +135,34 @@ static void test_unknown_request_keeps_connection(void **state)
     tls_close(ssl);
 }
 
+static void test_unknown_body_gets_unknown_request(void **state)
+{
+    (void)state;
+    SSL *ssl = greeted_client(1);
+    /* A frame from a newer client: request_id 9, body field 200 (unknown here). */
+    const uint8_t newer[] = {0, 0, 0, 5, 0x08, 0x09, 0xc2, 0x0c, 0x00};
+    assert_int_equal(SSL_write(ssl, newer, sizeof newer), (int)sizeof newer);
+    WireFrame *r = tls_recv_frame(ssl, 5000);
+    assert_non_null(r);
+    assert_int_equal(r->request_id, 9);
+    assert_int_equal(r->body_case, CASCADE__V1__FRAME__BODY_ERROR);
+    assert_int_equal(r->error->code, CASCADE__V1__ERROR_CODE__UNKNOWN_REQUEST);
+    wire_free(r);
+    assert_int_equal(tls_ping(ssl, 10, 10), 0);
+    tls_close(ssl);
+}
+
+static void test_tls_without_hello_is_dropped(void **state)
+{
+    (void)state;
+    SSL *ssl = tls_connect(server.port);
+    assert_non_null(ssl);
+    /* Say nothing: the server's deadline (3 s here) ends the connection. */
+    assert_null(tls_recv_frame(ssl, 15000));
+    assert_true(server_log_wait(&server, "no Hello in time", 1, 5000) >= 1);
+    tls_close(ssl);
+}
+
 static void test_many_concurrent_clients(void **state)
 {
     (void)state;
@@ -348,6 +376,8 @@ int main(void)
         cmocka_unit_test(test_unsupported_version),
         cmocka_unit_test(test_request_before_hello),
         cmocka_unit_test(test_unknown_request_keeps_connection),
+        cmocka_unit_test(test_unknown_body_gets_unknown_request),
+        cmocka_unit_test(test_tls_without_hello_is_dropped),
         cmocka_unit_test(test_many_concurrent_clients),
         cmocka_unit_test(test_random_garbage_closes_only_that_connection),
         cmocka_unit_test(test_plain_tcp_client),
