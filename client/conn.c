@@ -33,6 +33,7 @@ struct client {
     int ready;      /* TLS done and trusted */
     int closed;     /* on_closed ran */
     int timed_out;
+    int interrupted;
     enum transport_state closed_in;
     char close_reason[160];
     char trust_error[2048]; /* why the certificate was refused */
@@ -103,7 +104,7 @@ static void on_ready(struct transport *t)
 static void on_frame(struct transport *t, const uint8_t *payload, size_t len)
 {
     struct client *c = client_of(t);
-    WireFrame *f = wire_unpack(payload, len, WIRE_BUDGET(len));
+    WireFrame *f = wire_unpack(payload, len, WIRE_BUDGET_TRUSTED(len));
     if (f == NULL) {
         transport_abort(t, "the server sent a frame that is not a valid cascade.v1.Frame");
         return;
@@ -159,28 +160,63 @@ static void explain_close(struct client *c, char *err, size_t errlen)
                    c->close_reason);
 }
 
-/* Runs the loop until the first frame arrives (it is returned), the
- * connection closes, or the time-out passes. */
-static int wait_frame(struct client *c, WireFrame **out, char *err, size_t errlen)
+/* Takes the first frame in the inbox that `match` accepts, or NULL. */
+static WireFrame *take_frame(struct client *c, int (*match)(const WireFrame *f, uint64_t id),
+                             uint64_t id)
+{
+    for (struct inbox_item **p = &c->inbox; *p != NULL; p = &(*p)->next) {
+        if (!match((*p)->frame, id))
+            continue;
+        struct inbox_item *item = *p;
+        *p = item->next;
+        if (*p == NULL)
+            c->inbox_tail = p;
+        WireFrame *f = item->frame;
+        free(item);
+        return f;
+    }
+    return NULL;
+}
+
+static int is_response_to(const WireFrame *f, uint64_t id)
+{
+    /* An Error with request_id 0 rejects the connection as a whole. */
+    return f->request_id == id ||
+           (f->request_id == 0 && f->body_case == CASCADE__V1__FRAME__BODY_ERROR);
+}
+
+static int is_push(const WireFrame *f, uint64_t id)
+{
+    (void)id;
+    return f->request_id == 0;
+}
+
+/* Runs the loop until a frame that `match` accepts arrives (it is returned),
+ * the connection closes, the wait is interrupted or timeout_ms passes
+ * (never, when negative). */
+static int wait_frame(struct client *c, int (*match)(const WireFrame *f, uint64_t id),
+                      uint64_t id, int64_t timeout_ms, WireFrame **out, char *err, size_t errlen)
 {
     c->timed_out = 0;
-    uv_timer_start(&c->wait_timer, on_wait_timeout, c->opts.timeout_ms, 0);
-    while (c->inbox == NULL && !c->closed && !c->timed_out)
+    if (timeout_ms >= 0)
+        uv_timer_start(&c->wait_timer, on_wait_timeout, (uint64_t)timeout_ms, 0);
+    WireFrame *f = NULL;
+    while ((f = take_frame(c, match, id)) == NULL && !c->closed && !c->timed_out &&
+           !c->interrupted)
         uv_run(&c->loop, UV_RUN_ONCE);
     uv_timer_stop(&c->wait_timer);
-    if (c->inbox != NULL) {
-        struct inbox_item *item = c->inbox;
-        c->inbox = item->next;
-        if (c->inbox == NULL)
-            c->inbox_tail = &c->inbox;
-        *out = item->frame;
-        free(item);
+    if (f != NULL) {
+        *out = f;
         return CLIENT_OK;
     }
+    if (c->interrupted) {
+        c->interrupted = 0;
+        return CLIENT_INTERRUPTED;
+    }
     if (c->timed_out) {
-        cas_errorf(err, errlen, "The server at %s did not answer within %llu ms.", c->server_text,
-                   (unsigned long long)c->opts.timeout_ms);
-        return CLIENT_UNREACHABLE;
+        cas_errorf(err, errlen, "The server at %s did not answer within %lld ms.", c->server_text,
+                   (long long)timeout_ms);
+        return CLIENT_TIMEOUT;
     }
     explain_close(c, err, errlen);
     return CLIENT_UNREACHABLE;
@@ -211,28 +247,41 @@ int client_call(struct client *c, WireFrame *req, WireFrame **reply, char *err, 
     int rc = send_frame(c, req, err, errlen);
     if (rc != CLIENT_OK)
         return rc;
-    for (;;) {
-        WireFrame *f;
-        rc = wait_frame(c, &f, err, errlen);
-        if (rc != CLIENT_OK)
-            return rc;
-        if (f->request_id == req->request_id) {
-            *reply = f;
-            if (f->body_case == CASCADE__V1__FRAME__BODY_ERROR) {
-                cas_errorf(err, errlen, "%s", f->error->message);
-                return CLIENT_REFUSED;
-            }
-            return CLIENT_OK;
-        }
-        if (f->request_id == 0 && f->body_case == CASCADE__V1__FRAME__BODY_ERROR) {
-            /* The server rejected the connection as a whole. */
-            cas_errorf(err, errlen, "%s", f->error->message);
+    WireFrame *f;
+    rc = wait_frame(c, is_response_to, req->request_id, (int64_t)c->opts.timeout_ms, &f, err,
+                    errlen);
+    if (rc == CLIENT_TIMEOUT || rc == CLIENT_INTERRUPTED)
+        return CLIENT_UNREACHABLE;
+    if (rc != CLIENT_OK)
+        return rc;
+    if (f->body_case == CASCADE__V1__FRAME__BODY_ERROR) {
+        cas_errorf(err, errlen, "%s", f->error->message);
+        if (f->request_id == 0) {
             wire_free(f);
             return CLIENT_UNREACHABLE;
         }
-        /* Pushed events are not for a one-shot call; later streams read them. */
-        wire_free(f);
+        *reply = f;
+        return CLIENT_REFUSED;
     }
+    *reply = f;
+    return CLIENT_OK;
+}
+
+int client_wait_push(struct client *c, int64_t timeout_ms, WireFrame **out, char *err,
+                     size_t errlen)
+{
+    *out = NULL;
+    return wait_frame(c, is_push, 0, timeout_ms, out, err, errlen);
+}
+
+void client_interrupt(struct client *c)
+{
+    c->interrupted = 1;
+}
+
+uv_loop_t *client_loop(struct client *c)
+{
+    return &c->loop;
 }
 
 static int say_hello(struct client *c, char *err, size_t errlen)

@@ -7,6 +7,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <uv.h>
+
 #include "addr.h"
 #include "wire.h"
 
@@ -15,6 +17,8 @@ enum client_status {
     CLIENT_OK = 0,
     CLIENT_REFUSED = 1,     /* the server answered with an Error */
     CLIENT_UNREACHABLE = 3, /* cannot reach, trust or keep talking to the server */
+    CLIENT_TIMEOUT = 4,     /* client_wait_push: nothing arrived in time */
+    CLIENT_INTERRUPTED = 5, /* client_wait_push: client_interrupt was called */
 };
 
 struct client_opts {
@@ -37,6 +41,22 @@ int client_connect(struct client **out, const struct client_opts *opts, char *er
  * answered with an Error, CLIENT_REFUSED, *reply is that Error frame and err
  * holds its message. */
 int client_call(struct client *c, WireFrame *req, WireFrame **reply, char *err, size_t errlen);
+
+/* Waits for the next frame the server pushed on its own (request_id 0:
+ * events, snapshots), in arrival order; pushes that arrived during
+ * client_call are kept for this. timeout_ms < 0 waits for ever. Returns
+ * CLIENT_OK and *out (free with wire_free), CLIENT_TIMEOUT,
+ * CLIENT_INTERRUPTED, or CLIENT_UNREACHABLE with a sentence in err. */
+int client_wait_push(struct client *c, int64_t timeout_ms, WireFrame **out, char *err,
+                     size_t errlen);
+
+/* Makes a client_wait_push in progress (or the next one) return
+ * CLIENT_INTERRUPTED; for signal handlers running on client_loop. */
+void client_interrupt(struct client *c);
+
+/* The client's private loop, to add handles (signals) to. Handles added
+ * must be closed before client_close. */
+uv_loop_t *client_loop(struct client *c);
 
 /* The server's Welcome. */
 const Cascade__V1__Welcome *client_welcome(const struct client *c);

@@ -17,6 +17,8 @@ const char *cas_strerror(int err)
     case CAS_ENOTFOUND: return "not found";
     case CAS_EMISMATCH: return "mismatch";
     case CAS_EOVERFLOW: return "queue full";
+    case CAS_EEXIST: return "already exists";
+    case CAS_ESTORAGE: return "storage error";
     default: return "unknown error";
     }
 }

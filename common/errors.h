@@ -17,6 +17,8 @@ enum {
     CAS_ENOTFOUND = -8,   /* no such thing */
     CAS_EMISMATCH = -9,   /* a value differs from the one expected */
     CAS_EOVERFLOW = -10,  /* a bounded queue is full */
+    CAS_EEXIST = -11,     /* it exists already */
+    CAS_ESTORAGE = -12,   /* the database failed (disk full, I/O error, corruption) */
 };
 
 /* A short English description of a CAS_E* code, for logs. */

@@ -1,0 +1,122 @@
+/* The OKR domain as plain C: teams, objectives and key results of one
+ * workshop, shared by the server (authoritative state), the client (what
+ * `show` renders) and the store. Strings are owned by the struct holding
+ * them (malloc'd, freed by the okr_*_clear functions). Entities are referred
+ * to by their kind and number: T3 is team 3, O7 objective 7, K12 key result 12. */
+#ifndef CASCADE_OKR_H
+#define CASCADE_OKR_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+enum okr_kind { OKR_TEAM = 'T', OKR_OBJECTIVE = 'O', OKR_KEY_RESULT = 'K' };
+
+enum okr_level {
+    OKR_LEVEL_NONE = 0,
+    OKR_LEVEL_COMPANY = 1,
+    OKR_LEVEL_DEPARTMENT = 2,
+    OKR_LEVEL_TEAM = 3,
+    OKR_LEVEL_INDIVIDUAL = 4,
+};
+
+/* Longest accepted texts, in bytes (UTF-8). */
+#define OKR_NAME_MAX 80      /* team names, user names */
+#define OKR_TITLE_MAX 200    /* objective and key result titles, workshop titles */
+#define OKR_TEXT_MAX 2000    /* rationales */
+#define OKR_UNIT_MAX 24
+#define OKR_PERIOD_MAX 32
+
+struct okr_team {
+    uint32_t num;
+    char *name;
+    uint32_t parent; /* 0: none */
+    enum okr_level level;
+    uint64_t version; /* bumped by every change to this team */
+};
+
+struct okr_objective {
+    uint32_t num;
+    uint32_t team;
+    char *title;
+    char *owner;     /* user name, "" when none */
+    uint32_t aligns_to; /* objective number, 0: none */
+    uint32_t inherits;  /* key result number, 0: none */
+    int committed;      /* 1 committed, 0 aspirational */
+    char *rationale;
+    uint64_t version;
+};
+
+struct okr_key_result {
+    uint32_t num;
+    uint32_t objective;
+    char *title;
+    char *owner;
+    int milestone; /* 1: done/not done; 0: metric from start to target */
+    double start, target, current;
+    char *unit;
+    int done;
+    double confidence; /* 0..1 */
+    uint64_t version;
+};
+
+/* One workshop's cascade. Arrays are kept sorted by number. */
+struct okr_state {
+    struct okr_team *teams;
+    size_t nteams, cap_teams;
+    struct okr_objective *objectives;
+    size_t nobjectives, cap_objectives;
+    struct okr_key_result *key_results;
+    size_t nkey_results, cap_key_results;
+    uint32_t next_team, next_objective, next_key_result; /* never reused */
+    uint64_t seq; /* the last event applied */
+};
+
+void okr_state_init(struct okr_state *s);
+void okr_state_free(struct okr_state *s);
+
+/* Lookups by number; NULL when absent. */
+struct okr_team *okr_team_find(const struct okr_state *s, uint32_t num);
+struct okr_objective *okr_objective_find(const struct okr_state *s, uint32_t num);
+struct okr_key_result *okr_key_result_find(const struct okr_state *s, uint32_t num);
+
+/* Inserts a copy of the entity (taking ownership of its strings) in number
+ * order. Returns the stored entity, or NULL when out of memory (the strings
+ * are then freed). */
+struct okr_team *okr_team_insert(struct okr_state *s, struct okr_team *t);
+struct okr_objective *okr_objective_insert(struct okr_state *s, struct okr_objective *o);
+struct okr_key_result *okr_key_result_insert(struct okr_state *s, struct okr_key_result *k);
+
+/* Removes the entity with that number (freeing its strings); 0 or CAS_ENOTFOUND. */
+int okr_objective_remove(struct okr_state *s, uint32_t num);
+int okr_key_result_remove(struct okr_state *s, uint32_t num);
+
+void okr_team_clear(struct okr_team *t);
+void okr_objective_clear(struct okr_objective *o);
+void okr_key_result_clear(struct okr_key_result *k);
+
+/* Parses "T3" (case-insensitive kind letter) for the given kind. 0 and *num,
+ * or CAS_EINVAL. */
+int okr_id_parse(const char *text, enum okr_kind kind, uint32_t *num);
+
+/* Writes "T3" into out (at least 12 bytes). */
+void okr_id_format(enum okr_kind kind, uint32_t num, char *out, size_t outlen);
+
+/* "company", "department", "team", "individual", or "" for none. */
+const char *okr_level_name(enum okr_level level);
+
+/* Parses a level name; 0 or CAS_EINVAL. */
+int okr_level_parse(const char *text, enum okr_level *out);
+
+/* Progress of a key result, 0..1: (current - start) / (target - start)
+ * clamped, 1 or 0 for a milestone, and for start == target 1 once current
+ * has reached the target in the direction of travel (otherwise 0). */
+double okr_key_result_progress(const struct okr_key_result *k);
+
+/* Checks a user-supplied text: valid UTF-8, no control characters (a
+ * newline is allowed only when multiline), at most max bytes, and (when
+ * required) not empty or blank. 0, or CAS_EINVAL with a sentence naming
+ * `what` and the limit in err. */
+int okr_text_check(const char *text, const char *what, size_t max, int required, int multiline,
+                   char *err, size_t errlen);
+
+#endif

@@ -1,0 +1,127 @@
+/* Persistence in one SQLite database, DATA/cascade.db: the only module that
+ * includes sqlite3.h. The event log (workshop, seq, actor, time, encoded
+ * event) is the history; the entity tables hold the current state, so a
+ * restart loads state without replaying history.
+ *
+ * Every function returns 0 or a negative CAS_E* code: CAS_ENOTFOUND for a
+ * missing row, CAS_EEXIST for a unique-key clash, CAS_ESTORAGE for anything
+ * SQLite reports (the message is logged). The store is used from the loop
+ * thread only. */
+#ifndef CASCADE_STORE_H
+#define CASCADE_STORE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "okr.h"
+
+/* The schema version this build writes; older databases are migrated
+ * forward at open, newer ones refused. */
+#define STORE_SCHEMA_VERSION 1
+
+struct store;
+
+enum store_sync { STORE_SYNC_FULL, STORE_SYNC_NORMAL };
+
+/* Opens or creates the database at path: WAL journal, foreign keys on,
+ * synchronous FULL or NORMAL as asked, migrations applied in one
+ * transaction each. A database whose schema is newer than
+ * STORE_SCHEMA_VERSION is refused with CAS_EINVAL and a sentence saying to
+ * upgrade cascaded. */
+int store_open(struct store **out, const char *path, enum store_sync sync,
+               char *err, size_t errlen);
+void store_close(struct store *st);
+
+/* PRAGMA user_version of the open database. */
+int store_schema_version(struct store *st);
+
+/* ---- Users ---- */
+
+struct store_user {
+    int64_t id;
+    char name[OKR_NAME_MAX + 1];
+    char password_hash[256]; /* the KDF's self-describing string */
+    int admin;
+    int disabled;
+    int64_t created_ms;
+};
+
+/* Adds a user; *id_out gets the new id. CAS_EEXIST when the name is taken. */
+int store_user_add(struct store *st, const char *name, const char *password_hash, int admin,
+                   int64_t created_ms, int64_t *id_out);
+int store_user_by_name(struct store *st, const char *name, struct store_user *out);
+int store_user_by_id(struct store *st, int64_t id, struct store_user *out);
+int store_user_count(struct store *st, int64_t *count);
+/* Calls cb for every user in name order; a non-zero cb return stops and is returned. */
+int store_user_each(struct store *st, int (*cb)(void *ctx, const struct store_user *u), void *ctx);
+
+/* ---- Session tokens, stored by their SHA-256 hash ---- */
+
+int store_token_add(struct store *st, const uint8_t hash[32], int64_t user_id,
+                    int64_t created_ms, int64_t expires_ms);
+int store_token_get(struct store *st, const uint8_t hash[32], int64_t *user_id,
+                    int64_t *expires_ms);
+int store_token_delete(struct store *st, const uint8_t hash[32]);
+/* Deletes every token of the user. */
+int store_token_delete_user(struct store *st, int64_t user_id);
+
+/* ---- Workshops and participants ---- */
+
+struct store_workshop {
+    int64_t id;
+    char code[16];
+    char title[OKR_TITLE_MAX + 1];
+    char period[OKR_PERIOD_MAX + 1];
+    int64_t created_by; /* user id */
+    int64_t created_ms;
+};
+
+/* Creates a workshop (w->id is ignored; *id_out gets the new one).
+ * CAS_EEXIST when the code is taken. */
+int store_workshop_add(struct store *st, const struct store_workshop *w, int64_t *id_out);
+/* Calls cb for every workshop in id order. */
+int store_workshop_each(struct store *st,
+                        int (*cb)(void *ctx, const struct store_workshop *w), void *ctx);
+
+/* Roles as in cascade.v1.Role: 1 facilitator, 2 member, 3 observer. */
+int store_participant_set(struct store *st, int64_t workshop_id, int64_t user_id, int role,
+                          int64_t joined_ms);
+/* Calls cb for every participant of the workshop. */
+int store_participant_each(struct store *st, int64_t workshop_id,
+                           int (*cb)(void *ctx, int64_t user_id, int role), void *ctx);
+
+/* ---- The cascade's current state ---- */
+
+/* Fills state (initialised by the caller, empty) with the workshop's teams,
+ * objectives, key results, id counters and last event seq. */
+int store_state_load(struct store *st, int64_t workshop_id, struct okr_state *state);
+
+/* ---- Writing a batch of changes in one transaction ----
+ * store_begin, then any number of the calls below, then store_commit (or
+ * store_rollback after a failure: nothing of the batch remains). */
+int store_begin(struct store *st);
+int store_commit(struct store *st);
+void store_rollback(struct store *st);
+
+/* Appends one event to the log. (workshop_id, seq) is unique. */
+int store_event_append(struct store *st, int64_t workshop_id, uint64_t seq, const char *actor,
+                       int64_t time_ms, const char *type, const char *entity,
+                       const uint8_t *payload, size_t len);
+/* Inserts or replaces an entity row with its current values. */
+int store_team_save(struct store *st, int64_t workshop_id, const struct okr_team *t);
+int store_objective_save(struct store *st, int64_t workshop_id, const struct okr_objective *o);
+int store_key_result_save(struct store *st, int64_t workshop_id, const struct okr_key_result *k);
+int store_objective_delete(struct store *st, int64_t workshop_id, uint32_t num);
+int store_key_result_delete(struct store *st, int64_t workshop_id, uint32_t num);
+/* Saves the workshop's id counters (next_team, next_objective, next_key_result). */
+int store_counters_save(struct store *st, int64_t workshop_id, const struct okr_state *state);
+
+/* ---- Reading history ---- */
+
+/* Calls cb with each event's encoded payload for seq > since_seq, in seq
+ * order. A non-zero cb return stops and is returned. */
+int store_event_each(struct store *st, int64_t workshop_id, uint64_t since_seq,
+                     int (*cb)(void *ctx, uint64_t seq, const uint8_t *payload, size_t len),
+                     void *ctx);
+
+#endif
