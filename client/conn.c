@@ -13,7 +13,7 @@
 #include "version.h"
 
 /* Server-pushed frames can be far larger than requests (snapshots). */
-#define CLIENT_MAX_FRAME (64u << 20)
+#define CLIENT_MAX_FRAME WIRE_MAX_SERVER_FRAME
 
 /* A received frame waiting for someone to take it. */
 struct inbox_item {

@@ -8,7 +8,6 @@
 #include <openssl/err.h>
 #include <openssl/evp.h>
 #include <openssl/pem.h>
-#include <openssl/rand.h>
 #include <openssl/ssl.h>
 #include <openssl/x509v3.h>
 
@@ -366,14 +365,5 @@ int tls_file_fingerprint(const char *cert_file, char out[TLS_FINGERPRINT_MAX],
     }
     format_fingerprint(cert, out);
     X509_free(cert);
-    return 0;
-}
-
-int tls_random_bytes(void *buf, size_t len)
-{
-    if (len > INT_MAX || RAND_bytes(buf, (int)len) != 1) {
-        ERR_clear_error();
-        return CAS_EIO;
-    }
     return 0;
 }

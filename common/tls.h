@@ -71,7 +71,4 @@ int tls_conn_peer_fingerprint(const struct tls_conn *c, char out[TLS_FINGERPRINT
 int tls_file_fingerprint(const char *cert_file, char out[TLS_FINGERPRINT_MAX],
                          char *err, size_t errlen);
 
-/* Fills buf with cryptographically strong random bytes. 0 or CAS_EIO. */
-int tls_random_bytes(void *buf, size_t len);
-
 #endif

@@ -23,6 +23,9 @@ typedef Cascade__V1__Frame WireFrame;
  * sparse snapshots expand more than requests do. */
 #define WIRE_BUDGET_TRUSTED(len) ((size_t)1024 * 1024 + (size_t)64 * (len))
 
+/* The largest frame a server sends (snapshots, replies); clients accept it. */
+#define WIRE_MAX_SERVER_FRAME (64u << 20)
+
 /* Unpacks a payload. Returns the frame (free it with wire_free), or NULL when
  * the bytes are not a valid Frame or would need more than `budget` bytes of
  * memory. A frame whose body this build does not know (a newer peer's

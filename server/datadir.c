@@ -8,7 +8,7 @@
 #include <unistd.h>
 
 #include "errors.h"
-#include "tls.h"
+#include "crypto.h"
 
 /* mkdir -p, with mode 0700 for what it creates. */
 static int make_dirs(const char *path, char *err, size_t errlen)
@@ -63,7 +63,7 @@ static int load_or_create_id(struct datadir *d, char *err, size_t errlen)
         return 0;
     }
     unsigned char raw[DATADIR_SERVER_ID_LEN / 2];
-    if (tls_random_bytes(raw, sizeof raw) != 0) {
+    if (crypto_random_bytes(raw, sizeof raw) != 0) {
         cas_errorf(err, errlen, "Cannot get random bytes for the server id.");
         return CAS_EIO;
     }

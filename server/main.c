@@ -12,6 +12,7 @@
 static const char USAGE[] =
     "Usage: cascaded [--listen HOST:PORT] [--data DIR] [--cert FILE --key FILE]\n"
     "                [--max-frame BYTES] [--max-outbound BYTES] [--handshake-timeout MS]\n"
+    "                [--sync full|normal] [--token-ttl SECONDS]\n"
     "\n"
     "  --listen HOST:PORT        address to listen on (default 127.0.0.1:7447; port 0: any free)\n"
     "  --data DIR                data directory (default ./cascade-data)\n"
@@ -20,6 +21,10 @@ static const char USAGE[] =
     "  --max-frame BYTES         largest frame a client may send (default 1048576)\n"
     "  --max-outbound BYTES      unsent bytes per client before it is dropped (default 8388608)\n"
     "  --handshake-timeout MS    time a client has to finish the TLS handshake (default 10000)\n"
+    "  --sync full|normal        fsync every commit (full, the default) or leave it to\n"
+    "                            WAL checkpoints (normal: faster; a power cut may lose\n"
+    "                            the last acknowledged edits, a crash of cascaded does not)\n"
+    "  --token-ttl SECONDS       how long a login lasts (default 2592000, 30 days)\n"
     "  --help, --version\n";
 
 /* Parses a positive whole number within [min, max]. */
@@ -45,7 +50,10 @@ int main(int argc, char **argv)
 {
     struct server_config cfg;
     server_config_defaults(&cfg);
-    enum { OPT_CERT = 256, OPT_KEY, OPT_MAX_FRAME, OPT_MAX_OUT, OPT_HS, OPT_VERSION, OPT_HELP };
+    enum {
+        OPT_CERT = 256, OPT_KEY, OPT_MAX_FRAME, OPT_MAX_OUT, OPT_HS, OPT_SYNC, OPT_TTL,
+        OPT_VERSION, OPT_HELP
+    };
     static const struct option opts[] = {
         {"listen", required_argument, NULL, 'l'},
         {"data", required_argument, NULL, 'd'},
@@ -54,6 +62,8 @@ int main(int argc, char **argv)
         {"max-frame", required_argument, NULL, OPT_MAX_FRAME},
         {"max-outbound", required_argument, NULL, OPT_MAX_OUT},
         {"handshake-timeout", required_argument, NULL, OPT_HS},
+        {"sync", required_argument, NULL, OPT_SYNC},
+        {"token-ttl", required_argument, NULL, OPT_TTL},
         {"version", no_argument, NULL, OPT_VERSION},
         {"help", no_argument, NULL, OPT_HELP},
         {NULL, 0, NULL, 0},
@@ -87,6 +97,18 @@ int main(int argc, char **argv)
             if (parse_size("--handshake-timeout", optarg, 1, 600000, &v) != 0)
                 return 2;
             cfg.handshake_timeout_ms = v;
+            break;
+        case OPT_SYNC:
+            if (strcmp(optarg, "full") != 0 && strcmp(optarg, "normal") != 0) {
+                fprintf(stderr, "cascaded: --sync is 'full' or 'normal', not '%s'.\n", optarg);
+                return 2;
+            }
+            cfg.sync_full = strcmp(optarg, "full") == 0;
+            break;
+        case OPT_TTL:
+            if (parse_size("--token-ttl", optarg, 1, 10ull * 365 * 24 * 3600, &v) != 0)
+                return 2;
+            cfg.token_ttl_s = (int64_t)v;
             break;
         case OPT_VERSION:
             printf("cascaded %s (protocol %u)\n", CASCADE_VERSION, CASCADE_PROTOCOL_VERSION);

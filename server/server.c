@@ -3,8 +3,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "cert.h"
+#include "handlers.h"
+#include "store.h"
 #include "errors.h"
 #include "log.h"
 #include "session.h"
@@ -24,6 +27,15 @@ void server_config_defaults(struct server_config *cfg)
     cfg->max_frame = FRAME_DEFAULT_MAX;
     cfg->max_outbound = 8u << 20;
     cfg->handshake_timeout_ms = 10000;
+    cfg->token_ttl_s = 30 * 24 * 3600;
+    cfg->sync_full = 1;
+}
+
+int64_t server_now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
 static struct conn *conn_of(struct transport *t)
@@ -34,18 +46,23 @@ static struct conn *conn_of(struct transport *t)
 int conn_send(struct conn *c, const WireFrame *f)
 {
     struct buf out = BUF_INIT;
-    int rc = wire_pack(f, c->server->cfg.max_frame, &out);
+    int rc = wire_pack(f, WIRE_MAX_SERVER_FRAME, &out);
     if (rc == 0)
         rc = transport_send(&c->transport, out.data, out.len);
     buf_free(&out);
     if (rc == CAS_ETOOBIG) {
         /* Every request gets one response, even when its answer is too big. */
-        log_warn("conn %llu: a '%s' answer is over the frame limit of %zu bytes",
-                 (unsigned long long)c->id, wire_body_name(f), c->server->cfg.max_frame);
+        log_warn("conn %llu: a '%s' answer is over the frame limit of %u bytes",
+                 (unsigned long long)c->id, wire_body_name(f), WIRE_MAX_SERVER_FRAME);
         return conn_send_error(c, f->request_id, CASCADE__V1__ERROR_CODE__LIMIT_EXCEEDED,
                                "The answer is larger than the server's frame limit; ask for less.");
     }
     return rc;
+}
+
+int conn_send_packed(struct conn *c, const uint8_t *data, size_t len)
+{
+    return transport_send(&c->transport, data, len);
 }
 
 int conn_send_error(struct conn *c, uint64_t request_id, Cascade__V1__ErrorCode code,
@@ -75,6 +92,14 @@ static void on_frame(struct transport *t, const uint8_t *payload, size_t len)
     session_on_frame(conn_of(t), payload, len);
 }
 
+void conn_release(struct conn *c)
+{
+    if (c->pending_work > 0)
+        return; /* the last thread-pool job frees it */
+    free(c->subs);
+    free(c);
+}
+
 static void on_closed(struct transport *t, const char *reason)
 {
     struct conn *c = conn_of(t);
@@ -87,7 +112,11 @@ static void on_closed(struct transport *t, const char *reason)
     if (c->next)
         c->next->prev = c->prev;
     s->nconns--;
-    free(c);
+    for (size_t i = 0; i < c->nsubs; i++)
+        workshop_unsubscribe(c->subs[i], c);
+    batch_forget_conn(&s->batch, c);
+    c->closed = 1;
+    conn_release(c);
     if (s->stopping && s->nconns == 0 && !uv_is_closing((uv_handle_t *)&s->shutdown_timer))
         uv_close((uv_handle_t *)&s->shutdown_timer, NULL);
 }
@@ -134,6 +163,14 @@ static void on_connection(uv_stream_t *listener, int status)
     transport_accepted(&c->transport);
 }
 
+/* Runs after each loop turn's I/O: the turn's changes commit together. */
+static void on_turn_end(uv_check_t *check)
+{
+    struct server *s = check->data;
+    if (batch_pending(&s->batch))
+        batch_commit(s);
+}
+
 static void on_signal(uv_signal_t *sig, int signum)
 {
     struct server *s = sig->data;
@@ -157,6 +194,9 @@ void server_stop(struct server *s)
     uv_close((uv_handle_t *)&s->listener, NULL);
     uv_close((uv_handle_t *)&s->sigint, NULL);
     uv_close((uv_handle_t *)&s->sigterm, NULL);
+    /* What this turn applied is committed and answered before goodbye. */
+    batch_commit(s);
+    uv_close((uv_handle_t *)&s->commit_check, NULL);
     Cascade__V1__GoingAway away = CASCADE__V1__GOING_AWAY__INIT;
     away.reason = "The server is shutting down.";
     WireFrame f = CASCADE__V1__FRAME__INIT;
@@ -195,6 +235,21 @@ static int setup_tls(struct server *s, char *err, size_t errlen)
         return rc;
     log_info("certificate %s fingerprint %s", cert, s->fingerprint);
     return 0;
+}
+
+static int setup_storage(struct server *s, char *err, size_t errlen)
+{
+    char path[PATH_MAX + 32];
+    snprintf(path, sizeof path, "%s/cascade.db", s->data.path);
+    int rc = store_open(&s->store, path, s->cfg.sync_full ? STORE_SYNC_FULL : STORE_SYNC_NORMAL,
+                        err, errlen);
+    if (rc == 0)
+        rc = auth_bootstrap(s, err, errlen);
+    if (rc == 0)
+        rc = registry_load(&s->registry, s->store, err, errlen);
+    if (rc == 0)
+        log_info("database %s: %zu workshops loaded", path, s->registry.n);
+    return rc;
 }
 
 static int setup_listener(struct server *s, char *err, size_t errlen)
@@ -238,6 +293,8 @@ int server_open(struct server *s, const struct server_config *cfg, uv_loop_t *lo
 
     int rc = datadir_open(&s->data, cfg->data_dir, err, errlen);
     if (rc == 0)
+        rc = setup_storage(s, err, errlen);
+    if (rc == 0)
         rc = setup_tls(s, err, errlen);
     if (rc == 0)
         rc = setup_listener(s, err, errlen);
@@ -246,10 +303,12 @@ int server_open(struct server *s, const struct server_config *cfg, uv_loop_t *lo
         if (s->listener.loop != NULL)
             uv_close((uv_handle_t *)&s->listener, NULL);
         uv_run(loop, UV_RUN_DEFAULT);
-        tls_ctx_free(s->env.tls);
-        s->env.tls = NULL;
+        server_close(s);
         return rc;
     }
+    uv_check_init(loop, &s->commit_check);
+    s->commit_check.data = s;
+    uv_check_start(&s->commit_check, on_turn_end);
     uv_signal_init(loop, &s->sigint);
     uv_signal_init(loop, &s->sigterm);
     uv_timer_init(loop, &s->shutdown_timer);
@@ -269,6 +328,11 @@ int server_run(struct server *s)
 
 void server_close(struct server *s)
 {
+    batch_free(&s->batch);
+    registry_free(&s->registry);
+    if (s->store != NULL)
+        store_close(s->store);
+    s->store = NULL;
     tls_ctx_free(s->env.tls);
     s->env.tls = NULL;
 }

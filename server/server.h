@@ -7,9 +7,15 @@
 #include <uv.h>
 
 #include "addr.h"
+#include "crypto.h"
+#include "batch.h"
 #include "datadir.h"
+#include "okr.h"
 #include "transport.h"
 #include "wire.h"
+#include "workshop.h"
+
+struct store;
 
 struct server_config {
     struct addr_spec listen;
@@ -19,6 +25,8 @@ struct server_config {
     size_t max_frame;
     size_t max_outbound;
     uint64_t handshake_timeout_ms;
+    int64_t token_ttl_s;   /* how long a login lasts */
+    int sync_full;         /* fsync every commit (1) or only WAL checkpoints (0) */
 };
 
 /* Fills in the documented defaults. */
@@ -32,6 +40,18 @@ struct conn {
     uint64_t id;
     char peer[ADDR_TEXT_MAX];
     int greeted; /* a Hello was accepted */
+    /* Who is logged in on this connection (user_id 0: nobody). */
+    int64_t user_id;
+    char user[OKR_NAME_MAX + 1];
+    int admin;
+    uint8_t token_hash[32];
+    /* Workshops this connection receives events of. */
+    struct workshop **subs;
+    size_t nsubs, cap_subs;
+    /* Work on the thread pool (password hashing) that still refers to this
+     * connection; the memory outlives the connection until it is done. */
+    int pending_work;
+    int closed;
     struct conn *prev, *next;
 };
 
@@ -43,12 +63,17 @@ struct server {
     uv_signal_t sigint, sigterm;
     uv_timer_t shutdown_timer;
     struct transport_env env;
+    struct store *store;
+    struct registry registry;
+    struct batch batch;
+    uv_check_t commit_check; /* commits the batch once per loop turn */
     struct conn *conns; /* every open connection */
     size_t nconns;
     uint64_t next_conn_id;
     int stopping;
     char bound[ADDR_TEXT_MAX]; /* the address actually listened on */
     char fingerprint[128];
+    char dummy_hash[CRYPTO_HASH_MAX]; /* for logins with an unknown name */
     uint8_t readbuf[64 * 1024];
 };
 
@@ -72,11 +97,20 @@ void server_close(struct server *s);
  * (the connection is being closed then). */
 int conn_send(struct conn *c, const WireFrame *f);
 
+/* Sends bytes already packed by wire_pack (header included). */
+int conn_send_packed(struct conn *c, const uint8_t *data, size_t len);
+
 /* Sends an Error frame answering request_id. */
 int conn_send_error(struct conn *c, uint64_t request_id, Cascade__V1__ErrorCode code,
                     const char *message);
 
 /* Closes the connection gracefully, logging reason. */
 void conn_close(struct conn *c, const char *reason);
+
+/* Frees a closed connection once no thread-pool work refers to it. */
+void conn_release(struct conn *c);
+
+/* Unix time in milliseconds. */
+int64_t server_now_ms(void);
 
 #endif

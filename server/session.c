@@ -1,18 +1,11 @@
 #include "session.h"
 
 #include <stdio.h>
-#include <time.h>
 
+#include "handlers.h"
 #include "server.h"
 #include "version.h"
 #include "wire.h"
-
-static int64_t now_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_REALTIME, &ts);
-    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 static void handle_hello(struct conn *c, const WireFrame *f)
 {
@@ -32,7 +25,7 @@ static void handle_hello(struct conn *c, const WireFrame *f)
     Cascade__V1__Welcome w = CASCADE__V1__WELCOME__INIT;
     w.server_version = CASCADE_VERSION;
     w.protocol_version = CASCADE_PROTOCOL_VERSION;
-    w.server_time_ms = now_ms();
+    w.server_time_ms = server_now_ms();
     w.server_id = c->server->data.server_id;
     WireFrame reply = CASCADE__V1__FRAME__INIT;
     reply.request_id = f->request_id;
@@ -53,13 +46,40 @@ static void handle_ping(struct conn *c, const WireFrame *f)
     conn_send(c, &reply);
 }
 
-/* Requests this server answers once the handshake is done. Later
- * capabilities add their handlers here. */
+enum access {
+    ANYONE,  /* no login needed */
+    USER,    /* a logged-in user */
+};
+
+/* Requests this server answers once the handshake is done, and who may
+ * send them. Workshop roles are checked by the handlers, which know the
+ * workshop. */
 static const struct {
     Cascade__V1__Frame__BodyCase body;
+    enum access access;
     void (*handle)(struct conn *c, const WireFrame *f);
 } HANDLERS[] = {
-    {CASCADE__V1__FRAME__BODY_PING, handle_ping},
+    {CASCADE__V1__FRAME__BODY_PING, ANYONE, handle_ping},
+    {CASCADE__V1__FRAME__BODY_LOGIN, ANYONE, handle_login},
+    {CASCADE__V1__FRAME__BODY_AUTHENTICATE, ANYONE, handle_authenticate},
+    {CASCADE__V1__FRAME__BODY_LOGOUT, USER, handle_logout},
+    {CASCADE__V1__FRAME__BODY_WHOAMI, USER, handle_whoami},
+    {CASCADE__V1__FRAME__BODY_ADMIN_USER_ADD, USER, handle_admin_user_add},
+    {CASCADE__V1__FRAME__BODY_ADMIN_USER_LIST, USER, handle_admin_user_list},
+    {CASCADE__V1__FRAME__BODY_WORKSHOP_CREATE, USER, handle_workshop_create},
+    {CASCADE__V1__FRAME__BODY_WORKSHOP_LIST, USER, handle_workshop_list},
+    {CASCADE__V1__FRAME__BODY_JOIN, USER, handle_join},
+    {CASCADE__V1__FRAME__BODY_SNAPSHOT_REQUEST, USER, handle_snapshot},
+    {CASCADE__V1__FRAME__BODY_SUBSCRIBE, USER, handle_subscribe},
+    {CASCADE__V1__FRAME__BODY_UNSUBSCRIBE, USER, handle_unsubscribe},
+    {CASCADE__V1__FRAME__BODY_TEAM_ADD, USER, handle_change},
+    {CASCADE__V1__FRAME__BODY_OBJECTIVE_ADD, USER, handle_change},
+    {CASCADE__V1__FRAME__BODY_OBJECTIVE_EDIT, USER, handle_change},
+    {CASCADE__V1__FRAME__BODY_OBJECTIVE_REMOVE, USER, handle_change},
+    {CASCADE__V1__FRAME__BODY_KEY_RESULT_ADD, USER, handle_change},
+    {CASCADE__V1__FRAME__BODY_KEY_RESULT_EDIT, USER, handle_change},
+    {CASCADE__V1__FRAME__BODY_KEY_RESULT_REMOVE, USER, handle_change},
+    {CASCADE__V1__FRAME__BODY_CHECK_IN, USER, handle_change},
 };
 
 static void dispatch(struct conn *c, const WireFrame *f)
@@ -81,10 +101,15 @@ static void dispatch(struct conn *c, const WireFrame *f)
         return;
     }
     for (size_t i = 0; i < sizeof HANDLERS / sizeof HANDLERS[0]; i++) {
-        if (HANDLERS[i].body == f->body_case) {
-            HANDLERS[i].handle(c, f);
+        if (HANDLERS[i].body != f->body_case)
+            continue;
+        if (HANDLERS[i].access == USER && c->user_id == 0) {
+            conn_send_error(c, f->request_id, CASCADE__V1__ERROR_CODE__NOT_AUTHENTICATED,
+                            "Log in first: this request needs a logged-in user.");
             return;
         }
+        HANDLERS[i].handle(c, f);
+        return;
     }
     snprintf(msg, sizeof msg, "This server does not serve '%s' requests.", wire_body_name(f));
     conn_send_error(c, f->request_id, CASCADE__V1__ERROR_CODE__UNKNOWN_REQUEST, msg);

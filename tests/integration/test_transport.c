@@ -107,23 +107,22 @@ static void test_request_before_hello(void **state)
     tls_close(ssl);
 }
 
-static void test_unknown_request_keeps_connection(void **state)
+static void test_refused_request_keeps_connection(void **state)
 {
     (void)state;
     SSL *ssl = greeted_client(1);
-    Cascade__V1__Login login = CASCADE__V1__LOGIN__INIT;
-    login.user = "alice";
-    login.password = "secret";
+    /* A request that needs a login, before logging in. */
+    Cascade__V1__Whoami who = CASCADE__V1__WHOAMI__INIT;
     WireFrame f = CASCADE__V1__FRAME__INIT;
     f.request_id = 2;
-    f.body_case = CASCADE__V1__FRAME__BODY_LOGIN;
-    f.login = &login;
+    f.body_case = CASCADE__V1__FRAME__BODY_WHOAMI;
+    f.whoami = &who;
     assert_int_equal(tls_send_frame(ssl, &f), 0);
     WireFrame *r = tls_recv_frame(ssl, 5000);
     assert_non_null(r);
     assert_int_equal(r->request_id, 2);
     assert_int_equal(r->body_case, CASCADE__V1__FRAME__BODY_ERROR);
-    assert_int_equal(r->error->code, CASCADE__V1__ERROR_CODE__UNKNOWN_REQUEST);
+    assert_int_equal(r->error->code, CASCADE__V1__ERROR_CODE__NOT_AUTHENTICATED);
     wire_free(r);
     /* A second Hello is refused, and the connection still serves. */
     WireFrame *again = tls_hello(ssl, 1, 3);
@@ -375,7 +374,7 @@ int main(void)
         cmocka_unit_test(test_handshake_and_ping),
         cmocka_unit_test(test_unsupported_version),
         cmocka_unit_test(test_request_before_hello),
-        cmocka_unit_test(test_unknown_request_keeps_connection),
+        cmocka_unit_test(test_refused_request_keeps_connection),
         cmocka_unit_test(test_unknown_body_gets_unknown_request),
         cmocka_unit_test(test_tls_without_hello_is_dropped),
         cmocka_unit_test(test_many_concurrent_clients),

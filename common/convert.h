@@ -1,0 +1,35 @@
+/* Conversion between the domain structs (okr.h) and their wire messages.
+ * To wire: the message borrows the entity's strings and the caller's id
+ * buffers, so it is valid while both are. From wire: the entity gets its own
+ * copies of the strings (free with okr_*_clear). */
+#ifndef CASCADE_CONVERT_H
+#define CASCADE_CONVERT_H
+
+#include "okr.h"
+#include "wire.h"
+
+/* Room for the short ids one entity message refers to. */
+struct convert_ids {
+    char id[16], ref1[16], ref2[16], ref3[16];
+};
+
+void convert_team_to_wire(const struct okr_team *t, Cascade__V1__Team *out,
+                          struct convert_ids *ids);
+void convert_objective_to_wire(const struct okr_objective *o, Cascade__V1__Objective *out,
+                               struct convert_ids *ids);
+void convert_key_result_to_wire(const struct okr_key_result *k, Cascade__V1__KeyResult *out,
+                                struct convert_ids *ids);
+
+/* 0, CAS_EINVAL for an id that does not parse, or CAS_ENOMEM. */
+int convert_team_from_wire(const Cascade__V1__Team *in, struct okr_team *out);
+int convert_objective_from_wire(const Cascade__V1__Objective *in, struct okr_objective *out);
+int convert_key_result_from_wire(const Cascade__V1__KeyResult *in, struct okr_key_result *out);
+
+/* Fills state from a Snapshot (state initialised and empty). 0 or an error. */
+int convert_snapshot_to_state(const Cascade__V1__Snapshot *snap, struct okr_state *state);
+
+/* cascade.v1.Level <-> okr_level. */
+Cascade__V1__Level convert_level_to_wire(enum okr_level level);
+enum okr_level convert_level_from_wire(Cascade__V1__Level level);
+
+#endif

@@ -1,0 +1,397 @@
+#include "okr.h"
+
+#include <ctype.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "errors.h"
+
+/* The sorted-array helpers below read an entity's number through a pointer to
+ * the entity itself, which C allows only because num is the first member. */
+_Static_assert(offsetof(struct okr_team, num) == 0, "num must come first");
+_Static_assert(offsetof(struct okr_objective, num) == 0, "num must come first");
+_Static_assert(offsetof(struct okr_key_result, num) == 0, "num must come first");
+
+void okr_state_init(struct okr_state *s)
+{
+    memset(s, 0, sizeof *s);
+    s->next_team = 1;
+    s->next_objective = 1;
+    s->next_key_result = 1;
+}
+
+void okr_state_free(struct okr_state *s)
+{
+    for (size_t i = 0; i < s->nteams; i++)
+        okr_team_clear(&s->teams[i]);
+    for (size_t i = 0; i < s->nobjectives; i++)
+        okr_objective_clear(&s->objectives[i]);
+    for (size_t i = 0; i < s->nkey_results; i++)
+        okr_key_result_clear(&s->key_results[i]);
+    free(s->teams);
+    free(s->objectives);
+    free(s->key_results);
+    okr_state_init(s);
+}
+
+static uint32_t num_at(const void *base, size_t size, size_t i)
+{
+    return *(const uint32_t *)((const char *)base + i * size);
+}
+
+/* The index of the first element whose number is >= num. */
+static size_t lower_bound(const void *base, size_t n, size_t size, uint32_t num)
+{
+    size_t lo = 0, hi = n;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (num_at(base, size, mid) < num)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo;
+}
+
+static void *find(const void *base, size_t n, size_t size, uint32_t num)
+{
+    size_t i = lower_bound(base, n, size, num);
+    if (i == n || num_at(base, size, i) != num)
+        return NULL;
+    return (char *)base + i * size;
+}
+
+/* Makes room for one more element, doubling the capacity when full. Returns
+ * the (possibly moved) array, or NULL with the old array untouched. */
+static void *reserve_one(void *base, size_t n, size_t *cap, size_t size)
+{
+    if (n < *cap)
+        return base;
+    size_t want = *cap ? *cap * 2 : 8;
+    if (want > SIZE_MAX / 2 / size)
+        return NULL;
+    void *p = realloc(base, want * size);
+    if (p != NULL)
+        *cap = want;
+    return p;
+}
+
+/* Opens a gap at the sorted position of num in an array with room for one
+ * more element and returns it. */
+static void *open_gap(void *base, size_t *n, size_t size, uint32_t num)
+{
+    size_t i = lower_bound(base, *n, size, num);
+    char *at = (char *)base + i * size;
+    memmove(at + size, at, (*n - i) * size);
+    (*n)++;
+    return at;
+}
+
+static void close_gap(void *base, size_t *n, size_t size, void *at)
+{
+    size_t i = (size_t)((char *)at - (char *)base) / size;
+    memmove(at, (char *)at + size, (*n - i - 1) * size);
+    (*n)--;
+}
+
+struct okr_team *okr_team_find(const struct okr_state *s, uint32_t num)
+{
+    return find(s->teams, s->nteams, sizeof *s->teams, num);
+}
+
+struct okr_objective *okr_objective_find(const struct okr_state *s, uint32_t num)
+{
+    return find(s->objectives, s->nobjectives, sizeof *s->objectives, num);
+}
+
+struct okr_key_result *okr_key_result_find(const struct okr_state *s, uint32_t num)
+{
+    return find(s->key_results, s->nkey_results, sizeof *s->key_results, num);
+}
+
+/* An insert with a number already present replaces that entity, so the
+ * arrays never hold two entities with one number. */
+struct okr_team *okr_team_insert(struct okr_state *s, struct okr_team *t)
+{
+    struct okr_team *at = okr_team_find(s, t->num);
+    if (at != NULL) {
+        okr_team_clear(at);
+    } else {
+        void *p = reserve_one(s->teams, s->nteams, &s->cap_teams, sizeof *s->teams);
+        if (p == NULL) {
+            okr_team_clear(t);
+            return NULL;
+        }
+        s->teams = p;
+        at = open_gap(s->teams, &s->nteams, sizeof *s->teams, t->num);
+    }
+    *at = *t;
+    memset(t, 0, sizeof *t);
+    return at;
+}
+
+struct okr_objective *okr_objective_insert(struct okr_state *s, struct okr_objective *o)
+{
+    struct okr_objective *at = okr_objective_find(s, o->num);
+    if (at != NULL) {
+        okr_objective_clear(at);
+    } else {
+        void *p = reserve_one(s->objectives, s->nobjectives, &s->cap_objectives,
+                              sizeof *s->objectives);
+        if (p == NULL) {
+            okr_objective_clear(o);
+            return NULL;
+        }
+        s->objectives = p;
+        at = open_gap(s->objectives, &s->nobjectives, sizeof *s->objectives, o->num);
+    }
+    *at = *o;
+    memset(o, 0, sizeof *o);
+    return at;
+}
+
+struct okr_key_result *okr_key_result_insert(struct okr_state *s, struct okr_key_result *k)
+{
+    struct okr_key_result *at = okr_key_result_find(s, k->num);
+    if (at != NULL) {
+        okr_key_result_clear(at);
+    } else {
+        void *p = reserve_one(s->key_results, s->nkey_results, &s->cap_key_results,
+                              sizeof *s->key_results);
+        if (p == NULL) {
+            okr_key_result_clear(k);
+            return NULL;
+        }
+        s->key_results = p;
+        at = open_gap(s->key_results, &s->nkey_results, sizeof *s->key_results, k->num);
+    }
+    *at = *k;
+    memset(k, 0, sizeof *k);
+    return at;
+}
+
+int okr_objective_remove(struct okr_state *s, uint32_t num)
+{
+    struct okr_objective *o = okr_objective_find(s, num);
+    if (o == NULL)
+        return CAS_ENOTFOUND;
+    okr_objective_clear(o);
+    close_gap(s->objectives, &s->nobjectives, sizeof *s->objectives, o);
+    return 0;
+}
+
+int okr_key_result_remove(struct okr_state *s, uint32_t num)
+{
+    struct okr_key_result *k = okr_key_result_find(s, num);
+    if (k == NULL)
+        return CAS_ENOTFOUND;
+    okr_key_result_clear(k);
+    close_gap(s->key_results, &s->nkey_results, sizeof *s->key_results, k);
+    return 0;
+}
+
+void okr_team_clear(struct okr_team *t)
+{
+    free(t->name);
+    memset(t, 0, sizeof *t);
+}
+
+void okr_objective_clear(struct okr_objective *o)
+{
+    free(o->title);
+    free(o->owner);
+    free(o->rationale);
+    memset(o, 0, sizeof *o);
+}
+
+void okr_key_result_clear(struct okr_key_result *k)
+{
+    free(k->title);
+    free(k->owner);
+    free(k->unit);
+    memset(k, 0, sizeof *k);
+}
+
+int okr_id_parse(const char *text, enum okr_kind kind, uint32_t *num)
+{
+    if (text == NULL || toupper((unsigned char)text[0]) != (int)kind)
+        return CAS_EINVAL;
+    const char *p = text + 1;
+    if (*p == '\0')
+        return CAS_EINVAL;
+    uint64_t v = 0;
+    for (; *p != '\0'; p++) {
+        if (*p < '0' || *p > '9')
+            return CAS_EINVAL;
+        v = v * 10 + (uint64_t)(*p - '0');
+        if (v > UINT32_MAX)
+            return CAS_EINVAL;
+    }
+    if (v == 0)
+        return CAS_EINVAL;
+    *num = (uint32_t)v;
+    return 0;
+}
+
+void okr_id_format(enum okr_kind kind, uint32_t num, char *out, size_t outlen)
+{
+    snprintf(out, outlen, "%c%u", (char)kind, (unsigned)num);
+}
+
+static const char *const level_names[] = {
+    [OKR_LEVEL_NONE] = "",
+    [OKR_LEVEL_COMPANY] = "company",
+    [OKR_LEVEL_DEPARTMENT] = "department",
+    [OKR_LEVEL_TEAM] = "team",
+    [OKR_LEVEL_INDIVIDUAL] = "individual",
+};
+
+const char *okr_level_name(enum okr_level level)
+{
+    if ((unsigned)level >= sizeof level_names / sizeof level_names[0])
+        return "";
+    return level_names[level];
+}
+
+/* Case-insensitive; "" and "none" give OKR_LEVEL_NONE so that every name
+ * okr_level_name writes parses back. */
+int okr_level_parse(const char *text, enum okr_level *out)
+{
+    if (text == NULL)
+        return CAS_EINVAL;
+    if (strcasecmp(text, "none") == 0) {
+        *out = OKR_LEVEL_NONE;
+        return 0;
+    }
+    for (size_t i = 0; i < sizeof level_names / sizeof level_names[0]; i++) {
+        if (strcasecmp(text, level_names[i]) == 0) {
+            *out = (enum okr_level)i;
+            return 0;
+        }
+    }
+    return CAS_EINVAL;
+}
+
+double okr_key_result_progress(const struct okr_key_result *k)
+{
+    if (k->milestone)
+        return k->done ? 1.0 : 0.0;
+    double start = k->start, target = k->target, current = k->current;
+    if (isnan(start) || isnan(target) || isnan(current))
+        return 0.0;
+    /* With no distance to travel there is no direction either, so the target
+     * counts as reached once the value is at or above it. */
+    if (start == target)
+        return current >= target ? 1.0 : 0.0;
+    double moved = current - start, span = target - start;
+    /* Far-apart finite values can overflow a difference; their halves cannot. */
+    if (isinf(moved) || isinf(span)) {
+        moved = current / 2 - start / 2;
+        span = target / 2 - start / 2;
+    }
+    double p = moved / span;
+    /* Written so that a NaN from infinite inputs falls to 0. */
+    if (!(p > 0.0))
+        return 0.0;
+    if (p > 1.0)
+        return 1.0;
+    return p;
+}
+
+/* Decodes one UTF-8 sequence at s, rejecting overlong forms, surrogates and
+ * code points past U+10FFFF. Returns its length and *cp, or 0 when invalid.
+ * A truncated sequence meets the terminating NUL, which is no continuation
+ * byte, so it is invalid too. */
+static size_t utf8_decode(const unsigned char *s, uint32_t *cp)
+{
+    unsigned char b = s[0];
+    if (b < 0x80) {
+        *cp = b;
+        return 1;
+    }
+    size_t len;
+    unsigned char lo = 0x80, hi = 0xBF; /* the range allowed for the second byte */
+    if (b >= 0xC2 && b <= 0xDF) {
+        len = 2;
+        *cp = b & 0x1Fu;
+    } else if (b >= 0xE0 && b <= 0xEF) {
+        len = 3;
+        *cp = b & 0x0Fu;
+        if (b == 0xE0)
+            lo = 0xA0; /* below is overlong */
+        else if (b == 0xED)
+            hi = 0x9F; /* above are the surrogates */
+    } else if (b >= 0xF0 && b <= 0xF4) {
+        len = 4;
+        *cp = b & 0x07u;
+        if (b == 0xF0)
+            lo = 0x90; /* below is overlong */
+        else if (b == 0xF4)
+            hi = 0x8F; /* above is past U+10FFFF */
+    } else {
+        return 0;
+    }
+    if (s[1] < lo || s[1] > hi)
+        return 0;
+    for (size_t i = 1; i < len; i++) {
+        if ((s[i] & 0xC0) != 0x80)
+            return 0;
+        *cp = (*cp << 6) | (s[i] & 0x3Fu);
+    }
+    return len;
+}
+
+/* Unicode's White_Space characters that are not controls. */
+static int is_space(uint32_t cp)
+{
+    return cp == ' ' || cp == 0xA0 || cp == 0x1680 || (cp >= 0x2000 && cp <= 0x200A) ||
+           cp == 0x2028 || cp == 0x2029 || cp == 0x202F || cp == 0x205F || cp == 0x3000;
+}
+
+int okr_text_check(const char *text, const char *what, size_t max, int required, int multiline,
+                   char *err, size_t errlen)
+{
+    if (what == NULL || what[0] == '\0')
+        what = "text";
+    if (text == NULL)
+        text = "";
+
+    size_t len = strlen(text);
+    if (len > max) {
+        cas_errorf(err, errlen, "The %s is %zu bytes long; the limit is %zu.", what, len, max);
+        return CAS_EINVAL;
+    }
+    int blank = 1;
+    const unsigned char *p = (const unsigned char *)text;
+    while (*p != '\0') {
+        uint32_t cp;
+        size_t n = utf8_decode(p, &cp);
+        if (n == 0) {
+            cas_errorf(err, errlen,
+                       "The %s is not valid UTF-8 (at byte %zu); send it as UTF-8 text.", what,
+                       (size_t)(p - (const unsigned char *)text) + 1);
+            return CAS_EINVAL;
+        }
+        if (cp == '\n' && !multiline) {
+            cas_errorf(err, errlen, "The %s contains a line break; keep it on one line.", what);
+            return CAS_EINVAL;
+        }
+        /* C0, DEL and C1: a terminal would act on them instead of showing them. */
+        if ((cp < 0x20 && cp != '\n') || (cp >= 0x7F && cp <= 0x9F)) {
+            cas_errorf(err, errlen, "The %s contains a control character (U+%04X); remove it.",
+                       what, (unsigned)cp);
+            return CAS_EINVAL;
+        }
+        if (cp != '\n' && !is_space(cp))
+            blank = 0;
+        p += n;
+    }
+    if (required && blank) {
+        cas_errorf(err, errlen, "The %s is empty; give it some words.", what);
+        return CAS_EINVAL;
+    }
+    return 0;
+}

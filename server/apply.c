@@ -1,0 +1,805 @@
+#include "apply.h"
+
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "convert.h"
+#include "errors.h"
+
+/* ---- Describing a change as an event ------------------------------------ */
+
+#define EVENT_MAX_FIELDS 16
+
+/* Builds an Event on the stack: fields point into the builder's own
+ * storage or into strings that outlive the packing. */
+struct event_builder {
+    Cascade__V1__Event ev;
+    Cascade__V1__FieldChange fields[EVENT_MAX_FIELDS];
+    Cascade__V1__FieldChange *field_ptrs[EVENT_MAX_FIELDS];
+    Cascade__V1__Value values[2 * EVENT_MAX_FIELDS];
+    char ids[2 * EVENT_MAX_FIELDS][16];
+    size_t nvalues, nids;
+    char entity[16];
+};
+
+static void eb_init(struct event_builder *eb, const struct apply_ctx *ctx, const char *type,
+                    enum okr_kind kind, uint32_t num)
+{
+    memset(eb, 0, sizeof *eb);
+    cascade__v1__event__init(&eb->ev);
+    eb->ev.workshop = (char *)ctx->workshop;
+    eb->ev.actor = (char *)ctx->actor;
+    eb->ev.time_ms = ctx->now_ms;
+    eb->ev.type = (char *)type;
+    okr_id_format(kind, num, eb->entity, sizeof eb->entity);
+    eb->ev.entity = eb->entity;
+    eb->ev.changes = eb->field_ptrs;
+}
+
+static Cascade__V1__Value *eb_value(struct event_builder *eb)
+{
+    Cascade__V1__Value *v = &eb->values[eb->nvalues++];
+    cascade__v1__value__init(v);
+    return v;
+}
+
+static Cascade__V1__FieldChange *eb_field(struct event_builder *eb, const char *name)
+{
+    size_t i = eb->ev.n_changes++;
+    Cascade__V1__FieldChange *f = &eb->fields[i];
+    cascade__v1__field_change__init(f);
+    f->field = (char *)name;
+    eb->field_ptrs[i] = f;
+    return f;
+}
+
+/* A text field; NULL for a side that is absent (before an add, after a remove). */
+static void eb_text(struct event_builder *eb, const char *name, const char *old, const char *new)
+{
+    Cascade__V1__FieldChange *f = eb_field(eb, name);
+    if (old != NULL) {
+        f->old_value = eb_value(eb);
+        f->old_value->kind_case = CASCADE__V1__VALUE__KIND_TEXT;
+        f->old_value->text = (char *)old;
+    }
+    if (new != NULL) {
+        f->new_value = eb_value(eb);
+        f->new_value->kind_case = CASCADE__V1__VALUE__KIND_TEXT;
+        f->new_value->text = (char *)new;
+    }
+}
+
+static void eb_number(struct event_builder *eb, const char *name, const double *old,
+                      const double *new)
+{
+    Cascade__V1__FieldChange *f = eb_field(eb, name);
+    if (old != NULL) {
+        f->old_value = eb_value(eb);
+        f->old_value->kind_case = CASCADE__V1__VALUE__KIND_NUMBER;
+        f->old_value->number = *old;
+    }
+    if (new != NULL) {
+        f->new_value = eb_value(eb);
+        f->new_value->kind_case = CASCADE__V1__VALUE__KIND_NUMBER;
+        f->new_value->number = *new;
+    }
+}
+
+static void eb_flag(struct event_builder *eb, const char *name, const int *old, const int *new)
+{
+    Cascade__V1__FieldChange *f = eb_field(eb, name);
+    if (old != NULL) {
+        f->old_value = eb_value(eb);
+        f->old_value->kind_case = CASCADE__V1__VALUE__KIND_FLAG;
+        f->old_value->flag = *old != 0;
+    }
+    if (new != NULL) {
+        f->new_value = eb_value(eb);
+        f->new_value->kind_case = CASCADE__V1__VALUE__KIND_FLAG;
+        f->new_value->flag = *new != 0;
+    }
+}
+
+/* An id text kept in the builder, or NULL for 0 (no reference). */
+static const char *eb_id(struct event_builder *eb, enum okr_kind kind, uint32_t num)
+{
+    if (num == 0)
+        return NULL;
+    char *buf = eb->ids[eb->nids++];
+    okr_id_format(kind, num, buf, 16);
+    return buf;
+}
+
+/* ---- Results ------------------------------------------------------------- */
+
+__attribute__((format(printf, 3, 4)))
+static int refuse(struct apply_result *r, Cascade__V1__ErrorCode code, const char *fmt, ...)
+{
+    r->code = code;
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(r->message, sizeof r->message, fmt, ap);
+    va_end(ap);
+    switch (code) {
+    case CASCADE__V1__ERROR_CODE__NOT_FOUND: return CAS_ENOTFOUND;
+    case CASCADE__V1__ERROR_CODE__INTERNAL: return CAS_ENOMEM;
+    default: return CAS_EINVAL;
+    }
+}
+
+/* Packs the event and the ack; on success the change is complete. */
+static int finish(struct okr_state *state, struct event_builder *eb, uint64_t request_id,
+                  Cascade__V1__Ack *ack, struct apply_result *r)
+{
+    eb->ev.seq = r->seq;
+    r->type = eb->ev.type;
+    WireFrame ef = CASCADE__V1__FRAME__INIT;
+    ef.body_case = CASCADE__V1__FRAME__BODY_EVENT;
+    ef.event = &eb->ev;
+    ack->seq = r->seq;
+    ack->id = eb->entity;
+    WireFrame af = CASCADE__V1__FRAME__INIT;
+    af.request_id = request_id;
+    af.body_case = CASCADE__V1__FRAME__BODY_ACK;
+    af.ack = ack;
+    if (wire_pack(&ef, SIZE_MAX, &r->event) != 0 || wire_pack(&af, SIZE_MAX, &r->ack) != 0)
+        return refuse(r, CASCADE__V1__ERROR_CODE__INTERNAL, "The server ran out of memory.");
+    (void)state;
+    return 0;
+}
+
+/* Hands out the next seq; called only once the change is certain. */
+static void take_seq(struct okr_state *state, struct apply_result *r, enum okr_kind kind,
+                     uint32_t num)
+{
+    r->seq = ++state->seq;
+    r->kind = kind;
+    r->num = num;
+}
+
+/* ---- Validation helpers ----------------------------------------------------- */
+
+static const char *kind_name(enum okr_kind kind)
+{
+    switch (kind) {
+    case OKR_TEAM: return "team";
+    case OKR_OBJECTIVE: return "objective";
+    default: return "key result";
+    }
+}
+
+static int exists(const struct okr_state *s, enum okr_kind kind, uint32_t num)
+{
+    switch (kind) {
+    case OKR_TEAM: return okr_team_find(s, num) != NULL;
+    case OKR_OBJECTIVE: return okr_objective_find(s, num) != NULL;
+    default: return okr_key_result_find(s, num) != NULL;
+    }
+}
+
+/* Resolves a reference to an existing entity of the given kind. */
+static int resolve(const struct okr_state *s, const char *text, enum okr_kind kind,
+                   uint32_t *num, struct apply_result *r)
+{
+    if (text == NULL || text[0] == '\0')
+        return refuse(r, CASCADE__V1__ERROR_CODE__INVALID_ARGUMENT, "Name a %s, like %c1.",
+                      kind_name(kind), (char)kind);
+    if (okr_id_parse(text, kind, num) != 0)
+        return refuse(r, CASCADE__V1__ERROR_CODE__INVALID_ARGUMENT,
+                      "'%.40s' is not a %s id; %s ids look like %c3.", text, kind_name(kind),
+                      kind_name(kind), (char)kind);
+    if (!exists(s, kind, *num))
+        return refuse(r, CASCADE__V1__ERROR_CODE__NOT_FOUND, "There is no %s %c%u in this workshop.",
+                      kind_name(kind), (char)kind, *num);
+    return 0;
+}
+
+/* Like resolve, but "" means none (0). */
+static int resolve_optional(const struct okr_state *s, const char *text, enum okr_kind kind,
+                            uint32_t *num, struct apply_result *r)
+{
+    *num = 0;
+    if (text == NULL || text[0] == '\0')
+        return 0;
+    return resolve(s, text, kind, num, r);
+}
+
+static int check_text(const char *text, const char *what, size_t max, int required, int multiline,
+                      struct apply_result *r)
+{
+    char err[256];
+    if (okr_text_check(text, what, max, required, multiline, err, sizeof err) != 0)
+        return refuse(r, CASCADE__V1__ERROR_CODE__INVALID_ARGUMENT, "%s", err);
+    return 0;
+}
+
+static int check_owner(const struct apply_ctx *ctx, const char *owner, struct apply_result *r)
+{
+    if (owner[0] == '\0')
+        return 0;
+    int rc = check_text(owner, "owner", OKR_NAME_MAX, 0, 0, r);
+    if (rc != 0)
+        return rc;
+    if (!ctx->user_exists(ctx->user_ctx, owner))
+        return refuse(r, CASCADE__V1__ERROR_CODE__NOT_FOUND,
+                      "There is no user named '%s'; an owner must have an account.", owner);
+    return 0;
+}
+
+static int check_number(double v, const char *what, struct apply_result *r)
+{
+    if (!isfinite(v))
+        return refuse(r, CASCADE__V1__ERROR_CODE__INVALID_ARGUMENT,
+                      "The %s must be a finite number.", what);
+    return 0;
+}
+
+/* The fields an edit names; each must be one of `allowed`. */
+static int check_fields(char **fields, size_t n, const char *const *allowed, const char *entity,
+                        struct apply_result *r)
+{
+    if (n == 0)
+        return refuse(r, CASCADE__V1__ERROR_CODE__INVALID_ARGUMENT,
+                      "The edit of %s names no field to change.", entity);
+    for (size_t i = 0; i < n; i++) {
+        int ok = 0;
+        for (const char *const *a = allowed; *a != NULL; a++)
+            ok |= strcmp(fields[i], *a) == 0;
+        if (!ok)
+            return refuse(r, CASCADE__V1__ERROR_CODE__INVALID_ARGUMENT,
+                          "The field '%.40s' of %s cannot be edited.", fields[i], entity);
+    }
+    return 0;
+}
+
+static int names_field(char **fields, size_t n, const char *name)
+{
+    for (size_t i = 0; i < n; i++)
+        if (strcmp(fields[i], name) == 0)
+            return 1;
+    return 0;
+}
+
+static enum okr_level team_level(const struct okr_state *s, uint32_t team)
+{
+    const struct okr_team *t = okr_team_find(s, team);
+    return t != NULL ? t->level : OKR_LEVEL_NONE;
+}
+
+/* ---- Teams ---------------------------------------------------------------------- */
+
+static int team_add(struct okr_state *s, const struct apply_ctx *ctx, const WireFrame *req,
+                    struct apply_result *r)
+{
+    const Cascade__V1__TeamAdd *m = req->team_add;
+    uint32_t parent;
+    int rc;
+    if ((rc = check_text(m->name, "team name", OKR_NAME_MAX, 1, 0, r)) != 0 ||
+        (rc = resolve_optional(s, m->parent, OKR_TEAM, &parent, r)) != 0)
+        return rc;
+    enum okr_level level = convert_level_from_wire(m->level);
+    if (m->level != CASCADE__V1__LEVEL__LEVEL_UNSPECIFIED && level == OKR_LEVEL_NONE)
+        return refuse(r, CASCADE__V1__ERROR_CODE__INVALID_ARGUMENT,
+                      "The level must be company, department, team or individual.");
+    enum okr_level parent_level = parent ? team_level(s, parent) : OKR_LEVEL_NONE;
+    if (level == OKR_LEVEL_NONE)
+        level = parent ? (enum okr_level)(parent_level + 1) : OKR_LEVEL_COMPANY;
+    if (parent && parent_level == OKR_LEVEL_INDIVIDUAL)
+        return refuse(r, CASCADE__V1__ERROR_CODE__INVALID_ARGUMENT,
+                      "T%u is an individual; an individual has no sub-teams.", parent);
+    if (parent && level <= parent_level)
+        return refuse(r, CASCADE__V1__ERROR_CODE__INVALID_ARGUMENT,
+                      "A %s cannot sit under T%u, a %s: a child's level must be below its parent's.",
+                      okr_level_name(level), parent, okr_level_name(parent_level));
+
+    struct okr_team t = {0};
+    t.num = s->next_team;
+    t.name = strdup(m->name);
+    t.parent = parent;
+    t.level = level;
+    t.version = 1;
+    struct okr_team *stored = t.name != NULL ? okr_team_insert(s, &t) : NULL;
+    if (stored == NULL)
+        return refuse(r, CASCADE__V1__ERROR_CODE__INTERNAL, "The server ran out of memory.");
+    s->next_team++;
+    take_seq(s, r, OKR_TEAM, stored->num);
+
+    struct event_builder eb;
+    eb_init(&eb, ctx, "team.add", OKR_TEAM, stored->num);
+    eb_text(&eb, "name", NULL, stored->name);
+    if (parent)
+        eb_text(&eb, "parent", NULL, eb_id(&eb, OKR_TEAM, parent));
+    eb_text(&eb, "level", NULL, okr_level_name(level));
+    Cascade__V1__Team wt;
+    struct convert_ids ids;
+    convert_team_to_wire(stored, &wt, &ids);
+    Cascade__V1__Ack ack = CASCADE__V1__ACK__INIT;
+    ack.entity_case = CASCADE__V1__ACK__ENTITY_TEAM;
+    ack.team = &wt;
+    return finish(s, &eb, req->request_id, &ack, r);
+}
+
+/* ---- Objectives ------------------------------------------------------------------ */
+
+/* Alignment points up the cascade: the parent's team sits at a higher level. */
+static int check_alignment(const struct okr_state *s, uint32_t team, uint32_t parent_team,
+                           const char *what, struct apply_result *r)
+{
+    enum okr_level mine = team_level(s, team), theirs = team_level(s, parent_team);
+    if (mine != OKR_LEVEL_NONE && theirs != OKR_LEVEL_NONE && theirs >= mine)
+        return refuse(r, CASCADE__V1__ERROR_CODE__INVALID_ARGUMENT,
+                      "An objective of T%u (%s) can only %s one of a higher level, not of T%u (%s).",
+                      team, okr_level_name(mine), what, parent_team, okr_level_name(theirs));
+    return 0;
+}
+
+static void ack_objective(const struct okr_objective *o, Cascade__V1__Objective *wo,
+                          struct convert_ids *ids, Cascade__V1__Ack *ack)
+{
+    convert_objective_to_wire(o, wo, ids);
+    ack->entity_case = CASCADE__V1__ACK__ENTITY_OBJECTIVE;
+    ack->objective = wo;
+}
+
+static int objective_add(struct okr_state *s, const struct apply_ctx *ctx, const WireFrame *req,
+                         struct apply_result *r)
+{
+    const Cascade__V1__ObjectiveAdd *m = req->objective_add;
+    uint32_t team, aligns_to, inherits;
+    int rc;
+    if ((rc = resolve(s, m->team, OKR_TEAM, &team, r)) != 0 ||
+        (rc = check_text(m->title, "title", OKR_TITLE_MAX, 1, 0, r)) != 0 ||
+        (rc = check_owner(ctx, m->owner, r)) != 0 ||
+        (rc = check_text(m->rationale, "rationale", OKR_TEXT_MAX, 0, 1, r)) != 0 ||
+        (rc = resolve_optional(s, m->aligns_to, OKR_OBJECTIVE, &aligns_to, r)) != 0 ||
+        (rc = resolve_optional(s, m->inherits, OKR_KEY_RESULT, &inherits, r)) != 0)
+        return rc;
+    if (aligns_to && inherits)
+        return refuse(r, CASCADE__V1__ERROR_CODE__INVALID_ARGUMENT,
+                      "An objective either aligns to an objective or inherits a key result, not both.");
+    if (aligns_to &&
+        (rc = check_alignment(s, team, okr_objective_find(s, aligns_to)->team, "align to", r)) != 0)
+        return rc;
+    if (inherits) {
+        const struct okr_key_result *k = okr_key_result_find(s, inherits);
+        const struct okr_objective *parent = okr_objective_find(s, k->objective);
+        if (parent != NULL && (rc = check_alignment(s, team, parent->team, "inherit from", r)) != 0)
+            return rc;
+    }
+
+    struct okr_objective o = {0};
+    o.num = s->next_objective;
+    o.team = team;
+    o.title = strdup(m->title);
+    o.owner = strdup(m->owner);
+    o.rationale = strdup(m->rationale);
+    o.aligns_to = aligns_to;
+    o.inherits = inherits;
+    o.committed = m->committed;
+    o.version = 1;
+    struct okr_objective *stored = NULL;
+    if (o.title != NULL && o.owner != NULL && o.rationale != NULL)
+        stored = okr_objective_insert(s, &o);
+    else
+        okr_objective_clear(&o);
+    if (stored == NULL)
+        return refuse(r, CASCADE__V1__ERROR_CODE__INTERNAL, "The server ran out of memory.");
+    s->next_objective++;
+    take_seq(s, r, OKR_OBJECTIVE, stored->num);
+
+    struct event_builder eb;
+    eb_init(&eb, ctx, "objective.add", OKR_OBJECTIVE, stored->num);
+    eb_text(&eb, "team", NULL, eb_id(&eb, OKR_TEAM, team));
+    eb_text(&eb, "title", NULL, stored->title);
+    if (stored->owner[0])
+        eb_text(&eb, "owner", NULL, stored->owner);
+    if (aligns_to)
+        eb_text(&eb, "aligns_to", NULL, eb_id(&eb, OKR_OBJECTIVE, aligns_to));
+    if (inherits)
+        eb_text(&eb, "inherits", NULL, eb_id(&eb, OKR_KEY_RESULT, inherits));
+    eb_flag(&eb, "committed", NULL, &stored->committed);
+    if (stored->rationale[0])
+        eb_text(&eb, "rationale", NULL, stored->rationale);
+    Cascade__V1__Objective wo;
+    struct convert_ids ids;
+    Cascade__V1__Ack ack = CASCADE__V1__ACK__INIT;
+    ack_objective(stored, &wo, &ids, &ack);
+    return finish(s, &eb, req->request_id, &ack, r);
+}
+
+static int objective_edit(struct okr_state *s, const struct apply_ctx *ctx, const WireFrame *req,
+                          struct apply_result *r)
+{
+    static const char *const EDITABLE[] = {"title", "owner", "rationale", "committed", NULL};
+    const Cascade__V1__ObjectiveEdit *m = req->objective_edit;
+    uint32_t num;
+    int rc;
+    if ((rc = resolve(s, m->id, OKR_OBJECTIVE, &num, r)) != 0 ||
+        (rc = check_fields(m->fields, m->n_fields, EDITABLE, m->id, r)) != 0)
+        return rc;
+    static const Cascade__V1__Objective EMPTY = CASCADE__V1__OBJECTIVE__INIT;
+    const Cascade__V1__Objective *v = m->values != NULL ? m->values : &EMPTY;
+    int title = names_field(m->fields, m->n_fields, "title");
+    int owner = names_field(m->fields, m->n_fields, "owner");
+    int rationale = names_field(m->fields, m->n_fields, "rationale");
+    int committed = names_field(m->fields, m->n_fields, "committed");
+    if ((title && (rc = check_text(v->title, "title", OKR_TITLE_MAX, 1, 0, r)) != 0) ||
+        (owner && (rc = check_owner(ctx, v->owner, r)) != 0) ||
+        (rationale && (rc = check_text(v->rationale, "rationale", OKR_TEXT_MAX, 0, 1, r)) != 0))
+        return rc;
+
+    struct okr_objective *o = okr_objective_find(s, num);
+    /* Keep the old values until the event is packed: it shows both sides. */
+    struct okr_objective old = *o;
+    struct okr_objective neu = *o;
+    neu.title = neu.owner = neu.rationale = NULL;
+    if ((title && (neu.title = strdup(v->title)) == NULL) ||
+        (owner && (neu.owner = strdup(v->owner)) == NULL) ||
+        (rationale && (neu.rationale = strdup(v->rationale)) == NULL)) {
+        free(neu.title);
+        free(neu.owner);
+        free(neu.rationale);
+        return refuse(r, CASCADE__V1__ERROR_CODE__INTERNAL, "The server ran out of memory.");
+    }
+    if (!title)
+        neu.title = old.title;
+    if (!owner)
+        neu.owner = old.owner;
+    if (!rationale)
+        neu.rationale = old.rationale;
+    if (committed)
+        neu.committed = v->committed;
+    neu.version++;
+    *o = neu;
+    take_seq(s, r, OKR_OBJECTIVE, num);
+
+    struct event_builder eb;
+    eb_init(&eb, ctx, "objective.edit", OKR_OBJECTIVE, num);
+    if (title)
+        eb_text(&eb, "title", old.title, o->title);
+    if (owner)
+        eb_text(&eb, "owner", old.owner, o->owner);
+    if (rationale)
+        eb_text(&eb, "rationale", old.rationale, o->rationale);
+    if (committed)
+        eb_flag(&eb, "committed", &old.committed, &o->committed);
+    Cascade__V1__Objective wo;
+    struct convert_ids ids;
+    Cascade__V1__Ack ack = CASCADE__V1__ACK__INIT;
+    ack_objective(o, &wo, &ids, &ack);
+    rc = finish(s, &eb, req->request_id, &ack, r);
+    if (title)
+        free(old.title);
+    if (owner)
+        free(old.owner);
+    if (rationale)
+        free(old.rationale);
+    return rc;
+}
+
+static int objective_remove(struct okr_state *s, const struct apply_ctx *ctx, const WireFrame *req,
+                            struct apply_result *r)
+{
+    const Cascade__V1__ObjectiveRemove *m = req->objective_remove;
+    uint32_t num;
+    int rc;
+    if ((rc = resolve(s, m->id, OKR_OBJECTIVE, &num, r)) != 0)
+        return rc;
+    /* Children must be re-aligned or removed first: removing silently would
+     * orphan them without anyone deciding to. */
+    for (size_t i = 0; i < s->nobjectives; i++) {
+        const struct okr_objective *o = &s->objectives[i];
+        if (o->aligns_to == num)
+            return refuse(r, CASCADE__V1__ERROR_CODE__INVALID_ARGUMENT,
+                          "O%u aligns to O%u; remove or re-align O%u first.", o->num, num, o->num);
+        const struct okr_key_result *k = o->inherits ? okr_key_result_find(s, o->inherits) : NULL;
+        if (k != NULL && k->objective == num)
+            return refuse(r, CASCADE__V1__ERROR_CODE__INVALID_ARGUMENT,
+                          "O%u inherits K%u of O%u; remove O%u first.", o->num, k->num, num, o->num);
+    }
+    size_t n = 0;
+    for (size_t i = 0; i < s->nkey_results; i++)
+        n += s->key_results[i].objective == num;
+    if (n > 0 && (r->removed_key_results = calloc(n, sizeof *r->removed_key_results)) == NULL)
+        return refuse(r, CASCADE__V1__ERROR_CODE__INTERNAL, "The server ran out of memory.");
+    char krs[256] = "";
+    for (size_t i = 0; i < s->nkey_results; i++) {
+        if (s->key_results[i].objective != num)
+            continue;
+        r->removed_key_results[r->nremoved_key_results++] = s->key_results[i].num;
+        size_t len = strlen(krs);
+        snprintf(krs + len, sizeof krs - len, "%sK%u", len ? " " : "", s->key_results[i].num);
+    }
+    take_seq(s, r, OKR_OBJECTIVE, num);
+
+    struct okr_objective *o = okr_objective_find(s, num);
+    struct event_builder eb;
+    eb_init(&eb, ctx, "objective.remove", OKR_OBJECTIVE, num);
+    eb_text(&eb, "team", eb_id(&eb, OKR_TEAM, o->team), NULL);
+    eb_text(&eb, "title", o->title, NULL);
+    if (n > 0)
+        eb_text(&eb, "key_results", krs, NULL);
+    Cascade__V1__Ack ack = CASCADE__V1__ACK__INIT;
+    rc = finish(s, &eb, req->request_id, &ack, r);
+    for (size_t i = 0; i < r->nremoved_key_results; i++)
+        okr_key_result_remove(s, r->removed_key_results[i]);
+    okr_objective_remove(s, num);
+    return rc;
+}
+
+/* ---- Key results ------------------------------------------------------------------ */
+
+static void ack_key_result(const struct okr_key_result *k, Cascade__V1__KeyResult *wk,
+                           struct convert_ids *ids, Cascade__V1__Ack *ack)
+{
+    convert_key_result_to_wire(k, wk, ids);
+    ack->entity_case = CASCADE__V1__ACK__ENTITY_KEY_RESULT;
+    ack->key_result = wk;
+}
+
+static int key_result_add(struct okr_state *s, const struct apply_ctx *ctx, const WireFrame *req,
+                          struct apply_result *r)
+{
+    const Cascade__V1__KeyResultAdd *m = req->key_result_add;
+    uint32_t objective;
+    int rc;
+    if ((rc = resolve(s, m->objective, OKR_OBJECTIVE, &objective, r)) != 0 ||
+        (rc = check_text(m->title, "title", OKR_TITLE_MAX, 1, 0, r)) != 0 ||
+        (rc = check_owner(ctx, m->owner, r)) != 0 ||
+        (rc = check_text(m->unit, "unit", OKR_UNIT_MAX, 0, 0, r)) != 0 ||
+        (rc = check_number(m->start, "start value", r)) != 0 ||
+        (rc = check_number(m->target, "target value", r)) != 0)
+        return rc;
+    if (m->milestone && (m->start != 0 || m->target != 0 || m->unit[0] != '\0'))
+        return refuse(r, CASCADE__V1__ERROR_CODE__INVALID_ARGUMENT,
+                      "A milestone is done or not done; it has no start, target or unit.");
+
+    struct okr_key_result k = {0};
+    k.num = s->next_key_result;
+    k.objective = objective;
+    k.title = strdup(m->title);
+    k.owner = strdup(m->owner);
+    k.unit = strdup(m->unit);
+    k.milestone = m->milestone;
+    k.start = m->milestone ? 0 : m->start;
+    k.target = m->milestone ? 1 : m->target;
+    k.current = k.start;
+    k.confidence = 0.5;
+    k.version = 1;
+    struct okr_key_result *stored = NULL;
+    if (k.title != NULL && k.owner != NULL && k.unit != NULL)
+        stored = okr_key_result_insert(s, &k);
+    else
+        okr_key_result_clear(&k);
+    if (stored == NULL)
+        return refuse(r, CASCADE__V1__ERROR_CODE__INTERNAL, "The server ran out of memory.");
+    s->next_key_result++;
+    take_seq(s, r, OKR_KEY_RESULT, stored->num);
+
+    struct event_builder eb;
+    eb_init(&eb, ctx, "kr.add", OKR_KEY_RESULT, stored->num);
+    eb_text(&eb, "objective", NULL, eb_id(&eb, OKR_OBJECTIVE, objective));
+    eb_text(&eb, "title", NULL, stored->title);
+    if (stored->owner[0])
+        eb_text(&eb, "owner", NULL, stored->owner);
+    eb_flag(&eb, "milestone", NULL, &stored->milestone);
+    if (!stored->milestone) {
+        eb_number(&eb, "start", NULL, &stored->start);
+        eb_number(&eb, "target", NULL, &stored->target);
+        eb_number(&eb, "current", NULL, &stored->current);
+        if (stored->unit[0])
+            eb_text(&eb, "unit", NULL, stored->unit);
+    }
+    Cascade__V1__KeyResult wk;
+    struct convert_ids ids;
+    Cascade__V1__Ack ack = CASCADE__V1__ACK__INIT;
+    ack_key_result(stored, &wk, &ids, &ack);
+    return finish(s, &eb, req->request_id, &ack, r);
+}
+
+static int key_result_edit(struct okr_state *s, const struct apply_ctx *ctx, const WireFrame *req,
+                           struct apply_result *r)
+{
+    static const char *const EDITABLE[] = {"title", "start", "target", "unit", "owner", NULL};
+    const Cascade__V1__KeyResultEdit *m = req->key_result_edit;
+    uint32_t num;
+    int rc;
+    if ((rc = resolve(s, m->id, OKR_KEY_RESULT, &num, r)) != 0 ||
+        (rc = check_fields(m->fields, m->n_fields, EDITABLE, m->id, r)) != 0)
+        return rc;
+    static const Cascade__V1__KeyResult EMPTY = CASCADE__V1__KEY_RESULT__INIT;
+    const Cascade__V1__KeyResult *v = m->values != NULL ? m->values : &EMPTY;
+    struct okr_key_result *k = okr_key_result_find(s, num);
+    int title = names_field(m->fields, m->n_fields, "title");
+    int owner = names_field(m->fields, m->n_fields, "owner");
+    int unit = names_field(m->fields, m->n_fields, "unit");
+    int start = names_field(m->fields, m->n_fields, "start");
+    int target = names_field(m->fields, m->n_fields, "target");
+    if (k->milestone && (start || target || unit))
+        return refuse(r, CASCADE__V1__ERROR_CODE__INVALID_ARGUMENT,
+                      "K%u is a milestone; it has no start, target or unit.", num);
+    if ((title && (rc = check_text(v->title, "title", OKR_TITLE_MAX, 1, 0, r)) != 0) ||
+        (owner && (rc = check_owner(ctx, v->owner, r)) != 0) ||
+        (unit && (rc = check_text(v->unit, "unit", OKR_UNIT_MAX, 0, 0, r)) != 0) ||
+        (start && (rc = check_number(v->start, "start value", r)) != 0) ||
+        (target && (rc = check_number(v->target, "target value", r)) != 0))
+        return rc;
+
+    struct okr_key_result old = *k;
+    char *ntitle = title ? strdup(v->title) : NULL;
+    char *nowner = owner ? strdup(v->owner) : NULL;
+    char *nunit = unit ? strdup(v->unit) : NULL;
+    if ((title && ntitle == NULL) || (owner && nowner == NULL) || (unit && nunit == NULL)) {
+        free(ntitle);
+        free(nowner);
+        free(nunit);
+        return refuse(r, CASCADE__V1__ERROR_CODE__INTERNAL, "The server ran out of memory.");
+    }
+    if (title)
+        k->title = ntitle;
+    if (owner)
+        k->owner = nowner;
+    if (unit)
+        k->unit = nunit;
+    if (start)
+        k->start = v->start;
+    if (target)
+        k->target = v->target;
+    k->version++;
+    take_seq(s, r, OKR_KEY_RESULT, num);
+
+    struct event_builder eb;
+    eb_init(&eb, ctx, "kr.edit", OKR_KEY_RESULT, num);
+    if (title)
+        eb_text(&eb, "title", old.title, k->title);
+    if (start)
+        eb_number(&eb, "start", &old.start, &k->start);
+    if (target)
+        eb_number(&eb, "target", &old.target, &k->target);
+    if (unit)
+        eb_text(&eb, "unit", old.unit, k->unit);
+    if (owner)
+        eb_text(&eb, "owner", old.owner, k->owner);
+    Cascade__V1__KeyResult wk;
+    struct convert_ids ids;
+    Cascade__V1__Ack ack = CASCADE__V1__ACK__INIT;
+    ack_key_result(k, &wk, &ids, &ack);
+    rc = finish(s, &eb, req->request_id, &ack, r);
+    if (title)
+        free(old.title);
+    if (owner)
+        free(old.owner);
+    if (unit)
+        free(old.unit);
+    return rc;
+}
+
+static int key_result_remove(struct okr_state *s, const struct apply_ctx *ctx, const WireFrame *req,
+                             struct apply_result *r)
+{
+    const Cascade__V1__KeyResultRemove *m = req->key_result_remove;
+    uint32_t num;
+    int rc;
+    if ((rc = resolve(s, m->id, OKR_KEY_RESULT, &num, r)) != 0)
+        return rc;
+    for (size_t i = 0; i < s->nobjectives; i++)
+        if (s->objectives[i].inherits == num)
+            return refuse(r, CASCADE__V1__ERROR_CODE__INVALID_ARGUMENT,
+                          "O%u inherits K%u; remove O%u first.", s->objectives[i].num, num,
+                          s->objectives[i].num);
+    take_seq(s, r, OKR_KEY_RESULT, num);
+    struct okr_key_result *k = okr_key_result_find(s, num);
+    struct event_builder eb;
+    eb_init(&eb, ctx, "kr.remove", OKR_KEY_RESULT, num);
+    eb_text(&eb, "objective", eb_id(&eb, OKR_OBJECTIVE, k->objective), NULL);
+    eb_text(&eb, "title", k->title, NULL);
+    Cascade__V1__Ack ack = CASCADE__V1__ACK__INIT;
+    rc = finish(s, &eb, req->request_id, &ack, r);
+    okr_key_result_remove(s, num);
+    return rc;
+}
+
+static int check_in(struct okr_state *s, const struct apply_ctx *ctx, const WireFrame *req,
+                    struct apply_result *r)
+{
+    const Cascade__V1__CheckIn *m = req->check_in;
+    uint32_t num;
+    int rc;
+    if ((rc = resolve(s, m->key_result, OKR_KEY_RESULT, &num, r)) != 0 ||
+        (rc = check_text(m->note, "note", OKR_TEXT_MAX, 0, 1, r)) != 0 ||
+        (rc = check_text(m->blocker, "blocker", OKR_TEXT_MAX, 0, 1, r)) != 0)
+        return rc;
+    struct okr_key_result *k = okr_key_result_find(s, num);
+    if (m->value_case == CASCADE__V1__CHECK_IN__VALUE_CURRENT) {
+        if (k->milestone)
+            return refuse(r, CASCADE__V1__ERROR_CODE__INVALID_ARGUMENT,
+                          "K%u is a milestone: check it in as done or not done.", num);
+        if ((rc = check_number(m->current, "value", r)) != 0)
+            return rc;
+    } else if (m->value_case == CASCADE__V1__CHECK_IN__VALUE_DONE) {
+        if (!k->milestone)
+            return refuse(r, CASCADE__V1__ERROR_CODE__INVALID_ARGUMENT,
+                          "K%u is a metric: check in its current value.", num);
+    } else if (!m->has_confidence) {
+        return refuse(r, CASCADE__V1__ERROR_CODE__INVALID_ARGUMENT,
+                      "A check-in needs a value, done or not done, or a confidence.");
+    }
+    if (m->has_confidence && (!isfinite(m->confidence) || m->confidence < 0 || m->confidence > 1))
+        return refuse(r, CASCADE__V1__ERROR_CODE__INVALID_ARGUMENT,
+                      "The confidence must be a number from 0 to 1.");
+
+    struct okr_key_result old = *k;
+    if (m->value_case == CASCADE__V1__CHECK_IN__VALUE_CURRENT)
+        k->current = m->current;
+    else if (m->value_case == CASCADE__V1__CHECK_IN__VALUE_DONE)
+        k->done = m->done;
+    if (m->has_confidence)
+        k->confidence = m->confidence;
+    k->version++;
+    take_seq(s, r, OKR_KEY_RESULT, num);
+
+    struct event_builder eb;
+    eb_init(&eb, ctx, "kr.checkin", OKR_KEY_RESULT, num);
+    if (m->value_case == CASCADE__V1__CHECK_IN__VALUE_CURRENT)
+        eb_number(&eb, "current", &old.current, &k->current);
+    else if (m->value_case == CASCADE__V1__CHECK_IN__VALUE_DONE)
+        eb_flag(&eb, "done", &old.done, &k->done);
+    if (m->has_confidence)
+        eb_number(&eb, "confidence", &old.confidence, &k->confidence);
+    if (m->note[0])
+        eb_text(&eb, "note", NULL, m->note);
+    if (m->blocker[0])
+        eb_text(&eb, "blocker", NULL, m->blocker);
+    Cascade__V1__KeyResult wk;
+    struct convert_ids ids;
+    Cascade__V1__Ack ack = CASCADE__V1__ACK__INIT;
+    ack_key_result(k, &wk, &ids, &ack);
+    return finish(s, &eb, req->request_id, &ack, r);
+}
+
+/* ---- Dispatch -------------------------------------------------------------------------- */
+
+static const struct {
+    Cascade__V1__Frame__BodyCase body;
+    int (*apply)(struct okr_state *s, const struct apply_ctx *ctx, const WireFrame *req,
+                 struct apply_result *r);
+} APPLIERS[] = {
+    {CASCADE__V1__FRAME__BODY_TEAM_ADD, team_add},
+    {CASCADE__V1__FRAME__BODY_OBJECTIVE_ADD, objective_add},
+    {CASCADE__V1__FRAME__BODY_OBJECTIVE_EDIT, objective_edit},
+    {CASCADE__V1__FRAME__BODY_OBJECTIVE_REMOVE, objective_remove},
+    {CASCADE__V1__FRAME__BODY_KEY_RESULT_ADD, key_result_add},
+    {CASCADE__V1__FRAME__BODY_KEY_RESULT_EDIT, key_result_edit},
+    {CASCADE__V1__FRAME__BODY_KEY_RESULT_REMOVE, key_result_remove},
+    {CASCADE__V1__FRAME__BODY_CHECK_IN, check_in},
+};
+
+int apply_handles(const WireFrame *req)
+{
+    for (size_t i = 0; i < sizeof APPLIERS / sizeof APPLIERS[0]; i++)
+        if (APPLIERS[i].body == req->body_case)
+            return 1;
+    return 0;
+}
+
+int apply_request(struct okr_state *state, const struct apply_ctx *ctx, const WireFrame *req,
+                  struct apply_result *result)
+{
+    memset(result, 0, sizeof *result);
+    for (size_t i = 0; i < sizeof APPLIERS / sizeof APPLIERS[0]; i++)
+        if (APPLIERS[i].body == req->body_case)
+            return APPLIERS[i].apply(state, ctx, req, result);
+    return refuse(result, CASCADE__V1__ERROR_CODE__UNKNOWN_REQUEST,
+                  "'%s' is not a change to the cascade.", wire_body_name(req));
+}
+
+void apply_result_free(struct apply_result *result)
+{
+    free(result->removed_key_results);
+    result->removed_key_results = NULL;
+    buf_free(&result->event);
+    buf_free(&result->ack);
+}

@@ -1,0 +1,48 @@
+/* Applying one cascade request (team, objective, key result, check-in) to a
+ * workshop's state: validate against the state and the domain rules, assign
+ * the next seq, change the state, and describe the change as an event.
+ * Pure logic: no I/O, so every rule is unit-tested directly. */
+#ifndef CASCADE_APPLY_H
+#define CASCADE_APPLY_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "buf.h"
+#include "okr.h"
+#include "wire.h"
+
+struct apply_ctx {
+    const char *workshop; /* its join code, carried in events */
+    const char *actor;    /* who makes the change */
+    int64_t now_ms;
+    /* Whether a user of that name exists (owners must be real people). */
+    int (*user_exists)(void *ctx, const char *name);
+    void *user_ctx;
+};
+
+struct apply_result {
+    Cascade__V1__ErrorCode code; /* 0: applied */
+    char message[320];          /* the refusal, one sentence */
+    uint64_t seq;               /* the event's seq */
+    const char *type;           /* the event's type, e.g. "kr.checkin" (static) */
+    enum okr_kind kind;         /* the entity changed */
+    uint32_t num;
+    uint32_t *removed_key_results; /* removed along with an objective */
+    size_t nremoved_key_results;
+    struct buf event;           /* packed Frame{request_id 0, event}, for the log and subscribers */
+    struct buf ack;             /* packed Frame{request_id, ack}, for the requester */
+};
+
+/* Whether a frame body is a cascade request apply_request handles. */
+int apply_handles(const WireFrame *req);
+
+/* Applies req to state. Returns 0 with the state changed and result filled,
+ * or a negative CAS_E* code with result->code and result->message saying
+ * why (nothing changed then). Free the result with apply_result_free. */
+int apply_request(struct okr_state *state, const struct apply_ctx *ctx, const WireFrame *req,
+                  struct apply_result *result);
+
+void apply_result_free(struct apply_result *result);
+
+#endif

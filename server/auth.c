@@ -1,0 +1,464 @@
+/* Accounts and sessions: the first administrator, logins, session tokens,
+ * and the administrator's user commands. Password hashing is slow on
+ * purpose, so it runs on libuv's thread pool and the loop keeps serving. */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "crypto.h"
+#include "errors.h"
+#include "handlers.h"
+#include "log.h"
+#include "server.h"
+#include "store.h"
+
+#define TOKEN_BYTES 32
+#define PASSWORD_MIN 8
+#define PASSWORD_MAX 256
+#define GENERATED_PASSWORD_LEN 16
+
+enum kdf_kind { KDF_LOGIN, KDF_ADD_USER };
+
+/* A password hashing job; owns copies of everything the thread touches. */
+struct kdf_job {
+    uv_work_t req;
+    enum kdf_kind kind;
+    struct conn *conn;
+    uint64_t request_id;
+    char name[OKR_NAME_MAX + 1];
+    char password[PASSWORD_MAX + 1];
+    char hash[CRYPTO_HASH_MAX]; /* login: the stored hash; add: the new one */
+    struct store_user user;     /* login: the account (id 0: unknown name) */
+    int generated;              /* add: the server chose the password */
+    int result;                 /* login: 1 match; add: 0 or an error */
+};
+
+static void fill_user_info(Cascade__V1__UserInfo *info, const struct store_user *u)
+{
+    cascade__v1__user_info__init(info);
+    info->name = (char *)u->name;
+    info->admin = u->admin;
+    info->disabled = u->disabled;
+    info->created_ms = u->created_ms;
+}
+
+static void send_user_info(struct conn *c, uint64_t request_id, const struct store_user *u)
+{
+    Cascade__V1__UserInfo info;
+    fill_user_info(&info, u);
+    WireFrame f = CASCADE__V1__FRAME__INIT;
+    f.request_id = request_id;
+    f.body_case = CASCADE__V1__FRAME__BODY_USER_INFO;
+    f.user_info = &info;
+    conn_send(c, &f);
+}
+
+/* User names: what a person types in `--owner`, so plain and short. */
+static int check_user_name(const char *name, char *err, size_t errlen)
+{
+    size_t n = strlen(name);
+    if (n == 0 || n > 32) {
+        cas_errorf(err, errlen, "A user name has 1 to 32 characters.");
+        return CAS_EINVAL;
+    }
+    for (size_t i = 0; i < n; i++) {
+        char ch = name[i];
+        int alnum = (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9');
+        if (!alnum && (i == 0 || (ch != '.' && ch != '_' && ch != '-'))) {
+            cas_errorf(err, errlen,
+                       "A user name uses letters, digits, '.', '_' and '-', and starts with a "
+                       "letter or digit.");
+            return CAS_EINVAL;
+        }
+    }
+    return 0;
+}
+
+static void kdf_work(uv_work_t *req)
+{
+    struct kdf_job *job = req->data;
+    if (job->kind == KDF_LOGIN)
+        job->result = crypto_password_verify(job->password, job->hash);
+    else
+        job->result = crypto_password_hash(job->password, 0, job->hash);
+}
+
+static void finish_login(struct kdf_job *job)
+{
+    struct conn *c = job->conn;
+    struct server *s = c->server;
+    if (job->result != 1 || job->user.id == 0) {
+        conn_send_error(c, job->request_id, CASCADE__V1__ERROR_CODE__AUTH_FAILED,
+                        "Wrong user name or password.");
+        return;
+    }
+    if (job->user.disabled) {
+        conn_send_error(c, job->request_id, CASCADE__V1__ERROR_CODE__AUTH_FAILED,
+                        "This account is disabled; ask the server's administrator.");
+        return;
+    }
+    uint8_t raw[TOKEN_BYTES], hash[32];
+    char token[2 * TOKEN_BYTES + 1];
+    int64_t now = server_now_ms(), expires = now + s->cfg.token_ttl_s * 1000;
+    if (crypto_random_bytes(raw, sizeof raw) != 0) {
+        conn_send_error(c, job->request_id, CASCADE__V1__ERROR_CODE__INTERNAL,
+                        "The server could not make a session token.");
+        return;
+    }
+    crypto_hex(raw, sizeof raw, token);
+    crypto_sha256(raw, sizeof raw, hash);
+    /* Only the hash is kept: a copy of the database opens no sessions. */
+    if (store_token_add(s->store, hash, job->user.id, now, expires) != 0) {
+        conn_send_error(c, job->request_id, CASCADE__V1__ERROR_CODE__STORAGE,
+                        "The server could not save the session; try again later.");
+        return;
+    }
+    c->user_id = job->user.id;
+    snprintf(c->user, sizeof c->user, "%s", job->user.name);
+    c->admin = job->user.admin;
+    memcpy(c->token_hash, hash, sizeof hash);
+    Cascade__V1__UserInfo info;
+    fill_user_info(&info, &job->user);
+    Cascade__V1__LoginOk ok = CASCADE__V1__LOGIN_OK__INIT;
+    ok.token = token;
+    ok.expires_ms = expires;
+    ok.user = &info;
+    WireFrame f = CASCADE__V1__FRAME__INIT;
+    f.request_id = job->request_id;
+    f.body_case = CASCADE__V1__FRAME__BODY_LOGIN_OK;
+    f.login_ok = &ok;
+    conn_send(c, &f);
+}
+
+static void finish_add_user(struct kdf_job *job)
+{
+    struct conn *c = job->conn;
+    struct server *s = c->server;
+    if (job->result != 0) {
+        conn_send_error(c, job->request_id, CASCADE__V1__ERROR_CODE__INTERNAL,
+                        "The server could not hash the password.");
+        return;
+    }
+    struct store_user u;
+    memset(&u, 0, sizeof u);
+    snprintf(u.name, sizeof u.name, "%s", job->name);
+    u.created_ms = server_now_ms();
+    int rc = store_user_add(s->store, job->name, job->hash, 0, u.created_ms, &u.id);
+    if (rc == CAS_EEXIST) {
+        char msg[128];
+        snprintf(msg, sizeof msg, "There is already a user named '%s'.", job->name);
+        conn_send_error(c, job->request_id, CASCADE__V1__ERROR_CODE__ALREADY_EXISTS, msg);
+        return;
+    }
+    if (rc != 0) {
+        conn_send_error(c, job->request_id, CASCADE__V1__ERROR_CODE__STORAGE,
+                        "The server could not save the user; try again later.");
+        return;
+    }
+    log_info("user '%s' added by '%s'", job->name, c->user);
+    Cascade__V1__UserInfo info;
+    fill_user_info(&info, &u);
+    Cascade__V1__AdminUserAdded added = CASCADE__V1__ADMIN_USER_ADDED__INIT;
+    added.user = &info;
+    added.generated_password = job->generated ? job->password : (char *)"";
+    WireFrame f = CASCADE__V1__FRAME__INIT;
+    f.request_id = job->request_id;
+    f.body_case = CASCADE__V1__FRAME__BODY_ADMIN_USER_ADDED;
+    f.admin_user_added = &added;
+    conn_send(c, &f);
+}
+
+static void kdf_done(uv_work_t *req, int status)
+{
+    struct kdf_job *job = req->data;
+    struct conn *c = job->conn;
+    c->pending_work--;
+    if (!c->closed && status == 0) {
+        if (job->kind == KDF_LOGIN)
+            finish_login(job);
+        else
+            finish_add_user(job);
+    }
+    if (c->closed)
+        conn_release(c);
+    memset(job->password, 0, sizeof job->password);
+    free(job);
+}
+
+static int start_kdf(struct conn *c, struct kdf_job *job)
+{
+    job->conn = c;
+    job->req.data = job;
+    int rc = uv_queue_work(c->server->loop, &job->req, kdf_work, kdf_done);
+    if (rc != 0) {
+        conn_send_error(c, job->request_id, CASCADE__V1__ERROR_CODE__INTERNAL,
+                        "The server could not start hashing the password.");
+        free(job);
+        return CAS_EIO;
+    }
+    c->pending_work++;
+    return 0;
+}
+
+void handle_login(struct conn *c, const WireFrame *f)
+{
+    const Cascade__V1__Login *m = f->login;
+    struct server *s = c->server;
+    if (strlen(m->password) > PASSWORD_MAX || strlen(m->user) > OKR_NAME_MAX) {
+        conn_send_error(c, f->request_id, CASCADE__V1__ERROR_CODE__AUTH_FAILED,
+                        "Wrong user name or password.");
+        return;
+    }
+    struct kdf_job *job = calloc(1, sizeof *job);
+    if (job == NULL) {
+        conn_send_error(c, f->request_id, CASCADE__V1__ERROR_CODE__INTERNAL,
+                        "The server is out of memory.");
+        return;
+    }
+    job->kind = KDF_LOGIN;
+    job->request_id = f->request_id;
+    snprintf(job->password, sizeof job->password, "%s", m->password);
+    if (store_user_by_name(s->store, m->user, &job->user) == 0) {
+        memcpy(job->hash, job->user.password_hash, sizeof job->hash - 1);
+    } else {
+        /* Hash anyway, so an unknown name takes as long as a wrong password. */
+        job->user.id = 0;
+        snprintf(job->hash, sizeof job->hash, "%s", s->dummy_hash);
+    }
+    start_kdf(c, job);
+}
+
+void handle_authenticate(struct conn *c, const WireFrame *f)
+{
+    struct server *s = c->server;
+    uint8_t raw[TOKEN_BYTES], hash[32];
+    int64_t user_id, expires;
+    if (crypto_unhex(f->authenticate->token, raw, sizeof raw) != 0) {
+        conn_send_error(c, f->request_id, CASCADE__V1__ERROR_CODE__NOT_AUTHENTICATED,
+                        "That session token is not valid; log in again.");
+        return;
+    }
+    crypto_sha256(raw, sizeof raw, hash);
+    if (store_token_get(s->store, hash, &user_id, &expires) != 0) {
+        conn_send_error(c, f->request_id, CASCADE__V1__ERROR_CODE__NOT_AUTHENTICATED,
+                        "That session is unknown or was logged out; log in again.");
+        return;
+    }
+    if (expires <= server_now_ms()) {
+        store_token_delete(s->store, hash);
+        conn_send_error(c, f->request_id, CASCADE__V1__ERROR_CODE__TOKEN_EXPIRED,
+                        "The session has expired; log in again.");
+        return;
+    }
+    struct store_user u;
+    if (store_user_by_id(s->store, user_id, &u) != 0 || u.disabled) {
+        conn_send_error(c, f->request_id, CASCADE__V1__ERROR_CODE__AUTH_FAILED,
+                        "This account is disabled; ask the server's administrator.");
+        return;
+    }
+    c->user_id = u.id;
+    snprintf(c->user, sizeof c->user, "%s", u.name);
+    c->admin = u.admin;
+    memcpy(c->token_hash, hash, sizeof hash);
+    send_user_info(c, f->request_id, &u);
+}
+
+void handle_logout(struct conn *c, const WireFrame *f)
+{
+    struct server *s = c->server;
+    int rc = f->logout->all ? store_token_delete_user(s->store, c->user_id)
+                            : store_token_delete(s->store, c->token_hash);
+    if (rc != 0 && rc != CAS_ENOTFOUND) {
+        conn_send_error(c, f->request_id, CASCADE__V1__ERROR_CODE__STORAGE,
+                        "The server could not end the session; try again later.");
+        return;
+    }
+    c->user_id = 0;
+    c->user[0] = '\0';
+    c->admin = 0;
+    Cascade__V1__Ack ack = CASCADE__V1__ACK__INIT;
+    WireFrame reply = CASCADE__V1__FRAME__INIT;
+    reply.request_id = f->request_id;
+    reply.body_case = CASCADE__V1__FRAME__BODY_ACK;
+    reply.ack = &ack;
+    conn_send(c, &reply);
+}
+
+void handle_whoami(struct conn *c, const WireFrame *f)
+{
+    struct store_user u;
+    if (store_user_by_id(c->server->store, c->user_id, &u) != 0) {
+        conn_send_error(c, f->request_id, CASCADE__V1__ERROR_CODE__NOT_AUTHENTICATED,
+                        "Your account is gone; log in again.");
+        return;
+    }
+    send_user_info(c, f->request_id, &u);
+}
+
+static int require_admin(struct conn *c, uint64_t request_id)
+{
+    if (c->admin)
+        return 1;
+    conn_send_error(c, request_id, CASCADE__V1__ERROR_CODE__FORBIDDEN,
+                    "Only the server's administrator can manage users.");
+    return 0;
+}
+
+void handle_admin_user_add(struct conn *c, const WireFrame *f)
+{
+    const Cascade__V1__AdminUserAdd *m = f->admin_user_add;
+    if (!require_admin(c, f->request_id))
+        return;
+    char err[256];
+    if (check_user_name(m->name, err, sizeof err) != 0) {
+        conn_send_error(c, f->request_id, CASCADE__V1__ERROR_CODE__INVALID_ARGUMENT, err);
+        return;
+    }
+    size_t plen = strlen(m->password);
+    if (plen > 0 && (plen < PASSWORD_MIN || plen > PASSWORD_MAX)) {
+        snprintf(err, sizeof err, "A password has %d to %d characters.", PASSWORD_MIN, PASSWORD_MAX);
+        conn_send_error(c, f->request_id, CASCADE__V1__ERROR_CODE__INVALID_ARGUMENT, err);
+        return;
+    }
+    struct store_user existing;
+    if (store_user_by_name(c->server->store, m->name, &existing) == 0) {
+        snprintf(err, sizeof err, "There is already a user named '%s'.", m->name);
+        conn_send_error(c, f->request_id, CASCADE__V1__ERROR_CODE__ALREADY_EXISTS, err);
+        return;
+    }
+    struct kdf_job *job = calloc(1, sizeof *job);
+    if (job == NULL) {
+        conn_send_error(c, f->request_id, CASCADE__V1__ERROR_CODE__INTERNAL,
+                        "The server is out of memory.");
+        return;
+    }
+    job->kind = KDF_ADD_USER;
+    job->request_id = f->request_id;
+    snprintf(job->name, sizeof job->name, "%s", m->name);
+    if (plen == 0) {
+        job->generated = 1;
+        if (crypto_random_readable(job->password, GENERATED_PASSWORD_LEN) != 0) {
+            free(job);
+            conn_send_error(c, f->request_id, CASCADE__V1__ERROR_CODE__INTERNAL,
+                            "The server could not generate a password.");
+            return;
+        }
+    } else {
+        snprintf(job->password, sizeof job->password, "%s", m->password);
+    }
+    start_kdf(c, job);
+}
+
+struct user_list {
+    Cascade__V1__UserInfo *infos;
+    Cascade__V1__UserInfo **ptrs;
+    struct store_user *users;
+    size_t n, cap;
+};
+
+static int collect_user(void *ctx, const struct store_user *u)
+{
+    struct user_list *l = ctx;
+    if (l->n == l->cap) {
+        size_t ncap = l->cap ? l->cap * 2 : 16;
+        struct store_user *p = realloc(l->users, ncap * sizeof *p);
+        if (p == NULL)
+            return CAS_ENOMEM;
+        l->users = p;
+        l->cap = ncap;
+    }
+    l->users[l->n++] = *u;
+    return 0;
+}
+
+void handle_admin_user_list(struct conn *c, const WireFrame *f)
+{
+    if (!require_admin(c, f->request_id))
+        return;
+    struct user_list l = {0};
+    int rc = store_user_each(c->server->store, collect_user, &l);
+    if (rc == 0 && l.n > 0) {
+        l.infos = calloc(l.n, sizeof *l.infos);
+        l.ptrs = calloc(l.n, sizeof *l.ptrs);
+        if (l.infos == NULL || l.ptrs == NULL)
+            rc = CAS_ENOMEM;
+    }
+    if (rc != 0) {
+        conn_send_error(c, f->request_id, CASCADE__V1__ERROR_CODE__INTERNAL,
+                        "The server could not list the users.");
+    } else {
+        for (size_t i = 0; i < l.n; i++) {
+            fill_user_info(&l.infos[i], &l.users[i]);
+            l.ptrs[i] = &l.infos[i];
+        }
+        Cascade__V1__AdminUserListReply reply = CASCADE__V1__ADMIN_USER_LIST_REPLY__INIT;
+        reply.n_users = l.n;
+        reply.users = l.ptrs;
+        WireFrame out = CASCADE__V1__FRAME__INIT;
+        out.request_id = f->request_id;
+        out.body_case = CASCADE__V1__FRAME__BODY_ADMIN_USER_LIST_REPLY;
+        out.admin_user_list_reply = &reply;
+        conn_send(c, &out);
+    }
+    free(l.infos);
+    free(l.ptrs);
+    free(l.users);
+}
+
+/* Writes the first administrator's password where only the operator reads it. */
+static int write_password_file(const char *dir, const char *password, char *path, size_t pathlen,
+                               char *err, size_t errlen)
+{
+    snprintf(path, pathlen, "%s/initial-admin-password", dir);
+    unlink(path);
+    int fd = open(path, O_WRONLY | O_CREAT | O_EXCL, 0600);
+    if (fd < 0) {
+        cas_errorf(err, errlen, "Cannot write %s: %s.", path, strerror(errno));
+        return CAS_EIO;
+    }
+    char line[64];
+    int n = snprintf(line, sizeof line, "%s\n", password);
+    int ok = write(fd, line, (size_t)n) == n && fsync(fd) == 0;
+    ok = close(fd) == 0 && ok;
+    if (!ok) {
+        cas_errorf(err, errlen, "Cannot write %s: %s.", path, strerror(errno));
+        return CAS_EIO;
+    }
+    return 0;
+}
+
+int auth_bootstrap(struct server *s, char *err, size_t errlen)
+{
+    /* Unknown names are checked against this, to take as long as known ones. */
+    if (crypto_password_hash("no such user", 0, s->dummy_hash) != 0) {
+        cas_errorf(err, errlen, "Cannot hash a password: out of memory.");
+        return CAS_ENOMEM;
+    }
+    int64_t count;
+    int rc = store_user_count(s->store, &count);
+    if (rc != 0 || count > 0) {
+        if (rc != 0)
+            cas_errorf(err, errlen, "Cannot read the users from the database.");
+        return rc;
+    }
+    char password[GENERATED_PASSWORD_LEN + 1], hash[CRYPTO_HASH_MAX], path[PATH_MAX + 32];
+    if (crypto_random_readable(password, GENERATED_PASSWORD_LEN) != 0 ||
+        crypto_password_hash(password, 0, hash) != 0) {
+        cas_errorf(err, errlen, "Cannot make the administrator's password.");
+        return CAS_EIO;
+    }
+    int64_t id;
+    if ((rc = store_user_add(s->store, "admin", hash, 1, server_now_ms(), &id)) != 0) {
+        cas_errorf(err, errlen, "Cannot create the administrator account: %s.", cas_strerror(rc));
+        return rc;
+    }
+    if ((rc = write_password_file(s->data.path, password, path, sizeof path, err, errlen)) != 0)
+        return rc;
+    log_info("created the administrator account 'admin' with password %s (also in %s); "
+             "log in with 'cascade login --user admin'",
+             password, path);
+    return 0;
+}

@@ -1,0 +1,186 @@
+#include "batch.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "errors.h"
+#include "frame.h"
+#include "handlers.h"
+#include "log.h"
+#include "server.h"
+#include "store.h"
+
+static int grow(void **items, size_t *cap, size_t n, size_t size)
+{
+    if (n < *cap)
+        return 0;
+    size_t ncap = *cap ? *cap * 2 : 16;
+    void *p = realloc(*items, ncap * size);
+    if (p == NULL)
+        return CAS_ENOMEM;
+    *items = p;
+    *cap = ncap;
+    return 0;
+}
+
+int batch_reserve(struct batch *b)
+{
+    return grow((void **)&b->items, &b->cap, b->n, sizeof *b->items);
+}
+
+void batch_add(struct batch *b, struct workshop *w, struct conn *c, uint64_t request_id,
+               const char *actor, int64_t time_ms, struct apply_result *result)
+{
+    struct batch_item *it = &b->items[b->n++];
+    memset(it, 0, sizeof *it);
+    it->workshop = w;
+    it->conn = c;
+    it->request_id = request_id;
+    snprintf(it->actor, sizeof it->actor, "%s", actor);
+    it->time_ms = time_ms;
+    it->result = *result;
+    memset(result, 0, sizeof *result);
+    w->pending++;
+}
+
+int batch_add_read(struct batch *b, struct workshop *w, struct conn *c, uint64_t request_id)
+{
+    int rc = grow((void **)&b->reads, &b->cap_reads, b->nreads, sizeof *b->reads);
+    if (rc != 0)
+        return rc;
+    b->reads[b->nreads++] = (struct batch_read){w, c, request_id};
+    return 0;
+}
+
+int batch_pending(const struct batch *b)
+{
+    return b->n > 0 || b->nreads > 0;
+}
+
+/* Writes the entity row the change left behind (or deletes it). */
+static int save_entity(struct store *st, const struct batch_item *it)
+{
+    const struct okr_state *s = &it->workshop->state;
+    int64_t wid = it->workshop->id;
+    const struct apply_result *r = &it->result;
+    int rc = 0;
+    switch (r->kind) {
+    case OKR_TEAM: {
+        const struct okr_team *t = okr_team_find(s, r->num);
+        if (t != NULL)
+            rc = store_team_save(st, wid, t);
+        break;
+    }
+    case OKR_OBJECTIVE: {
+        const struct okr_objective *o = okr_objective_find(s, r->num);
+        rc = o != NULL ? store_objective_save(st, wid, o) : store_objective_delete(st, wid, r->num);
+        for (size_t i = 0; rc == 0 && i < r->nremoved_key_results; i++) {
+            rc = store_key_result_delete(st, wid, r->removed_key_results[i]);
+            if (rc == CAS_ENOTFOUND)
+                rc = 0;
+        }
+        break;
+    }
+    case OKR_KEY_RESULT: {
+        const struct okr_key_result *k = okr_key_result_find(s, r->num);
+        rc = k != NULL ? store_key_result_save(st, wid, k) : store_key_result_delete(st, wid, r->num);
+        break;
+    }
+    }
+    /* Saved state is the latest: a later change in the batch may already
+     * have removed what an earlier one added. */
+    return rc == CAS_ENOTFOUND ? 0 : rc;
+}
+
+static int write_batch(struct store *st, const struct batch *b)
+{
+    int rc = store_begin(st);
+    for (size_t i = 0; rc == 0 && i < b->n; i++) {
+        const struct batch_item *it = &b->items[i];
+        char entity[16];
+        okr_id_format(it->result.kind, it->result.num, entity, sizeof entity);
+        /* The log keeps the Frame as subscribers receive it, minus the header. */
+        rc = store_event_append(st, it->workshop->id, it->result.seq, it->actor, it->time_ms,
+                                it->result.type, entity, it->result.event.data + FRAME_HEADER_LEN,
+                                it->result.event.len - FRAME_HEADER_LEN);
+        if (rc == 0)
+            rc = save_entity(st, it);
+    }
+    for (size_t i = 0; rc == 0 && i < b->n; i++) {
+        /* Once per workshop is enough; the last item of each carries it. */
+        int last = 1;
+        for (size_t j = i + 1; j < b->n; j++)
+            last &= b->items[j].workshop != b->items[i].workshop;
+        if (last)
+            rc = store_counters_save(st, b->items[i].workshop->id, &b->items[i].workshop->state);
+    }
+    if (rc == 0)
+        rc = store_commit(st);
+    if (rc != 0)
+        store_rollback(st);
+    return rc;
+}
+
+static void broadcast(struct workshop *w, const struct buf *event)
+{
+    /* One encoding for every subscriber; each connection encrypts its copy. */
+    for (size_t i = 0; i < w->nsubscribers; i++)
+        conn_send_packed(w->subscribers[i], event->data, event->len);
+}
+
+void batch_commit(struct server *s)
+{
+    struct batch *b = &s->batch;
+    if (b->n > 0) {
+        int rc = write_batch(s->store, b);
+        for (size_t i = 0; i < b->n; i++) {
+            struct batch_item *it = &b->items[i];
+            if (rc == 0) {
+                it->workshop->committed_seq = it->result.seq;
+                it->workshop->pending--;
+                if (it->conn != NULL)
+                    conn_send_packed(it->conn, it->result.ack.data, it->result.ack.len);
+                broadcast(it->workshop, &it->result.event);
+            } else if (it->conn != NULL) {
+                conn_send_error(it->conn, it->request_id, CASCADE__V1__ERROR_CODE__STORAGE,
+                                "The server could not save the change; it did not happen. "
+                                "Try again later.");
+            }
+        }
+        if (rc != 0) {
+            log_error("a commit of %zu changes failed: %s; reloading their workshops", b->n,
+                      cas_strerror(rc));
+            for (size_t i = 0; i < b->n; i++)
+                if (b->items[i].workshop->pending > 0)
+                    workshop_reload(&s->registry, b->items[i].workshop);
+        }
+        for (size_t i = 0; i < b->n; i++)
+            apply_result_free(&b->items[i].result);
+        b->n = 0;
+    }
+    for (size_t i = 0; i < b->nreads; i++) {
+        struct batch_read *r = &b->reads[i];
+        if (r->conn != NULL)
+            send_snapshot(r->conn, r->workshop, r->request_id);
+    }
+    b->nreads = 0;
+}
+
+void batch_forget_conn(struct batch *b, struct conn *c)
+{
+    for (size_t i = 0; i < b->n; i++)
+        if (b->items[i].conn == c)
+            b->items[i].conn = NULL;
+    for (size_t i = 0; i < b->nreads; i++)
+        if (b->reads[i].conn == c)
+            b->reads[i].conn = NULL;
+}
+
+void batch_free(struct batch *b)
+{
+    for (size_t i = 0; i < b->n; i++)
+        apply_result_free(&b->items[i].result);
+    free(b->items);
+    free(b->reads);
+    memset(b, 0, sizeof *b);
+}

@@ -1,0 +1,63 @@
+/* Group commit: the changes applied during one loop turn are made durable
+ * in one transaction, and only then acknowledged and broadcast. Reads that
+ * must not see uncommitted state (snapshots) wait for the same moment. */
+#ifndef CASCADE_BATCH_H
+#define CASCADE_BATCH_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "apply.h"
+
+struct conn;
+struct server;
+struct workshop;
+
+struct batch_item {
+    struct workshop *workshop;
+    struct conn *conn; /* the requester; NULL once it has gone */
+    uint64_t request_id;
+    char actor[OKR_NAME_MAX + 1];
+    int64_t time_ms;
+    struct apply_result result;
+};
+
+struct batch_read {
+    struct workshop *workshop;
+    struct conn *conn;
+    uint64_t request_id;
+};
+
+struct batch {
+    struct batch_item *items;
+    size_t n, cap;
+    struct batch_read *reads;
+    size_t nreads, cap_reads;
+};
+
+/* Makes room for one more change, so that batch_add cannot fail once a
+ * change is applied. 0 or CAS_ENOMEM. */
+int batch_reserve(struct batch *b);
+
+/* Queues an applied change (taking over result), after batch_reserve. */
+void batch_add(struct batch *b, struct workshop *w, struct conn *c, uint64_t request_id,
+               const char *actor, int64_t time_ms, struct apply_result *result);
+
+/* Queues a snapshot request to answer after the commit. 0 or CAS_ENOMEM. */
+int batch_add_read(struct batch *b, struct workshop *w, struct conn *c, uint64_t request_id);
+
+/* Whether anything waits for the commit. */
+int batch_pending(const struct batch *b);
+
+/* Commits everything queued: on success acknowledges each change and
+ * broadcasts its event to the workshop's subscribers; on failure answers
+ * STORAGE and reloads the workshops from the database. Then answers the
+ * queued reads. */
+void batch_commit(struct server *s);
+
+/* Forgets a connection that is closing, so nothing is sent to it. */
+void batch_forget_conn(struct batch *b, struct conn *c);
+
+void batch_free(struct batch *b);
+
+#endif

@@ -1,0 +1,57 @@
+/* Changes to the cascade: checked and applied at once in memory, then made
+ * durable with the loop turn's batch, which acknowledges and broadcasts. */
+#include <string.h>
+
+#include "apply.h"
+#include "handlers.h"
+#include "server.h"
+#include "store.h"
+
+static int user_exists(void *ctx, const char *name)
+{
+    struct store_user u;
+    return store_user_by_name(ctx, name, &u) == 0;
+}
+
+/* Every change request names its workshop in field 1. */
+static const char *workshop_of(const WireFrame *f)
+{
+    switch (f->body_case) {
+    case CASCADE__V1__FRAME__BODY_TEAM_ADD: return f->team_add->workshop;
+    case CASCADE__V1__FRAME__BODY_OBJECTIVE_ADD: return f->objective_add->workshop;
+    case CASCADE__V1__FRAME__BODY_OBJECTIVE_EDIT: return f->objective_edit->workshop;
+    case CASCADE__V1__FRAME__BODY_OBJECTIVE_REMOVE: return f->objective_remove->workshop;
+    case CASCADE__V1__FRAME__BODY_KEY_RESULT_ADD: return f->key_result_add->workshop;
+    case CASCADE__V1__FRAME__BODY_KEY_RESULT_EDIT: return f->key_result_edit->workshop;
+    case CASCADE__V1__FRAME__BODY_KEY_RESULT_REMOVE: return f->key_result_remove->workshop;
+    case CASCADE__V1__FRAME__BODY_CHECK_IN: return f->check_in->workshop;
+    default: return "";
+    }
+}
+
+void handle_change(struct conn *c, const WireFrame *f)
+{
+    struct server *s = c->server;
+    struct workshop *w = workshop_for_request(c, f->request_id, workshop_of(f));
+    if (w == NULL)
+        return;
+    /* Room in the batch first: once applied, a change must not be dropped. */
+    if (batch_reserve(&s->batch) != 0) {
+        conn_send_error(c, f->request_id, CASCADE__V1__ERROR_CODE__INTERNAL,
+                        "The server is out of memory.");
+        return;
+    }
+    struct apply_ctx ctx = {w->code, c->user, server_now_ms(), user_exists, s->store};
+    struct apply_result r;
+    int rc = apply_request(&w->state, &ctx, f, &r);
+    if (rc != 0) {
+        conn_send_error(c, f->request_id, r.code, r.message);
+        /* A failure after the state changed (out of memory while packing)
+         * leaves memory ahead of the log: fall back to what is durable. */
+        if (r.seq != 0 && w->pending == 0)
+            workshop_reload(&s->registry, w);
+        apply_result_free(&r);
+        return;
+    }
+    batch_add(&s->batch, w, c, f->request_id, c->user, ctx.now_ms, &r);
+}

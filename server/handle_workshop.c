@@ -1,0 +1,304 @@
+/* Workshops: creating, listing and joining them; snapshots of their state;
+ * subscriptions to their events. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "convert.h"
+#include "errors.h"
+#include "frame.h"
+#include "handlers.h"
+#include "log.h"
+#include "server.h"
+#include "store.h"
+
+static void fill_info(Cascade__V1__WorkshopInfo *info, const struct workshop *w, int role)
+{
+    cascade__v1__workshop_info__init(info);
+    info->code = (char *)w->code;
+    info->title = (char *)w->title;
+    info->period = (char *)w->period;
+    info->created_by = (char *)w->created_by;
+    info->created_ms = w->created_ms;
+    info->role = (Cascade__V1__Role)role;
+    info->last_seq = w->committed_seq;
+}
+
+static void send_info(struct conn *c, uint64_t request_id, const struct workshop *w, int role)
+{
+    Cascade__V1__WorkshopInfo info;
+    fill_info(&info, w, role);
+    WireFrame f = CASCADE__V1__FRAME__INIT;
+    f.request_id = request_id;
+    f.body_case = CASCADE__V1__FRAME__BODY_WORKSHOP_INFO;
+    f.workshop_info = &info;
+    conn_send(c, &f);
+}
+
+static int check_text(struct conn *c, uint64_t request_id, const char *text, const char *what,
+                      size_t max, int required)
+{
+    char err[256];
+    if (okr_text_check(text, what, max, required, 0, err, sizeof err) == 0)
+        return 0;
+    conn_send_error(c, request_id, CASCADE__V1__ERROR_CODE__INVALID_ARGUMENT, err);
+    return -1;
+}
+
+struct workshop *workshop_for_request(struct conn *c, uint64_t request_id, const char *code)
+{
+    char msg[200];
+    struct workshop *w = registry_find(&c->server->registry, code);
+    if (w == NULL) {
+        snprintf(msg, sizeof msg, "There is no workshop with the code '%.16s'.", code);
+        conn_send_error(c, request_id, CASCADE__V1__ERROR_CODE__NOT_FOUND, msg);
+        return NULL;
+    }
+    if (workshop_participant(w, c->user_id) == NULL) {
+        snprintf(msg, sizeof msg, "You have not joined workshop %s; run 'cascade join %s' first.",
+                 w->code, w->code);
+        conn_send_error(c, request_id, CASCADE__V1__ERROR_CODE__FORBIDDEN, msg);
+        return NULL;
+    }
+    return w;
+}
+
+void handle_workshop_create(struct conn *c, const WireFrame *f)
+{
+    const Cascade__V1__WorkshopCreate *m = f->workshop_create;
+    if (check_text(c, f->request_id, m->title, "title", OKR_TITLE_MAX, 1) != 0 ||
+        check_text(c, f->request_id, m->period, "period", OKR_PERIOD_MAX, 0) != 0)
+        return;
+    struct workshop *w;
+    int rc = registry_create(&c->server->registry, m->title, m->period, c->user_id, c->user,
+                             server_now_ms(), &w);
+    if (rc != 0) {
+        conn_send_error(c, f->request_id, CASCADE__V1__ERROR_CODE__STORAGE,
+                        "The server could not save the workshop; try again later.");
+        return;
+    }
+    log_info("workshop %s \"%s\" created by '%s'", w->code, w->title, c->user);
+    send_info(c, f->request_id, w, CASCADE__V1__ROLE__FACILITATOR);
+}
+
+void handle_workshop_list(struct conn *c, const WireFrame *f)
+{
+    const struct registry *r = &c->server->registry;
+    Cascade__V1__WorkshopInfo *infos = calloc(r->n + 1, sizeof *infos);
+    Cascade__V1__WorkshopInfo **ptrs = calloc(r->n + 1, sizeof *ptrs);
+    if (infos == NULL || ptrs == NULL) {
+        free(infos);
+        free(ptrs);
+        conn_send_error(c, f->request_id, CASCADE__V1__ERROR_CODE__INTERNAL,
+                        "The server is out of memory.");
+        return;
+    }
+    size_t n = 0;
+    for (size_t i = 0; i < r->n; i++) {
+        const struct participant *p = workshop_participant(r->items[i], c->user_id);
+        if (p == NULL)
+            continue;
+        fill_info(&infos[n], r->items[i], p->role);
+        ptrs[n] = &infos[n];
+        n++;
+    }
+    Cascade__V1__WorkshopListReply reply = CASCADE__V1__WORKSHOP_LIST_REPLY__INIT;
+    reply.n_workshops = n;
+    reply.workshops = ptrs;
+    WireFrame out = CASCADE__V1__FRAME__INIT;
+    out.request_id = f->request_id;
+    out.body_case = CASCADE__V1__FRAME__BODY_WORKSHOP_LIST_REPLY;
+    out.workshop_list_reply = &reply;
+    conn_send(c, &out);
+    free(infos);
+    free(ptrs);
+}
+
+void handle_join(struct conn *c, const WireFrame *f)
+{
+    char msg[200];
+    struct workshop *w = registry_find(&c->server->registry, f->join->code);
+    if (w == NULL) {
+        snprintf(msg, sizeof msg, "There is no workshop with the join code '%.16s'; check the code.",
+                 f->join->code);
+        conn_send_error(c, f->request_id, CASCADE__V1__ERROR_CODE__NOT_FOUND, msg);
+        return;
+    }
+    const struct participant *p = workshop_participant(w, c->user_id);
+    if (p != NULL) {
+        send_info(c, f->request_id, w, p->role); /* joining twice changes nothing */
+        return;
+    }
+    if (workshop_join(&c->server->registry, w, c->user_id, c->user, CASCADE__V1__ROLE__MEMBER,
+                      server_now_ms()) != 0) {
+        conn_send_error(c, f->request_id, CASCADE__V1__ERROR_CODE__STORAGE,
+                        "The server could not save your participation; try again later.");
+        return;
+    }
+    log_info("'%s' joined workshop %s", c->user, w->code);
+    send_info(c, f->request_id, w, CASCADE__V1__ROLE__MEMBER);
+}
+
+void send_snapshot(struct conn *c, struct workshop *w, uint64_t request_id)
+{
+    const struct okr_state *s = &w->state;
+    size_t nt = s->nteams, no = s->nobjectives, nk = s->nkey_results;
+    Cascade__V1__Team *teams = calloc(nt + 1, sizeof *teams);
+    Cascade__V1__Team **tp = calloc(nt + 1, sizeof *tp);
+    Cascade__V1__Objective *objs = calloc(no + 1, sizeof *objs);
+    Cascade__V1__Objective **op = calloc(no + 1, sizeof *op);
+    Cascade__V1__KeyResult *krs = calloc(nk + 1, sizeof *krs);
+    Cascade__V1__KeyResult **kp = calloc(nk + 1, sizeof *kp);
+    struct convert_ids *ids = calloc(nt + no + nk + 1, sizeof *ids);
+    if (!teams || !tp || !objs || !op || !krs || !kp || !ids) {
+        conn_send_error(c, request_id, CASCADE__V1__ERROR_CODE__INTERNAL,
+                        "The server is out of memory.");
+        goto done;
+    }
+    size_t id = 0;
+    for (size_t i = 0; i < nt; i++) {
+        convert_team_to_wire(&s->teams[i], &teams[i], &ids[id++]);
+        tp[i] = &teams[i];
+    }
+    for (size_t i = 0; i < no; i++) {
+        convert_objective_to_wire(&s->objectives[i], &objs[i], &ids[id++]);
+        op[i] = &objs[i];
+    }
+    for (size_t i = 0; i < nk; i++) {
+        convert_key_result_to_wire(&s->key_results[i], &krs[i], &ids[id++]);
+        kp[i] = &krs[i];
+    }
+    const struct participant *p = workshop_participant(w, c->user_id);
+    Cascade__V1__WorkshopInfo info;
+    fill_info(&info, w, p != NULL ? p->role : 0);
+    Cascade__V1__Snapshot snap = CASCADE__V1__SNAPSHOT__INIT;
+    snap.workshop = w->code;
+    snap.seq = w->committed_seq;
+    snap.info = &info;
+    snap.n_teams = nt;
+    snap.teams = tp;
+    snap.n_objectives = no;
+    snap.objectives = op;
+    snap.n_key_results = nk;
+    snap.key_results = kp;
+    WireFrame out = CASCADE__V1__FRAME__INIT;
+    out.request_id = request_id;
+    out.body_case = CASCADE__V1__FRAME__BODY_SNAPSHOT;
+    out.snapshot = &snap;
+    conn_send(c, &out);
+done:
+    free(teams);
+    free(tp);
+    free(objs);
+    free(op);
+    free(krs);
+    free(kp);
+    free(ids);
+}
+
+void handle_snapshot(struct conn *c, const WireFrame *f)
+{
+    struct workshop *w = workshop_for_request(c, f->request_id, f->snapshot_request->workshop);
+    if (w == NULL)
+        return;
+    /* A snapshot shows only what is durable: wait for the batch in flight. */
+    if (w->pending > 0) {
+        if (batch_add_read(&c->server->batch, w, c, f->request_id) != 0)
+            conn_send_error(c, f->request_id, CASCADE__V1__ERROR_CODE__INTERNAL,
+                            "The server is out of memory.");
+        return;
+    }
+    send_snapshot(c, w, f->request_id);
+}
+
+static int replay_event(void *ctx, uint64_t seq, const uint8_t *payload, size_t len)
+{
+    struct conn *c = ctx;
+    (void)seq;
+    uint8_t hdr[FRAME_HEADER_LEN];
+    frame_put_header(hdr, (uint32_t)len);
+    struct buf out = BUF_INIT;
+    int rc = buf_append(&out, hdr, sizeof hdr);
+    if (rc == 0)
+        rc = buf_append(&out, payload, len);
+    if (rc == 0)
+        rc = conn_send_packed(c, out.data, out.len);
+    buf_free(&out);
+    return rc;
+}
+
+static int add_subscription(struct conn *c, struct workshop *w)
+{
+    for (size_t i = 0; i < c->nsubs; i++)
+        if (c->subs[i] == w)
+            return 0;
+    if (c->nsubs == c->cap_subs) {
+        size_t ncap = c->cap_subs ? c->cap_subs * 2 : 4;
+        struct workshop **p = realloc(c->subs, ncap * sizeof *p);
+        if (p == NULL)
+            return CAS_ENOMEM;
+        c->subs = p;
+        c->cap_subs = ncap;
+    }
+    if (workshop_subscribe(w, c) != 0)
+        return CAS_ENOMEM;
+    c->subs[c->nsubs++] = w;
+    return 0;
+}
+
+void handle_subscribe(struct conn *c, const WireFrame *f)
+{
+    const Cascade__V1__Subscribe *m = f->subscribe;
+    struct workshop *w = workshop_for_request(c, f->request_id, m->workshop);
+    if (w == NULL)
+        return;
+    if (!m->from_now && m->since_seq > w->committed_seq) {
+        char msg[160];
+        snprintf(msg, sizeof msg, "Workshop %s has no event %llu yet; its last is %llu.", w->code,
+                 (unsigned long long)m->since_seq, (unsigned long long)w->committed_seq);
+        conn_send_error(c, f->request_id, CASCADE__V1__ERROR_CODE__INVALID_ARGUMENT, msg);
+        return;
+    }
+    /* Replay what is durable, then join the subscribers: changes of the
+     * batch in flight are broadcast after their commit, so nothing is
+     * missed and nothing is sent twice. */
+    if (!m->from_now) {
+        int rc = store_event_each(c->server->store, w->id, m->since_seq, replay_event, c);
+        if (rc != 0) {
+            if (c->transport.state == TRANSPORT_OPEN)
+                conn_send_error(c, f->request_id, CASCADE__V1__ERROR_CODE__STORAGE,
+                                "The server could not read the workshop's history.");
+            return;
+        }
+    }
+    if (add_subscription(c, w) != 0) {
+        conn_send_error(c, f->request_id, CASCADE__V1__ERROR_CODE__INTERNAL,
+                        "The server is out of memory.");
+        return;
+    }
+    Cascade__V1__Ack ack = CASCADE__V1__ACK__INIT;
+    ack.seq = w->committed_seq;
+    WireFrame out = CASCADE__V1__FRAME__INIT;
+    out.request_id = f->request_id;
+    out.body_case = CASCADE__V1__FRAME__BODY_ACK;
+    out.ack = &ack;
+    conn_send(c, &out);
+}
+
+void handle_unsubscribe(struct conn *c, const WireFrame *f)
+{
+    struct workshop *w = workshop_for_request(c, f->request_id, f->unsubscribe->workshop);
+    if (w == NULL)
+        return;
+    workshop_unsubscribe(w, c);
+    for (size_t i = 0; i < c->nsubs; i++)
+        if (c->subs[i] == w)
+            c->subs[i] = c->subs[--c->nsubs];
+    Cascade__V1__Ack ack = CASCADE__V1__ACK__INIT;
+    ack.seq = w->committed_seq;
+    WireFrame out = CASCADE__V1__FRAME__INIT;
+    out.request_id = f->request_id;
+    out.body_case = CASCADE__V1__FRAME__BODY_ACK;
+    out.ack = &ack;
+    conn_send(c, &out);
+}

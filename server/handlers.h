@@ -1,0 +1,40 @@
+/* Request handlers, one file per family: auth.c (login, tokens, users),
+ * handle_workshop.c (workshops, snapshots, subscriptions) and
+ * handle_change.c (changes to the cascade). Each answers its request with
+ * exactly one response, now or (changes, snapshots) after the commit. */
+#ifndef CASCADE_HANDLERS_H
+#define CASCADE_HANDLERS_H
+
+#include "wire.h"
+
+struct conn;
+struct server;
+struct workshop;
+
+/* Creates the administrator on a first start. 0 or an error with err. */
+int auth_bootstrap(struct server *s, char *err, size_t errlen);
+
+void handle_login(struct conn *c, const WireFrame *f);
+void handle_authenticate(struct conn *c, const WireFrame *f);
+void handle_logout(struct conn *c, const WireFrame *f);
+void handle_whoami(struct conn *c, const WireFrame *f);
+void handle_admin_user_add(struct conn *c, const WireFrame *f);
+void handle_admin_user_list(struct conn *c, const WireFrame *f);
+
+void handle_workshop_create(struct conn *c, const WireFrame *f);
+void handle_workshop_list(struct conn *c, const WireFrame *f);
+void handle_join(struct conn *c, const WireFrame *f);
+void handle_snapshot(struct conn *c, const WireFrame *f);
+void handle_subscribe(struct conn *c, const WireFrame *f);
+void handle_unsubscribe(struct conn *c, const WireFrame *f);
+
+void handle_change(struct conn *c, const WireFrame *f);
+
+/* Answers request_id with the workshop's current Snapshot. */
+void send_snapshot(struct conn *c, struct workshop *w, uint64_t request_id);
+
+/* The workshop a request names, when the caller has joined it; otherwise
+ * answers the request with NOT_FOUND or FORBIDDEN and returns NULL. */
+struct workshop *workshop_for_request(struct conn *c, uint64_t request_id, const char *code);
+
+#endif

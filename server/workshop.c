@@ -1,0 +1,253 @@
+#include "workshop.h"
+
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "crypto.h"
+#include "errors.h"
+#include "log.h"
+#include "store.h"
+#include "wire.h"
+
+static int grow(void **items, size_t *cap, size_t n, size_t size)
+{
+    if (n < *cap)
+        return 0;
+    size_t ncap = *cap ? *cap * 2 : 8;
+    void *p = realloc(*items, ncap * size);
+    if (p == NULL)
+        return CAS_ENOMEM;
+    *items = p;
+    *cap = ncap;
+    return 0;
+}
+
+static void workshop_free(struct workshop *w)
+{
+    okr_state_free(&w->state);
+    free(w->participants);
+    free(w->subscribers);
+    free(w);
+}
+
+struct load_ctx {
+    struct registry *r;
+    struct workshop *w;
+    int rc;
+};
+
+static int load_participant(void *vctx, int64_t user_id, int role)
+{
+    struct load_ctx *ctx = vctx;
+    struct workshop *w = ctx->w;
+    struct store_user u;
+    int rc = store_user_by_id(ctx->r->store, user_id, &u);
+    if (rc != 0)
+        return rc;
+    if ((rc = grow((void **)&w->participants, &w->cap_participants, w->nparticipants,
+                   sizeof *w->participants)) != 0)
+        return rc;
+    struct participant *p = &w->participants[w->nparticipants++];
+    p->user_id = user_id;
+    snprintf(p->name, sizeof p->name, "%s", u.name);
+    p->role = role;
+    return 0;
+}
+
+/* Loads state and participants into w. */
+static int load_contents(struct registry *r, struct workshop *w)
+{
+    okr_state_init(&w->state);
+    int rc = store_state_load(r->store, w->id, &w->state);
+    if (rc != 0)
+        return rc;
+    w->committed_seq = w->state.seq;
+    w->nparticipants = 0;
+    struct load_ctx ctx = {r, w, 0};
+    return store_participant_each(r->store, w->id, load_participant, &ctx);
+}
+
+static int append(struct registry *r, struct workshop *w)
+{
+    int rc = grow((void **)&r->items, &r->cap, r->n, sizeof *r->items);
+    if (rc == 0)
+        r->items[r->n++] = w;
+    return rc;
+}
+
+static int load_workshop(void *vctx, const struct store_workshop *sw)
+{
+    struct registry *r = vctx;
+    struct workshop *w = calloc(1, sizeof *w);
+    if (w == NULL)
+        return CAS_ENOMEM;
+    w->id = sw->id;
+    snprintf(w->code, sizeof w->code, "%.6s", sw->code);
+    snprintf(w->title, sizeof w->title, "%s", sw->title);
+    snprintf(w->period, sizeof w->period, "%s", sw->period);
+    w->created_ms = sw->created_ms;
+    struct store_user u;
+    if (store_user_by_id(r->store, sw->created_by, &u) == 0)
+        snprintf(w->created_by, sizeof w->created_by, "%s", u.name);
+    int rc = load_contents(r, w);
+    if (rc == 0)
+        rc = append(r, w);
+    if (rc != 0)
+        workshop_free(w);
+    return rc;
+}
+
+int registry_load(struct registry *r, struct store *store, char *err, size_t errlen)
+{
+    memset(r, 0, sizeof *r);
+    r->store = store;
+    int rc = store_workshop_each(store, load_workshop, r);
+    if (rc != 0) {
+        cas_errorf(err, errlen, "Cannot load the workshops from the database: %s.",
+                   cas_strerror(rc));
+        registry_free(r);
+    }
+    return rc;
+}
+
+void registry_free(struct registry *r)
+{
+    for (size_t i = 0; i < r->n; i++)
+        workshop_free(r->items[i]);
+    free(r->items);
+    r->items = NULL;
+    r->n = r->cap = 0;
+}
+
+int workshop_code_normalize(const char *text, char *out)
+{
+    size_t n = 0;
+    for (const char *p = text; *p; p++) {
+        if (*p == '-' || *p == ' ')
+            continue;
+        if (!isalnum((unsigned char)*p) || n == WORKSHOP_CODE_LEN)
+            return CAS_EINVAL;
+        out[n++] = (char)toupper((unsigned char)*p);
+    }
+    out[n] = '\0';
+    return n == WORKSHOP_CODE_LEN ? 0 : CAS_EINVAL;
+}
+
+struct workshop *registry_find(const struct registry *r, const char *code)
+{
+    char norm[WORKSHOP_CODE_LEN + 1];
+    if (workshop_code_normalize(code, norm) != 0)
+        return NULL;
+    for (size_t i = 0; i < r->n; i++)
+        if (strcmp(r->items[i]->code, norm) == 0)
+            return r->items[i];
+    return NULL;
+}
+
+int registry_create(struct registry *r, const char *title, const char *period,
+                    int64_t creator_id, const char *creator, int64_t now_ms,
+                    struct workshop **out)
+{
+    struct store_workshop sw;
+    memset(&sw, 0, sizeof sw);
+    snprintf(sw.title, sizeof sw.title, "%s", title);
+    snprintf(sw.period, sizeof sw.period, "%s", period);
+    sw.created_by = creator_id;
+    sw.created_ms = now_ms;
+    int rc = CAS_EEXIST;
+    /* 31^6 codes: a clash is rare, and another draw settles it. */
+    for (int attempt = 0; attempt < 16 && rc == CAS_EEXIST; attempt++) {
+        if ((rc = crypto_random_readable(sw.code, WORKSHOP_CODE_LEN)) != 0)
+            return rc;
+        rc = store_workshop_add(r->store, &sw, &sw.id);
+    }
+    if (rc != 0)
+        return rc;
+    struct workshop *w = calloc(1, sizeof *w);
+    if (w == NULL)
+        return CAS_ENOMEM;
+    w->id = sw.id;
+    memcpy(w->code, sw.code, sizeof w->code);
+    snprintf(w->title, sizeof w->title, "%s", title);
+    snprintf(w->period, sizeof w->period, "%s", period);
+    snprintf(w->created_by, sizeof w->created_by, "%s", creator);
+    w->created_ms = now_ms;
+    okr_state_init(&w->state);
+    if ((rc = append(r, w)) != 0) {
+        workshop_free(w);
+        return rc;
+    }
+    if ((rc = workshop_join(r, w, creator_id, creator, CASCADE__V1__ROLE__FACILITATOR, now_ms)) != 0)
+        return rc;
+    *out = w;
+    return 0;
+}
+
+const struct participant *workshop_participant(const struct workshop *w, int64_t user_id)
+{
+    for (size_t i = 0; i < w->nparticipants; i++)
+        if (w->participants[i].user_id == user_id)
+            return &w->participants[i];
+    return NULL;
+}
+
+int workshop_join(struct registry *r, struct workshop *w, int64_t user_id, const char *name,
+                  int role, int64_t now_ms)
+{
+    struct participant *p = (struct participant *)workshop_participant(w, user_id);
+    if (p == NULL) {
+        int rc = grow((void **)&w->participants, &w->cap_participants, w->nparticipants,
+                      sizeof *w->participants);
+        if (rc != 0)
+            return rc;
+        p = &w->participants[w->nparticipants];
+        p->user_id = user_id;
+        snprintf(p->name, sizeof p->name, "%s", name);
+        p->role = 0;
+    }
+    int rc = store_participant_set(r->store, w->id, user_id, role, now_ms);
+    if (rc != 0)
+        return rc;
+    if (p == &w->participants[w->nparticipants])
+        w->nparticipants++;
+    p->role = role;
+    return 0;
+}
+
+int workshop_subscribe(struct workshop *w, struct conn *c)
+{
+    for (size_t i = 0; i < w->nsubscribers; i++)
+        if (w->subscribers[i] == c)
+            return 0;
+    int rc = grow((void **)&w->subscribers, &w->cap_subscribers, w->nsubscribers,
+                  sizeof *w->subscribers);
+    if (rc == 0)
+        w->subscribers[w->nsubscribers++] = c;
+    return rc;
+}
+
+void workshop_unsubscribe(struct workshop *w, struct conn *c)
+{
+    for (size_t i = 0; i < w->nsubscribers; i++) {
+        if (w->subscribers[i] == c) {
+            /* Order among subscribers does not matter; each gets every event. */
+            w->subscribers[i] = w->subscribers[--w->nsubscribers];
+            return;
+        }
+    }
+}
+
+int workshop_reload(struct registry *r, struct workshop *w)
+{
+    okr_state_free(&w->state);
+    free(w->participants);
+    w->participants = NULL;
+    w->cap_participants = 0;
+    w->pending = 0;
+    int rc = load_contents(r, w);
+    if (rc != 0)
+        log_error("cannot reload workshop %s after a failed commit: %s", w->code, cas_strerror(rc));
+    return rc;
+}

@@ -1,0 +1,80 @@
+/* Workshops in memory: the authoritative state of each workshop's cascade,
+ * its participants and its subscribers, loaded from the store at start.
+ * The registry owns every workshop; workshops live as long as the server. */
+#ifndef CASCADE_WORKSHOP_H
+#define CASCADE_WORKSHOP_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "okr.h"
+
+struct conn;
+struct store;
+
+#define WORKSHOP_CODE_LEN 6
+
+struct participant {
+    int64_t user_id;
+    char name[OKR_NAME_MAX + 1];
+    int role; /* cascade.v1.Role */
+};
+
+struct workshop {
+    int64_t id;
+    char code[WORKSHOP_CODE_LEN + 1];
+    char title[OKR_TITLE_MAX + 1];
+    char period[OKR_PERIOD_MAX + 1];
+    char created_by[OKR_NAME_MAX + 1];
+    int64_t created_ms;
+    /* Every applied change, including those of the batch being committed;
+     * state.seq is the last seq handed out. */
+    struct okr_state state;
+    uint64_t committed_seq; /* the last seq known durable */
+    size_t pending;         /* changes in the uncommitted batch */
+    struct participant *participants;
+    size_t nparticipants, cap_participants;
+    struct conn **subscribers;
+    size_t nsubscribers, cap_subscribers;
+};
+
+struct registry {
+    struct store *store;
+    struct workshop **items;
+    size_t n, cap;
+};
+
+/* Loads every workshop, with its state and participants. 0, or a negative
+ * CAS_E* code with a sentence in err. */
+int registry_load(struct registry *r, struct store *store, char *err, size_t errlen);
+void registry_free(struct registry *r);
+
+/* Normalises a join code as people type it (case, spaces, dashes) into
+ * out (WORKSHOP_CODE_LEN + 1 bytes). 0, or CAS_EINVAL when it cannot be one. */
+int workshop_code_normalize(const char *text, char *out);
+
+/* Finds a workshop by (normalised or typed) code; NULL when none. */
+struct workshop *registry_find(const struct registry *r, const char *code);
+
+/* Creates a workshop with a fresh code, its creator as facilitator.
+ * 0 and *out, or a negative CAS_E* code. */
+int registry_create(struct registry *r, const char *title, const char *period,
+                    int64_t creator_id, const char *creator, int64_t now_ms,
+                    struct workshop **out);
+
+/* The participant entry of a user, or NULL. */
+const struct participant *workshop_participant(const struct workshop *w, int64_t user_id);
+
+/* Adds (or re-roles) a participant, durably. 0 or a negative CAS_E* code. */
+int workshop_join(struct registry *r, struct workshop *w, int64_t user_id, const char *name,
+                  int role, int64_t now_ms);
+
+/* Adds or removes a subscriber (no effect if already so). 0 or CAS_ENOMEM. */
+int workshop_subscribe(struct workshop *w, struct conn *c);
+void workshop_unsubscribe(struct workshop *w, struct conn *c);
+
+/* Reloads the state from the store after a failed commit: whatever was not
+ * durable is forgotten. 0 or a negative CAS_E* code. */
+int workshop_reload(struct registry *r, struct workshop *w);
+
+#endif

@@ -1,0 +1,416 @@
+/* apply_request: every change type, its event, its ack, and every refusal
+ * leaving the state as it was. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <math.h>
+#include <string.h>
+
+#include "apply.h"
+#include "frame.h"
+
+static int known_user(void *ctx, const char *name)
+{
+    (void)ctx;
+    return strcmp(name, "alice") == 0 || strcmp(name, "bob") == 0;
+}
+
+static const struct apply_ctx CTX = {"ABCDEF", "alice", 1700000000000, known_user, NULL};
+
+struct fixture {
+    struct okr_state state;
+};
+
+static int setup(void **state)
+{
+    static struct fixture fx;
+    okr_state_init(&fx.state);
+    *state = &fx;
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    struct fixture *fx = *state;
+    okr_state_free(&fx->state);
+    return 0;
+}
+
+/* Unpacks a packed frame (header included). */
+static WireFrame *unpack(const struct buf *b)
+{
+    assert_true(b->len > FRAME_HEADER_LEN);
+    assert_int_equal(frame_get_header(b->data), b->len - FRAME_HEADER_LEN);
+    WireFrame *f = wire_unpack(b->data + FRAME_HEADER_LEN, b->len - FRAME_HEADER_LEN, SIZE_MAX);
+    assert_non_null(f);
+    return f;
+}
+
+/* A field change of an event, or NULL. */
+static const Cascade__V1__FieldChange *field(const Cascade__V1__Event *ev, const char *name)
+{
+    for (size_t i = 0; i < ev->n_changes; i++)
+        if (strcmp(ev->changes[i]->field, name) == 0)
+            return ev->changes[i];
+    return NULL;
+}
+
+/* Applies and expects success; returns the unpacked event (free it). */
+static WireFrame *ok(struct okr_state *s, WireFrame *req, uint64_t want_seq, const char *want_id)
+{
+    struct apply_result r;
+    req->request_id = 77;
+    int rc = apply_request(s, &CTX, req, &r);
+    if (rc != 0)
+        fail_msg("refused: %s", r.message);
+    assert_int_equal(r.seq, want_seq);
+    assert_int_equal(s->seq, want_seq);
+    WireFrame *ack = unpack(&r.ack);
+    assert_int_equal(ack->request_id, 77);
+    assert_int_equal(ack->body_case, CASCADE__V1__FRAME__BODY_ACK);
+    assert_int_equal(ack->ack->seq, want_seq);
+    assert_string_equal(ack->ack->id, want_id);
+    wire_free(ack);
+    WireFrame *ev = unpack(&r.event);
+    assert_int_equal(ev->request_id, 0);
+    assert_int_equal(ev->body_case, CASCADE__V1__FRAME__BODY_EVENT);
+    assert_int_equal(ev->event->seq, want_seq);
+    assert_string_equal(ev->event->actor, "alice");
+    assert_string_equal(ev->event->workshop, "ABCDEF");
+    assert_string_equal(ev->event->entity, want_id);
+    assert_string_equal(ev->event->type, r.type);
+    apply_result_free(&r);
+    return ev;
+}
+
+/* Applies and expects a refusal with that code; the state must not move. */
+static void refused(struct okr_state *s, WireFrame *req, Cascade__V1__ErrorCode code,
+                    const char *needle)
+{
+    uint64_t seq = s->seq;
+    size_t nt = s->nteams, no = s->nobjectives, nk = s->nkey_results;
+    uint32_t next_t = s->next_team, next_o = s->next_objective, next_k = s->next_key_result;
+    struct apply_result r;
+    assert_int_not_equal(apply_request(s, &CTX, req, &r), 0);
+    assert_int_equal(r.code, code);
+    if (strstr(r.message, needle) == NULL)
+        fail_msg("message '%s' lacks '%s'", r.message, needle);
+    assert_int_equal(r.event.len, 0);
+    assert_int_equal(s->seq, seq);
+    assert_int_equal(s->nteams, nt);
+    assert_int_equal(s->nobjectives, no);
+    assert_int_equal(s->nkey_results, nk);
+    assert_int_equal(s->next_team, next_t);
+    assert_int_equal(s->next_objective, next_o);
+    assert_int_equal(s->next_key_result, next_k);
+    apply_result_free(&r);
+}
+
+static WireFrame team_add(Cascade__V1__TeamAdd *m, const char *name, const char *parent,
+                          Cascade__V1__Level level)
+{
+    cascade__v1__team_add__init(m);
+    m->workshop = "ABCDEF";
+    m->name = (char *)name;
+    m->parent = (char *)parent;
+    m->level = level;
+    WireFrame f = CASCADE__V1__FRAME__INIT;
+    f.body_case = CASCADE__V1__FRAME__BODY_TEAM_ADD;
+    f.team_add = m;
+    return f;
+}
+
+static WireFrame obj_add(Cascade__V1__ObjectiveAdd *m, const char *team, const char *title,
+                         const char *aligns_to, const char *inherits)
+{
+    cascade__v1__objective_add__init(m);
+    m->workshop = "ABCDEF";
+    m->team = (char *)team;
+    m->title = (char *)title;
+    m->aligns_to = (char *)aligns_to;
+    m->inherits = (char *)inherits;
+    WireFrame f = CASCADE__V1__FRAME__INIT;
+    f.body_case = CASCADE__V1__FRAME__BODY_OBJECTIVE_ADD;
+    f.objective_add = m;
+    return f;
+}
+
+static WireFrame kr_add(Cascade__V1__KeyResultAdd *m, const char *obj, const char *title,
+                        double from, double to, int milestone)
+{
+    cascade__v1__key_result_add__init(m);
+    m->workshop = "ABCDEF";
+    m->objective = (char *)obj;
+    m->title = (char *)title;
+    m->start = from;
+    m->target = to;
+    m->milestone = milestone;
+    WireFrame f = CASCADE__V1__FRAME__INIT;
+    f.body_case = CASCADE__V1__FRAME__BODY_KEY_RESULT_ADD;
+    f.key_result_add = m;
+    return f;
+}
+
+/* T1 company, T2 department under it, O1 in T1, K1 metric and K2 milestone on O1. */
+static void build(struct okr_state *s)
+{
+    Cascade__V1__TeamAdd ta;
+    Cascade__V1__ObjectiveAdd oa;
+    Cascade__V1__KeyResultAdd ka;
+    WireFrame f = team_add(&ta, "Acme", "", CASCADE__V1__LEVEL__LEVEL_UNSPECIFIED);
+    wire_free(ok(s, &f, 1, "T1"));
+    f = team_add(&ta, "Support", "T1", CASCADE__V1__LEVEL__LEVEL_UNSPECIFIED);
+    wire_free(ok(s, &f, 2, "T2"));
+    f = obj_add(&oa, "T1", "Earn customer love", "", "");
+    wire_free(ok(s, &f, 3, "O1"));
+    f = kr_add(&ka, "O1", "Raise NPS", 30, 50, 0);
+    wire_free(ok(s, &f, 4, "K1"));
+    f = kr_add(&ka, "O1", "Open the help centre", 0, 0, 1);
+    wire_free(ok(s, &f, 5, "K2"));
+}
+
+static void test_team_add_defaults_levels_and_describes_itself(void **state)
+{
+    struct fixture *fx = *state;
+    Cascade__V1__TeamAdd ta;
+    WireFrame f = team_add(&ta, "Acme", "", CASCADE__V1__LEVEL__LEVEL_UNSPECIFIED);
+    WireFrame *ev = ok(&fx->state, &f, 1, "T1");
+    assert_string_equal(ev->event->type, "team.add");
+    assert_string_equal(field(ev->event, "name")->new_value->text, "Acme");
+    assert_null(field(ev->event, "name")->old_value);
+    assert_string_equal(field(ev->event, "level")->new_value->text, "company");
+    wire_free(ev);
+    f = team_add(&ta, "Support", "t1", CASCADE__V1__LEVEL__LEVEL_UNSPECIFIED);
+    ev = ok(&fx->state, &f, 2, "T2");
+    assert_string_equal(field(ev->event, "parent")->new_value->text, "T1");
+    assert_string_equal(field(ev->event, "level")->new_value->text, "department");
+    wire_free(ev);
+    assert_int_equal(okr_team_find(&fx->state, 2)->level, OKR_LEVEL_DEPARTMENT);
+    assert_int_equal(okr_team_find(&fx->state, 2)->parent, 1);
+
+    f = team_add(&ta, "", "", CASCADE__V1__LEVEL__LEVEL_UNSPECIFIED);
+    refused(&fx->state, &f, CASCADE__V1__ERROR_CODE__INVALID_ARGUMENT, "empty");
+    f = team_add(&ta, "Ghost", "T9", CASCADE__V1__LEVEL__LEVEL_UNSPECIFIED);
+    refused(&fx->state, &f, CASCADE__V1__ERROR_CODE__NOT_FOUND, "no team T9");
+    f = team_add(&ta, "Ghost", "O1", CASCADE__V1__LEVEL__LEVEL_UNSPECIFIED);
+    refused(&fx->state, &f, CASCADE__V1__ERROR_CODE__INVALID_ARGUMENT, "not a team id");
+    f = team_add(&ta, "Board", "T2", CASCADE__V1__LEVEL__COMPANY);
+    refused(&fx->state, &f, CASCADE__V1__ERROR_CODE__INVALID_ARGUMENT, "below its parent");
+    f = team_add(&ta, "Odd", "", (Cascade__V1__Level)9);
+    refused(&fx->state, &f, CASCADE__V1__ERROR_CODE__INVALID_ARGUMENT, "level");
+}
+
+static void test_objectives_add_edit_remove(void **state)
+{
+    struct fixture *fx = *state;
+    build(&fx->state);
+    Cascade__V1__ObjectiveAdd oa;
+    WireFrame f = obj_add(&oa, "T2", "Improve satisfaction", "O1", "");
+    oa.owner = "bob";
+    oa.committed = 1;
+    oa.rationale = "Because\nit matters";
+    WireFrame *ev = ok(&fx->state, &f, 6, "O2");
+    assert_string_equal(field(ev->event, "aligns_to")->new_value->text, "O1");
+    assert_string_equal(field(ev->event, "owner")->new_value->text, "bob");
+    assert_true(field(ev->event, "committed")->new_value->flag);
+    wire_free(ev);
+    /* Duality: T2's objective inherits company key result K1. */
+    f = obj_add(&oa, "T2", "Phenomenal NPS", "", "K1");
+    oa.owner = "";
+    oa.committed = 0;
+    oa.rationale = "";
+    wire_free(ok(&fx->state, &f, 7, "O3"));
+    assert_int_equal(okr_objective_find(&fx->state, 3)->inherits, 1);
+
+    f = obj_add(&oa, "T2", "Both", "O1", "K1");
+    refused(&fx->state, &f, CASCADE__V1__ERROR_CODE__INVALID_ARGUMENT, "not both");
+    f = obj_add(&oa, "T1", "Upward", "O2", "");
+    refused(&fx->state, &f, CASCADE__V1__ERROR_CODE__INVALID_ARGUMENT, "higher level");
+    f = obj_add(&oa, "T1", "Nobody's", "", "");
+    oa.owner = "mallory";
+    refused(&fx->state, &f, CASCADE__V1__ERROR_CODE__NOT_FOUND, "no user named 'mallory'");
+    oa.owner = "";
+    char long_title[202];
+    memset(long_title, 'x', 201);
+    long_title[201] = '\0';
+    f = obj_add(&oa, "T1", long_title, "", "");
+    refused(&fx->state, &f, CASCADE__V1__ERROR_CODE__INVALID_ARGUMENT, "200");
+    f = obj_add(&oa, "T1", "bad\x01title", "", "");
+    refused(&fx->state, &f, CASCADE__V1__ERROR_CODE__INVALID_ARGUMENT, "control");
+    f = obj_add(&oa, "T1", "bad \xc0\x80 utf8", "", "");
+    refused(&fx->state, &f, CASCADE__V1__ERROR_CODE__INVALID_ARGUMENT, "UTF-8");
+
+    /* Edit names only the fields it changes. */
+    Cascade__V1__Objective values = CASCADE__V1__OBJECTIVE__INIT;
+    values.title = "Earn customer love and trust";
+    values.committed = 1;
+    char *fields[] = {"title", "committed"};
+    Cascade__V1__ObjectiveEdit oe = CASCADE__V1__OBJECTIVE_EDIT__INIT;
+    oe.workshop = "ABCDEF";
+    oe.id = "O1";
+    oe.n_fields = 2;
+    oe.fields = fields;
+    oe.values = &values;
+    WireFrame ef = CASCADE__V1__FRAME__INIT;
+    ef.body_case = CASCADE__V1__FRAME__BODY_OBJECTIVE_EDIT;
+    ef.objective_edit = &oe;
+    ev = ok(&fx->state, &ef, 8, "O1");
+    assert_string_equal(field(ev->event, "title")->old_value->text, "Earn customer love");
+    assert_string_equal(field(ev->event, "title")->new_value->text, "Earn customer love and trust");
+    assert_false(field(ev->event, "committed")->old_value->flag);
+    assert_null(field(ev->event, "owner"));
+    wire_free(ev);
+    struct okr_objective *o1 = okr_objective_find(&fx->state, 1);
+    assert_string_equal(o1->title, "Earn customer love and trust");
+    assert_int_equal(o1->version, 2);
+    char *bad[] = {"team"};
+    oe.fields = bad;
+    oe.n_fields = 1;
+    refused(&fx->state, &ef, CASCADE__V1__ERROR_CODE__INVALID_ARGUMENT, "cannot be edited");
+    oe.n_fields = 0;
+    refused(&fx->state, &ef, CASCADE__V1__ERROR_CODE__INVALID_ARGUMENT, "no field");
+
+    /* Removing a parent with children is refused; a leaf goes with its KRs. */
+    Cascade__V1__ObjectiveRemove orm = CASCADE__V1__OBJECTIVE_REMOVE__INIT;
+    orm.workshop = "ABCDEF";
+    orm.id = "O1";
+    WireFrame rf = CASCADE__V1__FRAME__INIT;
+    rf.body_case = CASCADE__V1__FRAME__BODY_OBJECTIVE_REMOVE;
+    rf.objective_remove = &orm;
+    refused(&fx->state, &rf, CASCADE__V1__ERROR_CODE__INVALID_ARGUMENT, "aligns to O1");
+    orm.id = "O2";
+    wire_free(ok(&fx->state, &rf, 9, "O2"));
+    orm.id = "O3";
+    wire_free(ok(&fx->state, &rf, 10, "O3"));
+    orm.id = "O1";
+    struct apply_result r;
+    assert_int_equal(apply_request(&fx->state, &CTX, &rf, &r), 0);
+    assert_int_equal(r.nremoved_key_results, 2);
+    WireFrame *rev = unpack(&r.event);
+    assert_string_equal(field(rev->event, "key_results")->old_value->text, "K1 K2");
+    assert_null(field(rev->event, "title")->new_value);
+    wire_free(rev);
+    apply_result_free(&r);
+    assert_int_equal(fx->state.nobjectives, 0);
+    assert_int_equal(fx->state.nkey_results, 0);
+    /* Ids are never reused. */
+    WireFrame nf = obj_add(&oa, "T1", "Fresh", "", "");
+    wire_free(ok(&fx->state, &nf, 12, "O4"));
+    refused(&fx->state, &rf, CASCADE__V1__ERROR_CODE__NOT_FOUND, "no objective O1");
+}
+
+static void test_key_results_edit_set_remove(void **state)
+{
+    struct fixture *fx = *state;
+    build(&fx->state);
+    Cascade__V1__KeyResultAdd ka;
+    WireFrame f = kr_add(&ka, "O1", "Cut response time", 72, 24, 0);
+    ka.unit = "h";
+    WireFrame *ev = ok(&fx->state, &f, 6, "K3");
+    assert_true(field(ev->event, "current")->new_value->number == 72);
+    wire_free(ev);
+    f = kr_add(&ka, "O1", "Bad", NAN, 1, 0);
+    ka.unit = "";
+    refused(&fx->state, &f, CASCADE__V1__ERROR_CODE__INVALID_ARGUMENT, "finite");
+    f = kr_add(&ka, "O1", "Bad", 1, INFINITY, 0);
+    refused(&fx->state, &f, CASCADE__V1__ERROR_CODE__INVALID_ARGUMENT, "finite");
+    f = kr_add(&ka, "O9", "Orphan", 1, 2, 0);
+    refused(&fx->state, &f, CASCADE__V1__ERROR_CODE__NOT_FOUND, "no objective O9");
+    f = kr_add(&ka, "O1", "Milestone with a target", 0, 5, 1);
+    refused(&fx->state, &f, CASCADE__V1__ERROR_CODE__INVALID_ARGUMENT, "milestone");
+
+    /* kr set is a check-in with a value. */
+    Cascade__V1__CheckIn ci = CASCADE__V1__CHECK_IN__INIT;
+    ci.workshop = "ABCDEF";
+    ci.key_result = "K1";
+    ci.value_case = CASCADE__V1__CHECK_IN__VALUE_CURRENT;
+    ci.current = 42;
+    WireFrame cf = CASCADE__V1__FRAME__INIT;
+    cf.body_case = CASCADE__V1__FRAME__BODY_CHECK_IN;
+    cf.check_in = &ci;
+    ev = ok(&fx->state, &cf, 7, "K1");
+    assert_string_equal(ev->event->type, "kr.checkin");
+    assert_true(field(ev->event, "current")->old_value->number == 30);
+    assert_true(field(ev->event, "current")->new_value->number == 42);
+    wire_free(ev);
+    assert_true(okr_key_result_find(&fx->state, 1)->current == 42);
+    ci.current = NAN;
+    refused(&fx->state, &cf, CASCADE__V1__ERROR_CODE__INVALID_ARGUMENT, "finite");
+    ci.key_result = "K2";
+    ci.current = 1;
+    refused(&fx->state, &cf, CASCADE__V1__ERROR_CODE__INVALID_ARGUMENT, "milestone");
+    ci.value_case = CASCADE__V1__CHECK_IN__VALUE_DONE;
+    ci.done = 1;
+    ev = ok(&fx->state, &cf, 8, "K2");
+    assert_true(field(ev->event, "done")->new_value->flag);
+    wire_free(ev);
+    ci.key_result = "K99";
+    refused(&fx->state, &cf, CASCADE__V1__ERROR_CODE__NOT_FOUND, "no key result K99");
+    ci.key_result = "T1";
+    refused(&fx->state, &cf, CASCADE__V1__ERROR_CODE__INVALID_ARGUMENT, "not a key result id");
+
+    Cascade__V1__KeyResult values = CASCADE__V1__KEY_RESULT__INIT;
+    values.target = 60;
+    values.owner = "bob";
+    char *fields[] = {"target", "owner"};
+    Cascade__V1__KeyResultEdit ke = CASCADE__V1__KEY_RESULT_EDIT__INIT;
+    ke.workshop = "ABCDEF";
+    ke.id = "K1";
+    ke.n_fields = 2;
+    ke.fields = fields;
+    ke.values = &values;
+    WireFrame kf = CASCADE__V1__FRAME__INIT;
+    kf.body_case = CASCADE__V1__FRAME__BODY_KEY_RESULT_EDIT;
+    kf.key_result_edit = &ke;
+    ev = ok(&fx->state, &kf, 9, "K1");
+    assert_true(field(ev->event, "target")->old_value->number == 50);
+    assert_true(field(ev->event, "target")->new_value->number == 60);
+    assert_string_equal(field(ev->event, "owner")->old_value->text, "");
+    assert_null(field(ev->event, "title"));
+    wire_free(ev);
+    ke.id = "K2";
+    refused(&fx->state, &kf, CASCADE__V1__ERROR_CODE__INVALID_ARGUMENT, "milestone");
+
+    /* An inherited key result stays while its child objective does. */
+    Cascade__V1__ObjectiveAdd oa;
+    WireFrame of = obj_add(&oa, "T2", "Child", "", "K1");
+    wire_free(ok(&fx->state, &of, 10, "O2"));
+    Cascade__V1__KeyResultRemove kr = CASCADE__V1__KEY_RESULT_REMOVE__INIT;
+    kr.workshop = "ABCDEF";
+    kr.id = "K1";
+    WireFrame rf = CASCADE__V1__FRAME__INIT;
+    rf.body_case = CASCADE__V1__FRAME__BODY_KEY_RESULT_REMOVE;
+    rf.key_result_remove = &kr;
+    refused(&fx->state, &rf, CASCADE__V1__ERROR_CODE__INVALID_ARGUMENT, "inherits K1");
+    kr.id = "K3";
+    ev = ok(&fx->state, &rf, 11, "K3");
+    assert_string_equal(field(ev->event, "title")->old_value->text, "Cut response time");
+    wire_free(ev);
+    assert_null(okr_key_result_find(&fx->state, 3));
+}
+
+static void test_not_a_change(void **state)
+{
+    struct fixture *fx = *state;
+    Cascade__V1__Ping p = CASCADE__V1__PING__INIT;
+    WireFrame f = CASCADE__V1__FRAME__INIT;
+    f.body_case = CASCADE__V1__FRAME__BODY_PING;
+    f.ping = &p;
+    assert_false(apply_handles(&f));
+    refused(&fx->state, &f, CASCADE__V1__ERROR_CODE__UNKNOWN_REQUEST, "not a change");
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(test_team_add_defaults_levels_and_describes_itself, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_objectives_add_edit_remove, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_key_results_edit_set_remove, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_not_a_change, setup, teardown),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

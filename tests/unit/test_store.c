@@ -1,0 +1,909 @@
+/* Tests of server/store.c against real SQLite files in a temporary
+ * directory: schema and migrations, round trips through a reopen, error
+ * mapping, batches that roll back, and reading history by seq. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <sqlite3.h>
+
+#include "errors.h"
+#include "okr.h"
+#include "store.h"
+
+struct fixture {
+    char dir[64];
+    char path[128];
+    struct store *st;
+};
+
+static int setup(void **state)
+{
+    struct fixture *f = calloc(1, sizeof *f);
+    if (f == NULL)
+        return -1;
+    snprintf(f->dir, sizeof f->dir, "/tmp/cascade-test-store-XXXXXX");
+    if (mkdtemp(f->dir) == NULL) {
+        free(f);
+        return -1;
+    }
+    snprintf(f->path, sizeof f->path, "%s/cascade.db", f->dir);
+    *state = f;
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    struct fixture *f = *state;
+    store_close(f->st);
+    static const char *const suffixes[] = {"", "-wal", "-shm", "-journal"};
+    for (size_t i = 0; i < sizeof suffixes / sizeof suffixes[0]; i++) {
+        char p[160];
+        snprintf(p, sizeof p, "%s%s", f->path, suffixes[i]);
+        unlink(p);
+    }
+    rmdir(f->dir);
+    free(f);
+    return 0;
+}
+
+static void open_store(struct fixture *f)
+{
+    char err[512] = "";
+    int rc = store_open(&f->st, f->path, STORE_SYNC_FULL, err, sizeof err);
+    if (rc != 0)
+        fail_msg("store_open gave %d: %s", rc, err);
+    assert_non_null(f->st);
+}
+
+static void reopen_store(struct fixture *f)
+{
+    store_close(f->st);
+    f->st = NULL;
+    open_store(f);
+}
+
+/* A second connection that bypasses the store, to look at the file itself. */
+static sqlite3 *raw_open(const char *path)
+{
+    sqlite3 *db = NULL;
+    assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+    return db;
+}
+
+static void raw_exec(sqlite3 *db, const char *sql)
+{
+    char *msg = NULL;
+    if (sqlite3_exec(db, sql, NULL, NULL, &msg) != SQLITE_OK)
+        fail_msg("%s: %s", sql, msg);
+}
+
+/* The text of the first column of the first row, in out. */
+static void raw_query(sqlite3 *db, const char *sql, char *out, size_t outlen)
+{
+    sqlite3_stmt *s = NULL;
+    assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &s, NULL), SQLITE_OK);
+    assert_int_equal(sqlite3_step(s), SQLITE_ROW);
+    const unsigned char *v = sqlite3_column_text(s, 0);
+    snprintf(out, outlen, "%s", v != NULL ? (const char *)v : "");
+    sqlite3_finalize(s);
+}
+
+static int file_exists(const char *path)
+{
+    struct stat sb;
+    return stat(path, &sb) == 0;
+}
+
+static int64_t add_user(struct store *st, const char *name, int admin)
+{
+    int64_t id = 0;
+    assert_int_equal(store_user_add(st, name, "$argon2id$v=19$m=65536,t=3,p=1$c2FsdA$aGFzaA",
+                                     admin, 1000, &id),
+                     0);
+    assert_true(id > 0);
+    return id;
+}
+
+static int64_t add_workshop(struct store *st, const char *code, const char *title, int64_t by)
+{
+    struct store_workshop w;
+    memset(&w, 0, sizeof w);
+    snprintf(w.code, sizeof w.code, "%s", code);
+    snprintf(w.title, sizeof w.title, "%s", title);
+    snprintf(w.period, sizeof w.period, "2026-Q3");
+    w.created_by = by;
+    w.created_ms = 2000;
+    int64_t id = 0;
+    assert_int_equal(store_workshop_add(st, &w, &id), 0);
+    assert_true(id > 0);
+    return id;
+}
+
+static void hash_of(uint8_t hash[32], int n)
+{
+    for (int i = 0; i < 32; i++)
+        hash[i] = (uint8_t)(n * 31 + i);
+}
+
+static int append_event(struct store *st, int64_t ws, uint64_t seq)
+{
+    char payload[32];
+    int n = snprintf(payload, sizeof payload, "event %llu", (unsigned long long)seq);
+    return store_event_append(st, ws, seq, "alice", 3000 + (int64_t)seq, "kr.update", "K1",
+                              (const uint8_t *)payload, (size_t)n);
+}
+
+/* ---- Collectors for the *_each callbacks ---- */
+
+struct events_seen {
+    uint64_t seqs[32];
+    char payloads[32][64];
+    size_t n;
+    size_t stop_after; /* 0: never stop */
+};
+
+static int collect_event(void *ctx, uint64_t seq, const uint8_t *payload, size_t len)
+{
+    struct events_seen *e = ctx;
+    assert_true(e->n < 32);
+    assert_true(len < sizeof e->payloads[0]);
+    e->seqs[e->n] = seq;
+    if (len > 0)
+        memcpy(e->payloads[e->n], payload, len);
+    e->payloads[e->n][len] = '\0';
+    e->n++;
+    return e->stop_after != 0 && e->n == e->stop_after ? 7 : 0;
+}
+
+struct users_seen {
+    struct store_user users[8];
+    size_t n;
+};
+
+static int collect_user(void *ctx, const struct store_user *u)
+{
+    struct users_seen *s = ctx;
+    assert_true(s->n < 8);
+    s->users[s->n++] = *u;
+    return 0;
+}
+
+struct workshops_seen {
+    struct store_workshop w[8];
+    size_t n;
+};
+
+static int collect_workshop(void *ctx, const struct store_workshop *w)
+{
+    struct workshops_seen *s = ctx;
+    assert_true(s->n < 8);
+    s->w[s->n++] = *w;
+    return 0;
+}
+
+struct participants_seen {
+    int64_t user[8];
+    int role[8];
+    size_t n;
+};
+
+static int collect_participant(void *ctx, int64_t user_id, int role)
+{
+    struct participants_seen *s = ctx;
+    assert_true(s->n < 8);
+    s->user[s->n] = user_id;
+    s->role[s->n] = role;
+    s->n++;
+    return 0;
+}
+
+/* ---- Tests ---- */
+
+static void test_fresh_open(void **state)
+{
+    struct fixture *f = *state;
+    open_store(f);
+    assert_int_equal(store_schema_version(f->st), STORE_SCHEMA_VERSION);
+
+    /* A write goes to the write-ahead log first. */
+    add_user(f->st, "alice", 1);
+    char wal[160];
+    snprintf(wal, sizeof wal, "%s-wal", f->path);
+    assert_true(file_exists(wal));
+
+    sqlite3 *db = raw_open(f->path);
+    char text[64];
+    raw_query(db, "PRAGMA journal_mode", text, sizeof text);
+    assert_string_equal(text, "wal");
+    raw_query(db, "PRAGMA user_version", text, sizeof text);
+    assert_int_equal(atoi(text), STORE_SCHEMA_VERSION);
+    static const char *const tables[] = {
+        "users", "tokens", "workshops", "participants", "events", "teams", "objectives",
+        "key_results",
+    };
+    for (size_t i = 0; i < sizeof tables / sizeof tables[0]; i++) {
+        char sql[128];
+        snprintf(sql, sizeof sql, "SELECT count(*) FROM sqlite_schema WHERE name = '%s'",
+                 tables[i]);
+        raw_query(db, sql, text, sizeof text);
+        if (strcmp(text, "1") != 0)
+            fail_msg("table %s is missing", tables[i]);
+    }
+    sqlite3_close(db);
+
+    /* Opening again migrates nothing and changes nothing. */
+    reopen_store(f);
+    assert_int_equal(store_schema_version(f->st), STORE_SCHEMA_VERSION);
+    int64_t count = 0;
+    assert_int_equal(store_user_count(f->st, &count), 0);
+    assert_int_equal(count, 1);
+}
+
+static void test_sync_normal(void **state)
+{
+    struct fixture *f = *state;
+    char err[512] = "";
+    assert_int_equal(store_open(&f->st, f->path, STORE_SYNC_NORMAL, err, sizeof err), 0);
+    add_user(f->st, "bob", 0);
+    assert_int_equal(store_schema_version(f->st), STORE_SCHEMA_VERSION);
+}
+
+static void test_reopen_keeps_everything(void **state)
+{
+    struct fixture *f = *state;
+    open_store(f);
+    int64_t alice = add_user(f->st, "alice", 1);
+    int64_t bob = add_user(f->st, "bob", 0);
+    int64_t carol = add_user(f->st, "carol", 0);
+    uint8_t hash[32];
+    hash_of(hash, 1);
+    assert_int_equal(store_token_add(f->st, hash, bob, 5000, 99000), 0);
+
+    int64_t ws = add_workshop(f->st, "QX7-PLAN", "Q3 2026 planning", alice);
+    int64_t ws2 = add_workshop(f->st, "OTHER-1", "Another", 0);
+    assert_int_equal(store_participant_set(f->st, ws, alice, 1, 10), 0);
+    assert_int_equal(store_participant_set(f->st, ws, bob, 3, 11), 0);
+    assert_int_equal(store_participant_set(f->st, ws, bob, 2, 12), 0); /* promoted */
+    assert_int_equal(store_participant_set(f->st, ws2, carol, 3, 13), 0);
+
+    assert_int_equal(store_begin(f->st), 0);
+    for (uint64_t seq = 1; seq <= 3; seq++)
+        assert_int_equal(append_event(f->st, ws, seq), 0);
+    struct okr_team t = {.num = 1, .name = "Company", .level = OKR_LEVEL_COMPANY, .version = 1};
+    struct okr_team t2 = {
+        .num = 2, .name = "Sales", .parent = 1, .level = OKR_LEVEL_DEPARTMENT, .version = 3,
+    };
+    assert_int_equal(store_team_save(f->st, ws, &t2), 0);
+    assert_int_equal(store_team_save(f->st, ws, &t), 0);
+    struct okr_objective o = {
+        .num = 1, .team = 2, .title = "Earn customer love", .owner = "bob", .aligns_to = 0,
+        .inherits = 0, .committed = 1, .rationale = "Churn is up.\nFix it.", .version = 2,
+    };
+    assert_int_equal(store_objective_save(f->st, ws, &o), 0);
+    struct okr_objective o2 = {
+        .num = 4, .team = 2, .title = "No owner yet", .owner = NULL, .aligns_to = 1,
+        .inherits = 0, .committed = 0, .rationale = NULL, .version = UINT64_MAX,
+    };
+    assert_int_equal(store_objective_save(f->st, ws, &o2), 0);
+    struct okr_key_result k = {
+        .num = 1, .objective = 1, .title = "Reduce response time from 72 h to 24 h",
+        .owner = "bob", .milestone = 0, .start = 72, .target = 24, .current = 60.5, .unit = "h",
+        .done = 0, .confidence = 0.7, .version = 5,
+    };
+    assert_int_equal(store_key_result_save(f->st, ws, &k), 0);
+    struct okr_key_result k2 = {
+        .num = 3, .objective = 1, .title = "Launch the plan", .owner = NULL, .milestone = 1,
+        .unit = NULL, .done = 1, .confidence = 1, .version = 1,
+    };
+    assert_int_equal(store_key_result_save(f->st, ws, &k2), 0);
+    struct okr_state counters;
+    okr_state_init(&counters);
+    counters.next_team = 3;
+    counters.next_objective = 5;
+    counters.next_key_result = 4;
+    assert_int_equal(store_counters_save(f->st, ws, &counters), 0);
+    assert_int_equal(store_commit(f->st), 0);
+
+    reopen_store(f);
+
+    struct store_user u;
+    assert_int_equal(store_user_by_name(f->st, "alice", &u), 0);
+    assert_int_equal(u.id, alice);
+    assert_string_equal(u.name, "alice");
+    assert_string_equal(u.password_hash, "$argon2id$v=19$m=65536,t=3,p=1$c2FsdA$aGFzaA");
+    assert_int_equal(u.admin, 1);
+    assert_int_equal(u.disabled, 0);
+    assert_int_equal(u.created_ms, 1000);
+    assert_int_equal(store_user_by_id(f->st, bob, &u), 0);
+    assert_string_equal(u.name, "bob");
+    assert_int_equal(u.admin, 0);
+    int64_t count = 0;
+    assert_int_equal(store_user_count(f->st, &count), 0);
+    assert_int_equal(count, 3);
+    struct users_seen us = {.n = 0};
+    assert_int_equal(store_user_each(f->st, collect_user, &us), 0);
+    assert_int_equal(us.n, 3);
+    assert_string_equal(us.users[0].name, "alice");
+    assert_string_equal(us.users[1].name, "bob");
+    assert_string_equal(us.users[2].name, "carol");
+
+    int64_t uid = 0, expires = 0;
+    assert_int_equal(store_token_get(f->st, hash, &uid, &expires), 0);
+    assert_int_equal(uid, bob);
+    assert_int_equal(expires, 99000);
+
+    struct workshops_seen wsn = {.n = 0};
+    assert_int_equal(store_workshop_each(f->st, collect_workshop, &wsn), 0);
+    assert_int_equal(wsn.n, 2);
+    assert_int_equal(wsn.w[0].id, ws);
+    assert_string_equal(wsn.w[0].code, "QX7-PLAN");
+    assert_string_equal(wsn.w[0].title, "Q3 2026 planning");
+    assert_string_equal(wsn.w[0].period, "2026-Q3");
+    assert_int_equal(wsn.w[0].created_by, alice);
+    assert_int_equal(wsn.w[0].created_ms, 2000);
+    assert_int_equal(wsn.w[1].id, ws2);
+    assert_int_equal(wsn.w[1].created_by, 0);
+
+    struct participants_seen ps = {.n = 0};
+    assert_int_equal(store_participant_each(f->st, ws, collect_participant, &ps), 0);
+    assert_int_equal(ps.n, 2);
+    assert_int_equal(ps.user[0], alice);
+    assert_int_equal(ps.role[0], 1);
+    assert_int_equal(ps.user[1], bob);
+    assert_int_equal(ps.role[1], 2);
+
+    struct okr_state s;
+    okr_state_init(&s);
+    assert_int_equal(store_state_load(f->st, ws, &s), 0);
+    assert_int_equal(s.next_team, 3);
+    assert_int_equal(s.next_objective, 5);
+    assert_int_equal(s.next_key_result, 4);
+    assert_int_equal(s.seq, 3);
+    assert_int_equal(s.nteams, 2);
+    assert_int_equal(s.teams[0].num, 1);
+    assert_string_equal(s.teams[0].name, "Company");
+    assert_int_equal(s.teams[0].level, OKR_LEVEL_COMPANY);
+    assert_int_equal(s.teams[1].num, 2);
+    assert_string_equal(s.teams[1].name, "Sales");
+    assert_int_equal(s.teams[1].parent, 1);
+    assert_int_equal(s.teams[1].level, OKR_LEVEL_DEPARTMENT);
+    assert_int_equal(s.teams[1].version, 3);
+
+    assert_int_equal(s.nobjectives, 2);
+    struct okr_objective *lo = okr_objective_find(&s, 1);
+    assert_non_null(lo);
+    assert_int_equal(lo->team, 2);
+    assert_string_equal(lo->title, "Earn customer love");
+    assert_string_equal(lo->owner, "bob");
+    assert_int_equal(lo->committed, 1);
+    assert_string_equal(lo->rationale, "Churn is up.\nFix it.");
+    assert_int_equal(lo->version, 2);
+    lo = okr_objective_find(&s, 4);
+    assert_non_null(lo);
+    assert_string_equal(lo->owner, "");
+    assert_string_equal(lo->rationale, "");
+    assert_int_equal(lo->aligns_to, 1);
+    assert_int_equal(lo->committed, 0);
+    assert_true(lo->version == UINT64_MAX);
+
+    assert_int_equal(s.nkey_results, 2);
+    struct okr_key_result *lk = okr_key_result_find(&s, 1);
+    assert_non_null(lk);
+    assert_int_equal(lk->objective, 1);
+    assert_string_equal(lk->title, "Reduce response time from 72 h to 24 h");
+    assert_string_equal(lk->owner, "bob");
+    assert_int_equal(lk->milestone, 0);
+    assert_true(lk->start == 72 && lk->target == 24 && lk->current == 60.5);
+    assert_string_equal(lk->unit, "h");
+    assert_true(lk->confidence == 0.7);
+    assert_int_equal(lk->version, 5);
+    lk = okr_key_result_find(&s, 3);
+    assert_non_null(lk);
+    assert_int_equal(lk->milestone, 1);
+    assert_int_equal(lk->done, 1);
+    assert_string_equal(lk->owner, "");
+    assert_string_equal(lk->unit, "");
+    okr_state_free(&s);
+
+    /* The other workshop is empty, with fresh counters. */
+    okr_state_init(&s);
+    assert_int_equal(store_state_load(f->st, ws2, &s), 0);
+    assert_int_equal(s.nteams + s.nobjectives + s.nkey_results, 0);
+    assert_int_equal(s.next_team, 1);
+    assert_int_equal(s.next_objective, 1);
+    assert_int_equal(s.next_key_result, 1);
+    assert_int_equal(s.seq, 0);
+    okr_state_free(&s);
+
+    struct events_seen ev = {.n = 0};
+    assert_int_equal(store_event_each(f->st, ws, 0, collect_event, &ev), 0);
+    assert_int_equal(ev.n, 3);
+    assert_string_equal(ev.payloads[2], "event 3");
+}
+
+static void test_save_updates_and_delete(void **state)
+{
+    struct fixture *f = *state;
+    open_store(f);
+    int64_t ws = add_workshop(f->st, "EDIT", "Edits", 0);
+    struct okr_objective o = {.num = 2, .team = 1, .title = "First", .version = 1};
+    assert_int_equal(store_objective_save(f->st, ws, &o), 0);
+    o.title = "Second";
+    o.owner = "dave";
+    o.version = 2;
+    assert_int_equal(store_objective_save(f->st, ws, &o), 0);
+    struct okr_key_result k = {.num = 9, .objective = 2, .title = "K", .target = 10, .version = 1};
+    assert_int_equal(store_key_result_save(f->st, ws, &k), 0);
+    k.current = 4;
+    k.version = 2;
+    assert_int_equal(store_key_result_save(f->st, ws, &k), 0);
+    struct okr_team t = {.num = 1, .name = "A", .version = 1};
+    assert_int_equal(store_team_save(f->st, ws, &t), 0);
+    t.name = "B";
+    assert_int_equal(store_team_save(f->st, ws, &t), 0);
+
+    struct okr_state s;
+    okr_state_init(&s);
+    assert_int_equal(store_state_load(f->st, ws, &s), 0);
+    assert_int_equal(s.nobjectives, 1);
+    assert_string_equal(s.objectives[0].title, "Second");
+    assert_string_equal(s.objectives[0].owner, "dave");
+    assert_int_equal(s.objectives[0].version, 2);
+    assert_int_equal(s.nkey_results, 1);
+    assert_true(s.key_results[0].current == 4);
+    assert_int_equal(s.nteams, 1);
+    assert_string_equal(s.teams[0].name, "B");
+    okr_state_free(&s);
+
+    assert_int_equal(store_key_result_delete(f->st, ws, 9), 0);
+    assert_int_equal(store_objective_delete(f->st, ws, 2), 0);
+    okr_state_init(&s);
+    assert_int_equal(store_state_load(f->st, ws, &s), 0);
+    assert_int_equal(s.nobjectives, 0);
+    assert_int_equal(s.nkey_results, 0);
+    assert_int_equal(s.nteams, 1);
+    okr_state_free(&s);
+}
+
+static void test_newer_schema_refused(void **state)
+{
+    struct fixture *f = *state;
+    sqlite3 *db = raw_open(f->path);
+    char sql[64];
+    snprintf(sql, sizeof sql, "PRAGMA user_version = %d", STORE_SCHEMA_VERSION + 1);
+    raw_exec(db, "CREATE TABLE future (x)");
+    raw_exec(db, sql);
+    sqlite3_close(db);
+
+    char err[512] = "";
+    struct store *st = (struct store *)1;
+    assert_int_equal(store_open(&st, f->path, STORE_SYNC_FULL, err, sizeof err), CAS_EINVAL);
+    assert_null(st);
+    assert_non_null(strstr(err, "newer"));
+    assert_non_null(strstr(err, f->path));
+    char version[32];
+    snprintf(version, sizeof version, "schema version %d", STORE_SCHEMA_VERSION + 1);
+    assert_non_null(strstr(err, version));
+
+    /* Refused before anything was written: not even the journal mode changed. */
+    db = raw_open(f->path);
+    char text[32];
+    raw_query(db, "PRAGMA journal_mode", text, sizeof text);
+    assert_string_equal(text, "delete");
+    raw_query(db, "PRAGMA user_version", text, sizeof text);
+    assert_int_equal(atoi(text), STORE_SCHEMA_VERSION + 1);
+    sqlite3_close(db);
+}
+
+static void test_version0_with_other_table_migrates(void **state)
+{
+    struct fixture *f = *state;
+    sqlite3 *db = raw_open(f->path);
+    raw_exec(db, "CREATE TABLE notes (body TEXT); INSERT INTO notes VALUES ('keep me')");
+    sqlite3_close(db);
+
+    open_store(f);
+    assert_int_equal(store_schema_version(f->st), STORE_SCHEMA_VERSION);
+    add_user(f->st, "erin", 0);
+    store_close(f->st);
+    f->st = NULL;
+
+    db = raw_open(f->path);
+    char text[32];
+    raw_query(db, "SELECT body FROM notes", text, sizeof text);
+    assert_string_equal(text, "keep me");
+    raw_query(db, "SELECT name FROM users", text, sizeof text);
+    assert_string_equal(text, "erin");
+    sqlite3_close(db);
+}
+
+static void test_not_a_database(void **state)
+{
+    struct fixture *f = *state;
+    FILE *fp = fopen(f->path, "w");
+    assert_non_null(fp);
+    fputs("this is not a database, just a text file that is long enough to have a header\n",
+          fp);
+    fclose(fp);
+    char err[512] = "";
+    struct store *st = NULL;
+    assert_int_equal(store_open(&st, f->path, STORE_SYNC_FULL, err, sizeof err), CAS_ESTORAGE);
+    assert_null(st);
+    assert_non_null(strstr(err, f->path));
+
+    char missing[160];
+    snprintf(missing, sizeof missing, "%s/no/such/dir/cascade.db", f->dir);
+    assert_int_equal(store_open(&st, missing, STORE_SYNC_FULL, err, sizeof err), CAS_ESTORAGE);
+    assert_null(st);
+    assert_non_null(strstr(err, missing));
+}
+
+static void test_unique_clashes(void **state)
+{
+    struct fixture *f = *state;
+    open_store(f);
+    int64_t alice = add_user(f->st, "alice", 0);
+    assert_int_equal(store_user_add(f->st, "alice", "x", 1, 1, NULL), CAS_EEXIST);
+
+    int64_t ws = add_workshop(f->st, "CODE1", "One", alice);
+    struct store_workshop w;
+    memset(&w, 0, sizeof w);
+    snprintf(w.code, sizeof w.code, "CODE1");
+    snprintf(w.title, sizeof w.title, "Two");
+    assert_int_equal(store_workshop_add(f->st, &w, NULL), CAS_EEXIST);
+
+    assert_int_equal(append_event(f->st, ws, 1), 0);
+    assert_int_equal(append_event(f->st, ws, 1), CAS_EEXIST);
+
+    uint8_t hash[32];
+    hash_of(hash, 4);
+    assert_int_equal(store_token_add(f->st, hash, alice, 1, 2), 0);
+    assert_int_equal(store_token_add(f->st, hash, alice, 1, 2), CAS_EEXIST);
+
+    /* Inside a batch a clash leaves the batch usable. */
+    assert_int_equal(store_begin(f->st), 0);
+    assert_int_equal(append_event(f->st, ws, 2), 0);
+    assert_int_equal(append_event(f->st, ws, 2), CAS_EEXIST);
+    assert_int_equal(append_event(f->st, ws, 3), 0);
+    assert_int_equal(store_commit(f->st), 0);
+
+    /* The store carries on after each clash. */
+    add_user(f->st, "alice2", 0);
+    int64_t count = 0;
+    assert_int_equal(store_user_count(f->st, &count), 0);
+    assert_int_equal(count, 2);
+    struct events_seen ev = {.n = 0};
+    assert_int_equal(store_event_each(f->st, ws, 0, collect_event, &ev), 0);
+    assert_int_equal(ev.n, 3);
+}
+
+static void test_missing_rows(void **state)
+{
+    struct fixture *f = *state;
+    open_store(f);
+    struct store_user u;
+    assert_int_equal(store_user_by_name(f->st, "nobody", &u), CAS_ENOTFOUND);
+    assert_int_equal(store_user_by_id(f->st, 42, &u), CAS_ENOTFOUND);
+    uint8_t hash[32];
+    hash_of(hash, 9);
+    int64_t uid = 0, expires = 0;
+    assert_int_equal(store_token_get(f->st, hash, &uid, &expires), CAS_ENOTFOUND);
+    assert_int_equal(store_token_delete(f->st, hash), CAS_ENOTFOUND);
+
+    struct okr_state s;
+    okr_state_init(&s);
+    assert_int_equal(store_state_load(f->st, 77, &s), CAS_ENOTFOUND);
+    assert_int_equal(s.nteams, 0);
+    assert_int_equal(store_counters_save(f->st, 77, &s), CAS_ENOTFOUND);
+    okr_state_free(&s);
+
+    int64_t ws = add_workshop(f->st, "W", "W", 0);
+    assert_int_equal(store_objective_delete(f->st, ws, 1), CAS_ENOTFOUND);
+    assert_int_equal(store_key_result_delete(f->st, ws, 1), CAS_ENOTFOUND);
+
+    /* References to rows that do not exist. */
+    assert_int_equal(append_event(f->st, 77, 1), CAS_ENOTFOUND);
+    assert_int_equal(store_token_add(f->st, hash, 42, 1, 2), CAS_ENOTFOUND);
+    assert_int_equal(store_participant_set(f->st, ws, 42, 2, 1), CAS_ENOTFOUND);
+
+    struct events_seen ev = {.n = 0};
+    assert_int_equal(store_event_each(f->st, 77, 0, collect_event, &ev), 0);
+    assert_int_equal(ev.n, 0);
+
+    /* Texts that could not be read back whole are refused. */
+    char longname[OKR_NAME_MAX + 2];
+    memset(longname, 'n', OKR_NAME_MAX + 1);
+    longname[OKR_NAME_MAX + 1] = '\0';
+    assert_int_equal(store_user_add(f->st, longname, "x", 0, 1, NULL), CAS_EINVAL);
+    longname[OKR_NAME_MAX] = '\0';
+    assert_int_equal(store_user_add(f->st, longname, "x", 0, 1, NULL), 0);
+    assert_int_equal(store_user_by_name(f->st, longname, &u), 0);
+    assert_string_equal(u.name, longname);
+}
+
+static void assert_batch_absent(struct store *st, int64_t ws)
+{
+    struct okr_state s;
+    okr_state_init(&s);
+    assert_int_equal(store_state_load(st, ws, &s), 0);
+    assert_int_equal(s.nteams, 0);
+    assert_int_equal(s.nobjectives, 0);
+    assert_int_equal(s.nkey_results, 0);
+    assert_int_equal(s.next_team, 1);
+    assert_int_equal(s.seq, 1); /* only the committed event */
+    okr_state_free(&s);
+    struct events_seen ev = {.n = 0};
+    assert_int_equal(store_event_each(st, ws, 0, collect_event, &ev), 0);
+    assert_int_equal(ev.n, 1);
+    assert_int_equal(ev.seqs[0], 1);
+}
+
+static void test_rollback_leaves_nothing(void **state)
+{
+    struct fixture *f = *state;
+    open_store(f);
+    store_rollback(f->st); /* no transaction open: harmless */
+    int64_t ws = add_workshop(f->st, "RB", "Rollback", 0);
+    assert_int_equal(append_event(f->st, ws, 1), 0);
+
+    assert_int_equal(store_begin(f->st), 0);
+    assert_int_equal(append_event(f->st, ws, 2), 0);
+    assert_int_equal(append_event(f->st, ws, 3), 0);
+    struct okr_team t = {.num = 1, .name = "T", .version = 1};
+    assert_int_equal(store_team_save(f->st, ws, &t), 0);
+    struct okr_objective o = {.num = 1, .team = 1, .title = "O", .version = 1};
+    assert_int_equal(store_objective_save(f->st, ws, &o), 0);
+    struct okr_key_result k = {.num = 1, .objective = 1, .title = "K", .version = 1};
+    assert_int_equal(store_key_result_save(f->st, ws, &k), 0);
+    struct okr_state c;
+    okr_state_init(&c);
+    c.next_team = c.next_objective = c.next_key_result = 2;
+    assert_int_equal(store_counters_save(f->st, ws, &c), 0);
+    /* The batch's own reads see its writes... */
+    struct events_seen ev = {.n = 0};
+    assert_int_equal(store_event_each(f->st, ws, 0, collect_event, &ev), 0);
+    assert_int_equal(ev.n, 3);
+    /* ...and a failed batch is thrown away whole. */
+    store_rollback(f->st);
+    store_rollback(f->st);
+
+    assert_batch_absent(f->st, ws);
+    reopen_store(f);
+    assert_batch_absent(f->st, ws);
+
+    /* A batch while one is open is refused; the open one is still usable. */
+    assert_int_equal(store_begin(f->st), 0);
+    assert_int_equal(store_begin(f->st), CAS_ESTORAGE);
+    assert_int_equal(append_event(f->st, ws, 2), 0);
+    assert_int_equal(store_commit(f->st), 0);
+    assert_int_equal(store_commit(f->st), CAS_ESTORAGE);
+    ev.n = 0;
+    assert_int_equal(store_event_each(f->st, ws, 0, collect_event, &ev), 0);
+    assert_int_equal(ev.n, 2);
+}
+
+static void test_event_each_since_and_stop(void **state)
+{
+    struct fixture *f = *state;
+    open_store(f);
+    int64_t ws = add_workshop(f->st, "EV", "Events", 0);
+    int64_t other = add_workshop(f->st, "EV2", "Other", 0);
+    /* Written out of order, read back in order. */
+    static const uint64_t order[] = {3, 1, 5, 2, 4};
+    assert_int_equal(store_begin(f->st), 0);
+    for (size_t i = 0; i < 5; i++) {
+        assert_int_equal(append_event(f->st, ws, order[i]), 0);
+        assert_int_equal(append_event(f->st, other, order[i] + 10), 0);
+    }
+    assert_int_equal(store_commit(f->st), 0);
+
+    struct events_seen ev = {.n = 0};
+    assert_int_equal(store_event_each(f->st, ws, 0, collect_event, &ev), 0);
+    assert_int_equal(ev.n, 5);
+    for (size_t i = 0; i < 5; i++) {
+        char want[32];
+        snprintf(want, sizeof want, "event %zu", i + 1);
+        assert_int_equal(ev.seqs[i], i + 1);
+        assert_string_equal(ev.payloads[i], want);
+    }
+
+    memset(&ev, 0, sizeof ev);
+    assert_int_equal(store_event_each(f->st, ws, 3, collect_event, &ev), 0);
+    assert_int_equal(ev.n, 2);
+    assert_int_equal(ev.seqs[0], 4);
+    assert_int_equal(ev.seqs[1], 5);
+
+    memset(&ev, 0, sizeof ev);
+    assert_int_equal(store_event_each(f->st, ws, 5, collect_event, &ev), 0);
+    assert_int_equal(ev.n, 0);
+    assert_int_equal(store_event_each(f->st, ws, UINT64_MAX, collect_event, &ev), 0);
+    assert_int_equal(ev.n, 0);
+
+    /* A non-zero return stops the walk and comes back. */
+    memset(&ev, 0, sizeof ev);
+    ev.stop_after = 2;
+    assert_int_equal(store_event_each(f->st, ws, 0, collect_event, &ev), 7);
+    assert_int_equal(ev.n, 2);
+    /* The statement was reset: the next walk starts afresh. */
+    memset(&ev, 0, sizeof ev);
+    assert_int_equal(store_event_each(f->st, ws, 1, collect_event, &ev), 0);
+    assert_int_equal(ev.n, 4);
+    assert_int_equal(ev.seqs[0], 2);
+
+    /* An empty payload is an empty blob, not a missing one. */
+    assert_int_equal(store_event_append(f->st, ws, 6, "bob", 1, "ping", "", NULL, 0), 0);
+    memset(&ev, 0, sizeof ev);
+    assert_int_equal(store_event_each(f->st, ws, 5, collect_event, &ev), 0);
+    assert_int_equal(ev.n, 1);
+    assert_string_equal(ev.payloads[0], "");
+
+    /* A seq past what SQLite's signed integers hold is refused. */
+    assert_int_equal(append_event(f->st, ws, (uint64_t)INT64_MAX + 1), CAS_EINVAL);
+
+    struct okr_state s;
+    okr_state_init(&s);
+    assert_int_equal(store_state_load(f->st, ws, &s), 0);
+    assert_int_equal(s.seq, 6);
+    okr_state_free(&s);
+}
+
+static int stop_at_first_user(void *ctx, const struct store_user *u)
+{
+    (void)u;
+    (*(int *)ctx)++;
+    return 5;
+}
+
+static int stop_at_first_workshop(void *ctx, const struct store_workshop *w)
+{
+    (void)w;
+    (*(int *)ctx)++;
+    return 6;
+}
+
+static int stop_at_first_participant(void *ctx, int64_t user_id, int role)
+{
+    (void)user_id;
+    (void)role;
+    (*(int *)ctx)++;
+    return 8;
+}
+
+static void test_each_stops(void **state)
+{
+    struct fixture *f = *state;
+    open_store(f);
+    int64_t a = add_user(f->st, "a", 0);
+    int64_t b = add_user(f->st, "b", 0);
+    int64_t ws = add_workshop(f->st, "S1", "S1", a);
+    add_workshop(f->st, "S2", "S2", b);
+    assert_int_equal(store_participant_set(f->st, ws, a, 1, 1), 0);
+    assert_int_equal(store_participant_set(f->st, ws, b, 2, 1), 0);
+    int calls = 0;
+    assert_int_equal(store_user_each(f->st, stop_at_first_user, &calls), 5);
+    assert_int_equal(calls, 1);
+    calls = 0;
+    assert_int_equal(store_workshop_each(f->st, stop_at_first_workshop, &calls), 6);
+    assert_int_equal(calls, 1);
+    calls = 0;
+    assert_int_equal(store_participant_each(f->st, ws, stop_at_first_participant, &calls), 8);
+    assert_int_equal(calls, 1);
+}
+
+static void test_token_delete(void **state)
+{
+    struct fixture *f = *state;
+    open_store(f);
+    int64_t alice = add_user(f->st, "alice", 0);
+    int64_t bob = add_user(f->st, "bob", 0);
+    uint8_t h1[32], h2[32], h3[32];
+    hash_of(h1, 1);
+    hash_of(h2, 2);
+    hash_of(h3, 3);
+    assert_int_equal(store_token_add(f->st, h1, alice, 1, 100), 0);
+    assert_int_equal(store_token_add(f->st, h2, alice, 2, 200), 0);
+    assert_int_equal(store_token_add(f->st, h3, bob, 3, 300), 0);
+
+    assert_int_equal(store_token_delete(f->st, h1), 0);
+    assert_int_equal(store_token_get(f->st, h1, NULL, NULL), CAS_ENOTFOUND);
+    assert_int_equal(store_token_get(f->st, h2, NULL, NULL), 0);
+
+    assert_int_equal(store_token_delete_user(f->st, alice), 0);
+    assert_int_equal(store_token_get(f->st, h2, NULL, NULL), CAS_ENOTFOUND);
+    int64_t uid = 0, expires = 0;
+    assert_int_equal(store_token_get(f->st, h3, &uid, &expires), 0);
+    assert_int_equal(uid, bob);
+    assert_int_equal(expires, 300);
+    /* Nothing to delete is not an error. */
+    assert_int_equal(store_token_delete_user(f->st, alice), 0);
+
+    reopen_store(f);
+    assert_int_equal(store_token_get(f->st, h2, NULL, NULL), CAS_ENOTFOUND);
+    assert_int_equal(store_token_get(f->st, h3, NULL, NULL), 0);
+}
+
+static void test_sql_metacharacters_verbatim(void **state)
+{
+    struct fixture *f = *state;
+    open_store(f);
+    static const char *const evil = "Robert'); DROP TABLE users;--";
+    static const char *const quoted = "\"quoted\" 'single' `tick` %s %n \\ ; -- /* */";
+    int64_t id = add_user(f->st, evil, 0);
+    int64_t ws = add_workshop(f->st, "X';--", quoted, id);
+    struct okr_team t = {.num = 1, .name = (char *)evil, .version = 1};
+    assert_int_equal(store_team_save(f->st, ws, &t), 0);
+    static const char *const rationale = "Line 1'\nLine 2\"); DELETE FROM objectives; --";
+    struct okr_objective o = {
+        .num = 1, .team = 1, .title = (char *)quoted, .owner = (char *)evil,
+        .rationale = (char *)rationale, .version = 1,
+    };
+    assert_int_equal(store_objective_save(f->st, ws, &o), 0);
+    struct okr_key_result k = {
+        .num = 1, .objective = 1, .title = "Grüße 🚀 '", .owner = "", .unit = "'%", .version = 1,
+    };
+    assert_int_equal(store_key_result_save(f->st, ws, &k), 0);
+    assert_int_equal(
+        store_event_append(f->st, ws, 1, evil, 1, quoted, "K1'", (const uint8_t *)"'", 1), 0);
+    reopen_store(f);
+
+    struct store_user u;
+    assert_int_equal(store_user_by_name(f->st, evil, &u), 0);
+    assert_string_equal(u.name, evil);
+    assert_int_equal(u.id, id);
+    int64_t count = 0;
+    assert_int_equal(store_user_count(f->st, &count), 0);
+    assert_int_equal(count, 1);
+
+    struct workshops_seen wsn = {.n = 0};
+    assert_int_equal(store_workshop_each(f->st, collect_workshop, &wsn), 0);
+    assert_int_equal(wsn.n, 1);
+    assert_string_equal(wsn.w[0].code, "X';--");
+    assert_string_equal(wsn.w[0].title, quoted);
+
+    struct okr_state s;
+    okr_state_init(&s);
+    assert_int_equal(store_state_load(f->st, ws, &s), 0);
+    assert_string_equal(s.teams[0].name, evil);
+    assert_string_equal(s.objectives[0].title, quoted);
+    assert_string_equal(s.objectives[0].owner, evil);
+    assert_string_equal(s.objectives[0].rationale, rationale);
+    assert_string_equal(s.key_results[0].title, "Grüße 🚀 '");
+    assert_string_equal(s.key_results[0].unit, "'%");
+    okr_state_free(&s);
+
+    struct events_seen ev = {.n = 0};
+    assert_int_equal(store_event_each(f->st, ws, 0, collect_event, &ev), 0);
+    assert_int_equal(ev.n, 1);
+    assert_string_equal(ev.payloads[0], "'");
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(test_fresh_open, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_sync_normal, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_reopen_keeps_everything, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_save_updates_and_delete, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_newer_schema_refused, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_version0_with_other_table_migrates, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_not_a_database, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_unique_clashes, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_missing_rows, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_rollback_leaves_nothing, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_event_each_since_and_stop, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_each_stops, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_token_delete, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_sql_metacharacters_verbatim, setup, teardown),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
