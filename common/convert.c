@@ -51,8 +51,18 @@ void convert_objective_to_wire(const struct okr_objective *o, Cascade__V1__Objec
     out->inherits = ref_text(OKR_KEY_RESULT, o->inherits, ids->ref3);
     out->committed = o->committed;
     out->rationale = o->rationale;
-    out->status = (char *)"draft";
+    out->status = (char *)okr_status_name(o->status);
     out->version = o->version;
+    const struct okr_check *checks[2] = {&o->necessary, &o->sufficient};
+    Cascade__V1__Check *wire[2] = {&ids->necessary, &ids->sufficient};
+    for (int i = 0; i < 2; i++) {
+        cascade__v1__check__init(wire[i]);
+        wire[i]->answer = (Cascade__V1__Answer)checks[i]->answer;
+        wire[i]->by = checks[i]->by != NULL ? checks[i]->by : (char *)"";
+        wire[i]->at_ms = checks[i]->at_ms;
+    }
+    out->necessary = &ids->necessary;
+    out->sufficient = &ids->sufficient;
 }
 
 void convert_key_result_to_wire(const struct okr_key_result *k, Cascade__V1__KeyResult *out,
@@ -71,6 +81,38 @@ void convert_key_result_to_wire(const struct okr_key_result *k, Cascade__V1__Key
     out->done = k->done;
     out->confidence = k->confidence;
     out->version = k->version;
+    out->status = (char *)okr_kr_status_name(k->status);
+    out->blocker = k->blocker != NULL ? k->blocker : (char *)"";
+}
+
+void convert_initiative_to_wire(const struct okr_initiative *i, Cascade__V1__Initiative *out,
+                                struct convert_ids *ids)
+{
+    cascade__v1__initiative__init(out);
+    out->id = ref_text(OKR_INITIATIVE, i->num, ids->id);
+    out->key_result = ref_text(OKR_KEY_RESULT, i->key_result, ids->ref1);
+    out->title = i->title;
+    out->done = i->done;
+    out->version = i->version;
+}
+
+void convert_dependency_to_wire(const struct okr_dependency *d, Cascade__V1__Dependency *out,
+                                struct convert_ids *ids)
+{
+    cascade__v1__dependency__init(out);
+    out->key_result = ref_text(OKR_KEY_RESULT, d->key_result, ids->ref1);
+    out->depends_on = ref_text(OKR_KEY_RESULT, d->depends_on, ids->ref2);
+}
+
+void convert_comment_to_wire(const struct okr_comment *c, Cascade__V1__Comment *out,
+                             struct convert_ids *ids)
+{
+    cascade__v1__comment__init(out);
+    out->id = ref_text(OKR_COMMENT, c->num, ids->id);
+    out->target = ref_text(c->target_kind, c->target, ids->ref1);
+    out->author = c->author;
+    out->text = c->text;
+    out->time_ms = c->time_ms;
 }
 
 /* Parses an optional reference: "" is 0. */
@@ -108,10 +150,25 @@ int convert_objective_from_wire(const Cascade__V1__Objective *in, struct okr_obj
         return CAS_EINVAL;
     out->committed = in->committed;
     out->version = in->version;
+    if (okr_status_parse(in->status, &out->status) != 0)
+        out->status = OKR_DRAFT;
+    const Cascade__V1__Check *checks[2] = {in->necessary, in->sufficient};
+    struct okr_check *mine[2] = {&out->necessary, &out->sufficient};
+    for (int i = 0; i < 2; i++) {
+        if (checks[i] == NULL)
+            continue;
+        mine[i]->answer = checks[i]->answer == CASCADE__V1__ANSWER__YES  ? OKR_YES
+                          : checks[i]->answer == CASCADE__V1__ANSWER__NO ? OKR_NO
+                                                                         : OKR_ANSWER_NONE;
+        mine[i]->by = dup_text(checks[i]->by);
+        mine[i]->at_ms = checks[i]->at_ms;
+    }
     out->title = dup_text(in->title);
     out->owner = dup_text(in->owner);
     out->rationale = dup_text(in->rationale);
-    if (out->title == NULL || out->owner == NULL || out->rationale == NULL) {
+    if (out->title == NULL || out->owner == NULL || out->rationale == NULL ||
+        (in->necessary != NULL && out->necessary.by == NULL) ||
+        (in->sufficient != NULL && out->sufficient.by == NULL)) {
         okr_objective_clear(out);
         return CAS_ENOMEM;
     }
@@ -131,11 +188,44 @@ int convert_key_result_from_wire(const Cascade__V1__KeyResult *in, struct okr_ke
     out->done = in->done;
     out->confidence = in->confidence;
     out->version = in->version;
+    if (okr_kr_status_parse(in->status, &out->status) != 0)
+        out->status = OKR_ON_TRACK;
     out->title = dup_text(in->title);
     out->owner = dup_text(in->owner);
     out->unit = dup_text(in->unit);
-    if (out->title == NULL || out->owner == NULL || out->unit == NULL) {
+    out->blocker = dup_text(in->blocker);
+    if (out->title == NULL || out->owner == NULL || out->unit == NULL || out->blocker == NULL) {
         okr_key_result_clear(out);
+        return CAS_ENOMEM;
+    }
+    return 0;
+}
+
+int convert_initiative_from_wire(const Cascade__V1__Initiative *in, struct okr_initiative *out)
+{
+    memset(out, 0, sizeof *out);
+    if (okr_id_parse(in->id, OKR_INITIATIVE, &out->num) != 0 ||
+        parse_ref(in->key_result, OKR_KEY_RESULT, &out->key_result) != 0)
+        return CAS_EINVAL;
+    out->done = in->done;
+    out->version = in->version;
+    out->title = dup_text(in->title);
+    return out->title != NULL ? 0 : CAS_ENOMEM;
+}
+
+int convert_comment_from_wire(const Cascade__V1__Comment *in, struct okr_comment *out)
+{
+    memset(out, 0, sizeof *out);
+    if (okr_id_parse(in->id, OKR_COMMENT, &out->num) != 0)
+        return CAS_EINVAL;
+    out->target_kind = in->target[0] == 'K' || in->target[0] == 'k' ? OKR_KEY_RESULT : OKR_OBJECTIVE;
+    if (parse_ref(in->target, out->target_kind, &out->target) != 0)
+        return CAS_EINVAL;
+    out->time_ms = in->time_ms;
+    out->author = dup_text(in->author);
+    out->text = dup_text(in->text);
+    if (out->author == NULL || out->text == NULL) {
+        okr_comment_clear(out);
         return CAS_ENOMEM;
     }
     return 0;
@@ -166,6 +256,30 @@ int convert_snapshot_to_state(const Cascade__V1__Snapshot *snap, struct okr_stat
         if (rc != 0)
             return rc;
         if (okr_key_result_insert(state, &k) == NULL)
+            return CAS_ENOMEM;
+    }
+    for (size_t i = 0; i < snap->n_initiatives; i++) {
+        struct okr_initiative in;
+        int rc = convert_initiative_from_wire(snap->initiatives[i], &in);
+        if (rc != 0)
+            return rc;
+        if (okr_initiative_insert(state, &in) == NULL)
+            return CAS_ENOMEM;
+    }
+    for (size_t i = 0; i < snap->n_dependencies; i++) {
+        uint32_t from, to;
+        if (okr_id_parse(snap->dependencies[i]->key_result, OKR_KEY_RESULT, &from) != 0 ||
+            okr_id_parse(snap->dependencies[i]->depends_on, OKR_KEY_RESULT, &to) != 0)
+            return CAS_EINVAL;
+        if (okr_dependency_add(state, from, to) != 0)
+            return CAS_ENOMEM;
+    }
+    for (size_t i = 0; i < snap->n_comments; i++) {
+        struct okr_comment c;
+        int rc = convert_comment_from_wire(snap->comments[i], &c);
+        if (rc != 0)
+            return rc;
+        if (okr_comment_insert(state, &c) == NULL)
             return CAS_ENOMEM;
     }
     return 0;

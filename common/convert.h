@@ -11,6 +11,7 @@
 /* Room for the short ids one entity message refers to. */
 struct convert_ids {
     char id[16], ref1[16], ref2[16], ref3[16];
+    Cascade__V1__Check necessary, sufficient; /* an objective's test answers */
 };
 
 void convert_team_to_wire(const struct okr_team *t, Cascade__V1__Team *out,
@@ -20,10 +21,20 @@ void convert_objective_to_wire(const struct okr_objective *o, Cascade__V1__Objec
 void convert_key_result_to_wire(const struct okr_key_result *k, Cascade__V1__KeyResult *out,
                                 struct convert_ids *ids);
 
+void convert_initiative_to_wire(const struct okr_initiative *i, Cascade__V1__Initiative *out,
+                                struct convert_ids *ids);
+void convert_dependency_to_wire(const struct okr_dependency *d, Cascade__V1__Dependency *out,
+                                struct convert_ids *ids);
+void convert_comment_to_wire(const struct okr_comment *c, Cascade__V1__Comment *out,
+                             struct convert_ids *ids);
+
 /* 0, CAS_EINVAL for an id that does not parse, or CAS_ENOMEM. */
 int convert_team_from_wire(const Cascade__V1__Team *in, struct okr_team *out);
 int convert_objective_from_wire(const Cascade__V1__Objective *in, struct okr_objective *out);
 int convert_key_result_from_wire(const Cascade__V1__KeyResult *in, struct okr_key_result *out);
+
+int convert_initiative_from_wire(const Cascade__V1__Initiative *in, struct okr_initiative *out);
+int convert_comment_from_wire(const Cascade__V1__Comment *in, struct okr_comment *out);
 
 /* Fills state from a Snapshot (state initialised and empty). 0 or an error. */
 int convert_snapshot_to_state(const Cascade__V1__Snapshot *snap, struct okr_state *state);

@@ -14,6 +14,8 @@
 _Static_assert(offsetof(struct okr_team, num) == 0, "num must come first");
 _Static_assert(offsetof(struct okr_objective, num) == 0, "num must come first");
 _Static_assert(offsetof(struct okr_key_result, num) == 0, "num must come first");
+_Static_assert(offsetof(struct okr_initiative, num) == 0, "num must come first");
+_Static_assert(offsetof(struct okr_comment, num) == 0, "num must come first");
 
 void okr_state_init(struct okr_state *s)
 {
@@ -21,6 +23,8 @@ void okr_state_init(struct okr_state *s)
     s->next_team = 1;
     s->next_objective = 1;
     s->next_key_result = 1;
+    s->next_initiative = 1;
+    s->next_comment = 1;
 }
 
 void okr_state_free(struct okr_state *s)
@@ -31,9 +35,16 @@ void okr_state_free(struct okr_state *s)
         okr_objective_clear(&s->objectives[i]);
     for (size_t i = 0; i < s->nkey_results; i++)
         okr_key_result_clear(&s->key_results[i]);
+    for (size_t i = 0; i < s->ninitiatives; i++)
+        okr_initiative_clear(&s->initiatives[i]);
+    for (size_t i = 0; i < s->ncomments; i++)
+        okr_comment_clear(&s->comments[i]);
     free(s->teams);
     free(s->objectives);
     free(s->key_results);
+    free(s->initiatives);
+    free(s->dependencies);
+    free(s->comments);
     okr_state_init(s);
 }
 
@@ -112,65 +123,121 @@ struct okr_key_result *okr_key_result_find(const struct okr_state *s, uint32_t n
     return find(s->key_results, s->nkey_results, sizeof *s->key_results, num);
 }
 
-/* An insert with a number already present replaces that entity, so the
- * arrays never hold two entities with one number. */
-struct okr_team *okr_team_insert(struct okr_state *s, struct okr_team *t)
+/* A sorted array of one kind of entity, as insert_sorted sees it. */
+struct sorted {
+    void **base;
+    size_t *n, *cap;
+    size_t size;
+    void (*clear)(void *entity);
+};
+
+/* Moves *entity into the array at its sorted place. An insert with a number
+ * already present replaces that entity, so the arrays never hold two
+ * entities with one number. On success the caller's struct is zeroed; when
+ * out of memory its strings are freed and NULL is returned. */
+static void *insert_sorted(struct sorted a, void *entity)
 {
-    struct okr_team *at = okr_team_find(s, t->num);
+    uint32_t num = *(const uint32_t *)entity;
+    void *at = find(*a.base, *a.n, a.size, num);
     if (at != NULL) {
-        okr_team_clear(at);
+        a.clear(at);
     } else {
-        void *p = reserve_one(s->teams, s->nteams, &s->cap_teams, sizeof *s->teams);
+        void *p = reserve_one(*a.base, *a.n, a.cap, a.size);
         if (p == NULL) {
-            okr_team_clear(t);
+            a.clear(entity);
             return NULL;
         }
-        s->teams = p;
-        at = open_gap(s->teams, &s->nteams, sizeof *s->teams, t->num);
+        *a.base = p;
+        at = open_gap(p, a.n, a.size, num);
     }
-    *at = *t;
-    memset(t, 0, sizeof *t);
+    memcpy(at, entity, a.size);
+    memset(entity, 0, a.size);
     return at;
+}
+
+static void clear_team(void *p) { okr_team_clear(p); }
+static void clear_objective(void *p) { okr_objective_clear(p); }
+static void clear_key_result(void *p) { okr_key_result_clear(p); }
+static void clear_initiative(void *p) { okr_initiative_clear(p); }
+static void clear_comment(void *p) { okr_comment_clear(p); }
+
+struct okr_team *okr_team_insert(struct okr_state *s, struct okr_team *t)
+{
+    struct sorted a = {(void **)&s->teams, &s->nteams, &s->cap_teams, sizeof *t, clear_team};
+    return insert_sorted(a, t);
 }
 
 struct okr_objective *okr_objective_insert(struct okr_state *s, struct okr_objective *o)
 {
-    struct okr_objective *at = okr_objective_find(s, o->num);
-    if (at != NULL) {
-        okr_objective_clear(at);
-    } else {
-        void *p = reserve_one(s->objectives, s->nobjectives, &s->cap_objectives,
-                              sizeof *s->objectives);
-        if (p == NULL) {
-            okr_objective_clear(o);
-            return NULL;
-        }
-        s->objectives = p;
-        at = open_gap(s->objectives, &s->nobjectives, sizeof *s->objectives, o->num);
-    }
-    *at = *o;
-    memset(o, 0, sizeof *o);
-    return at;
+    struct sorted a = {(void **)&s->objectives, &s->nobjectives, &s->cap_objectives, sizeof *o,
+                       clear_objective};
+    return insert_sorted(a, o);
 }
 
 struct okr_key_result *okr_key_result_insert(struct okr_state *s, struct okr_key_result *k)
 {
-    struct okr_key_result *at = okr_key_result_find(s, k->num);
-    if (at != NULL) {
-        okr_key_result_clear(at);
-    } else {
-        void *p = reserve_one(s->key_results, s->nkey_results, &s->cap_key_results,
-                              sizeof *s->key_results);
-        if (p == NULL) {
-            okr_key_result_clear(k);
-            return NULL;
-        }
-        s->key_results = p;
-        at = open_gap(s->key_results, &s->nkey_results, sizeof *s->key_results, k->num);
+    struct sorted a = {(void **)&s->key_results, &s->nkey_results, &s->cap_key_results,
+                       sizeof *k, clear_key_result};
+    return insert_sorted(a, k);
+}
+
+struct okr_initiative *okr_initiative_insert(struct okr_state *s, struct okr_initiative *i)
+{
+    struct sorted a = {(void **)&s->initiatives, &s->ninitiatives, &s->cap_initiatives,
+                       sizeof *i, clear_initiative};
+    return insert_sorted(a, i);
+}
+
+struct okr_comment *okr_comment_insert(struct okr_state *s, struct okr_comment *c)
+{
+    struct sorted a = {(void **)&s->comments, &s->ncomments, &s->cap_comments, sizeof *c,
+                       clear_comment};
+    return insert_sorted(a, c);
+}
+
+struct okr_initiative *okr_initiative_find(const struct okr_state *s, uint32_t num)
+{
+    return find(s->initiatives, s->ninitiatives, sizeof *s->initiatives, num);
+}
+
+struct okr_comment *okr_comment_find(const struct okr_state *s, uint32_t num)
+{
+    return find(s->comments, s->ncomments, sizeof *s->comments, num);
+}
+
+int okr_dependency_exists(const struct okr_state *s, uint32_t key_result, uint32_t depends_on)
+{
+    for (size_t i = 0; i < s->ndependencies; i++)
+        if (s->dependencies[i].key_result == key_result &&
+            s->dependencies[i].depends_on == depends_on)
+            return 1;
+    return 0;
+}
+
+int okr_dependency_add(struct okr_state *s, uint32_t key_result, uint32_t depends_on)
+{
+    if (okr_dependency_exists(s, key_result, depends_on))
+        return 0;
+    void *p = reserve_one(s->dependencies, s->ndependencies, &s->cap_dependencies,
+                          sizeof *s->dependencies);
+    if (p == NULL)
+        return CAS_ENOMEM;
+    s->dependencies = p;
+    s->dependencies[s->ndependencies++] = (struct okr_dependency){key_result, depends_on};
+    return 0;
+}
+
+/* Removes the comments on one entity. */
+static void remove_comments_on(struct okr_state *s, enum okr_kind kind, uint32_t num)
+{
+    size_t kept = 0;
+    for (size_t i = 0; i < s->ncomments; i++) {
+        if (s->comments[i].target_kind == kind && s->comments[i].target == num)
+            okr_comment_clear(&s->comments[i]);
+        else
+            s->comments[kept++] = s->comments[i];
     }
-    *at = *k;
-    memset(k, 0, sizeof *k);
-    return at;
+    s->ncomments = kept;
 }
 
 int okr_objective_remove(struct okr_state *s, uint32_t num)
@@ -180,6 +247,7 @@ int okr_objective_remove(struct okr_state *s, uint32_t num)
         return CAS_ENOTFOUND;
     okr_objective_clear(o);
     close_gap(s->objectives, &s->nobjectives, sizeof *s->objectives, o);
+    remove_comments_on(s, OKR_OBJECTIVE, num);
     return 0;
 }
 
@@ -190,6 +258,20 @@ int okr_key_result_remove(struct okr_state *s, uint32_t num)
         return CAS_ENOTFOUND;
     okr_key_result_clear(k);
     close_gap(s->key_results, &s->nkey_results, sizeof *s->key_results, k);
+    size_t kept = 0;
+    for (size_t i = 0; i < s->ninitiatives; i++) {
+        if (s->initiatives[i].key_result == num)
+            okr_initiative_clear(&s->initiatives[i]);
+        else
+            s->initiatives[kept++] = s->initiatives[i];
+    }
+    s->ninitiatives = kept;
+    kept = 0;
+    for (size_t i = 0; i < s->ndependencies; i++)
+        if (s->dependencies[i].key_result != num && s->dependencies[i].depends_on != num)
+            s->dependencies[kept++] = s->dependencies[i];
+    s->ndependencies = kept;
+    remove_comments_on(s, OKR_KEY_RESULT, num);
     return 0;
 }
 
@@ -204,6 +286,8 @@ void okr_objective_clear(struct okr_objective *o)
     free(o->title);
     free(o->owner);
     free(o->rationale);
+    free(o->necessary.by);
+    free(o->sufficient.by);
     memset(o, 0, sizeof *o);
 }
 
@@ -212,7 +296,86 @@ void okr_key_result_clear(struct okr_key_result *k)
     free(k->title);
     free(k->owner);
     free(k->unit);
+    free(k->blocker);
     memset(k, 0, sizeof *k);
+}
+
+void okr_initiative_clear(struct okr_initiative *i)
+{
+    free(i->title);
+    memset(i, 0, sizeof *i);
+}
+
+void okr_comment_clear(struct okr_comment *c)
+{
+    free(c->author);
+    free(c->text);
+    memset(c, 0, sizeof *c);
+}
+
+/* Looks a name up in a NULL-terminated table, ignoring case. */
+static int parse_name(const char *text, const char *const *names, int *out)
+{
+    for (int i = 0; text != NULL && names[i] != NULL; i++) {
+        if (names[i][0] != '\0' && strcasecmp(text, names[i]) == 0) {
+            *out = i;
+            return 0;
+        }
+    }
+    return CAS_EINVAL;
+}
+
+static const char *const STATUS_NAMES[] = {"draft", "final", "archived", NULL};
+static const char *const KR_STATUS_NAMES[] = {"on-track", "at-risk", "off-track", NULL};
+static const char *const ANSWER_NAMES[] = {"", "yes", "no", NULL};
+
+const char *okr_status_name(enum okr_status status)
+{
+    return (unsigned)status <= OKR_ARCHIVED ? STATUS_NAMES[status] : "draft";
+}
+
+int okr_status_parse(const char *text, enum okr_status *out)
+{
+    int v;
+    if (parse_name(text, STATUS_NAMES, &v) != 0)
+        return CAS_EINVAL;
+    *out = (enum okr_status)v;
+    return 0;
+}
+
+const char *okr_kr_status_name(enum okr_kr_status status)
+{
+    return (unsigned)status <= OKR_OFF_TRACK ? KR_STATUS_NAMES[status] : "on-track";
+}
+
+int okr_kr_status_parse(const char *text, enum okr_kr_status *out)
+{
+    int v;
+    if (parse_name(text, KR_STATUS_NAMES, &v) != 0)
+        return CAS_EINVAL;
+    *out = (enum okr_kr_status)v;
+    return 0;
+}
+
+const char *okr_answer_name(enum okr_answer answer)
+{
+    return (unsigned)answer <= OKR_NO ? ANSWER_NAMES[answer] : "";
+}
+
+int okr_answer_parse(const char *text, enum okr_answer *out)
+{
+    int v;
+    if (parse_name(text, ANSWER_NAMES, &v) != 0)
+        return CAS_EINVAL;
+    *out = (enum okr_answer)v;
+    return 0;
+}
+
+const char *okr_confidence_name(double confidence)
+{
+    if (!(confidence >= 0.4))
+        return "low";
+    return confidence < 0.7 ? "medium" : "high";
 }
 
 int okr_id_parse(const char *text, enum okr_kind kind, uint32_t *num)

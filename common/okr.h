@@ -9,7 +9,28 @@
 #include <stddef.h>
 #include <stdint.h>
 
-enum okr_kind { OKR_TEAM = 'T', OKR_OBJECTIVE = 'O', OKR_KEY_RESULT = 'K' };
+enum okr_kind {
+    OKR_TEAM = 'T',
+    OKR_OBJECTIVE = 'O',
+    OKR_KEY_RESULT = 'K',
+    OKR_INITIATIVE = 'I',
+    OKR_COMMENT = 'C',
+};
+
+/* An objective's life: drafted, agreed (final), then put away (archived). */
+enum okr_status { OKR_DRAFT = 0, OKR_FINAL = 1, OKR_ARCHIVED = 2 };
+
+enum okr_answer { OKR_ANSWER_NONE = 0, OKR_YES = 1, OKR_NO = 2 };
+
+/* One answer of the necessary-and-sufficient test, with who gave it and when. */
+struct okr_check {
+    enum okr_answer answer;
+    char *by; /* NULL or "" when unanswered */
+    int64_t at_ms;
+};
+
+/* How the owner sees a key result going. */
+enum okr_kr_status { OKR_ON_TRACK = 0, OKR_AT_RISK = 1, OKR_OFF_TRACK = 2 };
 
 enum okr_level {
     OKR_LEVEL_NONE = 0,
@@ -44,6 +65,8 @@ struct okr_objective {
     int committed;      /* 1 committed, 0 aspirational */
     char *rationale;
     uint64_t version;
+    enum okr_status status;
+    struct okr_check necessary, sufficient;
 };
 
 struct okr_key_result {
@@ -57,6 +80,30 @@ struct okr_key_result {
     int done;
     double confidence; /* 0..1 */
     uint64_t version;
+    enum okr_kr_status status;
+    char *blocker; /* the open blocker from the latest check-in; NULL or "" when none */
+};
+
+struct okr_initiative {
+    uint32_t num;
+    uint32_t key_result;
+    char *title;
+    int done;
+    uint64_t version;
+};
+
+/* Key result `key_result` needs `depends_on` (usually another team's). */
+struct okr_dependency {
+    uint32_t key_result, depends_on;
+};
+
+struct okr_comment {
+    uint32_t num;
+    enum okr_kind target_kind; /* OKR_OBJECTIVE or OKR_KEY_RESULT */
+    uint32_t target;
+    char *author;
+    char *text;
+    int64_t time_ms;
 };
 
 /* One workshop's cascade. Arrays are kept sorted by number. */
@@ -67,7 +114,14 @@ struct okr_state {
     size_t nobjectives, cap_objectives;
     struct okr_key_result *key_results;
     size_t nkey_results, cap_key_results;
+    struct okr_initiative *initiatives;
+    size_t ninitiatives, cap_initiatives;
+    struct okr_dependency *dependencies; /* in the order they were added */
+    size_t ndependencies, cap_dependencies;
+    struct okr_comment *comments;
+    size_t ncomments, cap_comments;
     uint32_t next_team, next_objective, next_key_result; /* never reused */
+    uint32_t next_initiative, next_comment;
     uint64_t seq; /* the last event applied */
 };
 
@@ -86,13 +140,41 @@ struct okr_team *okr_team_insert(struct okr_state *s, struct okr_team *t);
 struct okr_objective *okr_objective_insert(struct okr_state *s, struct okr_objective *o);
 struct okr_key_result *okr_key_result_insert(struct okr_state *s, struct okr_key_result *k);
 
-/* Removes the entity with that number (freeing its strings); 0 or CAS_ENOTFOUND. */
+struct okr_initiative *okr_initiative_find(const struct okr_state *s, uint32_t num);
+struct okr_comment *okr_comment_find(const struct okr_state *s, uint32_t num);
+struct okr_initiative *okr_initiative_insert(struct okr_state *s, struct okr_initiative *i);
+struct okr_comment *okr_comment_insert(struct okr_state *s, struct okr_comment *c);
+
+/* Adds a dependency unless it is there already. 0 or CAS_ENOMEM. */
+int okr_dependency_add(struct okr_state *s, uint32_t key_result, uint32_t depends_on);
+/* Whether key_result depends on depends_on. */
+int okr_dependency_exists(const struct okr_state *s, uint32_t key_result, uint32_t depends_on);
+
+/* Removes the entity with that number (freeing its strings); 0 or CAS_ENOTFOUND.
+ * Removing a key result also removes its initiatives and dependencies. */
 int okr_objective_remove(struct okr_state *s, uint32_t num);
 int okr_key_result_remove(struct okr_state *s, uint32_t num);
 
 void okr_team_clear(struct okr_team *t);
 void okr_objective_clear(struct okr_objective *o);
 void okr_key_result_clear(struct okr_key_result *k);
+void okr_initiative_clear(struct okr_initiative *i);
+void okr_comment_clear(struct okr_comment *c);
+
+/* "draft", "final", "archived"; okr_status_parse: 0 or CAS_EINVAL. */
+const char *okr_status_name(enum okr_status status);
+int okr_status_parse(const char *text, enum okr_status *out);
+
+/* "on-track", "at-risk", "off-track"; okr_kr_status_parse: 0 or CAS_EINVAL. */
+const char *okr_kr_status_name(enum okr_kr_status status);
+int okr_kr_status_parse(const char *text, enum okr_kr_status *out);
+
+/* "yes", "no", or "" for unanswered; okr_answer_parse accepts yes/no. */
+const char *okr_answer_name(enum okr_answer answer);
+int okr_answer_parse(const char *text, enum okr_answer *out);
+
+/* "low" below 0.4, "medium" below 0.7, else "high". */
+const char *okr_confidence_name(double confidence);
 
 /* Parses "T3" (case-insensitive kind letter) for the given kind. 0 and *num,
  * or CAS_EINVAL. */

@@ -167,8 +167,11 @@ static const char *kind_name(enum okr_kind kind)
     switch (kind) {
     case OKR_TEAM: return "team";
     case OKR_OBJECTIVE: return "objective";
-    default: return "key result";
+    case OKR_KEY_RESULT: return "key result";
+    case OKR_INITIATIVE: return "initiative";
+    case OKR_COMMENT: return "comment";
     }
+    return "entity";
 }
 
 static int exists(const struct okr_state *s, enum okr_kind kind, uint32_t num)
@@ -176,8 +179,11 @@ static int exists(const struct okr_state *s, enum okr_kind kind, uint32_t num)
     switch (kind) {
     case OKR_TEAM: return okr_team_find(s, num) != NULL;
     case OKR_OBJECTIVE: return okr_objective_find(s, num) != NULL;
-    default: return okr_key_result_find(s, num) != NULL;
+    case OKR_KEY_RESULT: return okr_key_result_find(s, num) != NULL;
+    case OKR_INITIATIVE: return okr_initiative_find(s, num) != NULL;
+    case OKR_COMMENT: return okr_comment_find(s, num) != NULL;
     }
+    return 0;
 }
 
 /* Resolves a reference to an existing entity of the given kind. */
@@ -413,7 +419,8 @@ static int objective_add(struct okr_state *s, const struct apply_ctx *ctx, const
 static int objective_edit(struct okr_state *s, const struct apply_ctx *ctx, const WireFrame *req,
                           struct apply_result *r)
 {
-    static const char *const EDITABLE[] = {"title", "owner", "rationale", "committed", NULL};
+    static const char *const EDITABLE[] = {"title", "owner", "rationale", "committed", "status",
+                                           NULL};
     const Cascade__V1__ObjectiveEdit *m = req->objective_edit;
     uint32_t num;
     int rc;
@@ -426,6 +433,11 @@ static int objective_edit(struct okr_state *s, const struct apply_ctx *ctx, cons
     int owner = names_field(m->fields, m->n_fields, "owner");
     int rationale = names_field(m->fields, m->n_fields, "rationale");
     int committed = names_field(m->fields, m->n_fields, "committed");
+    int status = names_field(m->fields, m->n_fields, "status");
+    enum okr_status new_status = OKR_DRAFT;
+    if (status && okr_status_parse(v->status, &new_status) != 0)
+        return refuse(r, CASCADE__V1__ERROR_CODE__INVALID_ARGUMENT,
+                      "The status is draft, final or archived, not '%.40s'.", v->status);
     if ((title && (rc = check_text(v->title, "title", OKR_TITLE_MAX, 1, 0, r)) != 0) ||
         (owner && (rc = check_owner(ctx, v->owner, r)) != 0) ||
         (rationale && (rc = check_text(v->rationale, "rationale", OKR_TEXT_MAX, 0, 1, r)) != 0))
@@ -452,6 +464,8 @@ static int objective_edit(struct okr_state *s, const struct apply_ctx *ctx, cons
         neu.rationale = old.rationale;
     if (committed)
         neu.committed = v->committed;
+    if (status)
+        neu.status = new_status;
     neu.version++;
     *o = neu;
     take_seq(s, r, OKR_OBJECTIVE, num);
@@ -466,6 +480,8 @@ static int objective_edit(struct okr_state *s, const struct apply_ctx *ctx, cons
         eb_text(&eb, "rationale", old.rationale, o->rationale);
     if (committed)
         eb_flag(&eb, "committed", &old.committed, &o->committed);
+    if (status)
+        eb_text(&eb, "status", okr_status_name(old.status), okr_status_name(o->status));
     Cascade__V1__Objective wo;
     struct convert_ids ids;
     Cascade__V1__Ack ack = CASCADE__V1__ACK__INIT;
@@ -603,7 +619,8 @@ static int key_result_add(struct okr_state *s, const struct apply_ctx *ctx, cons
 static int key_result_edit(struct okr_state *s, const struct apply_ctx *ctx, const WireFrame *req,
                            struct apply_result *r)
 {
-    static const char *const EDITABLE[] = {"title", "start", "target", "unit", "owner", NULL};
+    static const char *const EDITABLE[] = {"title", "start", "target", "unit", "owner", "status",
+                                           NULL};
     const Cascade__V1__KeyResultEdit *m = req->key_result_edit;
     uint32_t num;
     int rc;
@@ -618,6 +635,11 @@ static int key_result_edit(struct okr_state *s, const struct apply_ctx *ctx, con
     int unit = names_field(m->fields, m->n_fields, "unit");
     int start = names_field(m->fields, m->n_fields, "start");
     int target = names_field(m->fields, m->n_fields, "target");
+    int status = names_field(m->fields, m->n_fields, "status");
+    enum okr_kr_status new_status = OKR_ON_TRACK;
+    if (status && okr_kr_status_parse(v->status, &new_status) != 0)
+        return refuse(r, CASCADE__V1__ERROR_CODE__INVALID_ARGUMENT,
+                      "The status is on-track, at-risk or off-track, not '%.40s'.", v->status);
     if (k->milestone && (start || target || unit))
         return refuse(r, CASCADE__V1__ERROR_CODE__INVALID_ARGUMENT,
                       "K%u is a milestone; it has no start, target or unit.", num);
@@ -648,6 +670,8 @@ static int key_result_edit(struct okr_state *s, const struct apply_ctx *ctx, con
         k->start = v->start;
     if (target)
         k->target = v->target;
+    if (status)
+        k->status = new_status;
     k->version++;
     take_seq(s, r, OKR_KEY_RESULT, num);
 
@@ -663,6 +687,8 @@ static int key_result_edit(struct okr_state *s, const struct apply_ctx *ctx, con
         eb_text(&eb, "unit", old.unit, k->unit);
     if (owner)
         eb_text(&eb, "owner", old.owner, k->owner);
+    if (status)
+        eb_text(&eb, "status", okr_kr_status_name(old.status), okr_kr_status_name(k->status));
     Cascade__V1__KeyResult wk;
     struct convert_ids ids;
     Cascade__V1__Ack ack = CASCADE__V1__ACK__INIT;
@@ -723,15 +749,30 @@ static int check_in(struct okr_state *s, const struct apply_ctx *ctx, const Wire
         if (!k->milestone)
             return refuse(r, CASCADE__V1__ERROR_CODE__INVALID_ARGUMENT,
                           "K%u is a metric: check in its current value.", num);
-    } else if (!m->has_confidence) {
+    } else if (!m->has_confidence && m->status[0] == '\0' && m->note[0] == '\0' &&
+               m->blocker[0] == '\0') {
         return refuse(r, CASCADE__V1__ERROR_CODE__INVALID_ARGUMENT,
-                      "A check-in needs a value, done or not done, or a confidence.");
+                      "A check-in needs a value, done or not done, a confidence, a status, a note "
+                      "or a blocker.");
     }
+    enum okr_kr_status new_status = k->status;
+    if (m->status[0] != '\0' && okr_kr_status_parse(m->status, &new_status) != 0)
+        return refuse(r, CASCADE__V1__ERROR_CODE__INVALID_ARGUMENT,
+                      "The status is on-track, at-risk or off-track, not '%.40s'.", m->status);
     if (m->has_confidence && (!isfinite(m->confidence) || m->confidence < 0 || m->confidence > 1))
         return refuse(r, CASCADE__V1__ERROR_CODE__INVALID_ARGUMENT,
                       "The confidence must be a number from 0 to 1.");
 
+    /* Each check-in reports the blockers of now: none given clears the old. */
+    const char *old_blocker = k->blocker != NULL ? k->blocker : "";
+    int blocker_changed = strcmp(old_blocker, m->blocker) != 0;
+    char *new_blocker = blocker_changed ? strdup(m->blocker) : NULL;
+    if (blocker_changed && new_blocker == NULL)
+        return refuse(r, CASCADE__V1__ERROR_CODE__INTERNAL, "The server ran out of memory.");
     struct okr_key_result old = *k;
+    if (blocker_changed)
+        k->blocker = new_blocker;
+    k->status = new_status;
     if (m->value_case == CASCADE__V1__CHECK_IN__VALUE_CURRENT)
         k->current = m->current;
     else if (m->value_case == CASCADE__V1__CHECK_IN__VALUE_DONE)
@@ -749,14 +790,231 @@ static int check_in(struct okr_state *s, const struct apply_ctx *ctx, const Wire
         eb_flag(&eb, "done", &old.done, &k->done);
     if (m->has_confidence)
         eb_number(&eb, "confidence", &old.confidence, &k->confidence);
+    if (old.status != k->status)
+        eb_text(&eb, "status", okr_kr_status_name(old.status), okr_kr_status_name(k->status));
     if (m->note[0])
         eb_text(&eb, "note", NULL, m->note);
-    if (m->blocker[0])
-        eb_text(&eb, "blocker", NULL, m->blocker);
+    if (blocker_changed)
+        eb_text(&eb, "blocker", old_blocker, k->blocker);
     Cascade__V1__KeyResult wk;
     struct convert_ids ids;
     Cascade__V1__Ack ack = CASCADE__V1__ACK__INIT;
     ack_key_result(k, &wk, &ids, &ack);
+    rc = finish(s, &eb, req->request_id, &ack, r);
+    if (blocker_changed)
+        free(old.blocker);
+    return rc;
+}
+
+/* ---- The necessary-and-sufficient test ------------------------------------------- */
+
+static int answer_from_wire(Cascade__V1__Answer a, enum okr_answer *out)
+{
+    if (a == CASCADE__V1__ANSWER__YES)
+        *out = OKR_YES;
+    else if (a == CASCADE__V1__ANSWER__NO)
+        *out = OKR_NO;
+    else
+        return 0;
+    return 1;
+}
+
+/* Records one answer with who gave it and when. */
+static int set_check(struct okr_check *c, enum okr_answer answer, const struct apply_ctx *ctx)
+{
+    char *by = strdup(ctx->actor);
+    if (by == NULL)
+        return CAS_ENOMEM;
+    free(c->by);
+    c->answer = answer;
+    c->by = by;
+    c->at_ms = ctx->now_ms;
+    return 0;
+}
+
+static int objective_check(struct okr_state *s, const struct apply_ctx *ctx, const WireFrame *req,
+                           struct apply_result *r)
+{
+    const Cascade__V1__ObjectiveCheck *m = req->objective_check;
+    uint32_t num;
+    int rc;
+    if ((rc = resolve(s, m->id, OKR_OBJECTIVE, &num, r)) != 0)
+        return rc;
+    enum okr_answer necessary = OKR_ANSWER_NONE, sufficient = OKR_ANSWER_NONE;
+    int has_n = answer_from_wire(m->necessary, &necessary);
+    int has_s = answer_from_wire(m->sufficient, &sufficient);
+    if (!has_n && !has_s)
+        return refuse(r, CASCADE__V1__ERROR_CODE__INVALID_ARGUMENT,
+                      "Answer at least one question: necessary yes|no, sufficient yes|no.");
+    struct okr_objective *o = okr_objective_find(s, num);
+    enum okr_answer old_n = o->necessary.answer, old_s = o->sufficient.answer;
+    if ((has_n && set_check(&o->necessary, necessary, ctx) != 0) ||
+        (has_s && set_check(&o->sufficient, sufficient, ctx) != 0))
+        return refuse(r, CASCADE__V1__ERROR_CODE__INTERNAL, "The server ran out of memory.");
+    o->version++;
+    take_seq(s, r, OKR_OBJECTIVE, num);
+    struct event_builder eb;
+    eb_init(&eb, ctx, "objective.check", OKR_OBJECTIVE, num);
+    if (has_n)
+        eb_text(&eb, "necessary", okr_answer_name(old_n), okr_answer_name(necessary));
+    if (has_s)
+        eb_text(&eb, "sufficient", okr_answer_name(old_s), okr_answer_name(sufficient));
+    Cascade__V1__Objective wo;
+    struct convert_ids ids;
+    Cascade__V1__Ack ack = CASCADE__V1__ACK__INIT;
+    ack_objective(o, &wo, &ids, &ack);
+    return finish(s, &eb, req->request_id, &ack, r);
+}
+
+/* ---- Initiatives, dependencies, comments ------------------------------------------ */
+
+static void ack_initiative(const struct okr_initiative *i, Cascade__V1__Initiative *wi,
+                           struct convert_ids *ids, Cascade__V1__Ack *ack)
+{
+    convert_initiative_to_wire(i, wi, ids);
+    ack->entity_case = CASCADE__V1__ACK__ENTITY_INITIATIVE;
+    ack->initiative = wi;
+}
+
+static int initiative_add(struct okr_state *s, const struct apply_ctx *ctx, const WireFrame *req,
+                          struct apply_result *r)
+{
+    const Cascade__V1__InitiativeAdd *m = req->initiative_add;
+    uint32_t kr;
+    int rc;
+    if ((rc = resolve(s, m->key_result, OKR_KEY_RESULT, &kr, r)) != 0 ||
+        (rc = check_text(m->title, "title", OKR_TITLE_MAX, 1, 0, r)) != 0)
+        return rc;
+    struct okr_initiative i = {0};
+    i.num = s->next_initiative;
+    i.key_result = kr;
+    i.title = strdup(m->title);
+    i.version = 1;
+    struct okr_initiative *stored = i.title != NULL ? okr_initiative_insert(s, &i) : NULL;
+    if (stored == NULL)
+        return refuse(r, CASCADE__V1__ERROR_CODE__INTERNAL, "The server ran out of memory.");
+    s->next_initiative++;
+    take_seq(s, r, OKR_INITIATIVE, stored->num);
+    struct event_builder eb;
+    eb_init(&eb, ctx, "initiative.add", OKR_INITIATIVE, stored->num);
+    eb_text(&eb, "key_result", NULL, eb_id(&eb, OKR_KEY_RESULT, kr));
+    eb_text(&eb, "title", NULL, stored->title);
+    Cascade__V1__Initiative wi;
+    struct convert_ids ids;
+    Cascade__V1__Ack ack = CASCADE__V1__ACK__INIT;
+    ack_initiative(stored, &wi, &ids, &ack);
+    return finish(s, &eb, req->request_id, &ack, r);
+}
+
+static int initiative_done(struct okr_state *s, const struct apply_ctx *ctx, const WireFrame *req,
+                           struct apply_result *r)
+{
+    uint32_t num;
+    int rc;
+    if ((rc = resolve(s, req->initiative_done->id, OKR_INITIATIVE, &num, r)) != 0)
+        return rc;
+    struct okr_initiative *i = okr_initiative_find(s, num);
+    if (i->done)
+        return refuse(r, CASCADE__V1__ERROR_CODE__INVALID_ARGUMENT, "I%u is done already.", num);
+    int was = i->done;
+    i->done = 1;
+    i->version++;
+    take_seq(s, r, OKR_INITIATIVE, num);
+    struct event_builder eb;
+    eb_init(&eb, ctx, "initiative.done", OKR_INITIATIVE, num);
+    eb_flag(&eb, "done", &was, &i->done);
+    Cascade__V1__Initiative wi;
+    struct convert_ids ids;
+    Cascade__V1__Ack ack = CASCADE__V1__ACK__INIT;
+    ack_initiative(i, &wi, &ids, &ack);
+    return finish(s, &eb, req->request_id, &ack, r);
+}
+
+/* The team a key result belongs to, through its objective. */
+static uint32_t key_result_team(const struct okr_state *s, uint32_t kr)
+{
+    const struct okr_key_result *k = okr_key_result_find(s, kr);
+    const struct okr_objective *o = k != NULL ? okr_objective_find(s, k->objective) : NULL;
+    return o != NULL ? o->team : 0;
+}
+
+static int dependency_add(struct okr_state *s, const struct apply_ctx *ctx, const WireFrame *req,
+                          struct apply_result *r)
+{
+    const Cascade__V1__DependencyAdd *m = req->dependency_add;
+    uint32_t kr, on;
+    int rc;
+    if ((rc = resolve(s, m->key_result, OKR_KEY_RESULT, &kr, r)) != 0 ||
+        (rc = resolve(s, m->depends_on, OKR_KEY_RESULT, &on, r)) != 0)
+        return rc;
+    if (kr == on)
+        return refuse(r, CASCADE__V1__ERROR_CODE__INVALID_ARGUMENT,
+                      "A key result cannot depend on itself.");
+    uint32_t team = key_result_team(s, kr), other = key_result_team(s, on);
+    if (team == other)
+        return refuse(r, CASCADE__V1__ERROR_CODE__INVALID_ARGUMENT,
+                      "K%u and K%u both belong to T%u; a dependency links one team to another.",
+                      kr, on, team);
+    if (okr_dependency_exists(s, kr, on))
+        return refuse(r, CASCADE__V1__ERROR_CODE__ALREADY_EXISTS,
+                      "K%u already depends on K%u.", kr, on);
+    if (okr_dependency_add(s, kr, on) != 0)
+        return refuse(r, CASCADE__V1__ERROR_CODE__INTERNAL, "The server ran out of memory.");
+    struct okr_key_result *k = okr_key_result_find(s, kr);
+    k->version++;
+    take_seq(s, r, OKR_KEY_RESULT, kr);
+    r->dependency = (struct okr_dependency){kr, on};
+    struct event_builder eb;
+    eb_init(&eb, ctx, "dependency.add", OKR_KEY_RESULT, kr);
+    eb_text(&eb, "depends_on", NULL, eb_id(&eb, OKR_KEY_RESULT, on));
+    eb_text(&eb, "team", NULL, eb_id(&eb, OKR_TEAM, team));
+    eb_text(&eb, "other_team", NULL, eb_id(&eb, OKR_TEAM, other));
+    Cascade__V1__KeyResult wk;
+    struct convert_ids ids;
+    Cascade__V1__Ack ack = CASCADE__V1__ACK__INIT;
+    ack_key_result(k, &wk, &ids, &ack);
+    return finish(s, &eb, req->request_id, &ack, r);
+}
+
+static int comment_add(struct okr_state *s, const struct apply_ctx *ctx, const WireFrame *req,
+                       struct apply_result *r)
+{
+    const Cascade__V1__CommentAdd *m = req->comment_add;
+    enum okr_kind kind = m->target[0] == 'K' || m->target[0] == 'k' ? OKR_KEY_RESULT : OKR_OBJECTIVE;
+    uint32_t target;
+    int rc;
+    if (m->target[0] != '\0' && kind == OKR_OBJECTIVE && m->target[0] != 'O' && m->target[0] != 'o')
+        return refuse(r, CASCADE__V1__ERROR_CODE__INVALID_ARGUMENT,
+                      "Comment on an objective or a key result (O3 or K7), not '%.40s'.", m->target);
+    if ((rc = resolve(s, m->target, kind, &target, r)) != 0 ||
+        (rc = check_text(m->text, "comment", OKR_TEXT_MAX, 1, 1, r)) != 0)
+        return rc;
+    struct okr_comment c = {0};
+    c.num = s->next_comment;
+    c.target_kind = kind;
+    c.target = target;
+    c.author = strdup(ctx->actor);
+    c.text = strdup(m->text);
+    c.time_ms = ctx->now_ms;
+    struct okr_comment *stored = NULL;
+    if (c.author != NULL && c.text != NULL)
+        stored = okr_comment_insert(s, &c);
+    else
+        okr_comment_clear(&c);
+    if (stored == NULL)
+        return refuse(r, CASCADE__V1__ERROR_CODE__INTERNAL, "The server ran out of memory.");
+    s->next_comment++;
+    take_seq(s, r, OKR_COMMENT, stored->num);
+    struct event_builder eb;
+    eb_init(&eb, ctx, "comment.add", OKR_COMMENT, stored->num);
+    eb_text(&eb, "target", NULL, eb_id(&eb, kind, target));
+    eb_text(&eb, "text", NULL, stored->text);
+    Cascade__V1__Comment wc;
+    struct convert_ids ids;
+    convert_comment_to_wire(stored, &wc, &ids);
+    Cascade__V1__Ack ack = CASCADE__V1__ACK__INIT;
+    ack.entity_case = CASCADE__V1__ACK__ENTITY_COMMENT;
+    ack.comment = &wc;
     return finish(s, &eb, req->request_id, &ack, r);
 }
 
@@ -775,6 +1033,11 @@ static const struct {
     {CASCADE__V1__FRAME__BODY_KEY_RESULT_EDIT, key_result_edit},
     {CASCADE__V1__FRAME__BODY_KEY_RESULT_REMOVE, key_result_remove},
     {CASCADE__V1__FRAME__BODY_CHECK_IN, check_in},
+    {CASCADE__V1__FRAME__BODY_OBJECTIVE_CHECK, objective_check},
+    {CASCADE__V1__FRAME__BODY_INITIATIVE_ADD, initiative_add},
+    {CASCADE__V1__FRAME__BODY_INITIATIVE_DONE, initiative_done},
+    {CASCADE__V1__FRAME__BODY_DEPENDENCY_ADD, dependency_add},
+    {CASCADE__V1__FRAME__BODY_COMMENT_ADD, comment_add},
 };
 
 int apply_handles(const WireFrame *req)

@@ -28,6 +28,7 @@ struct apply_result {
     const char *type;           /* the event's type, e.g. "kr.checkin" (static) */
     enum okr_kind kind;         /* the entity changed */
     uint32_t num;
+    struct okr_dependency dependency; /* a dependency the change added (key_result 0: none) */
     uint32_t *removed_key_results; /* removed along with an objective */
     size_t nremoved_key_results;
     struct buf event;           /* packed Frame{request_id 0, event}, for the log and subscribers */

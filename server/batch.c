@@ -1,5 +1,6 @@
 #include "batch.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -43,12 +44,21 @@ void batch_add(struct batch *b, struct workshop *w, struct conn *c, uint64_t req
     w->pending++;
 }
 
-int batch_add_read(struct batch *b, struct workshop *w, struct conn *c, uint64_t request_id)
+int batch_add_read(struct batch *b, struct workshop *w, struct conn *c, uint64_t request_id,
+                   void (*answer)(struct conn *c, struct workshop *w, uint64_t request_id,
+                                  const char *arg),
+                   const char *arg)
 {
     int rc = grow((void **)&b->reads, &b->cap_reads, b->nreads, sizeof *b->reads);
     if (rc != 0)
         return rc;
-    b->reads[b->nreads++] = (struct batch_read){w, c, request_id};
+    struct batch_read *r = &b->reads[b->nreads++];
+    memset(r, 0, sizeof *r);
+    r->workshop = w;
+    r->conn = c;
+    r->request_id = request_id;
+    r->answer = answer;
+    snprintf(r->arg, sizeof r->arg, "%s", arg != NULL ? arg : "");
     return 0;
 }
 
@@ -84,6 +94,21 @@ static int save_entity(struct store *st, const struct batch_item *it)
     case OKR_KEY_RESULT: {
         const struct okr_key_result *k = okr_key_result_find(s, r->num);
         rc = k != NULL ? store_key_result_save(st, wid, k) : store_key_result_delete(st, wid, r->num);
+        /* A dependency has no id of its own; it rides on its key result. */
+        if (rc == 0 && r->dependency.key_result != 0)
+            rc = store_dependency_save(st, wid, &r->dependency);
+        break;
+    }
+    case OKR_INITIATIVE: {
+        const struct okr_initiative *i = okr_initiative_find(s, r->num);
+        if (i != NULL)
+            rc = store_initiative_save(st, wid, i);
+        break;
+    }
+    case OKR_COMMENT: {
+        const struct okr_comment *c = okr_comment_find(s, r->num);
+        if (c != NULL)
+            rc = store_comment_save(st, wid, c);
         break;
     }
     }
@@ -161,7 +186,7 @@ void batch_commit(struct server *s)
     for (size_t i = 0; i < b->nreads; i++) {
         struct batch_read *r = &b->reads[i];
         if (r->conn != NULL)
-            send_snapshot(r->conn, r->workshop, r->request_id);
+            r->answer(r->conn, r->workshop, r->request_id, r->arg);
     }
     b->nreads = 0;
 }

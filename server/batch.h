@@ -22,10 +22,13 @@ struct batch_item {
     struct apply_result result;
 };
 
+/* A read that must see only durable state, answered after the commit. */
 struct batch_read {
     struct workshop *workshop;
     struct conn *conn;
     uint64_t request_id;
+    void (*answer)(struct conn *c, struct workshop *w, uint64_t request_id, const char *arg);
+    char arg[16];
 };
 
 struct batch {
@@ -43,8 +46,11 @@ int batch_reserve(struct batch *b);
 void batch_add(struct batch *b, struct workshop *w, struct conn *c, uint64_t request_id,
                const char *actor, int64_t time_ms, struct apply_result *result);
 
-/* Queues a snapshot request to answer after the commit. 0 or CAS_ENOMEM. */
-int batch_add_read(struct batch *b, struct workshop *w, struct conn *c, uint64_t request_id);
+/* Queues a read to answer after the commit. 0 or CAS_ENOMEM. */
+int batch_add_read(struct batch *b, struct workshop *w, struct conn *c, uint64_t request_id,
+                   void (*answer)(struct conn *c, struct workshop *w, uint64_t request_id,
+                                  const char *arg),
+                   const char *arg);
 
 /* Whether anything waits for the commit. */
 int batch_pending(const struct batch *b);

@@ -25,6 +25,11 @@ static const char *workshop_of(const WireFrame *f)
     case CASCADE__V1__FRAME__BODY_KEY_RESULT_EDIT: return f->key_result_edit->workshop;
     case CASCADE__V1__FRAME__BODY_KEY_RESULT_REMOVE: return f->key_result_remove->workshop;
     case CASCADE__V1__FRAME__BODY_CHECK_IN: return f->check_in->workshop;
+    case CASCADE__V1__FRAME__BODY_OBJECTIVE_CHECK: return f->objective_check->workshop;
+    case CASCADE__V1__FRAME__BODY_INITIATIVE_ADD: return f->initiative_add->workshop;
+    case CASCADE__V1__FRAME__BODY_INITIATIVE_DONE: return f->initiative_done->workshop;
+    case CASCADE__V1__FRAME__BODY_DEPENDENCY_ADD: return f->dependency_add->workshop;
+    case CASCADE__V1__FRAME__BODY_COMMENT_ADD: return f->comment_add->workshop;
     default: return "";
     }
 }

@@ -139,61 +139,113 @@ void handle_join(struct conn *c, const WireFrame *f)
     send_info(c, f->request_id, w, CASCADE__V1__ROLE__MEMBER);
 }
 
-void send_snapshot(struct conn *c, struct workshop *w, uint64_t request_id)
+/* The wire form of a whole state: message structs and the pointer arrays
+ * the Snapshot refers to, all borrowing from the state. */
+struct wire_state {
+    Cascade__V1__Team *teams, **tp;
+    Cascade__V1__Objective *objs, **op;
+    Cascade__V1__KeyResult *krs, **kp;
+    Cascade__V1__Initiative *inits, **ip;
+    Cascade__V1__Dependency *deps, **dp;
+    Cascade__V1__Comment *comments, **cp;
+    struct convert_ids *ids;
+};
+
+static void wire_state_free(struct wire_state *ws)
 {
-    const struct okr_state *s = &w->state;
-    size_t nt = s->nteams, no = s->nobjectives, nk = s->nkey_results;
-    Cascade__V1__Team *teams = calloc(nt + 1, sizeof *teams);
-    Cascade__V1__Team **tp = calloc(nt + 1, sizeof *tp);
-    Cascade__V1__Objective *objs = calloc(no + 1, sizeof *objs);
-    Cascade__V1__Objective **op = calloc(no + 1, sizeof *op);
-    Cascade__V1__KeyResult *krs = calloc(nk + 1, sizeof *krs);
-    Cascade__V1__KeyResult **kp = calloc(nk + 1, sizeof *kp);
-    struct convert_ids *ids = calloc(nt + no + nk + 1, sizeof *ids);
-    if (!teams || !tp || !objs || !op || !krs || !kp || !ids) {
+    free(ws->teams);
+    free(ws->tp);
+    free(ws->objs);
+    free(ws->op);
+    free(ws->krs);
+    free(ws->kp);
+    free(ws->inits);
+    free(ws->ip);
+    free(ws->deps);
+    free(ws->dp);
+    free(ws->comments);
+    free(ws->cp);
+    free(ws->ids);
+}
+
+#define WIRE_ARRAYS(field, ptrs, n) \
+    (((ws->field = calloc((n) + 1, sizeof *ws->field)) != NULL) & \
+     ((ws->ptrs = calloc((n) + 1, sizeof *ws->ptrs)) != NULL))
+
+static int wire_state_fill(struct wire_state *ws, const struct okr_state *s, Cascade__V1__Snapshot *snap)
+{
+    memset(ws, 0, sizeof *ws);
+    size_t nids = s->nteams + s->nobjectives + s->nkey_results + s->ninitiatives +
+                  s->ndependencies + s->ncomments + 1;
+    int ok = WIRE_ARRAYS(teams, tp, s->nteams) & WIRE_ARRAYS(objs, op, s->nobjectives) &
+             WIRE_ARRAYS(krs, kp, s->nkey_results) & WIRE_ARRAYS(inits, ip, s->ninitiatives) &
+             WIRE_ARRAYS(deps, dp, s->ndependencies) & WIRE_ARRAYS(comments, cp, s->ncomments);
+    ws->ids = calloc(nids, sizeof *ws->ids);
+    if (!ok || ws->ids == NULL)
+        return CAS_ENOMEM;
+    size_t id = 0;
+    for (size_t i = 0; i < s->nteams; i++) {
+        convert_team_to_wire(&s->teams[i], &ws->teams[i], &ws->ids[id++]);
+        ws->tp[i] = &ws->teams[i];
+    }
+    for (size_t i = 0; i < s->nobjectives; i++) {
+        convert_objective_to_wire(&s->objectives[i], &ws->objs[i], &ws->ids[id++]);
+        ws->op[i] = &ws->objs[i];
+    }
+    for (size_t i = 0; i < s->nkey_results; i++) {
+        convert_key_result_to_wire(&s->key_results[i], &ws->krs[i], &ws->ids[id++]);
+        ws->kp[i] = &ws->krs[i];
+    }
+    for (size_t i = 0; i < s->ninitiatives; i++) {
+        convert_initiative_to_wire(&s->initiatives[i], &ws->inits[i], &ws->ids[id++]);
+        ws->ip[i] = &ws->inits[i];
+    }
+    for (size_t i = 0; i < s->ndependencies; i++) {
+        convert_dependency_to_wire(&s->dependencies[i], &ws->deps[i], &ws->ids[id++]);
+        ws->dp[i] = &ws->deps[i];
+    }
+    for (size_t i = 0; i < s->ncomments; i++) {
+        convert_comment_to_wire(&s->comments[i], &ws->comments[i], &ws->ids[id++]);
+        ws->cp[i] = &ws->comments[i];
+    }
+    snap->n_teams = s->nteams;
+    snap->teams = ws->tp;
+    snap->n_objectives = s->nobjectives;
+    snap->objectives = ws->op;
+    snap->n_key_results = s->nkey_results;
+    snap->key_results = ws->kp;
+    snap->n_initiatives = s->ninitiatives;
+    snap->initiatives = ws->ip;
+    snap->n_dependencies = s->ndependencies;
+    snap->dependencies = ws->dp;
+    snap->n_comments = s->ncomments;
+    snap->comments = ws->cp;
+    return 0;
+}
+
+void answer_snapshot(struct conn *c, struct workshop *w, uint64_t request_id, const char *arg)
+{
+    (void)arg;
+    Cascade__V1__Snapshot snap = CASCADE__V1__SNAPSHOT__INIT;
+    struct wire_state ws;
+    if (wire_state_fill(&ws, &w->state, &snap) != 0) {
         conn_send_error(c, request_id, CASCADE__V1__ERROR_CODE__INTERNAL,
                         "The server is out of memory.");
-        goto done;
-    }
-    size_t id = 0;
-    for (size_t i = 0; i < nt; i++) {
-        convert_team_to_wire(&s->teams[i], &teams[i], &ids[id++]);
-        tp[i] = &teams[i];
-    }
-    for (size_t i = 0; i < no; i++) {
-        convert_objective_to_wire(&s->objectives[i], &objs[i], &ids[id++]);
-        op[i] = &objs[i];
-    }
-    for (size_t i = 0; i < nk; i++) {
-        convert_key_result_to_wire(&s->key_results[i], &krs[i], &ids[id++]);
-        kp[i] = &krs[i];
+        wire_state_free(&ws);
+        return;
     }
     const struct participant *p = workshop_participant(w, c->user_id);
     Cascade__V1__WorkshopInfo info;
     fill_info(&info, w, p != NULL ? p->role : 0);
-    Cascade__V1__Snapshot snap = CASCADE__V1__SNAPSHOT__INIT;
     snap.workshop = w->code;
     snap.seq = w->committed_seq;
     snap.info = &info;
-    snap.n_teams = nt;
-    snap.teams = tp;
-    snap.n_objectives = no;
-    snap.objectives = op;
-    snap.n_key_results = nk;
-    snap.key_results = kp;
     WireFrame out = CASCADE__V1__FRAME__INIT;
     out.request_id = request_id;
     out.body_case = CASCADE__V1__FRAME__BODY_SNAPSHOT;
     out.snapshot = &snap;
     conn_send(c, &out);
-done:
-    free(teams);
-    free(tp);
-    free(objs);
-    free(op);
-    free(krs);
-    free(kp);
-    free(ids);
+    wire_state_free(&ws);
 }
 
 void handle_snapshot(struct conn *c, const WireFrame *f)
@@ -203,12 +255,12 @@ void handle_snapshot(struct conn *c, const WireFrame *f)
         return;
     /* A snapshot shows only what is durable: wait for the batch in flight. */
     if (w->pending > 0) {
-        if (batch_add_read(&c->server->batch, w, c, f->request_id) != 0)
+        if (batch_add_read(&c->server->batch, w, c, f->request_id, answer_snapshot, NULL) != 0)
             conn_send_error(c, f->request_id, CASCADE__V1__ERROR_CODE__INTERNAL,
                             "The server is out of memory.");
         return;
     }
-    send_snapshot(c, w, f->request_id);
+    answer_snapshot(c, w, f->request_id, NULL);
 }
 
 static int replay_event(void *ctx, uint64_t seq, const uint8_t *payload, size_t len)

@@ -29,9 +29,13 @@ void handle_subscribe(struct conn *c, const WireFrame *f);
 void handle_unsubscribe(struct conn *c, const WireFrame *f);
 
 void handle_change(struct conn *c, const WireFrame *f);
+void handle_history(struct conn *c, const WireFrame *f);
 
-/* Answers request_id with the workshop's current Snapshot. */
-void send_snapshot(struct conn *c, struct workshop *w, uint64_t request_id);
+/* Answers request_id with the workshop's current Snapshot (arg unused). */
+void answer_snapshot(struct conn *c, struct workshop *w, uint64_t request_id, const char *arg);
+
+/* Answers request_id with the history of key result arg ("K3"). */
+void answer_history(struct conn *c, struct workshop *w, uint64_t request_id, const char *arg);
 
 /* The workshop a request names, when the caller has joined it; otherwise
  * answers the request with NOT_FOUND or FORBIDDEN and returns NULL. */

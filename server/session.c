@@ -80,6 +80,12 @@ static const struct {
     {CASCADE__V1__FRAME__BODY_KEY_RESULT_EDIT, USER, handle_change},
     {CASCADE__V1__FRAME__BODY_KEY_RESULT_REMOVE, USER, handle_change},
     {CASCADE__V1__FRAME__BODY_CHECK_IN, USER, handle_change},
+    {CASCADE__V1__FRAME__BODY_OBJECTIVE_CHECK, USER, handle_change},
+    {CASCADE__V1__FRAME__BODY_INITIATIVE_ADD, USER, handle_change},
+    {CASCADE__V1__FRAME__BODY_INITIATIVE_DONE, USER, handle_change},
+    {CASCADE__V1__FRAME__BODY_DEPENDENCY_ADD, USER, handle_change},
+    {CASCADE__V1__FRAME__BODY_COMMENT_ADD, USER, handle_change},
+    {CASCADE__V1__FRAME__BODY_KEY_RESULT_HISTORY, USER, handle_history},
 };
 
 static void dispatch(struct conn *c, const WireFrame *f)

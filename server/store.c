@@ -4,212 +4,17 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <sqlite3.h>
 
 #include "errors.h"
 #include "log.h"
-
-/* migrations[i] takes a database from schema version i to i + 1. Each runs in
- * its own transaction together with the user_version bump, so a crash leaves
- * the database at one version or the next, never between. Never edit a
- * shipped entry; append a new one and raise STORE_SCHEMA_VERSION. */
-static const char *const migrations[] = {
-    /* 0 -> 1 */
-    "CREATE TABLE users ("
-    "  id INTEGER PRIMARY KEY,"
-    "  name TEXT UNIQUE NOT NULL,"
-    "  password_hash TEXT NOT NULL,"
-    "  admin INTEGER NOT NULL,"
-    "  disabled INTEGER NOT NULL DEFAULT 0,"
-    "  created_ms INTEGER NOT NULL);"
-    "CREATE TABLE tokens ("
-    "  hash BLOB PRIMARY KEY,"
-    "  user_id INTEGER NOT NULL REFERENCES users(id),"
-    "  created_ms INTEGER NOT NULL,"
-    "  expires_ms INTEGER NOT NULL);"
-    "CREATE INDEX tokens_user ON tokens(user_id);"
-    "CREATE TABLE workshops ("
-    "  id INTEGER PRIMARY KEY,"
-    "  code TEXT UNIQUE NOT NULL,"
-    "  title TEXT NOT NULL,"
-    "  period TEXT NOT NULL,"
-    "  created_by INTEGER REFERENCES users(id),"
-    "  created_ms INTEGER NOT NULL,"
-    "  next_team INTEGER NOT NULL DEFAULT 1,"
-    "  next_objective INTEGER NOT NULL DEFAULT 1,"
-    "  next_key_result INTEGER NOT NULL DEFAULT 1);"
-    "CREATE TABLE participants ("
-    "  workshop_id INTEGER NOT NULL REFERENCES workshops(id),"
-    "  user_id INTEGER NOT NULL REFERENCES users(id),"
-    "  role INTEGER NOT NULL,"
-    "  joined_ms INTEGER NOT NULL,"
-    "  PRIMARY KEY (workshop_id, user_id));"
-    "CREATE TABLE events ("
-    "  workshop_id INTEGER NOT NULL REFERENCES workshops(id),"
-    "  seq INTEGER NOT NULL,"
-    "  actor TEXT NOT NULL,"
-    "  time_ms INTEGER NOT NULL,"
-    "  type TEXT NOT NULL,"
-    "  entity TEXT NOT NULL,"
-    "  payload BLOB NOT NULL,"
-    "  PRIMARY KEY (workshop_id, seq)) WITHOUT ROWID;"
-    "CREATE TABLE teams ("
-    "  workshop_id INTEGER NOT NULL REFERENCES workshops(id),"
-    "  num INTEGER NOT NULL,"
-    "  name TEXT NOT NULL,"
-    "  parent INTEGER NOT NULL,"
-    "  level INTEGER NOT NULL,"
-    "  version INTEGER NOT NULL,"
-    "  PRIMARY KEY (workshop_id, num));"
-    "CREATE TABLE objectives ("
-    "  workshop_id INTEGER NOT NULL REFERENCES workshops(id),"
-    "  num INTEGER NOT NULL,"
-    "  team INTEGER NOT NULL,"
-    "  title TEXT NOT NULL,"
-    "  owner TEXT,"
-    "  aligns_to INTEGER NOT NULL,"
-    "  inherits INTEGER NOT NULL,"
-    "  committed INTEGER NOT NULL,"
-    "  rationale TEXT,"
-    "  version INTEGER NOT NULL,"
-    "  PRIMARY KEY (workshop_id, num));"
-    "CREATE TABLE key_results ("
-    "  workshop_id INTEGER NOT NULL REFERENCES workshops(id),"
-    "  num INTEGER NOT NULL,"
-    "  objective INTEGER NOT NULL,"
-    "  title TEXT NOT NULL,"
-    "  owner TEXT,"
-    "  milestone INTEGER NOT NULL,"
-    "  start REAL,"
-    "  target REAL,"
-    "  current REAL,"
-    "  unit TEXT,"
-    "  done INTEGER NOT NULL,"
-    "  confidence REAL,"
-    "  version INTEGER NOT NULL,"
-    "  PRIMARY KEY (workshop_id, num));",
-};
-
-_Static_assert(sizeof migrations / sizeof migrations[0] == STORE_SCHEMA_VERSION,
-               "one migration per schema version");
-
-enum stmt_id {
-    ST_BEGIN,
-    ST_BEGIN_READ,
-    ST_COMMIT,
-    ST_ROLLBACK,
-    ST_USER_VERSION,
-    ST_USER_ADD,
-    ST_USER_BY_NAME,
-    ST_USER_BY_ID,
-    ST_USER_COUNT,
-    ST_USER_EACH,
-    ST_TOKEN_ADD,
-    ST_TOKEN_GET,
-    ST_TOKEN_DELETE,
-    ST_TOKEN_DELETE_USER,
-    ST_WORKSHOP_ADD,
-    ST_WORKSHOP_EACH,
-    ST_WORKSHOP_COUNTERS,
-    ST_PARTICIPANT_SET,
-    ST_PARTICIPANT_EACH,
-    ST_TEAMS_LOAD,
-    ST_OBJECTIVES_LOAD,
-    ST_KEY_RESULTS_LOAD,
-    ST_EVENT_LAST_SEQ,
-    ST_EVENT_APPEND,
-    ST_EVENT_EACH,
-    ST_TEAM_SAVE,
-    ST_OBJECTIVE_SAVE,
-    ST_KEY_RESULT_SAVE,
-    ST_OBJECTIVE_DELETE,
-    ST_KEY_RESULT_DELETE,
-    ST_COUNTERS_SAVE,
-    ST_COUNT
-};
-
-#define USER_COLUMNS "id, name, password_hash, admin, disabled, created_ms"
-
-static const char *const stmt_sql[ST_COUNT] = {
-    [ST_BEGIN] = "BEGIN IMMEDIATE",
-    [ST_BEGIN_READ] = "BEGIN",
-    [ST_COMMIT] = "COMMIT",
-    [ST_ROLLBACK] = "ROLLBACK",
-    [ST_USER_VERSION] = "PRAGMA user_version",
-    [ST_USER_ADD] = "INSERT INTO users (name, password_hash, admin, created_ms)"
-                    " VALUES (?, ?, ?, ?)",
-    [ST_USER_BY_NAME] = "SELECT " USER_COLUMNS " FROM users WHERE name = ?",
-    [ST_USER_BY_ID] = "SELECT " USER_COLUMNS " FROM users WHERE id = ?",
-    [ST_USER_COUNT] = "SELECT count(*) FROM users",
-    [ST_USER_EACH] = "SELECT " USER_COLUMNS " FROM users ORDER BY name",
-    [ST_TOKEN_ADD] = "INSERT INTO tokens (hash, user_id, created_ms, expires_ms)"
-                     " VALUES (?, ?, ?, ?)",
-    [ST_TOKEN_GET] = "SELECT user_id, expires_ms FROM tokens WHERE hash = ?",
-    [ST_TOKEN_DELETE] = "DELETE FROM tokens WHERE hash = ?",
-    [ST_TOKEN_DELETE_USER] = "DELETE FROM tokens WHERE user_id = ?",
-    [ST_WORKSHOP_ADD] = "INSERT INTO workshops (code, title, period, created_by, created_ms)"
-                        " VALUES (?, ?, ?, ?, ?)",
-    [ST_WORKSHOP_EACH] = "SELECT id, code, title, period, created_by, created_ms"
-                         " FROM workshops ORDER BY id",
-    [ST_WORKSHOP_COUNTERS] = "SELECT next_team, next_objective, next_key_result"
-                             " FROM workshops WHERE id = ?",
-    [ST_PARTICIPANT_SET] = "INSERT INTO participants (workshop_id, user_id, role, joined_ms)"
-                           " VALUES (?, ?, ?, ?)"
-                           " ON CONFLICT (workshop_id, user_id) DO UPDATE SET role = excluded.role",
-    [ST_PARTICIPANT_EACH] = "SELECT user_id, role FROM participants WHERE workshop_id = ?"
-                            " ORDER BY user_id",
-    [ST_TEAMS_LOAD] = "SELECT num, name, parent, level, version FROM teams"
-                      " WHERE workshop_id = ? ORDER BY num",
-    [ST_OBJECTIVES_LOAD] = "SELECT num, team, title, owner, aligns_to, inherits, committed,"
-                           " rationale, version FROM objectives WHERE workshop_id = ? ORDER BY num",
-    [ST_KEY_RESULTS_LOAD] = "SELECT num, objective, title, owner, milestone, start, target,"
-                            " current, unit, done, confidence, version FROM key_results"
-                            " WHERE workshop_id = ? ORDER BY num",
-    [ST_EVENT_LAST_SEQ] = "SELECT coalesce(max(seq), 0) FROM events WHERE workshop_id = ?",
-    [ST_EVENT_APPEND] = "INSERT INTO events (workshop_id, seq, actor, time_ms, type, entity,"
-                        " payload) VALUES (?, ?, ?, ?, ?, ?, ?)",
-    [ST_EVENT_EACH] = "SELECT seq, payload FROM events WHERE workshop_id = ? AND seq > ?"
-                      " ORDER BY seq",
-    [ST_TEAM_SAVE] = "INSERT INTO teams (workshop_id, num, name, parent, level, version)"
-                     " VALUES (?, ?, ?, ?, ?, ?)"
-                     " ON CONFLICT (workshop_id, num) DO UPDATE SET name = excluded.name,"
-                     " parent = excluded.parent, level = excluded.level,"
-                     " version = excluded.version",
-    [ST_OBJECTIVE_SAVE] = "INSERT INTO objectives (workshop_id, num, team, title, owner, aligns_to,"
-                          " inherits, committed, rationale, version)"
-                          " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
-                          " ON CONFLICT (workshop_id, num) DO UPDATE SET team = excluded.team,"
-                          " title = excluded.title, owner = excluded.owner,"
-                          " aligns_to = excluded.aligns_to, inherits = excluded.inherits,"
-                          " committed = excluded.committed, rationale = excluded.rationale,"
-                          " version = excluded.version",
-    [ST_KEY_RESULT_SAVE] = "INSERT INTO key_results (workshop_id, num, objective, title, owner,"
-                           " milestone, start, target, current, unit, done, confidence, version)"
-                           " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
-                           " ON CONFLICT (workshop_id, num) DO UPDATE SET"
-                           " objective = excluded.objective, title = excluded.title,"
-                           " owner = excluded.owner, milestone = excluded.milestone,"
-                           " start = excluded.start, target = excluded.target,"
-                           " current = excluded.current, unit = excluded.unit,"
-                           " done = excluded.done, confidence = excluded.confidence,"
-                           " version = excluded.version",
-    [ST_OBJECTIVE_DELETE] = "DELETE FROM objectives WHERE workshop_id = ? AND num = ?",
-    [ST_KEY_RESULT_DELETE] = "DELETE FROM key_results WHERE workshop_id = ? AND num = ?",
-    [ST_COUNTERS_SAVE] = "UPDATE workshops SET next_team = ?, next_objective = ?,"
-                         " next_key_result = ? WHERE id = ?",
-};
-
-struct store {
-    sqlite3 *db;
-    sqlite3_stmt *stmt[ST_COUNT];
-};
+#include "store_internal.h"
 
 /* ---- Error mapping and statement helpers ---- */
 
 /* Turns a failed SQLite result into a CAS_E* code. Clashes and dangling
  * references are the caller's business and go unlogged; everything else is
  * the database failing, which an operator has to see. */
-static int db_fail(struct store *st, int rc, const char *what)
+int db_fail(struct store *st, int rc, const char *what)
 {
     switch (rc) {
     case SQLITE_CONSTRAINT_UNIQUE:
@@ -226,7 +31,7 @@ static int db_fail(struct store *st, int rc, const char *what)
 
 /* Readies a cached statement for its next use; the result of the last step
  * has already been handled, so reset's echo of it is not needed. */
-static void stmt_done(sqlite3_stmt *s)
+void db_done(sqlite3_stmt *s)
 {
     (void)sqlite3_reset(s);
     (void)sqlite3_clear_bindings(s);
@@ -234,13 +39,13 @@ static void stmt_done(sqlite3_stmt *s)
 
 /* The bind helpers keep the first failure in *rc and do nothing after it, so
  * a function binds all its parameters and checks once. */
-static void bind_i64(sqlite3_stmt *s, int i, int64_t v, int *rc)
+void db_bind_i64(sqlite3_stmt *s, int i, int64_t v, int *rc)
 {
     if (*rc == SQLITE_OK)
         *rc = sqlite3_bind_int64(s, i, v);
 }
 
-static void bind_double(sqlite3_stmt *s, int i, double v, int *rc)
+void db_bind_double(sqlite3_stmt *s, int i, double v, int *rc)
 {
     if (*rc == SQLITE_OK)
         *rc = sqlite3_bind_double(s, i, v);
@@ -248,26 +53,26 @@ static void bind_double(sqlite3_stmt *s, int i, double v, int *rc)
 
 /* NULL binds SQL NULL. The text must outlive the statement's use, which every
  * caller guarantees by resetting before it returns. */
-static void bind_text(sqlite3_stmt *s, int i, const char *v, int *rc)
+void db_bind_text(sqlite3_stmt *s, int i, const char *v, int *rc)
 {
     if (*rc == SQLITE_OK)
         *rc = sqlite3_bind_text(s, i, v, -1, SQLITE_STATIC);
 }
 
 /* For NOT NULL columns: a missing string is stored as "". */
-static void bind_text_nn(sqlite3_stmt *s, int i, const char *v, int *rc)
+void db_bind_text_nn(sqlite3_stmt *s, int i, const char *v, int *rc)
 {
-    bind_text(s, i, v != NULL ? v : "", rc);
+    db_bind_text(s, i, v != NULL ? v : "", rc);
 }
 
 /* For the fixed-size arrays of the store structs, which may lack a NUL. */
-static void bind_text_n(sqlite3_stmt *s, int i, const char *v, size_t max, int *rc)
+void db_bind_text_n(sqlite3_stmt *s, int i, const char *v, size_t max, int *rc)
 {
     if (*rc == SQLITE_OK)
         *rc = sqlite3_bind_text(s, i, v, (int)strnlen(v, max), SQLITE_STATIC);
 }
 
-static void bind_blob(sqlite3_stmt *s, int i, const void *v, size_t len, int *rc)
+void db_bind_blob(sqlite3_stmt *s, int i, const void *v, size_t len, int *rc)
 {
     if (*rc != SQLITE_OK)
         return;
@@ -280,7 +85,7 @@ static void bind_blob(sqlite3_stmt *s, int i, const void *v, size_t len, int *rc
 
 /* Runs a statement that returns no rows. CAS_ENOTFOUND when must_change is
  * set and no row changed. */
-static int run(struct store *st, sqlite3_stmt *s, int rc, int must_change, const char *what)
+int db_run(struct store *st, sqlite3_stmt *s, int rc, int must_change, const char *what)
 {
     if (rc == SQLITE_OK)
         rc = sqlite3_step(s);
@@ -289,13 +94,13 @@ static int run(struct store *st, sqlite3_stmt *s, int rc, int must_change, const
         ret = db_fail(st, rc, what);
     else if (must_change && sqlite3_changes(st->db) == 0)
         ret = CAS_ENOTFOUND;
-    stmt_done(s);
+    db_done(s);
     return ret;
 }
 
 /* Steps a statement expected to return one row: 0 with the row ready to read,
  * CAS_ENOTFOUND, or an error. The caller reads the row, then stmt_done. */
-static int step_row(struct store *st, sqlite3_stmt *s, int rc, const char *what)
+int db_step_row(struct store *st, sqlite3_stmt *s, int rc, const char *what)
 {
     if (rc == SQLITE_OK)
         rc = sqlite3_step(s);
@@ -305,14 +110,14 @@ static int step_row(struct store *st, sqlite3_stmt *s, int rc, const char *what)
 }
 
 /* Copies a text column into a fixed array, truncating safely; NULL is "". */
-static void column_copy(sqlite3_stmt *s, int col, char *out, size_t outlen)
+void db_column_copy(sqlite3_stmt *s, int col, char *out, size_t outlen)
 {
     const unsigned char *v = sqlite3_column_text(s, col);
     snprintf(out, outlen, "%s", v != NULL ? (const char *)v : "");
 }
 
 /* A malloc'd copy of a text column, "" for NULL; NULL when out of memory. */
-static char *column_dup(sqlite3_stmt *s, int col)
+char *db_column_dup(sqlite3_stmt *s, int col)
 {
     const unsigned char *v = sqlite3_column_text(s, col);
     return strdup(v != NULL ? (const char *)v : "");
@@ -342,7 +147,7 @@ static int pragma_text(sqlite3 *db, const char *sql, char *out, size_t outlen, c
     if (rc == SQLITE_OK)
         rc = sqlite3_step(s);
     if (rc == SQLITE_ROW) {
-        column_copy(s, 0, out, outlen);
+        db_column_copy(s, 0, out, outlen);
         rc = SQLITE_OK;
     }
     if (rc != SQLITE_OK)
@@ -389,7 +194,7 @@ static int migrate_one(sqlite3 *db, int *version, const char *path, char *err, s
         goto fail;
     }
     if (*version < STORE_SCHEMA_VERSION) {
-        rc = exec_sql(db, migrations[*version], path, err, errlen);
+        rc = exec_sql(db, STORE_MIGRATIONS[*version], path, err, errlen);
         if (rc != 0)
             goto fail;
         /* PRAGMA takes no parameters; the number is ours, not user text. */
@@ -498,7 +303,7 @@ int store_open(struct store **out, const char *path, enum store_sync sync, char 
         goto fail;
 
     for (int i = 0; i < ST_COUNT; i++) {
-        int src = sqlite3_prepare_v3(st->db, stmt_sql[i], -1, SQLITE_PREPARE_PERSISTENT,
+        int src = sqlite3_prepare_v3(st->db, STORE_SQL[i], -1, SQLITE_PREPARE_PERSISTENT,
                                      &st->stmt[i], NULL);
         if (src != SQLITE_OK) {
             cas_errorf(err, errlen,
@@ -534,9 +339,9 @@ void store_close(struct store *st)
 int store_schema_version(struct store *st)
 {
     sqlite3_stmt *s = st->stmt[ST_USER_VERSION];
-    int rc = step_row(st, s, SQLITE_OK, "read the schema version");
+    int rc = db_step_row(st, s, SQLITE_OK, "read the schema version");
     int version = rc == 0 ? sqlite3_column_int(s, 0) : rc;
-    stmt_done(s);
+    db_done(s);
     return version;
 }
 
@@ -546,8 +351,8 @@ static void read_user(sqlite3_stmt *s, struct store_user *u)
 {
     memset(u, 0, sizeof *u);
     u->id = sqlite3_column_int64(s, 0);
-    column_copy(s, 1, u->name, sizeof u->name);
-    column_copy(s, 2, u->password_hash, sizeof u->password_hash);
+    db_column_copy(s, 1, u->name, sizeof u->name);
+    db_column_copy(s, 2, u->password_hash, sizeof u->password_hash);
     u->admin = sqlite3_column_int(s, 3);
     u->disabled = sqlite3_column_int(s, 4);
     u->created_ms = sqlite3_column_int64(s, 5);
@@ -562,11 +367,11 @@ int store_user_add(struct store *st, const char *name, const char *password_hash
         return CAS_EINVAL;
     sqlite3_stmt *s = st->stmt[ST_USER_ADD];
     int rc = SQLITE_OK;
-    bind_text(s, 1, name, &rc);
-    bind_text(s, 2, password_hash, &rc);
-    bind_i64(s, 3, admin != 0, &rc);
-    bind_i64(s, 4, created_ms, &rc);
-    int ret = run(st, s, rc, 0, "add a user");
+    db_bind_text(s, 1, name, &rc);
+    db_bind_text(s, 2, password_hash, &rc);
+    db_bind_i64(s, 3, admin != 0, &rc);
+    db_bind_i64(s, 4, created_ms, &rc);
+    int ret = db_run(st, s, rc, 0, "add a user");
     if (ret == 0 && id_out != NULL)
         *id_out = sqlite3_last_insert_rowid(st->db);
     return ret;
@@ -574,10 +379,10 @@ int store_user_add(struct store *st, const char *name, const char *password_hash
 
 static int user_get(struct store *st, sqlite3_stmt *s, int rc, struct store_user *out)
 {
-    int ret = step_row(st, s, rc, "look up a user");
+    int ret = db_step_row(st, s, rc, "look up a user");
     if (ret == 0)
         read_user(s, out);
-    stmt_done(s);
+    db_done(s);
     return ret;
 }
 
@@ -585,7 +390,7 @@ int store_user_by_name(struct store *st, const char *name, struct store_user *ou
 {
     sqlite3_stmt *s = st->stmt[ST_USER_BY_NAME];
     int rc = SQLITE_OK;
-    bind_text(s, 1, name, &rc);
+    db_bind_text(s, 1, name, &rc);
     return user_get(st, s, rc, out);
 }
 
@@ -593,17 +398,17 @@ int store_user_by_id(struct store *st, int64_t id, struct store_user *out)
 {
     sqlite3_stmt *s = st->stmt[ST_USER_BY_ID];
     int rc = SQLITE_OK;
-    bind_i64(s, 1, id, &rc);
+    db_bind_i64(s, 1, id, &rc);
     return user_get(st, s, rc, out);
 }
 
 int store_user_count(struct store *st, int64_t *count)
 {
     sqlite3_stmt *s = st->stmt[ST_USER_COUNT];
-    int ret = step_row(st, s, SQLITE_OK, "count users");
+    int ret = db_step_row(st, s, SQLITE_OK, "count users");
     if (ret == 0)
         *count = sqlite3_column_int64(s, 0);
-    stmt_done(s);
+    db_done(s);
     return ret;
 }
 
@@ -620,7 +425,7 @@ int store_user_each(struct store *st, int (*cb)(void *ctx, const struct store_us
     }
     if (ret == 0 && rc != SQLITE_DONE)
         ret = db_fail(st, rc, "list users");
-    stmt_done(s);
+    db_done(s);
     return ret;
 }
 
@@ -631,11 +436,11 @@ int store_token_add(struct store *st, const uint8_t hash[32], int64_t user_id,
 {
     sqlite3_stmt *s = st->stmt[ST_TOKEN_ADD];
     int rc = SQLITE_OK;
-    bind_blob(s, 1, hash, 32, &rc);
-    bind_i64(s, 2, user_id, &rc);
-    bind_i64(s, 3, created_ms, &rc);
-    bind_i64(s, 4, expires_ms, &rc);
-    return run(st, s, rc, 0, "add a session token");
+    db_bind_blob(s, 1, hash, 32, &rc);
+    db_bind_i64(s, 2, user_id, &rc);
+    db_bind_i64(s, 3, created_ms, &rc);
+    db_bind_i64(s, 4, expires_ms, &rc);
+    return db_run(st, s, rc, 0, "add a session token");
 }
 
 int store_token_get(struct store *st, const uint8_t hash[32], int64_t *user_id,
@@ -643,15 +448,15 @@ int store_token_get(struct store *st, const uint8_t hash[32], int64_t *user_id,
 {
     sqlite3_stmt *s = st->stmt[ST_TOKEN_GET];
     int rc = SQLITE_OK;
-    bind_blob(s, 1, hash, 32, &rc);
-    int ret = step_row(st, s, rc, "look up a session token");
+    db_bind_blob(s, 1, hash, 32, &rc);
+    int ret = db_step_row(st, s, rc, "look up a session token");
     if (ret == 0) {
         if (user_id != NULL)
             *user_id = sqlite3_column_int64(s, 0);
         if (expires_ms != NULL)
             *expires_ms = sqlite3_column_int64(s, 1);
     }
-    stmt_done(s);
+    db_done(s);
     return ret;
 }
 
@@ -659,16 +464,16 @@ int store_token_delete(struct store *st, const uint8_t hash[32])
 {
     sqlite3_stmt *s = st->stmt[ST_TOKEN_DELETE];
     int rc = SQLITE_OK;
-    bind_blob(s, 1, hash, 32, &rc);
-    return run(st, s, rc, 1, "delete a session token");
+    db_bind_blob(s, 1, hash, 32, &rc);
+    return db_run(st, s, rc, 1, "delete a session token");
 }
 
 int store_token_delete_user(struct store *st, int64_t user_id)
 {
     sqlite3_stmt *s = st->stmt[ST_TOKEN_DELETE_USER];
     int rc = SQLITE_OK;
-    bind_i64(s, 1, user_id, &rc);
-    return run(st, s, rc, 0, "delete a user's session tokens");
+    db_bind_i64(s, 1, user_id, &rc);
+    return db_run(st, s, rc, 0, "delete a user's session tokens");
 }
 
 /* ---- Workshops and participants ---- */
@@ -677,14 +482,14 @@ int store_workshop_add(struct store *st, const struct store_workshop *w, int64_t
 {
     sqlite3_stmt *s = st->stmt[ST_WORKSHOP_ADD];
     int rc = SQLITE_OK;
-    bind_text_n(s, 1, w->code, sizeof w->code, &rc);
-    bind_text_n(s, 2, w->title, sizeof w->title, &rc);
-    bind_text_n(s, 3, w->period, sizeof w->period, &rc);
+    db_bind_text_n(s, 1, w->code, sizeof w->code, &rc);
+    db_bind_text_n(s, 2, w->title, sizeof w->title, &rc);
+    db_bind_text_n(s, 3, w->period, sizeof w->period, &rc);
     /* A workshop made outside any session (by the admin tool) has no creator. */
     if (w->created_by > 0)
-        bind_i64(s, 4, w->created_by, &rc);
-    bind_i64(s, 5, w->created_ms, &rc);
-    int ret = run(st, s, rc, 0, "add a workshop");
+        db_bind_i64(s, 4, w->created_by, &rc);
+    db_bind_i64(s, 5, w->created_ms, &rc);
+    int ret = db_run(st, s, rc, 0, "add a workshop");
     if (ret == 0 && id_out != NULL)
         *id_out = sqlite3_last_insert_rowid(st->db);
     return ret;
@@ -699,9 +504,9 @@ int store_workshop_each(struct store *st,
         struct store_workshop w;
         memset(&w, 0, sizeof w);
         w.id = sqlite3_column_int64(s, 0);
-        column_copy(s, 1, w.code, sizeof w.code);
-        column_copy(s, 2, w.title, sizeof w.title);
-        column_copy(s, 3, w.period, sizeof w.period);
+        db_column_copy(s, 1, w.code, sizeof w.code);
+        db_column_copy(s, 2, w.title, sizeof w.title);
+        db_column_copy(s, 3, w.period, sizeof w.period);
         w.created_by = sqlite3_column_int64(s, 4);
         w.created_ms = sqlite3_column_int64(s, 5);
         ret = cb(ctx, &w);
@@ -710,7 +515,7 @@ int store_workshop_each(struct store *st,
     }
     if (ret == 0 && rc != SQLITE_DONE)
         ret = db_fail(st, rc, "list workshops");
-    stmt_done(s);
+    db_done(s);
     return ret;
 }
 
@@ -720,11 +525,11 @@ int store_participant_set(struct store *st, int64_t workshop_id, int64_t user_id
 {
     sqlite3_stmt *s = st->stmt[ST_PARTICIPANT_SET];
     int rc = SQLITE_OK;
-    bind_i64(s, 1, workshop_id, &rc);
-    bind_i64(s, 2, user_id, &rc);
-    bind_i64(s, 3, role, &rc);
-    bind_i64(s, 4, joined_ms, &rc);
-    return run(st, s, rc, 0, "set a participant's role");
+    db_bind_i64(s, 1, workshop_id, &rc);
+    db_bind_i64(s, 2, user_id, &rc);
+    db_bind_i64(s, 3, role, &rc);
+    db_bind_i64(s, 4, joined_ms, &rc);
+    return db_run(st, s, rc, 0, "set a participant's role");
 }
 
 int store_participant_each(struct store *st, int64_t workshop_id,
@@ -732,7 +537,7 @@ int store_participant_each(struct store *st, int64_t workshop_id,
 {
     sqlite3_stmt *s = st->stmt[ST_PARTICIPANT_EACH];
     int rc = SQLITE_OK, ret = 0;
-    bind_i64(s, 1, workshop_id, &rc);
+    db_bind_i64(s, 1, workshop_id, &rc);
     if (rc == SQLITE_OK) {
         while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
             ret = cb(ctx, sqlite3_column_int64(s, 0), sqlite3_column_int(s, 1));
@@ -742,158 +547,20 @@ int store_participant_each(struct store *st, int64_t workshop_id,
     }
     if (ret == 0 && rc != SQLITE_DONE)
         ret = db_fail(st, rc, "list participants");
-    stmt_done(s);
+    db_done(s);
     return ret;
 }
 
 /* ---- Loading the cascade ---- */
 
-static int load_counters(struct store *st, int64_t workshop_id, struct okr_state *state)
-{
-    sqlite3_stmt *s = st->stmt[ST_WORKSHOP_COUNTERS];
-    int rc = SQLITE_OK;
-    bind_i64(s, 1, workshop_id, &rc);
-    int ret = step_row(st, s, rc, "read a workshop's counters");
-    if (ret == 0) {
-        state->next_team = (uint32_t)sqlite3_column_int64(s, 0);
-        state->next_objective = (uint32_t)sqlite3_column_int64(s, 1);
-        state->next_key_result = (uint32_t)sqlite3_column_int64(s, 2);
-    }
-    stmt_done(s);
-    return ret;
-}
-
-static int load_last_seq(struct store *st, int64_t workshop_id, struct okr_state *state)
-{
-    sqlite3_stmt *s = st->stmt[ST_EVENT_LAST_SEQ];
-    int rc = SQLITE_OK;
-    bind_i64(s, 1, workshop_id, &rc);
-    int ret = step_row(st, s, rc, "read a workshop's last event");
-    if (ret == 0)
-        state->seq = (uint64_t)sqlite3_column_int64(s, 0);
-    stmt_done(s);
-    return ret;
-}
-
-/* The row loaders return CAS_ENOMEM when a copy fails; insert has then freed
- * whatever the entity held. */
-static int load_team(sqlite3_stmt *s, struct okr_state *state)
-{
-    struct okr_team t = {
-        .num = (uint32_t)sqlite3_column_int64(s, 0),
-        .name = column_dup(s, 1),
-        .parent = (uint32_t)sqlite3_column_int64(s, 2),
-        .level = (enum okr_level)sqlite3_column_int(s, 3),
-        .version = (uint64_t)sqlite3_column_int64(s, 4),
-    };
-    if (t.name == NULL)
-        return CAS_ENOMEM;
-    return okr_team_insert(state, &t) != NULL ? 0 : CAS_ENOMEM;
-}
-
-static int load_objective(sqlite3_stmt *s, struct okr_state *state)
-{
-    struct okr_objective o = {
-        .num = (uint32_t)sqlite3_column_int64(s, 0),
-        .team = (uint32_t)sqlite3_column_int64(s, 1),
-        .title = column_dup(s, 2),
-        .owner = column_dup(s, 3),
-        .aligns_to = (uint32_t)sqlite3_column_int64(s, 4),
-        .inherits = (uint32_t)sqlite3_column_int64(s, 5),
-        .committed = sqlite3_column_int(s, 6),
-        .rationale = column_dup(s, 7),
-        .version = (uint64_t)sqlite3_column_int64(s, 8),
-    };
-    if (o.title == NULL || o.owner == NULL || o.rationale == NULL) {
-        okr_objective_clear(&o);
-        return CAS_ENOMEM;
-    }
-    return okr_objective_insert(state, &o) != NULL ? 0 : CAS_ENOMEM;
-}
-
-static int load_key_result(sqlite3_stmt *s, struct okr_state *state)
-{
-    struct okr_key_result k = {
-        .num = (uint32_t)sqlite3_column_int64(s, 0),
-        .objective = (uint32_t)sqlite3_column_int64(s, 1),
-        .title = column_dup(s, 2),
-        .owner = column_dup(s, 3),
-        .milestone = sqlite3_column_int(s, 4),
-        .start = sqlite3_column_double(s, 5),
-        .target = sqlite3_column_double(s, 6),
-        .current = sqlite3_column_double(s, 7),
-        .unit = column_dup(s, 8),
-        .done = sqlite3_column_int(s, 9),
-        .confidence = sqlite3_column_double(s, 10),
-        .version = (uint64_t)sqlite3_column_int64(s, 11),
-    };
-    if (k.title == NULL || k.owner == NULL || k.unit == NULL) {
-        okr_key_result_clear(&k);
-        return CAS_ENOMEM;
-    }
-    return okr_key_result_insert(state, &k) != NULL ? 0 : CAS_ENOMEM;
-}
-
-static int load_rows(struct store *st, enum stmt_id id, int64_t workshop_id,
-                     int (*load)(sqlite3_stmt *s, struct okr_state *state),
-                     struct okr_state *state, const char *what)
-{
-    sqlite3_stmt *s = st->stmt[id];
-    int rc = SQLITE_OK, ret = 0;
-    bind_i64(s, 1, workshop_id, &rc);
-    if (rc == SQLITE_OK) {
-        while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-            ret = load(s, state);
-            if (ret != 0)
-                break;
-        }
-    }
-    if (ret == 0 && rc != SQLITE_DONE)
-        ret = db_fail(st, rc, what);
-    stmt_done(s);
-    return ret;
-}
-
-/* Reads in one transaction so that the counters, entities and seq are one
- * consistent picture even if another connection writes meanwhile. */
-int store_state_load(struct store *st, int64_t workshop_id, struct okr_state *state)
-{
-    int own_tx = sqlite3_get_autocommit(st->db);
-    if (own_tx) {
-        int rc = run(st, st->stmt[ST_BEGIN_READ], SQLITE_OK, 0, "start reading a workshop");
-        if (rc != 0)
-            return rc;
-    }
-    int ret = load_counters(st, workshop_id, state);
-    if (ret == 0)
-        ret = load_rows(st, ST_TEAMS_LOAD, workshop_id, load_team, state, "load teams");
-    if (ret == 0)
-        ret = load_rows(st, ST_OBJECTIVES_LOAD, workshop_id, load_objective, state,
-                        "load objectives");
-    if (ret == 0)
-        ret = load_rows(st, ST_KEY_RESULTS_LOAD, workshop_id, load_key_result, state,
-                        "load key results");
-    if (ret == 0)
-        ret = load_last_seq(st, workshop_id, state);
-    /* Nothing was written, so ending the read cannot lose anything. */
-    if (own_tx)
-        (void)run(st, st->stmt[ret == 0 ? ST_COMMIT : ST_ROLLBACK], SQLITE_OK, 0,
-                  "finish reading a workshop");
-    if (ret != 0)
-        okr_state_free(state);
-    return ret;
-}
-
-/* ---- Batches ---- */
-
 int store_begin(struct store *st)
 {
-    return run(st, st->stmt[ST_BEGIN], SQLITE_OK, 0, "begin a transaction");
+    return db_run(st, st->stmt[ST_BEGIN], SQLITE_OK, 0, "begin a transaction");
 }
 
 int store_commit(struct store *st)
 {
-    return run(st, st->stmt[ST_COMMIT], SQLITE_OK, 0, "commit a transaction");
+    return db_run(st, st->stmt[ST_COMMIT], SQLITE_OK, 0, "commit a transaction");
 }
 
 /* SQLite itself rolls back on some failures (a full disk, an I/O error), so
@@ -902,7 +569,7 @@ void store_rollback(struct store *st)
 {
     if (sqlite3_get_autocommit(st->db))
         return;
-    (void)run(st, st->stmt[ST_ROLLBACK], SQLITE_OK, 0, "roll back a transaction");
+    (void)db_run(st, st->stmt[ST_ROLLBACK], SQLITE_OK, 0, "roll back a transaction");
 }
 
 int store_event_append(struct store *st, int64_t workshop_id, uint64_t seq, const char *actor,
@@ -914,109 +581,24 @@ int store_event_append(struct store *st, int64_t workshop_id, uint64_t seq, cons
         return CAS_EINVAL;
     sqlite3_stmt *s = st->stmt[ST_EVENT_APPEND];
     int rc = SQLITE_OK;
-    bind_i64(s, 1, workshop_id, &rc);
-    bind_i64(s, 2, (int64_t)seq, &rc);
-    bind_text_nn(s, 3, actor, &rc);
-    bind_i64(s, 4, time_ms, &rc);
-    bind_text_nn(s, 5, type, &rc);
-    bind_text_nn(s, 6, entity, &rc);
-    bind_blob(s, 7, payload, len, &rc);
-    return run(st, s, rc, 0, "append an event");
+    db_bind_i64(s, 1, workshop_id, &rc);
+    db_bind_i64(s, 2, (int64_t)seq, &rc);
+    db_bind_text_nn(s, 3, actor, &rc);
+    db_bind_i64(s, 4, time_ms, &rc);
+    db_bind_text_nn(s, 5, type, &rc);
+    db_bind_text_nn(s, 6, entity, &rc);
+    db_bind_blob(s, 7, payload, len, &rc);
+    return db_run(st, s, rc, 0, "append an event");
 }
 
 /* Versions are stored as their bit pattern in a signed column and read back
  * the same way, so every uint64_t survives the round trip. */
-int store_team_save(struct store *st, int64_t workshop_id, const struct okr_team *t)
+/* Steps an event query, handing each row's seq and payload to cb. */
+static int each_event(struct store *st, sqlite3_stmt *s, int rc,
+                      int (*cb)(void *ctx, uint64_t seq, const uint8_t *payload, size_t len),
+                      void *ctx)
 {
-    sqlite3_stmt *s = st->stmt[ST_TEAM_SAVE];
-    int rc = SQLITE_OK;
-    bind_i64(s, 1, workshop_id, &rc);
-    bind_i64(s, 2, t->num, &rc);
-    bind_text_nn(s, 3, t->name, &rc);
-    bind_i64(s, 4, t->parent, &rc);
-    bind_i64(s, 5, (int64_t)t->level, &rc);
-    bind_i64(s, 6, (int64_t)t->version, &rc);
-    return run(st, s, rc, 0, "save a team");
-}
-
-int store_objective_save(struct store *st, int64_t workshop_id, const struct okr_objective *o)
-{
-    sqlite3_stmt *s = st->stmt[ST_OBJECTIVE_SAVE];
-    int rc = SQLITE_OK;
-    bind_i64(s, 1, workshop_id, &rc);
-    bind_i64(s, 2, o->num, &rc);
-    bind_i64(s, 3, o->team, &rc);
-    bind_text_nn(s, 4, o->title, &rc);
-    bind_text(s, 5, o->owner, &rc);
-    bind_i64(s, 6, o->aligns_to, &rc);
-    bind_i64(s, 7, o->inherits, &rc);
-    bind_i64(s, 8, o->committed != 0, &rc);
-    bind_text(s, 9, o->rationale, &rc);
-    bind_i64(s, 10, (int64_t)o->version, &rc);
-    return run(st, s, rc, 0, "save an objective");
-}
-
-int store_key_result_save(struct store *st, int64_t workshop_id, const struct okr_key_result *k)
-{
-    sqlite3_stmt *s = st->stmt[ST_KEY_RESULT_SAVE];
-    int rc = SQLITE_OK;
-    bind_i64(s, 1, workshop_id, &rc);
-    bind_i64(s, 2, k->num, &rc);
-    bind_i64(s, 3, k->objective, &rc);
-    bind_text_nn(s, 4, k->title, &rc);
-    bind_text(s, 5, k->owner, &rc);
-    bind_i64(s, 6, k->milestone != 0, &rc);
-    bind_double(s, 7, k->start, &rc);
-    bind_double(s, 8, k->target, &rc);
-    bind_double(s, 9, k->current, &rc);
-    bind_text(s, 10, k->unit, &rc);
-    bind_i64(s, 11, k->done != 0, &rc);
-    bind_double(s, 12, k->confidence, &rc);
-    bind_i64(s, 13, (int64_t)k->version, &rc);
-    return run(st, s, rc, 0, "save a key result");
-}
-
-int store_objective_delete(struct store *st, int64_t workshop_id, uint32_t num)
-{
-    sqlite3_stmt *s = st->stmt[ST_OBJECTIVE_DELETE];
-    int rc = SQLITE_OK;
-    bind_i64(s, 1, workshop_id, &rc);
-    bind_i64(s, 2, num, &rc);
-    return run(st, s, rc, 1, "delete an objective");
-}
-
-int store_key_result_delete(struct store *st, int64_t workshop_id, uint32_t num)
-{
-    sqlite3_stmt *s = st->stmt[ST_KEY_RESULT_DELETE];
-    int rc = SQLITE_OK;
-    bind_i64(s, 1, workshop_id, &rc);
-    bind_i64(s, 2, num, &rc);
-    return run(st, s, rc, 1, "delete a key result");
-}
-
-int store_counters_save(struct store *st, int64_t workshop_id, const struct okr_state *state)
-{
-    sqlite3_stmt *s = st->stmt[ST_COUNTERS_SAVE];
-    int rc = SQLITE_OK;
-    bind_i64(s, 1, state->next_team, &rc);
-    bind_i64(s, 2, state->next_objective, &rc);
-    bind_i64(s, 3, state->next_key_result, &rc);
-    bind_i64(s, 4, workshop_id, &rc);
-    return run(st, s, rc, 1, "save a workshop's counters");
-}
-
-/* ---- History ---- */
-
-int store_event_each(struct store *st, int64_t workshop_id, uint64_t since_seq,
-                     int (*cb)(void *ctx, uint64_t seq, const uint8_t *payload, size_t len),
-                     void *ctx)
-{
-    if (since_seq > INT64_MAX)
-        return 0; /* no stored seq can be larger */
-    sqlite3_stmt *s = st->stmt[ST_EVENT_EACH];
-    int rc = SQLITE_OK, ret = 0;
-    bind_i64(s, 1, workshop_id, &rc);
-    bind_i64(s, 2, (int64_t)since_seq, &rc);
+    int ret = 0;
     if (rc == SQLITE_OK) {
         while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
             uint64_t seq = (uint64_t)sqlite3_column_int64(s, 0);
@@ -1029,6 +611,30 @@ int store_event_each(struct store *st, int64_t workshop_id, uint64_t since_seq,
     }
     if (ret == 0 && rc != SQLITE_DONE)
         ret = db_fail(st, rc, "read events");
-    stmt_done(s);
+    db_done(s);
     return ret;
+}
+
+int store_event_each(struct store *st, int64_t workshop_id, uint64_t since_seq,
+                     int (*cb)(void *ctx, uint64_t seq, const uint8_t *payload, size_t len),
+                     void *ctx)
+{
+    if (since_seq > INT64_MAX)
+        return 0; /* no stored seq can be larger */
+    sqlite3_stmt *s = st->stmt[ST_EVENT_EACH];
+    int rc = SQLITE_OK;
+    db_bind_i64(s, 1, workshop_id, &rc);
+    db_bind_i64(s, 2, (int64_t)since_seq, &rc);
+    return each_event(st, s, rc, cb, ctx);
+}
+
+int store_event_each_entity(struct store *st, int64_t workshop_id, const char *entity,
+                            int (*cb)(void *ctx, uint64_t seq, const uint8_t *payload, size_t len),
+                            void *ctx)
+{
+    sqlite3_stmt *s = st->stmt[ST_EVENT_EACH_ENTITY];
+    int rc = SQLITE_OK;
+    db_bind_i64(s, 1, workshop_id, &rc);
+    db_bind_text(s, 2, entity, &rc);
+    return each_event(st, s, rc, cb, ctx);
 }

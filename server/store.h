@@ -17,7 +17,7 @@
 
 /* The schema version this build writes; older databases are migrated
  * forward at open, newer ones refused. */
-#define STORE_SCHEMA_VERSION 1
+#define STORE_SCHEMA_VERSION 2
 
 struct store;
 
@@ -111,9 +111,15 @@ int store_event_append(struct store *st, int64_t workshop_id, uint64_t seq, cons
 int store_team_save(struct store *st, int64_t workshop_id, const struct okr_team *t);
 int store_objective_save(struct store *st, int64_t workshop_id, const struct okr_objective *o);
 int store_key_result_save(struct store *st, int64_t workshop_id, const struct okr_key_result *k);
+int store_initiative_save(struct store *st, int64_t workshop_id, const struct okr_initiative *i);
+int store_dependency_save(struct store *st, int64_t workshop_id, const struct okr_dependency *d);
+int store_comment_save(struct store *st, int64_t workshop_id, const struct okr_comment *c);
+/* Deleting an objective deletes the comments on it; deleting a key result
+ * also its initiatives and dependencies, as okr_*_remove does in memory. */
 int store_objective_delete(struct store *st, int64_t workshop_id, uint32_t num);
 int store_key_result_delete(struct store *st, int64_t workshop_id, uint32_t num);
-/* Saves the workshop's id counters (next_team, next_objective, next_key_result). */
+/* Saves the workshop's id counters (next_team, next_objective, next_key_result,
+ * next_initiative, next_comment). */
 int store_counters_save(struct store *st, int64_t workshop_id, const struct okr_state *state);
 
 /* ---- Reading history ---- */
@@ -123,5 +129,11 @@ int store_counters_save(struct store *st, int64_t workshop_id, const struct okr_
 int store_event_each(struct store *st, int64_t workshop_id, uint64_t since_seq,
                      int (*cb)(void *ctx, uint64_t seq, const uint8_t *payload, size_t len),
                      void *ctx);
+
+/* Like store_event_each, for the events of one entity ("K3"), oldest first:
+ * a key result's history. */
+int store_event_each_entity(struct store *st, int64_t workshop_id, const char *entity,
+                            int (*cb)(void *ctx, uint64_t seq, const uint8_t *payload, size_t len),
+                            void *ctx);
 
 #endif

@@ -1,0 +1,231 @@
+#include "store_schema.h"
+
+#include "store.h"
+
+/* migrations[i] takes a database from schema version i to i + 1. Each runs in
+ * its own transaction together with the user_version bump, so a crash leaves
+ * the database at one version or the next, never between. Never edit a
+ * shipped entry; append a new one and raise STORE_SCHEMA_VERSION. */
+const char *const STORE_MIGRATIONS[] = {
+    /* 0 -> 1 */
+    "CREATE TABLE users ("
+    "  id INTEGER PRIMARY KEY,"
+    "  name TEXT UNIQUE NOT NULL,"
+    "  password_hash TEXT NOT NULL,"
+    "  admin INTEGER NOT NULL,"
+    "  disabled INTEGER NOT NULL DEFAULT 0,"
+    "  created_ms INTEGER NOT NULL);"
+    "CREATE TABLE tokens ("
+    "  hash BLOB PRIMARY KEY,"
+    "  user_id INTEGER NOT NULL REFERENCES users(id),"
+    "  created_ms INTEGER NOT NULL,"
+    "  expires_ms INTEGER NOT NULL);"
+    "CREATE INDEX tokens_user ON tokens(user_id);"
+    "CREATE TABLE workshops ("
+    "  id INTEGER PRIMARY KEY,"
+    "  code TEXT UNIQUE NOT NULL,"
+    "  title TEXT NOT NULL,"
+    "  period TEXT NOT NULL,"
+    "  created_by INTEGER REFERENCES users(id),"
+    "  created_ms INTEGER NOT NULL,"
+    "  next_team INTEGER NOT NULL DEFAULT 1,"
+    "  next_objective INTEGER NOT NULL DEFAULT 1,"
+    "  next_key_result INTEGER NOT NULL DEFAULT 1);"
+    "CREATE TABLE participants ("
+    "  workshop_id INTEGER NOT NULL REFERENCES workshops(id),"
+    "  user_id INTEGER NOT NULL REFERENCES users(id),"
+    "  role INTEGER NOT NULL,"
+    "  joined_ms INTEGER NOT NULL,"
+    "  PRIMARY KEY (workshop_id, user_id));"
+    "CREATE TABLE events ("
+    "  workshop_id INTEGER NOT NULL REFERENCES workshops(id),"
+    "  seq INTEGER NOT NULL,"
+    "  actor TEXT NOT NULL,"
+    "  time_ms INTEGER NOT NULL,"
+    "  type TEXT NOT NULL,"
+    "  entity TEXT NOT NULL,"
+    "  payload BLOB NOT NULL,"
+    "  PRIMARY KEY (workshop_id, seq)) WITHOUT ROWID;"
+    "CREATE TABLE teams ("
+    "  workshop_id INTEGER NOT NULL REFERENCES workshops(id),"
+    "  num INTEGER NOT NULL,"
+    "  name TEXT NOT NULL,"
+    "  parent INTEGER NOT NULL,"
+    "  level INTEGER NOT NULL,"
+    "  version INTEGER NOT NULL,"
+    "  PRIMARY KEY (workshop_id, num));"
+    "CREATE TABLE objectives ("
+    "  workshop_id INTEGER NOT NULL REFERENCES workshops(id),"
+    "  num INTEGER NOT NULL,"
+    "  team INTEGER NOT NULL,"
+    "  title TEXT NOT NULL,"
+    "  owner TEXT,"
+    "  aligns_to INTEGER NOT NULL,"
+    "  inherits INTEGER NOT NULL,"
+    "  committed INTEGER NOT NULL,"
+    "  rationale TEXT,"
+    "  version INTEGER NOT NULL,"
+    "  PRIMARY KEY (workshop_id, num));"
+    "CREATE TABLE key_results ("
+    "  workshop_id INTEGER NOT NULL REFERENCES workshops(id),"
+    "  num INTEGER NOT NULL,"
+    "  objective INTEGER NOT NULL,"
+    "  title TEXT NOT NULL,"
+    "  owner TEXT,"
+    "  milestone INTEGER NOT NULL,"
+    "  start REAL,"
+    "  target REAL,"
+    "  current REAL,"
+    "  unit TEXT,"
+    "  done INTEGER NOT NULL,"
+    "  confidence REAL,"
+    "  version INTEGER NOT NULL,"
+    "  PRIMARY KEY (workshop_id, num));",
+    /* 1 -> 2: the full OKR model: objective status and the
+     * necessary-and-sufficient test, key result status and blockers,
+     * initiatives, dependencies and comments. */
+    "ALTER TABLE workshops ADD COLUMN next_initiative INTEGER NOT NULL DEFAULT 1;"
+    "ALTER TABLE workshops ADD COLUMN next_comment INTEGER NOT NULL DEFAULT 1;"
+    "ALTER TABLE objectives ADD COLUMN status INTEGER NOT NULL DEFAULT 0;"
+    "ALTER TABLE objectives ADD COLUMN necessary INTEGER NOT NULL DEFAULT 0;"
+    "ALTER TABLE objectives ADD COLUMN necessary_by TEXT;"
+    "ALTER TABLE objectives ADD COLUMN necessary_ms INTEGER NOT NULL DEFAULT 0;"
+    "ALTER TABLE objectives ADD COLUMN sufficient INTEGER NOT NULL DEFAULT 0;"
+    "ALTER TABLE objectives ADD COLUMN sufficient_by TEXT;"
+    "ALTER TABLE objectives ADD COLUMN sufficient_ms INTEGER NOT NULL DEFAULT 0;"
+    "ALTER TABLE key_results ADD COLUMN status INTEGER NOT NULL DEFAULT 0;"
+    "ALTER TABLE key_results ADD COLUMN blocker TEXT;"
+    "CREATE TABLE initiatives ("
+    "  workshop_id INTEGER NOT NULL REFERENCES workshops(id),"
+    "  num INTEGER NOT NULL,"
+    "  key_result INTEGER NOT NULL,"
+    "  title TEXT NOT NULL,"
+    "  done INTEGER NOT NULL,"
+    "  version INTEGER NOT NULL,"
+    "  PRIMARY KEY (workshop_id, num));"
+    "CREATE TABLE dependencies ("
+    "  workshop_id INTEGER NOT NULL REFERENCES workshops(id),"
+    "  key_result INTEGER NOT NULL,"
+    "  depends_on INTEGER NOT NULL,"
+    "  UNIQUE (workshop_id, key_result, depends_on));"
+    "CREATE TABLE comments ("
+    "  workshop_id INTEGER NOT NULL REFERENCES workshops(id),"
+    "  num INTEGER NOT NULL,"
+    "  target_kind TEXT NOT NULL,"
+    "  target INTEGER NOT NULL,"
+    "  author TEXT NOT NULL,"
+    "  text TEXT NOT NULL,"
+    "  time_ms INTEGER NOT NULL,"
+    "  PRIMARY KEY (workshop_id, num));"
+    "CREATE INDEX events_entity ON events(workshop_id, entity, seq);",
+};
+
+const size_t STORE_MIGRATION_COUNT = sizeof STORE_MIGRATIONS / sizeof STORE_MIGRATIONS[0];
+
+_Static_assert(sizeof STORE_MIGRATIONS / sizeof STORE_MIGRATIONS[0] == STORE_SCHEMA_VERSION,
+               "one migration per schema version");
+
+#define USER_COLUMNS "id, name, password_hash, admin, disabled, created_ms"
+
+const char *const STORE_SQL[ST_COUNT] = {
+    [ST_BEGIN] = "BEGIN IMMEDIATE",
+    [ST_BEGIN_READ] = "BEGIN",
+    [ST_COMMIT] = "COMMIT",
+    [ST_ROLLBACK] = "ROLLBACK",
+    [ST_USER_VERSION] = "PRAGMA user_version",
+    [ST_USER_ADD] = "INSERT INTO users (name, password_hash, admin, created_ms)"
+                    " VALUES (?, ?, ?, ?)",
+    [ST_USER_BY_NAME] = "SELECT " USER_COLUMNS " FROM users WHERE name = ?",
+    [ST_USER_BY_ID] = "SELECT " USER_COLUMNS " FROM users WHERE id = ?",
+    [ST_USER_COUNT] = "SELECT count(*) FROM users",
+    [ST_USER_EACH] = "SELECT " USER_COLUMNS " FROM users ORDER BY name",
+    [ST_TOKEN_ADD] = "INSERT INTO tokens (hash, user_id, created_ms, expires_ms)"
+                     " VALUES (?, ?, ?, ?)",
+    [ST_TOKEN_GET] = "SELECT user_id, expires_ms FROM tokens WHERE hash = ?",
+    [ST_TOKEN_DELETE] = "DELETE FROM tokens WHERE hash = ?",
+    [ST_TOKEN_DELETE_USER] = "DELETE FROM tokens WHERE user_id = ?",
+    [ST_WORKSHOP_ADD] = "INSERT INTO workshops (code, title, period, created_by, created_ms)"
+                        " VALUES (?, ?, ?, ?, ?)",
+    [ST_WORKSHOP_EACH] = "SELECT id, code, title, period, created_by, created_ms"
+                         " FROM workshops ORDER BY id",
+    [ST_WORKSHOP_COUNTERS] = "SELECT next_team, next_objective, next_key_result,"
+                             " next_initiative, next_comment FROM workshops WHERE id = ?",
+    [ST_PARTICIPANT_SET] = "INSERT INTO participants (workshop_id, user_id, role, joined_ms)"
+                           " VALUES (?, ?, ?, ?)"
+                           " ON CONFLICT (workshop_id, user_id) DO UPDATE SET role = excluded.role",
+    [ST_PARTICIPANT_EACH] = "SELECT user_id, role FROM participants WHERE workshop_id = ?"
+                            " ORDER BY user_id",
+    [ST_TEAMS_LOAD] = "SELECT num, name, parent, level, version FROM teams"
+                      " WHERE workshop_id = ? ORDER BY num",
+    [ST_OBJECTIVES_LOAD] = "SELECT num, team, title, owner, aligns_to, inherits, committed,"
+                           " rationale, version, status, necessary, necessary_by, necessary_ms,"
+                           " sufficient, sufficient_by, sufficient_ms"
+                           " FROM objectives WHERE workshop_id = ? ORDER BY num",
+    [ST_KEY_RESULTS_LOAD] = "SELECT num, objective, title, owner, milestone, start, target,"
+                            " current, unit, done, confidence, version, status, blocker"
+                            " FROM key_results"
+                            " WHERE workshop_id = ? ORDER BY num",
+    [ST_EVENT_LAST_SEQ] = "SELECT coalesce(max(seq), 0) FROM events WHERE workshop_id = ?",
+    [ST_EVENT_APPEND] = "INSERT INTO events (workshop_id, seq, actor, time_ms, type, entity,"
+                        " payload) VALUES (?, ?, ?, ?, ?, ?, ?)",
+    [ST_EVENT_EACH] = "SELECT seq, payload FROM events WHERE workshop_id = ? AND seq > ?"
+                      " ORDER BY seq",
+    [ST_TEAM_SAVE] = "INSERT INTO teams (workshop_id, num, name, parent, level, version)"
+                     " VALUES (?, ?, ?, ?, ?, ?)"
+                     " ON CONFLICT (workshop_id, num) DO UPDATE SET name = excluded.name,"
+                     " parent = excluded.parent, level = excluded.level,"
+                     " version = excluded.version",
+    [ST_OBJECTIVE_SAVE] = "INSERT INTO objectives (workshop_id, num, team, title, owner, aligns_to,"
+                          " inherits, committed, rationale, version, status, necessary,"
+                          " necessary_by, necessary_ms, sufficient, sufficient_by, sufficient_ms)"
+                          " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+                          " ON CONFLICT (workshop_id, num) DO UPDATE SET team = excluded.team,"
+                          " title = excluded.title, owner = excluded.owner,"
+                          " aligns_to = excluded.aligns_to, inherits = excluded.inherits,"
+                          " committed = excluded.committed, rationale = excluded.rationale,"
+                          " version = excluded.version, status = excluded.status,"
+                          " necessary = excluded.necessary, necessary_by = excluded.necessary_by,"
+                          " necessary_ms = excluded.necessary_ms,"
+                          " sufficient = excluded.sufficient, sufficient_by = excluded.sufficient_by,"
+                          " sufficient_ms = excluded.sufficient_ms",
+    [ST_KEY_RESULT_SAVE] = "INSERT INTO key_results (workshop_id, num, objective, title, owner,"
+                           " milestone, start, target, current, unit, done, confidence, version,"
+                           " status, blocker)"
+                           " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+                           " ON CONFLICT (workshop_id, num) DO UPDATE SET"
+                           " objective = excluded.objective, title = excluded.title,"
+                           " owner = excluded.owner, milestone = excluded.milestone,"
+                           " start = excluded.start, target = excluded.target,"
+                           " current = excluded.current, unit = excluded.unit,"
+                           " done = excluded.done, confidence = excluded.confidence,"
+                           " version = excluded.version, status = excluded.status,"
+                           " blocker = excluded.blocker",
+    [ST_OBJECTIVE_DELETE] = "DELETE FROM objectives WHERE workshop_id = ? AND num = ?",
+    [ST_KEY_RESULT_DELETE] = "DELETE FROM key_results WHERE workshop_id = ? AND num = ?",
+    [ST_COUNTERS_SAVE] = "UPDATE workshops SET next_team = ?, next_objective = ?,"
+                         " next_key_result = ?, next_initiative = ?, next_comment = ?"
+                         " WHERE id = ?",
+    [ST_INITIATIVES_LOAD] = "SELECT num, key_result, title, done, version FROM initiatives"
+                            " WHERE workshop_id = ? ORDER BY num",
+    [ST_DEPENDENCIES_LOAD] = "SELECT key_result, depends_on FROM dependencies"
+                             " WHERE workshop_id = ? ORDER BY rowid",
+    [ST_COMMENTS_LOAD] = "SELECT num, target_kind, target, author, text, time_ms FROM comments"
+                         " WHERE workshop_id = ? ORDER BY num",
+    [ST_INITIATIVE_SAVE] = "INSERT INTO initiatives (workshop_id, num, key_result, title, done,"
+                           " version) VALUES (?, ?, ?, ?, ?, ?)"
+                           " ON CONFLICT (workshop_id, num) DO UPDATE SET"
+                           " key_result = excluded.key_result, title = excluded.title,"
+                           " done = excluded.done, version = excluded.version",
+    [ST_DEPENDENCY_SAVE] = "INSERT INTO dependencies (workshop_id, key_result, depends_on)"
+                           " VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
+    [ST_COMMENT_SAVE] = "INSERT INTO comments (workshop_id, num, target_kind, target, author,"
+                        " text, time_ms) VALUES (?, ?, ?, ?, ?, ?, ?)"
+                        " ON CONFLICT (workshop_id, num) DO UPDATE SET text = excluded.text",
+    [ST_KR_INITIATIVES_DELETE] = "DELETE FROM initiatives WHERE workshop_id = ? AND key_result = ?",
+    [ST_KR_DEPENDENCIES_DELETE] = "DELETE FROM dependencies WHERE workshop_id = ?"
+                                  " AND (key_result = ?2 OR depends_on = ?2)",
+    [ST_COMMENTS_ON_DELETE] = "DELETE FROM comments WHERE workshop_id = ? AND target_kind = ?"
+                              " AND target = ?",
+    [ST_EVENT_EACH_ENTITY] = "SELECT seq, payload FROM events WHERE workshop_id = ?"
+                             " AND entity = ? ORDER BY seq",
+};
