@@ -392,6 +392,183 @@ static void test_key_results_edit_set_remove(void **state)
     assert_null(okr_key_result_find(&fx->state, 3));
 }
 
+static void test_check_status_and_blockers(void **state)
+{
+    struct fixture *fx = *state;
+    build(&fx->state);
+    /* The necessary-and-sufficient test records who answered and when. */
+    Cascade__V1__ObjectiveCheck oc = CASCADE__V1__OBJECTIVE_CHECK__INIT;
+    oc.workshop = "ABCDEF";
+    oc.id = "O1";
+    oc.necessary = CASCADE__V1__ANSWER__YES;
+    oc.sufficient = CASCADE__V1__ANSWER__NO;
+    WireFrame f = CASCADE__V1__FRAME__INIT;
+    f.body_case = CASCADE__V1__FRAME__BODY_OBJECTIVE_CHECK;
+    f.objective_check = &oc;
+    WireFrame *ev = ok(&fx->state, &f, 6, "O1");
+    assert_string_equal(ev->event->type, "objective.check");
+    assert_string_equal(field(ev->event, "necessary")->old_value->text, "");
+    assert_string_equal(field(ev->event, "necessary")->new_value->text, "yes");
+    assert_string_equal(field(ev->event, "sufficient")->new_value->text, "no");
+    wire_free(ev);
+    struct okr_objective *o = okr_objective_find(&fx->state, 1);
+    assert_int_equal(o->necessary.answer, OKR_YES);
+    assert_int_equal(o->sufficient.answer, OKR_NO);
+    assert_string_equal(o->sufficient.by, "alice");
+    assert_true(o->sufficient.at_ms == CTX.now_ms);
+    oc.necessary = CASCADE__V1__ANSWER__ANSWER_UNSPECIFIED;
+    oc.sufficient = CASCADE__V1__ANSWER__ANSWER_UNSPECIFIED;
+    refused(&fx->state, &f, CASCADE__V1__ERROR_CODE__INVALID_ARGUMENT, "at least one");
+
+    /* Status through an edit. */
+    Cascade__V1__Objective values = CASCADE__V1__OBJECTIVE__INIT;
+    values.status = "final";
+    char *fields[] = {"status"};
+    Cascade__V1__ObjectiveEdit oe = CASCADE__V1__OBJECTIVE_EDIT__INIT;
+    oe.workshop = "ABCDEF";
+    oe.id = "O1";
+    oe.n_fields = 1;
+    oe.fields = fields;
+    oe.values = &values;
+    WireFrame ef = CASCADE__V1__FRAME__INIT;
+    ef.body_case = CASCADE__V1__FRAME__BODY_OBJECTIVE_EDIT;
+    ef.objective_edit = &oe;
+    ev = ok(&fx->state, &ef, 7, "O1");
+    assert_string_equal(field(ev->event, "status")->old_value->text, "draft");
+    assert_string_equal(field(ev->event, "status")->new_value->text, "final");
+    wire_free(ev);
+    values.status = "finished";
+    refused(&fx->state, &ef, CASCADE__V1__ERROR_CODE__INVALID_ARGUMENT, "draft, final or archived");
+
+    /* A check-in with confidence, status, note and a blocker; the next one clears it. */
+    Cascade__V1__CheckIn ci = CASCADE__V1__CHECK_IN__INIT;
+    ci.workshop = "ABCDEF";
+    ci.key_result = "K1";
+    ci.value_case = CASCADE__V1__CHECK_IN__VALUE_CURRENT;
+    ci.current = 35;
+    ci.has_confidence = 1;
+    ci.confidence = 0.3;
+    ci.status = "at-risk";
+    ci.note = "slow start";
+    ci.blocker = "waiting for the survey tool";
+    WireFrame cf = CASCADE__V1__FRAME__INIT;
+    cf.body_case = CASCADE__V1__FRAME__BODY_CHECK_IN;
+    cf.check_in = &ci;
+    ev = ok(&fx->state, &cf, 8, "K1");
+    assert_true(field(ev->event, "confidence")->new_value->number == 0.3);
+    assert_string_equal(field(ev->event, "status")->new_value->text, "at-risk");
+    assert_string_equal(field(ev->event, "note")->new_value->text, "slow start");
+    assert_string_equal(field(ev->event, "blocker")->new_value->text, "waiting for the survey tool");
+    wire_free(ev);
+    struct okr_key_result *k = okr_key_result_find(&fx->state, 1);
+    assert_int_equal(k->status, OKR_AT_RISK);
+    assert_string_equal(k->blocker, "waiting for the survey tool");
+    ci.has_confidence = 0;
+    ci.status = "";
+    ci.note = "";
+    ci.blocker = "";
+    ci.current = 40;
+    ev = ok(&fx->state, &cf, 9, "K1");
+    assert_string_equal(field(ev->event, "blocker")->old_value->text, "waiting for the survey tool");
+    assert_string_equal(field(ev->event, "blocker")->new_value->text, "");
+    wire_free(ev);
+    assert_string_equal(k->blocker, "");
+    ci.has_confidence = 1;
+    ci.confidence = 1.5;
+    refused(&fx->state, &cf, CASCADE__V1__ERROR_CODE__INVALID_ARGUMENT, "from 0 to 1");
+    ci.confidence = 0.5;
+    ci.status = "sideways";
+    refused(&fx->state, &cf, CASCADE__V1__ERROR_CODE__INVALID_ARGUMENT, "on-track");
+}
+
+static void test_initiatives_dependencies_comments(void **state)
+{
+    struct fixture *fx = *state;
+    build(&fx->state);
+    Cascade__V1__ObjectiveAdd oa;
+    Cascade__V1__KeyResultAdd ka;
+    WireFrame f = obj_add(&oa, "T2", "Answer faster", "O1", "");
+    wire_free(ok(&fx->state, &f, 6, "O2"));
+    f = kr_add(&ka, "O2", "Cut first response", 24, 4, 0);
+    wire_free(ok(&fx->state, &f, 7, "K3"));
+
+    Cascade__V1__InitiativeAdd ia = CASCADE__V1__INITIATIVE_ADD__INIT;
+    ia.workshop = "ABCDEF";
+    ia.key_result = "K3";
+    ia.title = "Hire two agents";
+    WireFrame inf = CASCADE__V1__FRAME__INIT;
+    inf.body_case = CASCADE__V1__FRAME__BODY_INITIATIVE_ADD;
+    inf.initiative_add = &ia;
+    WireFrame *ev = ok(&fx->state, &inf, 8, "I1");
+    assert_string_equal(ev->event->type, "initiative.add");
+    assert_string_equal(field(ev->event, "key_result")->new_value->text, "K3");
+    wire_free(ev);
+    ia.key_result = "K9";
+    refused(&fx->state, &inf, CASCADE__V1__ERROR_CODE__NOT_FOUND, "no key result K9");
+
+    Cascade__V1__InitiativeDone id = CASCADE__V1__INITIATIVE_DONE__INIT;
+    id.workshop = "ABCDEF";
+    id.id = "I1";
+    WireFrame df = CASCADE__V1__FRAME__INIT;
+    df.body_case = CASCADE__V1__FRAME__BODY_INITIATIVE_DONE;
+    df.initiative_done = &id;
+    ev = ok(&fx->state, &df, 9, "I1");
+    assert_true(field(ev->event, "done")->new_value->flag);
+    wire_free(ev);
+    refused(&fx->state, &df, CASCADE__V1__ERROR_CODE__INVALID_ARGUMENT, "done already");
+
+    /* Support's K3 needs the company's K1: a dependency between teams. */
+    Cascade__V1__DependencyAdd da = CASCADE__V1__DEPENDENCY_ADD__INIT;
+    da.workshop = "ABCDEF";
+    da.key_result = "K3";
+    da.depends_on = "K1";
+    WireFrame pf = CASCADE__V1__FRAME__INIT;
+    pf.body_case = CASCADE__V1__FRAME__BODY_DEPENDENCY_ADD;
+    pf.dependency_add = &da;
+    struct apply_result r;
+    pf.request_id = 5;
+    assert_int_equal(apply_request(&fx->state, &CTX, &pf, &r), 0);
+    assert_int_equal(r.dependency.key_result, 3);
+    assert_int_equal(r.dependency.depends_on, 1);
+    apply_result_free(&r);
+    assert_true(okr_dependency_exists(&fx->state, 3, 1));
+    refused(&fx->state, &pf, CASCADE__V1__ERROR_CODE__ALREADY_EXISTS, "already depends");
+    da.depends_on = "K2";
+    da.key_result = "K1";
+    refused(&fx->state, &pf, CASCADE__V1__ERROR_CODE__INVALID_ARGUMENT, "both belong to T1");
+    da.depends_on = "K1";
+    refused(&fx->state, &pf, CASCADE__V1__ERROR_CODE__INVALID_ARGUMENT, "itself");
+
+    Cascade__V1__CommentAdd ca = CASCADE__V1__COMMENT_ADD__INIT;
+    ca.workshop = "ABCDEF";
+    ca.target = "K3";
+    ca.text = "Is 4 hours realistic?";
+    WireFrame mf = CASCADE__V1__FRAME__INIT;
+    mf.body_case = CASCADE__V1__FRAME__BODY_COMMENT_ADD;
+    mf.comment_add = &ca;
+    ev = ok(&fx->state, &mf, 11, "C1");
+    assert_string_equal(field(ev->event, "target")->new_value->text, "K3");
+    wire_free(ev);
+    assert_string_equal(okr_comment_find(&fx->state, 1)->author, "alice");
+    ca.target = "T1";
+    refused(&fx->state, &mf, CASCADE__V1__ERROR_CODE__INVALID_ARGUMENT, "objective or a key result");
+    ca.target = "O1";
+    ca.text = "";
+    refused(&fx->state, &mf, CASCADE__V1__ERROR_CODE__INVALID_ARGUMENT, "empty");
+
+    /* Removing K3 takes its initiative, dependency and comment with it. */
+    Cascade__V1__KeyResultRemove kr = CASCADE__V1__KEY_RESULT_REMOVE__INIT;
+    kr.workshop = "ABCDEF";
+    kr.id = "K3";
+    WireFrame rf = CASCADE__V1__FRAME__INIT;
+    rf.body_case = CASCADE__V1__FRAME__BODY_KEY_RESULT_REMOVE;
+    rf.key_result_remove = &kr;
+    wire_free(ok(&fx->state, &rf, 12, "K3"));
+    assert_int_equal(fx->state.ninitiatives, 0);
+    assert_int_equal(fx->state.ndependencies, 0);
+    assert_int_equal(fx->state.ncomments, 0);
+}
+
 static void test_not_a_change(void **state)
 {
     struct fixture *fx = *state;
@@ -410,6 +587,8 @@ int main(void)
                                         teardown),
         cmocka_unit_test_setup_teardown(test_objectives_add_edit_remove, setup, teardown),
         cmocka_unit_test_setup_teardown(test_key_results_edit_set_remove, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_check_status_and_blockers, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_initiatives_dependencies_comments, setup, teardown),
         cmocka_unit_test_setup_teardown(test_not_a_change, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

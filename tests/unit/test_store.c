@@ -19,6 +19,7 @@
 #include "errors.h"
 #include "okr.h"
 #include "store.h"
+#include "store_schema.h"
 
 struct fixture {
     char dir[64];
@@ -475,6 +476,85 @@ static void test_save_updates_and_delete(void **state)
     okr_state_free(&s);
 }
 
+/* Schema 2: objective status and test answers, key result status and
+ * blockers, initiatives, dependencies and comments survive a reopen, and
+ * deleting an entity deletes what hangs off it. */
+static void test_full_model_round_trip(void **state)
+{
+    struct fixture *f = *state;
+    open_store(f);
+    int64_t ws = add_workshop(f->st, "FULL", "Full model", 0);
+    struct okr_objective o = {.num = 1, .team = 1, .title = "O", .version = 3,
+                              .status = OKR_FINAL,
+                              .necessary = {OKR_YES, "alice", 1000},
+                              .sufficient = {OKR_NO, "bob", 2000}};
+    struct okr_key_result k1 = {.num = 1, .objective = 1, .title = "K1", .status = OKR_AT_RISK,
+                                .blocker = "vendor late", .version = 1};
+    struct okr_key_result k2 = {.num = 2, .objective = 1, .title = "K2", .version = 1};
+    struct okr_initiative in = {.num = 4, .key_result = 1, .title = "Hire", .done = 1, .version = 2};
+    struct okr_dependency d = {2, 1};
+    struct okr_comment c1 = {.num = 7, .target_kind = OKR_KEY_RESULT, .target = 1,
+                             .author = "carol", .text = "Why?", .time_ms = 3000};
+    struct okr_comment c2 = {.num = 8, .target_kind = OKR_OBJECTIVE, .target = 1,
+                             .author = "dave", .text = "Good", .time_ms = 4000};
+    assert_int_equal(store_begin(f->st), 0);
+    assert_int_equal(store_objective_save(f->st, ws, &o), 0);
+    assert_int_equal(store_key_result_save(f->st, ws, &k1), 0);
+    assert_int_equal(store_key_result_save(f->st, ws, &k2), 0);
+    assert_int_equal(store_initiative_save(f->st, ws, &in), 0);
+    assert_int_equal(store_dependency_save(f->st, ws, &d), 0);
+    assert_int_equal(store_dependency_save(f->st, ws, &d), 0); /* twice is once */
+    assert_int_equal(store_comment_save(f->st, ws, &c1), 0);
+    assert_int_equal(store_comment_save(f->st, ws, &c2), 0);
+    struct okr_state counters;
+    okr_state_init(&counters);
+    counters.next_initiative = 5;
+    counters.next_comment = 9;
+    assert_int_equal(store_counters_save(f->st, ws, &counters), 0);
+    assert_int_equal(store_commit(f->st), 0);
+    reopen_store(f);
+
+    struct okr_state s;
+    okr_state_init(&s);
+    assert_int_equal(store_state_load(f->st, ws, &s), 0);
+    assert_int_equal(s.objectives[0].status, OKR_FINAL);
+    assert_int_equal(s.objectives[0].necessary.answer, OKR_YES);
+    assert_string_equal(s.objectives[0].necessary.by, "alice");
+    assert_true(s.objectives[0].necessary.at_ms == 1000);
+    assert_int_equal(s.objectives[0].sufficient.answer, OKR_NO);
+    assert_string_equal(s.objectives[0].sufficient.by, "bob");
+    assert_int_equal(s.key_results[0].status, OKR_AT_RISK);
+    assert_string_equal(s.key_results[0].blocker, "vendor late");
+    assert_string_equal(s.key_results[1].blocker, "");
+    assert_int_equal(s.ninitiatives, 1);
+    assert_string_equal(s.initiatives[0].title, "Hire");
+    assert_true(s.initiatives[0].done);
+    assert_int_equal(s.ndependencies, 1);
+    assert_int_equal(s.dependencies[0].key_result, 2);
+    assert_int_equal(s.dependencies[0].depends_on, 1);
+    assert_int_equal(s.ncomments, 2);
+    assert_int_equal(s.comments[0].target_kind, OKR_KEY_RESULT);
+    assert_string_equal(s.comments[1].author, "dave");
+    assert_int_equal(s.next_initiative, 5);
+    assert_int_equal(s.next_comment, 9);
+    okr_state_free(&s);
+
+    /* K1 goes: its initiative, the dependency on it and its comment go too. */
+    assert_int_equal(store_key_result_delete(f->st, ws, 1), 0);
+    okr_state_init(&s);
+    assert_int_equal(store_state_load(f->st, ws, &s), 0);
+    assert_int_equal(s.nkey_results, 1);
+    assert_int_equal(s.ninitiatives, 0);
+    assert_int_equal(s.ndependencies, 0);
+    assert_int_equal(s.ncomments, 1);
+    okr_state_free(&s);
+    assert_int_equal(store_objective_delete(f->st, ws, 1), 0);
+    okr_state_init(&s);
+    assert_int_equal(store_state_load(f->st, ws, &s), 0);
+    assert_int_equal(s.ncomments, 0);
+    okr_state_free(&s);
+}
+
 static void test_newer_schema_refused(void **state)
 {
     struct fixture *f = *state;
@@ -525,6 +605,39 @@ static void test_version0_with_other_table_migrates(void **state)
     raw_query(db, "SELECT name FROM users", text, sizeof text);
     assert_string_equal(text, "erin");
     sqlite3_close(db);
+}
+
+/* A database written by the first release (schema 1, with data) opens,
+ * upgrades, and keeps everything, the new columns taking their defaults. */
+static void test_version1_database_upgrades(void **state)
+{
+    struct fixture *f = *state;
+    sqlite3 *db = raw_open(f->path);
+    raw_exec(db, STORE_MIGRATIONS[0]);
+    raw_exec(db, "PRAGMA user_version = 1;"
+                 "INSERT INTO workshops (id, code, title, period, created_ms, next_objective)"
+                 " VALUES (1, 'OLDONE', 'Old', '2026-Q1', 0, 2);"
+                 "INSERT INTO objectives VALUES (1, 1, 1, 'Kept', 'amy', 0, 0, 1, '', 4);"
+                 "INSERT INTO key_results VALUES (1, 3, 1, 'Kept KR', '', 0, 1, 5, 2, '', 0,"
+                 " 0.5, 1);");
+    sqlite3_close(db);
+
+    open_store(f);
+    assert_int_equal(store_schema_version(f->st), STORE_SCHEMA_VERSION);
+    struct okr_state s;
+    okr_state_init(&s);
+    assert_int_equal(store_state_load(f->st, 1, &s), 0);
+    assert_int_equal(s.nobjectives, 1);
+    assert_string_equal(s.objectives[0].title, "Kept");
+    assert_int_equal(s.objectives[0].status, OKR_DRAFT);
+    assert_int_equal(s.objectives[0].necessary.answer, OKR_ANSWER_NONE);
+    assert_int_equal(s.nkey_results, 1);
+    assert_true(s.key_results[0].current == 2);
+    assert_string_equal(s.key_results[0].blocker, "");
+    assert_int_equal(s.next_objective, 2);
+    assert_int_equal(s.next_initiative, 1);
+    assert_int_equal(s.next_comment, 1);
+    okr_state_free(&s);
 }
 
 static void test_not_a_database(void **state)
@@ -894,8 +1007,10 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_sync_normal, setup, teardown),
         cmocka_unit_test_setup_teardown(test_reopen_keeps_everything, setup, teardown),
         cmocka_unit_test_setup_teardown(test_save_updates_and_delete, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_full_model_round_trip, setup, teardown),
         cmocka_unit_test_setup_teardown(test_newer_schema_refused, setup, teardown),
         cmocka_unit_test_setup_teardown(test_version0_with_other_table_migrates, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_version1_database_upgrades, setup, teardown),
         cmocka_unit_test_setup_teardown(test_not_a_database, setup, teardown),
         cmocka_unit_test_setup_teardown(test_unique_clashes, setup, teardown),
         cmocka_unit_test_setup_teardown(test_missing_rows, setup, teardown),
