@@ -35,5 +35,17 @@ int cli_usage(const char *command, const char *message);
 /* The commands. Each returns its exit status. */
 int cmd_ping(struct cli *cli, struct args *a);
 int cmd_known_servers(struct cli *cli, struct args *a);
+int cmd_login(struct cli *cli, struct args *a);
+int cmd_logout(struct cli *cli, struct args *a);
+int cmd_whoami(struct cli *cli, struct args *a);
+int cmd_admin(struct cli *cli, struct args *a);
+int cmd_workshop(struct cli *cli, struct args *a);
+int cmd_join(struct cli *cli, struct args *a);
+int cmd_use(struct cli *cli, struct args *a);
+int cmd_team(struct cli *cli, struct args *a);
+int cmd_obj(struct cli *cli, struct args *a);
+int cmd_kr(struct cli *cli, struct args *a);
+int cmd_show(struct cli *cli, struct args *a);
+int cmd_watch(struct cli *cli, struct args *a);
 
 #endif

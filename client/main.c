@@ -18,9 +18,35 @@ static const char USAGE[] =
     "  known-servers list               the pinned server certificates\n"
     "  known-servers forget HOST:PORT   forget a pinned certificate (after a deliberate change)\n"
     "\n"
+    "  login --user NAME                log in (password from stdin, or prompted on a terminal)\n"
+    "  logout [--all]                   end this session (--all: every session of yours)\n"
+    "  whoami                           who you are logged in as\n"
+    "\n"
+    "  workshop create TITLE [--period P]   start a workshop; prints its join code\n"
+    "  workshop list                    the workshops you are in\n"
+    "  join CODE                        join a workshop and make it your default\n"
+    "  use CODE                         make a workshop you are in your default\n"
+    "  show                             the whole cascade: teams, objectives, key results\n"
+    "  watch [--since SEQ]              one line per change as it happens, until interrupted\n"
+    "\n"
+    "  team add NAME [--parent T#] [--level company|department|team|individual]\n"
+    "  obj add TITLE --team T# [--owner USER] [--aligns-to O# | --inherits K#]\n"
+    "          [--committed | --aspirational] [--rationale TEXT]\n"
+    "  obj edit O# [--title T] [--owner U] [--rationale R] [--committed | --aspirational]\n"
+    "  obj rm O#\n"
+    "  kr add O# TITLE (--from X --to Y [--unit U] | --milestone) [--owner USER]\n"
+    "  kr edit K# [--title T] [--from X] [--to Y] [--unit U] [--owner U]\n"
+    "  kr set K# VALUE                  set a key result's current value\n"
+    "  kr rm K#\n"
+    "\n"
+    "  admin user add NAME [--password-stdin]   add an account (a password is generated\n"
+    "                                   unless one comes on stdin)\n"
+    "  admin user list                  the accounts\n"
+    "\n"
     "Global options:\n"
     "  --server HOST:PORT   the server (env CASCADE_SERVER, default 127.0.0.1:7447)\n"
-    "  -w, --workshop CODE  the workshop (env CASCADE_WORKSHOP)\n"
+    "  -w, --workshop CODE  the workshop (env CASCADE_WORKSHOP, else the one chosen\n"
+    "                       with 'cascade use' or 'cascade join')\n"
     "  --ca FILE            verify the server's certificate chain and name against FILE\n"
     "                       (default: trust on first use, pinned in known_servers)\n"
     "  --json               machine-readable output: one JSON object per line\n"
@@ -62,6 +88,18 @@ static const struct {
 } COMMANDS[] = {
     {"ping", cmd_ping},
     {"known-servers", cmd_known_servers},
+    {"login", cmd_login},
+    {"logout", cmd_logout},
+    {"whoami", cmd_whoami},
+    {"admin", cmd_admin},
+    {"workshop", cmd_workshop},
+    {"join", cmd_join},
+    {"use", cmd_use},
+    {"show", cmd_show},
+    {"watch", cmd_watch},
+    {"team", cmd_team},
+    {"obj", cmd_obj},
+    {"kr", cmd_kr},
 };
 
 /* Takes the global options out of a, wherever they stand. */

@@ -1,0 +1,127 @@
+/* cascade admin user add NAME [--password-stdin] | admin user list: the
+ * server's accounts, for its administrators. */
+#include <cjson/cJSON.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "cli.h"
+#include "errors.h"
+#include "output.h"
+#include "password.h"
+#include "session.h"
+
+static int user_add(struct cli *cli, struct args *a)
+{
+    int from_stdin = args_flag(a, "--password-stdin");
+    const char *name = args_next(a);
+    if (name == NULL)
+        return cli_usage("admin user add", "Name the user to add.");
+    if (args_finish(a) != 0)
+        return cli_usage("admin user add", a->err);
+    char password[PASSWORD_MAX + 2] = "", err[512];
+    if (from_stdin) {
+        int rc = password_read_stdin(password, sizeof password, err, sizeof err);
+        if (rc != 0) {
+            cli_error("%s", err);
+            return rc == CAS_EIO ? EXIT_REFUSED : EXIT_USAGE;
+        }
+        if (password[0] == '\0')
+            return cli_usage("admin user add",
+                             "The password on stdin is empty; give one, or leave out "
+                             "--password-stdin to have the server generate one.");
+    }
+    struct client *c;
+    int rc = cli_connect_user(cli, &c);
+    if (rc != EXIT_OK)
+        return rc;
+    Cascade__V1__AdminUserAdd add = CASCADE__V1__ADMIN_USER_ADD__INIT;
+    add.name = (char *)name;
+    add.password = password;
+    WireFrame req = CASCADE__V1__FRAME__INIT;
+    req.body_case = CASCADE__V1__FRAME__BODY_ADMIN_USER_ADD;
+    req.admin_user_add = &add;
+    WireFrame *reply;
+    rc = cli_call(c, &req, CASCADE__V1__FRAME__BODY_ADMIN_USER_ADDED, &reply);
+    memset(password, 0, sizeof password);
+    client_close(c);
+    if (rc != EXIT_OK)
+        return rc;
+    const Cascade__V1__AdminUserAdded *added = reply->admin_user_added;
+    const char *added_name = added->user != NULL ? added->user->name : name;
+    const char *generated = added->generated_password;
+    if (cli->json) {
+        cJSON *o = cJSON_CreateObject();
+        cJSON_AddStringToObject(o, "user", added_name);
+        output_json_text_or_null(o, "password", generated);
+        output_json(o);
+    } else if (generated[0] != '\0') {
+        printf("Added %s with password %s; give it to them over a safe channel.\n", added_name,
+               generated);
+    } else {
+        printf("Added %s.\n", added_name);
+    }
+    wire_free(reply);
+    return EXIT_OK;
+}
+
+static int user_list(struct cli *cli, struct args *a)
+{
+    if (args_finish(a) != 0)
+        return cli_usage("admin user list", a->err);
+    struct client *c;
+    int rc = cli_connect_user(cli, &c);
+    if (rc != EXIT_OK)
+        return rc;
+    Cascade__V1__AdminUserList list = CASCADE__V1__ADMIN_USER_LIST__INIT;
+    WireFrame req = CASCADE__V1__FRAME__INIT;
+    req.body_case = CASCADE__V1__FRAME__BODY_ADMIN_USER_LIST;
+    req.admin_user_list = &list;
+    WireFrame *reply;
+    rc = cli_call(c, &req, CASCADE__V1__FRAME__BODY_ADMIN_USER_LIST_REPLY, &reply);
+    client_close(c);
+    if (rc != EXIT_OK)
+        return rc;
+    const Cascade__V1__AdminUserListReply *r = reply->admin_user_list_reply;
+    if (cli->json) {
+        cJSON *o = cJSON_CreateObject();
+        cJSON *users = cJSON_AddArrayToObject(o, "users");
+        for (size_t i = 0; i < r->n_users; i++) {
+            cJSON *u = cJSON_CreateObject();
+            cJSON_AddStringToObject(u, "name", r->users[i]->name);
+            cJSON_AddBoolToObject(u, "admin", r->users[i]->admin);
+            cJSON_AddBoolToObject(u, "disabled", r->users[i]->disabled);
+            cJSON_AddNumberToObject(u, "created_ms", (double)r->users[i]->created_ms);
+            cJSON_AddItemToArray(users, u);
+        }
+        rc = output_json(o) == 0 ? EXIT_OK : EXIT_REFUSED;
+    } else {
+        static const char *const HEADERS[] = {"NAME", "ADMIN", "DISABLED", "CREATED"};
+        struct table t;
+        rc = table_init(&t, 4, HEADERS) == 0 ? EXIT_OK : EXIT_REFUSED;
+        for (size_t i = 0; i < r->n_users && rc == EXIT_OK; i++) {
+            char date[32];
+            output_date(r->users[i]->created_ms, date, sizeof date);
+            const char *row[] = {r->users[i]->name, r->users[i]->admin ? "yes" : "no",
+                                 r->users[i]->disabled ? "yes" : "no", date};
+            rc = table_add(&t, row) == 0 ? EXIT_OK : EXIT_REFUSED;
+        }
+        if (rc == EXIT_OK)
+            table_print(&t, stdout);
+        table_free(&t);
+    }
+    if (rc != EXIT_OK)
+        cli_error("Out of memory while listing the users.");
+    wire_free(reply);
+    return rc;
+}
+
+int cmd_admin(struct cli *cli, struct args *a)
+{
+    const char *area = args_next(a);
+    const char *sub = area != NULL && strcmp(area, "user") == 0 ? args_next(a) : NULL;
+    if (sub != NULL && strcmp(sub, "add") == 0)
+        return user_add(cli, a);
+    if (sub != NULL && strcmp(sub, "list") == 0)
+        return user_list(cli, a);
+    return cli_usage("admin", "Use 'admin user add NAME [--password-stdin]' or 'admin user list'.");
+}

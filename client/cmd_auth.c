@@ -1,0 +1,187 @@
+/* cascade login --user NAME | logout [--all] | whoami: sessions. A login
+ * trades the password for a session token, kept in CONFIG/credentials for
+ * that server; later commands present the token instead of the password. */
+#include <cjson/cJSON.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "cli.h"
+#include "config.h"
+#include "credentials.h"
+#include "errors.h"
+#include "output.h"
+#include "password.h"
+#include "session.h"
+
+int cmd_login(struct cli *cli, struct args *a)
+{
+    const char *user = NULL;
+    if (args_value(a, "--user", &user) < 0 || args_finish(a) != 0)
+        return cli_usage("login", a->err);
+    if (user == NULL || user[0] == '\0')
+        return cli_usage("login", "Name the account with --user NAME.");
+    char prompt[512], password[PASSWORD_MAX + 2], err[1024];
+    snprintf(prompt, sizeof prompt, "Password for %s at %s: ", user, cli->server_text);
+    int rc = password_read(prompt, password, sizeof password, err, sizeof err);
+    if (rc == CAS_ENOTFOUND)
+        return cli_usage("login", err);
+    if (rc != 0) {
+        cli_error("%s", err);
+        return EXIT_REFUSED;
+    }
+
+    struct client *c;
+    rc = cli_connect(cli, &c);
+    if (rc != EXIT_OK) {
+        memset(password, 0, sizeof password);
+        return rc;
+    }
+    Cascade__V1__Login login = CASCADE__V1__LOGIN__INIT;
+    login.user = (char *)user;
+    login.password = password;
+    WireFrame req = CASCADE__V1__FRAME__INIT;
+    req.body_case = CASCADE__V1__FRAME__BODY_LOGIN;
+    req.login = &login;
+    WireFrame *reply;
+    rc = cli_call(c, &req, CASCADE__V1__FRAME__BODY_LOGIN_OK, &reply);
+    memset(password, 0, sizeof password);
+    client_close(c);
+    if (rc != EXIT_OK)
+        return rc;
+
+    const Cascade__V1__LoginOk *ok = reply->login_ok;
+    const char *name = ok->user != NULL && ok->user->name[0] != '\0' ? ok->user->name : user;
+    char file[PATH_MAX + 16];
+    session_path(cli, "credentials", file, sizeof file);
+    if (config_dir_create(cli->config_dir, err, sizeof err) != 0 ||
+        credentials_store(file, cli->server_text, name, ok->token, err, sizeof err) != 0) {
+        cli_error("%s", err);
+        wire_free(reply);
+        return EXIT_REFUSED;
+    }
+    if (cli->json) {
+        cJSON *o = cJSON_CreateObject();
+        cJSON_AddStringToObject(o, "server", cli->server_text);
+        cJSON_AddStringToObject(o, "user", name);
+        cJSON_AddNumberToObject(o, "expires_ms", (double)ok->expires_ms);
+        output_json(o);
+    } else {
+        printf("Logged in to %s as %s.\n", cli->server_text, name);
+    }
+    wire_free(reply);
+    return EXIT_OK;
+}
+
+static void print_logged_out(const struct cli *cli, const char *user, int all)
+{
+    if (cli->json) {
+        cJSON *o = cJSON_CreateObject();
+        cJSON_AddStringToObject(o, "server", cli->server_text);
+        cJSON_AddStringToObject(o, "user", user);
+        cJSON_AddBoolToObject(o, "all", all);
+        output_json(o);
+    } else if (all) {
+        printf("Logged out of %s; every session of %s there has ended.\n", cli->server_text,
+               user);
+    } else {
+        printf("Logged out of %s.\n", cli->server_text);
+    }
+}
+
+int cmd_logout(struct cli *cli, struct args *a)
+{
+    int all = args_flag(a, "--all");
+    if (args_finish(a) != 0)
+        return cli_usage("logout", a->err);
+    char file[PATH_MAX + 16], user[CREDENTIALS_USER_MAX], token[CREDENTIALS_TOKEN_MAX];
+    char err[1024];
+    session_path(cli, "credentials", file, sizeof file);
+    int rc = credentials_lookup(file, cli->server_text, user, sizeof user, token, sizeof token);
+    if (rc == CAS_ENOTFOUND) {
+        cli_error("You are not logged in to %s, so there is nothing to log out of.",
+                  cli->server_text);
+        return EXIT_REFUSED;
+    }
+    if (rc != 0) {
+        cli_error("Cannot read %s; check its permissions.", file);
+        return EXIT_REFUSED;
+    }
+    /* The token is forgotten locally only once the server has ended it (or
+     * had already), so an unreachable server leaves the session usable. */
+    struct client *c;
+    rc = cli_connect(cli, &c);
+    if (rc != EXIT_OK)
+        return rc;
+    int code;
+    rc = session_authenticate(c, token, &code, NULL, 0, err, sizeof err);
+    if (rc == CLIENT_UNREACHABLE) {
+        client_close(c);
+        cli_error("%s", err);
+        return EXIT_UNREACHABLE;
+    }
+    if (rc == CLIENT_REFUSED && code != CASCADE__V1__ERROR_CODE__TOKEN_EXPIRED &&
+        code != CASCADE__V1__ERROR_CODE__NOT_AUTHENTICATED) {
+        client_close(c);
+        cli_error("%s", err);
+        return EXIT_REFUSED;
+    }
+    int stale = rc == CLIENT_REFUSED;
+    if (!stale) {
+        Cascade__V1__Logout logout = CASCADE__V1__LOGOUT__INIT;
+        logout.all = all;
+        WireFrame req = CASCADE__V1__FRAME__INIT;
+        req.body_case = CASCADE__V1__FRAME__BODY_LOGOUT;
+        req.logout = &logout;
+        WireFrame *reply;
+        rc = cli_call(c, &req, CASCADE__V1__FRAME__BODY_ACK, &reply);
+        wire_free(reply);
+        if (rc != EXIT_OK) {
+            client_close(c);
+            return rc;
+        }
+    }
+    client_close(c);
+    if (credentials_remove(file, cli->server_text, err, sizeof err) == CAS_EIO) {
+        cli_error("%s", err);
+        return EXIT_REFUSED;
+    }
+    if (stale && all) {
+        cli_error("Your session on %s had already ended, so the server could not end your other "
+                  "sessions; log in and run 'cascade logout --all' to end them.",
+                  cli->server_text);
+        return EXIT_REFUSED;
+    }
+    print_logged_out(cli, user, all);
+    return EXIT_OK;
+}
+
+int cmd_whoami(struct cli *cli, struct args *a)
+{
+    if (args_finish(a) != 0)
+        return cli_usage("whoami", a->err);
+    struct client *c;
+    int rc = cli_connect_user(cli, &c);
+    if (rc != EXIT_OK)
+        return rc;
+    Cascade__V1__Whoami whoami = CASCADE__V1__WHOAMI__INIT;
+    WireFrame req = CASCADE__V1__FRAME__INIT;
+    req.body_case = CASCADE__V1__FRAME__BODY_WHOAMI;
+    req.whoami = &whoami;
+    WireFrame *reply;
+    rc = cli_call(c, &req, CASCADE__V1__FRAME__BODY_USER_INFO, &reply);
+    client_close(c);
+    if (rc != EXIT_OK)
+        return rc;
+    const Cascade__V1__UserInfo *u = reply->user_info;
+    if (cli->json) {
+        cJSON *o = cJSON_CreateObject();
+        cJSON_AddStringToObject(o, "user", u->name);
+        cJSON_AddBoolToObject(o, "admin", u->admin);
+        cJSON_AddStringToObject(o, "server", cli->server_text);
+        output_json(o);
+    } else {
+        printf("%s at %s%s\n", u->name, cli->server_text, u->admin ? " (administrator)" : "");
+    }
+    wire_free(reply);
+    return EXIT_OK;
+}

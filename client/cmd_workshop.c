@@ -1,0 +1,219 @@
+/* cascade workshop create TITLE [--period P] | workshop list | join CODE |
+ * use CODE: finding and choosing workshops. The workshop a later command
+ * acts on is remembered in CONFIG/config (see session.h for the order in
+ * which -w, CASCADE_WORKSHOP and that default are consulted). */
+#include <cjson/cJSON.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "cli.h"
+#include "output.h"
+#include "session.h"
+#include "settings.h"
+
+static const char *role_name(Cascade__V1__Role role)
+{
+    switch (role) {
+    case CASCADE__V1__ROLE__FACILITATOR:
+        return "facilitator";
+    case CASCADE__V1__ROLE__MEMBER:
+        return "member";
+    case CASCADE__V1__ROLE__OBSERVER:
+        return "observer";
+    default:
+        return "";
+    }
+}
+
+static cJSON *workshop_json(const Cascade__V1__WorkshopInfo *w)
+{
+    cJSON *o = cJSON_CreateObject();
+    cJSON_AddStringToObject(o, "code", w->code);
+    cJSON_AddStringToObject(o, "title", w->title);
+    cJSON_AddStringToObject(o, "period", w->period);
+    output_json_text_or_null(o, "role", role_name(w->role));
+    cJSON_AddStringToObject(o, "created_by", w->created_by);
+    cJSON_AddNumberToObject(o, "created_ms", (double)w->created_ms);
+    cJSON_AddNumberToObject(o, "last_seq", (double)w->last_seq);
+    return o;
+}
+
+/* Connects as the user and sends req, expecting a `want` answer. */
+static int call_as_user(const struct cli *cli, WireFrame *req, Cascade__V1__Frame__BodyCase want,
+                        WireFrame **reply)
+{
+    struct client *c;
+    int rc = cli_connect_user(cli, &c);
+    if (rc != EXIT_OK)
+        return rc;
+    rc = cli_call(c, req, want, reply);
+    client_close(c);
+    return rc;
+}
+
+static int create(struct cli *cli, struct args *a)
+{
+    const char *period = "";
+    if (args_value(a, "--period", &period) < 0)
+        return cli_usage("workshop create", a->err);
+    const char *title = args_next(a);
+    if (title == NULL)
+        return cli_usage("workshop create", "Give the workshop a title, e.g. \"Q3 planning\".");
+    if (args_finish(a) != 0)
+        return cli_usage("workshop create", a->err);
+    Cascade__V1__WorkshopCreate msg = CASCADE__V1__WORKSHOP_CREATE__INIT;
+    msg.title = (char *)title;
+    msg.period = (char *)period;
+    WireFrame req = CASCADE__V1__FRAME__INIT;
+    req.body_case = CASCADE__V1__FRAME__BODY_WORKSHOP_CREATE;
+    req.workshop_create = &msg;
+    WireFrame *reply;
+    int rc = call_as_user(cli, &req, CASCADE__V1__FRAME__BODY_WORKSHOP_INFO, &reply);
+    if (rc != EXIT_OK)
+        return rc;
+    const Cascade__V1__WorkshopInfo *w = reply->workshop_info;
+    /* Whoever creates a workshop builds it next, so it becomes their default
+     * just as joining makes it. The output stays the bare code for scripts. */
+    rc = cli_set_default_workshop(cli, w->code);
+    if (cli->json)
+        output_json(workshop_json(w));
+    else
+        printf("%s\n", w->code);
+    wire_free(reply);
+    return rc;
+}
+
+/* Fetches the caller's workshops. */
+static int fetch_list(const struct cli *cli, WireFrame **reply)
+{
+    Cascade__V1__WorkshopList msg = CASCADE__V1__WORKSHOP_LIST__INIT;
+    WireFrame req = CASCADE__V1__FRAME__INIT;
+    req.body_case = CASCADE__V1__FRAME__BODY_WORKSHOP_LIST;
+    req.workshop_list = &msg;
+    return call_as_user(cli, &req, CASCADE__V1__FRAME__BODY_WORKSHOP_LIST_REPLY, reply);
+}
+
+static int list(struct cli *cli, struct args *a)
+{
+    if (args_finish(a) != 0)
+        return cli_usage("workshop list", a->err);
+    WireFrame *reply;
+    int rc = fetch_list(cli, &reply);
+    if (rc != EXIT_OK)
+        return rc;
+    const Cascade__V1__WorkshopListReply *r = reply->workshop_list_reply;
+    if (cli->json) {
+        cJSON *o = cJSON_CreateObject();
+        cJSON *arr = cJSON_AddArrayToObject(o, "workshops");
+        for (size_t i = 0; i < r->n_workshops; i++)
+            cJSON_AddItemToArray(arr, workshop_json(r->workshops[i]));
+        output_json(o);
+    } else if (r->n_workshops == 0) {
+        printf("You are in no workshop yet; create one with 'cascade workshop create TITLE' or "
+               "join one with 'cascade join CODE'.\n");
+    } else {
+        static const char *const HEADERS[] = {"CODE", "TITLE", "PERIOD", "ROLE"};
+        struct table t;
+        int ok = table_init(&t, 4, HEADERS) == 0;
+        for (size_t i = 0; i < r->n_workshops && ok; i++) {
+            const Cascade__V1__WorkshopInfo *w = r->workshops[i];
+            const char *row[] = {w->code, w->title, w->period, role_name(w->role)};
+            ok = table_add(&t, row) == 0;
+        }
+        if (ok)
+            table_print(&t, stdout);
+        else
+            cli_error("Out of memory while listing the workshops.");
+        table_free(&t);
+        rc = ok ? EXIT_OK : EXIT_REFUSED;
+    }
+    wire_free(reply);
+    return rc;
+}
+
+int cmd_workshop(struct cli *cli, struct args *a)
+{
+    const char *sub = args_next(a);
+    if (sub != NULL && strcmp(sub, "create") == 0)
+        return create(cli, a);
+    if (sub != NULL && strcmp(sub, "list") == 0)
+        return list(cli, a);
+    return cli_usage("workshop",
+                     "Use 'workshop create TITLE [--period P]' or 'workshop list'.");
+}
+
+/* Takes the CODE argument of join and use, normalised. */
+static int take_code(struct args *a, const char *command, char *code, size_t codelen)
+{
+    const char *text = args_next(a);
+    char err[256];
+    if (text == NULL)
+        return cli_usage(command, "Give the workshop's join code.");
+    if (args_finish(a) != 0)
+        return cli_usage(command, a->err);
+    if (settings_code_normalise(text, code, codelen, err, sizeof err) != 0)
+        return cli_usage(command, err);
+    return EXIT_OK;
+}
+
+int cmd_join(struct cli *cli, struct args *a)
+{
+    char code[SETTINGS_CODE_MAX + 1];
+    int rc = take_code(a, "join", code, sizeof code);
+    if (rc != EXIT_OK)
+        return rc;
+    Cascade__V1__Join msg = CASCADE__V1__JOIN__INIT;
+    msg.code = code;
+    WireFrame req = CASCADE__V1__FRAME__INIT;
+    req.body_case = CASCADE__V1__FRAME__BODY_JOIN;
+    req.join = &msg;
+    WireFrame *reply;
+    rc = call_as_user(cli, &req, CASCADE__V1__FRAME__BODY_WORKSHOP_INFO, &reply);
+    if (rc != EXIT_OK)
+        return rc;
+    const Cascade__V1__WorkshopInfo *w = reply->workshop_info;
+    rc = cli_set_default_workshop(cli, w->code);
+    if (cli->json)
+        output_json(workshop_json(w));
+    else if (rc == EXIT_OK)
+        printf("Joined %s (%s) as %s; it is now your default workshop.\n", w->title, w->code,
+               role_name(w->role)[0] != '\0' ? role_name(w->role) : "participant");
+    else
+        printf("Joined %s (%s) as %s.\n", w->title, w->code, role_name(w->role));
+    wire_free(reply);
+    return rc;
+}
+
+int cmd_use(struct cli *cli, struct args *a)
+{
+    char code[SETTINGS_CODE_MAX + 1];
+    int rc = take_code(a, "use", code, sizeof code);
+    if (rc != EXIT_OK)
+        return rc;
+    WireFrame *reply;
+    rc = fetch_list(cli, &reply);
+    if (rc != EXIT_OK)
+        return rc;
+    const Cascade__V1__WorkshopListReply *r = reply->workshop_list_reply;
+    const Cascade__V1__WorkshopInfo *w = NULL;
+    for (size_t i = 0; i < r->n_workshops && w == NULL; i++) {
+        char listed[SETTINGS_CODE_MAX + 1], err[256];
+        if (settings_code_normalise(r->workshops[i]->code, listed, sizeof listed, err,
+                                    sizeof err) == 0 && strcmp(listed, code) == 0)
+            w = r->workshops[i];
+    }
+    if (w == NULL) {
+        cli_error("You have not joined %s; run 'cascade join %s' first.", code, code);
+        rc = EXIT_REFUSED;
+    } else {
+        rc = cli_set_default_workshop(cli, w->code);
+    }
+    if (rc == EXIT_OK) {
+        if (cli->json)
+            output_json(workshop_json(w));
+        else
+            printf("Using %s (%s).\n", w->code, w->title);
+    }
+    wire_free(reply);
+    return rc;
+}

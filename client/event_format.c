@@ -1,0 +1,122 @@
+#include "event_format.h"
+
+#include "output.h"
+#include "render.h"
+
+static int has_value(const Cascade__V1__Value *v)
+{
+    return v != NULL && v->kind_case != CASCADE__V1__VALUE__KIND__NOT_SET;
+}
+
+static void print_text(FILE *out, const char *s)
+{
+    fputc('"', out);
+    for (const unsigned char *p = (const unsigned char *)s; *p != '\0'; p++) {
+        if (*p == '"' || *p == '\\')
+            fprintf(out, "\\%c", *p);
+        else if (*p == '\n')
+            fputs("\\n", out);
+        else if (*p == '\t')
+            fputs("\\t", out);
+        else if (*p < 32 || *p == 127)
+            fprintf(out, "\\x%02x", *p);
+        else
+            fputc(*p, out);
+    }
+    fputc('"', out);
+}
+
+static void print_value(FILE *out, const Cascade__V1__Value *v)
+{
+    char num[64];
+    switch (v->kind_case) {
+    case CASCADE__V1__VALUE__KIND_TEXT:
+        print_text(out, v->text);
+        break;
+    case CASCADE__V1__VALUE__KIND_NUMBER:
+        render_number(v->number, num, sizeof num);
+        fputs(num, out);
+        break;
+    case CASCADE__V1__VALUE__KIND_FLAG:
+        fputs(v->flag ? "true" : "false", out);
+        break;
+    default:
+        fputs("?", out);
+        break;
+    }
+}
+
+void event_format_line(FILE *out, const Cascade__V1__Event *e)
+{
+    char when[32];
+    output_time(e->time_ms, when, sizeof when);
+    fprintf(out, "#%llu %s %s %s %s", (unsigned long long)e->seq, when,
+            e->actor[0] != '\0' ? e->actor : "-", e->type[0] != '\0' ? e->type : "event",
+            e->entity[0] != '\0' ? e->entity : "-");
+    const char *sep = " ";
+    for (size_t i = 0; i < e->n_changes; i++) {
+        const Cascade__V1__FieldChange *fc = e->changes[i];
+        int has_old = has_value(fc->old_value), has_new = has_value(fc->new_value);
+        if (!has_old && !has_new)
+            continue;
+        fprintf(out, "%s%s", sep, fc->field);
+        sep = ", ";
+        if (has_old && has_new) {
+            fputc(' ', out);
+            print_value(out, fc->old_value);
+            fputs(" → ", out);
+            print_value(out, fc->new_value);
+        } else if (has_new) {
+            fputc('=', out);
+            print_value(out, fc->new_value);
+        } else {
+            fputs(" was ", out);
+            print_value(out, fc->old_value);
+        }
+    }
+    fputc('\n', out);
+}
+
+static void add_value(cJSON *o, const char *name, const Cascade__V1__Value *v)
+{
+    switch (v->kind_case) {
+    case CASCADE__V1__VALUE__KIND_TEXT:
+        cJSON_AddStringToObject(o, name, v->text);
+        break;
+    case CASCADE__V1__VALUE__KIND_NUMBER:
+        cJSON_AddNumberToObject(o, name, v->number);
+        break;
+    case CASCADE__V1__VALUE__KIND_FLAG:
+        cJSON_AddBoolToObject(o, name, v->flag);
+        break;
+    default:
+        break;
+    }
+}
+
+cJSON *event_format_json(const Cascade__V1__Event *e)
+{
+    cJSON *o = cJSON_CreateObject();
+    if (o == NULL)
+        return NULL;
+    cJSON_AddNumberToObject(o, "seq", (double)e->seq);
+    cJSON_AddNumberToObject(o, "time_ms", (double)e->time_ms);
+    cJSON_AddStringToObject(o, "actor", e->actor);
+    cJSON_AddStringToObject(o, "type", e->type);
+    cJSON_AddStringToObject(o, "id", e->entity);
+    cJSON_AddStringToObject(o, "workshop", e->workshop);
+    cJSON *fields = cJSON_AddObjectToObject(o, "fields");
+    cJSON *old = cJSON_AddObjectToObject(o, "old");
+    if (fields == NULL || old == NULL) {
+        cJSON_Delete(o);
+        return NULL;
+    }
+    for (size_t i = 0; i < e->n_changes; i++) {
+        const Cascade__V1__FieldChange *fc = e->changes[i];
+        if (has_value(fc->new_value))
+            add_value(fields, fc->field, fc->new_value);
+        if (has_value(fc->old_value))
+            add_value(old, fc->field, fc->old_value);
+    }
+    return o;
+}

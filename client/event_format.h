@@ -1,0 +1,27 @@
+/* One workshop event as `watch` prints it.
+ *
+ * For people, one line: "#SEQ HH:MM:SS ACTOR TYPE ID CHANGES", local time,
+ * where each change reads "field old → new" (an edit), "field=new" (an
+ * add: only a new value) or "field was old" (a remove: only an old value),
+ * separated by ", ". Texts are in double quotes with \" \\ and control
+ * characters escaped; numbers as render_number writes them; flags as
+ * true/false.
+ *
+ * For scripts, one JSON object: {"seq","time_ms","actor","type","id",
+ * "workshop","fields":{field:new,...},"old":{field:old,...}} with typed
+ * values (string, number, boolean). */
+#ifndef CASCADE_EVENT_FORMAT_H
+#define CASCADE_EVENT_FORMAT_H
+
+#include <cjson/cJSON.h>
+#include <stdio.h>
+
+#include "wire.h"
+
+/* Prints the line, with its newline. */
+void event_format_line(FILE *out, const Cascade__V1__Event *e);
+
+/* The JSON object (the caller owns it), or NULL when out of memory. */
+cJSON *event_format_json(const Cascade__V1__Event *e);
+
+#endif

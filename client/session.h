@@ -1,0 +1,45 @@
+/* What commands need beyond a bare connection: acting as the logged-in user
+ * (the token stored in CONFIG/credentials), making calls whose failures are
+ * reported the same way everywhere, and knowing which workshop a command
+ * acts on. Every cli_* function here prints its own failure on stderr and
+ * returns the exit status for it, so a command can return it directly. */
+#ifndef CASCADE_SESSION_H
+#define CASCADE_SESSION_H
+
+#include <stddef.h>
+
+#include "cli.h"
+
+/* Writes CONFIG/name (the credentials or config file) into out. */
+void session_path(const struct cli *cli, const char *name, char *out, size_t outlen);
+
+/* Presents a session token on c. CLIENT_OK (the user's name is copied into
+ * user, which may be NULL); CLIENT_REFUSED with the Error's code in *code
+ * and its message in err; CLIENT_UNREACHABLE with a sentence in err. */
+int session_authenticate(struct client *c, const char *token, int *code, char *user,
+                         size_t userlen, char *err, size_t errlen);
+
+/* Connects to cli's server and authenticates with the token stored for it.
+ * EXIT_OK and *out (close with client_close). Otherwise prints why and
+ * returns EXIT_REFUSED (not logged in; a session that expired or was
+ * revoked, whose stale token is dropped; any refusal) or EXIT_UNREACHABLE. */
+int cli_connect_user(const struct cli *cli, struct client **out);
+
+/* Sends req and waits for its answer, which must be a `want` body. EXIT_OK
+ * and *reply (free with wire_free). Otherwise prints "cascade: MESSAGE" and
+ * returns EXIT_REFUSED for the server's Error, EXIT_UNREACHABLE for a lost
+ * connection or an answer of another kind. */
+int cli_call(struct client *c, WireFrame *req, Cascade__V1__Frame__BodyCase want,
+             WireFrame **reply);
+
+/* The workshop a command acts on: -w/--workshop, else CASCADE_WORKSHOP, else
+ * the default chosen with 'cascade use' or 'cascade join', normalised (see
+ * settings_code_normalise). EXIT_OK and the code in out; otherwise a usage
+ * error for `command` is printed and EXIT_USAGE returned. */
+int cli_workshop(const struct cli *cli, const char *command, char *out, size_t outlen);
+
+/* Makes code the default workshop in CONFIG/config. EXIT_OK, or prints why
+ * not and returns EXIT_REFUSED. */
+int cli_set_default_workshop(const struct cli *cli, const char *code);
+
+#endif
