@@ -168,20 +168,27 @@ static void wire_state_free(struct wire_state *ws)
     free(ws->ids);
 }
 
-#define WIRE_ARRAYS(field, ptrs, n) \
-    (((ws->field = calloc((n) + 1, sizeof *ws->field)) != NULL) & \
-     ((ws->ptrs = calloc((n) + 1, sizeof *ws->ptrs)) != NULL))
-
 static int wire_state_fill(struct wire_state *ws, const struct okr_state *s, Cascade__V1__Snapshot *snap)
 {
     memset(ws, 0, sizeof *ws);
     size_t nids = s->nteams + s->nobjectives + s->nkey_results + s->ninitiatives +
                   s->ndependencies + s->ncomments + 1;
-    int ok = WIRE_ARRAYS(teams, tp, s->nteams) & WIRE_ARRAYS(objs, op, s->nobjectives) &
-             WIRE_ARRAYS(krs, kp, s->nkey_results) & WIRE_ARRAYS(inits, ip, s->ninitiatives) &
-             WIRE_ARRAYS(deps, dp, s->ndependencies) & WIRE_ARRAYS(comments, cp, s->ncomments);
+    /* One extra element each, so that empty lists still allocate. */
+    ws->teams = calloc(s->nteams + 1, sizeof *ws->teams);
+    ws->tp = calloc(s->nteams + 1, sizeof *ws->tp);
+    ws->objs = calloc(s->nobjectives + 1, sizeof *ws->objs);
+    ws->op = calloc(s->nobjectives + 1, sizeof *ws->op);
+    ws->krs = calloc(s->nkey_results + 1, sizeof *ws->krs);
+    ws->kp = calloc(s->nkey_results + 1, sizeof *ws->kp);
+    ws->inits = calloc(s->ninitiatives + 1, sizeof *ws->inits);
+    ws->ip = calloc(s->ninitiatives + 1, sizeof *ws->ip);
+    ws->deps = calloc(s->ndependencies + 1, sizeof *ws->deps);
+    ws->dp = calloc(s->ndependencies + 1, sizeof *ws->dp);
+    ws->comments = calloc(s->ncomments + 1, sizeof *ws->comments);
+    ws->cp = calloc(s->ncomments + 1, sizeof *ws->cp);
     ws->ids = calloc(nids, sizeof *ws->ids);
-    if (!ok || ws->ids == NULL)
+    if (!ws->teams || !ws->tp || !ws->objs || !ws->op || !ws->krs || !ws->kp || !ws->inits ||
+        !ws->ip || !ws->deps || !ws->dp || !ws->comments || !ws->cp || !ws->ids)
         return CAS_ENOMEM;
     size_t id = 0;
     for (size_t i = 0; i < s->nteams; i++) {

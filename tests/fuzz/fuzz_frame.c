@@ -69,6 +69,10 @@ static int has_field_zero(const ProtobufCMessage *m)
 static void check_round_trip(const WireFrame *f, size_t len)
 {
     struct buf once = BUF_INIT, twice = BUF_INIT;
+    /* A frame of nothing but default values (request_id 0 written out, no
+     * body) re-encodes to no bytes, which is not a frame: nothing to check. */
+    if (cascade__v1__frame__get_packed_size(f) == 0)
+        return;
     /* Re-encoding can grow a little (a negative enum value written in 5
      * bytes comes back in 10), so allow more than the decoder's limit. */
     if (wire_pack(f, FRAME_DEFAULT_MAX, &once) != 0)
