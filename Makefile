@@ -23,9 +23,11 @@ build:
 run: deps build
 	./$(BUILD_DIR)/bin/cascaded --listen $(LISTEN) --data $(DATA)
 
-# Every test with AddressSanitizer and UndefinedBehaviorSanitizer, then each
-# fuzz target for FUZZ_SECONDS.
+# The optimised build `make run` uses (its warnings differ from a debug
+# build's), then every test with AddressSanitizer and
+# UndefinedBehaviorSanitizer, then each fuzz target for FUZZ_SECONDS.
 test: deps
+	$(MAKE) build
 	$(MAKE) test-asan
 	$(MAKE) test-fuzz
 

@@ -234,7 +234,7 @@ static int obj_add(struct cli *cli, struct args *a)
 {
     const char *cmd = "obj add", *owner = "", *rationale = "", *team_text = NULL;
     char team[ID_MAX], aligns[ID_MAX], inherits[ID_MAX], ws[SETTINGS_CODE_MAX + 1];
-    int set, committed, rc;
+    int set = 0, committed = 0, rc;
     if (args_value(a, "--team", &team_text) < 0 || args_value(a, "--owner", &owner) < 0 ||
         args_value(a, "--rationale", &rationale) < 0)
         return cli_usage(cmd, a->err);
@@ -275,7 +275,7 @@ static int obj_edit(struct cli *cli, struct args *a)
 {
     const char *cmd = "obj edit", *title = NULL, *owner = NULL, *rationale = NULL;
     char id[ID_MAX], ws[SETTINGS_CODE_MAX + 1];
-    int set, committed, rc;
+    int set = 0, committed = 0, rc;
     if (args_value(a, "--title", &title) < 0 || args_value(a, "--owner", &owner) < 0 ||
         args_value(a, "--rationale", &rationale) < 0)
         return cli_usage(cmd, a->err);
