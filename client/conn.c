@@ -12,6 +12,12 @@
 #include "transport.h"
 #include "version.h"
 
+/* A connection that stays open (watch) sends a Ping this often, so the
+ * server's idle time-out (120 s by default) never closes it. */
+#define CLIENT_HEARTBEAT_MS 30000
+/* The nonce of heartbeat pings, whose Pongs nobody waits for. */
+#define CLIENT_HEARTBEAT_NONCE UINT64_C(0x6361736361646521)
+
 /* Server-pushed frames can be far larger than requests (snapshots). */
 #define CLIENT_MAX_FRAME WIRE_MAX_SERVER_FRAME
 
@@ -24,6 +30,7 @@ struct inbox_item {
 struct client {
     uv_loop_t loop;
     uv_timer_t wait_timer;
+    uv_timer_t heartbeat;
     struct transport t;
     struct transport_env env;
     struct client_opts opts;
@@ -107,6 +114,10 @@ static void on_frame(struct transport *t, const uint8_t *payload, size_t len)
     WireFrame *f = wire_unpack(payload, len, WIRE_BUDGET_TRUSTED(len));
     if (f == NULL) {
         transport_abort(t, "the server sent a frame that is not a valid cascade.v1.Frame");
+        return;
+    }
+    if (f->body_case == CASCADE__V1__FRAME__BODY_PONG && f->pong->nonce == CLIENT_HEARTBEAT_NONCE) {
+        wire_free(f);
         return;
     }
     if (f->request_id == 0 && f->body_case == CASCADE__V1__FRAME__BODY_GOING_AWAY) {
@@ -284,6 +295,21 @@ uv_loop_t *client_loop(struct client *c)
     return &c->loop;
 }
 
+static void on_heartbeat(uv_timer_t *timer)
+{
+    struct client *c = timer->data;
+    if (c->t.state != TRANSPORT_OPEN)
+        return;
+    Cascade__V1__Ping ping = CASCADE__V1__PING__INIT;
+    ping.nonce = CLIENT_HEARTBEAT_NONCE;
+    WireFrame f = CASCADE__V1__FRAME__INIT;
+    f.request_id = ++c->next_request_id;
+    f.body_case = CASCADE__V1__FRAME__BODY_PING;
+    f.ping = &ping;
+    char err[256];
+    (void)send_frame(c, &f, err, sizeof err); /* a failure shows as the connection closing */
+}
+
 static int say_hello(struct client *c, char *err, size_t errlen)
 {
     Cascade__V1__Hello hello = CASCADE__V1__HELLO__INIT;
@@ -332,6 +358,7 @@ static void shut_loop(struct client *c)
     if (!c->closed)
         transport_close(&c->t, "client done");
     uv_close((uv_handle_t *)&c->wait_timer, NULL);
+    uv_close((uv_handle_t *)&c->heartbeat, NULL);
     uv_run(&c->loop, UV_RUN_DEFAULT);
     uv_loop_close(&c->loop);
 }
@@ -363,7 +390,9 @@ int client_connect(struct client **out, const struct client_opts *opts, char *er
     }
     uv_loop_init(&c->loop);
     uv_timer_init(&c->loop, &c->wait_timer);
+    uv_timer_init(&c->loop, &c->heartbeat);
     c->wait_timer.data = c;
+    c->heartbeat.data = c;
     c->env.loop = &c->loop;
     c->env.ops = &CLIENT_OPS;
     c->env.max_frame = CLIENT_MAX_FRAME;
@@ -394,6 +423,7 @@ int client_connect(struct client **out, const struct client_opts *opts, char *er
         free_client(c);
         return rc;
     }
+    uv_timer_start(&c->heartbeat, on_heartbeat, CLIENT_HEARTBEAT_MS, CLIENT_HEARTBEAT_MS);
     *out = c;
     return CLIENT_OK;
 }

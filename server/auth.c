@@ -12,6 +12,7 @@
 #include "errors.h"
 #include "handlers.h"
 #include "log.h"
+#include "presence.h"
 #include "server.h"
 #include "store.h"
 
@@ -276,6 +277,8 @@ void handle_logout(struct conn *c, const WireFrame *f)
                         "The server could not end the session; try again later.");
         return;
     }
+    /* Logged out, the connection leaves the workshops it was watching. */
+    presence_drop(c);
     c->user_id = 0;
     c->user[0] = '\0';
     c->admin = 0;

@@ -9,6 +9,7 @@
 #include "frame.h"
 #include "handlers.h"
 #include "log.h"
+#include "presence.h"
 #include "server.h"
 #include "store.h"
 
@@ -286,25 +287,6 @@ static int replay_event(void *ctx, uint64_t seq, const uint8_t *payload, size_t 
     return rc;
 }
 
-static int add_subscription(struct conn *c, struct workshop *w)
-{
-    for (size_t i = 0; i < c->nsubs; i++)
-        if (c->subs[i] == w)
-            return 0;
-    if (c->nsubs == c->cap_subs) {
-        size_t ncap = c->cap_subs ? c->cap_subs * 2 : 4;
-        struct workshop **p = realloc(c->subs, ncap * sizeof *p);
-        if (p == NULL)
-            return CAS_ENOMEM;
-        c->subs = p;
-        c->cap_subs = ncap;
-    }
-    if (workshop_subscribe(w, c) != 0)
-        return CAS_ENOMEM;
-    c->subs[c->nsubs++] = w;
-    return 0;
-}
-
 void handle_subscribe(struct conn *c, const WireFrame *f)
 {
     const Cascade__V1__Subscribe *m = f->subscribe;
@@ -330,7 +312,7 @@ void handle_subscribe(struct conn *c, const WireFrame *f)
             return;
         }
     }
-    if (add_subscription(c, w) != 0) {
+    if (presence_subscribe(c, w) != 0) {
         conn_send_error(c, f->request_id, CASCADE__V1__ERROR_CODE__INTERNAL,
                         "The server is out of memory.");
         return;
@@ -349,10 +331,7 @@ void handle_unsubscribe(struct conn *c, const WireFrame *f)
     struct workshop *w = workshop_for_request(c, f->request_id, f->unsubscribe->workshop);
     if (w == NULL)
         return;
-    workshop_unsubscribe(w, c);
-    for (size_t i = 0; i < c->nsubs; i++)
-        if (c->subs[i] == w)
-            c->subs[i] = c->subs[--c->nsubs];
+    presence_unsubscribe(c, w);
     Cascade__V1__Ack ack = CASCADE__V1__ACK__INIT;
     ack.seq = w->committed_seq;
     WireFrame out = CASCADE__V1__FRAME__INIT;

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 
 #include "errors.h"
 #include "server.h"
@@ -12,7 +13,8 @@
 static const char USAGE[] =
     "Usage: cascaded [--listen HOST:PORT] [--data DIR] [--cert FILE --key FILE]\n"
     "                [--max-frame BYTES] [--max-outbound BYTES] [--handshake-timeout MS]\n"
-    "                [--sync full|normal] [--token-ttl SECONDS]\n"
+    "                [--sync full|normal] [--token-ttl SECONDS] [--idle-timeout SECONDS]\n"
+    "                [--login-timeout SECONDS] [--max-connections N]\n"
     "\n"
     "  --listen HOST:PORT        address to listen on (default 127.0.0.1:7447; port 0: any free)\n"
     "  --data DIR                data directory (default ./cascade-data)\n"
@@ -25,6 +27,11 @@ static const char USAGE[] =
     "                            WAL checkpoints (normal: faster; a power cut may lose\n"
     "                            the last acknowledged edits, a crash of cascaded does not)\n"
     "  --token-ttl SECONDS       how long a login lasts (default 2592000, 30 days)\n"
+    "  --idle-timeout SECONDS    close a connection silent this long (default 120;\n"
+    "                            clients that stay connected send a heartbeat)\n"
+    "  --login-timeout SECONDS   close a connection not logged in this long after\n"
+    "                            its Hello (default 60)\n"
+    "  --max-connections N       refuse connections past N (default 10000)\n"
     "  --help, --version\n";
 
 /* Parses a positive whole number within [min, max]. */
@@ -46,13 +53,32 @@ static int parse_size(const char *flag, const char *text, unsigned long long min
     return 0;
 }
 
+/* Each connection is a descriptor: lift the soft limit toward what
+ * --max-connections needs, as far as the hard limit allows. */
+static void raise_fd_limit(size_t max_connections)
+{
+    struct rlimit rl;
+    if (getrlimit(RLIMIT_NOFILE, &rl) != 0)
+        return;
+    rlim_t want = (rlim_t)max_connections + 64;
+    if (rl.rlim_cur >= want)
+        return;
+    rl.rlim_cur = rl.rlim_max == RLIM_INFINITY || rl.rlim_max >= want ? want : rl.rlim_max;
+    if (setrlimit(RLIMIT_NOFILE, &rl) != 0)
+        return;
+    if (rl.rlim_cur < want)
+        fprintf(stderr, "cascaded: note: at most %llu descriptors are allowed; "
+                        "raise 'ulimit -n' to serve %zu connections.\n",
+                (unsigned long long)rl.rlim_cur, max_connections);
+}
+
 int main(int argc, char **argv)
 {
     struct server_config cfg;
     server_config_defaults(&cfg);
     enum {
         OPT_CERT = 256, OPT_KEY, OPT_MAX_FRAME, OPT_MAX_OUT, OPT_HS, OPT_SYNC, OPT_TTL,
-        OPT_VERSION, OPT_HELP
+        OPT_IDLE, OPT_LOGIN, OPT_MAX_CONN, OPT_VERSION, OPT_HELP
     };
     static const struct option opts[] = {
         {"listen", required_argument, NULL, 'l'},
@@ -64,6 +90,9 @@ int main(int argc, char **argv)
         {"handshake-timeout", required_argument, NULL, OPT_HS},
         {"sync", required_argument, NULL, OPT_SYNC},
         {"token-ttl", required_argument, NULL, OPT_TTL},
+        {"idle-timeout", required_argument, NULL, OPT_IDLE},
+        {"login-timeout", required_argument, NULL, OPT_LOGIN},
+        {"max-connections", required_argument, NULL, OPT_MAX_CONN},
         {"version", no_argument, NULL, OPT_VERSION},
         {"help", no_argument, NULL, OPT_HELP},
         {NULL, 0, NULL, 0},
@@ -110,6 +139,21 @@ int main(int argc, char **argv)
                 return 2;
             cfg.token_ttl_s = (int64_t)v;
             break;
+        case OPT_IDLE:
+            if (parse_size("--idle-timeout", optarg, 1, 86400, &v) != 0)
+                return 2;
+            cfg.idle_timeout_ms = v * 1000;
+            break;
+        case OPT_LOGIN:
+            if (parse_size("--login-timeout", optarg, 1, 86400, &v) != 0)
+                return 2;
+            cfg.login_timeout_ms = v * 1000;
+            break;
+        case OPT_MAX_CONN:
+            if (parse_size("--max-connections", optarg, 1, 1000000, &v) != 0)
+                return 2;
+            cfg.max_connections = (size_t)v;
+            break;
         case OPT_VERSION:
             printf("cascaded %s (protocol %u)\n", CASCADE_VERSION, CASCADE_PROTOCOL_VERSION);
             return 0;
@@ -132,6 +176,7 @@ int main(int argc, char **argv)
     }
     /* A peer that vanishes mid-write must cost an error code, not the process. */
     signal(SIGPIPE, SIG_IGN);
+    raise_fd_limit(cfg.max_connections);
 
     uv_loop_t loop;
     uv_loop_init(&loop);

@@ -7,6 +7,7 @@
 
 #include "cert.h"
 #include "handlers.h"
+#include "presence.h"
 #include "store.h"
 #include "errors.h"
 #include "log.h"
@@ -28,6 +29,9 @@ void server_config_defaults(struct server_config *cfg)
     cfg->max_outbound = 8u << 20;
     cfg->handshake_timeout_ms = 10000;
     cfg->token_ttl_s = 30 * 24 * 3600;
+    cfg->idle_timeout_ms = 120000;
+    cfg->login_timeout_ms = 60000;
+    cfg->max_connections = 10000;
     cfg->sync_full = 1;
 }
 
@@ -89,7 +93,33 @@ static void on_ready(struct transport *t)
 
 static void on_frame(struct transport *t, const uint8_t *payload, size_t len)
 {
-    session_on_frame(conn_of(t), payload, len);
+    struct conn *c = conn_of(t);
+    c->last_heard = uv_now(c->server->loop);
+    session_on_frame(c, payload, len);
+}
+
+/* Once a second: a connection that has said nothing for the idle time-out
+ * (clients send Ping as a heartbeat), or that said Hello but never logged
+ * in, costs the server and helps nobody. One timer serves them all. */
+static void on_sweep(uv_timer_t *timer)
+{
+    struct server *s = timer->data;
+    uint64_t now = uv_now(s->loop);
+    for (struct conn *c = s->conns; c != NULL; c = c->next) {
+        if (c->transport.state != TRANSPORT_OPEN || !c->greeted)
+            continue; /* the handshake deadlines cover the rest */
+        char why[96];
+        if (now - c->last_heard >= s->cfg.idle_timeout_ms) {
+            snprintf(why, sizeof why, "idle for %llu s",
+                     (unsigned long long)(s->cfg.idle_timeout_ms / 1000));
+            conn_close(c, why);
+        } else if (c->user_id == 0 && now - c->greeted_at >= s->cfg.login_timeout_ms &&
+                   c->pending_work == 0) {
+            snprintf(why, sizeof why, "no login within %llu s",
+                     (unsigned long long)(s->cfg.login_timeout_ms / 1000));
+            conn_close(c, why);
+        }
+    }
 }
 
 void conn_release(struct conn *c)
@@ -112,8 +142,7 @@ static void on_closed(struct transport *t, const char *reason)
     if (c->next)
         c->next->prev = c->prev;
     s->nconns--;
-    for (size_t i = 0; i < c->nsubs; i++)
-        workshop_unsubscribe(c->subs[i], c);
+    presence_drop(c);
     batch_forget_conn(&s->batch, c);
     c->closed = 1;
     conn_release(c);
@@ -160,6 +189,15 @@ static void on_connection(uv_stream_t *listener, int status)
         transport_abort(&c->transport, "server is shutting down");
         return;
     }
+    if (s->nconns > s->cfg.max_connections) {
+        /* Accepted only to be closed at once, so the backlog does not fill. */
+        char why[96];
+        snprintf(why, sizeof why, "refused: %zu connections is the limit (--max-connections)",
+                 s->cfg.max_connections);
+        transport_abort(&c->transport, why);
+        return;
+    }
+    c->last_heard = uv_now(s->loop);
     transport_accepted(&c->transport);
 }
 
@@ -197,6 +235,7 @@ void server_stop(struct server *s)
     /* What this turn applied is committed and answered before goodbye. */
     batch_commit(s);
     uv_close((uv_handle_t *)&s->commit_check, NULL);
+    uv_close((uv_handle_t *)&s->sweep_timer, NULL);
     Cascade__V1__GoingAway away = CASCADE__V1__GOING_AWAY__INIT;
     away.reason = "The server is shutting down.";
     WireFrame f = CASCADE__V1__FRAME__INIT;
@@ -309,6 +348,9 @@ int server_open(struct server *s, const struct server_config *cfg, uv_loop_t *lo
     uv_check_init(loop, &s->commit_check);
     s->commit_check.data = s;
     uv_check_start(&s->commit_check, on_turn_end);
+    uv_timer_init(loop, &s->sweep_timer);
+    s->sweep_timer.data = s;
+    uv_timer_start(&s->sweep_timer, on_sweep, 1000, 1000);
     uv_signal_init(loop, &s->sigint);
     uv_signal_init(loop, &s->sigterm);
     uv_timer_init(loop, &s->shutdown_timer);

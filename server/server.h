@@ -26,11 +26,20 @@ struct server_config {
     size_t max_outbound;
     uint64_t handshake_timeout_ms;
     int64_t token_ttl_s;   /* how long a login lasts */
+    uint64_t idle_timeout_ms;  /* a connection that sends nothing this long is closed */
+    uint64_t login_timeout_ms; /* time from Hello to a login */
+    size_t max_connections;
     int sync_full;         /* fsync every commit (1) or only WAL checkpoints (0) */
 };
 
 /* Fills in the documented defaults. */
 void server_config_defaults(struct server_config *cfg);
+
+struct subscription {
+    struct workshop *workshop;
+    char editing[16]; /* the entity announced with Editing, "" for none */
+    int64_t since_ms;
+};
 
 /* One client connection. The transport comes first so that callbacks
  * holding a transport pointer can find the connection. */
@@ -40,13 +49,15 @@ struct conn {
     uint64_t id;
     char peer[ADDR_TEXT_MAX];
     int greeted; /* a Hello was accepted */
+    uint64_t greeted_at;   /* loop time of the Hello, ms */
+    uint64_t last_heard;   /* loop time of the last frame received, ms */
     /* Who is logged in on this connection (user_id 0: nobody). */
     int64_t user_id;
     char user[OKR_NAME_MAX + 1];
     int admin;
     uint8_t token_hash[32];
-    /* Workshops this connection receives events of. */
-    struct workshop **subs;
+    /* Workshops this connection receives events of, and what it edits there. */
+    struct subscription *subs;
     size_t nsubs, cap_subs;
     /* Work on the thread pool (password hashing) that still refers to this
      * connection; the memory outlives the connection until it is done. */
@@ -62,6 +73,7 @@ struct server {
     uv_tcp_t listener;
     uv_signal_t sigint, sigterm;
     uv_timer_t shutdown_timer;
+    uv_timer_t sweep_timer; /* closes idle connections and ones that never log in */
     struct transport_env env;
     struct store *store;
     struct registry registry;

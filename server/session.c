@@ -3,6 +3,7 @@
 #include <stdio.h>
 
 #include "handlers.h"
+#include "presence.h"
 #include "server.h"
 #include "version.h"
 #include "wire.h"
@@ -31,8 +32,10 @@ static void handle_hello(struct conn *c, const WireFrame *f)
     reply.request_id = f->request_id;
     reply.body_case = CASCADE__V1__FRAME__BODY_WELCOME;
     reply.welcome = &w;
-    if (conn_send(c, &reply) == 0)
+    if (conn_send(c, &reply) == 0) {
         c->greeted = 1;
+        c->greeted_at = uv_now(c->server->loop);
+    }
 }
 
 static void handle_ping(struct conn *c, const WireFrame *f)
@@ -72,6 +75,8 @@ static const struct {
     {CASCADE__V1__FRAME__BODY_SNAPSHOT_REQUEST, USER, handle_snapshot},
     {CASCADE__V1__FRAME__BODY_SUBSCRIBE, USER, handle_subscribe},
     {CASCADE__V1__FRAME__BODY_UNSUBSCRIBE, USER, handle_unsubscribe},
+    {CASCADE__V1__FRAME__BODY_PRESENCE_QUERY, USER, handle_presence_query},
+    {CASCADE__V1__FRAME__BODY_EDITING, USER, handle_editing},
     {CASCADE__V1__FRAME__BODY_TEAM_ADD, USER, handle_change},
     {CASCADE__V1__FRAME__BODY_OBJECTIVE_ADD, USER, handle_change},
     {CASCADE__V1__FRAME__BODY_OBJECTIVE_EDIT, USER, handle_change},

@@ -33,6 +33,18 @@ static int finish(void **state)
     return 0;
 }
 
+/* A greeted TLS client of the server on `port`, or a test failure. */
+static SSL *greeted_client_on(int port)
+{
+    SSL *ssl = tls_connect(port);
+    assert_non_null(ssl);
+    WireFrame *w = tls_hello(ssl, 1, 1);
+    assert_non_null(w);
+    assert_int_equal(w->body_case, CASCADE__V1__FRAME__BODY_WELCOME);
+    wire_free(w);
+    return ssl;
+}
+
 /* A greeted TLS client, or a test failure. */
 static SSL *greeted_client(uint64_t request_id)
 {
@@ -347,6 +359,67 @@ static void test_one_log_line_per_open_and_close(void **state)
     assert_int_equal(opened, server_log_count(&server, " closed: "));
 }
 
+/* Reads and drops frames until the connection ends or within_ms passes
+ * without one; the server's log says why it ended. */
+static void drain(SSL *ssl, int within_ms)
+{
+    WireFrame *f;
+    while ((f = tls_recv_frame(ssl, within_ms)) != NULL)
+        wire_free(f);
+}
+
+static void test_idle_login_and_connection_limits(void **state)
+{
+    (void)state;
+    /* Idle: a greeted connection that then says nothing is closed. */
+    struct test_server s1;
+    static const char *const idle[] = {"--idle-timeout", "1", "--login-timeout", "600", NULL};
+    server_start(&s1, idle);
+    SSL *quiet = tls_connect(s1.port);
+    assert_non_null(quiet);
+    WireFrame *w = tls_hello(quiet, 1, 1);
+    assert_non_null(w);
+    wire_free(w);
+    drain(quiet, 10000);
+    assert_true(server_log_wait(&s1, "idle for 1 s", 1, 10000) >= 1);
+    tls_close(quiet);
+    server_cleanup(&s1);
+
+    /* Login: pinging keeps a connection alive, but not one that never logs in. */
+    struct test_server s2;
+    static const char *const login[] = {"--idle-timeout", "600", "--login-timeout", "1", NULL};
+    server_start(&s2, login);
+    SSL *chatty = tls_connect(s2.port);
+    assert_non_null(chatty);
+    w = tls_hello(chatty, 1, 1);
+    assert_non_null(w);
+    wire_free(w);
+    int pings = 0;
+    for (uint64_t i = 2; i < 200 && tls_ping(chatty, i, i) == 0; i++) {
+        pings++;
+        usleep(50000);
+    }
+    assert_true(pings > 0 && pings < 198);
+    assert_true(server_log_wait(&s2, "no login within 1 s", 1, 10000) >= 1);
+    tls_close(chatty);
+    server_cleanup(&s2);
+
+    /* Connections past --max-connections are refused at once; the others work. */
+    struct test_server s3;
+    static const char *const limit[] = {"--max-connections", "2", NULL};
+    server_start(&s3, limit);
+    SSL *a = greeted_client_on(s3.port), *b = greeted_client_on(s3.port);
+    int fd = tcp_connect(s3.port);
+    assert_true(fd_closed_within(fd, 5000));
+    close(fd);
+    assert_true(server_log_wait(&s3, "--max-connections", 1, 5000) >= 1);
+    assert_int_equal(tls_ping(a, 9, 9), 0);
+    assert_int_equal(tls_ping(b, 9, 9), 0);
+    tls_close(a);
+    tls_close(b);
+    server_cleanup(&s3);
+}
+
 static void test_sigterm_says_goodbye_and_exits_zero(void **state)
 {
     (void)state;
@@ -384,6 +457,7 @@ int main(void)
         cmocka_unit_test(test_frames_split_and_batched),
         cmocka_unit_test(test_half_open_sockets),
         cmocka_unit_test(test_one_log_line_per_open_and_close),
+        cmocka_unit_test(test_idle_login_and_connection_limits),
         cmocka_unit_test(test_sigterm_says_goodbye_and_exits_zero),
     };
     return cmocka_run_group_tests(tests, start, finish);
