@@ -288,6 +288,7 @@ void okr_objective_clear(struct okr_objective *o)
     free(o->rationale);
     free(o->necessary.by);
     free(o->sufficient.by);
+    free(o->stamps);
     memset(o, 0, sizeof *o);
 }
 
@@ -297,6 +298,7 @@ void okr_key_result_clear(struct okr_key_result *k)
     free(k->owner);
     free(k->unit);
     free(k->blocker);
+    free(k->stamps);
     memset(k, 0, sizeof *k);
 }
 

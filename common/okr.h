@@ -67,6 +67,7 @@ struct okr_objective {
     uint64_t version;
     enum okr_status status;
     struct okr_check necessary, sufficient;
+    char *stamps; /* when each field last changed and by whom: see stamps.h; NULL or "" */
 };
 
 struct okr_key_result {
@@ -82,6 +83,7 @@ struct okr_key_result {
     uint64_t version;
     enum okr_kr_status status;
     char *blocker; /* the open blocker from the latest check-in; NULL or "" when none */
+    char *stamps;  /* when each field last changed and by whom: see stamps.h */
 };
 
 struct okr_initiative {

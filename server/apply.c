@@ -8,6 +8,7 @@
 
 #include "convert.h"
 #include "errors.h"
+#include "stamps.h"
 
 /* ---- Describing a change as an event ------------------------------------ */
 
@@ -275,6 +276,118 @@ static enum okr_level team_level(const struct okr_state *s, uint32_t team)
     return t != NULL ? t->level : OKR_LEVEL_NONE;
 }
 
+/* ---- Concurrent edits ----------------------------------------------------------------- */
+
+/* The current value of one field, for a conflict report. */
+static void field_value(const void *entity, enum okr_kind kind, const char *field,
+                        Cascade__V1__Value *v)
+{
+    cascade__v1__value__init(v);
+    if (kind == OKR_OBJECTIVE) {
+        const struct okr_objective *o = entity;
+        if (strcmp(field, "committed") == 0) {
+            v->kind_case = CASCADE__V1__VALUE__KIND_FLAG;
+            v->flag = o->committed != 0;
+            return;
+        }
+        v->kind_case = CASCADE__V1__VALUE__KIND_TEXT;
+        v->text = strcmp(field, "title") == 0       ? o->title
+                  : strcmp(field, "owner") == 0     ? o->owner
+                  : strcmp(field, "rationale") == 0 ? o->rationale
+                                                    : (char *)okr_status_name(o->status);
+        return;
+    }
+    const struct okr_key_result *k = entity;
+    if (strcmp(field, "start") == 0 || strcmp(field, "target") == 0) {
+        v->kind_case = CASCADE__V1__VALUE__KIND_NUMBER;
+        v->number = field[0] == 's' ? k->start : k->target;
+        return;
+    }
+    v->kind_case = CASCADE__V1__VALUE__KIND_TEXT;
+    v->text = strcmp(field, "title") == 0   ? k->title
+              : strcmp(field, "unit") == 0  ? k->unit
+              : strcmp(field, "owner") == 0 ? k->owner
+                                            : (char *)okr_kr_status_name(k->status);
+}
+
+/* Field-level optimistic concurrency: an edit based on version `base` (0:
+ * no check) conflicts only when one of the fields it names changed after
+ * that version. Two people editing different fields never conflict. On a
+ * conflict, r->ack holds the Error{CONFLICT} to send, with the current value
+ * of each contested field and who set it. */
+static int check_conflict(const void *entity, enum okr_kind kind, uint32_t num, uint64_t version,
+                          const char *stamps, uint64_t base, char **fields, size_t n,
+                          uint64_t request_id, struct apply_result *r)
+{
+    if (base == 0)
+        return 0;
+    if (base > version)
+        return refuse(r, CASCADE__V1__ERROR_CODE__INVALID_ARGUMENT,
+                      "%c%u has no version %llu yet; it is at version %llu.", (char)kind, num,
+                      (unsigned long long)base, (unsigned long long)version);
+    Cascade__V1__FieldChange changes[8], *ptrs[8];
+    Cascade__V1__Value values[8];
+    char who[8][OKR_NAME_MAX + 1];
+    size_t nc = 0, latest = 0;
+    uint64_t latest_version = 0;
+    char list[160] = "";
+    for (size_t i = 0; i < n && nc < 8; i++) {
+        uint64_t changed = stamps_get(stamps, fields[i], who[nc], sizeof who[nc]);
+        if (changed <= base)
+            continue;
+        cascade__v1__field_change__init(&changes[nc]);
+        changes[nc].field = fields[i];
+        field_value(entity, kind, fields[i], &values[nc]);
+        changes[nc].new_value = &values[nc];
+        ptrs[nc] = &changes[nc];
+        if (changed > latest_version) {
+            latest_version = changed;
+            latest = nc;
+        }
+        size_t len = strlen(list);
+        snprintf(list + len, sizeof list - len, "%s%s", len ? ", " : "", fields[i]);
+        nc++;
+    }
+    if (nc == 0)
+        return 0;
+    char msg[320];
+    cas_errorf(msg, sizeof msg,
+             "%c%u changed since version %llu that your edit was based on: %s (now version %llu, "
+             "last set by %s). Look at the new value and edit again.",
+             (char)kind, num, (unsigned long long)base, list, (unsigned long long)version,
+             who[latest][0] ? who[latest] : "its creator");
+    Cascade__V1__Conflict conflict = CASCADE__V1__CONFLICT__INIT;
+    char entity_id[16];
+    okr_id_format(kind, num, entity_id, sizeof entity_id);
+    conflict.entity = entity_id;
+    conflict.current_version = version;
+    conflict.n_fields = nc;
+    conflict.fields = ptrs;
+    conflict.changed_by = who[latest];
+    Cascade__V1__Error err = CASCADE__V1__ERROR__INIT;
+    err.code = CASCADE__V1__ERROR_CODE__CONFLICT;
+    err.message = msg;
+    err.conflict = &conflict;
+    WireFrame f = CASCADE__V1__FRAME__INIT;
+    f.request_id = request_id;
+    f.body_case = CASCADE__V1__FRAME__BODY_ERROR;
+    f.error = &err;
+    refuse(r, CASCADE__V1__ERROR_CODE__CONFLICT, "%s", msg);
+    if (wire_pack(&f, SIZE_MAX, &r->ack) != 0)
+        buf_free(&r->ack); /* the plain message still goes out */
+    return CAS_EMISMATCH;
+}
+
+/* Stamps each named field with the entity's new version and the actor. */
+static int stamp_fields(char **stamps, char **fields, size_t n, uint64_t version,
+                        const char *actor)
+{
+    for (size_t i = 0; i < n; i++)
+        if (stamps_set(stamps, fields[i], version, actor) != 0)
+            return CAS_ENOMEM;
+    return 0;
+}
+
 /* ---- Teams ---------------------------------------------------------------------- */
 
 static int team_add(struct okr_state *s, const struct apply_ctx *ctx, const WireFrame *req,
@@ -444,6 +557,11 @@ static int objective_edit(struct okr_state *s, const struct apply_ctx *ctx, cons
         return rc;
 
     struct okr_objective *o = okr_objective_find(s, num);
+    if ((rc = check_conflict(o, OKR_OBJECTIVE, num, o->version, o->stamps, m->base_version,
+                             m->fields, m->n_fields, req->request_id, r)) != 0)
+        return rc;
+    if (stamp_fields(&o->stamps, m->fields, m->n_fields, o->version + 1, ctx->actor) != 0)
+        return refuse(r, CASCADE__V1__ERROR_CODE__INTERNAL, "The server ran out of memory.");
     /* Keep the old values until the event is packed: it shows both sides. */
     struct okr_objective old = *o;
     struct okr_objective neu = *o;
@@ -649,6 +767,11 @@ static int key_result_edit(struct okr_state *s, const struct apply_ctx *ctx, con
         (start && (rc = check_number(v->start, "start value", r)) != 0) ||
         (target && (rc = check_number(v->target, "target value", r)) != 0))
         return rc;
+    if ((rc = check_conflict(k, OKR_KEY_RESULT, num, k->version, k->stamps, m->base_version,
+                             m->fields, m->n_fields, req->request_id, r)) != 0)
+        return rc;
+    if (stamp_fields(&k->stamps, m->fields, m->n_fields, k->version + 1, ctx->actor) != 0)
+        return refuse(r, CASCADE__V1__ERROR_CODE__INTERNAL, "The server ran out of memory.");
 
     struct okr_key_result old = *k;
     char *ntitle = title ? strdup(v->title) : NULL;
@@ -769,6 +892,21 @@ static int check_in(struct okr_state *s, const struct apply_ctx *ctx, const Wire
     char *new_blocker = blocker_changed ? strdup(m->blocker) : NULL;
     if (blocker_changed && new_blocker == NULL)
         return refuse(r, CASCADE__V1__ERROR_CODE__INTERNAL, "The server ran out of memory.");
+    /* A check-in moves these fields as surely as an edit does. */
+    char *touched[4];
+    size_t ntouched = 0;
+    if (m->value_case == CASCADE__V1__CHECK_IN__VALUE_CURRENT)
+        touched[ntouched++] = "current";
+    else if (m->value_case == CASCADE__V1__CHECK_IN__VALUE_DONE)
+        touched[ntouched++] = "done";
+    if (m->has_confidence)
+        touched[ntouched++] = "confidence";
+    if (m->status[0] != '\0')
+        touched[ntouched++] = "status";
+    if (stamp_fields(&k->stamps, touched, ntouched, k->version + 1, ctx->actor) != 0) {
+        free(new_blocker);
+        return refuse(r, CASCADE__V1__ERROR_CODE__INTERNAL, "The server ran out of memory.");
+    }
     struct okr_key_result old = *k;
     if (blocker_changed)
         k->blocker = new_blocker;

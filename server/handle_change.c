@@ -50,7 +50,10 @@ void handle_change(struct conn *c, const WireFrame *f)
     struct apply_result r;
     int rc = apply_request(&w->state, &ctx, f, &r);
     if (rc != 0) {
-        conn_send_error(c, f->request_id, r.code, r.message);
+        if (r.code == CASCADE__V1__ERROR_CODE__CONFLICT && r.ack.len > 0)
+            conn_send_packed(c, r.ack.data, r.ack.len); /* the Error with its Conflict */
+        else
+            conn_send_error(c, f->request_id, r.code, r.message);
         /* A failure after the state changed (out of memory while packing)
          * leaves memory ahead of the log: fall back to what is durable. */
         if (r.seq != 0 && w->pending == 0)

@@ -118,6 +118,9 @@ const char *const STORE_MIGRATIONS[] = {
     "  time_ms INTEGER NOT NULL,"
     "  PRIMARY KEY (workshop_id, num));"
     "CREATE INDEX events_entity ON events(workshop_id, entity, seq);",
+    /* 2 -> 3: field stamps, for field-level conflicts between edits. */
+    "ALTER TABLE objectives ADD COLUMN stamps TEXT;"
+    "ALTER TABLE key_results ADD COLUMN stamps TEXT;",
 };
 
 const size_t STORE_MIGRATION_COUNT = sizeof STORE_MIGRATIONS / sizeof STORE_MIGRATIONS[0];
@@ -159,10 +162,10 @@ const char *const STORE_SQL[ST_COUNT] = {
                       " WHERE workshop_id = ? ORDER BY num",
     [ST_OBJECTIVES_LOAD] = "SELECT num, team, title, owner, aligns_to, inherits, committed,"
                            " rationale, version, status, necessary, necessary_by, necessary_ms,"
-                           " sufficient, sufficient_by, sufficient_ms"
+                           " sufficient, sufficient_by, sufficient_ms, stamps"
                            " FROM objectives WHERE workshop_id = ? ORDER BY num",
     [ST_KEY_RESULTS_LOAD] = "SELECT num, objective, title, owner, milestone, start, target,"
-                            " current, unit, done, confidence, version, status, blocker"
+                            " current, unit, done, confidence, version, status, blocker, stamps"
                             " FROM key_results"
                             " WHERE workshop_id = ? ORDER BY num",
     [ST_EVENT_LAST_SEQ] = "SELECT coalesce(max(seq), 0) FROM events WHERE workshop_id = ?",
@@ -177,8 +180,9 @@ const char *const STORE_SQL[ST_COUNT] = {
                      " version = excluded.version",
     [ST_OBJECTIVE_SAVE] = "INSERT INTO objectives (workshop_id, num, team, title, owner, aligns_to,"
                           " inherits, committed, rationale, version, status, necessary,"
-                          " necessary_by, necessary_ms, sufficient, sufficient_by, sufficient_ms)"
-                          " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+                          " necessary_by, necessary_ms, sufficient, sufficient_by, sufficient_ms,"
+                          " stamps)"
+                          " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
                           " ON CONFLICT (workshop_id, num) DO UPDATE SET team = excluded.team,"
                           " title = excluded.title, owner = excluded.owner,"
                           " aligns_to = excluded.aligns_to, inherits = excluded.inherits,"
@@ -187,11 +191,11 @@ const char *const STORE_SQL[ST_COUNT] = {
                           " necessary = excluded.necessary, necessary_by = excluded.necessary_by,"
                           " necessary_ms = excluded.necessary_ms,"
                           " sufficient = excluded.sufficient, sufficient_by = excluded.sufficient_by,"
-                          " sufficient_ms = excluded.sufficient_ms",
+                          " sufficient_ms = excluded.sufficient_ms, stamps = excluded.stamps",
     [ST_KEY_RESULT_SAVE] = "INSERT INTO key_results (workshop_id, num, objective, title, owner,"
                            " milestone, start, target, current, unit, done, confidence, version,"
-                           " status, blocker)"
-                           " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+                           " status, blocker, stamps)"
+                           " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
                            " ON CONFLICT (workshop_id, num) DO UPDATE SET"
                            " objective = excluded.objective, title = excluded.title,"
                            " owner = excluded.owner, milestone = excluded.milestone,"
@@ -199,7 +203,7 @@ const char *const STORE_SQL[ST_COUNT] = {
                            " current = excluded.current, unit = excluded.unit,"
                            " done = excluded.done, confidence = excluded.confidence,"
                            " version = excluded.version, status = excluded.status,"
-                           " blocker = excluded.blocker",
+                           " blocker = excluded.blocker, stamps = excluded.stamps",
     [ST_OBJECTIVE_DELETE] = "DELETE FROM objectives WHERE workshop_id = ? AND num = ?",
     [ST_KEY_RESULT_DELETE] = "DELETE FROM key_results WHERE workshop_id = ? AND num = ?",
     [ST_COUNTERS_SAVE] = "UPDATE workshops SET next_team = ?, next_objective = ?,"

@@ -69,9 +69,10 @@ static int load_objective(sqlite3_stmt *s, struct okr_state *state)
                       sqlite3_column_int64(s, 12)},
         .sufficient = {(enum okr_answer)sqlite3_column_int(s, 13), db_column_dup(s, 14),
                        sqlite3_column_int64(s, 15)},
+        .stamps = db_column_dup(s, 16),
     };
     if (o.title == NULL || o.owner == NULL || o.rationale == NULL || o.necessary.by == NULL ||
-        o.sufficient.by == NULL) {
+        o.sufficient.by == NULL || o.stamps == NULL) {
         okr_objective_clear(&o);
         return CAS_ENOMEM;
     }
@@ -95,8 +96,10 @@ static int load_key_result(sqlite3_stmt *s, struct okr_state *state)
         .version = (uint64_t)sqlite3_column_int64(s, 11),
         .status = (enum okr_kr_status)sqlite3_column_int(s, 12),
         .blocker = db_column_dup(s, 13),
+        .stamps = db_column_dup(s, 14),
     };
-    if (k.title == NULL || k.owner == NULL || k.unit == NULL || k.blocker == NULL) {
+    if (k.title == NULL || k.owner == NULL || k.unit == NULL || k.blocker == NULL ||
+        k.stamps == NULL) {
         okr_key_result_clear(&k);
         return CAS_ENOMEM;
     }
@@ -235,6 +238,7 @@ int store_objective_save(struct store *st, int64_t workshop_id, const struct okr
     db_bind_i64(s, 15, (int64_t)o->sufficient.answer, &rc);
     db_bind_text(s, 16, o->sufficient.by, &rc);
     db_bind_i64(s, 17, o->sufficient.at_ms, &rc);
+    db_bind_text(s, 18, o->stamps, &rc);
     return db_run(st, s, rc, 0, "save an objective");
 }
 
@@ -257,6 +261,7 @@ int store_key_result_save(struct store *st, int64_t workshop_id, const struct ok
     db_bind_i64(s, 13, (int64_t)k->version, &rc);
     db_bind_i64(s, 14, (int64_t)k->status, &rc);
     db_bind_text(s, 15, k->blocker, &rc);
+    db_bind_text(s, 16, k->stamps, &rc);
     return db_run(st, s, rc, 0, "save a key result");
 }
 

@@ -569,6 +569,89 @@ static void test_initiatives_dependencies_comments(void **state)
     assert_int_equal(fx->state.ncomments, 0);
 }
 
+static WireFrame kr_edit(Cascade__V1__KeyResultEdit *m, Cascade__V1__KeyResult *values,
+                         char **fields, size_t n, uint64_t base)
+{
+    cascade__v1__key_result_edit__init(m);
+    m->workshop = "ABCDEF";
+    m->id = "K1";
+    m->base_version = base;
+    m->n_fields = n;
+    m->fields = fields;
+    m->values = values;
+    WireFrame f = CASCADE__V1__FRAME__INIT;
+    f.body_case = CASCADE__V1__FRAME__BODY_KEY_RESULT_EDIT;
+    f.key_result_edit = m;
+    return f;
+}
+
+/* Two people edit K1 from the same version 1: different fields both pass;
+ * the same field conflicts, naming the field, its value now and who set it. */
+static void test_field_level_conflicts(void **state)
+{
+    struct fixture *fx = *state;
+    build(&fx->state);
+    const struct apply_ctx bob = {"ABCDEF", "bob", 1700000000001, known_user, NULL};
+    Cascade__V1__KeyResultEdit m;
+    Cascade__V1__KeyResult values = CASCADE__V1__KEY_RESULT__INIT;
+    values.target = 60;
+    char *target[] = {"target"}, *title[] = {"title"}, *both[] = {"title", "target"};
+    WireFrame f = kr_edit(&m, &values, target, 1, 1);
+    wire_free(ok(&fx->state, &f, 6, "K1")); /* alice: target, from version 1 */
+    struct apply_result r;
+    values.title = "Raise NPS to 60";
+    f = kr_edit(&m, &values, title, 1, 1);
+    f.request_id = 9;
+    assert_int_equal(apply_request(&fx->state, &bob, &f, &r), 0); /* bob: title, also from 1 */
+    apply_result_free(&r);
+    assert_int_equal(okr_key_result_find(&fx->state, 1)->version, 3);
+
+    /* Bob again from version 1, now touching the target alice changed. */
+    values.target = 70;
+    f = kr_edit(&m, &values, both, 2, 1);
+    f.request_id = 10;
+    assert_int_not_equal(apply_request(&fx->state, &bob, &f, &r), 0);
+    assert_int_equal(r.code, CASCADE__V1__ERROR_CODE__CONFLICT);
+    WireFrame *e = unpack(&r.ack);
+    assert_int_equal(e->request_id, 10);
+    assert_int_equal(e->error->code, CASCADE__V1__ERROR_CODE__CONFLICT);
+    const Cascade__V1__Conflict *c = e->error->conflict;
+    assert_non_null(c);
+    assert_string_equal(c->entity, "K1");
+    assert_int_equal(c->current_version, 3);
+    assert_string_equal(c->changed_by, "bob"); /* the latest of title (bob) and target (alice) */
+    assert_int_equal(c->n_fields, 2);
+    assert_string_equal(c->fields[1]->field, "target");
+    assert_true(c->fields[1]->new_value->number == 60);
+    assert_non_null(strstr(e->error->message, "target"));
+    wire_free(e);
+    apply_result_free(&r);
+    assert_true(okr_key_result_find(&fx->state, 1)->target == 60); /* nothing changed */
+    assert_int_equal(fx->state.seq, 7);
+
+    /* Based on the current version, the same edit passes. */
+    f = kr_edit(&m, &values, both, 2, 3);
+    wire_free(ok(&fx->state, &f, 8, "K1"));
+    /* A check-in stamps the status it sets: an edit of status from before conflicts. */
+    Cascade__V1__CheckIn ci = CASCADE__V1__CHECK_IN__INIT;
+    ci.workshop = "ABCDEF";
+    ci.key_result = "K1";
+    ci.status = "at-risk";
+    WireFrame cf = CASCADE__V1__FRAME__INIT;
+    cf.body_case = CASCADE__V1__FRAME__BODY_CHECK_IN;
+    cf.check_in = &ci;
+    wire_free(ok(&fx->state, &cf, 9, "K1"));
+    char *status[] = {"status"};
+    values.status = "off-track";
+    f = kr_edit(&m, &values, status, 1, 4);
+    refused(&fx->state, &f, CASCADE__V1__ERROR_CODE__CONFLICT, "status");
+    f = kr_edit(&m, &values, title, 1, 4); /* the title did not move since 4 */
+    values.title = "Raise NPS to 70";
+    wire_free(ok(&fx->state, &f, 10, "K1"));
+    f = kr_edit(&m, &values, title, 1, 99);
+    refused(&fx->state, &f, CASCADE__V1__ERROR_CODE__INVALID_ARGUMENT, "no version 99");
+}
+
 static void test_not_a_change(void **state)
 {
     struct fixture *fx = *state;
@@ -589,6 +672,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_key_results_edit_set_remove, setup, teardown),
         cmocka_unit_test_setup_teardown(test_check_status_and_blockers, setup, teardown),
         cmocka_unit_test_setup_teardown(test_initiatives_dependencies_comments, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_field_level_conflicts, setup, teardown),
         cmocka_unit_test_setup_teardown(test_not_a_change, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -487,7 +487,8 @@ static void test_full_model_round_trip(void **state)
     struct okr_objective o = {.num = 1, .team = 1, .title = "O", .version = 3,
                               .status = OKR_FINAL,
                               .necessary = {OKR_YES, "alice", 1000},
-                              .sufficient = {OKR_NO, "bob", 2000}};
+                              .sufficient = {OKR_NO, "bob", 2000},
+                              .stamps = "title 2 amy;status 3 bob"};
     struct okr_key_result k1 = {.num = 1, .objective = 1, .title = "K1", .status = OKR_AT_RISK,
                                 .blocker = "vendor late", .version = 1};
     struct okr_key_result k2 = {.num = 2, .objective = 1, .title = "K2", .version = 1};
@@ -523,6 +524,7 @@ static void test_full_model_round_trip(void **state)
     assert_true(s.objectives[0].necessary.at_ms == 1000);
     assert_int_equal(s.objectives[0].sufficient.answer, OKR_NO);
     assert_string_equal(s.objectives[0].sufficient.by, "bob");
+    assert_string_equal(s.objectives[0].stamps, "title 2 amy;status 3 bob");
     assert_int_equal(s.key_results[0].status, OKR_AT_RISK);
     assert_string_equal(s.key_results[0].blocker, "vendor late");
     assert_string_equal(s.key_results[1].blocker, "");
