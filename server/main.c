@@ -176,6 +176,9 @@ int main(int argc, char **argv)
     }
     /* A peer that vanishes mid-write must cost an error code, not the process. */
     signal(SIGPIPE, SIG_IGN);
+    /* Past a file size limit, writes should fail (and commits answer
+     * STORAGE) rather than the signal ending the server. */
+    signal(SIGXFSZ, SIG_IGN);
     raise_fd_limit(cfg.max_connections);
 
     uv_loop_t loop;

@@ -1,0 +1,89 @@
+#!/usr/bin/env bash
+# When the disk is full the server refuses edits with STORAGE, keeps
+# serving reads, loses nothing it acknowledged, and recovers once there is
+# room again. A file size limit (ulimit -f) stands in for a full disk.
+# Usage: test_storage.sh BIN_DIR
+set -u
+BIN=${1:?usage: test_storage.sh BIN_DIR}
+CASCADE="$BIN/cascade"
+CASCADED="$BIN/cascaded"
+WORK=$(mktemp -d /tmp/cascade-storage-XXXXXX)
+SPID=""
+passed=0
+failed=0
+
+cleanup() {
+    [ -n "$SPID" ] && kill -9 "$SPID" 2>/dev/null
+    rm -rf "$WORK"
+}
+trap cleanup EXIT
+
+ok() { passed=$((passed + 1)); echo "ok - $1"; }
+not_ok() { failed=$((failed + 1)); echo "not ok - $1"; [ -n "${2:-}" ] && sed 's/^/#   /' <<<"$2"; }
+
+# start [ULIMIT_KIB]: starts the server on PORT (0 the first time), with a
+# file size limit when given.
+start() {
+    local limit=${1:-unlimited}
+    : >"$WORK/server.log"
+    ( ulimit -f "$limit"; exec "$CASCADED" --listen "127.0.0.1:${PORT:-0}" --data "$WORK/data" \
+          >>"$WORK/server.log" 2>&1 ) &
+    SPID=$!
+    for _ in $(seq 1 500); do
+        local p
+        p=$(sed -n 's/.*listening on 127\.0\.0\.1:\([0-9]*\).*/\1/p' "$WORK/server.log" | head -n1)
+        if [ -n "$p" ]; then PORT=$p; return 0; fi
+        kill -0 "$SPID" 2>/dev/null || break
+        sleep 0.02
+    done
+    echo "cascaded did not start:"; cat "$WORK/server.log"; exit 1
+}
+stop() { kill -TERM "$SPID"; wait "$SPID"; SPID=""; }
+
+start
+export XDG_CONFIG_HOME="$WORK/alice" CASCADE_SERVER="127.0.0.1:$PORT"
+"$CASCADE" login --user admin <"$WORK/data/initial-admin-password" >/dev/null 2>&1
+CODE=$("$CASCADE" workshop create "Storage") && "$CASCADE" join "$CODE" >/dev/null
+"$CASCADE" team add Acme >/dev/null && "$CASCADE" obj add "Grow" --team T1 >/dev/null
+"$CASCADE" kr add O1 "Revenue" --from 0 --to 1000000 >/dev/null
+stop
+
+# Room for a little more than the database holds now.
+used=$(du -k "$WORK/data/cascade.db" | cut -f1)
+start $((used + 64))
+acked=0
+refused=""
+note=$(printf 'x%.0s' $(seq 1 1900))
+for i in $(seq 1 400); do
+    if "$CASCADE" kr set K1 "$i" >/dev/null 2>"$WORK/err"; then
+        acked=$i
+    else
+        refused=$(cat "$WORK/err"); break
+    fi
+    # Notes make each change large, so the limit comes quickly.
+    "$CASCADE" comment O1 "$note $i" >/dev/null 2>"$WORK/err" || { refused=$(cat "$WORK/err"); break; }
+done
+if grep -q "could not save the change" <<<"$refused"; then
+    ok "a full disk refuses the edit with STORAGE (after $acked acknowledged)"
+else not_ok "a full disk refuses the edit with STORAGE" "$refused"; fi
+if kill -0 "$SPID" 2>/dev/null && "$CASCADE" --json show >"$WORK/show" 2>"$WORK/err" \
+   && grep -q "\"current\":$acked[,}]" "$WORK/show"; then
+    ok "the server keeps serving reads, with every acknowledged edit"
+else not_ok "the server keeps serving reads" "$(cat "$WORK/err")"; fi
+if grep -q "commit of .* failed" "$WORK/server.log"; then
+    ok "the failed commit is logged"
+else not_ok "the failed commit is logged" "$(tail -5 "$WORK/server.log")"; fi
+
+stop
+start
+if "$CASCADE" --json show >"$WORK/show" && grep -q "\"current\":$acked[,}]" "$WORK/show"; then
+    ok "after a restart every acknowledged edit is there and nothing refused is"
+else not_ok "after a restart every acknowledged edit is there" "$(cat "$WORK/show")"; fi
+if "$CASCADE" kr set K1 999999 >/dev/null 2>"$WORK/err"; then
+    ok "with room again, edits succeed"
+else not_ok "with room again, edits succeed" "$(cat "$WORK/err")"; fi
+stop
+
+echo
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]
