@@ -60,8 +60,9 @@ for i in $(seq 1 400); do
     else
         refused=$(cat "$WORK/err"); break
     fi
-    # Notes make each change large, so the limit comes quickly.
-    "$CASCADE" comment O1 "$note $i" >/dev/null 2>"$WORK/err" || { refused=$(cat "$WORK/err"); break; }
+    # A long rationale makes each change large, so the limit comes quickly.
+    "$CASCADE" obj edit O1 --rationale "$note $i" >/dev/null 2>"$WORK/err" \
+        || { refused=$(cat "$WORK/err"); break; }
 done
 if grep -q "could not save the change" <<<"$refused"; then
     ok "a full disk refuses the edit with STORAGE (after $acked acknowledged)"
