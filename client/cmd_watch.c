@@ -1,7 +1,11 @@
-/* cascade watch [--since SEQ]: the workshop's changes, one line each as they
- * happen (event_format.h), until SIGINT or SIGTERM. Without --since it shows
- * what happens from now on; with it, first every event after SEQ, then the
- * live ones, with no gap and no duplicate between the two. */
+/* cascade watch [--since SEQ] [--no-resume]: the workshop's changes, one
+ * line each as they happen (event_format.h), until SIGINT or SIGTERM.
+ * Without --since it shows what happens from now on; with it, first every
+ * event after SEQ, then the live ones, with no gap and no duplicate between
+ * the two. When the connection drops (a server restart, a network fault) it
+ * reconnects with exponential backoff and jitter and resumes after the last
+ * event it printed, so the stream has no gap and no duplicate either;
+ * --no-resume exits 3 instead. */
 #include <cjson/cJSON.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -20,7 +24,61 @@ static void on_signal(uv_signal_t *handle, int signum)
     client_interrupt(handle->data);
 }
 
-static int subscribe(struct client *c, const char *workshop, int since_given, uint64_t since)
+/* Backoff between reconnection attempts: 100 ms doubling to 5 s, each
+ * wait drawn from 50-100% of its step so that many watchers of a restarted
+ * server do not all knock at once. */
+#define RESUME_FIRST_MS 100
+#define RESUME_MAX_MS 5000
+
+struct pause {
+    uv_timer_t timer;
+    uv_signal_t sigint, sigterm;
+    int interrupted;
+};
+
+static void on_pause_signal(uv_signal_t *h, int signum)
+{
+    struct pause *p = h->data;
+    (void)signum;
+    p->interrupted = 1;
+    uv_stop(h->loop);
+}
+
+static void on_pause_done(uv_timer_t *t)
+{
+    uv_stop(t->loop);
+}
+
+/* Waits ms on a loop of its own (there is no connection to wait on).
+ * Returns 1 when SIGINT or SIGTERM came meanwhile. */
+static int pause_ms(uint64_t ms)
+{
+    uv_loop_t loop;
+    struct pause p = {.interrupted = 0};
+    uv_loop_init(&loop);
+    uv_timer_init(&loop, &p.timer);
+    uv_signal_init(&loop, &p.sigint);
+    uv_signal_init(&loop, &p.sigterm);
+    p.sigint.data = p.sigterm.data = &p;
+    uv_signal_start(&p.sigint, on_pause_signal, SIGINT);
+    uv_signal_start(&p.sigterm, on_pause_signal, SIGTERM);
+    uv_timer_start(&p.timer, on_pause_done, ms, 0);
+    uv_run(&loop, UV_RUN_DEFAULT);
+    uv_close((uv_handle_t *)&p.timer, NULL);
+    uv_close((uv_handle_t *)&p.sigint, NULL);
+    uv_close((uv_handle_t *)&p.sigterm, NULL);
+    uv_run(&loop, UV_RUN_DEFAULT);
+    uv_loop_close(&loop);
+    return p.interrupted;
+}
+
+static uint64_t jittered(uint64_t step)
+{
+    return step / 2 + (uint64_t)rand() % (step / 2 + 1);
+}
+
+static int subscribe(struct client *c, const char *workshop, int since_given, uint64_t since,
+                     uint64_t *current)
 {
     Cascade__V1__Subscribe msg = CASCADE__V1__SUBSCRIBE__INIT;
     msg.workshop = (char *)workshop;
@@ -31,21 +89,29 @@ static int subscribe(struct client *c, const char *workshop, int since_given, ui
     req.subscribe = &msg;
     WireFrame *reply;
     int rc = cli_call(c, &req, CASCADE__V1__FRAME__BODY_ACK, &reply);
+    if (rc == EXIT_OK && !since_given)
+        *current = reply->ack->seq; /* from now: the stream starts after this */
     wire_free(reply);
     return rc;
 }
 
-/* Prints one pushed frame. A snapshot comes when the server no longer keeps
- * the events after SEQ: the stream then starts at the snapshot's seq. */
-static void print_push(const struct cli *cli, const WireFrame *f)
+/* Prints one pushed frame and advances *last. A snapshot comes when the
+ * server no longer keeps the events after SEQ: the stream then starts at
+ * the snapshot's seq. Events at or before *last are ones already printed
+ * (a resume can overlap) and are skipped. */
+static void print_push(const struct cli *cli, const WireFrame *f, uint64_t *last)
 {
     if (f->body_case == CASCADE__V1__FRAME__BODY_EVENT) {
+        if (f->event->seq <= *last)
+            return;
+        *last = f->event->seq;
         if (cli->json)
             output_json(event_format_json(f->event));
         else
             event_format_line(stdout, f->event);
     } else if (f->body_case == CASCADE__V1__FRAME__BODY_SNAPSHOT) {
         const Cascade__V1__Snapshot *s = f->snapshot;
+        *last = s->seq;
         if (cli->json) {
             cJSON *o = cJSON_CreateObject();
             cJSON_AddNumberToObject(o, "seq", (double)s->seq);
@@ -61,11 +127,41 @@ static void print_push(const struct cli *cli, const WireFrame *f)
     fflush(stdout);
 }
 
+/* Connects and subscribes after *last, retrying with backoff while the
+ * server cannot be reached. EXIT_OK with *out; EXIT_REFUSED when the server
+ * answers no (the login or the workshop is gone), which retrying will not
+ * mend; EXIT_UNREACHABLE only when interrupted. */
+static int resume(struct cli *cli, const char *ws, uint64_t *last, const char *why,
+                  struct client **out)
+{
+    uint64_t step = RESUME_FIRST_MS, start = uv_hrtime();
+    for (;;) {
+        if (pause_ms(jittered(step)))
+            return EXIT_UNREACHABLE;
+        step = step * 2 > RESUME_MAX_MS ? RESUME_MAX_MS : step * 2;
+        struct client *c;
+        int rc = cli_connect_quiet(cli, &c);
+        if (rc == EXIT_UNREACHABLE)
+            continue;
+        if (rc == EXIT_OK && (rc = subscribe(c, ws, 1, *last, last)) != EXIT_OK)
+            client_close(c);
+        if (rc != EXIT_OK)
+            return rc;
+        fprintf(stderr, "cascade: the connection to %s was lost (%s); reconnected after %.1f s "
+                        "and resumed after #%llu, with nothing missed.\n",
+                cli->server_text, why, (double)(uv_hrtime() - start) / 1e9,
+                (unsigned long long)*last);
+        *out = c;
+        return EXIT_OK;
+    }
+}
+
 int cmd_watch(struct cli *cli, struct args *a)
 {
     const char *since_text = NULL;
     uint64_t since = 0;
     char ws[SETTINGS_CODE_MAX + 1], err[1024];
+    int no_resume = args_flag(a, "--no-resume");
     if (args_value(a, "--since", &since_text) < 0 || args_finish(a) != 0)
         return cli_usage("watch", a->err);
     if (since_text != NULL) {
@@ -81,33 +177,41 @@ int cmd_watch(struct cli *cli, struct args *a)
     struct client *c;
     if ((rc = cli_connect_user(cli, &c)) != EXIT_OK)
         return rc;
-    if ((rc = subscribe(c, ws, since_text != NULL, since)) != EXIT_OK) {
+    uint64_t last = since;
+    if ((rc = subscribe(c, ws, since_text != NULL, since, &last)) != EXIT_OK) {
         client_close(c);
         return rc;
     }
-    uv_signal_t sigint, sigterm;
-    uv_signal_init(client_loop(c), &sigint);
-    uv_signal_init(client_loop(c), &sigterm);
-    sigint.data = sigterm.data = c;
-    uv_signal_start(&sigint, on_signal, SIGINT);
-    uv_signal_start(&sigterm, on_signal, SIGTERM);
+    srand((unsigned)uv_hrtime());
     for (;;) {
-        WireFrame *f;
-        int st = client_wait_push(c, -1, &f, err, sizeof err);
-        if (st == CLIENT_INTERRUPTED) {
-            rc = EXIT_OK;
-            break;
+        uv_signal_t sigint, sigterm;
+        uv_signal_init(client_loop(c), &sigint);
+        uv_signal_init(client_loop(c), &sigterm);
+        sigint.data = sigterm.data = c;
+        uv_signal_start(&sigint, on_signal, SIGINT);
+        uv_signal_start(&sigterm, on_signal, SIGTERM);
+        int st;
+        for (;;) {
+            WireFrame *f;
+            st = client_wait_push(c, -1, &f, err, sizeof err);
+            if (st != CLIENT_OK)
+                break;
+            print_push(cli, f, &last);
+            wire_free(f);
         }
-        if (st != CLIENT_OK) {
+        uv_close((uv_handle_t *)&sigint, NULL);
+        uv_close((uv_handle_t *)&sigterm, NULL);
+        client_close(c);
+        if (st == CLIENT_INTERRUPTED)
+            return EXIT_OK;
+        if (no_resume) {
             cli_error("%s", err);
-            rc = EXIT_UNREACHABLE;
-            break;
+            return EXIT_UNREACHABLE;
         }
-        print_push(cli, f);
-        wire_free(f);
+        rc = resume(cli, ws, &last, err, &c);
+        if (rc == EXIT_UNREACHABLE)
+            return EXIT_OK; /* interrupted while reconnecting */
+        if (rc != EXIT_OK)
+            return rc;
     }
-    uv_close((uv_handle_t *)&sigint, NULL);
-    uv_close((uv_handle_t *)&sigterm, NULL);
-    client_close(c);
-    return rc;
 }

@@ -37,7 +37,9 @@ int session_authenticate(struct client *c, const char *token, int *code, char *u
     return rc;
 }
 
-int cli_connect_user(const struct cli *cli, struct client **out)
+/* Connects and authenticates; when quiet, failures to reach the server are
+ * returned (EXIT_UNREACHABLE) without a word, for callers that retry. */
+static int connect_user(const struct cli *cli, struct client **out, int quiet)
 {
     *out = NULL;
     char file[PATH_MAX + 16], user[CREDENTIALS_USER_MAX], token[CREDENTIALS_TOKEN_MAX];
@@ -53,10 +55,13 @@ int cli_connect_user(const struct cli *cli, struct client **out)
         return EXIT_REFUSED;
     }
     struct client *c;
-    rc = cli_connect(cli, &c);
+    char err[1024], ignored[256];
+    if (quiet)
+        rc = client_connect(&c, &cli->opts, err, sizeof err);
+    else
+        rc = cli_connect(cli, &c);
     if (rc != EXIT_OK)
         return rc;
-    char err[1024], ignored[256];
     int code;
     rc = session_authenticate(c, token, &code, NULL, 0, err, sizeof err);
     if (rc == CLIENT_OK) {
@@ -65,7 +70,8 @@ int cli_connect_user(const struct cli *cli, struct client **out)
     }
     client_close(c);
     if (rc != CLIENT_REFUSED) {
-        cli_error("%s", err);
+        if (!quiet)
+            cli_error("%s", err);
         return EXIT_UNREACHABLE;
     }
     if (code == CASCADE__V1__ERROR_CODE__TOKEN_EXPIRED) {
@@ -80,6 +86,16 @@ int cli_connect_user(const struct cli *cli, struct client **out)
         cli_error("%s", err);
     }
     return EXIT_REFUSED;
+}
+
+int cli_connect_user(const struct cli *cli, struct client **out)
+{
+    return connect_user(cli, out, 0);
+}
+
+int cli_connect_quiet(const struct cli *cli, struct client **out)
+{
+    return connect_user(cli, out, 1);
 }
 
 int cli_call(struct client *c, WireFrame *req, Cascade__V1__Frame__BodyCase want,

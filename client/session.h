@@ -25,6 +25,10 @@ int session_authenticate(struct client *c, const char *token, int *code, char *u
  * revoked, whose stale token is dropped; any refusal) or EXIT_UNREACHABLE. */
 int cli_connect_user(const struct cli *cli, struct client **out);
 
+/* Like cli_connect_user, but says nothing when the server cannot be
+ * reached (EXIT_UNREACHABLE), for callers that retry. */
+int cli_connect_quiet(const struct cli *cli, struct client **out);
+
 /* Sends req and waits for its answer, which must be a `want` body. EXIT_OK
  * and *reply (free with wire_free). Otherwise prints "cascade: MESSAGE" and
  * returns EXIT_REFUSED for the server's Error, EXIT_UNREACHABLE for a lost

@@ -297,6 +297,9 @@ stop_watch "$WATCH_ALL" TERM
 BASELINE=$(show_json)
 
 # ---- a restart loses nothing ---------------------------------------------------------
+# A watcher that stays through the restart resumes on its own.
+watch_bg bob "$WORK/watch-resume" --since 0; WATCH_RESUME=$WPID
+wait_lines "$WORK/watch-resume" $N
 stop_server "$MAIN_PID"; st=$?
 check "the server stops on SIGTERM with exit 0" test "$st" -eq 0
 start_server main --listen "127.0.0.1:$MAIN_PORT"
@@ -310,6 +313,15 @@ check "the replayed history is the same, event for event" \
 if run 0 as bob whoami && [ "$out" = "bob at 127.0.0.1:$MAIN_PORT" ]; then
     ok "sessions survive a restart"
 else not_ok "sessions survive a restart" "$out $err"; fi
+resumed=0
+for _ in $(seq 1 750); do
+    grep -q "reconnected after .* resumed after #$N, with nothing missed" "$WORK/watch-resume.err" \
+        && { resumed=1; break; }
+    sleep 0.02
+done
+if [ "$resumed" -eq 1 ] && [ "$(wc -l <"$WORK/watch-resume.err")" -eq 1 ]; then
+    ok "a running watch survives the restart and says so in one line"
+else not_ok "a running watch survives the restart" "$(cat "$WORK/watch-resume.err")"; fi
 
 # ---- bad input changes nothing ---------------------------------------------------------
 if run 1 as alice kr set K99 5 && grep -q "K99" <<<"$err"; then ok "an unknown id is refused (exit 1)"
@@ -394,14 +406,23 @@ else not_ok "the expired token is forgotten" "$err"; fi
 check "the session on the other server is untouched" run 0 as admin whoami
 stop_server "$SPID"
 
+# ---- the watch that resumed missed nothing and repeated nothing ------------------------
+run 0 as alice kr set K1 4242
+if wait_lines "$WORK/watch-resume" $((N + 1)) \
+   && [ "$(grep -o '"seq":[0-9]*' "$WORK/watch-resume" | cut -d: -f2 | tr '\n' ' ')" \
+        = "$(seq -s ' ' 1 $((N + 1))) " ]; then
+    ok "after resuming, the watch shows seq 1..$((N + 1)) once each"
+else not_ok "after resuming, the watch shows every seq once" "$(tail -3 "$WORK/watch-resume")"; fi
+stop_watch "$WATCH_RESUME" TERM
+
 # ---- the server goes away -----------------------------------------------------------
-watch_bg alice "$WORK/watch-end" --since 0; WATCH_END=$WPID
+watch_bg alice "$WORK/watch-end" --since 0 --no-resume; WATCH_END=$WPID
 wait_lines "$WORK/watch-end" $N
 stop_server "$MAIN_PID"
 stop_watch "$WATCH_END" 0; st=$?
 if [ "$st" -eq 3 ] && grep -q "went away\|was lost" "$WORK/watch-end.err"; then
-    ok "watch ends with exit 3 when the server goes away, saying so"
-else not_ok "watch ends with exit 3 when the server goes away" "$st $(cat "$WORK/watch-end.err")"; fi
+    ok "watch --no-resume ends with exit 3 when the server goes away, saying so"
+else not_ok "watch --no-resume ends with exit 3 when the server goes away" "$st $(cat "$WORK/watch-end.err")"; fi
 if run 3 as alice --timeout 2000 logout \
    && grep -q "^127.0.0.1:$MAIN_PORT alice " "$WORK/home-alice/cascade/credentials"; then
     ok "logout from an unreachable server fails (exit 3) and keeps the session"
