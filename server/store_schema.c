@@ -119,8 +119,8 @@ const char *const STORE_MIGRATIONS[] = {
     "  PRIMARY KEY (workshop_id, num));"
     "CREATE INDEX events_entity ON events(workshop_id, entity, seq);",
     /* 2 -> 3: field stamps, for field-level conflicts between edits. */
-    "ALTER TABLE objectives ADD COLUMN stamps TEXT;"
-    "ALTER TABLE key_results ADD COLUMN stamps TEXT;",
+    ("ALTER TABLE objectives ADD COLUMN stamps TEXT;"
+     "ALTER TABLE key_results ADD COLUMN stamps TEXT;"),
 };
 
 const size_t STORE_MIGRATION_COUNT = sizeof STORE_MIGRATIONS / sizeof STORE_MIGRATIONS[0];

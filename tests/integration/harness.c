@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -284,6 +285,465 @@ int fd_closed_within(int fd, int timeout_ms)
             if (r == 0 || (r < 0 && errno == ECONNRESET))
                 return 1;
         }
+    }
+    return 0;
+}
+
+/* ---- Restarts, logged-in clients, requests among pushes, event streams ---- */
+
+static int64_t monotonic_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static long file_size(const char *path)
+{
+    struct stat st;
+    return stat(path, &st) == 0 ? (long)st.st_size : 0;
+}
+
+/* Forks cascaded for s, its output appended to s->log. */
+static void spawn_in(struct test_server *s, const char *listen, const char *const *extra)
+{
+    const char *bin_dir = getenv("CASCADE_BIN_DIR");
+    char bin[512];
+    snprintf(bin, sizeof bin, "%s/cascaded", bin_dir ? bin_dir : "./bin");
+    const char *argv[32] = {bin, "--listen", listen, "--data", s->data};
+    int n = 5;
+    for (int i = 0; extra != NULL && extra[i] != NULL && n < 30; i++)
+        argv[n++] = extra[i];
+    argv[n] = NULL;
+    s->pid = fork();
+    if (s->pid < 0)
+        die("fork");
+    if (s->pid == 0) {
+        int fd = open(s->log, O_WRONLY | O_CREAT | O_APPEND, 0600);
+        dup2(fd, 2);
+        dup2(fd, 1);
+        execv(bin, (char *const *)argv);
+        _exit(127);
+    }
+}
+
+/* Waits for this start's "listening on" line, past offset in the log:
+ * 1 when it appeared (port filled in), 0 when the process exited first. */
+static int wait_listening(struct test_server *s, long offset)
+{
+    static const char needle[] = "listening on 127.0.0.1:";
+    for (int i = 0; i < 3000; i++) {
+        FILE *f = fopen(s->log, "r");
+        char line[1024];
+        if (f != NULL && fseek(f, offset, SEEK_SET) == 0) {
+            while (fgets(line, sizeof line, f) != NULL) {
+                char *p = strstr(line, needle);
+                if (p != NULL) {
+                    s->port = atoi(p + strlen(needle));
+                    fclose(f);
+                    return 1;
+                }
+            }
+        }
+        if (f != NULL)
+            fclose(f);
+        int status;
+        if (waitpid(s->pid, &status, WNOHANG) == s->pid) {
+            s->pid = 0;
+            return 0;
+        }
+        sleep_ms(10);
+    }
+    fprintf(stderr, "harness: cascaded did not start listening; see %s\n", s->log);
+    abort();
+}
+
+void server_start_in(struct test_server *s, const char *dir, const char *listen,
+                     const char *const *extra)
+{
+    signal(SIGPIPE, SIG_IGN);
+    char keep[sizeof s->dir];
+    snprintf(keep, sizeof keep, "%s", dir);
+    memset(s, 0, sizeof *s);
+    snprintf(s->dir, sizeof s->dir, "%s", keep);
+    if (mkdir(s->dir, 0700) != 0 && errno != EEXIST)
+        die("mkdir");
+    snprintf(s->data, sizeof s->data, "%s/data", s->dir);
+    snprintf(s->log, sizeof s->log, "%s/server.log", s->dir);
+    /* A port the previous process held may take a moment to come free. */
+    for (int attempt = 0; attempt < 50; attempt++) {
+        long offset = file_size(s->log);
+        spawn_in(s, listen, extra);
+        if (wait_listening(s, offset))
+            return;
+        sleep_ms(100);
+    }
+    fprintf(stderr, "harness: cascaded kept exiting during start-up; see %s\n", s->log);
+    abort();
+}
+
+int server_admin_password(const struct test_server *s, char *out, size_t outlen)
+{
+    char path[400];
+    snprintf(path, sizeof path, "%s/initial-admin-password", s->data);
+    FILE *f = fopen(path, "r");
+    if (f == NULL)
+        return -1;
+    int ok = fgets(out, (int)outlen, f) != NULL;
+    fclose(f);
+    if (!ok)
+        return -1;
+    out[strcspn(out, "\r\n")] = '\0';
+    return out[0] != '\0' ? 0 : -1;
+}
+
+SSL *harness_tls_connect_rcvbuf(int port, int rcvbuf)
+{
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    if (fd < 0)
+        return NULL;
+    /* Before connect, so that the window the peer sees is small from the start. */
+    if (rcvbuf > 0)
+        setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &rcvbuf, sizeof rcvbuf);
+    struct sockaddr_in sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sin_family = AF_INET;
+    sa.sin_port = htons((uint16_t)port);
+    sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    if (connect(fd, (struct sockaddr *)&sa, sizeof sa) != 0) {
+        close(fd);
+        return NULL;
+    }
+    int one = 1;
+    setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+    SSL *ssl = SSL_new(client_ctx());
+    if (ssl == NULL) {
+        close(fd);
+        return NULL;
+    }
+    SSL_set_fd(ssl, fd);
+    if (SSL_connect(ssl) != 1) {
+        SSL_free(ssl);
+        close(fd);
+        return NULL;
+    }
+    return ssl;
+}
+
+/* Like tls_recv_frame, for frames from the server: the trusted decoding
+ * budget and frame size, since snapshots and replays can be large. */
+static WireFrame *recv_server_frame(SSL *ssl, int timeout_ms)
+{
+    uint8_t hdr[FRAME_HEADER_LEN];
+    if (read_exact(ssl, hdr, sizeof hdr, timeout_ms) != 0)
+        return NULL;
+    uint32_t len = frame_get_header(hdr);
+    if (len == 0 || len > WIRE_MAX_SERVER_FRAME)
+        return NULL;
+    uint8_t *payload = malloc(len);
+    if (payload == NULL || read_exact(ssl, payload, len, timeout_ms) != 0) {
+        free(payload);
+        return NULL;
+    }
+    WireFrame *f = wire_unpack(payload, len, WIRE_BUDGET_TRUSTED(len));
+    free(payload);
+    return f;
+}
+
+uint64_t harness_send(SSL *ssl, WireFrame *frame)
+{
+    /* One counter for the process: the tests drive their clients from one thread. */
+    static uint64_t last_id;
+    frame->request_id = ++last_id;
+    return tls_send_frame(ssl, frame) == 0 ? frame->request_id : 0;
+}
+
+/* Milliseconds left until deadline, at least 1 while any are left, 0 after. */
+static int remaining_ms(int64_t deadline)
+{
+    int64_t left = deadline - monotonic_ms();
+    return left > 0 ? (int)left : 0;
+}
+
+WireFrame *harness_await(SSL *ssl, uint64_t id, harness_push_fn on_push, void *ctx, int timeout_ms)
+{
+    int64_t deadline = monotonic_ms() + timeout_ms;
+    int left;
+    while ((left = remaining_ms(deadline)) > 0) {
+        WireFrame *f = recv_server_frame(ssl, left);
+        if (f == NULL)
+            return NULL;
+        if (f->request_id == id)
+            return f;
+        if (on_push != NULL)
+            on_push(ctx, f);
+        wire_free(f);
+    }
+    return NULL;
+}
+
+WireFrame *harness_next_reply(SSL *ssl, harness_push_fn on_push, void *ctx, int timeout_ms)
+{
+    int64_t deadline = monotonic_ms() + timeout_ms;
+    int left;
+    while ((left = remaining_ms(deadline)) > 0) {
+        WireFrame *f = recv_server_frame(ssl, left);
+        if (f == NULL)
+            return NULL;
+        if (f->request_id != 0)
+            return f;
+        if (on_push != NULL)
+            on_push(ctx, f);
+        wire_free(f);
+    }
+    return NULL;
+}
+
+int harness_request(SSL *ssl, WireFrame *frame, WireFrame **reply_out, harness_push_fn on_push,
+                    void *ctx)
+{
+    *reply_out = NULL;
+    uint64_t id = harness_send(ssl, frame);
+    if (id == 0)
+        return -1;
+    *reply_out = harness_await(ssl, id, on_push, ctx, HARNESS_REPLY_TIMEOUT_MS);
+    return *reply_out != NULL ? 0 : -1;
+}
+
+int harness_read_ready(SSL *ssl, harness_push_fn on_push, void *ctx, int wait_ms)
+{
+    int fd = SSL_get_fd(ssl);
+    int n = 0;
+    /* A bounded number per call, so that a busy stream cannot hold the caller. */
+    while (n < 4096) {
+        if (!SSL_has_pending(ssl)) {
+            struct pollfd pfd = {fd, POLLIN, 0};
+            if (poll(&pfd, 1, n == 0 ? wait_ms : 0) <= 0)
+                break;
+        }
+        /* Something is readable: the rest of its frame follows at once. */
+        WireFrame *f = recv_server_frame(ssl, HARNESS_REPLY_TIMEOUT_MS);
+        if (f == NULL)
+            return -1;
+        if (on_push != NULL)
+            on_push(ctx, f);
+        wire_free(f);
+        n++;
+    }
+    return n;
+}
+
+/* Hello on a fresh connection; 0 when the server welcomes it. */
+static int say_hello(SSL *ssl)
+{
+    Cascade__V1__Hello h = CASCADE__V1__HELLO__INIT;
+    h.protocol_version = 1;
+    h.client_name = "test";
+    h.client_version = "0";
+    WireFrame f = CASCADE__V1__FRAME__INIT;
+    f.body_case = CASCADE__V1__FRAME__BODY_HELLO;
+    f.hello = &h;
+    WireFrame *r;
+    if (harness_request(ssl, &f, &r, NULL, NULL) != 0)
+        return -1;
+    int ok = r->body_case == CASCADE__V1__FRAME__BODY_WELCOME;
+    wire_free(r);
+    return ok ? 0 : -1;
+}
+
+int harness_login(int port, const char *user, const char *password,
+                  char token_out[HARNESS_TOKEN_MAX])
+{
+    SSL *ssl = tls_connect(port);
+    if (ssl == NULL)
+        return -1;
+    int rc = -1;
+    WireFrame *r = NULL;
+    Cascade__V1__Login l = CASCADE__V1__LOGIN__INIT;
+    l.user = (char *)user;
+    l.password = (char *)password;
+    WireFrame f = CASCADE__V1__FRAME__INIT;
+    f.body_case = CASCADE__V1__FRAME__BODY_LOGIN;
+    f.login = &l;
+    if (say_hello(ssl) != 0 || harness_request(ssl, &f, &r, NULL, NULL) != 0)
+        goto fail;
+    if (r->body_case != CASCADE__V1__FRAME__BODY_LOGIN_OK ||
+        strlen(r->login_ok->token) >= HARNESS_TOKEN_MAX) {
+        fprintf(stderr, "harness: login as '%s' refused: %s\n", user,
+                r->body_case == CASCADE__V1__FRAME__BODY_ERROR ? r->error->message : wire_body_name(r));
+        goto fail;
+    }
+    snprintf(token_out, HARNESS_TOKEN_MAX, "%s", r->login_ok->token);
+    rc = 0;
+fail:
+    wire_free(r);
+    tls_close(ssl);
+    return rc;
+}
+
+SSL *harness_authed_client_rcvbuf(int port, const char *token, int rcvbuf)
+{
+    SSL *ssl = harness_tls_connect_rcvbuf(port, rcvbuf);
+    if (ssl == NULL)
+        return NULL;
+    WireFrame *r = NULL;
+    Cascade__V1__Authenticate a = CASCADE__V1__AUTHENTICATE__INIT;
+    a.token = (char *)token;
+    WireFrame f = CASCADE__V1__FRAME__INIT;
+    f.body_case = CASCADE__V1__FRAME__BODY_AUTHENTICATE;
+    f.authenticate = &a;
+    if (say_hello(ssl) != 0 || harness_request(ssl, &f, &r, NULL, NULL) != 0 ||
+        r->body_case != CASCADE__V1__FRAME__BODY_USER_INFO) {
+        if (r != NULL && r->body_case == CASCADE__V1__FRAME__BODY_ERROR)
+            fprintf(stderr, "harness: Authenticate refused: %s\n", r->error->message);
+        wire_free(r);
+        tls_close(ssl);
+        return NULL;
+    }
+    wire_free(r);
+    return ssl;
+}
+
+SSL *harness_authed_client(int port, const char *token)
+{
+    return harness_authed_client_rcvbuf(port, token, 0);
+}
+
+/* ---- Event streams ---- */
+
+void harness_events_init(struct harness_events *ev)
+{
+    memset(ev, 0, sizeof *ev);
+}
+
+static void value_free(struct harness_value *v)
+{
+    free(v->text);
+}
+
+void harness_events_free(struct harness_events *ev)
+{
+    for (size_t i = 0; i < ev->n; i++) {
+        struct harness_event *e = &ev->items[i];
+        for (size_t j = 0; j < e->nchanges; j++) {
+            free(e->changes[j].field);
+            value_free(&e->changes[j].old_value);
+            value_free(&e->changes[j].new_value);
+        }
+        free(e->changes);
+        free(e->type);
+        free(e->entity);
+        free(e->actor);
+    }
+    free(ev->items);
+    memset(ev, 0, sizeof *ev);
+}
+
+static char *copy_text(const char *s)
+{
+    char *c = strdup(s != NULL ? s : "");
+    if (c == NULL)
+        die("strdup");
+    return c;
+}
+
+static void value_copy(struct harness_value *to, const Cascade__V1__Value *from)
+{
+    memset(to, 0, sizeof *to);
+    if (from == NULL)
+        return;
+    switch (from->kind_case) {
+    case CASCADE__V1__VALUE__KIND_TEXT:
+        to->kind = HARNESS_TEXT;
+        to->text = copy_text(from->text);
+        break;
+    case CASCADE__V1__VALUE__KIND_NUMBER:
+        to->kind = HARNESS_NUMBER;
+        to->number = from->number;
+        break;
+    case CASCADE__V1__VALUE__KIND_FLAG:
+        to->kind = HARNESS_FLAG;
+        to->flag = from->flag;
+        break;
+    default:
+        break;
+    }
+}
+
+void harness_events_on_push(void *ctx, const WireFrame *f)
+{
+    struct harness_events *ev = ctx;
+    if (f->request_id == 0 && f->body_case == CASCADE__V1__FRAME__BODY_GOING_AWAY) {
+        ev->going_away++;
+        return;
+    }
+    if (f->request_id == 0 && f->body_case == CASCADE__V1__FRAME__BODY_ERROR) {
+        ev->errors++;
+        return;
+    }
+    if (f->request_id != 0 || f->body_case != CASCADE__V1__FRAME__BODY_EVENT) {
+        ev->others++;
+        return;
+    }
+    if (ev->n == ev->cap) {
+        size_t ncap = ev->cap ? ev->cap * 2 : 64;
+        struct harness_event *p = realloc(ev->items, ncap * sizeof *p);
+        if (p == NULL)
+            die("realloc");
+        ev->items = p;
+        ev->cap = ncap;
+    }
+    const Cascade__V1__Event *m = f->event;
+    struct harness_event *e = &ev->items[ev->n++];
+    memset(e, 0, sizeof *e);
+    e->seq = m->seq;
+    e->type = copy_text(m->type);
+    e->entity = copy_text(m->entity);
+    e->actor = copy_text(m->actor);
+    e->changes = calloc(m->n_changes + 1, sizeof *e->changes);
+    if (e->changes == NULL)
+        die("calloc");
+    e->nchanges = m->n_changes;
+    for (size_t i = 0; i < m->n_changes; i++) {
+        e->changes[i].field = copy_text(m->changes[i]->field);
+        value_copy(&e->changes[i].old_value, m->changes[i]->old_value);
+        value_copy(&e->changes[i].new_value, m->changes[i]->new_value);
+    }
+}
+
+uint64_t harness_events_last_seq(const struct harness_events *ev)
+{
+    return ev->n > 0 ? ev->items[ev->n - 1].seq : 0;
+}
+
+int harness_events_gapless(const struct harness_events *ev, uint64_t first)
+{
+    for (size_t i = 0; i < ev->n; i++)
+        if (ev->items[i].seq != first + i)
+            return 0;
+    return 1;
+}
+
+const struct harness_change *harness_event_change(const struct harness_event *e, const char *field)
+{
+    for (size_t i = 0; i < e->nchanges; i++)
+        if (strcmp(e->changes[i].field, field) == 0)
+            return &e->changes[i];
+    return NULL;
+}
+
+int harness_events_wait(SSL *ssl, struct harness_events *ev, uint64_t seq, int timeout_ms)
+{
+    int64_t deadline = monotonic_ms() + timeout_ms;
+    int left;
+    while (harness_events_last_seq(ev) < seq) {
+        if ((left = remaining_ms(deadline)) == 0)
+            return -1;
+        WireFrame *f = recv_server_frame(ssl, left);
+        if (f == NULL)
+            return -1;
+        harness_events_on_push(ev, f);
+        wire_free(f);
     }
     return 0;
 }
