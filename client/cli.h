@@ -47,5 +47,17 @@ int cmd_obj(struct cli *cli, struct args *a);
 int cmd_kr(struct cli *cli, struct args *a);
 int cmd_show(struct cli *cli, struct args *a);
 int cmd_watch(struct cli *cli, struct args *a);
+int cmd_checkin(struct cli *cli, struct args *a);
+int cmd_score(struct cli *cli, struct args *a);
+int cmd_lint(struct cli *cli, struct args *a);
+int cmd_init(struct cli *cli, struct args *a);
+int cmd_dep(struct cli *cli, struct args *a);
+int cmd_comment(struct cli *cli, struct args *a);
+int cmd_who(struct cli *cli, struct args *a);
+
+/* Subcommands with files of their own: 'obj check' and 'kr history' (a
+ * holds what follows the subcommand's name). */
+int cmd_obj_check(struct cli *cli, struct args *a);
+int cmd_kr_history(struct cli *cli, struct args *a);
 
 #endif

@@ -31,7 +31,11 @@ static void print_value(FILE *out, const Cascade__V1__Value *v)
     char num[64];
     switch (v->kind_case) {
     case CASCADE__V1__VALUE__KIND_TEXT:
-        print_text(out, v->text);
+        /* An empty text is an absence: no blocker, an unanswered question. */
+        if (v->text[0] == '\0')
+            fputs("none", out);
+        else
+            print_text(out, v->text);
         break;
     case CASCADE__V1__VALUE__KIND_NUMBER:
         render_number(v->number, num, sizeof num);

@@ -4,7 +4,8 @@
  * where each change reads "field old → new" (an edit), "field=new" (an
  * add: only a new value) or "field was old" (a remove: only an old value),
  * separated by ", ". Texts are in double quotes with \" \\ and control
- * characters escaped; numbers as render_number writes them; flags as
+ * characters escaped, an empty text as none (unquoted: "blocker
+ * "No lease" → none"); numbers as render_number writes them; flags as
  * true/false.
  *
  * For scripts, one JSON object: {"seq","time_ms","actor","type","id",

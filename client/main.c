@@ -27,17 +27,37 @@ static const char USAGE[] =
     "  join CODE                        join a workshop and make it your default\n"
     "  use CODE                         make a workshop you are in your default\n"
     "  show                             the whole cascade: teams, objectives, key results\n"
-    "  watch [--since SEQ]              one line per change as it happens, until interrupted\n"
+    "  watch [--since SEQ] [--no-resume]   one line per change as it happens, until\n"
+    "                                   interrupted; reconnects and resumes by itself\n"
+    "  who                              who is watching the workshop now, editing what\n"
     "\n"
     "  team add NAME [--parent T#] [--level company|department|team|individual]\n"
     "  obj add TITLE --team T# [--owner USER] [--aligns-to O# | --inherits K#]\n"
     "          [--committed | --aspirational] [--rationale TEXT]\n"
     "  obj edit O# [--title T] [--owner U] [--rationale R] [--committed | --aspirational]\n"
+    "          [--status draft|final|archived] [--base-version N]\n"
+    "  obj check O# [--necessary yes|no] [--sufficient yes|no]\n"
+    "                                   answer the necessary-and-sufficient test\n"
     "  obj rm O#\n"
     "  kr add O# TITLE (--from X --to Y [--unit U] | --milestone) [--owner USER]\n"
     "  kr edit K# [--title T] [--from X] [--to Y] [--unit U] [--owner U]\n"
+    "          [--status on-track|at-risk|off-track] [--base-version N]\n"
+    "                                   (--base-version: refuse if a field I change moved\n"
+    "                                   since version N)\n"
     "  kr set K# VALUE                  set a key result's current value\n"
+    "  kr history K#                    every check-in of a key result, with a sparkline\n"
     "  kr rm K#\n"
+    "  checkin K# (--value V | --done | --undone) [--confidence 0..1] [--note TEXT]\n"
+    "          [--blocker TEXT] [--status on-track|at-risk|off-track]\n"
+    "                                   a dated update; the blocker given replaces the\n"
+    "                                   open one (none clears it)\n"
+    "  init add K# TITLE                an initiative: work that should move a key result\n"
+    "  init done I#                     mark an initiative done\n"
+    "  dep add K# K#                    the first key result depends on the second\n"
+    "  comment O#|K# TEXT               review feedback on an objective or key result\n"
+    "  score                            the OKR grades of every team, objective, key result\n"
+    "  lint [--strict]                  what a coach would warn about (--strict: exit 1\n"
+    "                                   when there is any warning)\n"
     "\n"
     "  admin user add NAME [--password-stdin]   add an account (a password is generated\n"
     "                                   unless one comes on stdin)\n"
@@ -100,6 +120,13 @@ static const struct {
     {"team", cmd_team},
     {"obj", cmd_obj},
     {"kr", cmd_kr},
+    {"checkin", cmd_checkin},
+    {"score", cmd_score},
+    {"lint", cmd_lint},
+    {"init", cmd_init},
+    {"dep", cmd_dep},
+    {"comment", cmd_comment},
+    {"who", cmd_who},
 };
 
 /* Takes the global options out of a, wherever they stand. */

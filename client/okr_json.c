@@ -4,6 +4,7 @@
 
 #include "output.h"
 #include "render.h"
+#include "score.h"
 
 static void add_id(cJSON *o, const char *name, enum okr_kind kind, uint32_t num)
 {
@@ -16,8 +17,7 @@ static void add_id(cJSON *o, const char *name, enum okr_kind kind, uint32_t num)
     cJSON_AddStringToObject(o, name, id);
 }
 
-/* Three places are plenty for a share, and spare scripts 0.33333333333333331. */
-static double round3(double v)
+double okr_json_round3(double v)
 {
     return round(v * 1000.0) / 1000.0;
 }
@@ -34,7 +34,23 @@ cJSON *okr_json_team(const struct okr_team *t)
     return o;
 }
 
-cJSON *okr_json_objective(const struct okr_objective *ob, double progress)
+static void add_check(cJSON *o, const char *name, const struct okr_check *c)
+{
+    cJSON *j = cJSON_AddObjectToObject(o, name);
+    if (j == NULL)
+        return;
+    if (c->answer == OKR_ANSWER_NONE) {
+        cJSON_AddNullToObject(j, "answer");
+        cJSON_AddNullToObject(j, "by");
+        cJSON_AddNullToObject(j, "at_ms");
+        return;
+    }
+    cJSON_AddStringToObject(j, "answer", okr_answer_name(c->answer));
+    output_json_text_or_null(j, "by", c->by);
+    cJSON_AddNumberToObject(j, "at_ms", (double)c->at_ms);
+}
+
+cJSON *okr_json_objective(const struct okr_state *s, const struct okr_objective *ob)
 {
     cJSON *o = cJSON_CreateObject();
     if (o == NULL)
@@ -47,11 +63,16 @@ cJSON *okr_json_objective(const struct okr_objective *ob, double progress)
     add_id(o, "inherits", OKR_KEY_RESULT, ob->inherits);
     cJSON_AddBoolToObject(o, "committed", ob->committed);
     cJSON_AddStringToObject(o, "rationale", ob->rationale != NULL ? ob->rationale : "");
-    cJSON_AddNumberToObject(o, "progress", round3(progress));
+    cJSON_AddStringToObject(o, "status", okr_status_name(ob->status));
+    add_check(o, "necessary", &ob->necessary);
+    add_check(o, "sufficient", &ob->sufficient);
+    cJSON_AddNumberToObject(o, "progress",
+                            okr_json_round3(render_objective_progress(s, ob->num)));
+    cJSON_AddNumberToObject(o, "score", okr_json_round3(score_objective(s, ob)));
     return o;
 }
 
-cJSON *okr_json_key_result(const struct okr_key_result *k)
+cJSON *okr_json_key_result(const struct okr_state *s, const struct okr_key_result *k)
 {
     cJSON *o = cJSON_CreateObject();
     if (o == NULL)
@@ -66,7 +87,46 @@ cJSON *okr_json_key_result(const struct okr_key_result *k)
     cJSON_AddNumberToObject(o, "current", k->current);
     cJSON_AddStringToObject(o, "unit", k->unit != NULL ? k->unit : "");
     cJSON_AddBoolToObject(o, "done", k->done);
-    cJSON_AddNumberToObject(o, "progress", round3(okr_key_result_progress(k)));
+    cJSON_AddNumberToObject(o, "confidence", okr_json_round3(k->confidence));
+    cJSON_AddStringToObject(o, "status", okr_kr_status_name(k->status));
+    output_json_text_or_null(o, "blocker", k->blocker);
+    cJSON_AddNumberToObject(o, "progress", okr_json_round3(okr_key_result_progress(k)));
+    cJSON_AddNumberToObject(o, "score", okr_json_round3(score_key_result(s, k)));
+    return o;
+}
+
+cJSON *okr_json_initiative(const struct okr_initiative *i)
+{
+    cJSON *o = cJSON_CreateObject();
+    if (o == NULL)
+        return NULL;
+    add_id(o, "id", OKR_INITIATIVE, i->num);
+    add_id(o, "key_result", OKR_KEY_RESULT, i->key_result);
+    cJSON_AddStringToObject(o, "title", i->title);
+    cJSON_AddBoolToObject(o, "done", i->done);
+    return o;
+}
+
+cJSON *okr_json_dependency(const struct okr_dependency *d)
+{
+    cJSON *o = cJSON_CreateObject();
+    if (o == NULL)
+        return NULL;
+    add_id(o, "key_result", OKR_KEY_RESULT, d->key_result);
+    add_id(o, "depends_on", OKR_KEY_RESULT, d->depends_on);
+    return o;
+}
+
+cJSON *okr_json_comment(const struct okr_comment *c)
+{
+    cJSON *o = cJSON_CreateObject();
+    if (o == NULL)
+        return NULL;
+    add_id(o, "id", OKR_COMMENT, c->num);
+    add_id(o, "target", c->target_kind, c->target);
+    output_json_text_or_null(o, "author", c->author);
+    cJSON_AddStringToObject(o, "text", c->text != NULL ? c->text : "");
+    cJSON_AddNumberToObject(o, "time_ms", (double)c->time_ms);
     return o;
 }
 
@@ -75,17 +135,24 @@ int okr_json_add_state(cJSON *o, const struct okr_state *s)
     cJSON *teams = cJSON_AddArrayToObject(o, "teams");
     cJSON *objectives = cJSON_AddArrayToObject(o, "objectives");
     cJSON *krs = cJSON_AddArrayToObject(o, "key_results");
-    if (teams == NULL || objectives == NULL || krs == NULL)
+    cJSON *inits = cJSON_AddArrayToObject(o, "initiatives");
+    cJSON *deps = cJSON_AddArrayToObject(o, "dependencies");
+    cJSON *comments = cJSON_AddArrayToObject(o, "comments");
+    if (teams == NULL || objectives == NULL || krs == NULL || inits == NULL || deps == NULL ||
+        comments == NULL)
         return -1;
     int ok = 1;
     for (size_t i = 0; i < s->nteams; i++)
         ok &= cJSON_AddItemToArray(teams, okr_json_team(&s->teams[i]));
-    for (size_t i = 0; i < s->nobjectives; i++) {
-        const struct okr_objective *ob = &s->objectives[i];
-        ok &= cJSON_AddItemToArray(objectives,
-                                   okr_json_objective(ob, render_objective_progress(s, ob->num)));
-    }
+    for (size_t i = 0; i < s->nobjectives; i++)
+        ok &= cJSON_AddItemToArray(objectives, okr_json_objective(s, &s->objectives[i]));
     for (size_t i = 0; i < s->nkey_results; i++)
-        ok &= cJSON_AddItemToArray(krs, okr_json_key_result(&s->key_results[i]));
+        ok &= cJSON_AddItemToArray(krs, okr_json_key_result(s, &s->key_results[i]));
+    for (size_t i = 0; i < s->ninitiatives; i++)
+        ok &= cJSON_AddItemToArray(inits, okr_json_initiative(&s->initiatives[i]));
+    for (size_t i = 0; i < s->ndependencies; i++)
+        ok &= cJSON_AddItemToArray(deps, okr_json_dependency(&s->dependencies[i]));
+    for (size_t i = 0; i < s->ncomments; i++)
+        ok &= cJSON_AddItemToArray(comments, okr_json_comment(&s->comments[i]));
     return ok ? 0 : -1;
 }

@@ -2,14 +2,26 @@
  * prints them (the creating and editing commands, show):
  *   team          {"id","name","parent","level"}
  *   objective     {"id","team","title","owner","aligns_to","inherits",
- *                  "committed","rationale","progress"}
+ *                  "committed","rationale","status","necessary","sufficient",
+ *                  "progress","score"}
  *   key result    {"id","objective","title","owner","kind","start","target",
- *                  "current","unit","done","progress"}
- * An absent reference, owner or level is null, never "" (so a script tests
- * one thing); texts like the rationale and the unit are always strings.
- * "kind" is "metric" or "milestone"; progress is 0..1, rounded to 3 places.
- * The entity functions return a new cJSON object (the caller owns it), or
- * NULL when out of memory. */
+ *                  "current","unit","done","confidence","status","blocker",
+ *                  "progress","score"}
+ *   initiative    {"id","key_result","title","done"}
+ *   dependency    {"key_result","depends_on"}   (the first needs the second)
+ *   comment       {"id","target","author","text","time_ms"}
+ * An absent reference, owner, level or blocker is null, never "" (so a
+ * script tests one thing); texts like the rationale and the unit are always
+ * strings. An objective's "status" is draft, final or archived; "necessary"
+ * and "sufficient" are the answers of the necessary-and-sufficient test,
+ * each {"answer":"yes"|"no"|null,"by":USER|null,"at_ms":MS|null}. A key
+ * result's "kind" is "metric" or "milestone", its "status" on-track, at-risk
+ * or off-track. "progress" is the entity's own (a key result's from start to
+ * target, an objective's the mean of its key results'); "score" is its OKR
+ * grade (score.h: roll-up through inheriting objectives, committed
+ * objectives all or nothing); both are 0..1, rounded to 3 places, as is the
+ * confidence. The entity functions return a new cJSON object (the caller
+ * owns it), or NULL when out of memory. */
 #ifndef CASCADE_OKR_JSON_H
 #define CASCADE_OKR_JSON_H
 
@@ -17,15 +29,24 @@
 
 #include "okr.h"
 
+/* Rounds to 3 decimal places: plenty for a share, and it spares scripts
+ * 0.33333333333333331. */
+double okr_json_round3(double v);
+
 cJSON *okr_json_team(const struct okr_team *t);
 
-/* progress: the objective's, as render_objective_progress computes it. */
-cJSON *okr_json_objective(const struct okr_objective *o, double progress);
+/* s: the workshop the progress and score are computed in (o need not be one
+ * of its entities: an Ack's copy works, and an empty state gives 0). */
+cJSON *okr_json_objective(const struct okr_state *s, const struct okr_objective *o);
+cJSON *okr_json_key_result(const struct okr_state *s, const struct okr_key_result *k);
 
-cJSON *okr_json_key_result(const struct okr_key_result *k);
+cJSON *okr_json_initiative(const struct okr_initiative *i);
+cJSON *okr_json_dependency(const struct okr_dependency *d);
+cJSON *okr_json_comment(const struct okr_comment *c);
 
-/* Adds "teams":[...], "objectives":[...] and "key_results":[...] to o, each
- * in id order. 0, or -1 when out of memory (o may hold some of them). */
+/* Adds "teams", "objectives", "key_results", "initiatives", "dependencies"
+ * and "comments" arrays to o, each in id order (dependencies in the order
+ * they were added). 0, or -1 when out of memory (o may hold some of them). */
 int okr_json_add_state(cJSON *o, const struct okr_state *s);
 
 #endif

@@ -101,10 +101,14 @@ void table_print(const struct table *t, FILE *out)
             width[c] = w > width[c] ? w : width[c];
         }
     for (size_t r = 0; r < t->nrows; r++) {
-        for (size_t c = 0; c < ncols; c++) {
+        /* Empty cells at the end of a row get no padding: no trailing blanks. */
+        size_t last = ncols;
+        while (last > 1 && t->cells[r * t->ncols + last - 1][0] == '\0')
+            last--;
+        for (size_t c = 0; c < last; c++) {
             const char *cell = t->cells[r * t->ncols + c];
             fputs(cell, out);
-            if (c + 1 < ncols)
+            if (c + 1 < last)
                 fprintf(out, "%*s", (int)(width[c] - text_width(cell) + 2), "");
         }
         fputc('\n', out);

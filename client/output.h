@@ -35,7 +35,7 @@ int table_init(struct table *t, size_t ncols, const char *const *headers);
 /* Appends a row of ncols cells (NULL prints as empty). 0 or CAS_ENOMEM. */
 int table_add(struct table *t, const char *const *row);
 
-/* Prints the table: columns two spaces apart, the last one not padded. */
+/* Prints the table: columns two spaces apart, no blanks at the end of a line. */
 void table_print(const struct table *t, FILE *out);
 
 void table_free(struct table *t);

@@ -1,13 +1,24 @@
 #include "render.h"
 
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
-#define ANSI_RESET "\033[0m"
+#include "lint.h"
+#include "score.h"
+
 #define ANSI_BOLD "\033[1m"
 #define ANSI_RED "\033[31m"
 #define ANSI_YELLOW "\033[33m"
 #define ANSI_GREEN "\033[32m"
+
+/* What one rendering needs besides the state. */
+struct view {
+    FILE *out;
+    const struct okr_state *s;
+    int color;
+    unsigned char *orphan; /* per objective index; NULL when out of memory */
+};
 
 double render_objective_progress(const struct okr_state *s, uint32_t objective)
 {
@@ -41,36 +52,123 @@ void render_number(double v, char *out, size_t outlen)
     snprintf(out, outlen, "%.12g", v == 0 ? 0.0 : v);
 }
 
-/* The grade colour of the OKR convention: the score rounded to one decimal
- * is red up to 0.4, orange (yellow here) at 0.5-0.6, green from 0.7. */
-static const char *grade_color(double progress)
+void render_flat(const char *text, char *out, size_t outlen)
 {
-    double tenths = round(progress * 10.0);
-    return tenths <= 4 ? ANSI_RED : tenths <= 6 ? ANSI_YELLOW : ANSI_GREEN;
+    static const char ELLIPSIS[] = "…";
+    size_t o = 0;
+    if (outlen < sizeof ELLIPSIS)
+        return;
+    for (const unsigned char *p = (const unsigned char *)(text != NULL ? text : ""); *p; p++) {
+        const char *piece = NULL;
+        char one[2] = {(char)*p, '\0'};
+        if (*p == '\n')
+            piece = " / ";
+        else if (*p < 32 || *p == 127)
+            piece = " ";
+        else
+            piece = one;
+        size_t len = strlen(piece);
+        /* Keep room for the ellipsis; back up to a character boundary. */
+        if (o + len + sizeof ELLIPSIS > outlen) {
+            while (o > 0 && ((unsigned char)out[o] & 0xC0) == 0x80)
+                o--;
+            memcpy(out + o, ELLIPSIS, sizeof ELLIPSIS);
+            return;
+        }
+        memcpy(out + o, piece, len);
+        o += len;
+    }
+    out[o] = '\0';
 }
 
-static void print_progress(FILE *out, double progress, int color)
+const char *render_grade_color(double score)
+{
+    switch (score_colour(score)) {
+    case SCORE_ORANGE:
+        return ANSI_YELLOW;
+    case SCORE_GREEN:
+        return ANSI_GREEN;
+    case SCORE_RED:
+        break;
+    }
+    return ANSI_RED;
+}
+
+static void print_progress(const struct view *v, double progress)
 {
     char bar[11];
     render_bar(progress, bar);
     long pct = lround(progress * 100.0);
-    if (color)
-        fprintf(out, "%s%s %ld%%%s", grade_color(progress), bar, pct, ANSI_RESET);
+    if (v->color)
+        fprintf(v->out, "%s%s %ld%%%s", render_grade_color(progress), bar, pct, RENDER_RESET);
     else
-        fprintf(out, "%s %ld%%", bar, pct);
+        fprintf(v->out, "%s %ld%%", bar, pct);
 }
 
-static void indent(FILE *out, int depth)
+static void indent(const struct view *v, int depth)
 {
     for (int i = 0; i < depth; i++)
-        fputs("  ", out);
+        fputs("  ", v->out);
 }
 
-static void print_key_result(FILE *out, const struct okr_key_result *k, int depth, int color)
+static void print_comments(const struct view *v, enum okr_kind kind, uint32_t num, int depth)
 {
-    char id[16], a[64], b[64], c[64];
+    char id[16], text[RENDER_FLAT_MAX];
+    for (size_t i = 0; i < v->s->ncomments; i++) {
+        const struct okr_comment *c = &v->s->comments[i];
+        if (c->target_kind != kind || c->target != num)
+            continue;
+        okr_id_format(OKR_COMMENT, c->num, id, sizeof id);
+        render_flat(c->text, text, sizeof text);
+        indent(v, depth);
+        fprintf(v->out, "%s %s: %s\n", id, c->author != NULL && c->author[0] ? c->author : "?",
+                text);
+    }
+}
+
+/* "K1 (T1)": a key result with the team it belongs to. */
+static void print_kr_with_team(const struct view *v, uint32_t kr)
+{
+    char id[16], team[16] = "?";
+    const struct okr_key_result *k = okr_key_result_find(v->s, kr);
+    const struct okr_objective *o = k != NULL ? okr_objective_find(v->s, k->objective) : NULL;
+    okr_id_format(OKR_KEY_RESULT, kr, id, sizeof id);
+    if (o != NULL && o->team != 0)
+        okr_id_format(OKR_TEAM, o->team, team, sizeof team);
+    fprintf(v->out, "%s (%s)", id, team);
+}
+
+/* Initiatives, dependencies both ways, and comments of a key result. */
+static void print_kr_details(const struct view *v, const struct okr_key_result *k, int depth)
+{
+    char id[16], title[RENDER_FLAT_MAX];
+    for (size_t i = 0; i < v->s->ninitiatives; i++) {
+        const struct okr_initiative *in = &v->s->initiatives[i];
+        if (in->key_result != k->num)
+            continue;
+        okr_id_format(OKR_INITIATIVE, in->num, id, sizeof id);
+        render_flat(in->title, title, sizeof title);
+        indent(v, depth);
+        fprintf(v->out, "%s [%c] %s\n", id, in->done ? 'x' : ' ', title);
+    }
+    for (size_t i = 0; i < v->s->ndependencies; i++) {
+        const struct okr_dependency *d = &v->s->dependencies[i];
+        if (d->key_result != k->num && d->depends_on != k->num)
+            continue;
+        indent(v, depth);
+        fputs(d->key_result == k->num ? "needs " : "needed by ", v->out);
+        print_kr_with_team(v, d->key_result == k->num ? d->depends_on : d->key_result);
+        fputc('\n', v->out);
+    }
+    print_comments(v, OKR_KEY_RESULT, k->num, depth);
+}
+
+static void print_key_result(const struct view *v, const struct okr_key_result *k, int depth)
+{
+    char id[16], a[64], b[64], c[64], blocker[RENDER_FLAT_MAX];
+    FILE *out = v->out;
     okr_id_format(OKR_KEY_RESULT, k->num, id, sizeof id);
-    indent(out, depth);
+    indent(v, depth);
     fprintf(out, "%s %s · ", id, k->title);
     if (k->milestone) {
         fputs(k->done ? "done" : "not done", out);
@@ -83,18 +181,35 @@ static void print_key_result(FILE *out, const struct okr_key_result *k, int dept
             fprintf(out, " %s", k->unit);
     }
     fputs(" · ", out);
-    print_progress(out, okr_key_result_progress(k), color);
+    print_progress(v, okr_key_result_progress(k));
+    render_number(round(k->confidence * 100.0) / 100.0, a, sizeof a);
+    fprintf(out, " · conf %s", a);
+    if (k->status != OKR_ON_TRACK)
+        fprintf(out, " · %s", okr_kr_status_name(k->status));
     if (k->owner != NULL && k->owner[0] != '\0')
         fprintf(out, " · %s", k->owner);
+    if (k->blocker != NULL && k->blocker[0] != '\0') {
+        render_flat(k->blocker, blocker, sizeof blocker);
+        fprintf(out, " · %s! blocked: %s%s", v->color ? ANSI_RED : "", blocker,
+                v->color ? RENDER_RESET : "");
+    }
     fputc('\n', out);
+    print_kr_details(v, k, depth + 1);
 }
 
-static void print_objective(FILE *out, const struct okr_state *s, const struct okr_objective *o,
-                            int depth, int color)
+/* "yes", "no", or "?" while unanswered. */
+static const char *answer_text(const struct okr_check *c)
 {
+    return c->answer != OKR_ANSWER_NONE ? okr_answer_name(c->answer) : "?";
+}
+
+static void print_objective(const struct view *v, size_t index, int depth)
+{
+    const struct okr_objective *o = &v->s->objectives[index];
     char id[16], ref[16];
+    FILE *out = v->out;
     okr_id_format(OKR_OBJECTIVE, o->num, id, sizeof id);
-    indent(out, depth);
+    indent(v, depth);
     fprintf(out, "%s %s", id, o->title);
     if (o->owner != NULL && o->owner[0] != '\0')
         fprintf(out, " — owner %s", o->owner);
@@ -107,43 +222,65 @@ static void print_objective(FILE *out, const struct okr_state *s, const struct o
         okr_id_format(OKR_KEY_RESULT, o->inherits, ref, sizeof ref);
         fprintf(out, " ⇐ %s", ref);
     }
-    double progress = render_objective_progress(s, o->num);
-    if (color)
-        fprintf(out, " · %s%ld%%%s\n", grade_color(progress), lround(progress * 100.0),
-                ANSI_RESET);
+    if (o->status != OKR_DRAFT)
+        fprintf(out, " · %s", okr_status_name(o->status));
+    if (o->necessary.answer != OKR_ANSWER_NONE || o->sufficient.answer != OKR_ANSWER_NONE)
+        fprintf(out, " · N&S %s/%s", answer_text(&o->necessary), answer_text(&o->sufficient));
+    if (v->orphan != NULL && v->orphan[index])
+        fputs(" · orphan", out);
+    double progress = render_objective_progress(v->s, o->num);
+    if (v->color)
+        fprintf(out, " · %s%ld%%%s\n", render_grade_color(progress), lround(progress * 100.0),
+                RENDER_RESET);
     else
         fprintf(out, " · %ld%%\n", lround(progress * 100.0));
-    for (size_t i = 0; i < s->nkey_results; i++)
-        if (s->key_results[i].objective == o->num)
-            print_key_result(out, &s->key_results[i], depth + 1, color);
+    print_comments(v, OKR_OBJECTIVE, o->num, depth + 1);
+    for (size_t i = 0; i < v->s->nkey_results; i++)
+        if (v->s->key_results[i].objective == o->num)
+            print_key_result(v, &v->s->key_results[i], depth + 1);
 }
 
 /* Prints a team, its objectives, then its child teams one level deeper.
  * depth is bounded by the number of teams, so a parent cycle (which the
  * server never makes) cannot recurse for ever. */
-static void print_team(FILE *out, const struct okr_state *s, const struct okr_team *t, int depth,
-                       int color)
+static void print_team(const struct view *v, const struct okr_team *t, int depth)
 {
+    const struct okr_state *s = v->s;
     char id[16];
     okr_id_format(OKR_TEAM, t->num, id, sizeof id);
-    indent(out, depth);
-    fprintf(out, "%s %s%s%s", id, color ? ANSI_BOLD : "", t->name, color ? ANSI_RESET : "");
+    indent(v, depth);
+    fprintf(v->out, "%s %s%s%s", id, v->color ? ANSI_BOLD : "", t->name,
+            v->color ? RENDER_RESET : "");
     if (t->level != OKR_LEVEL_NONE)
-        fprintf(out, " [%s]", okr_level_name(t->level));
-    fputc('\n', out);
+        fprintf(v->out, " [%s]", okr_level_name(t->level));
+    fputc('\n', v->out);
     for (size_t i = 0; i < s->nobjectives; i++)
         if (s->objectives[i].team == t->num)
-            print_objective(out, s, &s->objectives[i], depth + 1, color);
+            print_objective(v, i, depth + 1);
     if ((size_t)depth >= s->nteams)
         return;
     for (size_t i = 0; i < s->nteams; i++)
         if (s->teams[i].parent == t->num && s->teams[i].num != t->num)
-            print_team(out, s, &s->teams[i], depth + 1, color);
+            print_team(v, &s->teams[i], depth + 1);
+}
+
+/* Marks the objectives lint calls orphans, so show and lint agree. */
+static int mark_orphan(void *ctx, const struct lint_warning *w)
+{
+    const struct view *v = ctx;
+    uint32_t num;
+    if (strcmp(w->rule->id, "orphan-objective") != 0 ||
+        okr_id_parse(w->entity, OKR_OBJECTIVE, &num) != 0)
+        return 0;
+    for (size_t i = 0; i < v->s->nobjectives; i++)
+        if (v->s->objectives[i].num == num)
+            v->orphan[i] = 1;
+    return 0;
 }
 
 void render_tree(FILE *out, const struct render_header *h, const struct okr_state *s, int color)
 {
-    fprintf(out, "%s%s%s", color ? ANSI_BOLD : "", h->title, color ? ANSI_RESET : "");
+    fprintf(out, "%s%s%s", color ? ANSI_BOLD : "", h->title, color ? RENDER_RESET : "");
     if (h->period != NULL && h->period[0] != '\0')
         fprintf(out, " (%s)", h->period);
     fprintf(out, " · code %s · seq %llu\n", h->code, (unsigned long long)h->seq);
@@ -151,10 +288,13 @@ void render_tree(FILE *out, const struct render_header *h, const struct okr_stat
         fputs("No teams yet; add the first with 'cascade team add NAME --level company'.\n", out);
         return;
     }
+    struct view v = {out, s, color, calloc(s->nobjectives + 1, 1)};
+    if (v.orphan != NULL)
+        lint_run(s, mark_orphan, &v);
     for (size_t i = 0; i < s->nteams; i++) {
         const struct okr_team *t = &s->teams[i];
         if (t->parent == 0 || t->parent == t->num || okr_team_find(s, t->parent) == NULL)
-            print_team(out, s, t, 0, color);
+            print_team(&v, t, 0);
     }
     /* Objectives of a team the snapshot does not hold still deserve a line. */
     int header = 0;
@@ -164,6 +304,7 @@ void render_tree(FILE *out, const struct render_header *h, const struct okr_stat
             continue;
         if (!header++)
             fputs("(no team)\n", out);
-        print_objective(out, s, o, 1, color);
+        print_objective(&v, i, 1);
     }
+    free(v.orphan);
 }

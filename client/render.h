@@ -1,14 +1,24 @@
 /* The cascade as people read it in a terminal: a header, then teams nested
- * under their parents, each with its objectives and their key results:
+ * under their parents, each with its objectives and their key results, and
+ * under each what hangs off it (initiatives, dependencies, comments):
  *
  *   Q3 planning (2026-Q3) · code K7QF2M · seq 12
  *   T1 Acme [company]
- *     O1 Grow revenue — owner alice · committed · 40%
- *       K1 Raise ARR · 100 → 140 → 200 kEUR · ####...... 40% · alice
- *       K2 Open the Berlin office · not done · .......... 0% · bob
+ *     O1 Grow revenue — owner alice · committed · final · N&S yes/yes · 40%
+ *       C2 carol: Is Berlin the right first office?
+ *       K1 Raise ARR · 100 → 140 → 200 kEUR · ####...... 40% · conf 0.7 · alice
+ *         I1 [x] Hire two sales reps
+ *         needed by K3 (T2)
+ *       K2 Open the Berlin office · not done · .......... 0% · conf 0.5 · at-risk · bob · ! blocked: No lease yet
  *     T2 Sales [department]
  *       O2 Win Europe — owner bob · aspirational → O1 · 0%
- */
+ *       O3 Sell more · aspirational · orphan · 0%
+ *
+ * An objective shows its status unless draft, "N&S N/S" once either
+ * question of the necessary-and-sufficient test is answered (yes, no, or ?
+ * for not yet), and "orphan" when lint's orphan-objective rule flags it. A
+ * key result shows its confidence always, its status unless on-track, and
+ * its open blocker. Texts that may hold line breaks print on one line. */
 #ifndef CASCADE_RENDER_H
 #define CASCADE_RENDER_H
 
@@ -35,5 +45,18 @@ void render_bar(double progress, char out[11]);
 /* Formats a number the way every view shows it: no trailing zeros, no
  * exponent for ordinary magnitudes ("7", "7.25", "1500000"). */
 void render_number(double v, char *out, size_t outlen);
+
+/* Room for a flattened text of the longest kind (OKR_TEXT_MAX bytes). */
+#define RENDER_FLAT_MAX 4096
+
+/* Copies a text (NULL reads as "") for one line of output: each line break
+ * becomes " / ", other control characters a space; a text too long for out
+ * is cut at a character boundary and ends in "…". */
+void render_flat(const char *text, char *out, size_t outlen);
+
+/* The ANSI colour of a score's grade (score.h): red, yellow for orange, green. */
+const char *render_grade_color(double score);
+
+#define RENDER_RESET "\033[0m"
 
 #endif

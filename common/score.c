@@ -6,6 +6,15 @@
  * its subtree once, and even a cycle is only unrolled until depth runs out. */
 static double objective_at(const struct okr_state *s, const struct okr_objective *o, int depth);
 
+/* Whether an objective has key results of its own to be scored by. */
+static int has_key_results(const struct okr_state *s, uint32_t objective)
+{
+    for (size_t i = 0; i < s->nkey_results; i++)
+        if (s->key_results[i].objective == objective)
+            return 1;
+    return 0;
+}
+
 static double key_result_at(const struct okr_state *s, const struct okr_key_result *k, int depth)
 {
     if (depth < SCORE_MAX_DEPTH) {
@@ -13,7 +22,10 @@ static double key_result_at(const struct okr_state *s, const struct okr_key_resu
         size_t n = 0;
         for (size_t i = 0; i < s->nobjectives; i++) {
             const struct okr_objective *child = &s->objectives[i];
-            if (child->inherits != k->num || child->status == OKR_ARCHIVED)
+            /* A child still without key results has measured nothing yet:
+             * it must not pull the parent's key result down to zero. */
+            if (child->inherits != k->num || child->status == OKR_ARCHIVED ||
+                !has_key_results(s, child->num))
                 continue;
             sum += objective_at(s, child, depth + 1);
             n++;

@@ -18,8 +18,8 @@
  * - Roll-up (the duality model): when objectives of s inherit k
  *   (objective.inherits == k->num), k's score is the score of that child
  *   objective, or the mean of their scores when several inherit it. Archived
- *   inheritors are put away and do not count; with none left, the rule below
- *   applies.
+ *   inheritors are put away, and inheritors without key results have measured
+ *   nothing yet: neither counts; with none left, the rule below applies.
  * - Otherwise the key result's own progress (okr_key_result_progress): a
  *   metric's (current - start) / (target - start) clamped to 0..1, which also
  *   covers decreasing metrics; a milestone is 1 when done, else 0.

@@ -15,7 +15,11 @@ struct history {
     size_t n, cap;
     WireFrame **events; /* kept until the reply is packed: records borrow their strings */
     size_t nevents, cap_events;
-    double confidence; /* carried forward when a check-in does not change it */
+    /* What each record shows as the key result's state after it: events
+     * carry only what changed, so the rest is carried forward. */
+    double confidence;
+    const char *status;
+    const char *blocker;
     int milestone;
 };
 
@@ -52,6 +56,18 @@ static int add_record(void *ctx, uint64_t seq, const uint8_t *payload, size_t le
     }
     const Cascade__V1__Event *ev = f->event;
     int is_add = strcmp(ev->type, "kr.add") == 0, is_checkin = strcmp(ev->type, "kr.checkin") == 0;
+    if (strcmp(ev->type, "kr.edit") == 0) {
+        /* Not a check-in, but a status set by an edit is the state after it. */
+        const Cascade__V1__Value *st = new_value(ev, "status");
+        if (st != NULL && grow((void **)&h->events, &h->cap_events, h->nevents,
+                               sizeof *h->events) == 0) {
+            h->events[h->nevents++] = f;
+            h->status = st->text;
+            return 0;
+        }
+        wire_free(f);
+        return 0;
+    }
     if ((!is_add && !is_checkin) || grow((void **)&h->records, &h->cap, h->n, sizeof *h->records) != 0 ||
         grow((void **)&h->events, &h->cap_events, h->nevents, sizeof *h->events) != 0) {
         wire_free(f);
@@ -67,6 +83,8 @@ static int add_record(void *ctx, uint64_t seq, const uint8_t *payload, size_t le
         const Cascade__V1__Value *m = new_value(ev, "milestone");
         h->milestone = m != NULL && m->flag;
         h->confidence = 0.5;
+        h->status = "on-track";
+        h->blocker = "";
         r->note = "created";
     }
     r->milestone = h->milestone;
@@ -87,10 +105,12 @@ static int add_record(void *ctx, uint64_t seq, const uint8_t *payload, size_t le
         r->note = note->text;
     const Cascade__V1__Value *blocker = new_value(ev, "blocker");
     if (blocker != NULL)
-        r->blocker = blocker->text;
+        h->blocker = blocker->text;
     const Cascade__V1__Value *status = new_value(ev, "status");
     if (status != NULL)
-        r->status = status->text;
+        h->status = status->text;
+    r->blocker = (char *)(h->blocker != NULL ? h->blocker : "");
+    r->status = (char *)(h->status != NULL ? h->status : "");
     return 0;
 }
 

@@ -211,12 +211,12 @@ build "kr add (metric)" K1 as alice kr add O1 "Raise ARR" --from 100 --to 200 --
 build "kr add --milestone" K2 as alice kr add O1 "Open the Berlin office" --milestone --owner bob
 build "obj add --aligns-to" O2 as alice obj add "Win Europe" --team t2 --aligns-to O1
 if run 0 as alice --json obj add "Keep customers" --team T2 --inherits k1 --rationale "Churn hurts" \
-   && [ "$out" = '{"id":"O3","team":"T2","title":"Keep customers","owner":null,"aligns_to":null,"inherits":"K1","committed":false,"rationale":"Churn hurts","progress":0}' ]; then
+   && [ "$out" = '{"id":"O3","team":"T2","title":"Keep customers","owner":null,"aligns_to":null,"inherits":"K1","committed":false,"rationale":"Churn hurts","status":"draft","necessary":{"answer":null,"by":null,"at_ms":null},"sufficient":{"answer":null,"by":null,"at_ms":null},"progress":0,"score":0}' ]; then
     ok "obj add --inherits --json prints the new objective"
 else not_ok "obj add --inherits --json prints the new objective" "$out $err"; fi
 if run 0 as bob kr set K1 140 && [ "$out" = "Updated K1." ]; then ok "bob sets K1's value"
 else not_ok "bob sets K1's value" "$out $err"; fi
-if run 0 as bob --json kr edit K1 --to 180 && grep -q '"id":"K1".*"target":180,"current":140.*"progress":0.5}$' <<<"$out"; then
+if run 0 as bob --json kr edit K1 --to 180 && grep -q '"id":"K1".*"target":180,"current":140.*"progress":0.5,"score":0.5}$' <<<"$out"; then
     ok "bob edits K1's target (--json prints the key result)"
 else not_ok "bob edits K1's target" "$out $err"; fi
 if run 0 as bob obj edit O2 --title "Win all of Europe" && [ "$out" = "Updated O2." ]; then
@@ -256,10 +256,10 @@ if [ "$(wc -l <<<"$BASELINE")" -eq 1 ] \
 else not_ok "show --json is one object headed by the workshop" "$BASELINE"; fi
 for want in \
     '"teams":[{"id":"T1","name":"Acme","parent":null,"level":"company"},{"id":"T2","name":"Sales","parent":"T1","level":"department"}]' \
-    '{"id":"O1","team":"T1","title":"Grow revenue","owner":"alice","aligns_to":null,"inherits":null,"committed":true,"rationale":"","progress":0.25}' \
-    '{"id":"O2","team":"T2","title":"Win all of Europe","owner":null,"aligns_to":"O1","inherits":null,"committed":false,"rationale":"","progress":0}' \
-    '{"id":"O3","team":"T2","title":"Keep customers","owner":null,"aligns_to":null,"inherits":"K1","committed":false,"rationale":"Churn hurts","progress":0}' \
-    '{"id":"K1","objective":"O1","title":"Raise ARR","owner":"alice","kind":"metric","start":100,"target":180,"current":140,"unit":"kEUR","done":false,"progress":0.5}' \
+    '{"id":"O1","team":"T1","title":"Grow revenue","owner":"alice","aligns_to":null,"inherits":null,"committed":true,"rationale":"","status":"draft","necessary":{"answer":null,"by":null,"at_ms":null},"sufficient":{"answer":null,"by":null,"at_ms":null},"progress":0.25,"score":0}' \
+    '{"id":"O2","team":"T2","title":"Win all of Europe","owner":null,"aligns_to":"O1","inherits":null,"committed":false,"rationale":"","status":"draft","necessary":{"answer":null,"by":null,"at_ms":null},"sufficient":{"answer":null,"by":null,"at_ms":null},"progress":0,"score":0}' \
+    '{"id":"O3","team":"T2","title":"Keep customers","owner":null,"aligns_to":null,"inherits":"K1","committed":false,"rationale":"Churn hurts","status":"draft","necessary":{"answer":null,"by":null,"at_ms":null},"sufficient":{"answer":null,"by":null,"at_ms":null},"progress":0,"score":0}' \
+    '{"id":"K1","objective":"O1","title":"Raise ARR","owner":"alice","kind":"metric","start":100,"target":180,"current":140,"unit":"kEUR","done":false,"confidence":0.5,"status":"on-track","blocker":null,"progress":0.5,"score":0.5}' \
     '{"id":"K2","objective":"O1","title":"Open the Berlin office","owner":"bob","kind":"milestone",' ; do
     if grep -qF "$want" <<<"$BASELINE"; then ok "show --json holds ${want:0:40}..."
     else not_ok "show --json holds $want" "$BASELINE"; fi
@@ -268,8 +268,8 @@ if run 0 as carol show && grep -q "^Q3 planning (2026-Q3) · code $CODE · seq $
    && grep -q "^T1 Acme \[company\]$" <<<"$out" \
    && grep -q "^  T2 Sales \[department\]$" <<<"$out" \
    && grep -q "^  O1 Grow revenue — owner alice · committed" <<<"$out" \
-   && grep -q "^    K1 Raise ARR · 100 → 140 → 180 kEUR · #####..... 50% · alice$" <<<"$out" \
-   && grep -q "^    K2 Open the Berlin office · not done · .......... 0% · bob$" <<<"$out" \
+   && grep -q "^    K1 Raise ARR · 100 → 140 → 180 kEUR · #####..... 50% · conf 0.5 · alice$" <<<"$out" \
+   && grep -q "^    K2 Open the Berlin office · not done · .......... 0% · conf 0.5 · bob$" <<<"$out" \
    && grep -q "^    O2 Win all of Europe · aspirational → O1" <<<"$out" \
    && grep -q "^    O3 Keep customers · aspirational ⇐ K1" <<<"$out" \
    && ! grep -q $'\033' <<<"$out"; then
@@ -413,7 +413,23 @@ if wait_lines "$WORK/watch-resume" $((N + 1)) \
         = "$(seq -s ' ' 1 $((N + 1))) " ]; then
     ok "after resuming, the watch shows seq 1..$((N + 1)) once each"
 else not_ok "after resuming, the watch shows every seq once" "$(tail -3 "$WORK/watch-resume")"; fi
+if run 0 as alice who && grep -q "^bob " <<<"$out" && run 0 as alice --json who \
+   && grep -q '"user":"bob","editing":null' <<<"$out"; then
+    ok "who lists the people watching the workshop"
+else not_ok "who lists the people watching the workshop" "$out $err"; fi
 stop_watch "$WATCH_RESUME" TERM
+
+# ---- two people edit K1 from the same old version -------------------------------------
+# K1 was created (version 1), set by bob (2), its target edited by bob (3), set again.
+if run 1 as alice kr edit K1 --to 200 --base-version 1 && grep -q "target" <<<"$err" \
+   && grep -q "last set by bob" <<<"$err"; then
+    ok "an edit of a field changed since its base version conflicts, naming field and person"
+else not_ok "an edit of a changed field conflicts" "$status $err"; fi
+if run 0 as alice kr edit K1 --title "Raise ARR fast" --base-version 1; then
+    ok "an edit of a field nobody changed since its base version goes through"
+else not_ok "an edit of an unchanged field goes through" "$status $err"; fi
+check "a malformed --base-version is a usage error (exit 2)" \
+    run 2 as alice kr edit K1 --title X --base-version none
 
 # ---- the server goes away -----------------------------------------------------------
 watch_bg alice "$WORK/watch-end" --since 0 --no-resume; WATCH_END=$WPID

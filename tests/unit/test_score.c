@@ -394,9 +394,37 @@ static void test_colour_names(void **state)
     assert_string_equal(score_colour_meaning(score_colour(0.7)), "delivered");
 }
 
+/* A child objective that inherits a key result but has no key results of
+ * its own yet does not pull the parent key result down to 0. */
+static void test_empty_inheritor_does_not_count(void **state)
+{
+    (void)state;
+    struct okr_state s;
+    okr_state_init(&s);
+    struct okr_objective parent = {.num = 1, .team = 1, .title = strdup("P"), .owner = strdup(""),
+                                   .rationale = strdup("")};
+    okr_objective_insert(&s, &parent);
+    struct okr_key_result k = {.num = 1, .objective = 1, .title = strdup("K"),
+                               .owner = strdup(""), .unit = strdup(""), .start = 0,
+                               .target = 10, .current = 5};
+    okr_key_result_insert(&s, &k);
+    struct okr_objective child = {.num = 2, .team = 2, .title = strdup("C"), .owner = strdup(""),
+                                  .rationale = strdup(""), .inherits = 1};
+    okr_objective_insert(&s, &child);
+    assert_true(fabs(score_key_result(&s, okr_key_result_find(&s, 1)) - 0.5) < 1e-9);
+    /* Once the child has a key result, its score is what counts. */
+    struct okr_key_result ck = {.num = 2, .objective = 2, .title = strdup("CK"),
+                                .owner = strdup(""), .unit = strdup(""), .milestone = 1,
+                                .done = 1};
+    okr_key_result_insert(&s, &ck);
+    assert_true(fabs(score_key_result(&s, okr_key_result_find(&s, 1)) - 1.0) < 1e-9);
+    okr_state_free(&s);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_empty_inheritor_does_not_count),
         cmocka_unit_test(test_metric_progress),
         cmocka_unit_test(test_start_equals_target),
         cmocka_unit_test(test_milestones),

@@ -1,0 +1,181 @@
+#include "change.h"
+
+#include <cjson/cJSON.h>
+#include <stdio.h>
+
+#include "convert.h"
+#include "okr_json.h"
+#include "output.h"
+#include "session.h"
+#include "snapshot.h"
+
+const char *change_kind_name(enum okr_kind kind)
+{
+    switch (kind) {
+    case OKR_TEAM:
+        return "team";
+    case OKR_OBJECTIVE:
+        return "objective";
+    case OKR_INITIATIVE:
+        return "initiative";
+    case OKR_COMMENT:
+        return "comment";
+    case OKR_KEY_RESULT:
+        break;
+    }
+    return "key result";
+}
+
+int change_parse_id(const char *command, const char *text, enum okr_kind kind, char *out)
+{
+    char msg[256];
+    uint32_t num;
+    const char *name = change_kind_name(kind);
+    if (text == NULL) {
+        snprintf(msg, sizeof msg, "Name the %s, like %c1.", name, (char)kind);
+        return cli_usage(command, msg);
+    }
+    if (okr_id_parse(text, kind, &num) != 0) {
+        snprintf(msg, sizeof msg, "'%s' is not %s %s id; %s ids look like %c1.", text,
+                 kind == OKR_OBJECTIVE || kind == OKR_INITIATIVE ? "an" : "a", name, name,
+                 (char)kind);
+        return cli_usage(command, msg);
+    }
+    okr_id_format(kind, num, out, CHANGE_ID_MAX);
+    return EXIT_OK;
+}
+
+int change_take_id_flag(struct args *a, const char *command, const char *flag, enum okr_kind kind,
+                        char *out)
+{
+    const char *v;
+    int r = args_value(a, flag, &v);
+    if (r < 0)
+        return cli_usage(command, a->err);
+    out[0] = '\0';
+    return r > 0 ? change_parse_id(command, v, kind, out) : EXIT_OK;
+}
+
+int change_bad_number(const char *command, const char *what, const char *text)
+{
+    char msg[256];
+    snprintf(msg, sizeof msg, "%s must be a finite number like 42, -3.5 or 1e3, not '%s'.", what,
+             text);
+    return cli_usage(command, msg);
+}
+
+int change_take_number_flag(struct args *a, const char *command, const char *flag, int *present,
+                            double *out)
+{
+    const char *v;
+    int r = args_value(a, flag, &v);
+    if (r < 0)
+        return cli_usage(command, a->err);
+    *present = r > 0;
+    if (r > 0 && args_number(v, out) != 0)
+        return change_bad_number(command, flag, v);
+    return EXIT_OK;
+}
+
+/* The workshop as it is now, for an entity's progress and score. The change
+ * is done whatever happens here, so a failure only leaves st empty (which
+ * scores the entity on its own). */
+static void current_state(struct client *c, const char *workshop, struct okr_state *st)
+{
+    WireFrame *reply;
+    char err[512];
+    if (snapshot_request(c, workshop, &reply, st, err, sizeof err) == EXIT_OK)
+        wire_free(reply);
+}
+
+/* The Ack's entity as JSON, or NULL when it carries none (or is malformed).
+ * with_state: score it in the workshop as it now is. */
+static cJSON *ack_entity_json(struct client *c, const char *workshop, const Cascade__V1__Ack *ack,
+                              int with_state)
+{
+    cJSON *o = NULL;
+    struct okr_state st;
+    okr_state_init(&st);
+    switch (ack->entity_case) {
+    case CASCADE__V1__ACK__ENTITY_TEAM: {
+        struct okr_team t;
+        if (convert_team_from_wire(ack->team, &t) == 0) {
+            o = okr_json_team(&t);
+            okr_team_clear(&t);
+        }
+        break;
+    }
+    case CASCADE__V1__ACK__ENTITY_OBJECTIVE: {
+        struct okr_objective ob;
+        if (convert_objective_from_wire(ack->objective, &ob) == 0) {
+            if (with_state)
+                current_state(c, workshop, &st);
+            o = okr_json_objective(&st, &ob);
+            okr_objective_clear(&ob);
+        }
+        break;
+    }
+    case CASCADE__V1__ACK__ENTITY_KEY_RESULT: {
+        struct okr_key_result k;
+        if (convert_key_result_from_wire(ack->key_result, &k) == 0) {
+            if (with_state)
+                current_state(c, workshop, &st);
+            o = okr_json_key_result(&st, &k);
+            okr_key_result_clear(&k);
+        }
+        break;
+    }
+    case CASCADE__V1__ACK__ENTITY_INITIATIVE: {
+        struct okr_initiative in;
+        if (convert_initiative_from_wire(ack->initiative, &in) == 0) {
+            o = okr_json_initiative(&in);
+            okr_initiative_clear(&in);
+        }
+        break;
+    }
+    case CASCADE__V1__ACK__ENTITY_COMMENT: {
+        struct okr_comment cm;
+        if (convert_comment_from_wire(ack->comment, &cm) == 0) {
+            o = okr_json_comment(&cm);
+            okr_comment_clear(&cm);
+        }
+        break;
+    }
+    default:
+        break;
+    }
+    okr_state_free(&st);
+    return o;
+}
+
+int change_send(struct cli *cli, const char *workshop, WireFrame *req, enum change_how how,
+                const char *done)
+{
+    struct client *c;
+    int rc = cli_connect_user(cli, &c);
+    if (rc != EXIT_OK)
+        return rc;
+    WireFrame *reply;
+    rc = cli_call(c, req, CASCADE__V1__FRAME__BODY_ACK, &reply);
+    if (rc != EXIT_OK) {
+        client_close(c);
+        return rc;
+    }
+    const Cascade__V1__Ack *ack = reply->ack;
+    if (cli->json) {
+        cJSON *o = how == CHANGE_REMOVE ? NULL
+                                        : ack_entity_json(c, workshop, ack, how == CHANGE_UPDATE);
+        if (o == NULL) {
+            o = cJSON_CreateObject();
+            cJSON_AddStringToObject(o, "id", ack->id);
+            if (how == CHANGE_REMOVE)
+                cJSON_AddBoolToObject(o, "removed", 1);
+        }
+        output_json(o);
+    } else {
+        printf("%s\n", how == CHANGE_CREATE || done == NULL ? ack->id : done);
+    }
+    client_close(c);
+    wire_free(reply);
+    return EXIT_OK;
+}

@@ -1,0 +1,69 @@
+/* cascade checkin K# (--value V | --done | --undone) [--confidence C]
+ *                    [--note TEXT] [--blocker TEXT] [--status STATUS]
+ * One dated update of a key result: its new value (a metric's current value,
+ * a milestone's done or not done), how confident its owner is, a note, the
+ * blocker open now (every check-in reports the blockers of now: one without
+ * --blocker clears the open one), and its status. A check-in may also carry
+ * only a confidence, status, note or blocker. Prints "Checked in K3.", or
+ * with --json the key result as it now is. */
+#include <stdio.h>
+
+#include "change.h"
+#include "cli.h"
+#include "session.h"
+#include "settings.h"
+
+int cmd_checkin(struct cli *cli, struct args *a)
+{
+    const char *cmd = "checkin", *note = "", *blocker = "", *status = NULL;
+    char id[CHANGE_ID_MAX], ws[SETTINGS_CODE_MAX + 1], done_text[64];
+    double value = 0, confidence = 0;
+    int has_value, has_confidence, rc;
+    if (args_value(a, "--note", &note) < 0 || args_value(a, "--blocker", &blocker) < 0 ||
+        args_value(a, "--status", &status) < 0)
+        return cli_usage(cmd, a->err);
+    if ((rc = change_take_number_flag(a, cmd, "--value", &has_value, &value)) != EXIT_OK ||
+        (rc = change_take_number_flag(a, cmd, "--confidence", &has_confidence, &confidence)) !=
+            EXIT_OK)
+        return rc;
+    int done = args_flag(a, "--done"), undone = args_flag(a, "--undone");
+    if (has_value + done + undone > 1)
+        return cli_usage(cmd, "--value, --done and --undone exclude each other: a metric takes "
+                              "--value, a milestone --done or --undone.");
+    if (has_confidence && !(confidence >= 0 && confidence <= 1))
+        return cli_usage(cmd, "--confidence must be a number from 0 (no chance) to 1 (certain).");
+    enum okr_kr_status st = OKR_ON_TRACK;
+    if (status != NULL && okr_kr_status_parse(status, &st) != 0)
+        return cli_usage(cmd, "--status must be on-track, at-risk or off-track.");
+    if ((rc = change_parse_id(cmd, args_next(a), OKR_KEY_RESULT, id)) != EXIT_OK)
+        return rc;
+    if (args_finish(a) != 0)
+        return cli_usage(cmd, a->err);
+    if (!has_value && !done && !undone && !has_confidence && status == NULL && note[0] == '\0' &&
+        blocker[0] == '\0')
+        return cli_usage(cmd, "Say what to check in: --value V (a metric), --done or --undone (a "
+                              "milestone), or at least one of --confidence, --status, --note and "
+                              "--blocker.");
+    if ((rc = cli_workshop(cli, cmd, ws, sizeof ws)) != EXIT_OK)
+        return rc;
+    Cascade__V1__CheckIn msg = CASCADE__V1__CHECK_IN__INIT;
+    msg.workshop = ws;
+    msg.key_result = id;
+    if (has_value) {
+        msg.value_case = CASCADE__V1__CHECK_IN__VALUE_CURRENT;
+        msg.current = value;
+    } else if (done || undone) {
+        msg.value_case = CASCADE__V1__CHECK_IN__VALUE_DONE;
+        msg.done = done;
+    }
+    msg.has_confidence = has_confidence;
+    msg.confidence = confidence;
+    msg.note = (char *)note;
+    msg.blocker = (char *)blocker;
+    msg.status = (char *)(status != NULL ? okr_kr_status_name(st) : "");
+    WireFrame req = CASCADE__V1__FRAME__INIT;
+    req.body_case = CASCADE__V1__FRAME__BODY_CHECK_IN;
+    req.check_in = &msg;
+    snprintf(done_text, sizeof done_text, "Checked in %s.", id);
+    return change_send(cli, ws, &req, CHANGE_UPDATE, done_text);
+}

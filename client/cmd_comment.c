@@ -1,0 +1,46 @@
+/* cascade comment O#|K# TEXT: review feedback on an objective or a key
+ * result ("challenge weak measures"). Prints the new comment's id, or with
+ * --json the comment. */
+#include <stdio.h>
+
+#include "change.h"
+#include "cli.h"
+#include "session.h"
+#include "settings.h"
+
+int cmd_comment(struct cli *cli, struct args *a)
+{
+    const char *cmd = "comment";
+    char target[CHANGE_ID_MAX], ws[SETTINGS_CODE_MAX + 1];
+    uint32_t num;
+    const char *target_text = args_next(a);
+    if (target_text == NULL)
+        return cli_usage(cmd, "Name the objective or key result to comment on, like O1 or K1.");
+    if (okr_id_parse(target_text, OKR_OBJECTIVE, &num) == 0) {
+        okr_id_format(OKR_OBJECTIVE, num, target, sizeof target);
+    } else if (okr_id_parse(target_text, OKR_KEY_RESULT, &num) == 0) {
+        okr_id_format(OKR_KEY_RESULT, num, target, sizeof target);
+    } else {
+        char msg[256];
+        snprintf(msg, sizeof msg, "'%s' is neither an objective nor a key result; comment on "
+                                  "one like O1 or K1.", target_text);
+        return cli_usage(cmd, msg);
+    }
+    const char *text = args_next(a);
+    if (text == NULL)
+        return cli_usage(cmd, "Give the comment's text, e.g. 'comment K1 \"Is 4 hours "
+                              "realistic?\"'.");
+    if (args_finish(a) != 0)
+        return cli_usage(cmd, a->err);
+    int rc = cli_workshop(cli, cmd, ws, sizeof ws);
+    if (rc != EXIT_OK)
+        return rc;
+    Cascade__V1__CommentAdd msg = CASCADE__V1__COMMENT_ADD__INIT;
+    msg.workshop = ws;
+    msg.target = target;
+    msg.text = (char *)text;
+    WireFrame req = CASCADE__V1__FRAME__INIT;
+    req.body_case = CASCADE__V1__FRAME__BODY_COMMENT_ADD;
+    req.comment_add = &msg;
+    return change_send(cli, ws, &req, CHANGE_CREATE, NULL);
+}

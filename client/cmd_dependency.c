@@ -1,0 +1,61 @@
+/* cascade dep add K# K#: the first key result depends on the second, which
+ * belongs to another team (the server refuses a key result of the same
+ * team, the key result itself, and a dependency that exists already).
+ * Prints "K3 now depends on K1.", or with --json
+ * {"key_result":"K3","depends_on":"K1"}. */
+#include <cjson/cJSON.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "change.h"
+#include "cli.h"
+#include "output.h"
+#include "session.h"
+#include "settings.h"
+
+static int dep_add(struct cli *cli, struct args *a)
+{
+    const char *cmd = "dep add";
+    char kr[CHANGE_ID_MAX], on[CHANGE_ID_MAX], ws[SETTINGS_CODE_MAX + 1];
+    int rc;
+    if ((rc = change_parse_id(cmd, args_next(a), OKR_KEY_RESULT, kr)) != EXIT_OK ||
+        (rc = change_parse_id(cmd, args_next(a), OKR_KEY_RESULT, on)) != EXIT_OK)
+        return rc;
+    if (args_finish(a) != 0)
+        return cli_usage(cmd, a->err);
+    if ((rc = cli_workshop(cli, cmd, ws, sizeof ws)) != EXIT_OK)
+        return rc;
+    Cascade__V1__DependencyAdd msg = CASCADE__V1__DEPENDENCY_ADD__INIT;
+    msg.workshop = ws;
+    msg.key_result = kr;
+    msg.depends_on = on;
+    WireFrame req = CASCADE__V1__FRAME__INIT;
+    req.body_case = CASCADE__V1__FRAME__BODY_DEPENDENCY_ADD;
+    req.dependency_add = &msg;
+    struct client *c;
+    WireFrame *reply;
+    if ((rc = cli_connect_user(cli, &c)) != EXIT_OK)
+        return rc;
+    rc = cli_call(c, &req, CASCADE__V1__FRAME__BODY_ACK, &reply);
+    client_close(c);
+    if (rc != EXIT_OK)
+        return rc;
+    wire_free(reply);
+    if (cli->json) {
+        cJSON *o = cJSON_CreateObject();
+        cJSON_AddStringToObject(o, "key_result", kr);
+        cJSON_AddStringToObject(o, "depends_on", on);
+        output_json(o);
+    } else {
+        printf("%s now depends on %s.\n", kr, on);
+    }
+    return EXIT_OK;
+}
+
+int cmd_dep(struct cli *cli, struct args *a)
+{
+    const char *sub = args_next(a);
+    if (sub != NULL && strcmp(sub, "add") == 0)
+        return dep_add(cli, a);
+    return cli_usage("dep", "Use 'dep add K# K#': the first key result depends on the second.");
+}

@@ -1,0 +1,252 @@
+/* cascade score: the OKR grades of the cascade, computed here from the
+ * workshop's snapshot with score.h (the same pure functions the server and
+ * every view use, so they never disagree). Teams in tree order, each with
+ * its objectives and their key results:
+ *
+ *   Q3 planning (2026-Q3) · code K7QF2M · seq 12
+ *   0.53 orange  T1 Acme [company]
+ *   0.53 orange    O1 Grow revenue · aspirational
+ *   0.70 green       K1 Raise ARR · from O3
+ *   0.35 red         K2 Open the Berlin office
+ *
+ * A team's score is the mean of its objectives' that are not archived; an
+ * objective's the mean of its key results' (committed ones all or nothing);
+ * a key result inherited by a lower objective takes that objective's score
+ * ("from O3"). The colour is red, orange or green, shown in colour (orange
+ * as yellow) only on a terminal without NO_COLOR. With --json:
+ * {"workshop":{...},"teams":[{"id","name","score","colour","objectives":
+ * [{"id","title","committed","archived","score","colour","key_results":
+ * [{"id","title","score","colour"(,"inherited_by":["O3"])}]}]}]}, scores
+ * rounded to 3 places. */
+#include <cjson/cJSON.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "cli.h"
+#include "okr.h"
+#include "okr_json.h"
+#include "output.h"
+#include "render.h"
+#include "score.h"
+#include "session.h"
+#include "settings.h"
+#include "snapshot.h"
+
+/* Teams in tree order (parents before their children, depth-first), with
+ * their depth; every team once, even one whose parent chain is broken. */
+struct tree {
+    const struct okr_team **teams;
+    int *depth;
+    size_t n;
+};
+
+static void tree_visit(struct tree *t, const struct okr_state *s, unsigned char *seen, size_t i,
+                       int depth)
+{
+    if (seen[i])
+        return;
+    seen[i] = 1;
+    t->teams[t->n] = &s->teams[i];
+    t->depth[t->n++] = depth;
+    for (size_t j = 0; j < s->nteams; j++)
+        if (s->teams[j].parent == s->teams[i].num)
+            tree_visit(t, s, seen, j, depth + 1);
+}
+
+static int tree_build(struct tree *t, const struct okr_state *s)
+{
+    t->n = 0;
+    t->teams = calloc(s->nteams + 1, sizeof *t->teams);
+    t->depth = calloc(s->nteams + 1, sizeof *t->depth);
+    unsigned char *seen = calloc(s->nteams + 1, 1);
+    if (t->teams == NULL || t->depth == NULL || seen == NULL) {
+        free(seen);
+        return -1;
+    }
+    for (size_t i = 0; i < s->nteams; i++) {
+        const struct okr_team *team = &s->teams[i];
+        if (team->parent == 0 || team->parent == team->num || okr_team_find(s, team->parent) == NULL)
+            tree_visit(t, s, seen, i, 0);
+    }
+    for (size_t i = 0; i < s->nteams; i++) /* a parent cycle: the server never makes one */
+        tree_visit(t, s, seen, i, 0);
+    free(seen);
+    return 0;
+}
+
+static void tree_free(struct tree *t)
+{
+    free(t->teams);
+    free(t->depth);
+}
+
+/* The objectives a key result's score comes from: those inheriting it that
+ * are not archived (score.h). */
+static int inherits_from(const struct okr_objective *o, const struct okr_key_result *k)
+{
+    return o->inherits == k->num && o->status != OKR_ARCHIVED;
+}
+
+static void add_score(cJSON *o, double score)
+{
+    cJSON_AddNumberToObject(o, "score", okr_json_round3(score));
+    cJSON_AddStringToObject(o, "colour", score_colour_name(score_colour(score)));
+}
+
+static cJSON *key_result_json(const struct okr_state *s, const struct okr_key_result *k)
+{
+    char id[16];
+    cJSON *o = cJSON_CreateObject();
+    okr_id_format(OKR_KEY_RESULT, k->num, id, sizeof id);
+    cJSON_AddStringToObject(o, "id", id);
+    cJSON_AddStringToObject(o, "title", k->title);
+    add_score(o, score_key_result(s, k));
+    cJSON *by = NULL;
+    for (size_t i = 0; i < s->nobjectives; i++) {
+        if (!inherits_from(&s->objectives[i], k))
+            continue;
+        if (by == NULL)
+            by = cJSON_AddArrayToObject(o, "inherited_by");
+        okr_id_format(OKR_OBJECTIVE, s->objectives[i].num, id, sizeof id);
+        cJSON_AddItemToArray(by, cJSON_CreateString(id));
+    }
+    return o;
+}
+
+static cJSON *objective_json(const struct okr_state *s, const struct okr_objective *ob)
+{
+    char id[16];
+    cJSON *o = cJSON_CreateObject();
+    okr_id_format(OKR_OBJECTIVE, ob->num, id, sizeof id);
+    cJSON_AddStringToObject(o, "id", id);
+    cJSON_AddStringToObject(o, "title", ob->title);
+    cJSON_AddBoolToObject(o, "committed", ob->committed);
+    cJSON_AddBoolToObject(o, "archived", ob->status == OKR_ARCHIVED);
+    add_score(o, score_objective(s, ob));
+    cJSON *krs = cJSON_AddArrayToObject(o, "key_results");
+    for (size_t i = 0; i < s->nkey_results; i++)
+        if (s->key_results[i].objective == ob->num)
+            cJSON_AddItemToArray(krs, key_result_json(s, &s->key_results[i]));
+    return o;
+}
+
+static int print_json(const Cascade__V1__Snapshot *snap, const struct okr_state *s,
+                      const struct tree *t)
+{
+    char id[16];
+    cJSON *o = snapshot_json_head(snap);
+    cJSON *teams = cJSON_AddArrayToObject(o, "teams");
+    for (size_t i = 0; teams != NULL && i < t->n; i++) {
+        const struct okr_team *team = t->teams[i];
+        cJSON *j = cJSON_CreateObject();
+        cJSON_AddItemToArray(teams, j);
+        okr_id_format(OKR_TEAM, team->num, id, sizeof id);
+        cJSON_AddStringToObject(j, "id", id);
+        cJSON_AddStringToObject(j, "name", team->name);
+        add_score(j, score_team(s, team));
+        cJSON *objectives = cJSON_AddArrayToObject(j, "objectives");
+        for (size_t k = 0; k < s->nobjectives; k++)
+            if (s->objectives[k].team == team->num)
+                cJSON_AddItemToArray(objectives, objective_json(s, &s->objectives[k]));
+    }
+    /* cJSON drops what it could not allocate; print nothing rather than a part. */
+    if (teams == NULL || cJSON_GetArraySize(teams) != (int)t->n) {
+        cJSON_Delete(o);
+        return -1;
+    }
+    return output_json(o);
+}
+
+/* "0.53 orange  " (coloured on a terminal), then two spaces per level. */
+static void print_grade(double score, int depth, int color)
+{
+    char grade[32];
+    snprintf(grade, sizeof grade, "%.2f %s", score, score_colour_name(score_colour(score)));
+    if (color)
+        printf("%s%-11s%s  ", render_grade_color(score), grade, RENDER_RESET);
+    else
+        printf("%-11s  ", grade);
+    for (int i = 0; i < depth; i++)
+        fputs("  ", stdout);
+}
+
+static void print_text(const Cascade__V1__Snapshot *snap, const struct okr_state *s,
+                       const struct tree *t, int color)
+{
+    const Cascade__V1__WorkshopInfo *info = snap->info;
+    char id[16];
+    printf("%s", info != NULL && info->title[0] ? info->title : snap->workshop);
+    if (info != NULL && info->period[0] != '\0')
+        printf(" (%s)", info->period);
+    printf(" · code %s · seq %llu\n", snap->workshop, (unsigned long long)snap->seq);
+    if (t->n == 0) {
+        puts("No teams yet, so nothing to score; add the first with 'cascade team add NAME'.");
+        return;
+    }
+    for (size_t i = 0; i < t->n; i++) {
+        const struct okr_team *team = t->teams[i];
+        int depth = t->depth[i];
+        print_grade(score_team(s, team), depth, color);
+        okr_id_format(OKR_TEAM, team->num, id, sizeof id);
+        printf("%s %s", id, team->name);
+        if (team->level != OKR_LEVEL_NONE)
+            printf(" [%s]", okr_level_name(team->level));
+        putchar('\n');
+        for (size_t j = 0; j < s->nobjectives; j++) {
+            const struct okr_objective *o = &s->objectives[j];
+            if (o->team != team->num)
+                continue;
+            print_grade(score_objective(s, o), depth + 1, color);
+            okr_id_format(OKR_OBJECTIVE, o->num, id, sizeof id);
+            printf("%s %s · %s%s\n", id, o->title, o->committed ? "committed" : "aspirational",
+                   o->status == OKR_ARCHIVED ? " · archived, not counted" : "");
+            for (size_t k = 0; k < s->nkey_results; k++) {
+                const struct okr_key_result *kr = &s->key_results[k];
+                if (kr->objective != o->num)
+                    continue;
+                print_grade(score_key_result(s, kr), depth + 2, color);
+                okr_id_format(OKR_KEY_RESULT, kr->num, id, sizeof id);
+                printf("%s %s", id, kr->title);
+                const char *sep = " · from ";
+                for (size_t m = 0; m < s->nobjectives; m++) {
+                    if (!inherits_from(&s->objectives[m], kr))
+                        continue;
+                    okr_id_format(OKR_OBJECTIVE, s->objectives[m].num, id, sizeof id);
+                    printf("%s%s", sep, id);
+                    sep = ", ";
+                }
+                putchar('\n');
+            }
+        }
+    }
+}
+
+int cmd_score(struct cli *cli, struct args *a)
+{
+    char ws[SETTINGS_CODE_MAX + 1];
+    if (args_finish(a) != 0)
+        return cli_usage("score", a->err);
+    int rc = cli_workshop(cli, "score", ws, sizeof ws);
+    if (rc != EXIT_OK)
+        return rc;
+    WireFrame *reply;
+    struct okr_state st;
+    if ((rc = snapshot_load(cli, ws, &reply, &st)) != EXIT_OK)
+        return rc;
+    struct tree t;
+    if (tree_build(&t, &st) != 0) {
+        cli_error("Out of memory while scoring the cascade.");
+        rc = EXIT_REFUSED;
+    } else if (cli->json) {
+        if (print_json(reply->snapshot, &st, &t) != 0) {
+            cli_error("Out of memory while printing the scores.");
+            rc = EXIT_REFUSED;
+        }
+    } else {
+        print_text(reply->snapshot, &st, &t, output_color());
+    }
+    tree_free(&t);
+    okr_state_free(&st);
+    wire_free(reply);
+    return rc;
+}

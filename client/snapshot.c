@@ -1,0 +1,68 @@
+#include "snapshot.h"
+
+#include <stdio.h>
+
+#include "convert.h"
+#include "session.h"
+
+int snapshot_request(struct client *c, const char *workshop, WireFrame **reply,
+                     struct okr_state *st, char *err, size_t errlen)
+{
+    okr_state_init(st);
+    Cascade__V1__SnapshotRequest msg = CASCADE__V1__SNAPSHOT_REQUEST__INIT;
+    msg.workshop = (char *)workshop;
+    WireFrame req = CASCADE__V1__FRAME__INIT;
+    req.body_case = CASCADE__V1__FRAME__BODY_SNAPSHOT_REQUEST;
+    req.snapshot_request = &msg;
+    int rc = client_call(c, &req, reply, err, errlen);
+    if (rc != CLIENT_OK) {
+        wire_free(*reply);
+        *reply = NULL;
+        return rc == CLIENT_REFUSED ? EXIT_REFUSED : EXIT_UNREACHABLE;
+    }
+    if ((*reply)->body_case != CASCADE__V1__FRAME__BODY_SNAPSHOT ||
+        convert_snapshot_to_state((*reply)->snapshot, st) != 0) {
+        snprintf(err, errlen,
+                 "The server sent a snapshot of %s that this client cannot read; is the server "
+                 "a different version?", workshop);
+        wire_free(*reply);
+        *reply = NULL;
+        okr_state_free(st); /* and empty again */
+        return EXIT_UNREACHABLE;
+    }
+    return EXIT_OK;
+}
+
+int snapshot_load(const struct cli *cli, const char *workshop, WireFrame **reply,
+                  struct okr_state *st)
+{
+    struct client *c;
+    char err[1024];
+    *reply = NULL;
+    int rc = cli_connect_user(cli, &c);
+    if (rc != EXIT_OK) {
+        okr_state_init(st);
+        return rc;
+    }
+    rc = snapshot_request(c, workshop, reply, st, err, sizeof err);
+    if (rc != EXIT_OK)
+        cli_error("%s", err);
+    client_close(c);
+    return rc;
+}
+
+cJSON *snapshot_json_head(const Cascade__V1__Snapshot *snap)
+{
+    const Cascade__V1__WorkshopInfo *info = snap->info;
+    cJSON *o = cJSON_CreateObject();
+    cJSON *w = cJSON_AddObjectToObject(o, "workshop");
+    if (w == NULL) {
+        cJSON_Delete(o);
+        return NULL;
+    }
+    cJSON_AddStringToObject(w, "code", snap->workshop);
+    cJSON_AddStringToObject(w, "title", info != NULL ? info->title : "");
+    cJSON_AddStringToObject(w, "period", info != NULL ? info->period : "");
+    cJSON_AddNumberToObject(w, "seq", (double)snap->seq);
+    return o;
+}

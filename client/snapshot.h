@@ -1,0 +1,32 @@
+/* The workshop's whole current state, from one Snapshot: what show, score
+ * and lint read, and what a creating or editing command consults to print
+ * an entity's progress and score. */
+#ifndef CASCADE_SNAPSHOT_H
+#define CASCADE_SNAPSHOT_H
+
+#include <cjson/cJSON.h>
+#include <stddef.h>
+
+#include "cli.h"
+#include "okr.h"
+
+/* Asks c for workshop's snapshot and converts it. EXIT_OK with *reply (the
+ * Snapshot frame; free with wire_free) and st filled; otherwise *reply is
+ * NULL, st is empty, a sentence is in err and the exit status is returned
+ * (EXIT_REFUSED for the server's refusal, EXIT_UNREACHABLE for a lost
+ * connection or a snapshot this client cannot read). st is initialised by
+ * the call either way; free it with okr_state_free. Prints nothing. */
+int snapshot_request(struct client *c, const char *workshop, WireFrame **reply,
+                     struct okr_state *st, char *err, size_t errlen);
+
+/* Connects as the user, fetches the snapshot and closes: snapshot_request
+ * with the failure printed on stderr. st is initialised either way. */
+int snapshot_load(const struct cli *cli, const char *workshop, WireFrame **reply,
+                  struct okr_state *st);
+
+/* A new JSON object {"workshop":{"code","title","period","seq"}} naming the
+ * snapshot's workshop, for a command to add its own members to; NULL when
+ * out of memory. */
+cJSON *snapshot_json_head(const Cascade__V1__Snapshot *snap);
+
+#endif
