@@ -69,6 +69,8 @@ cJSON *okr_json_objective(const struct okr_state *s, const struct okr_objective 
     cJSON_AddNumberToObject(o, "progress",
                             okr_json_round3(render_objective_progress(s, ob->num)));
     cJSON_AddNumberToObject(o, "score", okr_json_round3(score_objective(s, ob)));
+    /* What an edit names as --base-version to conflict only over its fields. */
+    cJSON_AddNumberToObject(o, "version", (double)ob->version);
     return o;
 }
 
@@ -92,6 +94,7 @@ cJSON *okr_json_key_result(const struct okr_state *s, const struct okr_key_resul
     output_json_text_or_null(o, "blocker", k->blocker);
     cJSON_AddNumberToObject(o, "progress", okr_json_round3(okr_key_result_progress(k)));
     cJSON_AddNumberToObject(o, "score", okr_json_round3(score_key_result(s, k)));
+    cJSON_AddNumberToObject(o, "version", (double)k->version);
     return o;
 }
 

@@ -330,7 +330,7 @@ static int check_conflict(const void *entity, enum okr_kind kind, uint32_t num, 
     char who[8][OKR_NAME_MAX + 1];
     size_t nc = 0, latest = 0;
     uint64_t latest_version = 0;
-    char list[160] = "";
+    char list[400] = "";
     for (size_t i = 0; i < n && nc < 8; i++) {
         uint64_t changed = stamps_get(stamps, fields[i], who[nc], sizeof who[nc]);
         if (changed <= base)
@@ -345,15 +345,24 @@ static int check_conflict(const void *entity, enum okr_kind kind, uint32_t num, 
             latest = nc;
         }
         size_t len = strlen(list);
-        snprintf(list + len, sizeof list - len, "%s%s", len ? ", " : "", fields[i]);
+        const Cascade__V1__Value *v = &values[nc];
+        if (v->kind_case == CASCADE__V1__VALUE__KIND_NUMBER)
+            snprintf(list + len, sizeof list - len, "%s%s is now %g", len ? ", " : "", fields[i],
+                     v->number);
+        else if (v->kind_case == CASCADE__V1__VALUE__KIND_FLAG)
+            snprintf(list + len, sizeof list - len, "%s%s is now %s", len ? ", " : "", fields[i],
+                     v->flag ? "true" : "false");
+        else
+            snprintf(list + len, sizeof list - len, "%s%s is now \"%.40s\"", len ? ", " : "",
+                     fields[i], v->text);
         nc++;
     }
     if (nc == 0)
         return 0;
-    char msg[320];
+    char msg[640];
     cas_errorf(msg, sizeof msg,
-             "%c%u changed since version %llu that your edit was based on: %s (now version %llu, "
-             "last set by %s). Look at the new value and edit again.",
+             "%c%u changed since version %llu that your edit was based on: %s (version %llu, "
+             "last changed by %s). Look at the new value and edit again.",
              (char)kind, num, (unsigned long long)base, list, (unsigned long long)version,
              who[latest][0] ? who[latest] : "its creator");
     Cascade__V1__Conflict conflict = CASCADE__V1__CONFLICT__INIT;

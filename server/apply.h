@@ -23,7 +23,7 @@ struct apply_ctx {
 
 struct apply_result {
     Cascade__V1__ErrorCode code; /* 0: applied */
-    char message[320];          /* the refusal, one sentence */
+    char message[640];          /* the refusal, one sentence */
     uint64_t seq;               /* the event's seq */
     const char *type;           /* the event's type, e.g. "kr.checkin" (static) */
     enum okr_kind kind;         /* the entity changed */
