@@ -9,58 +9,8 @@
 # show --json and a live watch.
 # Usage: test_okr_model.sh BIN_DIR
 set -u
-BIN=${1:?usage: test_okr_model.sh BIN_DIR}
-CASCADE="$BIN/cascade"
-CASCADED="$BIN/cascaded"
-WORK=$(mktemp -d /tmp/cascade-okr-XXXXXX)
-PIDS=()
-passed=0
-failed=0
-
-cleanup() {
-    for p in "${PIDS[@]}"; do kill -9 "$p" 2>/dev/null; done
-    rm -rf "$WORK"
-}
-trap cleanup EXIT
-
-ok() { passed=$((passed + 1)); echo "ok - $1"; }
-not_ok() { failed=$((failed + 1)); echo "not ok - $1"; [ -n "${2:-}" ] && sed 's/^/#   /' <<<"$2"; }
-check() { # check NAME COMMAND...: passes when the command succeeds
-    local name=$1; shift
-    if "$@"; then ok "$name"; else not_ok "$name" "${out:-} ${err:-}"; fi
-}
-
-# run EXPECTED_STATUS CMD...: runs a command, keeping its stdout, stderr and status.
-run() {
-    local want=$1; shift
-    "$@" >"$WORK/out" 2>"$WORK/err"
-    status=$?
-    out=$(cat "$WORK/out"); err=$(cat "$WORK/err")
-    [ "$status" -eq "$want" ]
-}
-
-# start_server NAME: starts cascaded on a free port with data in $WORK/NAME;
-# sets PORT, SPID and LOG.
-start_server() {
-    local name=$1; shift
-    LOG="$WORK/$name.log"
-    "$CASCADED" --listen 127.0.0.1:0 --data "$WORK/$name" "$@" >"$LOG" 2>&1 &
-    SPID=$!
-    PIDS+=("$SPID")
-    for _ in $(seq 1 500); do
-        PORT=$(sed -n 's/.*listening on 127\.0\.0\.1:\([0-9]*\).*/\1/p' "$LOG" | head -n1)
-        [ -n "$PORT" ] && return 0
-        kill -0 "$SPID" 2>/dev/null || break
-        sleep 0.02
-    done
-    echo "cascaded did not start:"; cat "$LOG"
-    exit 1
-}
-
-stop_server() { # stop_server PID: SIGTERM, wait, return its status
-    kill -TERM "$1"
-    wait "$1"
-}
+source "$(dirname "$0")/lib.sh"
+lib_init okr "$@"
 
 # as USER CMD...: runs cascade as one of the people, each with a config home.
 as() { local who=$1; shift; XDG_CONFIG_HOME="$WORK/home-$who" "$CASCADE" "$@"; }
@@ -509,6 +459,4 @@ if [ "$failed" -gt 0 ]; then
     echo "# the end of the server's log:"
     tail -n 20 "$WORK/main.log" | sed 's/^/#   /'
 fi
-echo
-echo "$passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+finish

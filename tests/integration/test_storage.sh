@@ -4,22 +4,8 @@
 # room again. A file size limit (ulimit -f) stands in for a full disk.
 # Usage: test_storage.sh BIN_DIR
 set -u
-BIN=${1:?usage: test_storage.sh BIN_DIR}
-CASCADE="$BIN/cascade"
-CASCADED="$BIN/cascaded"
-WORK=$(mktemp -d /tmp/cascade-storage-XXXXXX)
-SPID=""
-passed=0
-failed=0
-
-cleanup() {
-    [ -n "$SPID" ] && kill -9 "$SPID" 2>/dev/null
-    rm -rf "$WORK"
-}
-trap cleanup EXIT
-
-ok() { passed=$((passed + 1)); echo "ok - $1"; }
-not_ok() { failed=$((failed + 1)); echo "not ok - $1"; [ -n "${2:-}" ] && sed 's/^/#   /' <<<"$2"; }
+source "$(dirname "$0")/lib.sh"
+lib_init storage "$@"
 
 # start [ULIMIT_KIB]: starts the server on PORT (0 the first time), with a
 # file size limit when given.
@@ -29,16 +15,10 @@ start() {
     ( ulimit -f "$limit"; exec "$CASCADED" --listen "127.0.0.1:${PORT:-0}" --data "$WORK/data" \
           >>"$WORK/server.log" 2>&1 ) &
     SPID=$!
-    for _ in $(seq 1 500); do
-        local p
-        p=$(sed -n 's/.*listening on 127\.0\.0\.1:\([0-9]*\).*/\1/p' "$WORK/server.log" | head -n1)
-        if [ -n "$p" ]; then PORT=$p; return 0; fi
-        kill -0 "$SPID" 2>/dev/null || break
-        sleep 0.02
-    done
-    echo "cascaded did not start:"; cat "$WORK/server.log"; exit 1
+    PIDS+=("$SPID")
+    wait_listening "$WORK/server.log" "$SPID"
 }
-stop() { kill -TERM "$SPID"; wait "$SPID"; SPID=""; }
+stop() { stop_server "$SPID"; }
 
 start
 export XDG_CONFIG_HOME="$WORK/alice" CASCADE_SERVER="127.0.0.1:$PORT"
@@ -85,6 +65,4 @@ if "$CASCADE" kr set K1 999999 >/dev/null 2>"$WORK/err"; then
 else not_ok "with room again, edits succeed" "$(cat "$WORK/err")"; fi
 stop
 
-echo
-echo "$passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+finish
