@@ -123,6 +123,11 @@ int crypto_password_hash(const char *password, unsigned log2_n, char out[CRYPTO_
     return 0;
 }
 
+void crypto_thread_done(void)
+{
+    OPENSSL_thread_stop();
+}
+
 int crypto_password_verify(const char *password, const char *hash)
 {
     unsigned log2_n, r, p;

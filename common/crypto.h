@@ -36,4 +36,8 @@ int crypto_password_hash(const char *password, unsigned log2_n, char out[CRYPTO_
  * hash string. */
 int crypto_password_verify(const char *password, const char *hash);
 
+/* Frees OpenSSL's per-thread state of the calling thread. Worker threads
+ * (libuv's pool) are never joined, so work run there calls this when done. */
+void crypto_thread_done(void);
+
 #endif

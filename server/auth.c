@@ -85,6 +85,7 @@ static void kdf_work(uv_work_t *req)
         job->result = crypto_password_verify(job->password, job->hash);
     else
         job->result = crypto_password_hash(job->password, 0, job->hash);
+    crypto_thread_done();
 }
 
 static void finish_login(struct kdf_job *job)
