@@ -1,0 +1,552 @@
+/* The rules for teams, objectives, key results and check-ins. */
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "apply_internal.h"
+#include "errors.h"
+#include "stamps.h"
+
+/* ---- Teams ---------------------------------------------------------------------- */
+
+int apply_team_add(struct okr_state *s, const struct apply_ctx *ctx, const WireFrame *req,
+                   struct apply_result *r)
+{
+    const Cascade__V1__TeamAdd *m = req->team_add;
+    uint32_t parent;
+    int rc;
+    if ((rc = apply_check_text(m->name, "team name", OKR_NAME_MAX, 1, 0, r)) != 0 ||
+        (rc = apply_resolve_optional(s, m->parent, OKR_TEAM, &parent, r)) != 0)
+        return rc;
+    enum okr_level level = convert_level_from_wire(m->level);
+    if (m->level != CASCADE__V1__LEVEL__LEVEL_UNSPECIFIED && level == OKR_LEVEL_NONE)
+        return apply_refuse(r, CASCADE__V1__ERROR_CODE__INVALID_ARGUMENT,
+                      "The level must be company, department, team or individual.");
+    enum okr_level parent_level = parent ? apply_team_level(s, parent) : OKR_LEVEL_NONE;
+    if (level == OKR_LEVEL_NONE)
+        level = parent ? (enum okr_level)(parent_level + 1) : OKR_LEVEL_COMPANY;
+    if (parent && parent_level == OKR_LEVEL_INDIVIDUAL)
+        return apply_refuse(r, CASCADE__V1__ERROR_CODE__INVALID_ARGUMENT,
+                      "T%u is an individual; an individual has no sub-teams.", parent);
+    if (parent && level <= parent_level)
+        return apply_refuse(r, CASCADE__V1__ERROR_CODE__INVALID_ARGUMENT,
+                      "A %s cannot sit under T%u, a %s: a child's level must be below its parent's.",
+                      okr_level_name(level), parent, okr_level_name(parent_level));
+
+    struct okr_team t = {0};
+    t.num = s->next_team;
+    t.name = strdup(m->name);
+    t.parent = parent;
+    t.level = level;
+    t.version = 1;
+    struct okr_team *stored = t.name != NULL ? okr_team_insert(s, &t) : NULL;
+    if (stored == NULL)
+        return apply_refuse(r, CASCADE__V1__ERROR_CODE__INTERNAL, "The server ran out of memory.");
+    s->next_team++;
+    apply_take_seq(s, r, OKR_TEAM, stored->num);
+
+    struct event_builder eb;
+    eb_init(&eb, ctx, "team.add", OKR_TEAM, stored->num);
+    eb_text(&eb, "name", NULL, stored->name);
+    if (parent)
+        eb_text(&eb, "parent", NULL, eb_id(&eb, OKR_TEAM, parent));
+    eb_text(&eb, "level", NULL, okr_level_name(level));
+    Cascade__V1__Team wt;
+    struct convert_ids ids;
+    convert_team_to_wire(stored, &wt, &ids);
+    Cascade__V1__Ack ack = CASCADE__V1__ACK__INIT;
+    ack.entity_case = CASCADE__V1__ACK__ENTITY_TEAM;
+    ack.team = &wt;
+    return apply_finish(s, &eb, req->request_id, &ack, r);
+}
+
+/* ---- Objectives ------------------------------------------------------------------ */
+
+/* Alignment points up the cascade: the parent's team sits at a higher level. */
+static int check_alignment(const struct okr_state *s, uint32_t team, uint32_t parent_team,
+                           const char *what, struct apply_result *r)
+{
+    enum okr_level mine = apply_team_level(s, team), theirs = apply_team_level(s, parent_team);
+    if (mine != OKR_LEVEL_NONE && theirs != OKR_LEVEL_NONE && theirs >= mine)
+        return apply_refuse(r, CASCADE__V1__ERROR_CODE__INVALID_ARGUMENT,
+                      "An objective of T%u (%s) can only %s one of a higher level, not of T%u (%s).",
+                      team, okr_level_name(mine), what, parent_team, okr_level_name(theirs));
+    return 0;
+}
+
+
+int apply_objective_add(struct okr_state *s, const struct apply_ctx *ctx, const WireFrame *req,
+                        struct apply_result *r)
+{
+    const Cascade__V1__ObjectiveAdd *m = req->objective_add;
+    uint32_t team, aligns_to, inherits;
+    int rc;
+    if ((rc = apply_resolve(s, m->team, OKR_TEAM, &team, r)) != 0 ||
+        (rc = apply_check_text(m->title, "title", OKR_TITLE_MAX, 1, 0, r)) != 0 ||
+        (rc = apply_check_owner(ctx, m->owner, r)) != 0 ||
+        (rc = apply_check_text(m->rationale, "rationale", OKR_TEXT_MAX, 0, 1, r)) != 0 ||
+        (rc = apply_resolve_optional(s, m->aligns_to, OKR_OBJECTIVE, &aligns_to, r)) != 0 ||
+        (rc = apply_resolve_optional(s, m->inherits, OKR_KEY_RESULT, &inherits, r)) != 0)
+        return rc;
+    if (aligns_to && inherits)
+        return apply_refuse(r, CASCADE__V1__ERROR_CODE__INVALID_ARGUMENT,
+                      "An objective either aligns to an objective or inherits a key result, not both.");
+    if (aligns_to &&
+        (rc = check_alignment(s, team, okr_objective_find(s, aligns_to)->team, "align to", r)) != 0)
+        return rc;
+    if (inherits) {
+        const struct okr_key_result *k = okr_key_result_find(s, inherits);
+        const struct okr_objective *parent = okr_objective_find(s, k->objective);
+        if (parent != NULL && (rc = check_alignment(s, team, parent->team, "inherit from", r)) != 0)
+            return rc;
+    }
+
+    struct okr_objective o = {0};
+    o.num = s->next_objective;
+    o.team = team;
+    o.title = strdup(m->title);
+    o.owner = strdup(m->owner);
+    o.rationale = strdup(m->rationale);
+    o.aligns_to = aligns_to;
+    o.inherits = inherits;
+    o.committed = m->committed;
+    o.version = 1;
+    struct okr_objective *stored = NULL;
+    if (o.title != NULL && o.owner != NULL && o.rationale != NULL)
+        stored = okr_objective_insert(s, &o);
+    else
+        okr_objective_clear(&o);
+    if (stored == NULL)
+        return apply_refuse(r, CASCADE__V1__ERROR_CODE__INTERNAL, "The server ran out of memory.");
+    s->next_objective++;
+    apply_take_seq(s, r, OKR_OBJECTIVE, stored->num);
+
+    struct event_builder eb;
+    eb_init(&eb, ctx, "objective.add", OKR_OBJECTIVE, stored->num);
+    eb_text(&eb, "team", NULL, eb_id(&eb, OKR_TEAM, team));
+    eb_text(&eb, "title", NULL, stored->title);
+    if (stored->owner[0])
+        eb_text(&eb, "owner", NULL, stored->owner);
+    if (aligns_to)
+        eb_text(&eb, "aligns_to", NULL, eb_id(&eb, OKR_OBJECTIVE, aligns_to));
+    if (inherits)
+        eb_text(&eb, "inherits", NULL, eb_id(&eb, OKR_KEY_RESULT, inherits));
+    eb_flag(&eb, "committed", NULL, &stored->committed);
+    if (stored->rationale[0])
+        eb_text(&eb, "rationale", NULL, stored->rationale);
+    Cascade__V1__Objective wo;
+    struct convert_ids ids;
+    Cascade__V1__Ack ack = CASCADE__V1__ACK__INIT;
+    apply_ack_objective(stored, &wo, &ids, &ack);
+    return apply_finish(s, &eb, req->request_id, &ack, r);
+}
+
+int apply_objective_edit(struct okr_state *s, const struct apply_ctx *ctx, const WireFrame *req,
+                         struct apply_result *r)
+{
+    static const char *const EDITABLE[] = {"title", "owner", "rationale", "committed", "status",
+                                           NULL};
+    const Cascade__V1__ObjectiveEdit *m = req->objective_edit;
+    uint32_t num;
+    int rc;
+    if ((rc = apply_resolve(s, m->id, OKR_OBJECTIVE, &num, r)) != 0 ||
+        (rc = apply_check_fields(m->fields, m->n_fields, EDITABLE, m->id, r)) != 0)
+        return rc;
+    static const Cascade__V1__Objective EMPTY = CASCADE__V1__OBJECTIVE__INIT;
+    const Cascade__V1__Objective *v = m->values != NULL ? m->values : &EMPTY;
+    int title = apply_names_field(m->fields, m->n_fields, "title");
+    int owner = apply_names_field(m->fields, m->n_fields, "owner");
+    int rationale = apply_names_field(m->fields, m->n_fields, "rationale");
+    int committed = apply_names_field(m->fields, m->n_fields, "committed");
+    int status = apply_names_field(m->fields, m->n_fields, "status");
+    enum okr_status new_status = OKR_DRAFT;
+    if (status && okr_status_parse(v->status, &new_status) != 0)
+        return apply_refuse(r, CASCADE__V1__ERROR_CODE__INVALID_ARGUMENT,
+                      "The status is draft, final or archived, not '%.40s'.", v->status);
+    if ((title && (rc = apply_check_text(v->title, "title", OKR_TITLE_MAX, 1, 0, r)) != 0) ||
+        (owner && (rc = apply_check_owner(ctx, v->owner, r)) != 0) ||
+        (rationale && (rc = apply_check_text(v->rationale, "rationale", OKR_TEXT_MAX, 0, 1, r)) != 0))
+        return rc;
+
+    struct okr_objective *o = okr_objective_find(s, num);
+    if ((rc = apply_check_conflict(o, OKR_OBJECTIVE, num, o->version, o->stamps, m->base_version,
+                             m->fields, m->n_fields, req->request_id, r)) != 0)
+        return rc;
+    if (apply_stamp_fields(&o->stamps, m->fields, m->n_fields, o->version + 1, ctx->actor) != 0)
+        return apply_refuse(r, CASCADE__V1__ERROR_CODE__INTERNAL, "The server ran out of memory.");
+    /* Keep the old values until the event is packed: it shows both sides. */
+    struct okr_objective old = *o;
+    struct okr_objective neu = *o;
+    neu.title = neu.owner = neu.rationale = NULL;
+    if ((title && (neu.title = strdup(v->title)) == NULL) ||
+        (owner && (neu.owner = strdup(v->owner)) == NULL) ||
+        (rationale && (neu.rationale = strdup(v->rationale)) == NULL)) {
+        free(neu.title);
+        free(neu.owner);
+        free(neu.rationale);
+        return apply_refuse(r, CASCADE__V1__ERROR_CODE__INTERNAL, "The server ran out of memory.");
+    }
+    if (!title)
+        neu.title = old.title;
+    if (!owner)
+        neu.owner = old.owner;
+    if (!rationale)
+        neu.rationale = old.rationale;
+    if (committed)
+        neu.committed = v->committed;
+    if (status)
+        neu.status = new_status;
+    neu.version++;
+    *o = neu;
+    apply_take_seq(s, r, OKR_OBJECTIVE, num);
+
+    struct event_builder eb;
+    eb_init(&eb, ctx, "objective.edit", OKR_OBJECTIVE, num);
+    if (title)
+        eb_text(&eb, "title", old.title, o->title);
+    if (owner)
+        eb_text(&eb, "owner", old.owner, o->owner);
+    if (rationale)
+        eb_text(&eb, "rationale", old.rationale, o->rationale);
+    if (committed)
+        eb_flag(&eb, "committed", &old.committed, &o->committed);
+    if (status)
+        eb_text(&eb, "status", okr_status_name(old.status), okr_status_name(o->status));
+    Cascade__V1__Objective wo;
+    struct convert_ids ids;
+    Cascade__V1__Ack ack = CASCADE__V1__ACK__INIT;
+    apply_ack_objective(o, &wo, &ids, &ack);
+    rc = apply_finish(s, &eb, req->request_id, &ack, r);
+    if (title)
+        free(old.title);
+    if (owner)
+        free(old.owner);
+    if (rationale)
+        free(old.rationale);
+    return rc;
+}
+
+int apply_objective_remove(struct okr_state *s, const struct apply_ctx *ctx, const WireFrame *req,
+                           struct apply_result *r)
+{
+    const Cascade__V1__ObjectiveRemove *m = req->objective_remove;
+    uint32_t num;
+    int rc;
+    if ((rc = apply_resolve(s, m->id, OKR_OBJECTIVE, &num, r)) != 0)
+        return rc;
+    /* Children must be re-aligned or removed first: removing silently would
+     * orphan them without anyone deciding to. */
+    for (size_t i = 0; i < s->nobjectives; i++) {
+        const struct okr_objective *o = &s->objectives[i];
+        if (o->aligns_to == num)
+            return apply_refuse(r, CASCADE__V1__ERROR_CODE__INVALID_ARGUMENT,
+                          "O%u aligns to O%u; remove or re-align O%u first.", o->num, num, o->num);
+        const struct okr_key_result *k = o->inherits ? okr_key_result_find(s, o->inherits) : NULL;
+        if (k != NULL && k->objective == num)
+            return apply_refuse(r, CASCADE__V1__ERROR_CODE__INVALID_ARGUMENT,
+                          "O%u inherits K%u of O%u; remove O%u first.", o->num, k->num, num, o->num);
+    }
+    size_t n = 0;
+    for (size_t i = 0; i < s->nkey_results; i++)
+        n += s->key_results[i].objective == num;
+    if (n > 0 && (r->removed_key_results = calloc(n, sizeof *r->removed_key_results)) == NULL)
+        return apply_refuse(r, CASCADE__V1__ERROR_CODE__INTERNAL, "The server ran out of memory.");
+    char krs[256] = "";
+    for (size_t i = 0; i < s->nkey_results; i++) {
+        if (s->key_results[i].objective != num)
+            continue;
+        r->removed_key_results[r->nremoved_key_results++] = s->key_results[i].num;
+        size_t len = strlen(krs);
+        snprintf(krs + len, sizeof krs - len, "%sK%u", len ? " " : "", s->key_results[i].num);
+    }
+    apply_take_seq(s, r, OKR_OBJECTIVE, num);
+
+    struct okr_objective *o = okr_objective_find(s, num);
+    struct event_builder eb;
+    eb_init(&eb, ctx, "objective.remove", OKR_OBJECTIVE, num);
+    eb_text(&eb, "team", eb_id(&eb, OKR_TEAM, o->team), NULL);
+    eb_text(&eb, "title", o->title, NULL);
+    if (n > 0)
+        eb_text(&eb, "key_results", krs, NULL);
+    Cascade__V1__Ack ack = CASCADE__V1__ACK__INIT;
+    rc = apply_finish(s, &eb, req->request_id, &ack, r);
+    for (size_t i = 0; i < r->nremoved_key_results; i++)
+        okr_key_result_remove(s, r->removed_key_results[i]);
+    okr_objective_remove(s, num);
+    return rc;
+}
+
+/* ---- Key results ------------------------------------------------------------------ */
+
+
+int apply_key_result_add(struct okr_state *s, const struct apply_ctx *ctx, const WireFrame *req,
+                         struct apply_result *r)
+{
+    const Cascade__V1__KeyResultAdd *m = req->key_result_add;
+    uint32_t objective;
+    int rc;
+    if ((rc = apply_resolve(s, m->objective, OKR_OBJECTIVE, &objective, r)) != 0 ||
+        (rc = apply_check_text(m->title, "title", OKR_TITLE_MAX, 1, 0, r)) != 0 ||
+        (rc = apply_check_owner(ctx, m->owner, r)) != 0 ||
+        (rc = apply_check_text(m->unit, "unit", OKR_UNIT_MAX, 0, 0, r)) != 0 ||
+        (rc = apply_check_number(m->start, "start value", r)) != 0 ||
+        (rc = apply_check_number(m->target, "target value", r)) != 0)
+        return rc;
+    if (m->milestone && (m->start != 0 || m->target != 0 || m->unit[0] != '\0'))
+        return apply_refuse(r, CASCADE__V1__ERROR_CODE__INVALID_ARGUMENT,
+                      "A milestone is done or not done; it has no start, target or unit.");
+
+    struct okr_key_result k = {0};
+    k.num = s->next_key_result;
+    k.objective = objective;
+    k.title = strdup(m->title);
+    k.owner = strdup(m->owner);
+    k.unit = strdup(m->unit);
+    k.milestone = m->milestone;
+    k.start = m->milestone ? 0 : m->start;
+    k.target = m->milestone ? 1 : m->target;
+    k.current = k.start;
+    k.confidence = 0.5;
+    k.version = 1;
+    struct okr_key_result *stored = NULL;
+    if (k.title != NULL && k.owner != NULL && k.unit != NULL)
+        stored = okr_key_result_insert(s, &k);
+    else
+        okr_key_result_clear(&k);
+    if (stored == NULL)
+        return apply_refuse(r, CASCADE__V1__ERROR_CODE__INTERNAL, "The server ran out of memory.");
+    s->next_key_result++;
+    apply_take_seq(s, r, OKR_KEY_RESULT, stored->num);
+
+    struct event_builder eb;
+    eb_init(&eb, ctx, "kr.add", OKR_KEY_RESULT, stored->num);
+    eb_text(&eb, "objective", NULL, eb_id(&eb, OKR_OBJECTIVE, objective));
+    eb_text(&eb, "title", NULL, stored->title);
+    if (stored->owner[0])
+        eb_text(&eb, "owner", NULL, stored->owner);
+    eb_flag(&eb, "milestone", NULL, &stored->milestone);
+    if (!stored->milestone) {
+        eb_number(&eb, "start", NULL, &stored->start);
+        eb_number(&eb, "target", NULL, &stored->target);
+        eb_number(&eb, "current", NULL, &stored->current);
+        if (stored->unit[0])
+            eb_text(&eb, "unit", NULL, stored->unit);
+    }
+    Cascade__V1__KeyResult wk;
+    struct convert_ids ids;
+    Cascade__V1__Ack ack = CASCADE__V1__ACK__INIT;
+    apply_ack_key_result(stored, &wk, &ids, &ack);
+    return apply_finish(s, &eb, req->request_id, &ack, r);
+}
+
+int apply_key_result_edit(struct okr_state *s, const struct apply_ctx *ctx, const WireFrame *req,
+                          struct apply_result *r)
+{
+    static const char *const EDITABLE[] = {"title", "start", "target", "unit", "owner", "status",
+                                           NULL};
+    const Cascade__V1__KeyResultEdit *m = req->key_result_edit;
+    uint32_t num;
+    int rc;
+    if ((rc = apply_resolve(s, m->id, OKR_KEY_RESULT, &num, r)) != 0 ||
+        (rc = apply_check_fields(m->fields, m->n_fields, EDITABLE, m->id, r)) != 0)
+        return rc;
+    static const Cascade__V1__KeyResult EMPTY = CASCADE__V1__KEY_RESULT__INIT;
+    const Cascade__V1__KeyResult *v = m->values != NULL ? m->values : &EMPTY;
+    struct okr_key_result *k = okr_key_result_find(s, num);
+    int title = apply_names_field(m->fields, m->n_fields, "title");
+    int owner = apply_names_field(m->fields, m->n_fields, "owner");
+    int unit = apply_names_field(m->fields, m->n_fields, "unit");
+    int start = apply_names_field(m->fields, m->n_fields, "start");
+    int target = apply_names_field(m->fields, m->n_fields, "target");
+    int status = apply_names_field(m->fields, m->n_fields, "status");
+    enum okr_kr_status new_status = OKR_ON_TRACK;
+    if (status && okr_kr_status_parse(v->status, &new_status) != 0)
+        return apply_refuse(r, CASCADE__V1__ERROR_CODE__INVALID_ARGUMENT,
+                      "The status is on-track, at-risk or off-track, not '%.40s'.", v->status);
+    if (k->milestone && (start || target || unit))
+        return apply_refuse(r, CASCADE__V1__ERROR_CODE__INVALID_ARGUMENT,
+                      "K%u is a milestone; it has no start, target or unit.", num);
+    if ((title && (rc = apply_check_text(v->title, "title", OKR_TITLE_MAX, 1, 0, r)) != 0) ||
+        (owner && (rc = apply_check_owner(ctx, v->owner, r)) != 0) ||
+        (unit && (rc = apply_check_text(v->unit, "unit", OKR_UNIT_MAX, 0, 0, r)) != 0) ||
+        (start && (rc = apply_check_number(v->start, "start value", r)) != 0) ||
+        (target && (rc = apply_check_number(v->target, "target value", r)) != 0))
+        return rc;
+    if ((rc = apply_check_conflict(k, OKR_KEY_RESULT, num, k->version, k->stamps, m->base_version,
+                             m->fields, m->n_fields, req->request_id, r)) != 0)
+        return rc;
+    if (apply_stamp_fields(&k->stamps, m->fields, m->n_fields, k->version + 1, ctx->actor) != 0)
+        return apply_refuse(r, CASCADE__V1__ERROR_CODE__INTERNAL, "The server ran out of memory.");
+
+    struct okr_key_result old = *k;
+    char *ntitle = title ? strdup(v->title) : NULL;
+    char *nowner = owner ? strdup(v->owner) : NULL;
+    char *nunit = unit ? strdup(v->unit) : NULL;
+    if ((title && ntitle == NULL) || (owner && nowner == NULL) || (unit && nunit == NULL)) {
+        free(ntitle);
+        free(nowner);
+        free(nunit);
+        return apply_refuse(r, CASCADE__V1__ERROR_CODE__INTERNAL, "The server ran out of memory.");
+    }
+    if (title)
+        k->title = ntitle;
+    if (owner)
+        k->owner = nowner;
+    if (unit)
+        k->unit = nunit;
+    if (start)
+        k->start = v->start;
+    if (target)
+        k->target = v->target;
+    if (status)
+        k->status = new_status;
+    k->version++;
+    apply_take_seq(s, r, OKR_KEY_RESULT, num);
+
+    struct event_builder eb;
+    eb_init(&eb, ctx, "kr.edit", OKR_KEY_RESULT, num);
+    if (title)
+        eb_text(&eb, "title", old.title, k->title);
+    if (start)
+        eb_number(&eb, "start", &old.start, &k->start);
+    if (target)
+        eb_number(&eb, "target", &old.target, &k->target);
+    if (unit)
+        eb_text(&eb, "unit", old.unit, k->unit);
+    if (owner)
+        eb_text(&eb, "owner", old.owner, k->owner);
+    if (status)
+        eb_text(&eb, "status", okr_kr_status_name(old.status), okr_kr_status_name(k->status));
+    Cascade__V1__KeyResult wk;
+    struct convert_ids ids;
+    Cascade__V1__Ack ack = CASCADE__V1__ACK__INIT;
+    apply_ack_key_result(k, &wk, &ids, &ack);
+    rc = apply_finish(s, &eb, req->request_id, &ack, r);
+    if (title)
+        free(old.title);
+    if (owner)
+        free(old.owner);
+    if (unit)
+        free(old.unit);
+    return rc;
+}
+
+int apply_key_result_remove(struct okr_state *s, const struct apply_ctx *ctx, const WireFrame *req,
+                            struct apply_result *r)
+{
+    const Cascade__V1__KeyResultRemove *m = req->key_result_remove;
+    uint32_t num;
+    int rc;
+    if ((rc = apply_resolve(s, m->id, OKR_KEY_RESULT, &num, r)) != 0)
+        return rc;
+    for (size_t i = 0; i < s->nobjectives; i++)
+        if (s->objectives[i].inherits == num)
+            return apply_refuse(r, CASCADE__V1__ERROR_CODE__INVALID_ARGUMENT,
+                          "O%u inherits K%u; remove O%u first.", s->objectives[i].num, num,
+                          s->objectives[i].num);
+    apply_take_seq(s, r, OKR_KEY_RESULT, num);
+    struct okr_key_result *k = okr_key_result_find(s, num);
+    struct event_builder eb;
+    eb_init(&eb, ctx, "kr.remove", OKR_KEY_RESULT, num);
+    eb_text(&eb, "objective", eb_id(&eb, OKR_OBJECTIVE, k->objective), NULL);
+    eb_text(&eb, "title", k->title, NULL);
+    Cascade__V1__Ack ack = CASCADE__V1__ACK__INIT;
+    rc = apply_finish(s, &eb, req->request_id, &ack, r);
+    okr_key_result_remove(s, num);
+    return rc;
+}
+
+int apply_check_in(struct okr_state *s, const struct apply_ctx *ctx, const WireFrame *req,
+                   struct apply_result *r)
+{
+    const Cascade__V1__CheckIn *m = req->check_in;
+    uint32_t num;
+    int rc;
+    if ((rc = apply_resolve(s, m->key_result, OKR_KEY_RESULT, &num, r)) != 0 ||
+        (rc = apply_check_text(m->note, "note", OKR_TEXT_MAX, 0, 1, r)) != 0 ||
+        (rc = apply_check_text(m->blocker, "blocker", OKR_TEXT_MAX, 0, 1, r)) != 0)
+        return rc;
+    struct okr_key_result *k = okr_key_result_find(s, num);
+    if (m->value_case == CASCADE__V1__CHECK_IN__VALUE_CURRENT) {
+        if (k->milestone)
+            return apply_refuse(r, CASCADE__V1__ERROR_CODE__INVALID_ARGUMENT,
+                          "K%u is a milestone: check it in as done or not done.", num);
+        if ((rc = apply_check_number(m->current, "value", r)) != 0)
+            return rc;
+    } else if (m->value_case == CASCADE__V1__CHECK_IN__VALUE_DONE) {
+        if (!k->milestone)
+            return apply_refuse(r, CASCADE__V1__ERROR_CODE__INVALID_ARGUMENT,
+                          "K%u is a metric: check in its current value.", num);
+    } else if (!m->has_confidence && m->status[0] == '\0' && m->note[0] == '\0' &&
+               m->blocker[0] == '\0') {
+        return apply_refuse(r, CASCADE__V1__ERROR_CODE__INVALID_ARGUMENT,
+                      "A check-in needs a value, done or not done, a confidence, a status, a note "
+                      "or a blocker.");
+    }
+    enum okr_kr_status new_status = k->status;
+    if (m->status[0] != '\0' && okr_kr_status_parse(m->status, &new_status) != 0)
+        return apply_refuse(r, CASCADE__V1__ERROR_CODE__INVALID_ARGUMENT,
+                      "The status is on-track, at-risk or off-track, not '%.40s'.", m->status);
+    if (m->has_confidence && (!isfinite(m->confidence) || m->confidence < 0 || m->confidence > 1))
+        return apply_refuse(r, CASCADE__V1__ERROR_CODE__INVALID_ARGUMENT,
+                      "The confidence must be a number from 0 to 1.");
+
+    /* Each check-in reports the blockers of now: none given clears the old. */
+    const char *old_blocker = k->blocker != NULL ? k->blocker : "";
+    int blocker_changed = strcmp(old_blocker, m->blocker) != 0;
+    char *new_blocker = blocker_changed ? strdup(m->blocker) : NULL;
+    if (blocker_changed && new_blocker == NULL)
+        return apply_refuse(r, CASCADE__V1__ERROR_CODE__INTERNAL, "The server ran out of memory.");
+    /* A check-in moves these fields as surely as an edit does. */
+    char *touched[4];
+    size_t ntouched = 0;
+    if (m->value_case == CASCADE__V1__CHECK_IN__VALUE_CURRENT)
+        touched[ntouched++] = "current";
+    else if (m->value_case == CASCADE__V1__CHECK_IN__VALUE_DONE)
+        touched[ntouched++] = "done";
+    if (m->has_confidence)
+        touched[ntouched++] = "confidence";
+    if (m->status[0] != '\0')
+        touched[ntouched++] = "status";
+    if (apply_stamp_fields(&k->stamps, touched, ntouched, k->version + 1, ctx->actor) != 0) {
+        free(new_blocker);
+        return apply_refuse(r, CASCADE__V1__ERROR_CODE__INTERNAL, "The server ran out of memory.");
+    }
+    struct okr_key_result old = *k;
+    if (blocker_changed)
+        k->blocker = new_blocker;
+    k->status = new_status;
+    if (m->value_case == CASCADE__V1__CHECK_IN__VALUE_CURRENT)
+        k->current = m->current;
+    else if (m->value_case == CASCADE__V1__CHECK_IN__VALUE_DONE)
+        k->done = m->done;
+    if (m->has_confidence)
+        k->confidence = m->confidence;
+    k->version++;
+    apply_take_seq(s, r, OKR_KEY_RESULT, num);
+
+    struct event_builder eb;
+    eb_init(&eb, ctx, "kr.checkin", OKR_KEY_RESULT, num);
+    if (m->value_case == CASCADE__V1__CHECK_IN__VALUE_CURRENT)
+        eb_number(&eb, "current", &old.current, &k->current);
+    else if (m->value_case == CASCADE__V1__CHECK_IN__VALUE_DONE)
+        eb_flag(&eb, "done", &old.done, &k->done);
+    if (m->has_confidence)
+        eb_number(&eb, "confidence", &old.confidence, &k->confidence);
+    if (old.status != k->status)
+        eb_text(&eb, "status", okr_kr_status_name(old.status), okr_kr_status_name(k->status));
+    if (m->note[0])
+        eb_text(&eb, "note", NULL, m->note);
+    if (blocker_changed)
+        eb_text(&eb, "blocker", old_blocker, k->blocker);
+    Cascade__V1__KeyResult wk;
+    struct convert_ids ids;
+    Cascade__V1__Ack ack = CASCADE__V1__ACK__INIT;
+    apply_ack_key_result(k, &wk, &ids, &ack);
+    rc = apply_finish(s, &eb, req->request_id, &ack, r);
+    if (blocker_changed)
+        free(old.blocker);
+    return rc;
+}
