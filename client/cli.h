@@ -38,6 +38,7 @@ int cmd_known_servers(struct cli *cli, struct args *a);
 int cmd_login(struct cli *cli, struct args *a);
 int cmd_logout(struct cli *cli, struct args *a);
 int cmd_whoami(struct cli *cli, struct args *a);
+int cmd_passwd(struct cli *cli, struct args *a);
 int cmd_admin(struct cli *cli, struct args *a);
 int cmd_workshop(struct cli *cli, struct args *a);
 int cmd_join(struct cli *cli, struct args *a);

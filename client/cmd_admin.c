@@ -1,5 +1,6 @@
-/* cascade admin user add NAME [--password-stdin] | admin user list: the
- * server's accounts, for its administrators. */
+/* cascade admin user add NAME [--password-stdin] | list | passwd NAME
+ * [--password-stdin] | disable NAME: the server's accounts, for its
+ * administrators. */
 #include <cjson/cJSON.h>
 #include <stdio.h>
 #include <string.h>
@@ -64,6 +65,96 @@ static int user_add(struct cli *cli, struct args *a)
     return EXIT_OK;
 }
 
+static int user_passwd(struct cli *cli, struct args *a)
+{
+    int from_stdin = args_flag(a, "--password-stdin");
+    const char *name = args_next(a);
+    if (name == NULL)
+        return cli_usage("admin user passwd", "Name the user whose password to set.");
+    if (args_finish(a) != 0)
+        return cli_usage("admin user passwd", a->err);
+    char password[PASSWORD_MAX + 2] = "", err[512];
+    if (from_stdin) {
+        int rc = password_read_stdin(password, sizeof password, err, sizeof err);
+        if (rc != 0) {
+            cli_error("%s", err);
+            return rc == CAS_EIO ? EXIT_REFUSED : EXIT_USAGE;
+        }
+        if (password[0] == '\0')
+            return cli_usage("admin user passwd",
+                             "The password on stdin is empty; give one, or leave out "
+                             "--password-stdin to have the server generate one.");
+    }
+    struct client *c;
+    int rc = cli_connect_user(cli, &c);
+    if (rc != EXIT_OK) {
+        memset(password, 0, sizeof password);
+        return rc;
+    }
+    Cascade__V1__AdminUserPasswd set = CASCADE__V1__ADMIN_USER_PASSWD__INIT;
+    set.name = (char *)name;
+    set.password = password;
+    WireFrame req = CASCADE__V1__FRAME__INIT;
+    req.body_case = CASCADE__V1__FRAME__BODY_ADMIN_USER_PASSWD;
+    req.admin_user_passwd = &set;
+    WireFrame *reply;
+    rc = cli_call(c, &req, CASCADE__V1__FRAME__BODY_ADMIN_USER_ADDED, &reply);
+    memset(password, 0, sizeof password);
+    client_close(c);
+    if (rc != EXIT_OK)
+        return rc;
+    const Cascade__V1__AdminUserAdded *r = reply->admin_user_added;
+    const char *user = r->user != NULL ? r->user->name : name;
+    const char *generated = r->generated_password;
+    if (cli->json) {
+        cJSON *o = cJSON_CreateObject();
+        cJSON_AddStringToObject(o, "user", user);
+        output_json_text_or_null(o, "password", generated);
+        output_json(o);
+    } else if (generated[0] != '\0') {
+        printf("Set the password of %s to %s; give it to them over a safe channel. Their "
+               "sessions have ended.\n", user, generated);
+    } else {
+        printf("Set the password of %s; their sessions have ended.\n", user);
+    }
+    wire_free(reply);
+    return EXIT_OK;
+}
+
+static int user_disable(struct cli *cli, struct args *a)
+{
+    const char *name = args_next(a);
+    if (name == NULL)
+        return cli_usage("admin user disable", "Name the user to disable.");
+    if (args_finish(a) != 0)
+        return cli_usage("admin user disable", a->err);
+    struct client *c;
+    int rc = cli_connect_user(cli, &c);
+    if (rc != EXIT_OK)
+        return rc;
+    Cascade__V1__AdminUserDisable disable = CASCADE__V1__ADMIN_USER_DISABLE__INIT;
+    disable.name = (char *)name;
+    WireFrame req = CASCADE__V1__FRAME__INIT;
+    req.body_case = CASCADE__V1__FRAME__BODY_ADMIN_USER_DISABLE;
+    req.admin_user_disable = &disable;
+    WireFrame *reply;
+    rc = cli_call(c, &req, CASCADE__V1__FRAME__BODY_USER_INFO, &reply);
+    client_close(c);
+    if (rc != EXIT_OK)
+        return rc;
+    const Cascade__V1__UserInfo *u = reply->user_info;
+    if (cli->json) {
+        cJSON *o = cJSON_CreateObject();
+        cJSON_AddStringToObject(o, "user", u->name);
+        cJSON_AddBoolToObject(o, "disabled", u->disabled);
+        output_json(o);
+    } else {
+        printf("Disabled %s; their sessions have ended and they cannot log in.\n", u->name);
+    }
+    wire_free(reply);
+    return EXIT_OK;
+}
+
 static int user_list(struct cli *cli, struct args *a)
 {
     if (args_finish(a) != 0)
@@ -123,5 +214,11 @@ int cmd_admin(struct cli *cli, struct args *a)
         return user_add(cli, a);
     if (sub != NULL && strcmp(sub, "list") == 0)
         return user_list(cli, a);
-    return cli_usage("admin", "Use 'admin user add NAME [--password-stdin]' or 'admin user list'.");
+    if (sub != NULL && strcmp(sub, "passwd") == 0)
+        return user_passwd(cli, a);
+    if (sub != NULL && strcmp(sub, "disable") == 0)
+        return user_disable(cli, a);
+    return cli_usage("admin", "Use 'admin user add NAME [--password-stdin]', 'admin user list', "
+                              "'admin user passwd NAME [--password-stdin]' or "
+                              "'admin user disable NAME'.");
 }

@@ -1,6 +1,7 @@
-/* cascade login --user NAME | logout [--all] | whoami: sessions. A login
- * trades the password for a session token, kept in CONFIG/credentials for
- * that server; later commands present the token instead of the password. */
+/* cascade login --user NAME | logout [--all] | whoami | passwd: sessions.
+ * A login trades the password for a session token, kept in
+ * CONFIG/credentials for that server; later commands present the token
+ * instead of the password. */
 #include <cjson/cJSON.h>
 #include <stdio.h>
 #include <string.h>
@@ -183,5 +184,79 @@ int cmd_whoami(struct cli *cli, struct args *a)
         printf("%s at %s%s\n", u->name, cli->server_text, u->admin ? " (administrator)" : "");
     }
     wire_free(reply);
+    return EXIT_OK;
+}
+
+/* Asks for one password (see password_read). EXIT_OK, or prints why not and
+ * returns the exit status: a usage error when stdin ran out. */
+static int ask(const char *prompt, char *out, size_t outlen)
+{
+    char err[512];
+    int rc = password_read(prompt, out, outlen, err, sizeof err);
+    if (rc == CAS_ENOTFOUND)
+        return cli_usage("passwd", "Give the current password, then the new one twice, one "
+                                   "per line on stdin.");
+    if (rc != 0) {
+        cli_error("%s", err);
+        return EXIT_REFUSED;
+    }
+    return EXIT_OK;
+}
+
+int cmd_passwd(struct cli *cli, struct args *a)
+{
+    if (args_finish(a) != 0)
+        return cli_usage("passwd", a->err);
+    char file[PATH_MAX + 16], user[CREDENTIALS_USER_MAX], token[CREDENTIALS_TOKEN_MAX];
+    session_path(cli, "credentials", file, sizeof file);
+    int rc = credentials_lookup(file, cli->server_text, user, sizeof user, token, sizeof token);
+    memset(token, 0, sizeof token);
+    if (rc == CAS_ENOTFOUND) {
+        cli_error("You are not logged in to %s; run 'cascade login --user NAME' first.",
+                  cli->server_text);
+        return EXIT_REFUSED;
+    }
+    if (rc != 0) {
+        cli_error("Cannot read %s; check its permissions.", file);
+        return EXIT_REFUSED;
+    }
+    char prompt[512], old[PASSWORD_MAX + 2], new1[PASSWORD_MAX + 2], new2[PASSWORD_MAX + 2];
+    snprintf(prompt, sizeof prompt, "Current password for %s at %s: ", user, cli->server_text);
+    rc = ask(prompt, old, sizeof old);
+    if (rc == EXIT_OK)
+        rc = ask("New password: ", new1, sizeof new1);
+    if (rc == EXIT_OK)
+        rc = ask("New password again: ", new2, sizeof new2);
+    if (rc == EXIT_OK && strcmp(new1, new2) != 0)
+        rc = cli_usage("passwd", "The two new passwords differ; nothing was changed.");
+    memset(new2, 0, sizeof new2);
+    struct client *c = NULL;
+    if (rc == EXIT_OK)
+        rc = cli_connect_user(cli, &c);
+    if (rc == EXIT_OK) {
+        Cascade__V1__ChangePassword change = CASCADE__V1__CHANGE_PASSWORD__INIT;
+        change.old_password = old;
+        change.new_password = new1;
+        WireFrame req = CASCADE__V1__FRAME__INIT;
+        req.body_case = CASCADE__V1__FRAME__BODY_CHANGE_PASSWORD;
+        req.change_password = &change;
+        WireFrame *reply;
+        rc = cli_call(c, &req, CASCADE__V1__FRAME__BODY_ACK, &reply);
+        wire_free(reply);
+        client_close(c);
+    }
+    memset(old, 0, sizeof old);
+    memset(new1, 0, sizeof new1);
+    if (rc != EXIT_OK)
+        return rc;
+    if (cli->json) {
+        cJSON *o = cJSON_CreateObject();
+        cJSON_AddStringToObject(o, "server", cli->server_text);
+        cJSON_AddStringToObject(o, "user", user);
+        cJSON_AddBoolToObject(o, "password_changed", 1);
+        output_json(o);
+    } else {
+        printf("Password changed; your other sessions are logged out.\n");
+    }
     return EXIT_OK;
 }

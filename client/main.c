@@ -21,6 +21,9 @@ static const char USAGE[] =
     "  login --user NAME                log in (password from stdin, or prompted on a terminal)\n"
     "  logout [--all]                   end this session (--all: every session of yours)\n"
     "  whoami                           who you are logged in as\n"
+    "  passwd                           change your password (asked on a terminal, or three\n"
+    "                                   lines on stdin: current, new, new again); your\n"
+    "                                   other sessions are logged out\n"
     "\n"
     "  workshop create TITLE [--period P]   start a workshop; prints its join code\n"
     "  workshop list                    the workshops you are in\n"
@@ -62,6 +65,9 @@ static const char USAGE[] =
     "  admin user add NAME [--password-stdin]   add an account (a password is generated\n"
     "                                   unless one comes on stdin)\n"
     "  admin user list                  the accounts\n"
+    "  admin user passwd NAME [--password-stdin]   set a user's password (generated unless\n"
+    "                                   one comes on stdin) and end their sessions\n"
+    "  admin user disable NAME          lock an account out and end its sessions\n"
     "\n"
     "Global options:\n"
     "  --server HOST:PORT   the server (env CASCADE_SERVER, default 127.0.0.1:7447)\n"
@@ -111,6 +117,7 @@ static const struct {
     {"login", cmd_login},
     {"logout", cmd_logout},
     {"whoami", cmd_whoami},
+    {"passwd", cmd_passwd},
     {"admin", cmd_admin},
     {"workshop", cmd_workshop},
     {"join", cmd_join},

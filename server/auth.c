@@ -15,13 +15,29 @@
 #include "presence.h"
 #include "server.h"
 #include "store.h"
+#include "throttle.h"
 
 #define TOKEN_BYTES 32
 #define PASSWORD_MIN 8
 #define PASSWORD_MAX 256
 #define GENERATED_PASSWORD_LEN 16
 
-enum kdf_kind { KDF_LOGIN, KDF_ADD_USER };
+/* Guessing passwords: an account name gets 5 failed checks and a client
+ * address 20 in a minute (counted from the first), then is refused without
+ * hashing until that minute is over. An attempt counts as failed from its
+ * start, so pipelined guesses cannot all slip in while the first ones hash;
+ * a success takes it back. */
+#define LOGIN_FAILS_PER_NAME 5
+#define LOGIN_FAILS_PER_ADDR 20
+#define LOGIN_WINDOW_MS 60000
+#define LOGIN_THROTTLE_KEYS 4096
+
+enum kdf_kind {
+    KDF_LOGIN,           /* check password against hash */
+    KDF_ADD_USER,        /* hash password into hash */
+    KDF_CHANGE_PASSWORD, /* check password against hash, then hash new_password */
+    KDF_SET_PASSWORD,    /* hash password into hash, for an existing user */
+};
 
 /* A password hashing job; owns copies of everything the thread touches. */
 struct kdf_job {
@@ -30,12 +46,110 @@ struct kdf_job {
     struct conn *conn;
     uint64_t request_id;
     char name[OKR_NAME_MAX + 1];
+    char addr[ADDR_TEXT_MAX];   /* login, change: the client's address, throttled */
     char password[PASSWORD_MAX + 1];
-    char hash[CRYPTO_HASH_MAX]; /* login: the stored hash; add: the new one */
-    struct store_user user;     /* login: the account (id 0: unknown name) */
-    int generated;              /* add: the server chose the password */
-    int result;                 /* login: 1 match; add: 0 or an error */
+    char new_password[PASSWORD_MAX + 1]; /* change: the one to set */
+    char hash[CRYPTO_HASH_MAX]; /* login, change: the stored hash; add, set: the new one */
+    char new_hash[CRYPTO_HASH_MAX]; /* change: the hash of new_password */
+    struct store_user user;     /* login: the account (id 0: unknown name); change, set: the user */
+    uint8_t keep_token[32];     /* change: the session that stays logged in */
+    int generated;              /* add, set: the server chose the password */
+    int result;                 /* login, change: 1 match, 0 not, <0 error; add, set: 0 or an error */
 };
+
+int auth_throttle_init(struct server *s, char *err, size_t errlen)
+{
+    uint64_t seed[2];
+    if (crypto_random_bytes(seed, sizeof seed) != 0) {
+        cas_errorf(err, errlen, "Cannot read random bytes for the login throttle.");
+        return CAS_EIO;
+    }
+    if (throttle_init(&s->login_by_name, LOGIN_THROTTLE_KEYS, LOGIN_FAILS_PER_NAME,
+                      LOGIN_WINDOW_MS, seed[0]) != 0 ||
+        throttle_init(&s->login_by_addr, LOGIN_THROTTLE_KEYS, LOGIN_FAILS_PER_ADDR,
+                      LOGIN_WINDOW_MS, seed[1]) != 0) {
+        throttle_free(&s->login_by_name);
+        cas_errorf(err, errlen, "Cannot allocate the login throttle: out of memory.");
+        return CAS_ENOMEM;
+    }
+    return 0;
+}
+
+/* The address part of "1.2.3.4:5" or "[::1]:5": one client whatever port
+ * it comes from. */
+static void peer_address(const char *peer, char *out, size_t outlen)
+{
+    const char *start = peer, *end = strrchr(peer, ':');
+    if (peer[0] == '[') {
+        start = peer + 1;
+        end = strchr(start, ']');
+    }
+    size_t n = end != NULL ? (size_t)(end - start) : strlen(start);
+    snprintf(out, outlen, "%.*s", (int)n, start);
+}
+
+static int64_t throttle_now(const struct server *s)
+{
+    return (int64_t)uv_now(s->loop);
+}
+
+/* Refuses (TOO_MANY_ATTEMPTS) a password check for name from addr while
+ * either has used up its failures, and returns 1; otherwise counts the
+ * attempt as failed until it proves right, and returns 0. */
+static int throttle_refuses(struct conn *c, uint64_t request_id, const char *name,
+                            const char *addr)
+{
+    struct server *s = c->server;
+    int64_t now = throttle_now(s);
+    int64_t wait = throttle_wait_ms(&s->login_by_name, name, now);
+    int64_t wait_addr = throttle_wait_ms(&s->login_by_addr, addr, now);
+    if (wait_addr > wait)
+        wait = wait_addr;
+    if (wait <= 0) {
+        throttle_fail(&s->login_by_name, name, now);
+        throttle_fail(&s->login_by_addr, addr, now);
+        return 0;
+    }
+    char msg[96];
+    snprintf(msg, sizeof msg, "Too many attempts; try again in %lld s.",
+             (long long)((wait + 999) / 1000));
+    log_info("conn %llu from %s: password check for '%s' refused for %lld ms (too many failures)",
+             (unsigned long long)c->id, c->peer, name, (long long)wait);
+    Cascade__V1__Error e = CASCADE__V1__ERROR__INIT;
+    e.code = CASCADE__V1__ERROR_CODE__TOO_MANY_ATTEMPTS;
+    e.message = msg;
+    e.retry_after_ms = (uint32_t)wait;
+    WireFrame f = CASCADE__V1__FRAME__INIT;
+    f.request_id = request_id;
+    f.body_case = CASCADE__V1__FRAME__BODY_ERROR;
+    f.error = &e;
+    conn_send(c, &f);
+    return 1;
+}
+
+/* A password check that succeeded was no guess: the account starts afresh,
+ * and the address gets back the attempt counted against it. */
+static void throttle_succeeded(struct server *s, const struct kdf_job *job)
+{
+    throttle_reset(&s->login_by_name, job->name);
+    throttle_forgive(&s->login_by_addr, job->addr, throttle_now(s));
+}
+
+/* Closes the open connections of a user, but except and those logged in
+ * with keep_token (NULL: none kept): their sessions have just ended. */
+static void close_sessions(struct server *s, int64_t user_id, const uint8_t *keep_token,
+                           const struct conn *except, const char *reason)
+{
+    struct conn *next;
+    for (struct conn *o = s->conns; o != NULL; o = next) {
+        next = o->next;
+        if (o == except || o->user_id != user_id)
+            continue;
+        if (keep_token != NULL && memcmp(o->token_hash, keep_token, sizeof o->token_hash) == 0)
+            continue;
+        conn_close(o, reason);
+    }
+}
 
 static void fill_user_info(Cascade__V1__UserInfo *info, const struct store_user *u)
 {
@@ -81,10 +195,20 @@ static int check_user_name(const char *name, char *err, size_t errlen)
 static void kdf_work(uv_work_t *req)
 {
     struct kdf_job *job = req->data;
-    if (job->kind == KDF_LOGIN)
+    switch (job->kind) {
+    case KDF_LOGIN:
         job->result = crypto_password_verify(job->password, job->hash);
-    else
+        break;
+    case KDF_CHANGE_PASSWORD:
+        job->result = crypto_password_verify(job->password, job->hash);
+        if (job->result == 1 && crypto_password_hash(job->new_password, 0, job->new_hash) != 0)
+            job->result = CAS_EIO;
+        break;
+    case KDF_ADD_USER:
+    case KDF_SET_PASSWORD:
         job->result = crypto_password_hash(job->password, 0, job->hash);
+        break;
+    }
     crypto_thread_done();
 }
 
@@ -97,6 +221,16 @@ static void finish_login(struct kdf_job *job)
                         "Wrong user name or password.");
         return;
     }
+    /* The account may have changed while the password hashed: disabled, or
+     * given a new password that this one no longer matches. */
+    struct store_user now_user;
+    if (store_user_by_id(s->store, job->user.id, &now_user) != 0 ||
+        strcmp(now_user.password_hash, job->hash) != 0) {
+        conn_send_error(c, job->request_id, CASCADE__V1__ERROR_CODE__AUTH_FAILED,
+                        "Wrong user name or password.");
+        return;
+    }
+    job->user = now_user;
     if (job->user.disabled) {
         conn_send_error(c, job->request_id, CASCADE__V1__ERROR_CODE__AUTH_FAILED,
                         "This account is disabled; ask the server's administrator.");
@@ -173,20 +307,111 @@ static void finish_add_user(struct kdf_job *job)
     conn_send(c, &f);
 }
 
+static void finish_change_password(struct kdf_job *job)
+{
+    struct conn *c = job->conn;
+    struct server *s = c->server;
+    if (job->result == 0) {
+        conn_send_error(c, job->request_id, CASCADE__V1__ERROR_CODE__AUTH_FAILED,
+                        "The current password is wrong; the password was not changed.");
+        return;
+    }
+    if (job->result != 1) {
+        conn_send_error(c, job->request_id, CASCADE__V1__ERROR_CODE__INTERNAL,
+                        "The server could not hash the password.");
+        return;
+    }
+    int rc = store_user_set_password(s->store, job->user.id, job->new_hash, job->keep_token);
+    if (rc == CAS_ENOTFOUND) {
+        conn_send_error(c, job->request_id, CASCADE__V1__ERROR_CODE__NOT_AUTHENTICATED,
+                        "Your account is gone; log in again.");
+        return;
+    }
+    if (rc != 0) {
+        conn_send_error(c, job->request_id, CASCADE__V1__ERROR_CODE__STORAGE,
+                        "The server could not save the password; try again later.");
+        return;
+    }
+    close_sessions(s, job->user.id, job->keep_token, c, "password changed");
+    log_info("user '%s' changed their password; their other sessions ended", job->name);
+    Cascade__V1__Ack ack = CASCADE__V1__ACK__INIT;
+    WireFrame f = CASCADE__V1__FRAME__INIT;
+    f.request_id = job->request_id;
+    f.body_case = CASCADE__V1__FRAME__BODY_ACK;
+    f.ack = &ack;
+    conn_send(c, &f);
+}
+
+static void finish_set_password(struct kdf_job *job)
+{
+    struct conn *c = job->conn;
+    struct server *s = c->server;
+    if (job->result != 0) {
+        conn_send_error(c, job->request_id, CASCADE__V1__ERROR_CODE__INTERNAL,
+                        "The server could not hash the password.");
+        return;
+    }
+    int rc = store_user_set_password(s->store, job->user.id, job->hash, NULL);
+    struct store_user u;
+    if (rc == 0)
+        rc = store_user_by_id(s->store, job->user.id, &u);
+    if (rc == CAS_ENOTFOUND) {
+        char msg[160];
+        snprintf(msg, sizeof msg, "There is no user named '%s'.", job->name);
+        conn_send_error(c, job->request_id, CASCADE__V1__ERROR_CODE__NOT_FOUND, msg);
+        return;
+    }
+    if (rc != 0) {
+        conn_send_error(c, job->request_id, CASCADE__V1__ERROR_CODE__STORAGE,
+                        "The server could not save the password; try again later.");
+        return;
+    }
+    /* A new password is a fresh start: whoever was locked out by guesses
+     * (perhaps the owner) may log in with it at once. */
+    throttle_reset(&s->login_by_name, job->name);
+    close_sessions(s, u.id, NULL, c, "password reset by an administrator");
+    log_info("password of '%s' set by '%s'; their sessions ended", job->name, c->user);
+    Cascade__V1__UserInfo info;
+    fill_user_info(&info, &u);
+    Cascade__V1__AdminUserAdded added = CASCADE__V1__ADMIN_USER_ADDED__INIT;
+    added.user = &info;
+    added.generated_password = job->generated ? job->password : (char *)"";
+    WireFrame f = CASCADE__V1__FRAME__INIT;
+    f.request_id = job->request_id;
+    f.body_case = CASCADE__V1__FRAME__BODY_ADMIN_USER_ADDED;
+    f.admin_user_added = &added;
+    conn_send(c, &f);
+}
+
 static void kdf_done(uv_work_t *req, int status)
 {
     struct kdf_job *job = req->data;
     struct conn *c = job->conn;
     c->pending_work--;
+    /* Counted even when the client left without waiting for the answer. */
+    if (status == 0 && (job->kind == KDF_LOGIN || job->kind == KDF_CHANGE_PASSWORD) &&
+        job->result == 1 && job->user.id != 0)
+        throttle_succeeded(c->server, job);
     if (!c->closed && status == 0) {
-        if (job->kind == KDF_LOGIN)
+        switch (job->kind) {
+        case KDF_LOGIN:
             finish_login(job);
-        else
+            break;
+        case KDF_ADD_USER:
             finish_add_user(job);
+            break;
+        case KDF_CHANGE_PASSWORD:
+            finish_change_password(job);
+            break;
+        case KDF_SET_PASSWORD:
+            finish_set_password(job);
+            break;
+        }
     }
     if (c->closed)
         conn_release(c);
     memset(job->password, 0, sizeof job->password);
+    memset(job->new_password, 0, sizeof job->new_password);
     free(job);
 }
 
@@ -222,6 +447,12 @@ void handle_login(struct conn *c, const WireFrame *f)
     }
     job->kind = KDF_LOGIN;
     job->request_id = f->request_id;
+    snprintf(job->name, sizeof job->name, "%s", m->user);
+    peer_address(c->peer, job->addr, sizeof job->addr);
+    if (throttle_refuses(c, f->request_id, job->name, job->addr)) {
+        free(job);
+        return;
+    }
     snprintf(job->password, sizeof job->password, "%s", m->password);
     if (store_user_by_name(s->store, m->user, &job->user) == 0) {
         memcpy(job->hash, job->user.password_hash, sizeof job->hash - 1);
@@ -354,6 +585,149 @@ void handle_admin_user_add(struct conn *c, const WireFrame *f)
         snprintf(job->password, sizeof job->password, "%s", m->password);
     }
     start_kdf(c, job);
+}
+
+void handle_change_password(struct conn *c, const WireFrame *f)
+{
+    const Cascade__V1__ChangePassword *m = f->change_password;
+    struct server *s = c->server;
+    size_t plen = strlen(m->new_password);
+    if (plen < PASSWORD_MIN || plen > PASSWORD_MAX) {
+        char err[96];
+        snprintf(err, sizeof err, "A password has %d to %d characters.", PASSWORD_MIN,
+                 PASSWORD_MAX);
+        conn_send_error(c, f->request_id, CASCADE__V1__ERROR_CODE__INVALID_ARGUMENT, err);
+        return;
+    }
+    if (strlen(m->old_password) > PASSWORD_MAX) {
+        conn_send_error(c, f->request_id, CASCADE__V1__ERROR_CODE__AUTH_FAILED,
+                        "The current password is wrong; the password was not changed.");
+        return;
+    }
+    struct kdf_job *job = calloc(1, sizeof *job);
+    if (job == NULL) {
+        conn_send_error(c, f->request_id, CASCADE__V1__ERROR_CODE__INTERNAL,
+                        "The server is out of memory.");
+        return;
+    }
+    job->kind = KDF_CHANGE_PASSWORD;
+    job->request_id = f->request_id;
+    if (store_user_by_id(s->store, c->user_id, &job->user) != 0) {
+        free(job);
+        conn_send_error(c, f->request_id, CASCADE__V1__ERROR_CODE__NOT_AUTHENTICATED,
+                        "Your account is gone; log in again.");
+        return;
+    }
+    snprintf(job->name, sizeof job->name, "%s", job->user.name);
+    peer_address(c->peer, job->addr, sizeof job->addr);
+    /* A stolen session must not become a way to guess the password. */
+    if (throttle_refuses(c, f->request_id, job->name, job->addr)) {
+        free(job);
+        return;
+    }
+    memcpy(job->hash, job->user.password_hash, sizeof job->hash - 1);
+    memcpy(job->keep_token, c->token_hash, sizeof job->keep_token);
+    snprintf(job->password, sizeof job->password, "%s", m->old_password);
+    snprintf(job->new_password, sizeof job->new_password, "%s", m->new_password);
+    start_kdf(c, job);
+}
+
+/* The user an administrator's request names; otherwise answers NOT_FOUND
+ * and returns non-zero. */
+static int named_user(struct conn *c, uint64_t request_id, const char *name,
+                      struct store_user *out)
+{
+    int rc = strlen(name) <= OKR_NAME_MAX ? store_user_by_name(c->server->store, name, out)
+                                          : CAS_ENOTFOUND;
+    if (rc == 0)
+        return 0;
+    char msg[160];
+    if (rc == CAS_ENOTFOUND) {
+        snprintf(msg, sizeof msg, "There is no user named '%.80s'; 'cascade admin user list' "
+                                  "shows them.", name);
+        conn_send_error(c, request_id, CASCADE__V1__ERROR_CODE__NOT_FOUND, msg);
+    } else {
+        conn_send_error(c, request_id, CASCADE__V1__ERROR_CODE__STORAGE,
+                        "The server could not read the users; try again later.");
+    }
+    return rc;
+}
+
+void handle_admin_user_passwd(struct conn *c, const WireFrame *f)
+{
+    const Cascade__V1__AdminUserPasswd *m = f->admin_user_passwd;
+    if (!require_admin(c, f->request_id))
+        return;
+    size_t plen = strlen(m->password);
+    if (plen > 0 && (plen < PASSWORD_MIN || plen > PASSWORD_MAX)) {
+        char err[96];
+        snprintf(err, sizeof err, "A password has %d to %d characters.", PASSWORD_MIN,
+                 PASSWORD_MAX);
+        conn_send_error(c, f->request_id, CASCADE__V1__ERROR_CODE__INVALID_ARGUMENT, err);
+        return;
+    }
+    struct kdf_job *job = calloc(1, sizeof *job);
+    if (job == NULL) {
+        conn_send_error(c, f->request_id, CASCADE__V1__ERROR_CODE__INTERNAL,
+                        "The server is out of memory.");
+        return;
+    }
+    if (named_user(c, f->request_id, m->name, &job->user) != 0) {
+        free(job);
+        return;
+    }
+    job->kind = KDF_SET_PASSWORD;
+    job->request_id = f->request_id;
+    snprintf(job->name, sizeof job->name, "%s", job->user.name);
+    if (plen == 0) {
+        job->generated = 1;
+        if (crypto_random_readable(job->password, GENERATED_PASSWORD_LEN) != 0) {
+            free(job);
+            conn_send_error(c, f->request_id, CASCADE__V1__ERROR_CODE__INTERNAL,
+                            "The server could not generate a password.");
+            return;
+        }
+    } else {
+        snprintf(job->password, sizeof job->password, "%s", m->password);
+    }
+    start_kdf(c, job);
+}
+
+void handle_admin_user_disable(struct conn *c, const WireFrame *f)
+{
+    const Cascade__V1__AdminUserDisable *m = f->admin_user_disable;
+    struct server *s = c->server;
+    if (!require_admin(c, f->request_id))
+        return;
+    struct store_user u;
+    if (named_user(c, f->request_id, m->name, &u) != 0)
+        return;
+    char msg[200];
+    if (u.id == c->user_id) {
+        conn_send_error(c, f->request_id, CASCADE__V1__ERROR_CODE__INVALID_ARGUMENT,
+                        "You cannot disable your own account; ask another administrator.");
+        return;
+    }
+    int64_t admins = 0;
+    int rc = u.admin && !u.disabled ? store_user_count_admins(s->store, &admins) : 0;
+    if (rc == 0 && u.admin && !u.disabled && admins <= 1) {
+        snprintf(msg, sizeof msg,
+                 "'%s' is the last enabled administrator, so the server would have none; "
+                 "make another administrator first.", u.name);
+        conn_send_error(c, f->request_id, CASCADE__V1__ERROR_CODE__INVALID_ARGUMENT, msg);
+        return;
+    }
+    if (rc == 0)
+        rc = store_user_disable(s->store, u.id);
+    if (rc != 0) {
+        conn_send_error(c, f->request_id, CASCADE__V1__ERROR_CODE__STORAGE,
+                        "The server could not disable the user; try again later.");
+        return;
+    }
+    u.disabled = 1;
+    close_sessions(s, u.id, NULL, NULL, "account disabled");
+    log_info("user '%s' disabled by '%s'; their sessions ended", u.name, c->user);
+    send_user_info(c, f->request_id, &u);
 }
 
 struct user_list {

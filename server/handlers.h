@@ -14,12 +14,19 @@ struct workshop;
 /* Creates the administrator on a first start. 0 or an error with err. */
 int auth_bootstrap(struct server *s, char *err, size_t errlen);
 
+/* Prepares the login throttles of s (the limits are auth.c's). 0, or
+ * CAS_ENOMEM with err. */
+int auth_throttle_init(struct server *s, char *err, size_t errlen);
+
 void handle_login(struct conn *c, const WireFrame *f);
 void handle_authenticate(struct conn *c, const WireFrame *f);
 void handle_logout(struct conn *c, const WireFrame *f);
 void handle_whoami(struct conn *c, const WireFrame *f);
 void handle_admin_user_add(struct conn *c, const WireFrame *f);
 void handle_admin_user_list(struct conn *c, const WireFrame *f);
+void handle_change_password(struct conn *c, const WireFrame *f);
+void handle_admin_user_passwd(struct conn *c, const WireFrame *f);
+void handle_admin_user_disable(struct conn *c, const WireFrame *f);
 
 void handle_workshop_create(struct conn *c, const WireFrame *f);
 void handle_workshop_list(struct conn *c, const WireFrame *f);

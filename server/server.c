@@ -330,7 +330,9 @@ int server_open(struct server *s, const struct server_config *cfg, uv_loop_t *lo
     s->env.readbuf = s->readbuf;
     s->env.readbuf_len = sizeof s->readbuf;
 
-    int rc = datadir_open(&s->data, cfg->data_dir, err, errlen);
+    int rc = auth_throttle_init(s, err, errlen);
+    if (rc == 0)
+        rc = datadir_open(&s->data, cfg->data_dir, err, errlen);
     if (rc == 0)
         rc = setup_storage(s, err, errlen);
     if (rc == 0)
@@ -377,4 +379,6 @@ void server_close(struct server *s)
     s->store = NULL;
     tls_ctx_free(s->env.tls);
     s->env.tls = NULL;
+    throttle_free(&s->login_by_name);
+    throttle_free(&s->login_by_addr);
 }

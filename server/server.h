@@ -11,6 +11,7 @@
 #include "batch.h"
 #include "datadir.h"
 #include "okr.h"
+#include "throttle.h"
 #include "transport.h"
 #include "wire.h"
 #include "workshop.h"
@@ -86,6 +87,9 @@ struct server {
     char bound[ADDR_TEXT_MAX]; /* the address actually listened on */
     char fingerprint[128];
     char dummy_hash[CRYPTO_HASH_MAX]; /* for logins with an unknown name */
+    /* Failed password checks, to refuse guessing: per account name and per
+     * client address (auth.c sets the limits). */
+    struct throttle login_by_name, login_by_addr;
     uint8_t readbuf[64 * 1024];
 };
 

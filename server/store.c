@@ -429,6 +429,73 @@ int store_user_each(struct store *st, int (*cb)(void *ctx, const struct store_us
     return ret;
 }
 
+int store_user_count_admins(struct store *st, int64_t *count)
+{
+    sqlite3_stmt *s = st->stmt[ST_USER_COUNT_ADMINS];
+    int ret = db_step_row(st, s, SQLITE_OK, "count administrators");
+    if (ret == 0)
+        *count = sqlite3_column_int64(s, 0);
+    db_done(s);
+    return ret;
+}
+
+/* Deletes the user's tokens but keep_token (NULL: all of them). */
+static int delete_tokens(struct store *st, int64_t id, const uint8_t *keep_token)
+{
+    int rc = SQLITE_OK;
+    if (keep_token == NULL) {
+        sqlite3_stmt *s = st->stmt[ST_TOKEN_DELETE_USER];
+        db_bind_i64(s, 1, id, &rc);
+        return db_run(st, s, rc, 0, "delete a user's session tokens");
+    }
+    sqlite3_stmt *s = st->stmt[ST_TOKEN_DELETE_USER_EXCEPT];
+    db_bind_i64(s, 1, id, &rc);
+    db_bind_blob(s, 2, keep_token, 32, &rc);
+    return db_run(st, s, rc, 0, "delete a user's other session tokens");
+}
+
+int store_user_set_password(struct store *st, int64_t id, const char *password_hash,
+                            const uint8_t *keep_token)
+{
+    if (password_hash == NULL ||
+        strlen(password_hash) >= sizeof ((struct store_user *)0)->password_hash)
+        return CAS_EINVAL;
+    int ret = store_begin(st);
+    if (ret != 0)
+        return ret;
+    sqlite3_stmt *s = st->stmt[ST_USER_SET_PASSWORD];
+    int rc = SQLITE_OK;
+    db_bind_text(s, 1, password_hash, &rc);
+    db_bind_i64(s, 2, id, &rc);
+    ret = db_run(st, s, rc, 1, "change a password");
+    if (ret == 0)
+        ret = delete_tokens(st, id, keep_token);
+    if (ret == 0)
+        ret = store_commit(st);
+    if (ret != 0)
+        store_rollback(st);
+    return ret;
+}
+
+int store_user_disable(struct store *st, int64_t id)
+{
+    int ret = store_begin(st);
+    if (ret != 0)
+        return ret;
+    sqlite3_stmt *s = st->stmt[ST_USER_SET_DISABLED];
+    int rc = SQLITE_OK;
+    db_bind_i64(s, 1, 1, &rc);
+    db_bind_i64(s, 2, id, &rc);
+    ret = db_run(st, s, rc, 1, "disable a user");
+    if (ret == 0)
+        ret = delete_tokens(st, id, NULL);
+    if (ret == 0)
+        ret = store_commit(st);
+    if (ret != 0)
+        store_rollback(st);
+    return ret;
+}
+
 /* ---- Session tokens ---- */
 
 int store_token_add(struct store *st, const uint8_t hash[32], int64_t user_id,

@@ -54,6 +54,17 @@ int store_user_by_id(struct store *st, int64_t id, struct store_user *out);
 int store_user_count(struct store *st, int64_t *count);
 /* Calls cb for every user in name order; a non-zero cb return stops and is returned. */
 int store_user_each(struct store *st, int (*cb)(void *ctx, const struct store_user *u), void *ctx);
+/* How many administrators are not disabled. */
+int store_user_count_admins(struct store *st, int64_t *count);
+/* Replaces the user's password hash and, in the same transaction, deletes
+ * every session token of the user except keep_token (NULL: every one), so
+ * no session opened with the old password outlives it. CAS_ENOTFOUND when
+ * there is no such user. */
+int store_user_set_password(struct store *st, int64_t id, const char *password_hash,
+                            const uint8_t *keep_token);
+/* Marks the user disabled and deletes all their session tokens, in one
+ * transaction. CAS_ENOTFOUND when there is no such user. */
+int store_user_disable(struct store *st, int64_t id);
 
 /* ---- Session tokens, stored by their SHA-256 hash ---- */
 

@@ -147,6 +147,10 @@ const char *const STORE_SQL[ST_COUNT] = {
     [ST_TOKEN_GET] = "SELECT user_id, expires_ms FROM tokens WHERE hash = ?",
     [ST_TOKEN_DELETE] = "DELETE FROM tokens WHERE hash = ?",
     [ST_TOKEN_DELETE_USER] = "DELETE FROM tokens WHERE user_id = ?",
+    [ST_TOKEN_DELETE_USER_EXCEPT] = "DELETE FROM tokens WHERE user_id = ? AND hash <> ?",
+    [ST_USER_SET_PASSWORD] = "UPDATE users SET password_hash = ? WHERE id = ?",
+    [ST_USER_SET_DISABLED] = "UPDATE users SET disabled = ? WHERE id = ?",
+    [ST_USER_COUNT_ADMINS] = "SELECT count(*) FROM users WHERE admin = 1 AND disabled = 0",
     [ST_WORKSHOP_ADD] = "INSERT INTO workshops (code, title, period, created_by, created_ms)"
                         " VALUES (?, ?, ?, ?, ?)",
     [ST_WORKSHOP_EACH] = "SELECT id, code, title, period, created_by, created_ms"

@@ -1,0 +1,238 @@
+/* libFuzzer target for request handling without the network: every complete
+ * frame is unpacked as a connection does, and each cascade request is
+ * applied with apply_request to one workshop state that lives for the whole
+ * input, so a sequence of frames can build teams, objectives and key results
+ * and then edit, check in, link and remove them.
+ *
+ * Input layout: a byte stream of 4-byte big-endian lengths and payloads
+ * (protobuf Frames), fed to the frame decoder in one read. Frames that do
+ * not unpack, and bodies apply_request does not handle, are skipped.
+ *
+ * After each request, applied or refused, the contract of apply.h must hold:
+ * an applied change takes exactly the next seq and packs an Event and an Ack
+ * that unpack again; a refusal changes nothing the fuzzer can count and says
+ * why in a sentence. After the whole input the state must still be a
+ * well-formed cascade: arrays sorted and unique, and every reference pointing
+ * at an entity that exists. Any breach calls abort(). */
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "apply.h"
+#include "buf.h"
+#include "errors.h"
+#include "frame.h"
+#include "okr.h"
+#include "wire.h"
+
+#define FUZZ_MAX_FRAME (64u * 1024)
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+struct fuzz_ctx {
+    struct okr_state state;
+    struct apply_ctx apply;
+};
+
+/* Owners must have accounts; these are the only ones. */
+static int user_exists(void *ctx, const char *name)
+{
+    (void)ctx;
+    return strcmp(name, "alice") == 0 || strcmp(name, "bob") == 0;
+}
+
+/* What a refusal must leave alone. */
+struct counts {
+    uint64_t seq;
+    size_t nteams, nobjectives, nkey_results, ninitiatives, ndependencies, ncomments;
+    uint32_t next_team, next_objective, next_key_result, next_initiative, next_comment;
+};
+
+static struct counts counts_of(const struct okr_state *s)
+{
+    struct counts c;
+    memset(&c, 0, sizeof c); /* padding too, so memcmp compares values only */
+    c.seq = s->seq;
+    c.nteams = s->nteams;
+    c.nobjectives = s->nobjectives;
+    c.nkey_results = s->nkey_results;
+    c.ninitiatives = s->ninitiatives;
+    c.ndependencies = s->ndependencies;
+    c.ncomments = s->ncomments;
+    c.next_team = s->next_team;
+    c.next_objective = s->next_objective;
+    c.next_key_result = s->next_key_result;
+    c.next_initiative = s->next_initiative;
+    c.next_comment = s->next_comment;
+    return c;
+}
+
+/* A packed frame (header and payload) as apply_request produced it: the
+ * header must match the length, and the payload must unpack. */
+static WireFrame *unpack_packed(const struct buf *b)
+{
+    if (b->len <= FRAME_HEADER_LEN)
+        abort();
+    size_t len = frame_get_header(b->data);
+    if (FRAME_HEADER_LEN + len != b->len)
+        abort();
+    WireFrame *f = wire_unpack(b->data + FRAME_HEADER_LEN, len, WIRE_BUDGET_TRUSTED(len));
+    if (f == NULL)
+        abort();
+    return f;
+}
+
+static void check_applied(const struct okr_state *s, const struct counts *before,
+                          const WireFrame *req, const struct apply_result *r)
+{
+    if (r->code != 0 || r->seq != before->seq + 1 || s->seq != r->seq)
+        abort();
+    char id[16];
+    okr_id_format(r->kind, r->num, id, sizeof id);
+
+    WireFrame *ev = unpack_packed(&r->event);
+    if (ev->body_case != CASCADE__V1__FRAME__BODY_EVENT || ev->request_id != 0 ||
+        ev->event->seq != r->seq || strcmp(ev->event->entity, id) != 0 || r->type == NULL ||
+        strcmp(ev->event->type, r->type) != 0)
+        abort();
+    wire_free(ev);
+
+    WireFrame *ack = unpack_packed(&r->ack);
+    if (ack->body_case != CASCADE__V1__FRAME__BODY_ACK || ack->request_id != req->request_id ||
+        ack->ack->seq != r->seq || strcmp(ack->ack->id, id) != 0)
+        abort();
+    wire_free(ack);
+
+    /* What an objective's removal took with it is really gone. */
+    for (size_t i = 0; i < r->nremoved_key_results; i++)
+        if (okr_key_result_find(s, r->removed_key_results[i]) != NULL)
+            abort();
+}
+
+static void check_refused(const struct okr_state *s, const struct counts *before,
+                          const WireFrame *req, const struct apply_result *r)
+{
+    struct counts after = counts_of(s);
+    if (memcmp(&after, before, sizeof after) != 0)
+        abort();
+    if (r->code == 0 || r->message[0] == '\0' ||
+        memchr(r->message, '\0', sizeof r->message) == NULL)
+        abort();
+    /* A conflict carries its Error frame ready to send. */
+    if (r->ack.len > 0) {
+        WireFrame *err = unpack_packed(&r->ack);
+        if (err->body_case != CASCADE__V1__FRAME__BODY_ERROR ||
+            err->request_id != req->request_id || err->error->code != r->code)
+            abort();
+        wire_free(err);
+    }
+}
+
+/* Each array is sorted by number, numbers are unique, non-zero and below the
+ * next number to hand out. */
+#define CHECK_NUMBERED(arr, n, next)                                                     \
+    do {                                                                                 \
+        for (size_t i_ = 0; i_ < (n); i_++) {                                            \
+            if ((arr)[i_].num == 0 || (arr)[i_].num >= (next))                           \
+                abort();                                                                 \
+            if (i_ > 0 && (arr)[i_ - 1].num >= (arr)[i_].num)                            \
+                abort();                                                                 \
+        }                                                                                \
+    } while (0)
+
+static void check_state(const struct okr_state *s)
+{
+    CHECK_NUMBERED(s->teams, s->nteams, s->next_team);
+    CHECK_NUMBERED(s->objectives, s->nobjectives, s->next_objective);
+    CHECK_NUMBERED(s->key_results, s->nkey_results, s->next_key_result);
+    CHECK_NUMBERED(s->initiatives, s->ninitiatives, s->next_initiative);
+    CHECK_NUMBERED(s->comments, s->ncomments, s->next_comment);
+
+    for (size_t i = 0; i < s->nteams; i++) {
+        const struct okr_team *t = &s->teams[i];
+        if (t->parent != 0 && okr_team_find(s, t->parent) == NULL)
+            abort();
+    }
+    for (size_t i = 0; i < s->nobjectives; i++) {
+        const struct okr_objective *o = &s->objectives[i];
+        if (okr_team_find(s, o->team) == NULL)
+            abort();
+        if (o->aligns_to != 0 && okr_objective_find(s, o->aligns_to) == NULL)
+            abort();
+        if (o->inherits != 0 && okr_key_result_find(s, o->inherits) == NULL)
+            abort();
+    }
+    for (size_t i = 0; i < s->nkey_results; i++)
+        if (okr_objective_find(s, s->key_results[i].objective) == NULL)
+            abort();
+    for (size_t i = 0; i < s->ninitiatives; i++)
+        if (okr_key_result_find(s, s->initiatives[i].key_result) == NULL)
+            abort();
+    for (size_t i = 0; i < s->ndependencies; i++) {
+        const struct okr_dependency *d = &s->dependencies[i];
+        if (okr_key_result_find(s, d->key_result) == NULL ||
+            okr_key_result_find(s, d->depends_on) == NULL)
+            abort();
+    }
+    /* Comments go with what they are about. */
+    for (size_t i = 0; i < s->ncomments; i++) {
+        const struct okr_comment *c = &s->comments[i];
+        int found = c->target_kind == OKR_OBJECTIVE    ? okr_objective_find(s, c->target) != NULL
+                    : c->target_kind == OKR_KEY_RESULT ? okr_key_result_find(s, c->target) != NULL
+                                                       : 0;
+        if (!found)
+            abort();
+    }
+}
+
+static int on_frame(void *vctx, const uint8_t *payload, size_t len)
+{
+    struct fuzz_ctx *ctx = vctx;
+    if (len == 0 || len > FUZZ_MAX_FRAME)
+        abort();
+    WireFrame *f = wire_unpack(payload, len, WIRE_BUDGET(len));
+    if (f == NULL)
+        return 0;
+    if (apply_handles(f)) {
+        struct counts before = counts_of(&ctx->state);
+        struct apply_result r;
+        int rc = apply_request(&ctx->state, &ctx->apply, f, &r);
+        if (rc == 0) {
+            check_applied(&ctx->state, &before, f, &r);
+            check_state(&ctx->state);
+        } else {
+            check_refused(&ctx->state, &before, f, &r);
+        }
+        apply_result_free(&r);
+        ctx->apply.now_ms += 1000;
+    }
+    wire_free(f);
+    return 0;
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+    struct fuzz_ctx ctx;
+    okr_state_init(&ctx.state);
+    ctx.apply = (struct apply_ctx){
+        .workshop = "W1",
+        .actor = "alice",
+        .now_ms = 1700000000000,
+        .user_exists = user_exists,
+        .user_ctx = NULL,
+    };
+
+    struct frame_decoder d;
+    frame_decoder_init(&d, FUZZ_MAX_FRAME);
+    /* A rejected header ends the stream, as it ends a connection: what came
+     * before it was applied all the same. */
+    int rc = frame_decoder_feed(&d, data, size, on_frame, &ctx);
+    if (rc != 0 && rc != CAS_ETOOBIG)
+        abort();
+    frame_decoder_free(&d);
+
+    check_state(&ctx.state);
+    okr_state_free(&ctx.state);
+    return 0;
+}

@@ -1,0 +1,148 @@
+/* throttle: counting failures per key in a fixed window, refusing at the
+ * limit, resetting, and staying within its fixed memory. Time is passed in,
+ * so nothing here sleeps. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <string.h>
+
+#include "throttle.h"
+
+#define T0 1000000
+
+static void test_refuses_at_the_limit_until_the_window_ends(void **state)
+{
+    (void)state;
+    struct throttle t;
+    assert_int_equal(throttle_init(&t, 64, 5, 60000, 42), 0);
+    for (int i = 0; i < 4; i++) {
+        assert_int_equal(throttle_wait_ms(&t, "alice", T0 + i), 0);
+        throttle_fail(&t, "alice", T0 + i);
+    }
+    assert_int_equal(throttle_wait_ms(&t, "alice", T0 + 10), 0);
+    throttle_fail(&t, "alice", T0 + 10);
+    /* The window started at the first failure. */
+    assert_int_equal(throttle_wait_ms(&t, "alice", T0 + 10), 60000 - 10);
+    assert_int_equal(throttle_wait_ms(&t, "alice", T0 + 59999), 1);
+    assert_int_equal(throttle_wait_ms(&t, "alice", T0 + 60000), 0);
+    /* Other keys are not affected. */
+    assert_int_equal(throttle_wait_ms(&t, "bob", T0 + 10), 0);
+    assert_int_equal(throttle_wait_ms(&t, "alicE", T0 + 10), 0);
+    throttle_free(&t);
+}
+
+static void test_a_new_window_starts_from_zero(void **state)
+{
+    (void)state;
+    struct throttle t;
+    assert_int_equal(throttle_init(&t, 64, 3, 1000, 1), 0);
+    throttle_fail(&t, "k", T0);
+    throttle_fail(&t, "k", T0 + 500);
+    /* Two failures in the old window and one in the next are not three. */
+    throttle_fail(&t, "k", T0 + 1000);
+    assert_int_equal(throttle_wait_ms(&t, "k", T0 + 1001), 0);
+    throttle_fail(&t, "k", T0 + 1200);
+    throttle_fail(&t, "k", T0 + 1300);
+    assert_int_equal(throttle_wait_ms(&t, "k", T0 + 1300), 700);
+    throttle_free(&t);
+}
+
+static void test_reset_and_forgive(void **state)
+{
+    (void)state;
+    struct throttle t;
+    assert_int_equal(throttle_init(&t, 64, 2, 60000, 7), 0);
+    throttle_fail(&t, "alice", T0);
+    throttle_fail(&t, "alice", T0);
+    assert_true(throttle_wait_ms(&t, "alice", T0) > 0);
+    throttle_reset(&t, "alice");
+    assert_int_equal(throttle_wait_ms(&t, "alice", T0), 0);
+
+    throttle_fail(&t, "10.0.0.1", T0);
+    throttle_fail(&t, "10.0.0.1", T0 + 1);
+    throttle_forgive(&t, "10.0.0.1", T0 + 2);
+    assert_int_equal(throttle_wait_ms(&t, "10.0.0.1", T0 + 2), 0);
+    throttle_fail(&t, "10.0.0.1", T0 + 3);
+    assert_int_equal(throttle_wait_ms(&t, "10.0.0.1", T0 + 3), 60000 - 3);
+    /* Forgiving in a later window takes nothing from it; unknown keys are fine. */
+    throttle_forgive(&t, "10.0.0.1", T0 + 60000);
+    throttle_forgive(&t, "nobody", T0);
+    throttle_reset(&t, "nobody");
+    throttle_free(&t);
+}
+
+static void test_empty_and_long_keys(void **state)
+{
+    (void)state;
+    struct throttle t;
+    assert_int_equal(throttle_init(&t, 8, 1, 60000, 3), 0);
+    throttle_fail(&t, "", T0);
+    assert_int_equal(throttle_wait_ms(&t, "", T0), 0);
+    char a[200], b[200];
+    memset(a, 'x', sizeof a - 1);
+    a[sizeof a - 1] = '\0';
+    memcpy(b, a, sizeof b);
+    b[150] = 'y'; /* differs past THROTTLE_KEY_MAX: the same key */
+    throttle_fail(&t, a, T0);
+    assert_true(throttle_wait_ms(&t, b, T0) > 0);
+    throttle_free(&t);
+}
+
+/* Far more keys than entries: memory stays fixed, the newest keys are
+ * remembered, and the oldest are the ones forgotten. */
+static void test_bounded_and_evicts_the_oldest(void **state)
+{
+    (void)state;
+    struct throttle t;
+    assert_int_equal(throttle_init(&t, 16, 1, 1000000, 9), 0);
+    assert_int_equal(t.nsets * THROTTLE_WAYS, 16);
+    char key[32];
+    for (int i = 0; i < 10000; i++) {
+        snprintf(key, sizeof key, "user%d", i);
+        throttle_fail(&t, key, T0 + i);
+    }
+    int remembered = 0;
+    for (int i = 0; i < 10000; i++) {
+        snprintf(key, sizeof key, "user%d", i);
+        if (throttle_wait_ms(&t, key, T0 + 10000) > 0)
+            remembered++;
+    }
+    assert_true(remembered <= 16);
+    assert_true(remembered >= 8);
+    assert_true(throttle_wait_ms(&t, "user9999", T0 + 10000) > 0);
+    assert_int_equal(throttle_wait_ms(&t, "user0", T0 + 10000), 0);
+
+    /* A full set takes a new key in place of its oldest entry. */
+    struct throttle one;
+    assert_int_equal(throttle_init(&one, 1, 1, 1000000, 0), 0);
+    assert_int_equal(one.nsets, 1);
+    for (int i = 0; i < THROTTLE_WAYS; i++) {
+        snprintf(key, sizeof key, "k%d", i);
+        throttle_fail(&one, key, T0 + i);
+    }
+    throttle_fail(&one, "late", T0 + 100);
+    assert_int_equal(throttle_wait_ms(&one, "k0", T0 + 100), 0);
+    for (int i = 1; i < THROTTLE_WAYS; i++) {
+        snprintf(key, sizeof key, "k%d", i);
+        assert_true(throttle_wait_ms(&one, key, T0 + 100) > 0);
+    }
+    assert_true(throttle_wait_ms(&one, "late", T0 + 100) > 0);
+    throttle_free(&one);
+    throttle_free(&t);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_refuses_at_the_limit_until_the_window_ends),
+        cmocka_unit_test(test_a_new_window_starts_from_zero),
+        cmocka_unit_test(test_reset_and_forgive),
+        cmocka_unit_test(test_empty_and_long_keys),
+        cmocka_unit_test(test_bounded_and_evicts_the_oldest),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
