@@ -1,5 +1,5 @@
 /* Accounts and sessions: the first administrator, logins, session tokens,
- * and the administrator's user commands. Password hashing is slow on
+ * password changes, and the hashing jobs they share with admin.c. Password hashing is slow on
  * purpose, so it runs on libuv's thread pool and the loop keeps serving. */
 #include <errno.h>
 #include <fcntl.h>
@@ -16,46 +16,7 @@
 #include "server.h"
 #include "store.h"
 #include "throttle.h"
-
-#define TOKEN_BYTES 32
-#define PASSWORD_MIN 8
-#define PASSWORD_MAX 256
-#define GENERATED_PASSWORD_LEN 16
-
-/* Guessing passwords: an account name gets 5 failed checks and a client
- * address 20 in a minute (counted from the first), then is refused without
- * hashing until that minute is over. An attempt counts as failed from its
- * start, so pipelined guesses cannot all slip in while the first ones hash;
- * a success takes it back. */
-#define LOGIN_FAILS_PER_NAME 5
-#define LOGIN_FAILS_PER_ADDR 20
-#define LOGIN_WINDOW_MS 60000
-#define LOGIN_THROTTLE_KEYS 4096
-
-enum kdf_kind {
-    KDF_LOGIN,           /* check password against hash */
-    KDF_ADD_USER,        /* hash password into hash */
-    KDF_CHANGE_PASSWORD, /* check password against hash, then hash new_password */
-    KDF_SET_PASSWORD,    /* hash password into hash, for an existing user */
-};
-
-/* A password hashing job; owns copies of everything the thread touches. */
-struct kdf_job {
-    uv_work_t req;
-    enum kdf_kind kind;
-    struct conn *conn;
-    uint64_t request_id;
-    char name[OKR_NAME_MAX + 1];
-    char addr[ADDR_TEXT_MAX];   /* login, change: the client's address, throttled */
-    char password[PASSWORD_MAX + 1];
-    char new_password[PASSWORD_MAX + 1]; /* change: the one to set */
-    char hash[CRYPTO_HASH_MAX]; /* login, change: the stored hash; add, set: the new one */
-    char new_hash[CRYPTO_HASH_MAX]; /* change: the hash of new_password */
-    struct store_user user;     /* login: the account (id 0: unknown name); change, set: the user */
-    uint8_t keep_token[32];     /* change: the session that stays logged in */
-    int generated;              /* add, set: the server chose the password */
-    int result;                 /* login, change: 1 match, 0 not, <0 error; add, set: 0 or an error */
-};
+#include "auth_internal.h"
 
 int auth_throttle_init(struct server *s, char *err, size_t errlen)
 {
@@ -137,7 +98,7 @@ static void throttle_succeeded(struct server *s, const struct kdf_job *job)
 
 /* Closes the open connections of a user, but except and those logged in
  * with keep_token (NULL: none kept): their sessions have just ended. */
-static void close_sessions(struct server *s, int64_t user_id, const uint8_t *keep_token,
+void auth_close_sessions(struct server *s, int64_t user_id, const uint8_t *keep_token,
                            const struct conn *except, const char *reason)
 {
     struct conn *next;
@@ -151,7 +112,7 @@ static void close_sessions(struct server *s, int64_t user_id, const uint8_t *kee
     }
 }
 
-static void fill_user_info(Cascade__V1__UserInfo *info, const struct store_user *u)
+void auth_fill_user_info(Cascade__V1__UserInfo *info, const struct store_user *u)
 {
     cascade__v1__user_info__init(info);
     info->name = (char *)u->name;
@@ -160,10 +121,10 @@ static void fill_user_info(Cascade__V1__UserInfo *info, const struct store_user 
     info->created_ms = u->created_ms;
 }
 
-static void send_user_info(struct conn *c, uint64_t request_id, const struct store_user *u)
+void auth_send_user_info(struct conn *c, uint64_t request_id, const struct store_user *u)
 {
     Cascade__V1__UserInfo info;
-    fill_user_info(&info, u);
+    auth_fill_user_info(&info, u);
     WireFrame f = CASCADE__V1__FRAME__INIT;
     f.request_id = request_id;
     f.body_case = CASCADE__V1__FRAME__BODY_USER_INFO;
@@ -172,7 +133,7 @@ static void send_user_info(struct conn *c, uint64_t request_id, const struct sto
 }
 
 /* User names: what a person types in `--owner`, so plain and short. */
-static int check_user_name(const char *name, char *err, size_t errlen)
+int auth_check_user_name(const char *name, char *err, size_t errlen)
 {
     size_t n = strlen(name);
     if (n == 0 || n > 32) {
@@ -257,7 +218,7 @@ static void finish_login(struct kdf_job *job)
     c->admin = job->user.admin;
     memcpy(c->token_hash, hash, sizeof hash);
     Cascade__V1__UserInfo info;
-    fill_user_info(&info, &job->user);
+    auth_fill_user_info(&info, &job->user);
     Cascade__V1__LoginOk ok = CASCADE__V1__LOGIN_OK__INIT;
     ok.token = token;
     ok.expires_ms = expires;
@@ -296,7 +257,7 @@ static void finish_add_user(struct kdf_job *job)
     }
     log_info("user '%s' added by '%s'", job->name, c->user);
     Cascade__V1__UserInfo info;
-    fill_user_info(&info, &u);
+    auth_fill_user_info(&info, &u);
     Cascade__V1__AdminUserAdded added = CASCADE__V1__ADMIN_USER_ADDED__INIT;
     added.user = &info;
     added.generated_password = job->generated ? job->password : (char *)"";
@@ -332,7 +293,7 @@ static void finish_change_password(struct kdf_job *job)
                         "The server could not save the password; try again later.");
         return;
     }
-    close_sessions(s, job->user.id, job->keep_token, c, "password changed");
+    auth_close_sessions(s, job->user.id, job->keep_token, c, "password changed");
     log_info("user '%s' changed their password; their other sessions ended", job->name);
     Cascade__V1__Ack ack = CASCADE__V1__ACK__INIT;
     WireFrame f = CASCADE__V1__FRAME__INIT;
@@ -369,10 +330,10 @@ static void finish_set_password(struct kdf_job *job)
     /* A new password is a fresh start: whoever was locked out by guesses
      * (perhaps the owner) may log in with it at once. */
     throttle_reset(&s->login_by_name, job->name);
-    close_sessions(s, u.id, NULL, c, "password reset by an administrator");
+    auth_close_sessions(s, u.id, NULL, c, "password reset by an administrator");
     log_info("password of '%s' set by '%s'; their sessions ended", job->name, c->user);
     Cascade__V1__UserInfo info;
-    fill_user_info(&info, &u);
+    auth_fill_user_info(&info, &u);
     Cascade__V1__AdminUserAdded added = CASCADE__V1__ADMIN_USER_ADDED__INIT;
     added.user = &info;
     added.generated_password = job->generated ? job->password : (char *)"";
@@ -415,7 +376,7 @@ static void kdf_done(uv_work_t *req, int status)
     free(job);
 }
 
-static int start_kdf(struct conn *c, struct kdf_job *job)
+int auth_start_kdf(struct conn *c, struct kdf_job *job)
 {
     job->conn = c;
     job->req.data = job;
@@ -461,7 +422,7 @@ void handle_login(struct conn *c, const WireFrame *f)
         job->user.id = 0;
         snprintf(job->hash, sizeof job->hash, "%s", s->dummy_hash);
     }
-    start_kdf(c, job);
+    auth_start_kdf(c, job);
 }
 
 void handle_authenticate(struct conn *c, const WireFrame *f)
@@ -496,7 +457,7 @@ void handle_authenticate(struct conn *c, const WireFrame *f)
     snprintf(c->user, sizeof c->user, "%s", u.name);
     c->admin = u.admin;
     memcpy(c->token_hash, hash, sizeof hash);
-    send_user_info(c, f->request_id, &u);
+    auth_send_user_info(c, f->request_id, &u);
 }
 
 void handle_logout(struct conn *c, const WireFrame *f)
@@ -530,61 +491,7 @@ void handle_whoami(struct conn *c, const WireFrame *f)
                         "Your account is gone; log in again.");
         return;
     }
-    send_user_info(c, f->request_id, &u);
-}
-
-static int require_admin(struct conn *c, uint64_t request_id)
-{
-    if (c->admin)
-        return 1;
-    conn_send_error(c, request_id, CASCADE__V1__ERROR_CODE__FORBIDDEN,
-                    "Only the server's administrator can manage users.");
-    return 0;
-}
-
-void handle_admin_user_add(struct conn *c, const WireFrame *f)
-{
-    const Cascade__V1__AdminUserAdd *m = f->admin_user_add;
-    if (!require_admin(c, f->request_id))
-        return;
-    char err[256];
-    if (check_user_name(m->name, err, sizeof err) != 0) {
-        conn_send_error(c, f->request_id, CASCADE__V1__ERROR_CODE__INVALID_ARGUMENT, err);
-        return;
-    }
-    size_t plen = strlen(m->password);
-    if (plen > 0 && (plen < PASSWORD_MIN || plen > PASSWORD_MAX)) {
-        snprintf(err, sizeof err, "A password has %d to %d characters.", PASSWORD_MIN, PASSWORD_MAX);
-        conn_send_error(c, f->request_id, CASCADE__V1__ERROR_CODE__INVALID_ARGUMENT, err);
-        return;
-    }
-    struct store_user existing;
-    if (store_user_by_name(c->server->store, m->name, &existing) == 0) {
-        snprintf(err, sizeof err, "There is already a user named '%s'.", m->name);
-        conn_send_error(c, f->request_id, CASCADE__V1__ERROR_CODE__ALREADY_EXISTS, err);
-        return;
-    }
-    struct kdf_job *job = calloc(1, sizeof *job);
-    if (job == NULL) {
-        conn_send_error(c, f->request_id, CASCADE__V1__ERROR_CODE__INTERNAL,
-                        "The server is out of memory.");
-        return;
-    }
-    job->kind = KDF_ADD_USER;
-    job->request_id = f->request_id;
-    snprintf(job->name, sizeof job->name, "%s", m->name);
-    if (plen == 0) {
-        job->generated = 1;
-        if (crypto_random_readable(job->password, GENERATED_PASSWORD_LEN) != 0) {
-            free(job);
-            conn_send_error(c, f->request_id, CASCADE__V1__ERROR_CODE__INTERNAL,
-                            "The server could not generate a password.");
-            return;
-        }
-    } else {
-        snprintf(job->password, sizeof job->password, "%s", m->password);
-    }
-    start_kdf(c, job);
+    auth_send_user_info(c, f->request_id, &u);
 }
 
 void handle_change_password(struct conn *c, const WireFrame *f)
@@ -629,161 +536,7 @@ void handle_change_password(struct conn *c, const WireFrame *f)
     memcpy(job->keep_token, c->token_hash, sizeof job->keep_token);
     snprintf(job->password, sizeof job->password, "%s", m->old_password);
     snprintf(job->new_password, sizeof job->new_password, "%s", m->new_password);
-    start_kdf(c, job);
-}
-
-/* The user an administrator's request names; otherwise answers NOT_FOUND
- * and returns non-zero. */
-static int named_user(struct conn *c, uint64_t request_id, const char *name,
-                      struct store_user *out)
-{
-    int rc = strlen(name) <= OKR_NAME_MAX ? store_user_by_name(c->server->store, name, out)
-                                          : CAS_ENOTFOUND;
-    if (rc == 0)
-        return 0;
-    char msg[160];
-    if (rc == CAS_ENOTFOUND) {
-        snprintf(msg, sizeof msg, "There is no user named '%.80s'; 'cascade admin user list' "
-                                  "shows them.", name);
-        conn_send_error(c, request_id, CASCADE__V1__ERROR_CODE__NOT_FOUND, msg);
-    } else {
-        conn_send_error(c, request_id, CASCADE__V1__ERROR_CODE__STORAGE,
-                        "The server could not read the users; try again later.");
-    }
-    return rc;
-}
-
-void handle_admin_user_passwd(struct conn *c, const WireFrame *f)
-{
-    const Cascade__V1__AdminUserPasswd *m = f->admin_user_passwd;
-    if (!require_admin(c, f->request_id))
-        return;
-    size_t plen = strlen(m->password);
-    if (plen > 0 && (plen < PASSWORD_MIN || plen > PASSWORD_MAX)) {
-        char err[96];
-        snprintf(err, sizeof err, "A password has %d to %d characters.", PASSWORD_MIN,
-                 PASSWORD_MAX);
-        conn_send_error(c, f->request_id, CASCADE__V1__ERROR_CODE__INVALID_ARGUMENT, err);
-        return;
-    }
-    struct kdf_job *job = calloc(1, sizeof *job);
-    if (job == NULL) {
-        conn_send_error(c, f->request_id, CASCADE__V1__ERROR_CODE__INTERNAL,
-                        "The server is out of memory.");
-        return;
-    }
-    if (named_user(c, f->request_id, m->name, &job->user) != 0) {
-        free(job);
-        return;
-    }
-    job->kind = KDF_SET_PASSWORD;
-    job->request_id = f->request_id;
-    snprintf(job->name, sizeof job->name, "%s", job->user.name);
-    if (plen == 0) {
-        job->generated = 1;
-        if (crypto_random_readable(job->password, GENERATED_PASSWORD_LEN) != 0) {
-            free(job);
-            conn_send_error(c, f->request_id, CASCADE__V1__ERROR_CODE__INTERNAL,
-                            "The server could not generate a password.");
-            return;
-        }
-    } else {
-        snprintf(job->password, sizeof job->password, "%s", m->password);
-    }
-    start_kdf(c, job);
-}
-
-void handle_admin_user_disable(struct conn *c, const WireFrame *f)
-{
-    const Cascade__V1__AdminUserDisable *m = f->admin_user_disable;
-    struct server *s = c->server;
-    if (!require_admin(c, f->request_id))
-        return;
-    struct store_user u;
-    if (named_user(c, f->request_id, m->name, &u) != 0)
-        return;
-    char msg[200];
-    if (u.id == c->user_id) {
-        conn_send_error(c, f->request_id, CASCADE__V1__ERROR_CODE__INVALID_ARGUMENT,
-                        "You cannot disable your own account; ask another administrator.");
-        return;
-    }
-    int64_t admins = 0;
-    int rc = u.admin && !u.disabled ? store_user_count_admins(s->store, &admins) : 0;
-    if (rc == 0 && u.admin && !u.disabled && admins <= 1) {
-        snprintf(msg, sizeof msg,
-                 "'%s' is the last enabled administrator, so the server would have none; "
-                 "make another administrator first.", u.name);
-        conn_send_error(c, f->request_id, CASCADE__V1__ERROR_CODE__INVALID_ARGUMENT, msg);
-        return;
-    }
-    if (rc == 0)
-        rc = store_user_disable(s->store, u.id);
-    if (rc != 0) {
-        conn_send_error(c, f->request_id, CASCADE__V1__ERROR_CODE__STORAGE,
-                        "The server could not disable the user; try again later.");
-        return;
-    }
-    u.disabled = 1;
-    close_sessions(s, u.id, NULL, NULL, "account disabled");
-    log_info("user '%s' disabled by '%s'; their sessions ended", u.name, c->user);
-    send_user_info(c, f->request_id, &u);
-}
-
-struct user_list {
-    Cascade__V1__UserInfo *infos;
-    Cascade__V1__UserInfo **ptrs;
-    struct store_user *users;
-    size_t n, cap;
-};
-
-static int collect_user(void *ctx, const struct store_user *u)
-{
-    struct user_list *l = ctx;
-    if (l->n == l->cap) {
-        size_t ncap = l->cap ? l->cap * 2 : 16;
-        struct store_user *p = realloc(l->users, ncap * sizeof *p);
-        if (p == NULL)
-            return CAS_ENOMEM;
-        l->users = p;
-        l->cap = ncap;
-    }
-    l->users[l->n++] = *u;
-    return 0;
-}
-
-void handle_admin_user_list(struct conn *c, const WireFrame *f)
-{
-    if (!require_admin(c, f->request_id))
-        return;
-    struct user_list l = {0};
-    int rc = store_user_each(c->server->store, collect_user, &l);
-    if (rc == 0 && l.n > 0) {
-        l.infos = calloc(l.n, sizeof *l.infos);
-        l.ptrs = calloc(l.n, sizeof *l.ptrs);
-        if (l.infos == NULL || l.ptrs == NULL)
-            rc = CAS_ENOMEM;
-    }
-    if (rc != 0) {
-        conn_send_error(c, f->request_id, CASCADE__V1__ERROR_CODE__INTERNAL,
-                        "The server could not list the users.");
-    } else {
-        for (size_t i = 0; i < l.n; i++) {
-            fill_user_info(&l.infos[i], &l.users[i]);
-            l.ptrs[i] = &l.infos[i];
-        }
-        Cascade__V1__AdminUserListReply reply = CASCADE__V1__ADMIN_USER_LIST_REPLY__INIT;
-        reply.n_users = l.n;
-        reply.users = l.ptrs;
-        WireFrame out = CASCADE__V1__FRAME__INIT;
-        out.request_id = f->request_id;
-        out.body_case = CASCADE__V1__FRAME__BODY_ADMIN_USER_LIST_REPLY;
-        out.admin_user_list_reply = &reply;
-        conn_send(c, &out);
-    }
-    free(l.infos);
-    free(l.ptrs);
-    free(l.users);
+    auth_start_kdf(c, job);
 }
 
 /* Writes the first administrator's password where only the operator reads it. */

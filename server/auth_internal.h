@@ -1,0 +1,69 @@
+/* What the account files share (auth.c: logins, sessions, passwords;
+ * admin.c: the administrator's user commands): the password hashing jobs
+ * that run on libuv's thread pool, and small helpers. */
+#ifndef CASCADE_AUTH_INTERNAL_H
+#define CASCADE_AUTH_INTERNAL_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <uv.h>
+
+#include "crypto.h"
+#include "server.h"
+#include "store.h"
+
+#define TOKEN_BYTES 32
+#define PASSWORD_MIN 8
+#define PASSWORD_MAX 256
+#define GENERATED_PASSWORD_LEN 16
+
+/* Guessing passwords: an account name gets 5 failed checks and a client
+ * address 20 in a minute (counted from the first), then is refused without
+ * hashing until that minute is over. An attempt counts as failed from its
+ * start, so pipelined guesses cannot all slip in while the first ones hash;
+ * a success takes it back. */
+#define LOGIN_FAILS_PER_NAME 5
+#define LOGIN_FAILS_PER_ADDR 20
+#define LOGIN_WINDOW_MS 60000
+#define LOGIN_THROTTLE_KEYS 4096
+
+enum kdf_kind {
+    KDF_LOGIN,           /* check password against hash */
+    KDF_ADD_USER,        /* hash password into hash */
+    KDF_CHANGE_PASSWORD, /* check password against hash, then hash new_password */
+    KDF_SET_PASSWORD,    /* hash password into hash, for an existing user */
+};
+
+/* A password hashing job; owns copies of everything the thread touches. */
+struct kdf_job {
+    uv_work_t req;
+    enum kdf_kind kind;
+    struct conn *conn;
+    uint64_t request_id;
+    char name[OKR_NAME_MAX + 1];
+    char addr[ADDR_TEXT_MAX];   /* login, change: the client's address, throttled */
+    char password[PASSWORD_MAX + 1];
+    char new_password[PASSWORD_MAX + 1]; /* change: the one to set */
+    char hash[CRYPTO_HASH_MAX]; /* login, change: the stored hash; add, set: the new one */
+    char new_hash[CRYPTO_HASH_MAX]; /* change: the hash of new_password */
+    struct store_user user;     /* login: the account (id 0: unknown name); change, set: the user */
+    uint8_t keep_token[32];     /* change: the session that stays logged in */
+    int generated;              /* add, set: the server chose the password */
+    int result;                 /* login, change: 1 match, 0 not, <0 error; add, set: 0 or an error */
+};
+
+int auth_start_kdf(struct conn *c, struct kdf_job *job);
+
+/* Closes the open connections of a user, but except and those logged in
+ * with keep_token (NULL: none kept): their sessions have just ended. */
+void auth_close_sessions(struct server *s, int64_t user_id, const uint8_t *keep_token,
+                         const struct conn *except, const char *reason);
+
+void auth_fill_user_info(Cascade__V1__UserInfo *info, const struct store_user *u);
+
+void auth_send_user_info(struct conn *c, uint64_t request_id, const struct store_user *u);
+
+/* User names: what a person types in `--owner`, so plain and short. */
+int auth_check_user_name(const char *name, char *err, size_t errlen);
+
+#endif
