@@ -509,6 +509,30 @@ static size_t utf8_decode(const unsigned char *s, uint32_t *cp)
     return len;
 }
 
+void okr_text_quote(const char *text, size_t max_chars, char *out, size_t outlen)
+{
+    const unsigned char *p = (const unsigned char *)(text != NULL ? text : "");
+    size_t n = 0, chars = 0;
+    while (*p != '\0') {
+        uint32_t cp;
+        size_t len = utf8_decode(p, &cp);
+        int bad = len == 0 || cp < 0x20 || cp == 0x7F || (cp >= 0x80 && cp < 0xA0);
+        size_t need = bad ? 1 : len;
+        if (chars == max_chars || n + need + 4 > outlen) {
+            memcpy(out + n, "...", 4);
+            return;
+        }
+        if (bad)
+            out[n] = '?';
+        else
+            memcpy(out + n, p, len);
+        n += need;
+        p += len == 0 ? 1 : len;
+        chars++;
+    }
+    out[n] = '\0';
+}
+
 /* Unicode's White_Space characters that are not controls. */
 static int is_space(uint32_t cp)
 {

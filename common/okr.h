@@ -203,4 +203,10 @@ double okr_key_result_progress(const struct okr_key_result *k);
 int okr_text_check(const char *text, const char *what, size_t max, int required, int multiline,
                    char *err, size_t errlen);
 
+/* Copies text a client sent into out for quoting in a message that goes
+ * back to a terminal: at most max_chars characters, each control character
+ * or invalid UTF-8 byte replaced by '?', cut only between characters, and
+ * "..." added when cut. out holds outlen bytes (at least 8). */
+void okr_text_quote(const char *text, size_t max_chars, char *out, size_t outlen);
+
 #endif

@@ -72,10 +72,11 @@ static int named_user(struct conn *c, uint64_t request_id, const char *name,
                                           : CAS_ENOTFOUND;
     if (rc == 0)
         return 0;
-    char msg[160];
+    char msg[320], quoted[160];
     if (rc == CAS_ENOTFOUND) {
-        snprintf(msg, sizeof msg, "There is no user named '%.80s'; 'cascade admin user list' "
-                                  "shows them.", name);
+        okr_text_quote(name, 40, quoted, sizeof quoted);
+        snprintf(msg, sizeof msg, "There is no user named '%s'; 'cascade admin user list' "
+                                  "shows them.", quoted);
         conn_send_error(c, request_id, CASCADE__V1__ERROR_CODE__NOT_FOUND, msg);
     } else {
         conn_send_error(c, request_id, CASCADE__V1__ERROR_CODE__STORAGE,

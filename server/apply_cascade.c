@@ -150,6 +150,7 @@ int apply_objective_edit(struct okr_state *s, const struct apply_ctx *ctx, const
                                            NULL};
     const Cascade__V1__ObjectiveEdit *m = req->objective_edit;
     uint32_t num;
+    char quoted[APPLY_QUOTE_MAX];
     int rc;
     if ((rc = apply_resolve(s, m->id, OKR_OBJECTIVE, &num, r)) != 0 ||
         (rc = apply_check_fields(m->fields, m->n_fields, EDITABLE, m->id, r)) != 0)
@@ -164,7 +165,8 @@ int apply_objective_edit(struct okr_state *s, const struct apply_ctx *ctx, const
     enum okr_status new_status = OKR_DRAFT;
     if (status && okr_status_parse(v->status, &new_status) != 0)
         return apply_refuse(r, CASCADE__V1__ERROR_CODE__INVALID_ARGUMENT,
-                      "The status is draft, final or archived, not '%.40s'.", v->status);
+                            "The status is draft, final or archived, not '%s'.",
+                            apply_quote(v->status, quoted));
     if ((title && (rc = apply_check_text(v->title, "title", OKR_TITLE_MAX, 1, 0, r)) != 0) ||
         (owner && (rc = apply_check_owner(ctx, v->owner, r)) != 0) ||
         (rationale && (rc = apply_check_text(v->rationale, "rationale", OKR_TEXT_MAX, 0, 1, r)) != 0))
@@ -348,6 +350,7 @@ int apply_key_result_edit(struct okr_state *s, const struct apply_ctx *ctx, cons
                                            NULL};
     const Cascade__V1__KeyResultEdit *m = req->key_result_edit;
     uint32_t num;
+    char quoted[APPLY_QUOTE_MAX];
     int rc;
     if ((rc = apply_resolve(s, m->id, OKR_KEY_RESULT, &num, r)) != 0 ||
         (rc = apply_check_fields(m->fields, m->n_fields, EDITABLE, m->id, r)) != 0)
@@ -364,7 +367,8 @@ int apply_key_result_edit(struct okr_state *s, const struct apply_ctx *ctx, cons
     enum okr_kr_status new_status = OKR_ON_TRACK;
     if (status && okr_kr_status_parse(v->status, &new_status) != 0)
         return apply_refuse(r, CASCADE__V1__ERROR_CODE__INVALID_ARGUMENT,
-                      "The status is on-track, at-risk or off-track, not '%.40s'.", v->status);
+                            "The status is on-track, at-risk or off-track, not '%s'.",
+                            apply_quote(v->status, quoted));
     if (k->milestone && (start || target || unit))
         return apply_refuse(r, CASCADE__V1__ERROR_CODE__INVALID_ARGUMENT,
                       "K%u is a milestone; it has no start, target or unit.", num);
@@ -463,6 +467,7 @@ int apply_check_in(struct okr_state *s, const struct apply_ctx *ctx, const WireF
 {
     const Cascade__V1__CheckIn *m = req->check_in;
     uint32_t num;
+    char quoted[APPLY_QUOTE_MAX];
     int rc;
     if ((rc = apply_resolve(s, m->key_result, OKR_KEY_RESULT, &num, r)) != 0 ||
         (rc = apply_check_text(m->note, "note", OKR_TEXT_MAX, 0, 1, r)) != 0 ||
@@ -488,7 +493,8 @@ int apply_check_in(struct okr_state *s, const struct apply_ctx *ctx, const WireF
     enum okr_kr_status new_status = k->status;
     if (m->status[0] != '\0' && okr_kr_status_parse(m->status, &new_status) != 0)
         return apply_refuse(r, CASCADE__V1__ERROR_CODE__INVALID_ARGUMENT,
-                      "The status is on-track, at-risk or off-track, not '%.40s'.", m->status);
+                            "The status is on-track, at-risk or off-track, not '%s'.",
+                            apply_quote(m->status, quoted));
     if (m->has_confidence && (!isfinite(m->confidence) || m->confidence < 0 || m->confidence > 1))
         return apply_refuse(r, CASCADE__V1__ERROR_CODE__INVALID_ARGUMENT,
                       "The confidence must be a number from 0 to 1.");

@@ -40,6 +40,13 @@ void eb_flag(struct event_builder *eb, const char *name, const int *old, const i
 /* An id text kept in the builder, or NULL for 0 (no reference). */
 const char *eb_id(struct event_builder *eb, enum okr_kind kind, uint32_t num);
 
+/* Room for apply_quote's result. */
+#define APPLY_QUOTE_MAX 160
+
+/* Client text made safe to quote in a message (okr_text_quote, 32
+ * characters at most); returns out. */
+const char *apply_quote(const char *text, char out[APPLY_QUOTE_MAX]);
+
 /* Records a refusal (code and one sentence) in r; returns the CAS_E* code
  * that goes with it. */
 int apply_refuse(struct apply_result *r, Cascade__V1__ErrorCode code, const char *fmt,

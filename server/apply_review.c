@@ -187,9 +187,11 @@ int apply_comment_add(struct okr_state *s, const struct apply_ctx *ctx, const Wi
     enum okr_kind kind = m->target[0] == 'K' || m->target[0] == 'k' ? OKR_KEY_RESULT : OKR_OBJECTIVE;
     uint32_t target;
     int rc;
+    char quoted[APPLY_QUOTE_MAX];
     if (m->target[0] != '\0' && kind == OKR_OBJECTIVE && m->target[0] != 'O' && m->target[0] != 'o')
         return apply_refuse(r, CASCADE__V1__ERROR_CODE__INVALID_ARGUMENT,
-                      "Comment on an objective or a key result (O3 or K7), not '%.40s'.", m->target);
+                            "Comment on an objective or a key result (O3 or K7), not '%s'.",
+                            apply_quote(m->target, quoted));
     if ((rc = apply_resolve(s, m->target, kind, &target, r)) != 0 ||
         (rc = apply_check_text(m->text, "comment", OKR_TEXT_MAX, 1, 1, r)) != 0)
         return rc;

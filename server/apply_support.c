@@ -100,6 +100,12 @@ const char *eb_id(struct event_builder *eb, enum okr_kind kind, uint32_t num)
     return buf;
 }
 
+const char *apply_quote(const char *text, char out[APPLY_QUOTE_MAX])
+{
+    okr_text_quote(text, 32, out, APPLY_QUOTE_MAX);
+    return out;
+}
+
 /* ---- Results ------------------------------------------------------------- */
 
 __attribute__((format(printf, 3, 4)))
@@ -177,16 +183,20 @@ static int exists(const struct okr_state *s, enum okr_kind kind, uint32_t num)
 int apply_resolve(const struct okr_state *s, const char *text, enum okr_kind kind, uint32_t *num,
                   struct apply_result *r)
 {
+    const char *article = kind == OKR_OBJECTIVE || kind == OKR_INITIATIVE ? "an" : "a";
+    char quoted[APPLY_QUOTE_MAX];
     if (text == NULL || text[0] == '\0')
-        return apply_refuse(r, CASCADE__V1__ERROR_CODE__INVALID_ARGUMENT, "Name a %s, like %c1.",
-                      kind_name(kind), (char)kind);
+        return apply_refuse(r, CASCADE__V1__ERROR_CODE__INVALID_ARGUMENT, "Name %s %s, like %c1.",
+                            article, kind_name(kind), (char)kind);
     if (okr_id_parse(text, kind, num) != 0)
         return apply_refuse(r, CASCADE__V1__ERROR_CODE__INVALID_ARGUMENT,
-                      "'%.40s' is not a %s id; %s ids look like %c3.", text, kind_name(kind),
-                      kind_name(kind), (char)kind);
+                            "'%s' is not %s %s id; %s ids look like %c3.",
+                            apply_quote(text, quoted), article, kind_name(kind), kind_name(kind),
+                            (char)kind);
     if (!exists(s, kind, *num))
-        return apply_refuse(r, CASCADE__V1__ERROR_CODE__NOT_FOUND, "There is no %s %c%u in this workshop.",
-                      kind_name(kind), (char)kind, *num);
+        return apply_refuse(r, CASCADE__V1__ERROR_CODE__NOT_FOUND,
+                            "There is no %s %c%u in this workshop.", kind_name(kind), (char)kind,
+                            *num);
     return 0;
 }
 
@@ -234,16 +244,19 @@ int apply_check_number(double v, const char *what, struct apply_result *r)
 int apply_check_fields(char **fields, size_t n, const char *const *allowed, const char *entity,
                        struct apply_result *r)
 {
+    /* entity has been resolved already, so it is a well-formed id. */
     if (n == 0)
         return apply_refuse(r, CASCADE__V1__ERROR_CODE__INVALID_ARGUMENT,
-                      "The edit of %s names no field to change.", entity);
+                            "The edit of %s names no field to change.", entity);
     for (size_t i = 0; i < n; i++) {
         int ok = 0;
         for (const char *const *a = allowed; *a != NULL; a++)
             ok |= strcmp(fields[i], *a) == 0;
+        char quoted[APPLY_QUOTE_MAX];
         if (!ok)
             return apply_refuse(r, CASCADE__V1__ERROR_CODE__INVALID_ARGUMENT,
-                          "The field '%.40s' of %s cannot be edited.", fields[i], entity);
+                                "The field '%s' of %s cannot be edited.",
+                                apply_quote(fields[i], quoted), entity);
     }
     return 0;
 }
@@ -339,8 +352,11 @@ int apply_check_conflict(const void *entity, enum okr_kind kind, uint32_t num, u
             snprintf(list + len, sizeof list - len, "%s%s is now %s", len ? ", " : "", fields[i],
                      v->flag ? "true" : "false");
         else
-            snprintf(list + len, sizeof list - len, "%s%s is now \"%.40s\"", len ? ", " : "",
-                     fields[i], v->text);
+        {
+            char quoted[APPLY_QUOTE_MAX];
+            snprintf(list + len, sizeof list - len, "%s%s is now \"%s\"", len ? ", " : "",
+                     fields[i], apply_quote(v->text, quoted));
+        }
         nc++;
     }
     if (nc == 0)

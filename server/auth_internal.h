@@ -52,6 +52,9 @@ struct kdf_job {
     int result;                 /* login, change: 1 match, 0 not, <0 error; add, set: 0 or an error */
 };
 
+/* Queues job (malloc'd; freed when done) on the thread pool for c. Its
+ * result is sent from the loop; a connection that closes meanwhile is kept
+ * in memory until the job is done. 0, or CAS_EIO after answering INTERNAL. */
 int auth_start_kdf(struct conn *c, struct kdf_job *job);
 
 /* Closes the open connections of a user, but except and those logged in
@@ -59,8 +62,10 @@ int auth_start_kdf(struct conn *c, struct kdf_job *job);
 void auth_close_sessions(struct server *s, int64_t user_id, const uint8_t *keep_token,
                          const struct conn *except, const char *reason);
 
+/* A UserInfo message borrowing u's strings. */
 void auth_fill_user_info(Cascade__V1__UserInfo *info, const struct store_user *u);
 
+/* Answers request_id with u as a UserInfo. */
 void auth_send_user_info(struct conn *c, uint64_t request_id, const struct store_user *u);
 
 /* User names: what a person types in `--owner`, so plain and short. */

@@ -155,10 +155,12 @@ void handle_history(struct conn *c, const WireFrame *f)
     if (w == NULL)
         return;
     uint32_t num;
-    char msg[160];
+    char msg[256];
     if (okr_id_parse(m->key_result, OKR_KEY_RESULT, &num) != 0) {
-        snprintf(msg, sizeof msg, "'%.40s' is not a key result id; key result ids look like K3.",
-                 m->key_result);
+        char quoted[160];
+        okr_text_quote(m->key_result, 32, quoted, sizeof quoted);
+        snprintf(msg, sizeof msg, "'%s' is not a key result id; key result ids look like K3.",
+                 quoted);
         conn_send_error(c, f->request_id, CASCADE__V1__ERROR_CODE__INVALID_ARGUMENT, msg);
         return;
     }

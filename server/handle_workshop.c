@@ -51,7 +51,9 @@ struct workshop *workshop_for_request(struct conn *c, uint64_t request_id, const
     char msg[200];
     struct workshop *w = registry_find(&c->server->registry, code);
     if (w == NULL) {
-        snprintf(msg, sizeof msg, "There is no workshop with the code '%.16s'.", code);
+        char quoted[64];
+        okr_text_quote(code, 16, quoted, sizeof quoted);
+        snprintf(msg, sizeof msg, "There is no workshop with the code '%s'.", quoted);
         conn_send_error(c, request_id, CASCADE__V1__ERROR_CODE__NOT_FOUND, msg);
         return NULL;
     }
@@ -120,8 +122,10 @@ void handle_join(struct conn *c, const WireFrame *f)
     char msg[200];
     struct workshop *w = registry_find(&c->server->registry, f->join->code);
     if (w == NULL) {
-        snprintf(msg, sizeof msg, "There is no workshop with the join code '%.16s'; check the code.",
-                 f->join->code);
+        char quoted[64];
+        okr_text_quote(f->join->code, 16, quoted, sizeof quoted);
+        snprintf(msg, sizeof msg, "There is no workshop with the join code '%s'; check the code.",
+                 quoted);
         conn_send_error(c, f->request_id, CASCADE__V1__ERROR_CODE__NOT_FOUND, msg);
         return;
     }

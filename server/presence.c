@@ -171,7 +171,9 @@ void handle_editing(struct conn *c, const WireFrame *f)
     }
     char entity[16] = "";
     if (m->entity[0] != '\0' && !entity_find(&w->state, m->entity, entity)) {
-        snprintf(msg, sizeof msg, "There is no '%.20s' in this workshop to edit.", m->entity);
+        char quoted[64];
+        okr_text_quote(m->entity, 16, quoted, sizeof quoted);
+        snprintf(msg, sizeof msg, "There is no '%s' in this workshop to edit.", quoted);
         conn_send_error(c, f->request_id, CASCADE__V1__ERROR_CODE__NOT_FOUND, msg);
         return;
     }

@@ -197,6 +197,9 @@ static void test_team_add_defaults_levels_and_describes_itself(void **state)
     refused(&fx->state, &f, CASCADE__V1__ERROR_CODE__NOT_FOUND, "no team T9");
     f = team_add(&ta, "Ghost", "O1", CASCADE__V1__LEVEL__LEVEL_UNSPECIFIED);
     refused(&fx->state, &f, CASCADE__V1__ERROR_CODE__INVALID_ARGUMENT, "not a team id");
+    /* What a client sent is quoted back without its control characters. */
+    f = team_add(&ta, "Ghost", "T\x1b[2J", CASCADE__V1__LEVEL__LEVEL_UNSPECIFIED);
+    refused(&fx->state, &f, CASCADE__V1__ERROR_CODE__INVALID_ARGUMENT, "'T?[2J' is not a team id");
     f = team_add(&ta, "Board", "T2", CASCADE__V1__LEVEL__COMPANY);
     refused(&fx->state, &f, CASCADE__V1__ERROR_CODE__INVALID_ARGUMENT, "below its parent");
     f = team_add(&ta, "Odd", "", (Cascade__V1__Level)9);

@@ -442,9 +442,28 @@ static void test_text_optional_err(void **state)
     assert_string_equal(err, "The tit");
 }
 
+/* Client text quoted back in a message: no control characters, valid
+ * UTF-8, cut between characters. */
+static void test_text_quote(void **state)
+{
+    (void)state;
+    char out[64];
+    okr_text_quote("O\x1b[2J", 32, out, sizeof out);
+    assert_string_equal(out, "O?[2J");
+    okr_text_quote("bad \xc0\x80 and \xed\xa0\x80", 32, out, sizeof out);
+    assert_string_equal(out, "bad ?? and ???");
+    okr_text_quote("Gr\xc3\xbc\xc3\x9f\x65", 3, out, sizeof out);
+    assert_string_equal(out, "Gr\xc3\xbc...");
+    okr_text_quote("\xc3\xa9\xc3\xa9\xc3\xa9", 32, out, 8); /* room for two é, "..." and NUL */
+    assert_string_equal(out, "\xc3\xa9\xc3\xa9...");
+    okr_text_quote(NULL, 32, out, sizeof out);
+    assert_string_equal(out, "");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_text_quote),
         cmocka_unit_test(test_state_init),
         cmocka_unit_test(test_insert_keeps_order),
         cmocka_unit_test(test_insert_same_number_replaces),
