@@ -55,10 +55,16 @@ int cmd_init(struct cli *cli, struct args *a);
 int cmd_dep(struct cli *cli, struct args *a);
 int cmd_comment(struct cli *cli, struct args *a);
 int cmd_who(struct cli *cli, struct args *a);
+int cmd_role(struct cli *cli, struct args *a);
+int cmd_kick(struct cli *cli, struct args *a);
 
 /* Subcommands with files of their own: 'obj check' and 'kr history' (a
  * holds what follows the subcommand's name). */
 int cmd_obj_check(struct cli *cli, struct args *a);
 int cmd_kr_history(struct cli *cli, struct args *a);
+
+/* 'workshop invite' and 'team member' (cmd_roles.c). */
+int cmd_workshop_invite(struct cli *cli, struct args *a);
+int cmd_team_member(struct cli *cli, struct args *a);
 
 #endif

@@ -62,7 +62,10 @@ int cmd_team(struct cli *cli, struct args *a)
     const char *sub = args_next(a);
     if (sub != NULL && strcmp(sub, "add") == 0)
         return team_add(cli, a);
-    return cli_usage("team", "Use 'team add NAME [--parent T#] [--level LEVEL]'.");
+    if (sub != NULL && strcmp(sub, "member") == 0)
+        return cmd_team_member(cli, a);
+    return cli_usage("team", "Use 'team add NAME [--parent T#] [--level LEVEL]' or "
+                             "'team member add T# USER'.");
 }
 
 /* ---- obj ------------------------------------------------------------------- */

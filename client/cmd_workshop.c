@@ -138,8 +138,10 @@ int cmd_workshop(struct cli *cli, struct args *a)
         return create(cli, a);
     if (sub != NULL && strcmp(sub, "list") == 0)
         return list(cli, a);
-    return cli_usage("workshop",
-                     "Use 'workshop create TITLE [--period P]' or 'workshop list'.");
+    if (sub != NULL && strcmp(sub, "invite") == 0)
+        return cmd_workshop_invite(cli, a);
+    return cli_usage("workshop", "Use 'workshop create TITLE [--period P]', 'workshop list' or "
+                                 "'workshop invite --role member|observer [--team T#]'.");
 }
 
 /* Takes the CODE argument of join and use, normalised. */

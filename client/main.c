@@ -27,6 +27,9 @@ static const char USAGE[] =
     "\n"
     "  workshop create TITLE [--period P]   start a workshop; prints its join code\n"
     "  workshop list                    the workshops you are in\n"
+    "  workshop invite --role member|observer [--team T#]\n"
+    "                                   a join code granting that role (and that team);\n"
+    "                                   prints just the code\n"
     "  join CODE                        join a workshop and make it your default\n"
     "  use CODE                         make a workshop you are in your default\n"
     "  show                             the whole cascade: teams, objectives, key results\n"
@@ -56,6 +59,9 @@ static const char USAGE[] =
     "                                   open one (none clears it)\n"
     "  init add K# TITLE                an initiative: work that should move a key result\n"
     "  init done I#                     mark an initiative done\n"
+    "  team member add T# USER          let a participant edit that team's OKRs\n"
+    "  role set USER facilitator|member|observer   change a participant's role\n"
+    "  kick USER                        remove a participant (back only by a new invite)\n"
     "  dep add K# K#                    the first key result depends on the second\n"
     "  comment O#|K# TEXT               review feedback on an objective or key result\n"
     "  score                            the OKR grades of every team, objective, key result\n"
@@ -134,6 +140,8 @@ static const struct {
     {"dep", cmd_dep},
     {"comment", cmd_comment},
     {"who", cmd_who},
+    {"role", cmd_role},
+    {"kick", cmd_kick},
 };
 
 /* Takes the global options out of a, wherever they stand. */

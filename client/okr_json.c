@@ -31,6 +31,12 @@ cJSON *okr_json_team(const struct okr_team *t)
     cJSON_AddStringToObject(o, "name", t->name);
     add_id(o, "parent", OKR_TEAM, t->parent);
     output_json_text_or_null(o, "level", okr_level_name(t->level));
+    /* Only when there are members, so teams without any read as before. */
+    if (t->nmembers > 0) {
+        cJSON *m = cJSON_AddArrayToObject(o, "members");
+        for (size_t i = 0; m != NULL && i < t->nmembers; i++)
+            cJSON_AddItemToArray(m, cJSON_CreateString(t->members[i]));
+    }
     return o;
 }
 

@@ -253,6 +253,8 @@ static void print_team(const struct view *v, const struct okr_team *t, int depth
             v->color ? RENDER_RESET : "");
     if (t->level != OKR_LEVEL_NONE)
         fprintf(v->out, " [%s]", okr_level_name(t->level));
+    for (size_t i = 0; i < t->nmembers; i++)
+        fprintf(v->out, "%s%s", i == 0 ? " · " : ", ", t->members[i]);
     fputc('\n', v->out);
     for (size_t i = 0; i < s->nobjectives; i++)
         if (s->objectives[i].team == t->num)

@@ -137,7 +137,20 @@ int convert_team_from_wire(const Cascade__V1__Team *in, struct okr_team *out)
     out->level = convert_level_from_wire(in->level);
     out->version = in->version;
     out->name = dup_text(in->name);
-    return out->name != NULL ? 0 : CAS_ENOMEM;
+    if (out->name == NULL)
+        return CAS_ENOMEM;
+    if (in->n_members == 0)
+        return 0;
+    out->members = calloc(in->n_members, sizeof *out->members);
+    if (out->members == NULL)
+        goto fail;
+    for (; out->nmembers < in->n_members; out->nmembers++)
+        if ((out->members[out->nmembers] = dup_text(in->members[out->nmembers])) == NULL)
+            goto fail;
+    return 0;
+fail:
+    okr_team_clear(out);
+    return CAS_ENOMEM;
 }
 
 int convert_objective_from_wire(const Cascade__V1__Objective *in, struct okr_objective *out)

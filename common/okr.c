@@ -278,6 +278,9 @@ int okr_key_result_remove(struct okr_state *s, uint32_t num)
 void okr_team_clear(struct okr_team *t)
 {
     free(t->name);
+    for (size_t i = 0; i < t->nmembers; i++)
+        free(t->members[i]);
+    free(t->members);
     memset(t, 0, sizeof *t);
 }
 

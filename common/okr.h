@@ -53,6 +53,10 @@ struct okr_team {
     uint32_t parent; /* 0: none */
     enum okr_level level;
     uint64_t version; /* bumped by every change to this team */
+    /* Its members' user names, as a snapshot lists them (the server keeps
+     * membership with the workshop's participants, not here). */
+    char **members;
+    size_t nmembers;
 };
 
 struct okr_objective {

@@ -37,7 +37,7 @@ static const char *workshop_of(const WireFrame *f)
 void handle_change(struct conn *c, const WireFrame *f)
 {
     struct server *s = c->server;
-    struct workshop *w = workshop_for_request(c, f->request_id, workshop_of(f));
+    struct workshop *w = workshop_for_request(c, f, workshop_of(f));
     if (w == NULL)
         return;
     /* Room in the batch first: once applied, a change must not be dropped. */

@@ -151,7 +151,7 @@ void answer_history(struct conn *c, struct workshop *w, uint64_t request_id, con
 void handle_history(struct conn *c, const WireFrame *f)
 {
     const Cascade__V1__KeyResultHistory *m = f->key_result_history;
-    struct workshop *w = workshop_for_request(c, f->request_id, m->workshop);
+    struct workshop *w = workshop_for_request(c, f, m->workshop);
     if (w == NULL)
         return;
     uint32_t num;

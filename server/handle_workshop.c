@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "authz.h"
 #include "convert.h"
 #include "errors.h"
 #include "frame.h"
@@ -46,9 +47,10 @@ static int check_text(struct conn *c, uint64_t request_id, const char *text, con
     return -1;
 }
 
-struct workshop *workshop_for_request(struct conn *c, uint64_t request_id, const char *code)
+struct workshop *workshop_for_request(struct conn *c, const WireFrame *f, const char *code)
 {
-    char msg[200];
+    uint64_t request_id = f->request_id;
+    char msg[300];
     struct workshop *w = registry_find(&c->server->registry, code);
     if (w == NULL) {
         char quoted[64];
@@ -57,9 +59,7 @@ struct workshop *workshop_for_request(struct conn *c, uint64_t request_id, const
         conn_send_error(c, request_id, CASCADE__V1__ERROR_CODE__NOT_FOUND, msg);
         return NULL;
     }
-    if (workshop_participant(w, c->user_id) == NULL) {
-        snprintf(msg, sizeof msg, "You have not joined workshop %s; run 'cascade join %s' first.",
-                 w->code, w->code);
+    if (authz_check(w, workshop_participant(w, c->user_id), c->admin, f, msg, sizeof msg) != 0) {
         conn_send_error(c, request_id, CASCADE__V1__ERROR_CODE__FORBIDDEN, msg);
         return NULL;
     }
@@ -117,31 +117,75 @@ void handle_workshop_list(struct conn *c, const WireFrame *f)
     free(ptrs);
 }
 
-void handle_join(struct conn *c, const WireFrame *f)
+static struct workshop *workshop_by_id(const struct registry *r, int64_t id)
 {
-    char msg[200];
-    struct workshop *w = registry_find(&c->server->registry, f->join->code);
-    if (w == NULL) {
-        char quoted[64];
-        okr_text_quote(f->join->code, 16, quoted, sizeof quoted);
-        snprintf(msg, sizeof msg, "There is no workshop with the join code '%s'; check the code.",
-                 quoted);
-        conn_send_error(c, f->request_id, CASCADE__V1__ERROR_CODE__NOT_FOUND, msg);
-        return;
-    }
+    for (size_t i = 0; i < r->n; i++)
+        if (r->items[i]->id == id)
+            return r->items[i];
+    return NULL;
+}
+
+static void refuse_unknown_code(struct conn *c, uint64_t request_id, const char *code)
+{
+    char msg[200], quoted[64];
+    okr_text_quote(code, 16, quoted, sizeof quoted);
+    snprintf(msg, sizeof msg, "There is no workshop with the join code '%s'; check the code.",
+             quoted);
+    conn_send_error(c, request_id, CASCADE__V1__ERROR_CODE__NOT_FOUND, msg);
+}
+
+/* Joins c's user to w with role (and to team, unless 0), and answers. */
+static void join_as(struct conn *c, uint64_t request_id, struct workshop *w, int role,
+                    uint32_t team)
+{
+    struct registry *r = &c->server->registry;
     const struct participant *p = workshop_participant(w, c->user_id);
-    if (p != NULL) {
-        send_info(c, f->request_id, w, p->role); /* joining twice changes nothing */
-        return;
-    }
-    if (workshop_join(&c->server->registry, w, c->user_id, c->user, CASCADE__V1__ROLE__MEMBER,
-                      server_now_ms()) != 0) {
-        conn_send_error(c, f->request_id, CASCADE__V1__ERROR_CODE__STORAGE,
+    int rc = 0;
+    if (p == NULL || p->role != role)
+        rc = workshop_join(r, w, c->user_id, c->user, role, server_now_ms());
+    if (rc == 0 && team != 0 && okr_team_find(&w->state, team) != NULL)
+        rc = workshop_team_member_add(r, w, team, c->user_id);
+    if (rc != 0) {
+        conn_send_error(c, request_id, CASCADE__V1__ERROR_CODE__STORAGE,
                         "The server could not save your participation; try again later.");
         return;
     }
-    log_info("'%s' joined workshop %s", c->user, w->code);
-    send_info(c, f->request_id, w, CASCADE__V1__ROLE__MEMBER);
+    if (p == NULL)
+        log_info("'%s' joined workshop %s", c->user, w->code);
+    send_info(c, request_id, w, role);
+}
+
+/* Join takes the workshop's own code (members) or an invite code (the
+ * invite's role and team). Someone removed comes back only by invite. */
+void handle_join(struct conn *c, const WireFrame *f)
+{
+    struct workshop *w = registry_find(&c->server->registry, f->join->code);
+    if (w != NULL) {
+        const struct participant *p = workshop_participant(w, c->user_id);
+        if (p != NULL) {
+            send_info(c, f->request_id, w, p->role); /* joining twice changes nothing */
+            return;
+        }
+        if (workshop_removed(w, c->user_id)) {
+            conn_send_error(c, f->request_id, CASCADE__V1__ERROR_CODE__FORBIDDEN,
+                            "You were removed from this workshop; ask a facilitator for an invite.");
+            return;
+        }
+        join_as(c, f->request_id, w, CASCADE__V1__ROLE__MEMBER, 0);
+        return;
+    }
+    char code[WORKSHOP_CODE_LEN + 1];
+    struct store_invite inv;
+    if (workshop_code_normalize(f->join->code, code) != 0 ||
+        store_invite_get(c->server->store, code, &inv) != 0 ||
+        (w = workshop_by_id(&c->server->registry, inv.workshop_id)) == NULL) {
+        refuse_unknown_code(c, f->request_id, f->join->code);
+        return;
+    }
+    /* An invite never demotes a facilitator. */
+    const struct participant *p = workshop_participant(w, c->user_id);
+    int role = p != NULL && p->role == CASCADE__V1__ROLE__FACILITATOR ? p->role : inv.role;
+    join_as(c, f->request_id, w, role, inv.team);
 }
 
 /* The wire form of a whole state: message structs and the pointer arrays
@@ -154,6 +198,7 @@ struct wire_state {
     Cascade__V1__Dependency *deps, **dp;
     Cascade__V1__Comment *comments, **cp;
     struct convert_ids *ids;
+    char **members; /* Team.members of every team, slices of one array */
 };
 
 static void wire_state_free(struct wire_state *ws)
@@ -171,6 +216,33 @@ static void wire_state_free(struct wire_state *ws)
     free(ws->comments);
     free(ws->cp);
     free(ws->ids);
+    free(ws->members);
+}
+
+/* Fills Team.members with the names of each team's members. */
+static int wire_state_members(struct wire_state *ws, const struct workshop *w,
+                              Cascade__V1__Snapshot *snap)
+{
+    ws->members = calloc(w->nteam_members + 1, sizeof *ws->members);
+    if (ws->members == NULL)
+        return CAS_ENOMEM;
+    size_t used = 0;
+    for (size_t i = 0; i < snap->n_teams; i++) {
+        Cascade__V1__Team *t = snap->teams[i];
+        t->members = &ws->members[used];
+        t->n_members = 0;
+        uint32_t num = w->state.teams[i].num;
+        for (size_t j = 0; j < w->nteam_members; j++) {
+            if (w->team_members[j].team != num)
+                continue;
+            const struct participant *p = workshop_participant(w, w->team_members[j].user_id);
+            if (p == NULL)
+                continue;
+            ws->members[used++] = (char *)p->name;
+            t->n_members++;
+        }
+    }
+    return 0;
 }
 
 static int wire_state_fill(struct wire_state *ws, const struct okr_state *s, Cascade__V1__Snapshot *snap)
@@ -240,7 +312,7 @@ void answer_snapshot(struct conn *c, struct workshop *w, uint64_t request_id, co
     (void)arg;
     Cascade__V1__Snapshot snap = CASCADE__V1__SNAPSHOT__INIT;
     struct wire_state ws;
-    if (wire_state_fill(&ws, &w->state, &snap) != 0) {
+    if (wire_state_fill(&ws, &w->state, &snap) != 0 || wire_state_members(&ws, w, &snap) != 0) {
         conn_send_error(c, request_id, CASCADE__V1__ERROR_CODE__INTERNAL,
                         "The server is out of memory.");
         wire_state_free(&ws);
@@ -262,7 +334,7 @@ void answer_snapshot(struct conn *c, struct workshop *w, uint64_t request_id, co
 
 void handle_snapshot(struct conn *c, const WireFrame *f)
 {
-    struct workshop *w = workshop_for_request(c, f->request_id, f->snapshot_request->workshop);
+    struct workshop *w = workshop_for_request(c, f, f->snapshot_request->workshop);
     if (w == NULL)
         return;
     /* A snapshot shows only what is durable: wait for the batch in flight. */
@@ -294,7 +366,7 @@ static int replay_event(void *ctx, uint64_t seq, const uint8_t *payload, size_t 
 void handle_subscribe(struct conn *c, const WireFrame *f)
 {
     const Cascade__V1__Subscribe *m = f->subscribe;
-    struct workshop *w = workshop_for_request(c, f->request_id, m->workshop);
+    struct workshop *w = workshop_for_request(c, f, m->workshop);
     if (w == NULL)
         return;
     if (!m->from_now && m->since_seq > w->committed_seq) {
@@ -332,7 +404,7 @@ void handle_subscribe(struct conn *c, const WireFrame *f)
 
 void handle_unsubscribe(struct conn *c, const WireFrame *f)
 {
-    struct workshop *w = workshop_for_request(c, f->request_id, f->unsubscribe->workshop);
+    struct workshop *w = workshop_for_request(c, f, f->unsubscribe->workshop);
     if (w == NULL)
         return;
     presence_unsubscribe(c, w);

@@ -35,6 +35,11 @@ void handle_snapshot(struct conn *c, const WireFrame *f);
 void handle_subscribe(struct conn *c, const WireFrame *f);
 void handle_unsubscribe(struct conn *c, const WireFrame *f);
 
+void handle_invite(struct conn *c, const WireFrame *f);
+void handle_role_set(struct conn *c, const WireFrame *f);
+void handle_kick(struct conn *c, const WireFrame *f);
+void handle_team_member_add(struct conn *c, const WireFrame *f);
+
 void handle_change(struct conn *c, const WireFrame *f);
 void handle_history(struct conn *c, const WireFrame *f);
 
@@ -44,8 +49,9 @@ void answer_snapshot(struct conn *c, struct workshop *w, uint64_t request_id, co
 /* Answers request_id with the history of key result arg ("K3"). */
 void answer_history(struct conn *c, struct workshop *w, uint64_t request_id, const char *arg);
 
-/* The workshop a request names, when the caller has joined it; otherwise
- * answers the request with NOT_FOUND or FORBIDDEN and returns NULL. */
-struct workshop *workshop_for_request(struct conn *c, uint64_t request_id, const char *code);
+/* The workshop request f names (by code), when authz.h allows the caller
+ * to send f there (the administrator needs not have joined); otherwise
+ * answers f with NOT_FOUND or FORBIDDEN and returns NULL. */
+struct workshop *workshop_for_request(struct conn *c, const WireFrame *f, const char *code);
 
 #endif

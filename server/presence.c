@@ -87,7 +87,7 @@ void presence_drop(struct conn *c)
  * editing announcement among the user's connections. */
 void handle_presence_query(struct conn *c, const WireFrame *f)
 {
-    struct workshop *w = workshop_for_request(c, f->request_id, f->presence_query->workshop);
+    struct workshop *w = workshop_for_request(c, f, f->presence_query->workshop);
     if (w == NULL)
         return;
     Cascade__V1__Presence *items = calloc(w->nsubscribers + 1, sizeof *items);
@@ -159,7 +159,7 @@ static int entity_find(const struct okr_state *s, const char *text, char *out)
 void handle_editing(struct conn *c, const WireFrame *f)
 {
     const Cascade__V1__Editing *m = f->editing;
-    struct workshop *w = workshop_for_request(c, f->request_id, m->workshop);
+    struct workshop *w = workshop_for_request(c, f, m->workshop);
     if (w == NULL)
         return;
     struct subscription *s = find_sub(c, w);

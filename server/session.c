@@ -55,8 +55,8 @@ enum access {
 };
 
 /* Requests this server answers once the handshake is done, and who may
- * send them. Workshop roles are checked by the handlers, which know the
- * workshop. */
+ * send them. Workshop roles are checked by authz.h, through
+ * workshop_for_request, once the handler has found the workshop. */
 static const struct {
     Cascade__V1__Frame__BodyCase body;
     enum access access;
@@ -75,6 +75,10 @@ static const struct {
     {CASCADE__V1__FRAME__BODY_WORKSHOP_CREATE, USER, handle_workshop_create},
     {CASCADE__V1__FRAME__BODY_WORKSHOP_LIST, USER, handle_workshop_list},
     {CASCADE__V1__FRAME__BODY_JOIN, USER, handle_join},
+    {CASCADE__V1__FRAME__BODY_INVITE, USER, handle_invite},
+    {CASCADE__V1__FRAME__BODY_ROLE_SET, USER, handle_role_set},
+    {CASCADE__V1__FRAME__BODY_KICK, USER, handle_kick},
+    {CASCADE__V1__FRAME__BODY_TEAM_MEMBER_ADD, USER, handle_team_member_add},
     {CASCADE__V1__FRAME__BODY_SNAPSHOT_REQUEST, USER, handle_snapshot},
     {CASCADE__V1__FRAME__BODY_SUBSCRIBE, USER, handle_subscribe},
     {CASCADE__V1__FRAME__BODY_UNSUBSCRIBE, USER, handle_unsubscribe},

@@ -618,6 +618,87 @@ int store_participant_each(struct store *st, int64_t workshop_id,
     return ret;
 }
 
+int store_participant_remove(struct store *st, int64_t workshop_id, int64_t user_id,
+                             int64_t now_ms)
+{
+    int ret = store_begin(st);
+    if (ret != 0)
+        return ret;
+    ret = store_participant_set(st, workshop_id, user_id, 0, now_ms);
+    if (ret == 0) {
+        sqlite3_stmt *s = st->stmt[ST_TEAM_MEMBERS_DELETE_USER];
+        int rc = SQLITE_OK;
+        db_bind_i64(s, 1, workshop_id, &rc);
+        db_bind_i64(s, 2, user_id, &rc);
+        ret = db_run(st, s, rc, 0, "remove a user's team memberships");
+    }
+    if (ret == 0)
+        ret = store_commit(st);
+    if (ret != 0)
+        store_rollback(st);
+    return ret;
+}
+
+/* ---- Team membership and invites ---- */
+
+int store_team_member_add(struct store *st, int64_t workshop_id, uint32_t team, int64_t user_id)
+{
+    sqlite3_stmt *s = st->stmt[ST_TEAM_MEMBER_ADD];
+    int rc = SQLITE_OK;
+    db_bind_i64(s, 1, workshop_id, &rc);
+    db_bind_i64(s, 2, team, &rc);
+    db_bind_i64(s, 3, user_id, &rc);
+    return db_run(st, s, rc, 0, "add a team member");
+}
+
+int store_team_member_each(struct store *st, int64_t workshop_id,
+                           int (*cb)(void *ctx, uint32_t team, int64_t user_id), void *ctx)
+{
+    sqlite3_stmt *s = st->stmt[ST_TEAM_MEMBER_EACH];
+    int rc = SQLITE_OK, ret = 0;
+    db_bind_i64(s, 1, workshop_id, &rc);
+    if (rc == SQLITE_OK) {
+        while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+            ret = cb(ctx, (uint32_t)sqlite3_column_int64(s, 0), sqlite3_column_int64(s, 1));
+            if (ret != 0)
+                break;
+        }
+    }
+    if (ret == 0 && rc != SQLITE_DONE)
+        ret = db_fail(st, rc, "list team members");
+    db_done(s);
+    return ret;
+}
+
+int store_invite_add(struct store *st, const char *code, const struct store_invite *inv,
+                     int64_t created_by, int64_t created_ms)
+{
+    sqlite3_stmt *s = st->stmt[ST_INVITE_ADD];
+    int rc = SQLITE_OK;
+    db_bind_text(s, 1, code, &rc);
+    db_bind_i64(s, 2, inv->workshop_id, &rc);
+    db_bind_i64(s, 3, inv->role, &rc);
+    db_bind_i64(s, 4, inv->team, &rc);
+    db_bind_i64(s, 5, created_by, &rc);
+    db_bind_i64(s, 6, created_ms, &rc);
+    return db_run(st, s, rc, 0, "add an invite");
+}
+
+int store_invite_get(struct store *st, const char *code, struct store_invite *out)
+{
+    sqlite3_stmt *s = st->stmt[ST_INVITE_GET];
+    int rc = SQLITE_OK;
+    db_bind_text(s, 1, code, &rc);
+    int ret = db_step_row(st, s, rc, "look up an invite");
+    if (ret == 0) {
+        out->workshop_id = sqlite3_column_int64(s, 0);
+        out->role = sqlite3_column_int(s, 1);
+        out->team = (uint32_t)sqlite3_column_int64(s, 2);
+    }
+    db_done(s);
+    return ret;
+}
+
 /* ---- Loading the cascade ---- */
 
 int store_begin(struct store *st)

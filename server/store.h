@@ -17,7 +17,7 @@
 
 /* The schema version this build writes; older databases are migrated
  * forward at open, newer ones refused. */
-#define STORE_SCHEMA_VERSION 3
+#define STORE_SCHEMA_VERSION 4
 
 struct store;
 
@@ -100,6 +100,32 @@ int store_participant_set(struct store *st, int64_t workshop_id, int64_t user_id
 /* Calls cb for every participant of the workshop. */
 int store_participant_each(struct store *st, int64_t workshop_id,
                            int (*cb)(void *ctx, int64_t user_id, int role), void *ctx);
+
+/* Removes a participant durably: their role becomes 0 (removed, so the
+ * workshop's own code no longer lets them in) and their team memberships
+ * go, in one transaction. */
+int store_participant_remove(struct store *st, int64_t workshop_id, int64_t user_id,
+                             int64_t now_ms);
+
+/* ---- Team membership and invites ---- */
+
+/* Makes the user a member of team (a team number); adding twice is no error. */
+int store_team_member_add(struct store *st, int64_t workshop_id, uint32_t team, int64_t user_id);
+/* Calls cb for every (team, user) pair of the workshop. */
+int store_team_member_each(struct store *st, int64_t workshop_id,
+                           int (*cb)(void *ctx, uint32_t team, int64_t user_id), void *ctx);
+
+struct store_invite {
+    int64_t workshop_id;
+    int role;      /* cascade.v1.Role */
+    uint32_t team; /* 0: none */
+};
+
+/* Stores an invite code. CAS_EEXIST when the code is taken. */
+int store_invite_add(struct store *st, const char *code, const struct store_invite *inv,
+                     int64_t created_by, int64_t created_ms);
+/* Looks an invite code up. CAS_ENOTFOUND when there is none. */
+int store_invite_get(struct store *st, const char *code, struct store_invite *out);
 
 /* ---- The cascade's current state ---- */
 

@@ -121,6 +121,20 @@ const char *const STORE_MIGRATIONS[] = {
     /* 2 -> 3: field stamps, for field-level conflicts between edits. */
     ("ALTER TABLE objectives ADD COLUMN stamps TEXT;"
      "ALTER TABLE key_results ADD COLUMN stamps TEXT;"),
+    /* 3 -> 4: roles. Who belongs to which team, and the invite codes that
+     * grant a role. A participant with role 0 was removed (kicked). */
+    ("CREATE TABLE team_members ("
+     "  workshop_id INTEGER NOT NULL REFERENCES workshops(id),"
+     "  team INTEGER NOT NULL,"
+     "  user_id INTEGER NOT NULL REFERENCES users(id),"
+     "  PRIMARY KEY (workshop_id, team, user_id));"
+     "CREATE TABLE invites ("
+     "  code TEXT PRIMARY KEY,"
+     "  workshop_id INTEGER NOT NULL REFERENCES workshops(id),"
+     "  role INTEGER NOT NULL,"
+     "  team INTEGER NOT NULL,"
+     "  created_by INTEGER REFERENCES users(id),"
+     "  created_ms INTEGER NOT NULL);"),
 };
 
 const size_t STORE_MIGRATION_COUNT = sizeof STORE_MIGRATIONS / sizeof STORE_MIGRATIONS[0];
@@ -234,6 +248,15 @@ const char *const STORE_SQL[ST_COUNT] = {
                                   " AND (key_result = ?2 OR depends_on = ?2)",
     [ST_COMMENTS_ON_DELETE] = "DELETE FROM comments WHERE workshop_id = ? AND target_kind = ?"
                               " AND target = ?",
+    [ST_TEAM_MEMBER_ADD] = "INSERT INTO team_members (workshop_id, team, user_id)"
+                           " VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
+    [ST_TEAM_MEMBER_EACH] = "SELECT team, user_id FROM team_members WHERE workshop_id = ?"
+                            " ORDER BY team, rowid",
+    [ST_TEAM_MEMBERS_DELETE_USER] = "DELETE FROM team_members WHERE workshop_id = ?"
+                                    " AND user_id = ?",
+    [ST_INVITE_ADD] = "INSERT INTO invites (code, workshop_id, role, team, created_by, created_ms)"
+                      " VALUES (?, ?, ?, ?, ?, ?)",
+    [ST_INVITE_GET] = "SELECT workshop_id, role, team FROM invites WHERE code = ?",
     [ST_EVENT_EACH_ENTITY] = "SELECT seq, payload FROM events WHERE workshop_id = ?"
                              " AND entity = ? ORDER BY seq",
 };

@@ -28,6 +28,7 @@ static void workshop_free(struct workshop *w)
 {
     okr_state_free(&w->state);
     free(w->participants);
+    free(w->team_members);
     free(w->subscribers);
     free(w);
 }
@@ -56,7 +57,20 @@ static int load_participant(void *vctx, int64_t user_id, int role)
     return 0;
 }
 
-/* Loads state and participants into w. */
+static int load_team_member(void *vctx, uint32_t team, int64_t user_id)
+{
+    struct workshop *w = vctx;
+    int rc = grow((void **)&w->team_members, &w->cap_team_members, w->nteam_members,
+                  sizeof *w->team_members);
+    if (rc != 0)
+        return rc;
+    w->team_members[w->nteam_members].team = team;
+    w->team_members[w->nteam_members].user_id = user_id;
+    w->nteam_members++;
+    return 0;
+}
+
+/* Loads state, participants and team memberships into w. */
 static int load_contents(struct registry *r, struct workshop *w)
 {
     okr_state_init(&w->state);
@@ -65,8 +79,12 @@ static int load_contents(struct registry *r, struct workshop *w)
         return rc;
     w->committed_seq = w->state.seq;
     w->nparticipants = 0;
+    w->nteam_members = 0;
     struct load_ctx ctx = {r, w, 0};
-    return store_participant_each(r->store, w->id, load_participant, &ctx);
+    rc = store_participant_each(r->store, w->id, load_participant, &ctx);
+    if (rc == 0)
+        rc = store_team_member_each(r->store, w->id, load_team_member, w);
+    return rc;
 }
 
 static int append(struct registry *r, struct workshop *w)
@@ -185,7 +203,8 @@ int registry_create(struct registry *r, const char *title, const char *period,
     return 0;
 }
 
-const struct participant *workshop_participant(const struct workshop *w, int64_t user_id)
+/* The entry of a user, removed or not. */
+static struct participant *entry_of(const struct workshop *w, int64_t user_id)
 {
     for (size_t i = 0; i < w->nparticipants; i++)
         if (w->participants[i].user_id == user_id)
@@ -193,10 +212,64 @@ const struct participant *workshop_participant(const struct workshop *w, int64_t
     return NULL;
 }
 
+const struct participant *workshop_participant(const struct workshop *w, int64_t user_id)
+{
+    const struct participant *p = entry_of(w, user_id);
+    return p != NULL && p->role != 0 ? p : NULL;
+}
+
+int workshop_removed(const struct workshop *w, int64_t user_id)
+{
+    const struct participant *p = entry_of(w, user_id);
+    return p != NULL && p->role == 0;
+}
+
+int workshop_team_member(const struct workshop *w, uint32_t team, int64_t user_id)
+{
+    for (size_t i = 0; i < w->nteam_members; i++)
+        if (w->team_members[i].team == team && w->team_members[i].user_id == user_id)
+            return 1;
+    return 0;
+}
+
+int workshop_team_member_add(struct registry *r, struct workshop *w, uint32_t team,
+                             int64_t user_id)
+{
+    if (workshop_team_member(w, team, user_id))
+        return 0;
+    int rc = grow((void **)&w->team_members, &w->cap_team_members, w->nteam_members,
+                  sizeof *w->team_members);
+    if (rc == 0)
+        rc = store_team_member_add(r->store, w->id, team, user_id);
+    if (rc != 0)
+        return rc;
+    w->team_members[w->nteam_members].team = team;
+    w->team_members[w->nteam_members].user_id = user_id;
+    w->nteam_members++;
+    return 0;
+}
+
+int workshop_remove(struct registry *r, struct workshop *w, int64_t user_id, int64_t now_ms)
+{
+    struct participant *p = entry_of(w, user_id);
+    if (p == NULL)
+        return CAS_ENOTFOUND;
+    int rc = store_participant_remove(r->store, w->id, user_id, now_ms);
+    if (rc != 0)
+        return rc;
+    p->role = 0;
+    size_t kept = 0;
+    for (size_t i = 0; i < w->nteam_members; i++)
+        if (w->team_members[i].user_id != user_id)
+            w->team_members[kept++] = w->team_members[i];
+    w->nteam_members = kept;
+    return 0;
+}
+
 int workshop_join(struct registry *r, struct workshop *w, int64_t user_id, const char *name,
                   int role, int64_t now_ms)
 {
-    struct participant *p = (struct participant *)workshop_participant(w, user_id);
+    struct participant *p = entry_of(w, user_id);
     if (p == NULL) {
         int rc = grow((void **)&w->participants, &w->cap_participants, w->nparticipants,
                       sizeof *w->participants);
@@ -245,6 +318,9 @@ int workshop_reload(struct registry *r, struct workshop *w)
     free(w->participants);
     w->participants = NULL;
     w->cap_participants = 0;
+    free(w->team_members);
+    w->team_members = NULL;
+    w->cap_team_members = 0;
     w->pending = 0;
     int rc = load_contents(r, w);
     if (rc != 0)

@@ -20,6 +20,12 @@ struct participant {
     int role; /* cascade.v1.Role */
 };
 
+/* One user's membership of one team: members edit that team's OKRs. */
+struct team_member {
+    uint32_t team;
+    int64_t user_id;
+};
+
 struct workshop {
     int64_t id;
     char code[WORKSHOP_CODE_LEN + 1];
@@ -34,6 +40,8 @@ struct workshop {
     size_t pending;         /* changes in the uncommitted batch */
     struct participant *participants;
     size_t nparticipants, cap_participants;
+    struct team_member *team_members;
+    size_t nteam_members, cap_team_members;
     struct conn **subscribers;
     size_t nsubscribers, cap_subscribers;
 };
@@ -62,8 +70,23 @@ int registry_create(struct registry *r, const char *title, const char *period,
                     int64_t creator_id, const char *creator, int64_t now_ms,
                     struct workshop **out);
 
-/* The participant entry of a user, or NULL. */
+/* The participant entry of a user, or NULL (also for a removed one). */
 const struct participant *workshop_participant(const struct workshop *w, int64_t user_id);
+
+/* Whether the user was a participant and was removed (kicked). */
+int workshop_removed(const struct workshop *w, int64_t user_id);
+
+/* Whether the user is a member of team (a team number). */
+int workshop_team_member(const struct workshop *w, uint32_t team, int64_t user_id);
+
+/* Makes a participant a member of team, durably. 0 or a negative CAS_E* code. */
+int workshop_team_member_add(struct registry *r, struct workshop *w, uint32_t team,
+                             int64_t user_id);
+
+/* Removes a participant and their team memberships, durably: their role
+ * becomes 0, so only an invite lets them in again. 0 or a negative CAS_E*
+ * code. */
+int workshop_remove(struct registry *r, struct workshop *w, int64_t user_id, int64_t now_ms);
 
 /* Adds (or re-roles) a participant, durably. 0 or a negative CAS_E* code. */
 int workshop_join(struct registry *r, struct workshop *w, int64_t user_id, const char *name,

@@ -129,6 +129,8 @@ watch_bg bob "$WORK/watch" --json watch --since 0; WATCH=$WPID
 build "team add (company)" T1 as alice team add Acme --level company
 build "team add (VP, department)" T2 as alice team add "Customer Success" --parent T1 --level department
 build "team add (director, team)" T3 as alice team add "Support" --parent T2 --level team
+check "bob becomes a member of T2 (the VP's team)" run 0 as alice team member add T2 bob
+check "carol becomes a member of T3 (the director's team)" run 0 as alice team member add T3 carol
 build "company objective" O1 as alice obj add "Earn customer love and trust" --team T1 --owner alice
 build "company KR K1" K1 as alice kr add O1 "Increase retention rate to 99%" --from 90 --to 99 --unit % --owner alice
 build "company KR K2" K2 as alice kr add O1 "Raise NPS from 30 to 50" --from 30 --to 50 --owner alice
@@ -382,7 +384,7 @@ else not_ok "dep add within one team is refused" "$status $err"; fi
 check "dep add of a key result on itself is refused (exit 1)" run 1 as carol dep add K6 K6
 check "dep add twice is refused (exit 1)" run 1 as carol dep add K6 K2
 check "dep add with one id is a usage error (exit 2)" run 2 as carol dep add K6
-if run 0 as carol --json dep add K4 K7 && [ "$out" = '{"key_result":"K4","depends_on":"K7"}' ]; then
+if run 0 as bob --json dep add K4 K7 && [ "$out" = '{"key_result":"K4","depends_on":"K7"}' ]; then
     ok "dep add --json prints the dependency"
 else not_ok "dep add --json" "$out $err"; fi
 

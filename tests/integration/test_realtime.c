@@ -124,6 +124,21 @@ static void join(SSL *ssl, const char *code)
     wire_free(r);
 }
 
+/* Makes user a member of team, so that they may edit its OKRs. */
+static void add_to_team(SSL *ssl, const char *code, const char *team, const char *user)
+{
+    Cascade__V1__TeamMemberAdd m = CASCADE__V1__TEAM_MEMBER_ADD__INIT;
+    m.workshop = (char *)code;
+    m.team = (char *)team;
+    m.user = (char *)user;
+    WireFrame f = CASCADE__V1__FRAME__INIT;
+    f.body_case = CASCADE__V1__FRAME__BODY_TEAM_MEMBER_ADD;
+    f.team_member_add = &m;
+    WireFrame *r = must_request(ssl, &f, NULL, NULL);
+    assert_int_equal(r->body_case, CASCADE__V1__FRAME__BODY_ACK);
+    wire_free(r);
+}
+
 /* T1, O1 and nkr metric key results (start 0, target 100); their ids go
  * to kr_ids. Returns the seq of the last of these events. */
 static uint64_t set_up_cascade(SSL *ssl, const char *code, int nkr, char (*kr_ids)[16])
@@ -445,6 +460,7 @@ static void test_concurrent_editors(void **state)
     for (int i = 0; i < CE_USERS; i++) {
         editors[i] = authed(srv->port, tokens[i]);
         join(editors[i], code);
+        add_to_team(adm, code, "T1", names[i]);
     }
 
     /* Three ways to watch: from now, since the set-up, since the start. */

@@ -143,6 +143,9 @@ else not_ok "bob joins with the code in lower case with a dash" "$out $err"; fi
 if run 0 as carol --json join "$CODE" && grep -q "\"code\":\"$CODE\"" <<<"$out"; then
     ok "carol joins (--json prints the workshop)"
 else not_ok "carol joins (--json)" "$out $err"; fi
+# Bob edits every team's OKRs below: alice makes him a facilitator too
+# (test_roles.sh checks what members and observers may do).
+check "alice makes bob a facilitator" run 0 as alice role set bob facilitator
 
 # ---- two watchers, then the cascade is built ----------------------------------------
 # --since 0 replays from the start, so the watchers miss nothing however late

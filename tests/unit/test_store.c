@@ -230,7 +230,7 @@ static void test_fresh_open(void **state)
     assert_int_equal(atoi(text), STORE_SCHEMA_VERSION);
     static const char *const tables[] = {
         "users", "tokens", "workshops", "participants", "events", "teams", "objectives",
-        "key_results",
+        "key_results", "team_members", "invites",
     };
     for (size_t i = 0; i < sizeof tables / sizeof tables[0]; i++) {
         char sql[128];
@@ -248,6 +248,60 @@ static void test_fresh_open(void **state)
     int64_t count = 0;
     assert_int_equal(store_user_count(f->st, &count), 0);
     assert_int_equal(count, 1);
+}
+
+static int collect_member(void *ctx, uint32_t team, int64_t user_id)
+{
+    int64_t *out = ctx;
+    out[out[0] * 2 + 1] = team;
+    out[out[0] * 2 + 2] = user_id;
+    out[0]++;
+    return 0;
+}
+
+static int collect_role(void *ctx, int64_t user_id, int role)
+{
+    int *roles = ctx;
+    roles[user_id] = role;
+    return 0;
+}
+
+/* Team members, invites and removal survive a reopen; removing someone
+ * drops their team memberships and leaves role 0. */
+static void test_roles_round_trip(void **state)
+{
+    struct fixture *f = *state;
+    open_store(f);
+    int64_t alice = add_user(f->st, "alice", 0), bob = add_user(f->st, "bob", 0);
+    int64_t ws = add_workshop(f->st, "ABCDEF", "Roles", alice);
+    assert_int_equal(store_participant_set(f->st, ws, alice, 1, 1), 0);
+    assert_int_equal(store_participant_set(f->st, ws, bob, 2, 2), 0);
+    assert_int_equal(store_team_member_add(f->st, ws, 2, bob), 0);
+    assert_int_equal(store_team_member_add(f->st, ws, 2, bob), 0); /* twice is no error */
+    assert_int_equal(store_team_member_add(f->st, ws, 1, alice), 0);
+    struct store_invite inv = {ws, 3, 2}, got;
+    assert_int_equal(store_invite_add(f->st, "GHJKMN", &inv, alice, 5), 0);
+    assert_int_equal(store_invite_add(f->st, "GHJKMN", &inv, alice, 5), CAS_EEXIST);
+    reopen_store(f);
+    int64_t members[16] = {0};
+    assert_int_equal(store_team_member_each(f->st, ws, collect_member, members), 0);
+    assert_int_equal(members[0], 2);
+    assert_int_equal(store_invite_get(f->st, "GHJKMN", &got), 0);
+    assert_int_equal(got.workshop_id, ws);
+    assert_int_equal(got.role, 3);
+    assert_int_equal(got.team, 2);
+    assert_int_equal(store_invite_get(f->st, "ZZZZZZ", &got), CAS_ENOTFOUND);
+    assert_int_equal(store_participant_remove(f->st, ws, bob, 9), 0);
+    reopen_store(f);
+    memset(members, 0, sizeof members);
+    assert_int_equal(store_team_member_each(f->st, ws, collect_member, members), 0);
+    assert_int_equal(members[0], 1);
+    assert_int_equal(members[2], alice);
+    int roles[8] = {0};
+    roles[bob] = -1;
+    assert_int_equal(store_participant_each(f->st, ws, collect_role, roles), 0);
+    assert_int_equal(roles[alice], 1);
+    assert_int_equal(roles[bob], 0);
 }
 
 static void test_sync_normal(void **state)
@@ -1007,6 +1061,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_fresh_open, setup, teardown),
         cmocka_unit_test_setup_teardown(test_sync_normal, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_roles_round_trip, setup, teardown),
         cmocka_unit_test_setup_teardown(test_reopen_keeps_everything, setup, teardown),
         cmocka_unit_test_setup_teardown(test_save_updates_and_delete, setup, teardown),
         cmocka_unit_test_setup_teardown(test_full_model_round_trip, setup, teardown),

@@ -1,0 +1,183 @@
+/* cascade workshop invite | role set | team member add | kick: managing who
+ * takes part in a workshop and with which role. Facilitators (and the
+ * server's administrator) may send these; the server says so to anyone else. */
+#include <cjson/cJSON.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "change.h"
+#include "cli.h"
+#include "output.h"
+#include "session.h"
+#include "settings.h"
+
+/* Parses a role name; 0 when it is none of those allowed (mask of 1 << role). */
+static Cascade__V1__Role parse_role(const char *text, unsigned allowed)
+{
+    static const char *const NAMES[] = {"", "facilitator", "member", "observer"};
+    for (unsigned r = 1; r < 4; r++)
+        if ((allowed & (1u << r)) && text != NULL && strcmp(text, NAMES[r]) == 0)
+            return (Cascade__V1__Role)r;
+    return CASCADE__V1__ROLE__ROLE_UNSPECIFIED;
+}
+
+/* Connects as the user and sends req, expecting a `want` answer. */
+static int call(const struct cli *cli, WireFrame *req, Cascade__V1__Frame__BodyCase want,
+                WireFrame **reply)
+{
+    struct client *c;
+    int rc = cli_connect_user(cli, &c);
+    if (rc != EXIT_OK)
+        return rc;
+    rc = cli_call(c, req, want, reply);
+    client_close(c);
+    return rc;
+}
+
+/* Sends req, answered by an Ack, and prints done (or with --json, o). */
+static int send_acked(const struct cli *cli, WireFrame *req, const char *done, cJSON *o)
+{
+    WireFrame *reply;
+    int rc = call(cli, req, CASCADE__V1__FRAME__BODY_ACK, &reply);
+    if (rc != EXIT_OK) {
+        cJSON_Delete(o);
+        return rc;
+    }
+    wire_free(reply);
+    if (cli->json)
+        output_json(o);
+    else {
+        cJSON_Delete(o);
+        printf("%s\n", done);
+    }
+    return EXIT_OK;
+}
+
+int cmd_workshop_invite(struct cli *cli, struct args *a)
+{
+    const char *cmd = "workshop invite", *role_text = NULL;
+    char team[CHANGE_ID_MAX], ws[SETTINGS_CODE_MAX + 1];
+    int rc = change_take_id_flag(a, cmd, "--team", OKR_TEAM, team);
+    if (rc != EXIT_OK)
+        return rc;
+    if (args_value(a, "--role", &role_text) < 0 || args_finish(a) != 0)
+        return cli_usage(cmd, a->err);
+    Cascade__V1__Role role = parse_role(role_text, 1u << 2 | 1u << 3);
+    if (role == 0)
+        return cli_usage(cmd, "Give the role the invite grants: --role member or --role observer.");
+    if ((rc = cli_workshop(cli, cmd, ws, sizeof ws)) != EXIT_OK)
+        return rc;
+    Cascade__V1__Invite msg = CASCADE__V1__INVITE__INIT;
+    msg.workshop = ws;
+    msg.role = role;
+    msg.team = team;
+    WireFrame req = CASCADE__V1__FRAME__INIT;
+    req.body_case = CASCADE__V1__FRAME__BODY_INVITE;
+    req.invite = &msg;
+    WireFrame *reply;
+    if ((rc = call(cli, &req, CASCADE__V1__FRAME__BODY_INVITE_CODE, &reply)) != EXIT_OK)
+        return rc;
+    if (cli->json) {
+        cJSON *o = cJSON_CreateObject();
+        cJSON_AddStringToObject(o, "code", reply->invite_code->code);
+        cJSON_AddStringToObject(o, "role", role_text);
+        output_json_text_or_null(o, "team", team);
+        output_json(o);
+    } else {
+        printf("%s\n", reply->invite_code->code);
+    }
+    wire_free(reply);
+    return EXIT_OK;
+}
+
+int cmd_role(struct cli *cli, struct args *a)
+{
+    const char *cmd = "role set";
+    char ws[SETTINGS_CODE_MAX + 1];
+    const char *sub = args_next(a);
+    if (sub == NULL || strcmp(sub, "set") != 0)
+        return cli_usage("role", "Use 'role set USER facilitator|member|observer'.");
+    const char *user = args_next(a), *role_text = args_next(a);
+    if (user == NULL || role_text == NULL)
+        return cli_usage(cmd, "Name the user and the role, e.g. 'role set bob facilitator'.");
+    if (args_finish(a) != 0)
+        return cli_usage(cmd, a->err);
+    Cascade__V1__Role role = parse_role(role_text, 1u << 1 | 1u << 2 | 1u << 3);
+    if (role == 0)
+        return cli_usage(cmd, "The role is facilitator, member or observer.");
+    int rc = cli_workshop(cli, cmd, ws, sizeof ws);
+    if (rc != EXIT_OK)
+        return rc;
+    Cascade__V1__RoleSet msg = CASCADE__V1__ROLE_SET__INIT;
+    msg.workshop = ws;
+    msg.user = (char *)user;
+    msg.role = role;
+    WireFrame req = CASCADE__V1__FRAME__INIT;
+    req.body_case = CASCADE__V1__FRAME__BODY_ROLE_SET;
+    req.role_set = &msg;
+    char done[256];
+    snprintf(done, sizeof done, "%s is now %s in %s.", user, role_text, ws);
+    cJSON *o = cJSON_CreateObject();
+    cJSON_AddStringToObject(o, "user", user);
+    cJSON_AddStringToObject(o, "role", role_text);
+    return send_acked(cli, &req, done, o);
+}
+
+int cmd_team_member(struct cli *cli, struct args *a)
+{
+    const char *cmd = "team member add";
+    char team[CHANGE_ID_MAX], ws[SETTINGS_CODE_MAX + 1];
+    const char *sub = args_next(a);
+    if (sub == NULL || strcmp(sub, "add") != 0)
+        return cli_usage("team member", "Use 'team member add T# USER'.");
+    int rc = change_parse_id(cmd, args_next(a), OKR_TEAM, team);
+    if (rc != EXIT_OK)
+        return rc;
+    const char *user = args_next(a);
+    if (user == NULL)
+        return cli_usage(cmd, "Name the user to add to the team.");
+    if (args_finish(a) != 0)
+        return cli_usage(cmd, a->err);
+    if ((rc = cli_workshop(cli, cmd, ws, sizeof ws)) != EXIT_OK)
+        return rc;
+    Cascade__V1__TeamMemberAdd msg = CASCADE__V1__TEAM_MEMBER_ADD__INIT;
+    msg.workshop = ws;
+    msg.team = team;
+    msg.user = (char *)user;
+    WireFrame req = CASCADE__V1__FRAME__INIT;
+    req.body_case = CASCADE__V1__FRAME__BODY_TEAM_MEMBER_ADD;
+    req.team_member_add = &msg;
+    char done[256];
+    snprintf(done, sizeof done, "%s is now a member of %s.", user, team);
+    cJSON *o = cJSON_CreateObject();
+    cJSON_AddStringToObject(o, "team", team);
+    cJSON_AddStringToObject(o, "user", user);
+    return send_acked(cli, &req, done, o);
+}
+
+int cmd_kick(struct cli *cli, struct args *a)
+{
+    const char *cmd = "kick";
+    char ws[SETTINGS_CODE_MAX + 1];
+    const char *user = args_next(a);
+    if (user == NULL)
+        return cli_usage(cmd, "Name the user to remove from the workshop.");
+    if (args_finish(a) != 0)
+        return cli_usage(cmd, a->err);
+    int rc = cli_workshop(cli, cmd, ws, sizeof ws);
+    if (rc != EXIT_OK)
+        return rc;
+    Cascade__V1__Kick msg = CASCADE__V1__KICK__INIT;
+    msg.workshop = ws;
+    msg.user = (char *)user;
+    WireFrame req = CASCADE__V1__FRAME__INIT;
+    req.body_case = CASCADE__V1__FRAME__BODY_KICK;
+    req.kick = &msg;
+    char done[256];
+    snprintf(done, sizeof done,
+             "Removed %s from %s; they can come back only with a new invite.", user, ws);
+    cJSON *o = cJSON_CreateObject();
+    cJSON_AddStringToObject(o, "user", user);
+    cJSON_AddBoolToObject(o, "removed", 1);
+    return send_acked(cli, &req, done, o);
+}

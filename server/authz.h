@@ -1,0 +1,42 @@
+/* Authorization: who may send which request to a workshop. Every decision
+ * about roles lives here, in one table that maps each request to what it
+ * needs, and one function that checks a caller against it.
+ *
+ * Roles (cascade.v1.Role): a facilitator edits everything and manages the
+ * participants; a member edits the OKRs of the teams they belong to and
+ * comments anywhere; an observer reads everything and changes nothing. The
+ * server's administrator may do everything in every workshop, joined or
+ * not. */
+#ifndef CASCADE_AUTHZ_H
+#define CASCADE_AUTHZ_H
+
+#include <stddef.h>
+
+#include "wire.h"
+#include "workshop.h"
+
+/* What a request needs of its sender. */
+enum authz_need {
+    AUTHZ_NONE,        /* not a workshop request: authz has no say */
+    AUTHZ_READ,        /* any participant */
+    AUTHZ_PRESENCE,    /* any participant but an observer (announcing an edit) */
+    AUTHZ_COMMENT,     /* a member or a facilitator */
+    AUTHZ_EDIT_TEAM,   /* a member of the team the change touches, or a facilitator */
+    AUTHZ_FACILITATOR, /* a facilitator */
+};
+
+/* What the request f needs (AUTHZ_NONE for a request that names no workshop). */
+enum authz_need authz_need_of(const WireFrame *f);
+
+/* The team (its number) the change f touches in state, or 0 when it names
+ * no team or an entity that does not exist (apply refuses those). */
+uint32_t authz_team_of(const struct okr_state *state, const WireFrame *f);
+
+/* Decides whether the caller may send f to w: p is the caller's participant
+ * entry (NULL for someone who has not joined, or was removed), admin whether
+ * they are the server's administrator. 0 when allowed; otherwise CAS_EINVAL
+ * with one sentence for a FORBIDDEN error in msg. */
+int authz_check(const struct workshop *w, const struct participant *p, int admin,
+                const WireFrame *f, char *msg, size_t msglen);
+
+#endif

@@ -1,0 +1,213 @@
+/* Managing a workshop's people: invites that grant a role, changing roles,
+ * team membership and removing someone. authz.h lets only facilitators
+ * (and the administrator) send these; they are answered at once, each
+ * change durable before the answer. */
+#include <stdio.h>
+#include <string.h>
+
+#include "crypto.h"
+#include "errors.h"
+#include "handlers.h"
+#include "log.h"
+#include "server.h"
+#include "store.h"
+
+static void send_ack(struct conn *c, uint64_t request_id)
+{
+    Cascade__V1__Ack ack = CASCADE__V1__ACK__INIT;
+    WireFrame out = CASCADE__V1__FRAME__INIT;
+    out.request_id = request_id;
+    out.body_case = CASCADE__V1__FRAME__BODY_ACK;
+    out.ack = &ack;
+    conn_send(c, &out);
+}
+
+static const char *role_text(int role)
+{
+    switch (role) {
+    case CASCADE__V1__ROLE__FACILITATOR: return "facilitator";
+    case CASCADE__V1__ROLE__MEMBER: return "member";
+    case CASCADE__V1__ROLE__OBSERVER: return "observer";
+    default: return "participant";
+    }
+}
+
+/* The participant named user, or NULL after answering NOT_FOUND. */
+static const struct participant *named_participant(struct conn *c, uint64_t request_id,
+                                                   const struct workshop *w, const char *user)
+{
+    for (size_t i = 0; i < w->nparticipants; i++)
+        if (w->participants[i].role != 0 && strcmp(w->participants[i].name, user) == 0)
+            return &w->participants[i];
+    char msg[300], quoted[120];
+    okr_text_quote(user, 40, quoted, sizeof quoted);
+    snprintf(msg, sizeof msg,
+             "'%s' is not a participant of workshop %s; they must join it first (invite them "
+             "with 'cascade workshop invite').",
+             quoted, w->code);
+    conn_send_error(c, request_id, CASCADE__V1__ERROR_CODE__NOT_FOUND, msg);
+    return NULL;
+}
+
+/* The team a "T#" names, or 0 after answering NOT_FOUND. */
+static uint32_t named_team(struct conn *c, uint64_t request_id, const struct workshop *w,
+                           const char *text)
+{
+    uint32_t num;
+    if (okr_id_parse(text, OKR_TEAM, &num) == 0 && okr_team_find(&w->state, num) != NULL)
+        return num;
+    char msg[200], quoted[64];
+    okr_text_quote(text, 16, quoted, sizeof quoted);
+    snprintf(msg, sizeof msg, "There is no team '%s' in workshop %s.", quoted, w->code);
+    conn_send_error(c, request_id, CASCADE__V1__ERROR_CODE__NOT_FOUND, msg);
+    return 0;
+}
+
+static size_t count_facilitators(const struct workshop *w)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < w->nparticipants; i++)
+        n += w->participants[i].role == CASCADE__V1__ROLE__FACILITATOR;
+    return n;
+}
+
+/* Refuses (answering) a change that would leave w without a facilitator. */
+static int keeps_a_facilitator(struct conn *c, uint64_t request_id, const struct workshop *w,
+                               const struct participant *p, int new_role)
+{
+    if (p->role != CASCADE__V1__ROLE__FACILITATOR || new_role == CASCADE__V1__ROLE__FACILITATOR ||
+        count_facilitators(w) > 1)
+        return 1;
+    char msg[300];
+    snprintf(msg, sizeof msg,
+             "%s is the last facilitator of workshop %s; make someone else facilitator first.",
+             p->name, w->code);
+    conn_send_error(c, request_id, CASCADE__V1__ERROR_CODE__INVALID_ARGUMENT, msg);
+    return 0;
+}
+
+void handle_invite(struct conn *c, const WireFrame *f)
+{
+    const Cascade__V1__Invite *m = f->invite;
+    struct workshop *w = workshop_for_request(c, f, m->workshop);
+    if (w == NULL)
+        return;
+    if (m->role != CASCADE__V1__ROLE__MEMBER && m->role != CASCADE__V1__ROLE__OBSERVER) {
+        conn_send_error(c, f->request_id, CASCADE__V1__ERROR_CODE__INVALID_ARGUMENT,
+                        "An invite grants the role member or observer; promote facilitators "
+                        "with 'cascade role set'.");
+        return;
+    }
+    struct store_invite inv = {w->id, m->role, 0};
+    if (m->team[0] != '\0' && (inv.team = named_team(c, f->request_id, w, m->team)) == 0)
+        return;
+    char code[WORKSHOP_CODE_LEN + 1];
+    int rc = CAS_EEXIST;
+    /* Invite codes share the space of workshop codes: draw again on a clash. */
+    for (int attempt = 0; attempt < 16 && rc == CAS_EEXIST; attempt++) {
+        if ((rc = crypto_random_readable(code, WORKSHOP_CODE_LEN)) != 0)
+            break;
+        if (registry_find(&c->server->registry, code) != NULL) {
+            rc = CAS_EEXIST;
+            continue;
+        }
+        rc = store_invite_add(c->server->store, code, &inv, c->user_id, server_now_ms());
+    }
+    if (rc != 0) {
+        conn_send_error(c, f->request_id, CASCADE__V1__ERROR_CODE__STORAGE,
+                        "The server could not save the invite; try again later.");
+        return;
+    }
+    log_info("'%s' made an invite to workshop %s as %s", c->user, w->code, role_text(m->role));
+    Cascade__V1__InviteCode reply = CASCADE__V1__INVITE_CODE__INIT;
+    reply.code = code;
+    WireFrame out = CASCADE__V1__FRAME__INIT;
+    out.request_id = f->request_id;
+    out.body_case = CASCADE__V1__FRAME__BODY_INVITE_CODE;
+    out.invite_code = &reply;
+    conn_send(c, &out);
+}
+
+void handle_role_set(struct conn *c, const WireFrame *f)
+{
+    const Cascade__V1__RoleSet *m = f->role_set;
+    struct workshop *w = workshop_for_request(c, f, m->workshop);
+    if (w == NULL)
+        return;
+    if (m->role != CASCADE__V1__ROLE__FACILITATOR && m->role != CASCADE__V1__ROLE__MEMBER &&
+        m->role != CASCADE__V1__ROLE__OBSERVER) {
+        conn_send_error(c, f->request_id, CASCADE__V1__ERROR_CODE__INVALID_ARGUMENT,
+                        "A role is facilitator, member or observer.");
+        return;
+    }
+    const struct participant *p = named_participant(c, f->request_id, w, m->user);
+    if (p == NULL || !keeps_a_facilitator(c, f->request_id, w, p, m->role))
+        return;
+    if (workshop_join(&c->server->registry, w, p->user_id, p->name, m->role,
+                      server_now_ms()) != 0) {
+        conn_send_error(c, f->request_id, CASCADE__V1__ERROR_CODE__STORAGE,
+                        "The server could not save the role; try again later.");
+        return;
+    }
+    log_info("'%s' made '%s' %s of workshop %s", c->user, m->user, role_text(m->role), w->code);
+    send_ack(c, f->request_id);
+}
+
+void handle_team_member_add(struct conn *c, const WireFrame *f)
+{
+    const Cascade__V1__TeamMemberAdd *m = f->team_member_add;
+    struct workshop *w = workshop_for_request(c, f, m->workshop);
+    if (w == NULL)
+        return;
+    uint32_t team = named_team(c, f->request_id, w, m->team);
+    if (team == 0)
+        return;
+    const struct participant *p = named_participant(c, f->request_id, w, m->user);
+    if (p == NULL)
+        return;
+    if (workshop_team_member_add(&c->server->registry, w, team, p->user_id) != 0) {
+        conn_send_error(c, f->request_id, CASCADE__V1__ERROR_CODE__STORAGE,
+                        "The server could not save the team member; try again later.");
+        return;
+    }
+    log_info("'%s' added '%s' to team T%u of workshop %s", c->user, p->name, team, w->code);
+    send_ack(c, f->request_id);
+}
+
+/* Whether c receives w's events. */
+static int subscribed_to(const struct conn *c, const struct workshop *w)
+{
+    for (size_t i = 0; i < c->nsubs; i++)
+        if (c->subs[i].workshop == w)
+            return 1;
+    return 0;
+}
+
+void handle_kick(struct conn *c, const WireFrame *f)
+{
+    const Cascade__V1__Kick *m = f->kick;
+    struct server *s = c->server;
+    struct workshop *w = workshop_for_request(c, f, m->workshop);
+    if (w == NULL)
+        return;
+    const struct participant *p = named_participant(c, f->request_id, w, m->user);
+    if (p == NULL || !keeps_a_facilitator(c, f->request_id, w, p, 0))
+        return;
+    int64_t user_id = p->user_id;
+    char name[OKR_NAME_MAX + 1];
+    snprintf(name, sizeof name, "%s", p->name);
+    if (workshop_remove(&s->registry, w, user_id, server_now_ms()) != 0) {
+        conn_send_error(c, f->request_id, CASCADE__V1__ERROR_CODE__STORAGE,
+                        "The server could not remove the participant; try again later.");
+        return;
+    }
+    log_info("'%s' removed '%s' from workshop %s", c->user, name, w->code);
+    send_ack(c, f->request_id);
+    /* Their open views of the workshop end now; a resubscription is refused. */
+    struct conn *next;
+    for (struct conn *o = s->conns; o != NULL; o = next) {
+        next = o->next;
+        if (o->user_id == user_id && o != c && subscribed_to(o, w))
+            conn_close(o, "removed from the workshop");
+    }
+}

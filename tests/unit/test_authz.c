@@ -1,0 +1,275 @@
+/* authz: every workshop request against every kind of caller — an
+ * observer, a member of the team the request touches, a member of another
+ * team, a facilitator, the administrator and someone who has not joined —
+ * in a small workshop held in memory: T1 (O1, K1, I1) and T2 (O2, K2). */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "authz.h"
+
+enum caller { OBSERVER, TEAM_MEMBER, OTHER_MEMBER, FACILITATOR, ADMIN, STRANGER, NCALLERS };
+
+struct fixture {
+    struct workshop w;
+    struct participant people[4]; /* observer, member of T1, member of T2, facilitator */
+    struct team_member memberships[2];
+};
+
+static char *xstrdup(const char *s)
+{
+    char *p = strdup(s);
+    assert_non_null(p);
+    return p;
+}
+
+static int setup(void **state)
+{
+    struct fixture *fx = calloc(1, sizeof *fx);
+    assert_non_null(fx);
+    struct workshop *w = &fx->w;
+    strcpy(w->code, "ABCDEF");
+    okr_state_init(&w->state);
+    for (uint32_t t = 1; t <= 2; t++) {
+        struct okr_team team = {.num = t, .name = xstrdup("team")};
+        assert_non_null(okr_team_insert(&w->state, &team));
+        struct okr_objective o = {.num = t, .team = t, .title = xstrdup("objective"),
+                                  .owner = xstrdup(""), .rationale = xstrdup("")};
+        assert_non_null(okr_objective_insert(&w->state, &o));
+        struct okr_key_result k = {.num = t, .objective = t, .title = xstrdup("kr"),
+                                   .owner = xstrdup(""), .unit = xstrdup(""), .target = 1};
+        assert_non_null(okr_key_result_insert(&w->state, &k));
+    }
+    struct okr_initiative i = {.num = 1, .key_result = 1, .title = xstrdup("initiative")};
+    assert_non_null(okr_initiative_insert(&w->state, &i));
+    static const char *const NAMES[] = {"olga", "tina", "otto", "alice"};
+    static const int ROLES[] = {CASCADE__V1__ROLE__OBSERVER, CASCADE__V1__ROLE__MEMBER,
+                                CASCADE__V1__ROLE__MEMBER, CASCADE__V1__ROLE__FACILITATOR};
+    for (int p = 0; p < 4; p++) {
+        fx->people[p].user_id = p + 1;
+        strcpy(fx->people[p].name, NAMES[p]);
+        fx->people[p].role = ROLES[p];
+    }
+    w->participants = fx->people;
+    w->nparticipants = 4;
+    fx->memberships[0] = (struct team_member){1, 2}; /* tina in T1 */
+    fx->memberships[1] = (struct team_member){2, 3}; /* otto in T2 */
+    w->team_members = fx->memberships;
+    w->nteam_members = 2;
+    *state = fx;
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    struct fixture *fx = *state;
+    okr_state_free(&fx->w.state);
+    free(fx);
+    return 0;
+}
+
+/* Runs authz_check for one caller; 0 or the refusal, its message in msg. */
+static int check_as(struct fixture *fx, enum caller who, const WireFrame *f, char *msg, size_t len)
+{
+    msg[0] = '\0';
+    const struct participant *p = NULL;
+    if (who == OBSERVER)
+        p = &fx->people[0];
+    else if (who == TEAM_MEMBER)
+        p = &fx->people[1];
+    else if (who == OTHER_MEMBER)
+        p = &fx->people[2];
+    else if (who == FACILITATOR)
+        p = &fx->people[3];
+    return authz_check(&fx->w, p, who == ADMIN, f, msg, len);
+}
+
+/* Every request, each aimed at T1's entities. */
+struct request {
+    const char *name;
+    WireFrame f;
+    enum authz_need need;
+};
+
+#define ID(x) ((char *)(x))
+
+static void test_every_request_every_caller(void **state)
+{
+    struct fixture *fx = *state;
+    Cascade__V1__SnapshotRequest snap = CASCADE__V1__SNAPSHOT_REQUEST__INIT;
+    Cascade__V1__Subscribe sub = CASCADE__V1__SUBSCRIBE__INIT;
+    Cascade__V1__Unsubscribe unsub = CASCADE__V1__UNSUBSCRIBE__INIT;
+    Cascade__V1__PresenceQuery pq = CASCADE__V1__PRESENCE_QUERY__INIT;
+    Cascade__V1__KeyResultHistory hist = CASCADE__V1__KEY_RESULT_HISTORY__INIT;
+    hist.key_result = ID("K1");
+    Cascade__V1__Editing editing = CASCADE__V1__EDITING__INIT;
+    editing.entity = ID("K1");
+    Cascade__V1__CommentAdd comment = CASCADE__V1__COMMENT_ADD__INIT;
+    comment.target = ID("O1");
+    Cascade__V1__ObjectiveAdd oadd = CASCADE__V1__OBJECTIVE_ADD__INIT;
+    oadd.team = ID("T1");
+    Cascade__V1__ObjectiveEdit oedit = CASCADE__V1__OBJECTIVE_EDIT__INIT;
+    oedit.id = ID("O1");
+    Cascade__V1__ObjectiveRemove orm = CASCADE__V1__OBJECTIVE_REMOVE__INIT;
+    orm.id = ID("O1");
+    Cascade__V1__ObjectiveCheck ocheck = CASCADE__V1__OBJECTIVE_CHECK__INIT;
+    ocheck.id = ID("o1");
+    Cascade__V1__KeyResultAdd kadd = CASCADE__V1__KEY_RESULT_ADD__INIT;
+    kadd.objective = ID("O1");
+    Cascade__V1__KeyResultEdit kedit = CASCADE__V1__KEY_RESULT_EDIT__INIT;
+    kedit.id = ID("K1");
+    Cascade__V1__KeyResultRemove krm = CASCADE__V1__KEY_RESULT_REMOVE__INIT;
+    krm.id = ID("K1");
+    Cascade__V1__CheckIn checkin = CASCADE__V1__CHECK_IN__INIT;
+    checkin.key_result = ID("K1");
+    Cascade__V1__InitiativeAdd iadd = CASCADE__V1__INITIATIVE_ADD__INIT;
+    iadd.key_result = ID("K1");
+    Cascade__V1__InitiativeDone idone = CASCADE__V1__INITIATIVE_DONE__INIT;
+    idone.id = ID("I1");
+    Cascade__V1__DependencyAdd dep = CASCADE__V1__DEPENDENCY_ADD__INIT;
+    dep.key_result = ID("K1");
+    dep.depends_on = ID("K2");
+    Cascade__V1__TeamAdd tadd = CASCADE__V1__TEAM_ADD__INIT;
+    Cascade__V1__TeamMemberAdd tmadd = CASCADE__V1__TEAM_MEMBER_ADD__INIT;
+    Cascade__V1__Invite invite = CASCADE__V1__INVITE__INIT;
+    Cascade__V1__RoleSet roleset = CASCADE__V1__ROLE_SET__INIT;
+    Cascade__V1__Kick kick = CASCADE__V1__KICK__INIT;
+    struct request reqs[] = {
+#define R(name, body, field, ptr, need) \
+    {name, {.base = PROTOBUF_C_MESSAGE_INIT(&cascade__v1__frame__descriptor), .request_id = 1, \
+            .body_case = CASCADE__V1__FRAME__BODY_##body, .field = ptr}, need}
+        R("SnapshotRequest", SNAPSHOT_REQUEST, snapshot_request, &snap, AUTHZ_READ),
+        R("Subscribe", SUBSCRIBE, subscribe, &sub, AUTHZ_READ),
+        R("Unsubscribe", UNSUBSCRIBE, unsubscribe, &unsub, AUTHZ_READ),
+        R("PresenceQuery", PRESENCE_QUERY, presence_query, &pq, AUTHZ_READ),
+        R("KeyResultHistory", KEY_RESULT_HISTORY, key_result_history, &hist, AUTHZ_READ),
+        R("Editing", EDITING, editing, &editing, AUTHZ_PRESENCE),
+        R("CommentAdd", COMMENT_ADD, comment_add, &comment, AUTHZ_COMMENT),
+        R("ObjectiveAdd", OBJECTIVE_ADD, objective_add, &oadd, AUTHZ_EDIT_TEAM),
+        R("ObjectiveEdit", OBJECTIVE_EDIT, objective_edit, &oedit, AUTHZ_EDIT_TEAM),
+        R("ObjectiveRemove", OBJECTIVE_REMOVE, objective_remove, &orm, AUTHZ_EDIT_TEAM),
+        R("ObjectiveCheck", OBJECTIVE_CHECK, objective_check, &ocheck, AUTHZ_EDIT_TEAM),
+        R("KeyResultAdd", KEY_RESULT_ADD, key_result_add, &kadd, AUTHZ_EDIT_TEAM),
+        R("KeyResultEdit", KEY_RESULT_EDIT, key_result_edit, &kedit, AUTHZ_EDIT_TEAM),
+        R("KeyResultRemove", KEY_RESULT_REMOVE, key_result_remove, &krm, AUTHZ_EDIT_TEAM),
+        R("CheckIn", CHECK_IN, check_in, &checkin, AUTHZ_EDIT_TEAM),
+        R("InitiativeAdd", INITIATIVE_ADD, initiative_add, &iadd, AUTHZ_EDIT_TEAM),
+        R("InitiativeDone", INITIATIVE_DONE, initiative_done, &idone, AUTHZ_EDIT_TEAM),
+        R("DependencyAdd", DEPENDENCY_ADD, dependency_add, &dep, AUTHZ_EDIT_TEAM),
+        R("TeamAdd", TEAM_ADD, team_add, &tadd, AUTHZ_FACILITATOR),
+        R("TeamMemberAdd", TEAM_MEMBER_ADD, team_member_add, &tmadd, AUTHZ_FACILITATOR),
+        R("Invite", INVITE, invite, &invite, AUTHZ_FACILITATOR),
+        R("RoleSet", ROLE_SET, role_set, &roleset, AUTHZ_FACILITATOR),
+        R("Kick", KICK, kick, &kick, AUTHZ_FACILITATOR),
+#undef R
+    };
+    char msg[300];
+    for (size_t i = 0; i < sizeof reqs / sizeof reqs[0]; i++) {
+        const struct request *r = &reqs[i];
+        print_message("%s\n", r->name);
+        assert_int_equal(authz_need_of(&r->f), r->need);
+        for (int who = 0; who < NCALLERS; who++) {
+            int allowed;
+            switch (who) {
+            case ADMIN:
+            case FACILITATOR: allowed = 1; break;
+            case STRANGER: allowed = 0; break;
+            case OBSERVER: allowed = r->need == AUTHZ_READ; break;
+            case TEAM_MEMBER: allowed = r->need != AUTHZ_FACILITATOR; break;
+            default: allowed = r->need != AUTHZ_FACILITATOR && r->need != AUTHZ_EDIT_TEAM; break;
+            }
+            int rc = check_as(fx, who, &r->f, msg, sizeof msg);
+            if (allowed) {
+                assert_int_equal(rc, 0);
+                continue;
+            }
+            assert_int_not_equal(rc, 0);
+            if (who == STRANGER)
+                assert_string_equal(msg, "You have not joined workshop ABCDEF; run 'cascade "
+                                         "join ABCDEF' first.");
+            else if (r->need == AUTHZ_FACILITATOR)
+                assert_non_null(strstr(msg, "Only a facilitator can "));
+            else if (who == OBSERVER)
+                assert_string_equal(msg, "Observers can read but not change the cascade.");
+            else
+                assert_string_equal(msg, "You are not a member of T1; ask a facilitator to add "
+                                         "you with 'cascade team member add T1 otto'.");
+        }
+    }
+}
+
+/* Which team each change touches, through the entities it names. */
+static void test_team_of(void **state)
+{
+    struct fixture *fx = *state;
+    const struct okr_state *s = &fx->w.state;
+    Cascade__V1__KeyResultEdit kedit = CASCADE__V1__KEY_RESULT_EDIT__INIT;
+    WireFrame f = CASCADE__V1__FRAME__INIT;
+    f.body_case = CASCADE__V1__FRAME__BODY_KEY_RESULT_EDIT;
+    f.key_result_edit = &kedit;
+    kedit.id = ID("K2");
+    assert_int_equal(authz_team_of(s, &f), 2);
+    kedit.id = ID("K99");
+    assert_int_equal(authz_team_of(s, &f), 0);
+    kedit.id = ID("nonsense");
+    assert_int_equal(authz_team_of(s, &f), 0);
+    Cascade__V1__DependencyAdd dep = CASCADE__V1__DEPENDENCY_ADD__INIT;
+    f.body_case = CASCADE__V1__FRAME__BODY_DEPENDENCY_ADD;
+    f.dependency_add = &dep;
+    dep.key_result = ID("K2");
+    dep.depends_on = ID("K1");
+    assert_int_equal(authz_team_of(s, &f), 2);
+    Cascade__V1__InitiativeDone idone = CASCADE__V1__INITIATIVE_DONE__INIT;
+    f.body_case = CASCADE__V1__FRAME__BODY_INITIATIVE_DONE;
+    f.initiative_done = &idone;
+    idone.id = ID("I1");
+    assert_int_equal(authz_team_of(s, &f), 1);
+}
+
+/* An entity that does not exist is apply's to refuse (NOT_FOUND), not
+ * authz's; an observer is refused whatever the entity. */
+static void test_unknown_entities_pass_to_apply(void **state)
+{
+    struct fixture *fx = *state;
+    char msg[300];
+    Cascade__V1__CheckIn checkin = CASCADE__V1__CHECK_IN__INIT;
+    checkin.key_result = ID("K42");
+    WireFrame f = CASCADE__V1__FRAME__INIT;
+    f.body_case = CASCADE__V1__FRAME__BODY_CHECK_IN;
+    f.check_in = &checkin;
+    assert_int_equal(check_as(fx, OTHER_MEMBER, &f, msg, sizeof msg), 0);
+    assert_int_not_equal(check_as(fx, OBSERVER, &f, msg, sizeof msg), 0);
+    Cascade__V1__ObjectiveAdd oadd = CASCADE__V1__OBJECTIVE_ADD__INIT;
+    oadd.team = ID("");
+    f.body_case = CASCADE__V1__FRAME__BODY_OBJECTIVE_ADD;
+    f.objective_add = &oadd;
+    assert_int_equal(check_as(fx, OTHER_MEMBER, &f, msg, sizeof msg), 0);
+}
+
+/* Requests that do not act on a workshop's contents are not authz's. */
+static void test_other_requests(void **state)
+{
+    struct fixture *fx = *state;
+    char msg[300];
+    Cascade__V1__Join join = CASCADE__V1__JOIN__INIT;
+    WireFrame f = CASCADE__V1__FRAME__INIT;
+    f.body_case = CASCADE__V1__FRAME__BODY_JOIN;
+    f.join = &join;
+    assert_int_equal(authz_need_of(&f), AUTHZ_NONE);
+    assert_int_equal(check_as(fx, STRANGER, &f, msg, sizeof msg), 0);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(test_every_request_every_caller, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_team_of, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_unknown_entities_pass_to_apply, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_other_requests, setup, teardown),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
