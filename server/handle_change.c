@@ -1,5 +1,6 @@
 /* Changes to the cascade: checked and applied at once in memory, then made
  * durable with the loop turn's batch, which acknowledges and broadcasts. */
+#include <stdio.h>
 #include <string.h>
 
 #include "apply.h"
@@ -34,12 +35,43 @@ static const char *workshop_of(const WireFrame *f)
     }
 }
 
+/* Whether the request adds an entity to the workshop. */
+static int creates_entity(const WireFrame *f)
+{
+    switch (f->body_case) {
+    case CASCADE__V1__FRAME__BODY_TEAM_ADD:
+    case CASCADE__V1__FRAME__BODY_OBJECTIVE_ADD:
+    case CASCADE__V1__FRAME__BODY_KEY_RESULT_ADD:
+    case CASCADE__V1__FRAME__BODY_INITIATIVE_ADD:
+    case CASCADE__V1__FRAME__BODY_COMMENT_ADD:
+        return 1;
+    default:
+        return 0;
+    }
+}
+
+/* Teams, objectives, key results, initiatives and comments: what
+ * --max-entities bounds, so one workshop cannot take the server's memory. */
+static size_t entity_count(const struct okr_state *st)
+{
+    return st->nteams + st->nobjectives + st->nkey_results + st->ninitiatives + st->ncomments;
+}
+
 void handle_change(struct conn *c, const WireFrame *f)
 {
     struct server *s = c->server;
     struct workshop *w = workshop_for_request(c, f, workshop_of(f));
     if (w == NULL)
         return;
+    if (creates_entity(f) && entity_count(&w->state) >= s->cfg.max_entities) {
+        char msg[200];
+        snprintf(msg, sizeof msg,
+                 "Workshop %s holds %zu teams, objectives, key results, initiatives and "
+                 "comments, its limit (--max-entities).",
+                 w->code, s->cfg.max_entities);
+        conn_send_error(c, f->request_id, CASCADE__V1__ERROR_CODE__LIMIT_EXCEEDED, msg);
+        return;
+    }
     /* Room in the batch first: once applied, a change must not be dropped. */
     if (batch_reserve(&s->batch) != 0) {
         conn_send_error(c, f->request_id, CASCADE__V1__ERROR_CODE__INTERNAL,

@@ -72,6 +72,20 @@ void handle_workshop_create(struct conn *c, const WireFrame *f)
     if (check_text(c, f->request_id, m->title, "title", OKR_TITLE_MAX, 1) != 0 ||
         check_text(c, f->request_id, m->period, "period", OKR_PERIOD_MAX, 0) != 0)
         return;
+    const struct registry *r = &c->server->registry;
+    size_t mine = 0;
+    for (size_t i = 0; i < r->n; i++)
+        if (strcmp(r->items[i]->created_by, c->user) == 0)
+            mine++;
+    if (mine >= c->server->cfg.max_workshops_per_user) {
+        char msg[200];
+        snprintf(msg, sizeof msg,
+                 "You have created %zu workshops, the limit (--max-workshops-per-user); "
+                 "ask an operator to raise it.",
+                 c->server->cfg.max_workshops_per_user);
+        conn_send_error(c, f->request_id, CASCADE__V1__ERROR_CODE__LIMIT_EXCEEDED, msg);
+        return;
+    }
     struct workshop *w;
     int rc = registry_create(&c->server->registry, m->title, m->period, c->user_id, c->user,
                              server_now_ms(), &w);

@@ -14,7 +14,9 @@ static const char USAGE[] =
     "Usage: cascaded [--listen HOST:PORT] [--data DIR] [--cert FILE --key FILE]\n"
     "                [--max-frame BYTES] [--max-outbound BYTES] [--handshake-timeout MS]\n"
     "                [--sync full|normal] [--token-ttl SECONDS] [--idle-timeout SECONDS]\n"
-    "                [--login-timeout SECONDS] [--max-connections N]\n"
+    "                [--login-timeout SECONDS] [--max-connections N] [--rate PER_SECOND]\n"
+    "                [--max-per-address N] [--max-handshakes N] [--max-entities N]\n"
+    "                [--max-workshops-per-user N]\n"
     "\n"
     "  --listen HOST:PORT        address to listen on (default 127.0.0.1:7447; port 0: any free)\n"
     "  --data DIR                data directory (default ./cascade-data)\n"
@@ -32,6 +34,13 @@ static const char USAGE[] =
     "  --login-timeout SECONDS   close a connection not logged in this long after\n"
     "                            its Hello (default 60)\n"
     "  --max-connections N       refuse connections past N (default 10000)\n"
+    "  --rate PER_SECOND         requests per second per connection, in bursts of\n"
+    "                            up to four seconds' worth (default 50)\n"
+    "  --max-per-address N       open connections from one client IP (default 256)\n"
+    "  --max-handshakes N        TLS handshakes in progress at once (default 256)\n"
+    "  --max-entities N          teams, objectives, key results, initiatives and\n"
+    "                            comments in one workshop (default 10000)\n"
+    "  --max-workshops-per-user N  workshops one user may create (default 100)\n"
     "  --help, --version\n";
 
 /* Parses a positive whole number within [min, max]. */
@@ -78,7 +87,8 @@ int main(int argc, char **argv)
     server_config_defaults(&cfg);
     enum {
         OPT_CERT = 256, OPT_KEY, OPT_MAX_FRAME, OPT_MAX_OUT, OPT_HS, OPT_SYNC, OPT_TTL,
-        OPT_IDLE, OPT_LOGIN, OPT_MAX_CONN, OPT_VERSION, OPT_HELP
+        OPT_IDLE, OPT_LOGIN, OPT_MAX_CONN, OPT_RATE, OPT_PER_ADDR,
+        OPT_MAX_HS, OPT_MAX_ENT, OPT_MAX_WS, OPT_VERSION, OPT_HELP
     };
     static const struct option opts[] = {
         {"listen", required_argument, NULL, 'l'},
@@ -93,6 +103,11 @@ int main(int argc, char **argv)
         {"idle-timeout", required_argument, NULL, OPT_IDLE},
         {"login-timeout", required_argument, NULL, OPT_LOGIN},
         {"max-connections", required_argument, NULL, OPT_MAX_CONN},
+        {"rate", required_argument, NULL, OPT_RATE},
+        {"max-per-address", required_argument, NULL, OPT_PER_ADDR},
+        {"max-handshakes", required_argument, NULL, OPT_MAX_HS},
+        {"max-entities", required_argument, NULL, OPT_MAX_ENT},
+        {"max-workshops-per-user", required_argument, NULL, OPT_MAX_WS},
         {"version", no_argument, NULL, OPT_VERSION},
         {"help", no_argument, NULL, OPT_HELP},
         {NULL, 0, NULL, 0},
@@ -153,6 +168,31 @@ int main(int argc, char **argv)
             if (parse_size("--max-connections", optarg, 1, 1000000, &v) != 0)
                 return 2;
             cfg.max_connections = (size_t)v;
+            break;
+        case OPT_RATE:
+            if (parse_size("--rate", optarg, 1, 1000000, &v) != 0)
+                return 2;
+            cfg.rate_per_s = (uint32_t)v;
+            break;
+        case OPT_PER_ADDR:
+            if (parse_size("--max-per-address", optarg, 1, 1000000, &v) != 0)
+                return 2;
+            cfg.max_per_address = (size_t)v;
+            break;
+        case OPT_MAX_HS:
+            if (parse_size("--max-handshakes", optarg, 1, 1000000, &v) != 0)
+                return 2;
+            cfg.max_handshakes = (size_t)v;
+            break;
+        case OPT_MAX_ENT:
+            if (parse_size("--max-entities", optarg, 1, 100000000, &v) != 0)
+                return 2;
+            cfg.max_entities = (size_t)v;
+            break;
+        case OPT_MAX_WS:
+            if (parse_size("--max-workshops-per-user", optarg, 1, 1000000, &v) != 0)
+                return 2;
+            cfg.max_workshops_per_user = (size_t)v;
             break;
         case OPT_VERSION:
             printf("cascaded %s (protocol %u)\n", CASCADE_VERSION, CASCADE_PROTOCOL_VERSION);

@@ -32,6 +32,11 @@ void server_config_defaults(struct server_config *cfg)
     cfg->idle_timeout_ms = 120000;
     cfg->login_timeout_ms = 60000;
     cfg->max_connections = 10000;
+    cfg->rate_per_s = 50;
+    cfg->max_per_address = 256;
+    cfg->max_handshakes = 256;
+    cfg->max_entities = 10000;
+    cfg->max_workshops_per_user = 100;
     cfg->sync_full = 1;
 }
 
@@ -85,8 +90,18 @@ void conn_close(struct conn *c, const char *reason)
     transport_close(&c->transport, reason);
 }
 
+/* The connection no longer counts against --max-handshakes. */
+static void handshake_done(struct conn *c)
+{
+    if (c->in_handshake) {
+        c->in_handshake = 0;
+        c->server->handshakes--;
+    }
+}
+
 static void on_ready(struct transport *t)
 {
+    handshake_done(conn_of(t));
     /* The client speaks first, with Hello, and must not dawdle. */
     transport_deadline(t, conn_of(t)->server->cfg.handshake_timeout_ms, "no Hello in time");
 }
@@ -135,6 +150,7 @@ static void on_closed(struct transport *t, const char *reason)
     struct conn *c = conn_of(t);
     struct server *s = c->server;
     log_info("conn %llu from %s closed: %s", (unsigned long long)c->id, c->peer, reason);
+    handshake_done(c);
     if (c->prev)
         c->prev->next = c->next;
     else
@@ -151,6 +167,18 @@ static void on_closed(struct transport *t, const char *reason)
 }
 
 static const struct transport_ops SERVER_OPS = {on_ready, on_frame, on_closed};
+
+/* Open connections from ip. A scan of every connection: at the 10000 of
+ * --max-connections that is a few tens of microseconds per accept, cheaper
+ * to keep right than a table that must follow every open and close. */
+static size_t conns_from(const struct server *s, const char *ip)
+{
+    size_t n = 0;
+    for (const struct conn *c = s->conns; c != NULL; c = c->next)
+        if (strcmp(c->ip, ip) == 0)
+            n++;
+    return n;
+}
 
 static void on_connection(uv_stream_t *listener, int status)
 {
@@ -180,10 +208,16 @@ static void on_connection(uv_stream_t *listener, int status)
     }
     struct sockaddr_storage ss;
     int sslen = sizeof ss;
-    if (uv_tcp_getpeername(&c->transport.tcp, (struct sockaddr *)&ss, &sslen) == 0)
+    if (uv_tcp_getpeername(&c->transport.tcp, (struct sockaddr *)&ss, &sslen) == 0) {
         addr_format((struct sockaddr *)&ss, c->peer, sizeof c->peer);
-    else
+        if (ss.ss_family == AF_INET6)
+            uv_ip6_name((struct sockaddr_in6 *)&ss, c->ip, sizeof c->ip);
+        else
+            uv_ip4_name((struct sockaddr_in *)&ss, c->ip, sizeof c->ip);
+    } else {
         snprintf(c->peer, sizeof c->peer, "unknown");
+        snprintf(c->ip, sizeof c->ip, "unknown");
+    }
     log_info("conn %llu from %s opened", (unsigned long long)c->id, c->peer);
     if (s->stopping) {
         transport_abort(&c->transport, "server is shutting down");
@@ -197,7 +231,29 @@ static void on_connection(uv_stream_t *listener, int status)
         transport_abort(&c->transport, why);
         return;
     }
+    /* Counted with this connection itself, which is on the list already. */
+    size_t from_ip = conns_from(s, c->ip);
+    if (from_ip > s->cfg.max_per_address) {
+        char why[ADDR_TEXT_MAX + 96];
+        snprintf(why, sizeof why, "refused: %zu connections from %s is the limit (--max-per-address)",
+                 s->cfg.max_per_address, c->ip);
+        transport_abort(&c->transport, why);
+        return;
+    }
+    /* Each handshake costs asymmetric crypto; a flood of them must not
+     * starve the connections already open. */
+    if (s->handshakes >= s->cfg.max_handshakes) {
+        char why[96];
+        snprintf(why, sizeof why, "refused: %zu TLS handshakes at once is the limit (--max-handshakes)",
+                 s->cfg.max_handshakes);
+        transport_abort(&c->transport, why);
+        return;
+    }
+    c->in_handshake = 1;
+    s->handshakes++;
     c->last_heard = uv_now(s->loop);
+    c->rate_at = c->last_heard;
+    c->rate_tokens_milli = (uint64_t)s->cfg.rate_per_s * 4 * 1000;
     transport_accepted(&c->transport);
 }
 

@@ -30,6 +30,11 @@ struct server_config {
     uint64_t idle_timeout_ms;  /* a connection that sends nothing this long is closed */
     uint64_t login_timeout_ms; /* time from Hello to a login */
     size_t max_connections;
+    uint32_t rate_per_s;        /* requests per second per connection; bursts of 4x */
+    size_t max_per_address;     /* open connections from one client IP */
+    size_t max_handshakes;      /* connections in the TLS handshake at once */
+    size_t max_entities;        /* teams, objectives, key results, initiatives, comments */
+    size_t max_workshops_per_user; /* workshops one user may create */
     int sync_full;         /* fsync every commit (1) or only WAL checkpoints (0) */
 };
 
@@ -49,9 +54,16 @@ struct conn {
     struct server *server;
     uint64_t id;
     char peer[ADDR_TEXT_MAX];
+    char ip[ADDR_TEXT_MAX]; /* the peer without its port, for --max-per-address */
+    int in_handshake;       /* counted in server.handshakes */
     int greeted; /* a Hello was accepted */
     uint64_t greeted_at;   /* loop time of the Hello, ms */
     uint64_t last_heard;   /* loop time of the last frame received, ms */
+    /* The request rate's token bucket: tokens left (in thousandths, so the
+     * refill stays integral) as of loop time rate_at. */
+    uint64_t rate_tokens_milli;
+    uint64_t rate_at;
+    uint64_t last_request_id; /* the last one accepted; ids must increase */
     /* Who is logged in on this connection (user_id 0: nobody). */
     int64_t user_id;
     char user[OKR_NAME_MAX + 1];
@@ -82,6 +94,7 @@ struct server {
     uv_check_t commit_check; /* commits the batch once per loop turn */
     struct conn *conns; /* every open connection */
     size_t nconns;
+    size_t handshakes; /* connections still in the TLS handshake */
     uint64_t next_conn_id;
     int stopping;
     char bound[ADDR_TEXT_MAX]; /* the address actually listened on */

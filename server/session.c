@@ -34,6 +34,7 @@ static void handle_hello(struct conn *c, const WireFrame *f)
     reply.welcome = &w;
     if (conn_send(c, &reply) == 0) {
         c->greeted = 1;
+        c->last_request_id = f->request_id;
         c->greeted_at = uv_now(c->server->loop);
     }
 }
@@ -100,14 +101,65 @@ static const struct {
     {CASCADE__V1__FRAME__BODY_KEY_RESULT_HISTORY, USER, handle_history},
 };
 
+/* Takes one token from c's bucket (--rate per second, bursts of four
+ * seconds' worth), refilled from the loop's clock. 0 when the request may
+ * go on; otherwise the ms until a token is there again. */
+static uint64_t rate_take(struct conn *c)
+{
+    uint64_t rate = c->server->cfg.rate_per_s;
+    uint64_t cap = rate * 4 * 1000;
+    uint64_t now = uv_now(c->server->loop);
+    /* Thousandths of a token per ms is exactly rate. */
+    uint64_t gained = (now - c->rate_at) * rate;
+    c->rate_at = now;
+    c->rate_tokens_milli = gained >= cap - c->rate_tokens_milli ? cap : c->rate_tokens_milli + gained;
+    if (c->rate_tokens_milli >= 1000) {
+        c->rate_tokens_milli -= 1000;
+        return 0;
+    }
+    return (1000 - c->rate_tokens_milli + rate - 1) / rate;
+}
+
+static void refuse_rate(struct conn *c, uint64_t request_id, uint64_t wait_ms)
+{
+    char msg[128];
+    snprintf(msg, sizeof msg, "Too many requests on this connection; slow down and retry in %llu ms.",
+             (unsigned long long)wait_ms);
+    Cascade__V1__Error e = CASCADE__V1__ERROR__INIT;
+    e.code = CASCADE__V1__ERROR_CODE__RATE_LIMITED;
+    e.message = msg;
+    e.retry_after_ms = (uint32_t)wait_ms;
+    WireFrame f = CASCADE__V1__FRAME__INIT;
+    f.request_id = request_id;
+    f.body_case = CASCADE__V1__FRAME__BODY_ERROR;
+    f.error = &e;
+    conn_send(c, &f);
+}
+
 static void dispatch(struct conn *c, const WireFrame *f)
 {
     char msg[160];
+    /* First, so that no kind of frame, however refused, escapes the count. */
+    uint64_t wait_ms = rate_take(c);
+    if (wait_ms > 0) {
+        refuse_rate(c, f->request_id, wait_ms);
+        return;
+    }
     if (f->request_id == 0) {
         conn_send_error(c, 0, CASCADE__V1__ERROR_CODE__INVALID_ARGUMENT,
                         "Every request needs a non-zero request_id.");
         return;
     }
+    /* A replayed frame (a retry after a lost answer, or an attacker's copy)
+     * must not apply an edit twice: ids only go up on one connection. */
+    if (f->request_id <= c->last_request_id) {
+        snprintf(msg, sizeof msg,
+                 "Request id %llu was already used on this connection; ids must increase.",
+                 (unsigned long long)f->request_id);
+        conn_send_error(c, f->request_id, CASCADE__V1__ERROR_CODE__BAD_STATE, msg);
+        return;
+    }
+    c->last_request_id = f->request_id;
     if (f->body_case == CASCADE__V1__FRAME__BODY__NOT_SET) {
         conn_send_error(c, f->request_id, CASCADE__V1__ERROR_CODE__UNKNOWN_REQUEST,
                         "This server does not know that request; it may be older than the client.");

@@ -420,6 +420,277 @@ static void test_idle_login_and_connection_limits(void **state)
     server_cleanup(&s3);
 }
 
+/* ---- Limits -------------------------------------------------------------- */
+
+/* A Ping frame with an explicit request id, packed onto out. */
+static void pack_ping(struct buf *out, uint64_t request_id)
+{
+    Cascade__V1__Ping p = CASCADE__V1__PING__INIT;
+    p.nonce = request_id;
+    WireFrame f = CASCADE__V1__FRAME__INIT;
+    f.request_id = request_id;
+    f.body_case = CASCADE__V1__FRAME__BODY_PING;
+    f.ping = &p;
+    assert_int_equal(wire_pack(&f, SIZE_MAX, out), 0);
+}
+
+static void test_rate_limit_per_connection(void **state)
+{
+    (void)state;
+    enum { N = 60 }; /* three times the burst of --rate 5 */
+    struct test_server s1;
+    static const char *const rate[] = {"--rate", "5", NULL};
+    server_start(&s1, rate);
+    SSL *bystander = greeted_client_on(s1.port);
+    SSL *ssl = greeted_client_on(s1.port);
+    /* The whole burst in one write: the server reads it in one go. */
+    struct buf out = BUF_INIT;
+    for (uint64_t i = 0; i < N; i++)
+        pack_ping(&out, 2 + i);
+    send_raw(ssl, out.data, (int)out.len);
+    buf_free(&out);
+    int pongs = 0, limited = 0;
+    for (uint64_t i = 0; i < N; i++) {
+        WireFrame *r = tls_recv_frame(ssl, 10000);
+        assert_non_null(r);
+        assert_int_equal(r->request_id, 2 + i); /* one answer each, in order */
+        if (r->body_case == CASCADE__V1__FRAME__BODY_PONG) {
+            pongs++;
+        } else {
+            assert_int_equal(r->body_case, CASCADE__V1__FRAME__BODY_ERROR);
+            assert_int_equal(r->error->code, CASCADE__V1__ERROR_CODE__RATE_LIMITED);
+            assert_true(r->error->retry_after_ms > 0);
+            assert_non_null(strstr(r->error->message, "slow down and retry in"));
+            limited++;
+        }
+        wire_free(r);
+    }
+    assert_int_equal(pongs + limited, N);
+    assert_true(limited > 0);
+    assert_true(pongs > 0);
+    /* Nothing else arrived: no answer twice. */
+    assert_null(tls_recv_frame(ssl, 200));
+    /* The connection is still served (the next id, once a token is back),
+     * and so is everyone else. */
+    int served = 0;
+    for (uint64_t id = 100; id < 400 && !served; id++) {
+        served = tls_ping(ssl, id, id) == 0;
+        if (!served)
+            usleep(50000);
+    }
+    assert_true(served);
+    assert_int_equal(tls_ping(bystander, 2, 2), 0);
+    assert_true(server_alive(&s1));
+    tls_close(ssl);
+    tls_close(bystander);
+    server_cleanup(&s1);
+}
+
+static void test_replayed_request_ids_refused(void **state)
+{
+    (void)state;
+    SSL *ssl = greeted_client(5);
+    /* The Hello's id counts: a request may not reuse it. */
+    const uint64_t ids[] = {5, 6, 6, 4, 9};
+    const int ok[] = {0, 1, 0, 0, 1};
+    for (size_t i = 0; i < sizeof ids / sizeof ids[0]; i++) {
+        struct buf out = BUF_INIT;
+        pack_ping(&out, ids[i]);
+        send_raw(ssl, out.data, (int)out.len);
+        buf_free(&out);
+        WireFrame *r = tls_recv_frame(ssl, 5000);
+        assert_non_null(r);
+        assert_int_equal(r->request_id, ids[i]);
+        if (ok[i]) {
+            assert_int_equal(r->body_case, CASCADE__V1__FRAME__BODY_PONG);
+        } else {
+            assert_int_equal(r->body_case, CASCADE__V1__FRAME__BODY_ERROR);
+            assert_int_equal(r->error->code, CASCADE__V1__ERROR_CODE__BAD_STATE);
+            assert_non_null(strstr(r->error->message, "was already used on this connection"));
+        }
+        wire_free(r);
+    }
+    tls_close(ssl);
+}
+
+static void test_connections_per_address(void **state)
+{
+    (void)state;
+    struct test_server s1;
+    static const char *const limit[] = {"--max-per-address", "3", NULL};
+    server_start(&s1, limit);
+    SSL *a = greeted_client_on(s1.port), *b = greeted_client_on(s1.port);
+    SSL *c = greeted_client_on(s1.port);
+    int fd = tcp_connect(s1.port);
+    assert_true(fd_closed_within(fd, 5000));
+    close(fd);
+    assert_int_equal(server_log_wait(&s1,
+                                     "refused: 3 connections from 127.0.0.1 is the limit "
+                                     "(--max-per-address)", 1, 5000), 1);
+    assert_int_equal(tls_ping(a, 9, 9), 0);
+    assert_int_equal(tls_ping(b, 9, 9), 0);
+    /* Once one of them has gone, there is room again. */
+    int closed = server_log_count(&s1, " closed: ");
+    tls_close(c);
+    assert_true(server_log_wait(&s1, " closed: ", closed + 1, 5000) >= closed + 1);
+    SSL *d = greeted_client_on(s1.port);
+    assert_int_equal(tls_ping(d, 9, 9), 0);
+    assert_true(server_alive(&s1));
+    tls_close(a);
+    tls_close(b);
+    tls_close(d);
+    server_cleanup(&s1);
+}
+
+static void test_concurrent_handshakes(void **state)
+{
+    (void)state;
+    struct test_server s1;
+    static const char *const limit[] = {"--max-handshakes", "2", NULL};
+    server_start(&s1, limit);
+    /* Finished handshakes leave the count: three in a row all succeed. */
+    SSL *a = greeted_client_on(s1.port), *b = greeted_client_on(s1.port);
+    SSL *c = greeted_client_on(s1.port);
+    /* Two sockets that never start TLS hold both handshake places... */
+    int opened = server_log_count(&s1, " opened");
+    int fds[2] = {tcp_connect(s1.port), tcp_connect(s1.port)};
+    assert_true(server_log_wait(&s1, " opened", opened + 2, 5000) >= opened + 2);
+    /* ...so a third is refused at once, and the open ones carry on. */
+    int fd = tcp_connect(s1.port);
+    assert_true(fd_closed_within(fd, 5000));
+    close(fd);
+    assert_int_equal(server_log_wait(&s1, "(--max-handshakes)", 1, 5000), 1);
+    assert_int_equal(tls_ping(a, 9, 9), 0);
+    assert_int_equal(tls_ping(b, 9, 9), 0);
+    assert_int_equal(tls_ping(c, 9, 9), 0);
+    /* Handshakes that end without finishing give their places back. */
+    int closed = server_log_count(&s1, " closed: ");
+    close(fds[0]);
+    close(fds[1]);
+    assert_true(server_log_wait(&s1, " closed: ", closed + 2, 5000) >= closed + 2);
+    SSL *d = greeted_client_on(s1.port);
+    assert_int_equal(tls_ping(d, 9, 9), 0);
+    assert_int_equal(server_log_count(&s1, "(--max-handshakes)"), 1);
+    assert_true(server_alive(&s1));
+    tls_close(a);
+    tls_close(b);
+    tls_close(c);
+    tls_close(d);
+    server_cleanup(&s1);
+}
+
+/* Sends f with a fresh id and returns the reply (a test failure if none). */
+static WireFrame *request(SSL *ssl, WireFrame *f)
+{
+    WireFrame *r = NULL;
+    assert_int_equal(harness_request(ssl, f, &r, NULL, NULL), 0);
+    assert_non_null(r);
+    return r;
+}
+
+static WireFrame *create_workshop(SSL *ssl)
+{
+    Cascade__V1__WorkshopCreate m = CASCADE__V1__WORKSHOP_CREATE__INIT;
+    m.title = "Limits";
+    m.period = "2026-Q4";
+    WireFrame f = CASCADE__V1__FRAME__INIT;
+    f.body_case = CASCADE__V1__FRAME__BODY_WORKSHOP_CREATE;
+    f.workshop_create = &m;
+    return request(ssl, &f);
+}
+
+/* The workshop's snapshot seq; its number of teams goes to nteams. */
+static uint64_t snapshot_seq(SSL *ssl, const char *code, size_t *nteams)
+{
+    Cascade__V1__SnapshotRequest m = CASCADE__V1__SNAPSHOT_REQUEST__INIT;
+    m.workshop = (char *)code;
+    WireFrame f = CASCADE__V1__FRAME__INIT;
+    f.body_case = CASCADE__V1__FRAME__BODY_SNAPSHOT_REQUEST;
+    f.snapshot_request = &m;
+    WireFrame *r = request(ssl, &f);
+    assert_int_equal(r->body_case, CASCADE__V1__FRAME__BODY_SNAPSHOT);
+    uint64_t seq = r->snapshot->seq;
+    *nteams = r->snapshot->n_teams;
+    wire_free(r);
+    return seq;
+}
+
+static void test_entity_and_workshop_limits(void **state)
+{
+    (void)state;
+    struct test_server s1;
+    static const char *const limit[] = {"--max-entities", "3", "--max-workshops-per-user", "1",
+                                        NULL};
+    server_start(&s1, limit);
+    char password[128], token[HARNESS_TOKEN_MAX];
+    assert_int_equal(server_admin_password(&s1, password, sizeof password), 0);
+    assert_int_equal(harness_login(s1.port, "admin", password, token), 0);
+    SSL *ssl = harness_authed_client(s1.port, token);
+    SSL *other = harness_authed_client(s1.port, token);
+    assert_non_null(ssl);
+    assert_non_null(other);
+
+    /* One workshop per user here: the second is refused. */
+    WireFrame *r = create_workshop(ssl);
+    assert_int_equal(r->body_case, CASCADE__V1__FRAME__BODY_WORKSHOP_INFO);
+    char code[16];
+    snprintf(code, sizeof code, "%s", r->workshop_info->code);
+    wire_free(r);
+    r = create_workshop(ssl);
+    assert_int_equal(r->body_case, CASCADE__V1__FRAME__BODY_ERROR);
+    assert_int_equal(r->error->code, CASCADE__V1__ERROR_CODE__LIMIT_EXCEEDED);
+    assert_non_null(strstr(r->error->message, "--max-workshops-per-user"));
+    wire_free(r);
+
+    /* Three entities fit; the fourth is refused and nothing changes. */
+    char name[32];
+    Cascade__V1__TeamAdd t = CASCADE__V1__TEAM_ADD__INIT;
+    t.workshop = code;
+    t.name = name;
+    WireFrame f = CASCADE__V1__FRAME__INIT;
+    f.body_case = CASCADE__V1__FRAME__BODY_TEAM_ADD;
+    f.team_add = &t;
+    size_t nteams;
+    for (int i = 1; i <= 3; i++) {
+        snprintf(name, sizeof name, "Team %d", i);
+        r = request(ssl, &f);
+        assert_int_equal(r->body_case, CASCADE__V1__FRAME__BODY_ACK);
+        wire_free(r);
+        if (i != 2)
+            continue;
+        /* The same frame again, request id and all: refused, not applied twice. */
+        uint64_t seq = snapshot_seq(ssl, code, &nteams);
+        uint64_t used = f.request_id;
+        assert_int_equal(tls_send_frame(ssl, &f), 0);
+        r = harness_await(ssl, used, NULL, NULL, HARNESS_REPLY_TIMEOUT_MS);
+        assert_non_null(r);
+        assert_int_equal(r->body_case, CASCADE__V1__FRAME__BODY_ERROR);
+        assert_int_equal(r->error->code, CASCADE__V1__ERROR_CODE__BAD_STATE);
+        wire_free(r);
+        assert_int_equal(snapshot_seq(other, code, &nteams), seq);
+        assert_int_equal(nteams, 2);
+    }
+    uint64_t seq = snapshot_seq(ssl, code, &nteams);
+    assert_int_equal(nteams, 3);
+    snprintf(name, sizeof name, "Team 4");
+    r = request(ssl, &f);
+    assert_int_equal(r->body_case, CASCADE__V1__FRAME__BODY_ERROR);
+    assert_int_equal(r->error->code, CASCADE__V1__ERROR_CODE__LIMIT_EXCEEDED);
+    char want[200];
+    snprintf(want, sizeof want,
+             "Workshop %s holds 3 teams, objectives, key results, initiatives and comments, "
+             "its limit (--max-entities).", code);
+    assert_string_equal(r->error->message, want);
+    wire_free(r);
+    assert_int_equal(snapshot_seq(other, code, &nteams), seq);
+    assert_int_equal(nteams, 3);
+
+    assert_true(server_alive(&s1));
+    tls_close(ssl);
+    tls_close(other);
+    server_cleanup(&s1);
+}
+
 static void test_sigterm_says_goodbye_and_exits_zero(void **state)
 {
     (void)state;
@@ -458,6 +729,11 @@ int main(void)
         cmocka_unit_test(test_half_open_sockets),
         cmocka_unit_test(test_one_log_line_per_open_and_close),
         cmocka_unit_test(test_idle_login_and_connection_limits),
+        cmocka_unit_test(test_rate_limit_per_connection),
+        cmocka_unit_test(test_replayed_request_ids_refused),
+        cmocka_unit_test(test_connections_per_address),
+        cmocka_unit_test(test_concurrent_handshakes),
+        cmocka_unit_test(test_entity_and_workshop_limits),
         cmocka_unit_test(test_sigterm_says_goodbye_and_exits_zero),
     };
     return cmocka_run_group_tests(tests, start, finish);
