@@ -114,6 +114,36 @@ check "a client pinned to that certificate connects" \
     run 0 "$CASCADE" --server "127.0.0.1:$PORT" --ca "$WORK/one/cert.pem" ping
 stop_server "$SPID"
 
+# ---- certificate rotation under one CA ---------------------------------------------------------
+# A CA and two server certificates it signed, for 127.0.0.1: a client that
+# verifies with --ca keeps working when the server moves to the new one.
+ca="$WORK/ca"; mkdir -p "$ca"
+openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 2 -subj /CN=test-ca \
+    -keyout "$ca/ca.key" -out "$ca/ca.pem" 2>/dev/null
+for n in 1 2; do
+    openssl req -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -subj /CN=cascaded \
+        -keyout "$ca/server$n.key" -out "$ca/server$n.csr" 2>/dev/null
+    printf 'subjectAltName=IP:127.0.0.1,DNS:localhost\n' >"$ca/ext"
+    openssl x509 -req -in "$ca/server$n.csr" -CA "$ca/ca.pem" -CAkey "$ca/ca.key" -CAcreateserial \
+        -days 2 -extfile "$ca/ext" -out "$ca/server$n.pem" 2>/dev/null
+done
+export XDG_CONFIG_HOME="$WORK/carol"
+start_server five --cert "$ca/server1.pem" --key "$ca/server1.key"
+SPID5=$SPID; PORT5=$PORT
+check "a client with --ca trusts a certificate its CA signed" \
+    run 0 "$CASCADE" --server "127.0.0.1:$PORT5" --ca "$ca/ca.pem" ping
+stop_server "$SPID5"
+start_server five --listen "127.0.0.1:$PORT5" --cert "$ca/server2.pem" --key "$ca/server2.key"
+if run 0 "$CASCADE" --server "127.0.0.1:$PORT5" --ca "$ca/ca.pem" ping; then
+    ok "after rotating to a new certificate from the same CA, --ca clients keep working"
+else not_ok "after rotating to a new certificate from the same CA, --ca clients keep working" "$err"; fi
+if run 0 "$CASCADE" --server "127.0.0.1:$PORT5" --ca "$ca/ca.pem" --json ping \
+   && grep -qF "$(server_fingerprint "$LOG")" <<<"$out"; then
+    ok "and they are talking to the new certificate"
+else not_ok "and they are talking to the new certificate" "$out"; fi
+stop_server "$SPID"
+export XDG_CONFIG_HOME="$WORK/alice"
+
 # ---- graceful shutdown ---------------------------------------------------------------------------
 stop_server "$SPID3"
 st=$?

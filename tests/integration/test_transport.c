@@ -295,6 +295,53 @@ static void test_bad_frames_inside_tls(void **state)
     tls_close(bystander);
 }
 
+/* The server's data segment in KiB, from /proc: it counts memory allocated
+ * even where nothing was written yet, which resident memory would not. */
+static long server_data_kib(pid_t pid)
+{
+    char path[64], line[256];
+    snprintf(path, sizeof path, "/proc/%d/status", (int)pid);
+    FILE *f = fopen(path, "r");
+    long kib = -1;
+    while (f != NULL && fgets(line, sizeof line, f) != NULL)
+        if (sscanf(line, "VmData: %ld kB", &kib) == 1)
+            break;
+    if (f != NULL)
+        fclose(f);
+    return kib;
+}
+
+/* What a client merely claims costs nothing: 20 connections each announce a
+ * frame of 64 MiB (the largest --max-frame allows) and send 10 bytes of it.
+ * The server holds what arrived, not the 1.25 GiB promised. The margin is
+ * wide because sanitizer builds reserve memory in large regions. */
+static void test_claims_cost_no_memory(void **state)
+{
+    (void)state;
+    enum { N = 20 };
+    struct test_server s;
+    static const char *const big[] = {"--max-frame", "67108864", NULL};
+    server_start(&s, big);
+    SSL *claimers[N];
+    long before = server_data_kib(s.pid);
+    assert_true(before > 0);
+    uint8_t claim[FRAME_HEADER_LEN + 10] = {0};
+    frame_put_header(claim, 64u << 20);
+    for (int i = 0; i < N; i++) {
+        claimers[i] = greeted_client_on(s.port);
+        send_raw(claimers[i], claim, sizeof claim);
+    }
+    SSL *bystander = greeted_client_on(s.port);
+    assert_int_equal(tls_ping(bystander, 2, 2), 0); /* every claim has been read by now */
+    long after = server_data_kib(s.pid);
+    long claimed_kib = (long)N * 64 * 1024;
+    for (int i = 0; i < N; i++)
+        tls_close(claimers[i]);
+    tls_close(bystander);
+    server_cleanup(&s);
+    assert_true(after - before < claimed_kib / 8);
+}
+
 static void test_frames_split_and_batched(void **state)
 {
     (void)state;
@@ -725,6 +772,7 @@ int main(void)
         cmocka_unit_test(test_random_garbage_closes_only_that_connection),
         cmocka_unit_test(test_plain_tcp_client),
         cmocka_unit_test(test_bad_frames_inside_tls),
+        cmocka_unit_test(test_claims_cost_no_memory),
         cmocka_unit_test(test_frames_split_and_batched),
         cmocka_unit_test(test_half_open_sockets),
         cmocka_unit_test(test_one_log_line_per_open_and_close),
