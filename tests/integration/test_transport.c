@@ -342,6 +342,44 @@ static void test_claims_cost_no_memory(void **state)
     assert_true(after - before < claimed_kib / 8);
 }
 
+/* A frame of 100000 empty sub-messages: 200 KB on the wire, far more once
+ * decoded. The decoding budget refuses it; only that connection ends. */
+static void test_huge_repeated_field(void **state)
+{
+    (void)state;
+    enum { N = 100000 };
+    SSL *bystander = greeted_client(1);
+    SSL *ssl = greeted_client(1);
+    struct buf body = BUF_INIT, frame = BUF_INIT;
+    static const uint8_t empty_entry[] = {0x0a, 0x00}; /* field 1, length 0 */
+    for (int i = 0; i < N; i++)
+        assert_int_equal(buf_append(&body, empty_entry, sizeof empty_entry), 0);
+    /* Frame{request_id 2, workshop_list_reply (field 43) = body} */
+    uint8_t head[16];
+    size_t h = 0, len = body.len;
+    head[h++] = 0x08;
+    head[h++] = 0x02;
+    head[h++] = (uint8_t)(43 << 3 | 2) | 0x80; /* tag 43, wire type 2, as a two-byte varint */
+    head[h++] = (uint8_t)((43 << 3 | 2) >> 7);
+    while (len >= 0x80) {
+        head[h++] = (uint8_t)(len | 0x80);
+        len >>= 7;
+    }
+    head[h++] = (uint8_t)len;
+    uint8_t hdr[FRAME_HEADER_LEN];
+    frame_put_header(hdr, (uint32_t)(h + body.len));
+    assert_int_equal(buf_append(&frame, hdr, sizeof hdr), 0);
+    assert_int_equal(buf_append(&frame, head, h), 0);
+    assert_int_equal(buf_append(&frame, body.data, body.len), 0);
+    send_raw(ssl, frame.data, (int)frame.len);
+    expect_error_then_close(ssl, CASCADE__V1__ERROR_CODE__BAD_FRAME);
+    tls_close(ssl);
+    buf_free(&body);
+    buf_free(&frame);
+    check_bystander(bystander, 2);
+    tls_close(bystander);
+}
+
 static void test_frames_split_and_batched(void **state)
 {
     (void)state;
@@ -773,6 +811,7 @@ int main(void)
         cmocka_unit_test(test_plain_tcp_client),
         cmocka_unit_test(test_bad_frames_inside_tls),
         cmocka_unit_test(test_claims_cost_no_memory),
+        cmocka_unit_test(test_huge_repeated_field),
         cmocka_unit_test(test_frames_split_and_batched),
         cmocka_unit_test(test_half_open_sockets),
         cmocka_unit_test(test_one_log_line_per_open_and_close),

@@ -298,6 +298,8 @@ LONG=$(printf 'x%.0s' $(seq 1 201))
 if run 1 as alice obj add "$LONG" --team T1 && grep -q 200 <<<"$err"; then
     ok "a 201-byte title is refused, naming the limit of 200 (exit 1)"
 else not_ok "a 201-byte title is refused" "$status $err"; fi
+check "a title that is not valid UTF-8 is refused (exit 1)" run 1 as alice obj add $'bad \xc0\x80' --team T1
+check "a title with a control character is refused (exit 1)" run 1 as alice obj add $'bell \a' --team T1
 check "a team that does not exist is refused (exit 1)" run 1 as alice obj add X --team T9
 check "--aligns-to with --inherits is a usage error (exit 2)" \
     run 2 as alice obj add X --team T1 --aligns-to O1 --inherits K1
@@ -390,6 +392,18 @@ if [ -n "$v" ] && [ "$v" -ge 5 ] && run 0 as alice kr edit K1 --to 300 --base-ve
 else not_ok "show --json gives each entity's version" "$(as alice --json show)"; fi
 check "a malformed --base-version is a usage error (exit 2)" \
     run 2 as alice kr edit K1 --title X --base-version none
+
+# ---- SQL metacharacters are text like any other -----------------------------------------
+SQL="Robert'); DROP TABLE users;--"
+if run 0 as alice team add "$SQL" && T=$out && run 0 as alice obj add "$SQL" --team "$T" --rationale "$SQL" \
+   && O=$out && run 0 as alice kr add "$O" "$SQL" --from 1 --to 2 --unit "x';--" \
+   && run 0 as alice comment "$O" "$SQL"; then
+    J=$(as alice --json show)
+    if [ "$(grep -oF "\"$SQL\"" <<<"$J" | wc -l)" -ge 5 ] && grep -qF '"unit":"x'"'"';--"' <<<"$J" \
+       && run 0 as alice whoami; then
+        ok "SQL metacharacters in names, titles, rationales, units and comments are stored verbatim"
+    else not_ok "SQL metacharacters are stored verbatim" "$J"; fi
+else not_ok "SQL metacharacters are accepted as text" "$status $err"; fi
 
 # ---- the server goes away -----------------------------------------------------------
 watch_bg alice "$WORK/watch-end" --since 0 --no-resume; WATCH_END=$WPID
