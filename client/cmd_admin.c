@@ -31,10 +31,6 @@ static int user_add(struct cli *cli, struct args *a)
                              "The password on stdin is empty; give one, or leave out "
                              "--password-stdin to have the server generate one.");
     }
-    struct client *c;
-    int rc = cli_connect_user(cli, &c);
-    if (rc != EXIT_OK)
-        return rc;
     Cascade__V1__AdminUserAdd add = CASCADE__V1__ADMIN_USER_ADD__INIT;
     add.name = (char *)name;
     add.password = password;
@@ -42,9 +38,8 @@ static int user_add(struct cli *cli, struct args *a)
     req.body_case = CASCADE__V1__FRAME__BODY_ADMIN_USER_ADD;
     req.admin_user_add = &add;
     WireFrame *reply;
-    rc = cli_call(c, &req, CASCADE__V1__FRAME__BODY_ADMIN_USER_ADDED, &reply);
+    int rc = cli_request(cli, &req, CASCADE__V1__FRAME__BODY_ADMIN_USER_ADDED, &reply);
     memset(password, 0, sizeof password);
-    client_close(c);
     if (rc != EXIT_OK)
         return rc;
     const Cascade__V1__AdminUserAdded *added = reply->admin_user_added;
@@ -85,12 +80,6 @@ static int user_passwd(struct cli *cli, struct args *a)
                              "The password on stdin is empty; give one, or leave out "
                              "--password-stdin to have the server generate one.");
     }
-    struct client *c;
-    int rc = cli_connect_user(cli, &c);
-    if (rc != EXIT_OK) {
-        memset(password, 0, sizeof password);
-        return rc;
-    }
     Cascade__V1__AdminUserPasswd set = CASCADE__V1__ADMIN_USER_PASSWD__INIT;
     set.name = (char *)name;
     set.password = password;
@@ -98,9 +87,8 @@ static int user_passwd(struct cli *cli, struct args *a)
     req.body_case = CASCADE__V1__FRAME__BODY_ADMIN_USER_PASSWD;
     req.admin_user_passwd = &set;
     WireFrame *reply;
-    rc = cli_call(c, &req, CASCADE__V1__FRAME__BODY_ADMIN_USER_ADDED, &reply);
+    int rc = cli_request(cli, &req, CASCADE__V1__FRAME__BODY_ADMIN_USER_ADDED, &reply);
     memset(password, 0, sizeof password);
-    client_close(c);
     if (rc != EXIT_OK)
         return rc;
     const Cascade__V1__AdminUserAdded *r = reply->admin_user_added;
@@ -128,18 +116,14 @@ static int user_disable(struct cli *cli, struct args *a)
         return cli_usage("admin user disable", "Name the user to disable.");
     if (args_finish(a) != 0)
         return cli_usage("admin user disable", a->err);
-    struct client *c;
-    int rc = cli_connect_user(cli, &c);
-    if (rc != EXIT_OK)
-        return rc;
+    int rc;
     Cascade__V1__AdminUserDisable disable = CASCADE__V1__ADMIN_USER_DISABLE__INIT;
     disable.name = (char *)name;
     WireFrame req = CASCADE__V1__FRAME__INIT;
     req.body_case = CASCADE__V1__FRAME__BODY_ADMIN_USER_DISABLE;
     req.admin_user_disable = &disable;
     WireFrame *reply;
-    rc = cli_call(c, &req, CASCADE__V1__FRAME__BODY_USER_INFO, &reply);
-    client_close(c);
+    rc = cli_request(cli, &req, CASCADE__V1__FRAME__BODY_USER_INFO, &reply);
     if (rc != EXIT_OK)
         return rc;
     const Cascade__V1__UserInfo *u = reply->user_info;
@@ -159,17 +143,13 @@ static int user_list(struct cli *cli, struct args *a)
 {
     if (args_finish(a) != 0)
         return cli_usage("admin user list", a->err);
-    struct client *c;
-    int rc = cli_connect_user(cli, &c);
-    if (rc != EXIT_OK)
-        return rc;
+    int rc;
     Cascade__V1__AdminUserList list = CASCADE__V1__ADMIN_USER_LIST__INIT;
     WireFrame req = CASCADE__V1__FRAME__INIT;
     req.body_case = CASCADE__V1__FRAME__BODY_ADMIN_USER_LIST;
     req.admin_user_list = &list;
     WireFrame *reply;
-    rc = cli_call(c, &req, CASCADE__V1__FRAME__BODY_ADMIN_USER_LIST_REPLY, &reply);
-    client_close(c);
+    rc = cli_request(cli, &req, CASCADE__V1__FRAME__BODY_ADMIN_USER_LIST_REPLY, &reply);
     if (rc != EXIT_OK)
         return rc;
     const Cascade__V1__AdminUserListReply *r = reply->admin_user_list_reply;

@@ -160,17 +160,13 @@ int cmd_whoami(struct cli *cli, struct args *a)
 {
     if (args_finish(a) != 0)
         return cli_usage("whoami", a->err);
-    struct client *c;
-    int rc = cli_connect_user(cli, &c);
-    if (rc != EXIT_OK)
-        return rc;
+    int rc;
     Cascade__V1__Whoami whoami = CASCADE__V1__WHOAMI__INIT;
     WireFrame req = CASCADE__V1__FRAME__INIT;
     req.body_case = CASCADE__V1__FRAME__BODY_WHOAMI;
     req.whoami = &whoami;
     WireFrame *reply;
-    rc = cli_call(c, &req, CASCADE__V1__FRAME__BODY_USER_INFO, &reply);
-    client_close(c);
+    rc = cli_request(cli, &req, CASCADE__V1__FRAME__BODY_USER_INFO, &reply);
     if (rc != EXIT_OK)
         return rc;
     const Cascade__V1__UserInfo *u = reply->user_info;

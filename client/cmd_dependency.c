@@ -32,12 +32,8 @@ static int dep_add(struct cli *cli, struct args *a)
     WireFrame req = CASCADE__V1__FRAME__INIT;
     req.body_case = CASCADE__V1__FRAME__BODY_DEPENDENCY_ADD;
     req.dependency_add = &msg;
-    struct client *c;
     WireFrame *reply;
-    if ((rc = cli_connect_user(cli, &c)) != EXIT_OK)
-        return rc;
-    rc = cli_call(c, &req, CASCADE__V1__FRAME__BODY_ACK, &reply);
-    client_close(c);
+    rc = cli_request(cli, &req, CASCADE__V1__FRAME__BODY_ACK, &reply);
     if (rc != EXIT_OK)
         return rc;
     wire_free(reply);

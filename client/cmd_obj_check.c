@@ -67,12 +67,8 @@ int cmd_obj_check(struct cli *cli, struct args *a)
         return change_send(cli, ws, &req, CHANGE_UPDATE, NULL);
 
     /* The sentence names both answers as they now stand, so it needs the Ack. */
-    struct client *c;
     WireFrame *reply;
-    if ((rc = cli_connect_user(cli, &c)) != EXIT_OK)
-        return rc;
-    rc = cli_call(c, &req, CASCADE__V1__FRAME__BODY_ACK, &reply);
-    client_close(c);
+    rc = cli_request(cli, &req, CASCADE__V1__FRAME__BODY_ACK, &reply);
     if (rc != EXIT_OK)
         return rc;
     const Cascade__V1__Ack *ack = reply->ack;

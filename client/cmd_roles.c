@@ -21,24 +21,11 @@ static Cascade__V1__Role parse_role(const char *text, unsigned allowed)
     return CASCADE__V1__ROLE__ROLE_UNSPECIFIED;
 }
 
-/* Connects as the user and sends req, expecting a `want` answer. */
-static int call(const struct cli *cli, WireFrame *req, Cascade__V1__Frame__BodyCase want,
-                WireFrame **reply)
-{
-    struct client *c;
-    int rc = cli_connect_user(cli, &c);
-    if (rc != EXIT_OK)
-        return rc;
-    rc = cli_call(c, req, want, reply);
-    client_close(c);
-    return rc;
-}
-
 /* Sends req, answered by an Ack, and prints done (or with --json, o). */
 static int send_acked(const struct cli *cli, WireFrame *req, const char *done, cJSON *o)
 {
     WireFrame *reply;
-    int rc = call(cli, req, CASCADE__V1__FRAME__BODY_ACK, &reply);
+    int rc = cli_request(cli, req, CASCADE__V1__FRAME__BODY_ACK, &reply);
     if (rc != EXIT_OK) {
         cJSON_Delete(o);
         return rc;
@@ -75,7 +62,7 @@ int cmd_workshop_invite(struct cli *cli, struct args *a)
     req.body_case = CASCADE__V1__FRAME__BODY_INVITE;
     req.invite = &msg;
     WireFrame *reply;
-    if ((rc = call(cli, &req, CASCADE__V1__FRAME__BODY_INVITE_CODE, &reply)) != EXIT_OK)
+    if ((rc = cli_request(cli, &req, CASCADE__V1__FRAME__BODY_INVITE_CODE, &reply)) != EXIT_OK)
         return rc;
     if (cli->json) {
         cJSON *o = cJSON_CreateObject();

@@ -16,17 +16,13 @@ int cmd_who(struct cli *cli, struct args *a)
     int rc = cli_workshop(cli, "who", ws, sizeof ws);
     if (rc != EXIT_OK)
         return rc;
-    struct client *c;
-    if ((rc = cli_connect_user(cli, &c)) != EXIT_OK)
-        return rc;
     Cascade__V1__PresenceQuery q = CASCADE__V1__PRESENCE_QUERY__INIT;
     q.workshop = ws;
     WireFrame req = CASCADE__V1__FRAME__INIT;
     req.body_case = CASCADE__V1__FRAME__BODY_PRESENCE_QUERY;
     req.presence_query = &q;
     WireFrame *reply;
-    rc = cli_call(c, &req, CASCADE__V1__FRAME__BODY_PRESENCE_REPLY, &reply);
-    client_close(c);
+    rc = cli_request(cli, &req, CASCADE__V1__FRAME__BODY_PRESENCE_REPLY, &reply);
     if (rc != EXIT_OK)
         return rc;
     const Cascade__V1__PresenceReply *p = reply->presence_reply;

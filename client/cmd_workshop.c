@@ -38,19 +38,6 @@ static cJSON *workshop_json(const Cascade__V1__WorkshopInfo *w)
     return o;
 }
 
-/* Connects as the user and sends req, expecting a `want` answer. */
-static int call_as_user(const struct cli *cli, WireFrame *req, Cascade__V1__Frame__BodyCase want,
-                        WireFrame **reply)
-{
-    struct client *c;
-    int rc = cli_connect_user(cli, &c);
-    if (rc != EXIT_OK)
-        return rc;
-    rc = cli_call(c, req, want, reply);
-    client_close(c);
-    return rc;
-}
-
 static int create(struct cli *cli, struct args *a)
 {
     const char *period = "";
@@ -68,7 +55,7 @@ static int create(struct cli *cli, struct args *a)
     req.body_case = CASCADE__V1__FRAME__BODY_WORKSHOP_CREATE;
     req.workshop_create = &msg;
     WireFrame *reply;
-    int rc = call_as_user(cli, &req, CASCADE__V1__FRAME__BODY_WORKSHOP_INFO, &reply);
+    int rc = cli_request(cli, &req, CASCADE__V1__FRAME__BODY_WORKSHOP_INFO, &reply);
     if (rc != EXIT_OK)
         return rc;
     const Cascade__V1__WorkshopInfo *w = reply->workshop_info;
@@ -90,7 +77,7 @@ static int fetch_list(const struct cli *cli, WireFrame **reply)
     WireFrame req = CASCADE__V1__FRAME__INIT;
     req.body_case = CASCADE__V1__FRAME__BODY_WORKSHOP_LIST;
     req.workshop_list = &msg;
-    return call_as_user(cli, &req, CASCADE__V1__FRAME__BODY_WORKSHOP_LIST_REPLY, reply);
+    return cli_request(cli, &req, CASCADE__V1__FRAME__BODY_WORKSHOP_LIST_REPLY, reply);
 }
 
 static int list(struct cli *cli, struct args *a)
@@ -170,7 +157,7 @@ int cmd_join(struct cli *cli, struct args *a)
     req.body_case = CASCADE__V1__FRAME__BODY_JOIN;
     req.join = &msg;
     WireFrame *reply;
-    rc = call_as_user(cli, &req, CASCADE__V1__FRAME__BODY_WORKSHOP_INFO, &reply);
+    rc = cli_request(cli, &req, CASCADE__V1__FRAME__BODY_WORKSHOP_INFO, &reply);
     if (rc != EXIT_OK)
         return rc;
     const Cascade__V1__WorkshopInfo *w = reply->workshop_info;

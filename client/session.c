@@ -119,6 +119,19 @@ int cli_call(struct client *c, WireFrame *req, Cascade__V1__Frame__BodyCase want
     return rc == CLIENT_REFUSED ? EXIT_REFUSED : EXIT_UNREACHABLE;
 }
 
+int cli_request(const struct cli *cli, WireFrame *req, Cascade__V1__Frame__BodyCase want,
+                WireFrame **reply)
+{
+    *reply = NULL;
+    struct client *c;
+    int rc = cli_connect_user(cli, &c);
+    if (rc != EXIT_OK)
+        return rc;
+    rc = cli_call(c, req, want, reply);
+    client_close(c);
+    return rc;
+}
+
 int cli_workshop(const struct cli *cli, const char *command, char *out, size_t outlen)
 {
     char saved[256], err[256];

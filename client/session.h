@@ -36,6 +36,12 @@ int cli_connect_quiet(const struct cli *cli, struct client **out);
 int cli_call(struct client *c, WireFrame *req, Cascade__V1__Frame__BodyCase want,
              WireFrame **reply);
 
+/* A whole one-shot exchange: connects as the logged-in user, sends req,
+ * expects a `want` answer (EXIT_OK and *reply, free with wire_free), and
+ * closes. Failures are printed; the status follows cli_call. */
+int cli_request(const struct cli *cli, WireFrame *req, Cascade__V1__Frame__BodyCase want,
+                WireFrame **reply);
+
 /* The workshop a command acts on: -w/--workshop, else CASCADE_WORKSHOP, else
  * the default chosen with 'cascade use' or 'cascade join', normalised (see
  * settings_code_normalise). EXIT_OK and the code in out; otherwise a usage
