@@ -11,84 +11,40 @@
 #include "password.h"
 #include "session.h"
 
-static int user_add(struct cli *cli, struct args *a)
+/* Takes NAME [--password-stdin]: the user, and the password to give them
+ * ("" lets the server generate one). EXIT_OK, or a printed usage error. */
+static int take_user_password(struct args *a, const char *cmd, const char *missing,
+                              const char **name, char password[PASSWORD_MAX + 2])
 {
     int from_stdin = args_flag(a, "--password-stdin");
-    const char *name = args_next(a);
-    if (name == NULL)
-        return cli_usage("admin user add", "Name the user to add.");
+    *name = args_next(a);
+    if (*name == NULL)
+        return cli_usage(cmd, missing);
     if (args_finish(a) != 0)
-        return cli_usage("admin user add", a->err);
-    char password[PASSWORD_MAX + 2] = "", err[512];
-    if (from_stdin) {
-        int rc = password_read_stdin(password, sizeof password, err, sizeof err);
-        if (rc != 0) {
-            cli_error("%s", err);
-            return rc == CAS_EIO ? EXIT_REFUSED : EXIT_USAGE;
-        }
-        if (password[0] == '\0')
-            return cli_usage("admin user add",
-                             "The password on stdin is empty; give one, or leave out "
-                             "--password-stdin to have the server generate one.");
+        return cli_usage(cmd, a->err);
+    password[0] = '\0';
+    if (!from_stdin)
+        return EXIT_OK;
+    char err[512];
+    int rc = password_read_stdin(password, PASSWORD_MAX + 2, err, sizeof err);
+    if (rc != 0) {
+        cli_error("%s", err);
+        return rc == CAS_EIO ? EXIT_REFUSED : EXIT_USAGE;
     }
-    Cascade__V1__AdminUserAdd add = CASCADE__V1__ADMIN_USER_ADD__INIT;
-    add.name = (char *)name;
-    add.password = password;
-    WireFrame req = CASCADE__V1__FRAME__INIT;
-    req.body_case = CASCADE__V1__FRAME__BODY_ADMIN_USER_ADD;
-    req.admin_user_add = &add;
-    WireFrame *reply;
-    int rc = cli_request(cli, &req, CASCADE__V1__FRAME__BODY_ADMIN_USER_ADDED, &reply);
-    memset(password, 0, sizeof password);
-    if (rc != EXIT_OK)
-        return rc;
-    const Cascade__V1__AdminUserAdded *added = reply->admin_user_added;
-    const char *added_name = added->user != NULL ? added->user->name : name;
-    const char *generated = added->generated_password;
-    if (cli->json) {
-        cJSON *o = cJSON_CreateObject();
-        cJSON_AddStringToObject(o, "user", added_name);
-        output_json_text_or_null(o, "password", generated);
-        output_json(o);
-    } else if (generated[0] != '\0') {
-        printf("Added %s with password %s; give it to them over a safe channel.\n", added_name,
-               generated);
-    } else {
-        printf("Added %s.\n", added_name);
-    }
-    wire_free(reply);
+    if (password[0] == '\0')
+        return cli_usage(cmd, "The password on stdin is empty; give one, or leave out "
+                              "--password-stdin to have the server generate one.");
     return EXIT_OK;
 }
 
-static int user_passwd(struct cli *cli, struct args *a)
+/* Sends req, answered with AdminUserAdded, wipes the password, and prints
+ * the outcome: for a new user (reset 0) or a password reset (reset 1). */
+static int send_password(struct cli *cli, WireFrame *req, const char *name,
+                         char password[PASSWORD_MAX + 2], int reset)
 {
-    int from_stdin = args_flag(a, "--password-stdin");
-    const char *name = args_next(a);
-    if (name == NULL)
-        return cli_usage("admin user passwd", "Name the user whose password to set.");
-    if (args_finish(a) != 0)
-        return cli_usage("admin user passwd", a->err);
-    char password[PASSWORD_MAX + 2] = "", err[512];
-    if (from_stdin) {
-        int rc = password_read_stdin(password, sizeof password, err, sizeof err);
-        if (rc != 0) {
-            cli_error("%s", err);
-            return rc == CAS_EIO ? EXIT_REFUSED : EXIT_USAGE;
-        }
-        if (password[0] == '\0')
-            return cli_usage("admin user passwd",
-                             "The password on stdin is empty; give one, or leave out "
-                             "--password-stdin to have the server generate one.");
-    }
-    Cascade__V1__AdminUserPasswd set = CASCADE__V1__ADMIN_USER_PASSWD__INIT;
-    set.name = (char *)name;
-    set.password = password;
-    WireFrame req = CASCADE__V1__FRAME__INIT;
-    req.body_case = CASCADE__V1__FRAME__BODY_ADMIN_USER_PASSWD;
-    req.admin_user_passwd = &set;
     WireFrame *reply;
-    int rc = cli_request(cli, &req, CASCADE__V1__FRAME__BODY_ADMIN_USER_ADDED, &reply);
-    memset(password, 0, sizeof password);
+    int rc = cli_request(cli, req, CASCADE__V1__FRAME__BODY_ADMIN_USER_ADDED, &reply);
+    memset(password, 0, PASSWORD_MAX + 2);
     if (rc != EXIT_OK)
         return rc;
     const Cascade__V1__AdminUserAdded *r = reply->admin_user_added;
@@ -99,6 +55,11 @@ static int user_passwd(struct cli *cli, struct args *a)
         cJSON_AddStringToObject(o, "user", user);
         output_json_text_or_null(o, "password", generated);
         output_json(o);
+    } else if (!reset && generated[0] != '\0') {
+        printf("Added %s with password %s; give it to them over a safe channel.\n", user,
+               generated);
+    } else if (!reset) {
+        printf("Added %s.\n", user);
     } else if (generated[0] != '\0') {
         printf("Set the password of %s to %s; give it to them over a safe channel. Their "
                "sessions have ended.\n", user, generated);
@@ -109,6 +70,39 @@ static int user_passwd(struct cli *cli, struct args *a)
     return EXIT_OK;
 }
 
+static int user_add(struct cli *cli, struct args *a)
+{
+    const char *name;
+    char password[PASSWORD_MAX + 2];
+    int rc = take_user_password(a, "admin user add", "Name the user to add.", &name, password);
+    if (rc != EXIT_OK)
+        return rc;
+    Cascade__V1__AdminUserAdd add = CASCADE__V1__ADMIN_USER_ADD__INIT;
+    add.name = (char *)name;
+    add.password = password;
+    WireFrame req = CASCADE__V1__FRAME__INIT;
+    req.body_case = CASCADE__V1__FRAME__BODY_ADMIN_USER_ADD;
+    req.admin_user_add = &add;
+    return send_password(cli, &req, name, password, 0);
+}
+
+static int user_passwd(struct cli *cli, struct args *a)
+{
+    const char *name;
+    char password[PASSWORD_MAX + 2];
+    int rc = take_user_password(a, "admin user passwd", "Name the user whose password to set.",
+                                &name, password);
+    if (rc != EXIT_OK)
+        return rc;
+    Cascade__V1__AdminUserPasswd set = CASCADE__V1__ADMIN_USER_PASSWD__INIT;
+    set.name = (char *)name;
+    set.password = password;
+    WireFrame req = CASCADE__V1__FRAME__INIT;
+    req.body_case = CASCADE__V1__FRAME__BODY_ADMIN_USER_PASSWD;
+    req.admin_user_passwd = &set;
+    return send_password(cli, &req, name, password, 1);
+}
+
 static int user_disable(struct cli *cli, struct args *a)
 {
     const char *name = args_next(a);
@@ -116,14 +110,13 @@ static int user_disable(struct cli *cli, struct args *a)
         return cli_usage("admin user disable", "Name the user to disable.");
     if (args_finish(a) != 0)
         return cli_usage("admin user disable", a->err);
-    int rc;
     Cascade__V1__AdminUserDisable disable = CASCADE__V1__ADMIN_USER_DISABLE__INIT;
     disable.name = (char *)name;
     WireFrame req = CASCADE__V1__FRAME__INIT;
     req.body_case = CASCADE__V1__FRAME__BODY_ADMIN_USER_DISABLE;
     req.admin_user_disable = &disable;
     WireFrame *reply;
-    rc = cli_request(cli, &req, CASCADE__V1__FRAME__BODY_USER_INFO, &reply);
+    int rc = cli_request(cli, &req, CASCADE__V1__FRAME__BODY_USER_INFO, &reply);
     if (rc != EXIT_OK)
         return rc;
     const Cascade__V1__UserInfo *u = reply->user_info;
