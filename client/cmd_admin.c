@@ -1,5 +1,5 @@
 /* cascade admin user add NAME [--password-stdin] | list | passwd NAME
- * [--password-stdin] | disable NAME: the server's accounts, for its
+ * [--password-stdin] | disable NAME | enable NAME: the server's accounts, for its
  * administrators. */
 #include <cjson/cJSON.h>
 #include <stdio.h>
@@ -103,18 +103,27 @@ static int user_passwd(struct cli *cli, struct args *a)
     return send_password(cli, &req, name, password, 1);
 }
 
-static int user_disable(struct cli *cli, struct args *a)
+/* admin user disable NAME and admin user enable NAME. */
+static int user_set_disabled(struct cli *cli, struct args *a, int disable)
 {
+    const char *cmd = disable ? "admin user disable" : "admin user enable";
     const char *name = args_next(a);
     if (name == NULL)
-        return cli_usage("admin user disable", "Name the user to disable.");
+        return cli_usage(cmd, disable ? "Name the user to disable." : "Name the user to enable.");
     if (args_finish(a) != 0)
-        return cli_usage("admin user disable", a->err);
-    Cascade__V1__AdminUserDisable disable = CASCADE__V1__ADMIN_USER_DISABLE__INIT;
-    disable.name = (char *)name;
+        return cli_usage(cmd, a->err);
+    Cascade__V1__AdminUserDisable off = CASCADE__V1__ADMIN_USER_DISABLE__INIT;
+    Cascade__V1__AdminUserEnable on = CASCADE__V1__ADMIN_USER_ENABLE__INIT;
     WireFrame req = CASCADE__V1__FRAME__INIT;
-    req.body_case = CASCADE__V1__FRAME__BODY_ADMIN_USER_DISABLE;
-    req.admin_user_disable = &disable;
+    if (disable) {
+        off.name = (char *)name;
+        req.body_case = CASCADE__V1__FRAME__BODY_ADMIN_USER_DISABLE;
+        req.admin_user_disable = &off;
+    } else {
+        on.name = (char *)name;
+        req.body_case = CASCADE__V1__FRAME__BODY_ADMIN_USER_ENABLE;
+        req.admin_user_enable = &on;
+    }
     WireFrame *reply;
     int rc = cli_request(cli, &req, CASCADE__V1__FRAME__BODY_USER_INFO, &reply);
     if (rc != EXIT_OK)
@@ -125,8 +134,10 @@ static int user_disable(struct cli *cli, struct args *a)
         cJSON_AddStringToObject(o, "user", u->name);
         cJSON_AddBoolToObject(o, "disabled", u->disabled);
         output_json(o);
-    } else {
+    } else if (disable) {
         printf("Disabled %s; their sessions have ended and they cannot log in.\n", u->name);
+    } else {
+        printf("Enabled %s; they can log in again.\n", u->name);
     }
     wire_free(reply);
     return EXIT_OK;
@@ -189,9 +200,9 @@ int cmd_admin(struct cli *cli, struct args *a)
         return user_list(cli, a);
     if (sub != NULL && strcmp(sub, "passwd") == 0)
         return user_passwd(cli, a);
-    if (sub != NULL && strcmp(sub, "disable") == 0)
-        return user_disable(cli, a);
+    if (sub != NULL && (strcmp(sub, "disable") == 0 || strcmp(sub, "enable") == 0))
+        return user_set_disabled(cli, a, strcmp(sub, "disable") == 0);
     return cli_usage("admin", "Use 'admin user add NAME [--password-stdin]', 'admin user list', "
-                              "'admin user passwd NAME [--password-stdin]' or "
-                              "'admin user disable NAME'.");
+                              "'admin user passwd NAME [--password-stdin]', "
+                              "'admin user disable NAME' or 'admin user enable NAME'.");
 }

@@ -74,6 +74,7 @@ static const char USAGE[] =
     "  admin user passwd NAME [--password-stdin]   set a user's password (generated unless\n"
     "                                   one comes on stdin) and end their sessions\n"
     "  admin user disable NAME          lock an account out and end its sessions\n"
+    "  admin user enable NAME           let a disabled account log in again\n"
     "\n"
     "Global options:\n"
     "  --server HOST:PORT   the server (env CASCADE_SERVER, default 127.0.0.1:7447)\n"

@@ -46,8 +46,9 @@ void render_bar(double progress, char out[11]);
  * exponent for ordinary magnitudes ("7", "7.25", "1500000"). */
 void render_number(double v, char *out, size_t outlen);
 
-/* Room for a flattened text of the longest kind (OKR_TEXT_MAX bytes). */
-#define RENDER_FLAT_MAX 4096
+/* Room for a flattened text of the longest kind a server may be set to
+ * accept: every line break may become three bytes (" / "). */
+#define RENDER_FLAT_MAX (3 * OKR_TEXT_CAP + 4)
 
 /* Copies a text (NULL reads as "") for one line of output: each line break
  * becomes " / ", other control characters a space; a text too long for out

@@ -40,12 +40,34 @@ enum okr_level {
     OKR_LEVEL_INDIVIDUAL = 4,
 };
 
-/* Longest accepted texts, in bytes (UTF-8). */
-#define OKR_NAME_MAX 80      /* team names, user names */
-#define OKR_TITLE_MAX 200    /* objective and key result titles, workshop titles */
-#define OKR_TEXT_MAX 2000    /* rationales */
-#define OKR_UNIT_MAX 24
-#define OKR_PERIOD_MAX 32
+/* Longest user name a server stores, in bytes (names are checked to 32 ASCII
+ * characters when made; the room is for structures that hold any of them). */
+#define OKR_NAME_MAX 80
+
+/* Longest accepted texts, in bytes (UTF-8). The server's operator may move
+ * each one (cascaded --text-limit KIND=BYTES) between 1 and its ceiling below;
+ * the ceilings size the few fixed buffers that hold such texts. */
+struct okr_limits {
+    size_t team_name; /* team names */
+    size_t title;     /* objective, key result, initiative and workshop titles */
+    size_t text;      /* rationales, check-in notes and blockers, comments */
+    size_t unit;      /* a key result's unit */
+    size_t period;    /* a workshop's period */
+};
+
+#define OKR_LIMITS_DEFAULT {80, 200, 2000, 24, 32}
+#define OKR_TEAM_NAME_CAP 400
+#define OKR_TITLE_CAP 1000
+#define OKR_TEXT_CAP 16000
+#define OKR_UNIT_CAP 64
+#define OKR_PERIOD_CAP 64
+
+extern const struct okr_limits okr_limits_default;
+
+/* Applies one "KIND=BYTES" (kinds: team-name, title, text, unit, period) to
+ * limits. A wrong kind, a malformed number or one outside 1..ceiling gives
+ * CAS_EINVAL with a sentence in err and leaves limits unchanged. */
+int okr_limits_set(struct okr_limits *limits, const char *spec, char *err, size_t errlen);
 
 struct okr_team {
     uint32_t num;

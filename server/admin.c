@@ -162,6 +162,25 @@ void handle_admin_user_disable(struct conn *c, const WireFrame *f)
     auth_send_user_info(c, f->request_id, &u);
 }
 
+void handle_admin_user_enable(struct conn *c, const WireFrame *f)
+{
+    const Cascade__V1__AdminUserEnable *m = f->admin_user_enable;
+    if (!require_admin(c, f->request_id))
+        return;
+    struct store_user u;
+    if (named_user(c, f->request_id, m->name, &u) != 0)
+        return;
+    if (u.disabled && store_user_enable(c->server->store, u.id) != 0) {
+        conn_send_error(c, f->request_id, CASCADE__V1__ERROR_CODE__STORAGE,
+                        "The server could not enable the user; try again later.");
+        return;
+    }
+    if (u.disabled)
+        log_info("user '%s' enabled by '%s'", u.name, c->user);
+    u.disabled = 0;
+    auth_send_user_info(c, f->request_id, &u);
+}
+
 struct user_list {
     Cascade__V1__UserInfo *infos;
     Cascade__V1__UserInfo **ptrs;

@@ -19,6 +19,7 @@ struct apply_ctx {
     /* Whether a user of that name exists (owners must be real people). */
     int (*user_exists)(void *ctx, const char *name);
     void *user_ctx;
+    const struct okr_limits *limits; /* NULL: okr_limits_default */
 };
 
 struct apply_result {

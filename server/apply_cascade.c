@@ -17,7 +17,7 @@ int apply_team_add(struct okr_state *s, const struct apply_ctx *ctx, const WireF
     const Cascade__V1__TeamAdd *m = req->team_add;
     uint32_t parent;
     int rc;
-    if ((rc = apply_check_text(m->name, "team name", OKR_NAME_MAX, 1, 0, r)) != 0 ||
+    if ((rc = apply_check_text(m->name, "team name", apply_limits(ctx)->team_name, 1, 0, r)) != 0 ||
         (rc = apply_resolve_optional(s, m->parent, OKR_TEAM, &parent, r)) != 0)
         return rc;
     enum okr_level level = convert_level_from_wire(m->level);
@@ -84,9 +84,9 @@ int apply_objective_add(struct okr_state *s, const struct apply_ctx *ctx, const 
     uint32_t team, aligns_to, inherits;
     int rc;
     if ((rc = apply_resolve(s, m->team, OKR_TEAM, &team, r)) != 0 ||
-        (rc = apply_check_text(m->title, "title", OKR_TITLE_MAX, 1, 0, r)) != 0 ||
+        (rc = apply_check_text(m->title, "title", apply_limits(ctx)->title, 1, 0, r)) != 0 ||
         (rc = apply_check_owner(ctx, m->owner, r)) != 0 ||
-        (rc = apply_check_text(m->rationale, "rationale", OKR_TEXT_MAX, 0, 1, r)) != 0 ||
+        (rc = apply_check_text(m->rationale, "rationale", apply_limits(ctx)->text, 0, 1, r)) != 0 ||
         (rc = apply_resolve_optional(s, m->aligns_to, OKR_OBJECTIVE, &aligns_to, r)) != 0 ||
         (rc = apply_resolve_optional(s, m->inherits, OKR_KEY_RESULT, &inherits, r)) != 0)
         return rc;
@@ -167,9 +167,9 @@ int apply_objective_edit(struct okr_state *s, const struct apply_ctx *ctx, const
         return apply_refuse(r, CASCADE__V1__ERROR_CODE__INVALID_ARGUMENT,
                             "The status is draft, final or archived, not '%s'.",
                             apply_quote(v->status, quoted));
-    if ((title && (rc = apply_check_text(v->title, "title", OKR_TITLE_MAX, 1, 0, r)) != 0) ||
+    if ((title && (rc = apply_check_text(v->title, "title", apply_limits(ctx)->title, 1, 0, r)) != 0) ||
         (owner && (rc = apply_check_owner(ctx, v->owner, r)) != 0) ||
-        (rationale && (rc = apply_check_text(v->rationale, "rationale", OKR_TEXT_MAX, 0, 1, r)) != 0))
+        (rationale && (rc = apply_check_text(v->rationale, "rationale", apply_limits(ctx)->text, 0, 1, r)) != 0))
         return rc;
 
     struct okr_objective *o = okr_objective_find(s, num);
@@ -290,9 +290,9 @@ int apply_key_result_add(struct okr_state *s, const struct apply_ctx *ctx, const
     uint32_t objective;
     int rc;
     if ((rc = apply_resolve(s, m->objective, OKR_OBJECTIVE, &objective, r)) != 0 ||
-        (rc = apply_check_text(m->title, "title", OKR_TITLE_MAX, 1, 0, r)) != 0 ||
+        (rc = apply_check_text(m->title, "title", apply_limits(ctx)->title, 1, 0, r)) != 0 ||
         (rc = apply_check_owner(ctx, m->owner, r)) != 0 ||
-        (rc = apply_check_text(m->unit, "unit", OKR_UNIT_MAX, 0, 0, r)) != 0 ||
+        (rc = apply_check_text(m->unit, "unit", apply_limits(ctx)->unit, 0, 0, r)) != 0 ||
         (rc = apply_check_number(m->start, "start value", r)) != 0 ||
         (rc = apply_check_number(m->target, "target value", r)) != 0)
         return rc;
@@ -372,9 +372,9 @@ int apply_key_result_edit(struct okr_state *s, const struct apply_ctx *ctx, cons
     if (k->milestone && (start || target || unit))
         return apply_refuse(r, CASCADE__V1__ERROR_CODE__INVALID_ARGUMENT,
                       "K%u is a milestone; it has no start, target or unit.", num);
-    if ((title && (rc = apply_check_text(v->title, "title", OKR_TITLE_MAX, 1, 0, r)) != 0) ||
+    if ((title && (rc = apply_check_text(v->title, "title", apply_limits(ctx)->title, 1, 0, r)) != 0) ||
         (owner && (rc = apply_check_owner(ctx, v->owner, r)) != 0) ||
-        (unit && (rc = apply_check_text(v->unit, "unit", OKR_UNIT_MAX, 0, 0, r)) != 0) ||
+        (unit && (rc = apply_check_text(v->unit, "unit", apply_limits(ctx)->unit, 0, 0, r)) != 0) ||
         (start && (rc = apply_check_number(v->start, "start value", r)) != 0) ||
         (target && (rc = apply_check_number(v->target, "target value", r)) != 0))
         return rc;
@@ -470,8 +470,8 @@ int apply_check_in(struct okr_state *s, const struct apply_ctx *ctx, const WireF
     char quoted[APPLY_QUOTE_MAX];
     int rc;
     if ((rc = apply_resolve(s, m->key_result, OKR_KEY_RESULT, &num, r)) != 0 ||
-        (rc = apply_check_text(m->note, "note", OKR_TEXT_MAX, 0, 1, r)) != 0 ||
-        (rc = apply_check_text(m->blocker, "blocker", OKR_TEXT_MAX, 0, 1, r)) != 0)
+        (rc = apply_check_text(m->note, "note", apply_limits(ctx)->text, 0, 1, r)) != 0 ||
+        (rc = apply_check_text(m->blocker, "blocker", apply_limits(ctx)->text, 0, 1, r)) != 0)
         return rc;
     struct okr_key_result *k = okr_key_result_find(s, num);
     if (m->value_case == CASCADE__V1__CHECK_IN__VALUE_CURRENT) {

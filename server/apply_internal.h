@@ -68,6 +68,9 @@ int apply_resolve(const struct okr_state *s, const char *text, enum okr_kind kin
 int apply_resolve_optional(const struct okr_state *s, const char *text, enum okr_kind kind,
                            uint32_t *num, struct apply_result *r);
 
+/* The text limits in force for a change. */
+const struct okr_limits *apply_limits(const struct apply_ctx *ctx);
+
 /* okr_text_check, refusing with its sentence. */
 int apply_check_text(const char *text, const char *what, size_t max, int required, int multiline,
                      struct apply_result *r);

@@ -87,7 +87,7 @@ int apply_initiative_add(struct okr_state *s, const struct apply_ctx *ctx, const
     uint32_t kr;
     int rc;
     if ((rc = apply_resolve(s, m->key_result, OKR_KEY_RESULT, &kr, r)) != 0 ||
-        (rc = apply_check_text(m->title, "title", OKR_TITLE_MAX, 1, 0, r)) != 0)
+        (rc = apply_check_text(m->title, "title", apply_limits(ctx)->title, 1, 0, r)) != 0)
         return rc;
     struct okr_initiative i = {0};
     i.num = s->next_initiative;
@@ -193,7 +193,7 @@ int apply_comment_add(struct okr_state *s, const struct apply_ctx *ctx, const Wi
                             "Comment on an objective or a key result (O3 or K7), not '%s'.",
                             apply_quote(m->target, quoted));
     if ((rc = apply_resolve(s, m->target, kind, &target, r)) != 0 ||
-        (rc = apply_check_text(m->text, "comment", OKR_TEXT_MAX, 1, 1, r)) != 0)
+        (rc = apply_check_text(m->text, "comment", apply_limits(ctx)->text, 1, 1, r)) != 0)
         return rc;
     struct okr_comment c = {0};
     c.num = s->next_comment;

@@ -210,6 +210,11 @@ int apply_resolve_optional(const struct okr_state *s, const char *text, enum okr
     return apply_resolve(s, text, kind, num, r);
 }
 
+const struct okr_limits *apply_limits(const struct apply_ctx *ctx)
+{
+    return ctx->limits != NULL ? ctx->limits : &okr_limits_default;
+}
+
 int apply_check_text(const char *text, const char *what, size_t max, int required, int multiline,
                      struct apply_result *r)
 {

@@ -78,7 +78,8 @@ void handle_change(struct conn *c, const WireFrame *f)
                         "The server is out of memory.");
         return;
     }
-    struct apply_ctx ctx = {w->code, c->user, server_now_ms(), user_exists, s->store};
+    struct apply_ctx ctx = {w->code, c->user, server_now_ms(), user_exists, s->store,
+                            &s->cfg.text_limits};
     struct apply_result r;
     int rc = apply_request(&w->state, &ctx, f, &r);
     if (rc != 0) {

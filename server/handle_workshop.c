@@ -69,8 +69,9 @@ struct workshop *workshop_for_request(struct conn *c, const WireFrame *f, const 
 void handle_workshop_create(struct conn *c, const WireFrame *f)
 {
     const Cascade__V1__WorkshopCreate *m = f->workshop_create;
-    if (check_text(c, f->request_id, m->title, "title", OKR_TITLE_MAX, 1) != 0 ||
-        check_text(c, f->request_id, m->period, "period", OKR_PERIOD_MAX, 0) != 0)
+    const struct okr_limits *limits = &c->server->cfg.text_limits;
+    if (check_text(c, f->request_id, m->title, "title", limits->title, 1) != 0 ||
+        check_text(c, f->request_id, m->period, "period", limits->period, 0) != 0)
         return;
     const struct registry *r = &c->server->registry;
     size_t mine = 0;

@@ -27,6 +27,7 @@ void handle_admin_user_list(struct conn *c, const WireFrame *f);
 void handle_change_password(struct conn *c, const WireFrame *f);
 void handle_admin_user_passwd(struct conn *c, const WireFrame *f);
 void handle_admin_user_disable(struct conn *c, const WireFrame *f);
+void handle_admin_user_enable(struct conn *c, const WireFrame *f);
 
 void handle_workshop_create(struct conn *c, const WireFrame *f);
 void handle_workshop_list(struct conn *c, const WireFrame *f);

@@ -16,7 +16,7 @@ static const char USAGE[] =
     "                [--sync full|normal] [--token-ttl SECONDS] [--idle-timeout SECONDS]\n"
     "                [--login-timeout SECONDS] [--max-connections N] [--rate PER_SECOND]\n"
     "                [--max-per-address N] [--max-handshakes N] [--max-entities N]\n"
-    "                [--max-workshops-per-user N]\n"
+    "                [--max-workshops-per-user N] [--text-limit KIND=BYTES]...\n"
     "\n"
     "  --listen HOST:PORT        address to listen on (default 127.0.0.1:7447; port 0: any free)\n"
     "  --data DIR                data directory (default ./cascade-data)\n"
@@ -41,6 +41,10 @@ static const char USAGE[] =
     "  --max-entities N          teams, objectives, key results, initiatives and\n"
     "                            comments in one workshop (default 10000)\n"
     "  --max-workshops-per-user N  workshops one user may create (default 100)\n"
+    "  --text-limit KIND=BYTES   longest accepted text of a kind, in UTF-8 bytes; repeat\n"
+    "                            for several kinds (defaults: team-name=80, title=200,\n"
+    "                            text=2000 for rationales, notes and comments, unit=24,\n"
+    "                            period=32; ceilings 400, 1000, 16000, 64, 64)\n"
     "  --help, --version\n";
 
 /* Parses a positive whole number within [min, max]. */
@@ -88,7 +92,7 @@ int main(int argc, char **argv)
     enum {
         OPT_CERT = 256, OPT_KEY, OPT_MAX_FRAME, OPT_MAX_OUT, OPT_HS, OPT_SYNC, OPT_TTL,
         OPT_IDLE, OPT_LOGIN, OPT_MAX_CONN, OPT_RATE, OPT_PER_ADDR,
-        OPT_MAX_HS, OPT_MAX_ENT, OPT_MAX_WS, OPT_VERSION, OPT_HELP
+        OPT_MAX_HS, OPT_MAX_ENT, OPT_MAX_WS, OPT_TEXT_LIMIT, OPT_VERSION, OPT_HELP
     };
     static const struct option opts[] = {
         {"listen", required_argument, NULL, 'l'},
@@ -108,6 +112,7 @@ int main(int argc, char **argv)
         {"max-handshakes", required_argument, NULL, OPT_MAX_HS},
         {"max-entities", required_argument, NULL, OPT_MAX_ENT},
         {"max-workshops-per-user", required_argument, NULL, OPT_MAX_WS},
+        {"text-limit", required_argument, NULL, OPT_TEXT_LIMIT},
         {"version", no_argument, NULL, OPT_VERSION},
         {"help", no_argument, NULL, OPT_HELP},
         {NULL, 0, NULL, 0},
@@ -193,6 +198,12 @@ int main(int argc, char **argv)
             if (parse_size("--max-workshops-per-user", optarg, 1, 1000000, &v) != 0)
                 return 2;
             cfg.max_workshops_per_user = (size_t)v;
+            break;
+        case OPT_TEXT_LIMIT:
+            if (okr_limits_set(&cfg.text_limits, optarg, err, sizeof err) != 0) {
+                fprintf(stderr, "cascaded: --text-limit: %s\n", err);
+                return 2;
+            }
             break;
         case OPT_VERSION:
             printf("cascaded %s (protocol %u)\n", CASCADE_VERSION, CASCADE_PROTOCOL_VERSION);

@@ -36,6 +36,7 @@ void server_config_defaults(struct server_config *cfg)
     cfg->max_per_address = 256;
     cfg->max_handshakes = 256;
     cfg->max_entities = 10000;
+    cfg->text_limits = okr_limits_default;
     cfg->max_workshops_per_user = 100;
     cfg->sync_full = 1;
 }

@@ -35,6 +35,7 @@ struct server_config {
     size_t max_handshakes;      /* connections in the TLS handshake at once */
     size_t max_entities;        /* teams, objectives, key results, initiatives, comments */
     size_t max_workshops_per_user; /* workshops one user may create */
+    struct okr_limits text_limits; /* longest texts accepted, per kind */
     int sync_full;         /* fsync every commit (1) or only WAL checkpoints (0) */
 };
 

@@ -73,6 +73,7 @@ static const struct {
     {CASCADE__V1__FRAME__BODY_ADMIN_USER_LIST, USER, handle_admin_user_list},
     {CASCADE__V1__FRAME__BODY_ADMIN_USER_PASSWD, USER, handle_admin_user_passwd},
     {CASCADE__V1__FRAME__BODY_ADMIN_USER_DISABLE, USER, handle_admin_user_disable},
+    {CASCADE__V1__FRAME__BODY_ADMIN_USER_ENABLE, USER, handle_admin_user_enable},
     {CASCADE__V1__FRAME__BODY_WORKSHOP_CREATE, USER, handle_workshop_create},
     {CASCADE__V1__FRAME__BODY_WORKSHOP_LIST, USER, handle_workshop_list},
     {CASCADE__V1__FRAME__BODY_JOIN, USER, handle_join},

@@ -477,6 +477,15 @@ int store_user_set_password(struct store *st, int64_t id, const char *password_h
     return ret;
 }
 
+int store_user_enable(struct store *st, int64_t id)
+{
+    sqlite3_stmt *s = st->stmt[ST_USER_SET_DISABLED];
+    int rc = SQLITE_OK;
+    db_bind_i64(s, 1, 0, &rc);
+    db_bind_i64(s, 2, id, &rc);
+    return db_run(st, s, rc, 1, "enable a user");
+}
+
 int store_user_disable(struct store *st, int64_t id)
 {
     int ret = store_begin(st);

@@ -65,6 +65,8 @@ int store_user_set_password(struct store *st, int64_t id, const char *password_h
 /* Marks the user disabled and deletes all their session tokens, in one
  * transaction. CAS_ENOTFOUND when there is no such user. */
 int store_user_disable(struct store *st, int64_t id);
+/* Lets a disabled user log in again. CAS_ENOTFOUND when there is no such user. */
+int store_user_enable(struct store *st, int64_t id);
 
 /* ---- Session tokens, stored by their SHA-256 hash ---- */
 
@@ -81,8 +83,8 @@ int store_token_delete_user(struct store *st, int64_t user_id);
 struct store_workshop {
     int64_t id;
     char code[16];
-    char title[OKR_TITLE_MAX + 1];
-    char period[OKR_PERIOD_MAX + 1];
+    char title[OKR_TITLE_CAP + 1];
+    char period[OKR_PERIOD_CAP + 1];
     int64_t created_by; /* user id */
     int64_t created_ms;
 };

@@ -29,8 +29,8 @@ struct team_member {
 struct workshop {
     int64_t id;
     char code[WORKSHOP_CODE_LEN + 1];
-    char title[OKR_TITLE_MAX + 1];
-    char period[OKR_PERIOD_MAX + 1];
+    char title[OKR_TITLE_CAP + 1];
+    char period[OKR_PERIOD_CAP + 1];
     char created_by[OKR_NAME_MAX + 1];
     int64_t created_ms;
     /* Every applied change, including those of the batch being committed;

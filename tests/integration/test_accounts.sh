@@ -171,6 +171,21 @@ check "disabling an unknown user is refused (exit 1)" run 1 as admin admin user 
 if run 0 as admin --json admin user disable carol && grep -q '"user":"carol","disabled":true' <<<"$out"; then
     ok "disabling a disabled user again is harmless (--json)"
 else not_ok "disabling a disabled user again" "$status $out $err"; fi
+check "a non-administrator cannot enable accounts (exit 1)" \
+    eval 'run 1 as bob admin user enable carol && grep -q "Only the server'"'"'s administrator" <<<"$err"'
+check "carol2's session ended with the disable and stays ended" run 1 as carol2 whoami
+if run 0 as admin admin user enable carol && [ "$out" = "Enabled carol; they can log in again." ] \
+   && run 0 as admin --json admin user list && grep -q '"name":"carol","admin":false,"disabled":false' <<<"$out"; then
+    ok "admin user enable lets carol back in; the list shows her enabled"
+else not_ok "admin user enable enables carol" "$status $out $err"; fi
+check "the sessions that ended with the disable stay ended" run 1 as carol2 whoami
+if login carol3 carol carol-pass-1 0 && run 0 as carol3 whoami; then
+    ok "carol logs in again with her password"
+else not_ok "carol logs in again after enable" "$status $out $err"; fi
+if run 0 as admin --json admin user enable carol && grep -q '"user":"carol","disabled":false' <<<"$out" \
+   && run 1 as admin admin user enable nobody && grep -q "nobody" <<<"$err"; then
+    ok "enabling an enabled user is harmless (--json); an unknown user is refused (exit 1)"
+else not_ok "enable is idempotent; unknown refused" "$status $out $err"; fi
 
 # ---- the login throttle -----------------------------------------------------------
 wrong=0

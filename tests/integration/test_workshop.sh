@@ -405,6 +405,40 @@ if run 0 as alice team add "$SQL" && T=$out && run 0 as alice obj add "$SQL" --t
     else not_ok "SQL metacharacters are stored verbatim" "$J"; fi
 else not_ok "SQL metacharacters are accepted as text" "$status $err"; fi
 
+# ---- text limits are the operator's to set ------------------------------------------------
+if run 2 "$CASCADED" --data "$WORK/never" --text-limit title=0 \
+   && grep -q "^cascaded: --text-limit: The title limit must be a whole number of bytes from 1 to 1000, not '0'.$" <<<"$err" \
+   && run 2 "$CASCADED" --data "$WORK/never" --text-limit colour=3 && grep -q "KIND=BYTES" <<<"$err" \
+   && [ ! -e "$WORK/never" ]; then
+    ok "a malformed --text-limit is a usage error (exit 2) and the server does not start"
+else not_ok "a malformed --text-limit is a usage error" "$status $err"; fi
+if run 2 "$CASCADED" --data "$WORK/never" --text-limit title=12 --text-limit team-name=401 \
+   && grep -q "The team-name limit must be a whole number of bytes from 1 to 400, not '401'." <<<"$err"; then
+    ok "a --text-limit above its ceiling is refused, naming the ceiling"
+else not_ok "a --text-limit above its ceiling is refused" "$status $err"; fi
+start_server tight --text-limit title=12 --text-limit text=30
+TIGHT="127.0.0.1:$PORT"
+tas() { as admin --server "$TIGHT" "$@"; }
+run 0 tas login --user admin <<<"$(head -n1 "$WORK/tight/initial-admin-password")"
+if run 1 tas workshop create "Thirteen byte" && grep -q "The title is 13 bytes long; the limit is 12." <<<"$err" \
+   && run 0 tas workshop create "Twelve bytes" && TW=$out \
+   && run 0 tas -w "$TW" team add "A team name longer than the title limit"; then
+    ok "a server started with --text-limit title=12 refuses a 13-byte workshop title, takes 12"
+else not_ok "--text-limit title=12 governs workshop titles" "$status $out $err"; fi
+TIGHT_BEFORE=$(tas -w "$TW" --json show | nover)
+if run 1 tas -w "$TW" obj add "Delight users" --team T1 && grep -q "The title is 13 bytes long; the limit is 12." <<<"$err" \
+   && run 1 tas -w "$TW" obj add "Short" --team T1 --rationale "$(printf '%031d' 0)" \
+   && grep -q "The rationale is 31 bytes long; the limit is 30." <<<"$err" \
+   && [ "$(tas -w "$TW" --json show | nover)" = "$TIGHT_BEFORE" ]; then
+    ok "titles and rationales past the configured limits are refused and change nothing"
+else not_ok "titles and rationales past the configured limits are refused" "$status $err"; fi
+if run 0 tas -w "$TW" obj add "Delight you" --team T1 --rationale "$(printf '%030d' 0)" \
+   && run 1 tas -w "$TW" comment O1 "$(printf 'é%.0s' $(seq 1 16))" \
+   && grep -q "The comment is 32 bytes long; the limit is 30." <<<"$err"; then
+    ok "texts at the limits pass; the limit counts UTF-8 bytes, not characters"
+else not_ok "texts at the limits pass; limits count bytes" "$status $err"; fi
+stop_server "$SPID"
+
 # ---- the server goes away -----------------------------------------------------------
 watch_bg alice "$WORK/watch-end" --since 0 --no-resume; WATCH_END=$WPID
 wait_lines "$WORK/watch-end" $N

@@ -18,7 +18,7 @@ static int known_user(void *ctx, const char *name)
     return strcmp(name, "alice") == 0 || strcmp(name, "bob") == 0;
 }
 
-static const struct apply_ctx CTX = {"ABCDEF", "alice", 1700000000000, known_user, NULL};
+static const struct apply_ctx CTX = {"ABCDEF", "alice", 1700000000000, known_user, NULL, NULL};
 
 struct fixture {
     struct okr_state state;
@@ -594,7 +594,7 @@ static void test_field_level_conflicts(void **state)
 {
     struct fixture *fx = *state;
     build(&fx->state);
-    const struct apply_ctx bob = {"ABCDEF", "bob", 1700000000001, known_user, NULL};
+    const struct apply_ctx bob = {"ABCDEF", "bob", 1700000000001, known_user, NULL, NULL};
     Cascade__V1__KeyResultEdit m;
     Cascade__V1__KeyResult values = CASCADE__V1__KEY_RESULT__INIT;
     values.target = 60;
@@ -655,6 +655,46 @@ static void test_field_level_conflicts(void **state)
     refused(&fx->state, &f, CASCADE__V1__ERROR_CODE__INVALID_ARGUMENT, "no version 99");
 }
 
+/* A server set to tighter limits refuses by them, for every kind of text. */
+static void test_configured_text_limits(void **state)
+{
+    struct fixture *fx = *state;
+    build(&fx->state);
+    struct okr_limits tight = okr_limits_default;
+    tight.team_name = 5;
+    tight.title = 10;
+    tight.unit = 2;
+    struct apply_ctx ctx = CTX;
+    ctx.limits = &tight;
+    struct apply_result r;
+    Cascade__V1__TeamAdd ta;
+    Cascade__V1__ObjectiveAdd oa;
+    Cascade__V1__KeyResultAdd ka;
+    WireFrame f[] = {
+        team_add(&ta, "Marketing", "", CASCADE__V1__LEVEL__LEVEL_UNSPECIFIED),
+        obj_add(&oa, "T1", "Delight our customers", "", ""),
+        kr_add(&ka, "O1", "NPS 60", 0, 60, 0),
+    };
+    ka.unit = "pts";
+    static const char *const phrase[] = {
+        "The team name is 9 bytes long; the limit is 5.",
+        "The title is 21 bytes long; the limit is 10.",
+        "The unit is 3 bytes long; the limit is 2.",
+    };
+    uint64_t seq = fx->state.seq;
+    for (size_t i = 0; i < 3; i++) {
+        f[i].request_id = 40 + i;
+        assert_int_not_equal(apply_request(&fx->state, &ctx, &f[i], &r), 0);
+        assert_int_equal(r.code, CASCADE__V1__ERROR_CODE__INVALID_ARGUMENT);
+        assert_string_equal(r.message, phrase[i]);
+        apply_result_free(&r);
+        /* The same texts pass under the defaults. */
+        assert_int_equal(apply_request(&fx->state, &CTX, &f[i], &r), 0);
+        apply_result_free(&r);
+    }
+    assert_int_equal(fx->state.seq, seq + 3);
+}
+
 static void test_not_a_change(void **state)
 {
     struct fixture *fx = *state;
@@ -676,6 +716,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_check_status_and_blockers, setup, teardown),
         cmocka_unit_test_setup_teardown(test_initiatives_dependencies_comments, setup, teardown),
         cmocka_unit_test_setup_teardown(test_field_level_conflicts, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_configured_text_limits, setup, teardown),
         cmocka_unit_test_setup_teardown(test_not_a_change, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

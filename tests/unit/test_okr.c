@@ -14,6 +14,10 @@
 #include "errors.h"
 #include "okr.h"
 
+/* The default limits, as numbers (okr_limits_default). */
+#define TITLE_LIMIT 200
+#define TEXT_LIMIT 2000
+
 static char *xstrdup(const char *s)
 {
     char *p = strdup(s);
@@ -340,45 +344,45 @@ static void accepted(const char *text, size_t max, int required, int multiline)
 static void test_text_plain(void **state)
 {
     (void)state;
-    accepted("Increase attendance from 350 to 500 people", OKR_TITLE_MAX, 1, 0);
-    accepted("Grüße 🚀", OKR_TITLE_MAX, 1, 0);
-    accepted("日本語のタイトル", OKR_TITLE_MAX, 1, 0);
+    accepted("Increase attendance from 350 to 500 people", TITLE_LIMIT, 1, 0);
+    accepted("Grüße 🚀", TITLE_LIMIT, 1, 0);
+    accepted("日本語のタイトル", TITLE_LIMIT, 1, 0);
     accepted("\xEF\xBF\xBD", 8, 1, 0);        /* U+FFFD */
     accepted("\xF4\x8F\xBF\xBF", 8, 1, 0);    /* U+10FFFF, the last code point */
     accepted("\xED\x9F\xBF", 8, 1, 0);        /* U+D7FF, just below the surrogates */
     accepted("\xEE\x80\x80", 8, 1, 0);        /* U+E000, just above them */
     accepted("\xE0\xA0\x80", 8, 1, 0);        /* U+0800, the shortest 3-byte form */
     accepted("\xF0\x90\x80\x80", 8, 1, 0);    /* U+10000, the shortest 4-byte form */
-    accepted("", OKR_TITLE_MAX, 0, 0);
-    accepted("   ", OKR_TITLE_MAX, 0, 0);
-    accepted(NULL, OKR_TITLE_MAX, 0, 0);
+    accepted("", TITLE_LIMIT, 0, 0);
+    accepted("   ", TITLE_LIMIT, 0, 0);
+    accepted(NULL, TITLE_LIMIT, 0, 0);
 }
 
 static void test_text_required(void **state)
 {
     (void)state;
     char err[256] = "";
-    assert_int_equal(okr_text_check("", "title", OKR_TITLE_MAX, 1, 0, err, sizeof err),
+    assert_int_equal(okr_text_check("", "title", TITLE_LIMIT, 1, 0, err, sizeof err),
                      CAS_EINVAL);
     assert_string_equal(err, "The title is empty; give it some words.");
-    refused("   ", OKR_TITLE_MAX, 1, 0, "is empty");
-    refused("\xC2\xA0\xE3\x80\x80", OKR_TITLE_MAX, 1, 0, "is empty"); /* NBSP, ideographic */
-    refused(" \n \n", OKR_TEXT_MAX, 1, 1, "is empty");
-    refused(NULL, OKR_TITLE_MAX, 1, 0, "is empty");
-    accepted(" x ", OKR_TITLE_MAX, 1, 0);
+    refused("   ", TITLE_LIMIT, 1, 0, "is empty");
+    refused("\xC2\xA0\xE3\x80\x80", TITLE_LIMIT, 1, 0, "is empty"); /* NBSP, ideographic */
+    refused(" \n \n", TEXT_LIMIT, 1, 1, "is empty");
+    refused(NULL, TITLE_LIMIT, 1, 0, "is empty");
+    accepted(" x ", TITLE_LIMIT, 1, 0);
 }
 
 static void test_text_limit(void **state)
 {
     (void)state;
-    char text[OKR_TITLE_MAX + 2];
-    memset(text, 'a', OKR_TITLE_MAX);
-    text[OKR_TITLE_MAX] = '\0';
-    accepted(text, OKR_TITLE_MAX, 1, 0);
-    text[OKR_TITLE_MAX] = 'a';
-    text[OKR_TITLE_MAX + 1] = '\0';
+    char text[TITLE_LIMIT + 2];
+    memset(text, 'a', TITLE_LIMIT);
+    text[TITLE_LIMIT] = '\0';
+    accepted(text, TITLE_LIMIT, 1, 0);
+    text[TITLE_LIMIT] = 'a';
+    text[TITLE_LIMIT + 1] = '\0';
     char err[256] = "";
-    assert_int_equal(okr_text_check(text, "title", OKR_TITLE_MAX, 1, 0, err, sizeof err),
+    assert_int_equal(okr_text_check(text, "title", TITLE_LIMIT, 1, 0, err, sizeof err),
                      CAS_EINVAL);
     assert_string_equal(err, "The title is 201 bytes long; the limit is 200.");
 
@@ -412,7 +416,7 @@ static void test_text_invalid_utf8(void **state)
         "\xC3\xC3\xBC",         /* a lead byte where a continuation belongs */
     };
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
-        refused(bad[i], OKR_TITLE_MAX, 1, 1, "not valid UTF-8");
+        refused(bad[i], TITLE_LIMIT, 1, 1, "not valid UTF-8");
 }
 
 static void test_text_controls(void **state)
@@ -422,12 +426,12 @@ static void test_text_controls(void **state)
         "a\tb", "a\rb", "\r\n", "bell\a", "esc\x1B[2J", "del\x7F", "\x01", "c1 \xC2\x9B",
     };
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
-        refused(bad[i], OKR_TEXT_MAX, 1, 0, "control character");
-        refused(bad[i], OKR_TEXT_MAX, 1, 1, "control character");
+        refused(bad[i], TEXT_LIMIT, 1, 0, "control character");
+        refused(bad[i], TEXT_LIMIT, 1, 1, "control character");
     }
-    refused("two\nlines", OKR_TITLE_MAX, 1, 0, "line break");
-    accepted("two\nlines", OKR_TEXT_MAX, 1, 1);
-    accepted("Why:\n- customers leave\n- cost\n", OKR_TEXT_MAX, 1, 1);
+    refused("two\nlines", TITLE_LIMIT, 1, 0, "line break");
+    accepted("two\nlines", TEXT_LIMIT, 1, 1);
+    accepted("Why:\n- customers leave\n- cost\n", TEXT_LIMIT, 1, 1);
 }
 
 static void test_text_optional_err(void **state)
@@ -460,6 +464,51 @@ static void test_text_quote(void **state)
     assert_string_equal(out, "");
 }
 
+static void test_limits_defaults_and_settings(void **state)
+{
+    (void)state;
+    assert_int_equal(okr_limits_default.team_name, 80);
+    assert_int_equal(okr_limits_default.title, TITLE_LIMIT);
+    assert_int_equal(okr_limits_default.text, TEXT_LIMIT);
+    assert_int_equal(okr_limits_default.unit, 24);
+    assert_int_equal(okr_limits_default.period, 32);
+
+    struct okr_limits l = okr_limits_default;
+    char err[256];
+    assert_int_equal(okr_limits_set(&l, "title=12", err, sizeof err), 0);
+    assert_int_equal(okr_limits_set(&l, "team-name=400", err, sizeof err), 0);
+    assert_int_equal(okr_limits_set(&l, "text=16000", err, sizeof err), 0);
+    assert_int_equal(okr_limits_set(&l, "unit=1", err, sizeof err), 0);
+    assert_int_equal(okr_limits_set(&l, "period=64", err, sizeof err), 0);
+    assert_int_equal(l.title, 12);
+    assert_int_equal(l.team_name, 400);
+    assert_int_equal(l.text, 16000);
+    assert_int_equal(l.unit, 1);
+    assert_int_equal(l.period, 64);
+
+    /* Every refusal names what is wrong and changes nothing. */
+    const struct okr_limits before = l;
+    static const struct {
+        const char *spec, *phrase;
+    } bad[] = {
+        {"title", "is not KIND=BYTES"},       {"colour=3", "is not KIND=BYTES"},
+        {"=3", "is not KIND=BYTES"},          {"titles=3", "is not KIND=BYTES"},
+        {"titl=3", "is not KIND=BYTES"},      {"title=", "from 1 to 1000, not ''"},
+        {"title=0", "from 1 to 1000"},        {"title=1001", "from 1 to 1000, not '1001'"},
+        {"title=-5", "not '-5'"},             {"title=12x", "not '12x'"},
+        {"title= 12", "not ' 12'"},           {"text=16001", "from 1 to 16000"},
+        {"unit=99999999999999999999999", "from 1 to 64"},
+        {"team-name=401", "team-name limit"},
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        err[0] = '\0';
+        assert_int_equal(okr_limits_set(&l, bad[i].spec, err, sizeof err), CAS_EINVAL);
+        if (strstr(err, bad[i].phrase) == NULL)
+            fail_msg("'%s' gave \"%s\", expected \"%s\"", bad[i].spec, err, bad[i].phrase);
+        assert_memory_equal(&l, &before, sizeof l);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -480,6 +529,7 @@ int main(void)
         cmocka_unit_test(test_text_invalid_utf8),
         cmocka_unit_test(test_text_controls),
         cmocka_unit_test(test_text_optional_err),
+        cmocka_unit_test(test_limits_defaults_and_settings),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
