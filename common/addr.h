@@ -8,6 +8,9 @@
 
 #define ADDR_HOST_MAX 256
 #define ADDR_TEXT_MAX (ADDR_HOST_MAX + 16)
+/* Room for a numeric socket address as addr_format writes it: an IPv6
+ * literal of at most 45 characters, brackets, a colon and a port. */
+#define ADDR_NUMERIC_MAX 64
 
 struct addr_spec {
     char host[ADDR_HOST_MAX]; /* without brackets */

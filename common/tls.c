@@ -12,19 +12,85 @@
 #include <openssl/x509v3.h>
 
 #include "addr.h"
+#include "buf.h"
 #include "errors.h"
 
 struct tls_ctx {
     SSL_CTX *ssl_ctx;
+    BIO_METHOD *bio_method; /* see the ciphertext BIO below */
     int verify; /* client: the chain and host are verified */
 };
 
 struct tls_conn {
     SSL *ssl;
-    BIO *rbio; /* ciphertext in, written by feed */
-    BIO *wbio; /* ciphertext out, drained by take_output */
+    const uint8_t *in; /* ciphertext being fed: OpenSSL reads it from here */
+    size_t in_len;
+    struct buf carry;  /* fed ciphertext OpenSSL has not read yet (rare) */
+    struct buf out;    /* ciphertext OpenSSL wrote, handed out by take_output */
     int handshake_done;
 };
+
+/* The ciphertext BIO. OpenSSL's memory BIOs would keep two growing buffers
+ * per connection and copy every byte once more; this one reads straight
+ * from the bytes being fed and writes into `out`, whose buffer take_output
+ * hands over whole. An idle connection holds no ciphertext buffer at all. */
+static int cipher_bio_read(BIO *b, char *dst, int dstlen)
+{
+    struct tls_conn *c = BIO_get_data(b);
+    BIO_clear_retry_flags(b);
+    if (c->in_len == 0) {
+        BIO_set_retry_read(b); /* wait for more, not end of stream */
+        return -1;
+    }
+    size_t n = c->in_len < (size_t)dstlen ? c->in_len : (size_t)dstlen;
+    memcpy(dst, c->in, n);
+    c->in += n;
+    c->in_len -= n;
+    return (int)n;
+}
+
+static int cipher_bio_write(BIO *b, const char *src, int len)
+{
+    struct tls_conn *c = BIO_get_data(b);
+    BIO_clear_retry_flags(b);
+    return buf_append(&c->out, src, (size_t)len) == 0 ? len : -1;
+}
+
+static long cipher_bio_ctrl(BIO *b, int cmd, long num, void *ptr)
+{
+    (void)num;
+    (void)ptr;
+    struct tls_conn *c = BIO_get_data(b);
+    switch (cmd) {
+    case BIO_CTRL_FLUSH:
+        return 1;
+    case BIO_CTRL_PENDING:
+        return (long)c->in_len;
+    case BIO_CTRL_WPENDING:
+        return (long)c->out.len;
+    default:
+        return 0;
+    }
+}
+
+static int cipher_bio_create(BIO *b)
+{
+    BIO_set_init(b, 1);
+    return 1;
+}
+
+static BIO_METHOD *cipher_bio_method(void)
+{
+    BIO_METHOD *m = BIO_meth_new(BIO_get_new_index() | BIO_TYPE_SOURCE_SINK, "cascade ciphertext");
+    if (m == NULL || BIO_meth_set_read(m, cipher_bio_read) != 1 ||
+        BIO_meth_set_write(m, cipher_bio_write) != 1 ||
+        BIO_meth_set_ctrl(m, cipher_bio_ctrl) != 1 ||
+        BIO_meth_set_create(m, cipher_bio_create) != 1) {
+        BIO_meth_free(m);
+        return NULL;
+    }
+    return m;
+}
 
 /* Suites for TLS 1.2; TLS 1.3's defaults are all AEAD with forward secrecy. */
 static const char TLS12_CIPHERS[] =
@@ -66,17 +132,34 @@ static SSL_CTX *new_ssl_ctx(const SSL_METHOD *method, char *err, size_t errlen)
     return ctx;
 }
 
-struct tls_ctx *tls_ctx_new_server(const char *cert_file, const char *key_file,
-                                   char *err, size_t errlen)
+/* The parts every context has; NULL with a sentence in err. */
+static struct tls_ctx *tls_ctx_alloc(const SSL_METHOD *method, char *err, size_t errlen)
 {
     struct tls_ctx *t = calloc(1, sizeof *t);
     if (t == NULL) {
         cas_errorf(err, errlen, "Out of memory.");
         return NULL;
     }
-    t->ssl_ctx = new_ssl_ctx(TLS_server_method(), err, errlen);
-    if (t->ssl_ctx == NULL)
-        goto fail;
+    t->bio_method = cipher_bio_method();
+    if (t->bio_method == NULL) {
+        cas_errorf(err, errlen, "Cannot create a TLS context: out of memory.");
+        free(t);
+        return NULL;
+    }
+    t->ssl_ctx = new_ssl_ctx(method, err, errlen);
+    if (t->ssl_ctx == NULL) {
+        tls_ctx_free(t);
+        return NULL;
+    }
+    return t;
+}
+
+struct tls_ctx *tls_ctx_new_server(const char *cert_file, const char *key_file,
+                                   char *err, size_t errlen)
+{
+    struct tls_ctx *t = tls_ctx_alloc(TLS_server_method(), err, errlen);
+    if (t == NULL)
+        return NULL;
     if (SSL_CTX_use_certificate_chain_file(t->ssl_ctx, cert_file) != 1) {
         char what[PATH_MAX + 64];
         snprintf(what, sizeof what, "Cannot load the certificate %s", cert_file);
@@ -105,14 +188,9 @@ fail:
 
 struct tls_ctx *tls_ctx_new_client(const char *ca_file, char *err, size_t errlen)
 {
-    struct tls_ctx *t = calloc(1, sizeof *t);
-    if (t == NULL) {
-        cas_errorf(err, errlen, "Out of memory.");
+    struct tls_ctx *t = tls_ctx_alloc(TLS_client_method(), err, errlen);
+    if (t == NULL)
         return NULL;
-    }
-    t->ssl_ctx = new_ssl_ctx(TLS_client_method(), err, errlen);
-    if (t->ssl_ctx == NULL)
-        goto fail;
     if (ca_file != NULL) {
         if (SSL_CTX_load_verify_locations(t->ssl_ctx, ca_file, NULL) != 1) {
             char what[PATH_MAX + 64];
@@ -136,6 +214,7 @@ void tls_ctx_free(struct tls_ctx *ctx)
     if (ctx == NULL)
         return;
     SSL_CTX_free(ctx->ssl_ctx);
+    BIO_meth_free(ctx->bio_method);
     free(ctx);
 }
 
@@ -148,20 +227,16 @@ struct tls_conn *tls_conn_new(struct tls_ctx *ctx, const char *host, char *err, 
         return NULL;
     }
     c->ssl = SSL_new(ctx->ssl_ctx);
-    c->rbio = BIO_new(BIO_s_mem());
-    c->wbio = BIO_new(BIO_s_mem());
-    if (c->ssl == NULL || c->rbio == NULL || c->wbio == NULL) {
+    BIO *bio = BIO_new(ctx->bio_method);
+    if (c->ssl == NULL || bio == NULL) {
         openssl_reason(err, errlen, "Cannot create a TLS connection", "out of memory");
-        BIO_free(c->rbio);
-        BIO_free(c->wbio);
+        BIO_free(bio);
         SSL_free(c->ssl);
         free(c);
         return NULL;
     }
-    /* An empty read BIO means "wait for more", not end of stream. */
-    BIO_set_mem_eof_return(c->rbio, -1);
-    BIO_set_mem_eof_return(c->wbio, -1);
-    SSL_set_bio(c->ssl, c->rbio, c->wbio); /* the SSL owns both BIOs now */
+    BIO_set_data(bio, c);
+    SSL_set_bio(c->ssl, bio, bio); /* one BIO both ways; the SSL owns it now */
     if (host == NULL) {
         SSL_set_accept_state(c->ssl);
         return c;
@@ -189,6 +264,8 @@ void tls_conn_free(struct tls_conn *c)
     if (c == NULL)
         return;
     SSL_free(c->ssl);
+    buf_free(&c->carry);
+    buf_free(&c->out);
     free(c);
 }
 
@@ -221,7 +298,7 @@ static int advance_handshake(struct tls_conn *c, char *err, size_t errlen)
     }
     int e = SSL_get_error(c->ssl, r);
     if (e == SSL_ERROR_WANT_READ || e == SSL_ERROR_WANT_WRITE)
-        return 0; /* output, if any, is in wbio; more input is needed */
+        return 0; /* output, if any, is in out; more input is needed */
     explain_failure(c, e, err, errlen);
     return CAS_ETLS;
 }
@@ -231,19 +308,9 @@ int tls_conn_start(struct tls_conn *c, char *err, size_t errlen)
     return advance_handshake(c, err, errlen);
 }
 
-int tls_conn_feed(struct tls_conn *c, const uint8_t *data, size_t len,
-                  tls_plain_cb cb, void *cbctx, char *err, size_t errlen)
+/* Hands the ciphertext to OpenSSL and runs the handshake and reads over it. */
+static int feed_all(struct tls_conn *c, tls_plain_cb cb, void *cbctx, char *err, size_t errlen)
 {
-    while (len > 0) {
-        int chunk = len > INT_MAX ? INT_MAX : (int)len;
-        int w = BIO_write(c->rbio, data, chunk);
-        if (w <= 0) {
-            cas_errorf(err, errlen, "Out of memory while buffering TLS input.");
-            return CAS_ENOMEM;
-        }
-        data += w;
-        len -= (size_t)w;
-    }
     if (!c->handshake_done) {
         int rc = advance_handshake(c, err, errlen);
         if (rc != 0 || !c->handshake_done)
@@ -269,6 +336,41 @@ int tls_conn_feed(struct tls_conn *c, const uint8_t *data, size_t len,
         explain_failure(c, e, err, errlen);
         return CAS_ETLS;
     }
+}
+
+int tls_conn_feed(struct tls_conn *c, const uint8_t *data, size_t len,
+                  tls_plain_cb cb, void *cbctx, char *err, size_t errlen)
+{
+    /* Bytes left over from the last feed come first. */
+    if (c->carry.len > 0) {
+        if (buf_append(&c->carry, data, len) != 0) {
+            cas_errorf(err, errlen, "Out of memory while buffering TLS input.");
+            return CAS_ENOMEM;
+        }
+        data = c->carry.data;
+        len = c->carry.len;
+    }
+    c->in = data;
+    c->in_len = len;
+    int rc = feed_all(c, cb, cbctx, err, errlen);
+    /* OpenSSL reads until it wants more, so input is left only when the
+     * feed stopped early; keep it for the next feed. */
+    size_t left = c->in_len;
+    const uint8_t *rest = c->in;
+    c->in = NULL;
+    c->in_len = 0;
+    if (left == 0) {
+        buf_free(&c->carry);
+    } else if (rest != c->carry.data) {
+        struct buf keep = {0};
+        if (buf_append(&keep, rest, left) != 0 && rc == 0) {
+            cas_errorf(err, errlen, "Out of memory while buffering TLS input.");
+            rc = CAS_ENOMEM;
+        }
+        buf_free(&c->carry);
+        c->carry = keep;
+    }
+    return rc;
 }
 
 int tls_conn_write(struct tls_conn *c, const uint8_t *data, size_t len, char *err, size_t errlen)
@@ -301,21 +403,12 @@ void tls_conn_shutdown(struct tls_conn *c)
 
 int tls_conn_take_output(struct tls_conn *c, uint8_t **out, size_t *len)
 {
-    *out = NULL;
-    *len = 0;
-    size_t pending = BIO_ctrl_pending(c->wbio);
-    if (pending == 0)
-        return 0;
-    uint8_t *p = malloc(pending);
-    if (p == NULL)
-        return CAS_ENOMEM;
-    int r = BIO_read(c->wbio, p, pending > INT_MAX ? INT_MAX : (int)pending);
-    if (r <= 0) {
-        free(p);
-        return 0;
-    }
-    *out = p;
-    *len = (size_t)r;
+    /* The buffer changes hands whole: no copy. */
+    *out = c->out.len > 0 ? c->out.data : NULL;
+    *len = c->out.len;
+    if (c->out.len == 0)
+        buf_free(&c->out);
+    c->out = (struct buf){0};
     return 0;
 }
 

@@ -14,6 +14,58 @@ struct write_req {
 };
 
 static void close_handles(struct transport *t, const char *reason);
+static int flush(struct transport *t);
+
+static void undirty(struct transport *t)
+{
+    if (t->dirty_prev == NULL)
+        return;
+    *t->dirty_prev = t->dirty_next;
+    if (t->dirty_next != NULL)
+        t->dirty_next->dirty_prev = t->dirty_prev;
+    t->dirty_next = NULL;
+    t->dirty_prev = NULL;
+}
+
+/* Encrypts the frames waiting for the batch in one TLS write and hands the
+ * result to the socket. 0, or the transport was aborted. */
+static int write_unsent(struct transport *t)
+{
+    undirty(t);
+    if (t->unsent.len == 0)
+        return 0;
+    char err[160];
+    int rc = tls_conn_write(t->tls, t->unsent.data, t->unsent.len, err, sizeof err);
+    /* Released, not kept: an idle connection should cost no buffer. */
+    buf_free(&t->unsent);
+    if (rc != 0) {
+        transport_abort(t, err);
+        return CAS_ECLOSED;
+    }
+    return flush(t);
+}
+
+static void on_batch_prepare(uv_prepare_t *handle)
+{
+    struct transport_batch *b = handle->data;
+    while (b->dirty != NULL)
+        write_unsent(b->dirty); /* unlinks it, whatever happens */
+}
+
+void transport_batch_init(struct transport_batch *b, uv_loop_t *loop)
+{
+    b->dirty = NULL;
+    uv_prepare_init(loop, &b->prepare);
+    b->prepare.data = b;
+    uv_prepare_start(&b->prepare, on_batch_prepare);
+    uv_unref((uv_handle_t *)&b->prepare);
+}
+
+void transport_batch_close(struct transport_batch *b)
+{
+    on_batch_prepare(&b->prepare);
+    uv_close((uv_handle_t *)&b->prepare, NULL);
+}
 
 static void set_reason(struct transport *t, const char *reason)
 {
@@ -133,6 +185,8 @@ static void close_handles(struct transport *t, const char *reason)
         return;
     t->closed_in = t->state;
     t->state = TRANSPORT_CLOSED;
+    undirty(t);
+    buf_free(&t->unsent);
     /* Pending writes get UV_ECANCELED (and free their buffers) before the
      * close callbacks run, so the TLS object outlives every buffer. */
     uv_close((uv_handle_t *)&t->tcp, on_handle_closed);
@@ -159,6 +213,9 @@ void transport_close(struct transport *t, const char *reason)
         close_handles(t, NULL);
         return;
     }
+    /* What was sent before the close goes out before the close_notify. */
+    if (write_unsent(t) != 0)
+        return;
     t->state = TRANSPORT_CLOSING;
     uv_read_stop((uv_stream_t *)&t->tcp);
     tls_conn_shutdown(t->tls);
@@ -175,6 +232,29 @@ int transport_send(struct transport *t, const uint8_t *data, size_t len)
 {
     if (t->state != TRANSPORT_OPEN)
         return CAS_ECLOSED;
+    struct transport_batch *batch = t->env->batch;
+    if (batch != NULL) {
+        if (transport_queued(t) + len > t->env->max_outbound) {
+            char why[128];
+            snprintf(why, sizeof why,
+                     "peer is not reading: outbound queue over its limit of %zu bytes",
+                     t->env->max_outbound);
+            transport_abort(t, why);
+            return CAS_EOVERFLOW;
+        }
+        if (buf_append(&t->unsent, data, len) != 0) {
+            transport_abort(t, "out of memory");
+            return CAS_ENOMEM;
+        }
+        if (t->dirty_prev == NULL) {
+            t->dirty_next = batch->dirty;
+            if (batch->dirty != NULL)
+                batch->dirty->dirty_prev = &t->dirty_next;
+            batch->dirty = t;
+            t->dirty_prev = &batch->dirty;
+        }
+        return 0;
+    }
     char err[160];
     if (tls_conn_write(t->tls, data, len, err, sizeof err) != 0) {
         transport_abort(t, err);
@@ -383,5 +463,5 @@ int transport_peer_fingerprint(const struct transport *t, char *out)
 
 size_t transport_queued(const struct transport *t)
 {
-    return t->tcp.write_queue_size;
+    return t->tcp.write_queue_size + t->unsent.len;
 }

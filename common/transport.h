@@ -15,6 +15,7 @@
 #include <sys/socket.h>
 #include <uv.h>
 
+#include "buf.h"
 #include "frame.h"
 
 struct tls_ctx;
@@ -30,6 +31,23 @@ struct transport_ops {
     void (*on_closed)(struct transport *t, const char *reason);
 };
 
+/* Write batching. A server that sends one event to a thousand followers, and
+ * many events per loop turn, would otherwise pay one TLS record and one
+ * system call per frame per connection. With a batch, transport_send only
+ * appends the frame to the connection's plaintext; once per loop turn (a
+ * uv_prepare, just before the loop waits for I/O) every connection that got
+ * frames is encrypted in one TLS write and handed to its socket in one call.
+ * Frames keep their order, and nothing waits past the current loop turn. */
+struct transport_batch {
+    uv_prepare_t prepare;
+    struct transport *dirty; /* connections with plaintext waiting */
+};
+
+/* Starts batching on loop (the handle does not keep the loop alive). */
+void transport_batch_init(struct transport_batch *b, uv_loop_t *loop);
+/* Writes what waits and closes the handle (uv_run once more to finish). */
+void transport_batch_close(struct transport_batch *b);
+
 /* What every transport of one side shares: owned by the server or client
  * context, and outliving all its transports. */
 struct transport_env {
@@ -42,6 +60,7 @@ struct transport_env {
     uint64_t linger_ms;           /* how long a graceful close waits for its last bytes */
     uint8_t *readbuf;             /* one read buffer for all connections of the loop */
     size_t readbuf_len;
+    struct transport_batch *batch; /* NULL: each frame is encrypted and written at once */
 };
 
 enum transport_state {
@@ -64,6 +83,8 @@ struct transport {
     char reason[160];
     const char *deadline_reason; /* static text for transport_deadline */
     void *data; /* the owner's */
+    struct buf unsent;            /* frames waiting for the batch's flush */
+    struct transport *dirty_next, **dirty_prev; /* in env->batch->dirty; prev NULL: not */
 };
 
 /* Initialises the TCP and timer handles on env->loop. 0 or CAS_EIO. On
@@ -99,7 +120,7 @@ void transport_deadline_clear(struct transport *t);
 /* The peer's certificate fingerprint (client side, after on_ready). */
 int transport_peer_fingerprint(const struct transport *t, char *out);
 
-/* Bytes handed to the socket and not yet written. */
+/* Bytes handed to the socket, or waiting for the batch, and not yet written. */
 size_t transport_queued(const struct transport *t);
 
 #endif

@@ -303,6 +303,9 @@ void server_stop(struct server *s)
             conn_send(c, &f);
         transport_close(&c->transport, "server shutting down");
     }
+    /* Every connection is closing, its frames written: nothing more to batch. */
+    transport_batch_close(&s->write_batch);
+    s->env.batch = NULL;
     if (s->nconns == 0) {
         uv_close((uv_handle_t *)&s->shutdown_timer, NULL);
         return;
@@ -404,6 +407,8 @@ int server_open(struct server *s, const struct server_config *cfg, uv_loop_t *lo
         server_close(s);
         return rc;
     }
+    transport_batch_init(&s->write_batch, loop);
+    s->env.batch = &s->write_batch;
     uv_check_init(loop, &s->commit_check);
     s->commit_check.data = s;
     uv_check_start(&s->commit_check, on_turn_end);

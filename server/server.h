@@ -54,8 +54,8 @@ struct conn {
     struct transport transport;
     struct server *server;
     uint64_t id;
-    char peer[ADDR_TEXT_MAX];
-    char ip[ADDR_TEXT_MAX]; /* the peer without its port, for --max-per-address */
+    char peer[ADDR_NUMERIC_MAX];
+    char ip[ADDR_NUMERIC_MAX]; /* the peer without its port, for --max-per-address */
     int in_handshake;       /* counted in server.handshakes */
     int greeted; /* a Hello was accepted */
     uint64_t greeted_at;   /* loop time of the Hello, ms */
@@ -93,6 +93,7 @@ struct server {
     struct registry registry;
     struct batch batch;
     uv_check_t commit_check; /* commits the batch once per loop turn */
+    struct transport_batch write_batch; /* each connection's frames, written once per turn */
     struct conn *conns; /* every open connection */
     size_t nconns;
     size_t handshakes; /* connections still in the TLS handshake */
