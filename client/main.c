@@ -89,32 +89,6 @@ static const char USAGE[] =
     "Exit status: 0 success, 1 refused by the server, 2 usage error,\n"
     "3 cannot reach or trust the server.\n";
 
-void cli_error(const char *fmt, ...)
-{
-    char msg[2048];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(msg, sizeof msg, fmt, ap);
-    va_end(ap);
-    fprintf(stderr, "cascade: %s\n", msg);
-}
-
-int cli_usage(const char *command, const char *message)
-{
-    fprintf(stderr, "cascade %s: %s\nRun 'cascade --help' for the commands and their options.\n",
-            command, message);
-    return EXIT_USAGE;
-}
-
-int cli_connect(const struct cli *cli, struct client **out)
-{
-    char err[2048];
-    int rc = client_connect(out, &cli->opts, err, sizeof err);
-    if (rc != CLIENT_OK)
-        cli_error("%s", err);
-    return rc;
-}
-
 static const struct {
     const char *name;
     int (*run)(struct cli *cli, struct args *a);
