@@ -47,6 +47,7 @@ struct client {
     char going_away[160];
     struct inbox_item *inbox, **inbox_tail;
     uint64_t next_request_id;
+    uint64_t hello_id; /* a Hello whose Welcome is still awaited; 0: none */
     Cascade__V1__Welcome *welcome;
     WireFrame *welcome_frame;
     uint8_t readbuf[64 * 1024];
@@ -251,16 +252,20 @@ static int send_frame(struct client *c, const WireFrame *f, char *err, size_t er
     return CLIENT_OK;
 }
 
-int client_call(struct client *c, WireFrame *req, WireFrame **reply, char *err, size_t errlen)
+int client_send(struct client *c, WireFrame *req, uint64_t *id, char *err, size_t errlen)
+{
+    req->request_id = ++c->next_request_id;
+    *id = req->request_id;
+    return send_frame(c, req, err, errlen);
+}
+
+/* Waits for the response to id, with the server's Error as CLIENT_REFUSED. */
+static int await_response(struct client *c, uint64_t id, WireFrame **reply, char *err,
+                          size_t errlen)
 {
     *reply = NULL;
-    req->request_id = ++c->next_request_id;
-    int rc = send_frame(c, req, err, errlen);
-    if (rc != CLIENT_OK)
-        return rc;
     WireFrame *f;
-    rc = wait_frame(c, is_response_to, req->request_id, (int64_t)c->opts.timeout_ms, &f, err,
-                    errlen);
+    int rc = wait_frame(c, is_response_to, id, (int64_t)c->opts.timeout_ms, &f, err, errlen);
     if (rc == CLIENT_TIMEOUT || rc == CLIENT_INTERRUPTED)
         return CLIENT_UNREACHABLE;
     if (rc != CLIENT_OK)
@@ -276,6 +281,47 @@ int client_call(struct client *c, WireFrame *req, WireFrame **reply, char *err, 
     }
     *reply = f;
     return CLIENT_OK;
+}
+
+/* Takes the Welcome to the Hello sent at connect, if it is still awaited. */
+static int await_welcome(struct client *c, char *err, size_t errlen)
+{
+    if (c->hello_id == 0)
+        return CLIENT_OK;
+    WireFrame *reply;
+    int rc = await_response(c, c->hello_id, &reply, err, errlen);
+    c->hello_id = 0;
+    if (rc == CLIENT_REFUSED) {
+        /* A server that will not speak our version is as good as unreachable. */
+        wire_free(reply);
+        return CLIENT_UNREACHABLE;
+    }
+    if (rc != CLIENT_OK)
+        return rc;
+    if (reply->body_case != CASCADE__V1__FRAME__BODY_WELCOME) {
+        cas_errorf(err, errlen, "The server at %s answered Hello with '%s' instead of Welcome.",
+                   c->server_text, wire_body_name(reply));
+        wire_free(reply);
+        return CLIENT_UNREACHABLE;
+    }
+    c->welcome_frame = reply;
+    c->welcome = reply->welcome;
+    return CLIENT_OK;
+}
+
+int client_reply(struct client *c, uint64_t id, WireFrame **reply, char *err, size_t errlen)
+{
+    *reply = NULL;
+    int rc = await_welcome(c, err, errlen);
+    return rc != CLIENT_OK ? rc : await_response(c, id, reply, err, errlen);
+}
+
+int client_call(struct client *c, WireFrame *req, WireFrame **reply, char *err, size_t errlen)
+{
+    uint64_t id;
+    *reply = NULL;
+    int rc = client_send(c, req, &id, err, errlen);
+    return rc != CLIENT_OK ? rc : client_reply(c, id, reply, err, errlen);
 }
 
 int client_wait_push(struct client *c, int64_t timeout_ms, WireFrame **out, char *err,
@@ -319,24 +365,10 @@ static int say_hello(struct client *c, char *err, size_t errlen)
     WireFrame req = CASCADE__V1__FRAME__INIT;
     req.body_case = CASCADE__V1__FRAME__BODY_HELLO;
     req.hello = &hello;
-    WireFrame *reply;
-    int rc = client_call(c, &req, &reply, err, errlen);
-    if (rc == CLIENT_REFUSED) {
-        /* A server that will not speak our version is as good as unreachable. */
-        wire_free(reply);
-        return CLIENT_UNREACHABLE;
-    }
-    if (rc != CLIENT_OK)
+    int rc = client_send(c, &req, &c->hello_id, err, errlen);
+    if (rc != CLIENT_OK || c->opts.pipeline)
         return rc;
-    if (reply->body_case != CASCADE__V1__FRAME__BODY_WELCOME) {
-        cas_errorf(err, errlen, "The server at %s answered Hello with '%s' instead of Welcome.",
-                   c->server_text, wire_body_name(reply));
-        wire_free(reply);
-        return CLIENT_UNREACHABLE;
-    }
-    c->welcome_frame = reply;
-    c->welcome = reply->welcome;
-    return CLIENT_OK;
+    return await_welcome(c, err, errlen);
 }
 
 static void free_client(struct client *c)

@@ -26,6 +26,10 @@ struct client_opts {
     const char *ca_file;     /* verify the chain and host; NULL: trust on first use */
     const char *config_dir;  /* where known_servers lives */
     uint64_t timeout_ms;     /* for connecting and for each response */
+    /* Do not wait for the Welcome in client_connect: the Hello goes out and
+     * the first answer awaited checks the Welcome, so a one-shot command's
+     * Hello, token and request share one round trip. */
+    int pipeline;
 };
 
 struct client;
@@ -41,6 +45,13 @@ int client_connect(struct client **out, const struct client_opts *opts, char *er
  * answered with an Error, CLIENT_REFUSED, *reply is that Error frame and err
  * holds its message. */
 int client_call(struct client *c, WireFrame *req, WireFrame **reply, char *err, size_t errlen);
+
+/* client_call in two halves, so that several requests can be in flight:
+ * client_send gives req a fresh request_id (also stored in *id) and sends
+ * it; client_reply waits for the response to id, as client_call does. The
+ * server answers a connection's requests in order. */
+int client_send(struct client *c, WireFrame *req, uint64_t *id, char *err, size_t errlen);
+int client_reply(struct client *c, uint64_t id, WireFrame **reply, char *err, size_t errlen);
 
 /* Waits for the next frame the server pushed on its own (request_id 0:
  * events, snapshots), in arrival order; pushes that arrived during
@@ -58,7 +69,7 @@ void client_interrupt(struct client *c);
  * must be closed before client_close. */
 uv_loop_t *client_loop(struct client *c);
 
-/* The server's Welcome. */
+/* The server's Welcome (NULL while a pipelined Welcome is still awaited). */
 const Cascade__V1__Welcome *client_welcome(const struct client *c);
 
 /* The negotiated TLS protocol and the server's certificate fingerprint. */

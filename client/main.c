@@ -6,6 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <openssl/crypto.h>
+
 #include "cli.h"
 #include "config.h"
 #include "version.h"
@@ -166,6 +168,9 @@ static int parse_globals(struct cli *cli, struct args *a)
 int main(int argc, char **argv)
 {
     signal(SIGPIPE, SIG_IGN);
+    /* The process ends right after its one command: tearing down OpenSSL's
+     * global tables at exit cost a tenth of a one-shot command's time. */
+    OPENSSL_init_crypto(OPENSSL_INIT_NO_ATEXIT, NULL);
     struct cli cli;
     memset(&cli, 0, sizeof cli);
     struct args a = {argc - 1, argv + 1, ""};

@@ -37,37 +37,76 @@ int session_authenticate(struct client *c, const char *token, int *code, char *u
     return rc;
 }
 
-/* Connects and authenticates; when quiet, failures to reach the server are
- * returned (EXIT_UNREACHABLE) without a word, for callers that retry. */
-static int connect_user(const struct cli *cli, struct client **out, int quiet)
+/* The stored session this command acts in. */
+struct user_session {
+    char file[PATH_MAX + 16];
+    char user[CREDENTIALS_USER_MAX];
+    char token[CREDENTIALS_TOKEN_MAX];
+    uint64_t auth_id; /* the Authenticate awaiting its answer */
+};
+
+/* Connects and sends the stored token without waiting for the answer, so
+ * that a request can follow in the same round trip. When quiet, failures
+ * to reach the server are returned (EXIT_UNREACHABLE) without a word, for
+ * callers that retry. */
+static int begin_user_session(const struct cli *cli, int quiet, struct user_session *us,
+                              struct client **out)
 {
     *out = NULL;
-    char file[PATH_MAX + 16], user[CREDENTIALS_USER_MAX], token[CREDENTIALS_TOKEN_MAX];
-    session_path(cli, "credentials", file, sizeof file);
-    int rc = credentials_lookup(file, cli->server_text, user, sizeof user, token, sizeof token);
+    session_path(cli, "credentials", us->file, sizeof us->file);
+    int rc = credentials_lookup(us->file, cli->server_text, us->user, sizeof us->user, us->token,
+                                sizeof us->token);
     if (rc == CAS_ENOTFOUND) {
         cli_error("You are not logged in to %s; run 'cascade login --user NAME' first.",
                   cli->server_text);
         return EXIT_REFUSED;
     }
     if (rc != 0) {
-        cli_error("Cannot read %s; check its permissions.", file);
+        cli_error("Cannot read %s; check its permissions.", us->file);
         return EXIT_REFUSED;
     }
+    struct client_opts opts = cli->opts;
+    opts.pipeline = 1;
     struct client *c;
-    char err[1024], ignored[256];
-    if (quiet)
-        rc = client_connect(&c, &cli->opts, err, sizeof err);
-    else
-        rc = cli_connect(cli, &c);
-    if (rc != EXIT_OK)
-        return rc;
-    int code;
-    rc = session_authenticate(c, token, &code, NULL, 0, err, sizeof err);
+    char err[2048];
+    rc = client_connect(&c, &opts, err, sizeof err);
     if (rc == CLIENT_OK) {
-        *out = c;
-        return EXIT_OK;
+        Cascade__V1__Authenticate auth = CASCADE__V1__AUTHENTICATE__INIT;
+        auth.token = us->token;
+        WireFrame req = CASCADE__V1__FRAME__INIT;
+        req.body_case = CASCADE__V1__FRAME__BODY_AUTHENTICATE;
+        req.authenticate = &auth;
+        rc = client_send(c, &req, &us->auth_id, err, sizeof err);
+        if (rc != CLIENT_OK)
+            client_close(c);
     }
+    if (rc != CLIENT_OK) {
+        if (!quiet)
+            cli_error("%s", err);
+        return EXIT_UNREACHABLE;
+    }
+    *out = c;
+    return EXIT_OK;
+}
+
+/* Waits for the answer to the token. EXIT_OK; otherwise the connection is
+ * closed, a stale token dropped, and the reason printed (unless quiet and
+ * merely unreachable). */
+static int end_user_session(const struct cli *cli, int quiet, struct user_session *us,
+                            struct client *c)
+{
+    WireFrame *reply;
+    char err[1024], ignored[256];
+    int rc = client_reply(c, us->auth_id, &reply, err, sizeof err);
+    int code = rc == CLIENT_REFUSED ? (int)reply->error->code : 0;
+    if (rc == CLIENT_OK && reply->body_case != CASCADE__V1__FRAME__BODY_USER_INFO) {
+        cas_errorf(err, sizeof err, "The server answered authenticate with %s instead of user_info.",
+                   wire_body_name(reply));
+        rc = CLIENT_UNREACHABLE;
+    }
+    wire_free(reply);
+    if (rc == CLIENT_OK)
+        return EXIT_OK;
     client_close(c);
     if (rc != CLIENT_REFUSED) {
         if (!quiet)
@@ -75,17 +114,27 @@ static int connect_user(const struct cli *cli, struct client **out, int quiet)
         return EXIT_UNREACHABLE;
     }
     if (code == CASCADE__V1__ERROR_CODE__TOKEN_EXPIRED) {
-        credentials_remove(file, cli->server_text, ignored, sizeof ignored);
+        credentials_remove(us->file, cli->server_text, ignored, sizeof ignored);
         cli_error("Your session on %s has expired; run 'cascade login --user %s' again.",
-                  cli->server_text, user);
+                  cli->server_text, us->user);
     } else if (code == CASCADE__V1__ERROR_CODE__NOT_AUTHENTICATED) {
-        credentials_remove(file, cli->server_text, ignored, sizeof ignored);
+        credentials_remove(us->file, cli->server_text, ignored, sizeof ignored);
         cli_error("Your session on %s is no longer valid (it was ended or the server forgot it); "
-                  "run 'cascade login --user %s' again.", cli->server_text, user);
+                  "run 'cascade login --user %s' again.", cli->server_text, us->user);
     } else {
         cli_error("%s", err);
     }
     return EXIT_REFUSED;
+}
+
+static int connect_user(const struct cli *cli, struct client **out, int quiet)
+{
+    struct user_session us;
+    struct client *c;
+    int rc = begin_user_session(cli, quiet, &us, &c);
+    if (rc == EXIT_OK && (rc = end_user_session(cli, quiet, &us, c)) == EXIT_OK)
+        *out = c;
+    return rc;
 }
 
 int cli_connect_user(const struct cli *cli, struct client **out)
@@ -98,11 +147,11 @@ int cli_connect_quiet(const struct cli *cli, struct client **out)
     return connect_user(cli, out, 1);
 }
 
-int cli_call(struct client *c, WireFrame *req, Cascade__V1__Frame__BodyCase want,
-             WireFrame **reply)
+int cli_reply(struct client *c, const WireFrame *req, uint64_t id,
+              Cascade__V1__Frame__BodyCase want, WireFrame **reply)
 {
     char err[1024];
-    int rc = client_call(c, req, reply, err, sizeof err);
+    int rc = client_reply(c, id, reply, err, sizeof err);
     if (rc == CLIENT_OK && (*reply)->body_case != want) {
         cli_error("The server answered %s with %s, which this client does not expect; "
                   "is the server a different version?", wire_body_name(req),
@@ -119,15 +168,40 @@ int cli_call(struct client *c, WireFrame *req, Cascade__V1__Frame__BodyCase want
     return rc == CLIENT_REFUSED ? EXIT_REFUSED : EXIT_UNREACHABLE;
 }
 
+int cli_call(struct client *c, WireFrame *req, Cascade__V1__Frame__BodyCase want,
+             WireFrame **reply)
+{
+    uint64_t id;
+    char err[1024];
+    *reply = NULL;
+    if (client_send(c, req, &id, err, sizeof err) != CLIENT_OK) {
+        cli_error("%s", err);
+        return EXIT_UNREACHABLE;
+    }
+    return cli_reply(c, req, id, want, reply);
+}
+
 int cli_request(const struct cli *cli, WireFrame *req, Cascade__V1__Frame__BodyCase want,
                 WireFrame **reply)
 {
     *reply = NULL;
+    struct user_session us;
     struct client *c;
-    int rc = cli_connect_user(cli, &c);
+    int rc = begin_user_session(cli, 0, &us, &c);
     if (rc != EXIT_OK)
         return rc;
-    rc = cli_call(c, req, want, reply);
+    /* Hello, token and request leave together; the server takes them in
+     * order, so the request is refused unless the token was accepted. */
+    uint64_t id;
+    char err[1024];
+    if (client_send(c, req, &id, err, sizeof err) != CLIENT_OK) {
+        client_close(c);
+        cli_error("%s", err);
+        return EXIT_UNREACHABLE;
+    }
+    if ((rc = end_user_session(cli, 0, &us, c)) != EXIT_OK)
+        return rc;
+    rc = cli_reply(c, req, id, want, reply);
     client_close(c);
     return rc;
 }

@@ -35,6 +35,9 @@ int cli_connect_quiet(const struct cli *cli, struct client **out);
  * connection or an answer of another kind. */
 int cli_call(struct client *c, WireFrame *req, Cascade__V1__Frame__BodyCase want,
              WireFrame **reply);
+/* The waiting half of cli_call, for a request sent with client_send as id. */
+int cli_reply(struct client *c, const WireFrame *req, uint64_t id,
+              Cascade__V1__Frame__BodyCase want, WireFrame **reply);
 
 /* A whole one-shot exchange: connects as the logged-in user, sends req,
  * expects a `want` answer (EXIT_OK and *reply, free with wire_free), and

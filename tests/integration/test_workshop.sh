@@ -331,7 +331,15 @@ unchanged "after logout"
 
 # ---- logout --all ----------------------------------------------------------------------
 cp -r "$WORK/home-carol" "$WORK/home-carol2"
+cp -r "$WORK/home-carol" "$WORK/home-carol3"
 check "carol logs out of every session" run 0 as carol logout --all
+# A one-shot command sends its request right behind the token, without
+# waiting: the server must refuse the request when it refuses the token.
+if run 1 as carol3 comment O1 "sent behind a revoked token" \
+   && grep -q "no longer valid" <<<"$err"; then
+    ok "a request sent right behind a revoked token is refused (exit 1)"
+else not_ok "a request behind a revoked token is refused" "$status $out $err"; fi
+unchanged "a request behind a revoked token"
 if run 1 as carol2 whoami && grep -qE "no longer valid|has expired" <<<"$err" \
    && ! grep -q "127.0.0.1:$MAIN_PORT" "$WORK/home-carol2/cascade/credentials"; then
     ok "logout --all ends the session in another config home too, which forgets it"
