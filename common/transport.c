@@ -461,7 +461,33 @@ int transport_peer_fingerprint(const struct transport *t, char *out)
     return tls_conn_peer_fingerprint(t->tls, out);
 }
 
+size_t transport_socket_queued(const struct transport *t)
+{
+    return t->tcp.write_queue_size;
+}
+
 size_t transport_queued(const struct transport *t)
 {
     return t->tcp.write_queue_size + t->unsent.len;
+}
+
+void transport_pause_reading(struct transport *t)
+{
+    if (t->state != TRANSPORT_OPEN || t->reading_paused)
+        return;
+    uv_read_stop((uv_stream_t *)&t->tcp);
+    t->reading_paused = 1;
+}
+
+void transport_resume_reading(struct transport *t)
+{
+    if (t->state != TRANSPORT_OPEN || !t->reading_paused)
+        return;
+    t->reading_paused = 0;
+    int rc = uv_read_start((uv_stream_t *)&t->tcp, alloc_read, on_read);
+    if (rc != 0) {
+        char why[96];
+        snprintf(why, sizeof why, "cannot read: %s", uv_strerror(rc));
+        transport_abort(t, why);
+    }
 }

@@ -84,6 +84,7 @@ struct transport {
     const char *deadline_reason; /* static text for transport_deadline */
     void *data; /* the owner's */
     struct buf unsent;            /* frames waiting for the batch's flush */
+    int reading_paused;
     struct transport *dirty_next, **dirty_prev; /* in env->batch->dirty; prev NULL: not */
 };
 
@@ -117,10 +118,20 @@ void transport_abort(struct transport *t, const char *reason);
 void transport_deadline(struct transport *t, uint64_t ms, const char *reason);
 void transport_deadline_clear(struct transport *t);
 
+/* Stops and restarts reading from the peer, so that what it sends waits in
+ * the kernel (TCP flow control) instead of in memory. Frames already read
+ * may still arrive after the pause. Only while open; harmless otherwise. */
+void transport_pause_reading(struct transport *t);
+void transport_resume_reading(struct transport *t);
+
 /* The peer's certificate fingerprint (client side, after on_ready). */
 int transport_peer_fingerprint(const struct transport *t, char *out);
 
 /* Bytes handed to the socket, or waiting for the batch, and not yet written. */
 size_t transport_queued(const struct transport *t);
+
+/* Of those, the bytes libuv holds because the socket would not take them:
+ * while there are any, a write completion will wake the loop. */
+size_t transport_socket_queued(const struct transport *t);
 
 #endif

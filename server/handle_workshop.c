@@ -11,6 +11,7 @@
 #include "handlers.h"
 #include "log.h"
 #include "presence.h"
+#include "replay.h"
 #include "server.h"
 #include "store.h"
 
@@ -362,22 +363,6 @@ void handle_snapshot(struct conn *c, const WireFrame *f)
     answer_snapshot(c, w, f->request_id, NULL);
 }
 
-static int replay_event(void *ctx, uint64_t seq, const uint8_t *payload, size_t len)
-{
-    struct conn *c = ctx;
-    (void)seq;
-    uint8_t hdr[FRAME_HEADER_LEN];
-    frame_put_header(hdr, (uint32_t)len);
-    struct buf out = BUF_INIT;
-    int rc = buf_append(&out, hdr, sizeof hdr);
-    if (rc == 0)
-        rc = buf_append(&out, payload, len);
-    if (rc == 0)
-        rc = conn_send_packed(c, out.data, out.len);
-    buf_free(&out);
-    return rc;
-}
-
 void handle_subscribe(struct conn *c, const WireFrame *f)
 {
     const Cascade__V1__Subscribe *m = f->subscribe;
@@ -391,30 +376,26 @@ void handle_subscribe(struct conn *c, const WireFrame *f)
         conn_send_error(c, f->request_id, CASCADE__V1__ERROR_CODE__INVALID_ARGUMENT, msg);
         return;
     }
-    /* Replay what is durable, then join the subscribers: changes of the
-     * batch in flight are broadcast after their commit, so nothing is
-     * missed and nothing is sent twice. */
-    if (!m->from_now) {
-        int rc = store_event_each(c->server->store, w->id, m->since_seq, replay_event, c);
-        if (rc != 0) {
-            if (c->transport.state == TRANSPORT_OPEN)
-                conn_send_error(c, f->request_id, CASCADE__V1__ERROR_CODE__STORAGE,
-                                "The server could not read the workshop's history.");
+    if (m->from_now || m->since_seq >= w->committed_seq) {
+        /* Nothing to replay: join the subscribers now. Changes of the batch
+         * in flight are broadcast after their commit, so none is missed. */
+        if (presence_subscribe(c, w) != 0) {
+            conn_send_error(c, f->request_id, CASCADE__V1__ERROR_CODE__INTERNAL,
+                            "The server is out of memory.");
             return;
         }
-    }
-    if (presence_subscribe(c, w) != 0) {
-        conn_send_error(c, f->request_id, CASCADE__V1__ERROR_CODE__INTERNAL,
-                        "The server is out of memory.");
+        Cascade__V1__Ack ack = CASCADE__V1__ACK__INIT;
+        ack.seq = w->committed_seq;
+        WireFrame out = CASCADE__V1__FRAME__INIT;
+        out.request_id = f->request_id;
+        out.body_case = CASCADE__V1__FRAME__BODY_ACK;
+        out.ack = &ack;
+        conn_send(c, &out);
         return;
     }
-    Cascade__V1__Ack ack = CASCADE__V1__ACK__INIT;
-    ack.seq = w->committed_seq;
-    WireFrame out = CASCADE__V1__FRAME__INIT;
-    out.request_id = f->request_id;
-    out.body_case = CASCADE__V1__FRAME__BODY_ACK;
-    out.ack = &ack;
-    conn_send(c, &out);
+    if (replay_start(c, w, f->request_id, m->since_seq) != 0)
+        conn_send_error(c, f->request_id, CASCADE__V1__ERROR_CODE__INTERNAL,
+                        "The server is out of memory.");
 }
 
 void handle_unsubscribe(struct conn *c, const WireFrame *f)

@@ -8,6 +8,7 @@
 #include "cert.h"
 #include "handlers.h"
 #include "presence.h"
+#include "replay.h"
 #include "store.h"
 #include "errors.h"
 #include "log.h"
@@ -143,6 +144,7 @@ void conn_release(struct conn *c)
     if (c->pending_work > 0)
         return; /* the last thread-pool job frees it */
     free(c->subs);
+    buf_free(&c->held);
     free(c);
 }
 
@@ -160,6 +162,7 @@ static void on_closed(struct transport *t, const char *reason)
         c->next->prev = c->prev;
     s->nconns--;
     presence_drop(c);
+    replay_cancel(c);
     batch_forget_conn(&s->batch, c);
     c->closed = 1;
     conn_release(c);
@@ -264,6 +267,8 @@ static void on_turn_end(uv_check_t *check)
     struct server *s = check->data;
     if (batch_pending(&s->batch))
         batch_commit(s);
+    if (s->replays != NULL)
+        replay_step(s);
 }
 
 static void on_signal(uv_signal_t *sig, int signum)
@@ -292,6 +297,7 @@ void server_stop(struct server *s)
     /* What this turn applied is committed and answered before goodbye. */
     batch_commit(s);
     uv_close((uv_handle_t *)&s->commit_check, NULL);
+    uv_close((uv_handle_t *)&s->replay_idle, NULL);
     uv_close((uv_handle_t *)&s->sweep_timer, NULL);
     Cascade__V1__GoingAway away = CASCADE__V1__GOING_AWAY__INIT;
     away.reason = "The server is shutting down.";
@@ -409,6 +415,7 @@ int server_open(struct server *s, const struct server_config *cfg, uv_loop_t *lo
     }
     transport_batch_init(&s->write_batch, loop);
     s->env.batch = &s->write_batch;
+    uv_idle_init(loop, &s->replay_idle);
     uv_check_init(loop, &s->commit_check);
     s->commit_check.data = s;
     uv_check_start(&s->commit_check, on_turn_end);

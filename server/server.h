@@ -73,6 +73,8 @@ struct conn {
     /* Workshops this connection receives events of, and what it edits there. */
     struct subscription *subs;
     size_t nsubs, cap_subs;
+    struct replay *replay; /* a Subscribe's history still being sent (replay.h) */
+    struct buf held;       /* frames received during the replay, run after it */
     /* Work on the thread pool (password hashing) that still refers to this
      * connection; the memory outlives the connection until it is done. */
     int pending_work;
@@ -94,6 +96,8 @@ struct server {
     struct batch batch;
     uv_check_t commit_check; /* commits the batch once per loop turn */
     struct transport_batch write_batch; /* each connection's frames, written once per turn */
+    struct replay *replays; /* histories being sent to new subscribers */
+    uv_idle_t replay_idle;  /* keeps the loop turning while a replay can go on */
     struct conn *conns; /* every open connection */
     size_t nconns;
     size_t handshakes; /* connections still in the TLS handshake */

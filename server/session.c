@@ -2,8 +2,11 @@
 
 #include <stdio.h>
 
+#include "buf.h"
+#include "frame.h"
 #include "handlers.h"
 #include "presence.h"
+#include "replay.h"
 #include "server.h"
 #include "version.h"
 #include "wire.h"
@@ -186,7 +189,48 @@ static void dispatch(struct conn *c, const WireFrame *f)
     conn_send_error(c, f->request_id, CASCADE__V1__ERROR_CODE__UNKNOWN_REQUEST, msg);
 }
 
+static void process_frame(struct conn *c, const uint8_t *payload, size_t len);
+
+/* Keeps a frame that arrived during a replay, and stops reading: what the
+ * client sends next waits in the kernel, not here. */
+static void hold(struct conn *c, const uint8_t *payload, size_t len)
+{
+    uint8_t hdr[FRAME_HEADER_LEN];
+    frame_put_header(hdr, (uint32_t)len);
+    transport_pause_reading(&c->transport);
+    if (buf_append(&c->held, hdr, sizeof hdr) != 0 || buf_append(&c->held, payload, len) != 0)
+        conn_close(c, "out of memory holding requests during a replay");
+}
+
+void session_release_held(struct conn *c)
+{
+    while (c->held.len > 0 && !replay_active(c) && c->transport.state == TRANSPORT_OPEN) {
+        uint32_t len = frame_get_header(c->held.data);
+        struct buf frame = BUF_INIT;
+        if (buf_append(&frame, c->held.data + FRAME_HEADER_LEN, len) != 0) {
+            conn_close(c, "out of memory running held requests");
+            return;
+        }
+        buf_consume(&c->held, FRAME_HEADER_LEN + (size_t)len);
+        process_frame(c, frame.data, frame.len);
+        buf_free(&frame);
+    }
+    if (c->held.len == 0) {
+        buf_free(&c->held);
+        if (!replay_active(c))
+            transport_resume_reading(&c->transport);
+    }
+}
+
 void session_on_frame(struct conn *c, const uint8_t *payload, size_t len)
+{
+    if (replay_active(c) || c->held.len > 0)
+        hold(c, payload, len);
+    else
+        process_frame(c, payload, len);
+}
+
+static void process_frame(struct conn *c, const uint8_t *payload, size_t len)
 {
     WireFrame *f = wire_unpack(payload, len, WIRE_BUDGET(len));
     if (f == NULL) {

@@ -11,4 +11,8 @@ struct conn;
  * in the connection's state, and answers it. Bad input closes only c. */
 void session_on_frame(struct conn *c, const uint8_t *payload, size_t len);
 
+/* Runs the frames c sent while its replay was going on, in order, until one
+ * starts another replay; then lets c be read again. */
+void session_release_held(struct conn *c);
+
 #endif

@@ -7,6 +7,8 @@
  * - A subscriber that stops reading is dropped, and nobody waits for it.
  * - kill -9 loses no acknowledged edit.
  * - Resuming with since_seq across a restart gives exactly the missed events.
+ * - A replay far longer than --max-outbound reaches a slow subscriber whole
+ *   (it is paced, not dropped), and its requests keep their order.
  *
  * Each test starts its own server. Tests count what arrives and never assert
  * on how long anything took; every loop is bounded in rounds and in time. */
@@ -1042,6 +1044,117 @@ static void test_resume_since_seq_across_restart(void **state)
     assert_int_equal(server_stop(srv, SIGTERM, 10000), 0);
 }
 
+/* What a subscriber received while its Subscribe (since 0) and a Ping
+ * right behind it were answered: the replay, the Ack, the Pong, in order. */
+struct replay_order {
+    struct harness_events ev;
+    uint64_t subscribe_id, ping_id;
+    size_t events_before_ack;
+    uint64_t ack_seq;
+    int ack_seen, pong_seen, pong_before_ack, other;
+};
+
+static void on_replay_frame(void *ctx, const WireFrame *f)
+{
+    struct replay_order *o = ctx;
+    if (f->request_id == 0) {
+        harness_events_on_push(&o->ev, f);
+    } else if (f->request_id == o->subscribe_id && f->body_case == CASCADE__V1__FRAME__BODY_ACK) {
+        o->ack_seen = 1;
+        o->ack_seq = f->ack->seq;
+        o->events_before_ack = o->ev.n;
+    } else if (f->request_id == o->ping_id && f->body_case == CASCADE__V1__FRAME__BODY_PONG) {
+        o->pong_seen = 1;
+        o->pong_before_ack = !o->ack_seen;
+    } else {
+        o->other++;
+    }
+}
+
+static void test_long_replay_is_paced_not_dropped(void **state)
+{
+    struct test_server *srv = *state;
+    enum { HISTORY = 2000, LIVE = 5, WINDOW = 64 };
+    /* ~2.2 MiB of history against a 64 KiB outbound limit: sent at once, the
+     * replay would drop the subscriber thirty times over. */
+    static const char *const extra[] = {"--max-outbound", "65536", "--rate", "1000000", NULL};
+    server_start(srv, extra);
+    char token[HARNESS_TOKEN_MAX];
+    admin_token(srv, token);
+    SSL *editor = authed(srv->port, token);
+    char code[16], kr[1][16];
+    create_workshop(editor, code);
+    uint64_t seq = set_up_cascade(editor, code, 1, kr);
+    char note[1025];
+    memset(note, 'r', sizeof note - 1);
+    note[sizeof note - 1] = '\0';
+    size_t sent = 0, acked = 0;
+    while (acked < HISTORY) {
+        while (sent < HISTORY && sent - acked < WINDOW)
+            send_checkin(editor, code, kr[0], (double)++sent, note);
+        WireFrame *r = harness_next_reply(editor, NULL, NULL, HARNESS_REPLY_TIMEOUT_MS);
+        assert_non_null(r);
+        assert_int_equal(r->body_case, CASCADE__V1__FRAME__BODY_ACK);
+        assert_int_equal(r->ack->seq, seq + ++acked);
+        wire_free(r);
+    }
+    seq += HISTORY;
+
+    /* A subscriber with a 4 KiB receive buffer asks for everything, and
+     * pings right behind it without waiting. */
+    SSL *sub = harness_authed_client_rcvbuf(srv->port, token, 4096);
+    assert_non_null(sub);
+    struct replay_order o;
+    memset(&o, 0, sizeof o);
+    harness_events_init(&o.ev);
+    Cascade__V1__Subscribe m = CASCADE__V1__SUBSCRIBE__INIT;
+    m.workshop = code;
+    WireFrame f = CASCADE__V1__FRAME__INIT;
+    f.body_case = CASCADE__V1__FRAME__BODY_SUBSCRIBE;
+    f.subscribe = &m;
+    o.subscribe_id = harness_send(sub, &f);
+    Cascade__V1__Ping p = CASCADE__V1__PING__INIT;
+    WireFrame pf = CASCADE__V1__FRAME__INIT;
+    pf.body_case = CASCADE__V1__FRAME__BODY_PING;
+    pf.ping = &p;
+    o.ping_id = harness_send(sub, &pf);
+    assert_true(o.subscribe_id != 0 && o.ping_id != 0);
+
+    /* Edits go on during the replay: acknowledged at once, they reach the
+     * subscriber after the history, each exactly once. */
+    for (int i = 1; i <= LIVE; i++) {
+        uint64_t id = send_checkin(editor, code, kr[0], 5000.0 + i, NULL);
+        WireFrame *r = harness_await(editor, id, NULL, NULL, HARNESS_REPLY_TIMEOUT_MS);
+        assert_non_null(r);
+        assert_int_equal(r->body_case, CASCADE__V1__FRAME__BODY_ACK);
+        assert_int_equal(r->ack->seq, seq + (uint64_t)i);
+        wire_free(r);
+    }
+    seq += LIVE;
+
+    int64_t deadline = monotonic_ms() + LOOP_LIMIT_MS;
+    while (!o.pong_seen || harness_events_last_seq(&o.ev) < seq) {
+        assert_true(monotonic_ms() < deadline);
+        assert_true(harness_read_ready(sub, on_replay_frame, &o, 100) >= 0);
+    }
+    assert_int_equal(o.ev.n, seq);
+    assert_true(harness_events_gapless(&o.ev, 1));
+    assert_true(o.ack_seen);
+    assert_int_equal(o.events_before_ack, o.ack_seq); /* the Ack follows its replay */
+    assert_int_equal(o.pong_before_ack, 0);           /* the held Ping comes after */
+    assert_int_equal(o.other, 0);
+    assert_int_equal(o.ev.errors, 0);
+    for (size_t i = 0; i < HISTORY; i++)
+        assert_true(new_number(&o.ev.items[seq - HISTORY - LIVE + i], "current") ==
+                    (double)(i + 1));
+    assert_int_equal(server_log_count(srv, "peer is not reading"), 0);
+
+    harness_events_free(&o.ev);
+    tls_close(sub);
+    tls_close(editor);
+    assert_int_equal(server_stop(srv, SIGTERM, 10000), 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1049,6 +1162,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_slow_reader_is_dropped_not_waited_for, setup_server, teardown_server),
         cmocka_unit_test_setup_teardown(test_kill9_loses_no_acknowledged_edit, setup_server, teardown_server),
         cmocka_unit_test_setup_teardown(test_resume_since_seq_across_restart, setup_server, teardown_server),
+        cmocka_unit_test_setup_teardown(test_long_replay_is_paced_not_dropped, setup_server, teardown_server),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

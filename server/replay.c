@@ -1,0 +1,165 @@
+#include "replay.h"
+
+#include <stdlib.h>
+
+#include "errors.h"
+#include "frame.h"
+#include "log.h"
+#include "presence.h"
+#include "server.h"
+#include "session.h"
+#include "store.h"
+#include "workshop.h"
+
+struct replay {
+    struct conn *conn;
+    struct workshop *workshop;
+    uint64_t request_id;
+    uint64_t sent_seq;  /* the last event sent */
+    size_t chunk_sent;  /* events sent in the current chunk */
+    struct replay *next;
+};
+
+/* The idle handle only keeps the loop from blocking; the work is done in
+ * the turn-end check. */
+static void on_idle(uv_idle_t *idle)
+{
+    (void)idle;
+}
+
+int replay_start(struct conn *c, struct workshop *w, uint64_t request_id, uint64_t since_seq)
+{
+    struct replay *r = calloc(1, sizeof *r);
+    if (r == NULL)
+        return CAS_ENOMEM;
+    struct server *s = c->server;
+    *r = (struct replay){c, w, request_id, since_seq, 0, s->replays};
+    s->replays = r;
+    c->replay = r;
+    /* The next turn's check steps it; the idle handle keeps that turn from
+     * waiting for I/O. */
+    uv_idle_start(&s->replay_idle, on_idle);
+    return 0;
+}
+
+int replay_active(const struct conn *c)
+{
+    return c->replay != NULL;
+}
+
+static void unlink_replay(struct server *s, struct replay *r)
+{
+    for (struct replay **p = &s->replays; *p != NULL; p = &(*p)->next)
+        if (*p == r) {
+            *p = r->next;
+            break;
+        }
+    r->conn->replay = NULL;
+    free(r);
+}
+
+void replay_cancel(struct conn *c)
+{
+    if (c->replay != NULL)
+        unlink_replay(c->server, c->replay);
+}
+
+/* The unsent bytes at which r waits: well under the connection's outbound
+ * limit, so that a chunk never reaches it. */
+static size_t high_water(const struct conn *c)
+{
+    size_t quarter = c->server->cfg.max_outbound / 4;
+    return quarter < REPLAY_HIGH_WATER ? quarter : REPLAY_HIGH_WATER;
+}
+
+/* Sends one stored event; stops the read (1) at the end of a chunk or when
+ * the subscriber has enough unsent. */
+static int send_event(void *ctx, uint64_t seq, const uint8_t *payload, size_t len)
+{
+    struct replay *r = ctx;
+    uint8_t hdr[FRAME_HEADER_LEN];
+    frame_put_header(hdr, (uint32_t)len);
+    /* Two sends, one frame: both land in the connection's batch. */
+    int rc = conn_send_packed(r->conn, hdr, sizeof hdr);
+    if (rc == 0)
+        rc = conn_send_packed(r->conn, payload, len);
+    if (rc != 0)
+        return rc;
+    r->sent_seq = seq;
+    if (++r->chunk_sent >= REPLAY_CHUNK_EVENTS ||
+        transport_queued(&r->conn->transport) >= high_water(r->conn))
+        return 1;
+    return 0;
+}
+
+/* Caught up: join the subscribers, acknowledge, and let the connection's
+ * held requests run. */
+static void finish(struct server *s, struct replay *r)
+{
+    struct conn *c = r->conn;
+    struct workshop *w = r->workshop;
+    uint64_t request_id = r->request_id;
+    unlink_replay(s, r);
+    if (presence_subscribe(c, w) != 0) {
+        conn_send_error(c, request_id, CASCADE__V1__ERROR_CODE__INTERNAL,
+                        "The server is out of memory.");
+    } else {
+        Cascade__V1__Ack ack = CASCADE__V1__ACK__INIT;
+        ack.seq = w->committed_seq;
+        WireFrame out = CASCADE__V1__FRAME__INIT;
+        out.request_id = request_id;
+        out.body_case = CASCADE__V1__FRAME__BODY_ACK;
+        out.ack = &ack;
+        conn_send(c, &out);
+    }
+    session_release_held(c);
+}
+
+/* One chunk of r. 1 when r can go on at once, 0 when it waits or ended. */
+static int step_one(struct server *s, struct replay *r)
+{
+    struct conn *c = r->conn;
+    if (c->transport.state != TRANSPORT_OPEN)
+        return 0; /* closing: its on_closed cancels the replay */
+    /* Waiting is only safe on bytes the socket has refused: their write
+     * completing wakes the loop. Bytes still in the batch go out at the end
+     * of this turn, and may all fit in the socket, waking nobody. */
+    if (transport_socket_queued(&c->transport) >= high_water(c))
+        return 0;
+    if (r->sent_seq < r->workshop->committed_seq) {
+        r->chunk_sent = 0;
+        int rc = store_event_each(s->store, r->workshop->id, r->sent_seq, send_event, r);
+        if (rc < 0) {
+            uint64_t request_id = r->request_id;
+            unlink_replay(s, r);
+            if (c->transport.state == TRANSPORT_OPEN) {
+                log_error("replay of %s to conn %llu failed: %s", c->user,
+                          (unsigned long long)c->id, cas_strerror(rc));
+                conn_send_error(c, request_id, CASCADE__V1__ERROR_CODE__STORAGE,
+                                "The server could not read the workshop's history.");
+                session_release_held(c);
+            }
+            return 0;
+        }
+    }
+    if (r->sent_seq >= r->workshop->committed_seq) {
+        finish(s, r);
+        return 0;
+    }
+    return transport_socket_queued(&c->transport) < high_water(c);
+}
+
+void replay_step(struct server *s)
+{
+    int runnable = 0;
+    struct replay *r = s->replays;
+    while (r != NULL) {
+        struct replay *next = r->next; /* step_one may free r */
+        runnable |= step_one(s, r);
+        r = next;
+    }
+    if (runnable)
+        uv_idle_start(&s->replay_idle, on_idle);
+    else
+        uv_idle_stop(&s->replay_idle);
+}
