@@ -4,10 +4,14 @@
 # sudo when available); elsewhere it names the packages to install and fails.
 set -eu
 
-# Build, run and test dependencies, as Debian package names.
+# Build, run and test dependencies, as Debian package names; other packages
+# may be named as arguments instead (the bench's comparison installs its own).
 PACKAGES="build-essential cmake pkg-config libuv1-dev libssl-dev openssl
 libprotobuf-c-dev protobuf-c-compiler libsqlite3-dev libcjson-dev
 libncurses-dev libcmocka-dev clang libclang-rt-dev"
+if [ "$#" -gt 0 ]; then
+    PACKAGES="$*"
+fi
 
 if ! command -v dpkg-query >/dev/null 2>&1 || ! command -v apt-get >/dev/null 2>&1; then
     echo "This system has no apt-get. Install these (or your system's equivalents) and run again:" >&2
