@@ -71,19 +71,24 @@ allow_anonymous true
 max_connections -1
 persistence false
 set_tcp_nodelay true
-log_dest none
+log_dest stderr
+log_type error
+# Run as whoever runs this script (as root, mosquitto would switch to its
+# own user, which cannot read the key in our private work directory).
+user $(id -un)
 EOF
 MOSQUITTO=$(command -v mosquitto || echo /usr/sbin/mosquitto)
 
 start_mosquitto() {
-    "$MOSQUITTO" -c "$WORK/mosquitto.conf" &
+    "$MOSQUITTO" -c "$WORK/mosquitto.conf" 2>>"$WORK/mosquitto.log" &
     MQTT_PID=$!
     PIDS+=("$MQTT_PID")
     for _ in $(seq 1 100); do
         (exec 3<>"/dev/tcp/127.0.0.1/$MQTT_PORT") 2>/dev/null && return 0
         sleep 0.05
     done
-    echo "mosquitto did not start" >&2
+    echo "mosquitto did not start:" >&2
+    cat "$WORK/mosquitto.log" >&2
     exit 1
 }
 stop_pid() { kill "$1" 2>/dev/null || true; wait "$1" 2>/dev/null || true; }

@@ -121,7 +121,7 @@ static int save_entity(struct store *st, const struct batch_item *it)
     return rc == CAS_ENOTFOUND ? 0 : rc;
 }
 
-static int write_batch(struct store *st, const struct batch *b)
+static int write_batch(struct store *st, struct batch *b)
 {
     int rc = store_begin(st);
     for (size_t i = 0; rc == 0 && i < b->n; i++) {
@@ -135,13 +135,17 @@ static int write_batch(struct store *st, const struct batch *b)
         if (rc == 0)
             rc = save_entity(st, it);
     }
+    /* Once per workshop is enough: its items share one state. The mark
+     * is this batch's number, so nothing needs clearing afterwards (a
+     * pairwise search for each workshop's last item cost 4% of the server's
+     * time at 1,300 items per commit). */
+    uint64_t batch_number = ++b->commits;
     for (size_t i = 0; rc == 0 && i < b->n; i++) {
-        /* Once per workshop is enough; the last item of each carries it. */
-        int last = 1;
-        for (size_t j = i + 1; j < b->n; j++)
-            last &= b->items[j].workshop != b->items[i].workshop;
-        if (last)
-            rc = store_counters_save(st, b->items[i].workshop->id, &b->items[i].workshop->state);
+        struct workshop *w = b->items[i].workshop;
+        if (w->counters_saved_in == batch_number)
+            continue;
+        w->counters_saved_in = batch_number;
+        rc = store_counters_save(st, w->id, &w->state);
     }
     if (rc == 0)
         rc = store_commit(st);

@@ -36,6 +36,7 @@ struct batch {
     size_t n, cap;
     struct batch_read *reads;
     size_t nreads, cap_reads;
+    uint64_t commits; /* batches written so far, numbering them */
 };
 
 /* Makes room for one more change, so that batch_add cannot fail once a

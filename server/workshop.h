@@ -37,6 +37,7 @@ struct workshop {
      * state.seq is the last seq handed out. */
     struct okr_state state;
     uint64_t committed_seq; /* the last seq known durable */
+    uint64_t counters_saved_in; /* the batch that last saved its id counters (batch.c) */
     size_t pending;         /* changes in the uncommitted batch */
     struct participant *participants;
     size_t nparticipants, cap_participants;
