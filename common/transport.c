@@ -122,6 +122,7 @@ static int flush(struct transport *t)
     }
     if (len == 0)
         return 0;
+    t->handoffs++;
     size_t off = 0;
     uv_buf_t b = uv_buf_init((char *)data, (unsigned)len);
     int n = uv_try_write((uv_stream_t *)&t->tcp, &b, 1);

@@ -85,6 +85,7 @@ struct transport {
     void *data; /* the owner's */
     struct buf unsent;            /* frames waiting for the batch's flush */
     int reading_paused;
+    uint64_t handoffs; /* ciphertext buffers handed to the socket: the work batching saves */
     struct transport *dirty_next, **dirty_prev; /* in env->batch->dirty; prev NULL: not */
 };
 
