@@ -123,6 +123,22 @@ int crypto_password_hash(const char *password, unsigned log2_n, char out[CRYPTO_
     return 0;
 }
 
+int crypto_password_decoy(char out[CRYPTO_HASH_MAX])
+{
+    /* Random salt and random key: no password derives that key, and no
+     * scrypt run is needed to make it (which kept a server's start waiting
+     * a tenth of a second). */
+    uint8_t salt[SALT_LEN], key[KEY_LEN];
+    if (crypto_random_bytes(salt, sizeof salt) != 0 || crypto_random_bytes(key, sizeof key) != 0)
+        return CAS_EIO;
+    char salt_hex[2 * SALT_LEN + 1], key_hex[2 * KEY_LEN + 1];
+    crypto_hex(salt, sizeof salt, salt_hex);
+    crypto_hex(key, sizeof key, key_hex);
+    snprintf(out, CRYPTO_HASH_MAX, "scrypt$%u$%u$%u$%s$%s", SCRYPT_DEFAULT_LOG2N, SCRYPT_R,
+             SCRYPT_P, salt_hex, key_hex);
+    return 0;
+}
+
 void crypto_thread_done(void)
 {
     OPENSSL_thread_stop();

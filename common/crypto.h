@@ -31,6 +31,11 @@ int crypto_unhex(const char *hex, uint8_t *bytes, size_t len);
  * the event loop). 0, CAS_EIO or CAS_ENOMEM. */
 int crypto_password_hash(const char *password, unsigned log2_n, char out[CRYPTO_HASH_MAX]);
 
+/* A hash in crypto_password_hash's format and at its default cost that no
+ * password matches, made without running scrypt: checking a login for an
+ * unknown name against it takes as long as for a known one. 0 or CAS_EIO. */
+int crypto_password_decoy(char out[CRYPTO_HASH_MAX]);
+
 /* Checks a password against a string from crypto_password_hash, in constant
  * time for the comparison. 1 match, 0 no match, CAS_EINVAL for a malformed
  * hash string. */

@@ -564,9 +564,9 @@ static int write_password_file(const char *dir, const char *password, char *path
 int auth_bootstrap(struct server *s, char *err, size_t errlen)
 {
     /* Unknown names are checked against this, to take as long as known ones. */
-    if (crypto_password_hash("no such user", 0, s->dummy_hash) != 0) {
-        cas_errorf(err, errlen, "Cannot hash a password: out of memory.");
-        return CAS_ENOMEM;
+    if (crypto_password_decoy(s->dummy_hash) != 0) {
+        cas_errorf(err, errlen, "Cannot read random bytes for a password hash.");
+        return CAS_EIO;
     }
     int64_t count;
     int rc = store_user_count(s->store, &count);
