@@ -141,31 +141,37 @@ static int call(struct client *c, WireFrame *req, Cascade__V1__Frame__BodyCase w
     return cli_call(c, req, want, reply) == EXIT_OK ? 0 : -1;
 }
 
+/* Sends a creating request; 0 and the new entity's id in id, or -1. */
+static int create(struct client *c, WireFrame *req, char id[16])
+{
+    WireFrame *reply = NULL;
+    if (call(c, req, CASCADE__V1__FRAME__BODY_ACK, &reply) != 0)
+        return -1;
+    snprintf(id, 16, "%s", reply->ack->id);
+    wire_free(reply);
+    return 0;
+}
+
 /* Adds a team, an objective and the key result the writers check in to. */
 static int furnish(struct client *c, struct load_workshop *w)
 {
-    WireFrame *reply = NULL;
     WireFrame req = CASCADE__V1__FRAME__INIT;
+    char team_id[16], objective_id[16];
     Cascade__V1__TeamAdd team = CASCADE__V1__TEAM_ADD__INIT;
     team.workshop = w->code;
     team.name = "Bench";
     req.body_case = CASCADE__V1__FRAME__BODY_TEAM_ADD;
     req.team_add = &team;
-    if (call(c, &req, CASCADE__V1__FRAME__BODY_ACK, &reply) != 0)
+    if (create(c, &req, team_id) != 0)
         return -1;
-    char team_id[16], objective_id[16];
-    snprintf(team_id, sizeof team_id, "%s", reply->ack->id);
-    wire_free(reply);
     Cascade__V1__ObjectiveAdd obj = CASCADE__V1__OBJECTIVE_ADD__INIT;
     obj.workshop = w->code;
     obj.team = team_id;
     obj.title = "Carry every edit to every watcher";
     req.body_case = CASCADE__V1__FRAME__BODY_OBJECTIVE_ADD;
     req.objective_add = &obj;
-    if (call(c, &req, CASCADE__V1__FRAME__BODY_ACK, &reply) != 0)
+    if (create(c, &req, objective_id) != 0)
         return -1;
-    snprintf(objective_id, sizeof objective_id, "%s", reply->ack->id);
-    wire_free(reply);
     Cascade__V1__KeyResultAdd kr = CASCADE__V1__KEY_RESULT_ADD__INIT;
     kr.workshop = w->code;
     kr.objective = objective_id;
@@ -174,11 +180,7 @@ static int furnish(struct client *c, struct load_workshop *w)
     kr.target = 1e15;
     req.body_case = CASCADE__V1__FRAME__BODY_KEY_RESULT_ADD;
     req.key_result_add = &kr;
-    if (call(c, &req, CASCADE__V1__FRAME__BODY_ACK, &reply) != 0)
-        return -1;
-    snprintf(w->key_result, sizeof w->key_result, "%s", reply->ack->id);
-    wire_free(reply);
-    return 0;
+    return create(c, &req, w->key_result);
 }
 
 /* Finds the bench's workshops among the user's, making the missing ones. */

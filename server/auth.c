@@ -295,12 +295,7 @@ static void finish_change_password(struct kdf_job *job)
     }
     auth_close_sessions(s, job->user.id, job->keep_token, c, "password changed");
     log_info("user '%s' changed their password; their other sessions ended", job->name);
-    Cascade__V1__Ack ack = CASCADE__V1__ACK__INIT;
-    WireFrame f = CASCADE__V1__FRAME__INIT;
-    f.request_id = job->request_id;
-    f.body_case = CASCADE__V1__FRAME__BODY_ACK;
-    f.ack = &ack;
-    conn_send(c, &f);
+    conn_send_ack(c, job->request_id, 0, NULL);
 }
 
 static void finish_set_password(struct kdf_job *job)
@@ -475,12 +470,7 @@ void handle_logout(struct conn *c, const WireFrame *f)
     c->user_id = 0;
     c->user[0] = '\0';
     c->admin = 0;
-    Cascade__V1__Ack ack = CASCADE__V1__ACK__INIT;
-    WireFrame reply = CASCADE__V1__FRAME__INIT;
-    reply.request_id = f->request_id;
-    reply.body_case = CASCADE__V1__FRAME__BODY_ACK;
-    reply.ack = &ack;
-    conn_send(c, &reply);
+    conn_send_ack(c, f->request_id, 0, NULL);
 }
 
 void handle_whoami(struct conn *c, const WireFrame *f)

@@ -12,16 +12,6 @@
 #include "server.h"
 #include "store.h"
 
-static void send_ack(struct conn *c, uint64_t request_id)
-{
-    Cascade__V1__Ack ack = CASCADE__V1__ACK__INIT;
-    WireFrame out = CASCADE__V1__FRAME__INIT;
-    out.request_id = request_id;
-    out.body_case = CASCADE__V1__FRAME__BODY_ACK;
-    out.ack = &ack;
-    conn_send(c, &out);
-}
-
 static const char *role_text(int role)
 {
     switch (role) {
@@ -150,7 +140,7 @@ void handle_role_set(struct conn *c, const WireFrame *f)
         return;
     }
     log_info("'%s' made '%s' %s of workshop %s", c->user, m->user, role_text(m->role), w->code);
-    send_ack(c, f->request_id);
+    conn_send_ack(c, f->request_id, 0, NULL);
 }
 
 void handle_team_member_add(struct conn *c, const WireFrame *f)
@@ -171,7 +161,7 @@ void handle_team_member_add(struct conn *c, const WireFrame *f)
         return;
     }
     log_info("'%s' added '%s' to team T%u of workshop %s", c->user, p->name, team, w->code);
-    send_ack(c, f->request_id);
+    conn_send_ack(c, f->request_id, 0, NULL);
 }
 
 /* Whether c receives w's events. */
@@ -202,7 +192,7 @@ void handle_kick(struct conn *c, const WireFrame *f)
         return;
     }
     log_info("'%s' removed '%s' from workshop %s", c->user, name, w->code);
-    send_ack(c, f->request_id);
+    conn_send_ack(c, f->request_id, 0, NULL);
     /* Their open views of the workshop end now; a resubscription is refused. */
     struct conn *next;
     for (struct conn *o = s->conns; o != NULL; o = next) {

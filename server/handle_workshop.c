@@ -377,20 +377,7 @@ void handle_subscribe(struct conn *c, const WireFrame *f)
         return;
     }
     if (m->from_now || m->since_seq >= w->committed_seq) {
-        /* Nothing to replay: join the subscribers now. Changes of the batch
-         * in flight are broadcast after their commit, so none is missed. */
-        if (presence_subscribe(c, w) != 0) {
-            conn_send_error(c, f->request_id, CASCADE__V1__ERROR_CODE__INTERNAL,
-                            "The server is out of memory.");
-            return;
-        }
-        Cascade__V1__Ack ack = CASCADE__V1__ACK__INIT;
-        ack.seq = w->committed_seq;
-        WireFrame out = CASCADE__V1__FRAME__INIT;
-        out.request_id = f->request_id;
-        out.body_case = CASCADE__V1__FRAME__BODY_ACK;
-        out.ack = &ack;
-        conn_send(c, &out);
+        replay_join(c, w, f->request_id); /* nothing to replay */
         return;
     }
     if (replay_start(c, w, f->request_id, m->since_seq) != 0)
@@ -404,11 +391,5 @@ void handle_unsubscribe(struct conn *c, const WireFrame *f)
     if (w == NULL)
         return;
     presence_unsubscribe(c, w);
-    Cascade__V1__Ack ack = CASCADE__V1__ACK__INIT;
-    ack.seq = w->committed_seq;
-    WireFrame out = CASCADE__V1__FRAME__INIT;
-    out.request_id = f->request_id;
-    out.body_case = CASCADE__V1__FRAME__BODY_ACK;
-    out.ack = &ack;
-    conn_send(c, &out);
+    conn_send_ack(c, f->request_id, w->committed_seq, NULL);
 }

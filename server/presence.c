@@ -178,12 +178,6 @@ void handle_editing(struct conn *c, const WireFrame *f)
         return;
     }
     memcpy(s->editing, entity, sizeof s->editing);
-    Cascade__V1__Ack ack = CASCADE__V1__ACK__INIT;
-    ack.id = s->editing;
-    WireFrame out = CASCADE__V1__FRAME__INIT;
-    out.request_id = f->request_id;
-    out.body_case = CASCADE__V1__FRAME__BODY_ACK;
-    out.ack = &ack;
-    conn_send(c, &out);
+    conn_send_ack(c, f->request_id, 0, s->editing);
     announce(w, c->user, "editing", s->editing);
 }

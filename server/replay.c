@@ -92,26 +92,23 @@ static int send_event(void *ctx, uint64_t seq, const uint8_t *payload, size_t le
     return 0;
 }
 
-/* Caught up: join the subscribers, acknowledge, and let the connection's
- * held requests run. */
+void replay_join(struct conn *c, struct workshop *w, uint64_t request_id)
+{
+    if (presence_subscribe(c, w) != 0)
+        conn_send_error(c, request_id, CASCADE__V1__ERROR_CODE__INTERNAL,
+                        "The server is out of memory.");
+    else
+        conn_send_ack(c, request_id, w->committed_seq, NULL);
+}
+
+/* Caught up: join, and let the connection's held requests run. */
 static void finish(struct server *s, struct replay *r)
 {
     struct conn *c = r->conn;
     struct workshop *w = r->workshop;
     uint64_t request_id = r->request_id;
     unlink_replay(s, r);
-    if (presence_subscribe(c, w) != 0) {
-        conn_send_error(c, request_id, CASCADE__V1__ERROR_CODE__INTERNAL,
-                        "The server is out of memory.");
-    } else {
-        Cascade__V1__Ack ack = CASCADE__V1__ACK__INIT;
-        ack.seq = w->committed_seq;
-        WireFrame out = CASCADE__V1__FRAME__INIT;
-        out.request_id = request_id;
-        out.body_case = CASCADE__V1__FRAME__BODY_ACK;
-        out.ack = &ack;
-        conn_send(c, &out);
-    }
+    replay_join(c, w, request_id);
     session_release_held(c);
 }
 

@@ -29,6 +29,12 @@ struct workshop;
  * with the Ack at the end. 0, or CAS_ENOMEM. */
 int replay_start(struct conn *c, struct workshop *w, uint64_t request_id, uint64_t since_seq);
 
+/* Joins c to w's subscribers and acknowledges the Subscribe with w's last
+ * durable seq: the end of a replay, or all of it when there is nothing to
+ * replay. Changes of the batch in flight are broadcast after their commit,
+ * so none is missed. */
+void replay_join(struct conn *c, struct workshop *w, uint64_t request_id);
+
 /* Whether c is in the middle of a replay (its new frames must be held). */
 int replay_active(const struct conn *c);
 

@@ -76,6 +76,19 @@ int conn_send_packed(struct conn *c, const uint8_t *data, size_t len)
     return transport_send(&c->transport, data, len);
 }
 
+int conn_send_ack(struct conn *c, uint64_t request_id, uint64_t seq, const char *id)
+{
+    Cascade__V1__Ack ack = CASCADE__V1__ACK__INIT;
+    ack.seq = seq;
+    if (id != NULL)
+        ack.id = (char *)id;
+    WireFrame out = CASCADE__V1__FRAME__INIT;
+    out.request_id = request_id;
+    out.body_case = CASCADE__V1__FRAME__BODY_ACK;
+    out.ack = &ack;
+    return conn_send(c, &out);
+}
+
 int conn_send_error(struct conn *c, uint64_t request_id, Cascade__V1__ErrorCode code,
                     const char *message)
 {
