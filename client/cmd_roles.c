@@ -3,6 +3,7 @@
  * server's administrator) may send these; the server says so to anyone else. */
 #include <cjson/cJSON.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "change.h"
@@ -40,24 +41,54 @@ static int send_acked(const struct cli *cli, WireFrame *req, const char *done, c
     return EXIT_OK;
 }
 
+/* How long an invite lasts unless --expires says otherwise. */
+#define INVITE_DEFAULT_S (7u * 24 * 3600)
+#define INVITE_MAX_S (366u * 24 * 3600)
+
+/* Reads --expires: "never" (0), or a whole number with s, m, h or d. 0 and
+ * the seconds in *out, or -1. */
+static int parse_lifetime(const char *text, uint32_t *out)
+{
+    if (strcmp(text, "never") == 0) {
+        *out = 0;
+        return 0;
+    }
+    char *end;
+    unsigned long n = text[0] >= '0' && text[0] <= '9' ? strtoul(text, &end, 10) : 0;
+    if (n == 0 || end[0] == '\0' || end[1] != '\0')
+        return -1;
+    unsigned long unit = end[0] == 's' ? 1 : end[0] == 'm' ? 60 : end[0] == 'h' ? 3600
+                       : end[0] == 'd' ? 86400 : 0;
+    if (unit == 0 || n > INVITE_MAX_S / unit)
+        return -1;
+    *out = (uint32_t)(n * unit);
+    return 0;
+}
+
 int cmd_workshop_invite(struct cli *cli, struct args *a)
 {
-    const char *cmd = "workshop invite", *role_text = NULL;
+    const char *cmd = "workshop invite", *role_text = NULL, *expires_text = NULL;
     char team[CHANGE_ID_MAX], ws[SETTINGS_CODE_MAX + 1];
     int rc = change_take_id_flag(a, cmd, "--team", OKR_TEAM, team);
     if (rc != EXIT_OK)
         return rc;
-    if (args_value(a, "--role", &role_text) < 0 || args_finish(a) != 0)
+    if (args_value(a, "--role", &role_text) < 0 || args_value(a, "--expires", &expires_text) < 0 ||
+        args_finish(a) != 0)
         return cli_usage(cmd, a->err);
     Cascade__V1__Role role = parse_role(role_text, 1u << 2 | 1u << 3);
     if (role == 0)
         return cli_usage(cmd, "Give the role the invite grants: --role member or --role observer.");
+    uint32_t lifetime = INVITE_DEFAULT_S;
+    if (expires_text != NULL && parse_lifetime(expires_text, &lifetime) != 0)
+        return cli_usage(cmd, "--expires takes a time like 90m, 12h or 7d (at most 366d), "
+                              "or never.");
     if ((rc = cli_workshop(cli, cmd, ws, sizeof ws)) != EXIT_OK)
         return rc;
     Cascade__V1__Invite msg = CASCADE__V1__INVITE__INIT;
     msg.workshop = ws;
     msg.role = role;
     msg.team = team;
+    msg.expires_in_s = lifetime;
     WireFrame req = CASCADE__V1__FRAME__INIT;
     req.body_case = CASCADE__V1__FRAME__BODY_INVITE;
     req.invite = &msg;
@@ -69,6 +100,10 @@ int cmd_workshop_invite(struct cli *cli, struct args *a)
         cJSON_AddStringToObject(o, "code", reply->invite_code->code);
         cJSON_AddStringToObject(o, "role", role_text);
         output_json_text_or_null(o, "team", team);
+        if (reply->invite_code->expires_ms != 0)
+            cJSON_AddNumberToObject(o, "expires_ms", (double)reply->invite_code->expires_ms);
+        else
+            cJSON_AddNullToObject(o, "expires_ms");
         output_json(o);
     } else {
         printf("%s\n", reply->invite_code->code);

@@ -12,6 +12,9 @@
 #include "server.h"
 #include "store.h"
 
+/* The longest an expiring invite may last: 366 days. */
+#define INVITE_MAX_LIFETIME_S (366u * 24 * 3600)
+
 static const char *role_text(int role)
 {
     switch (role) {
@@ -88,7 +91,16 @@ void handle_invite(struct conn *c, const WireFrame *f)
                         "with 'cascade role set'.");
         return;
     }
-    struct store_invite inv = {w->id, m->role, 0};
+    /* A year at most: a code that never expires is asked for with 0. */
+    if (m->expires_in_s > INVITE_MAX_LIFETIME_S) {
+        conn_send_error(c, f->request_id, CASCADE__V1__ERROR_CODE__INVALID_ARGUMENT,
+                        "An invite lasts at most 366 days; ask for one that never expires "
+                        "instead.");
+        return;
+    }
+    int64_t now = server_now_ms();
+    struct store_invite inv = {w->id, m->role, 0,
+                               m->expires_in_s ? now + (int64_t)m->expires_in_s * 1000 : 0};
     if (m->team[0] != '\0' && (inv.team = named_team(c, f->request_id, w, m->team)) == 0)
         return;
     char code[WORKSHOP_CODE_LEN + 1];
@@ -101,7 +113,7 @@ void handle_invite(struct conn *c, const WireFrame *f)
             rc = CAS_EEXIST;
             continue;
         }
-        rc = store_invite_add(c->server->store, code, &inv, c->user_id, server_now_ms());
+        rc = store_invite_add(c->server->store, code, &inv, c->user_id, now);
     }
     if (rc != 0) {
         conn_send_error(c, f->request_id, CASCADE__V1__ERROR_CODE__STORAGE,
@@ -111,6 +123,7 @@ void handle_invite(struct conn *c, const WireFrame *f)
     log_info("'%s' made an invite to workshop %s as %s", c->user, w->code, role_text(m->role));
     Cascade__V1__InviteCode reply = CASCADE__V1__INVITE_CODE__INIT;
     reply.code = code;
+    reply.expires_ms = inv.expires_ms;
     WireFrame out = CASCADE__V1__FRAME__INIT;
     out.request_id = f->request_id;
     out.body_case = CASCADE__V1__FRAME__BODY_INVITE_CODE;

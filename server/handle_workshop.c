@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "authz.h"
 #include "convert.h"
@@ -196,6 +197,18 @@ void handle_join(struct conn *c, const WireFrame *f)
         store_invite_get(c->server->store, code, &inv) != 0 ||
         (w = workshop_by_id(&c->server->registry, inv.workshop_id)) == NULL) {
         refuse_unknown_code(c, f->request_id, f->join->code);
+        return;
+    }
+    if (inv.expires_ms != 0 && server_now_ms() >= inv.expires_ms) {
+        char msg[200], when[32];
+        time_t t = (time_t)(inv.expires_ms / 1000);
+        struct tm tm;
+        gmtime_r(&t, &tm);
+        strftime(when, sizeof when, "%Y-%m-%d %H:%M UTC", &tm);
+        snprintf(msg, sizeof msg,
+                 "The invite code %s expired on %s; ask a facilitator of the workshop for a new "
+                 "one.", code, when);
+        conn_send_error(c, f->request_id, CASCADE__V1__ERROR_CODE__NOT_FOUND, msg);
         return;
     }
     /* An invite never demotes a facilitator. */

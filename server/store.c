@@ -690,6 +690,7 @@ int store_invite_add(struct store *st, const char *code, const struct store_invi
     db_bind_i64(s, 4, inv->team, &rc);
     db_bind_i64(s, 5, created_by, &rc);
     db_bind_i64(s, 6, created_ms, &rc);
+    db_bind_i64(s, 7, inv->expires_ms, &rc);
     return db_run(st, s, rc, 0, "add an invite");
 }
 
@@ -703,6 +704,7 @@ int store_invite_get(struct store *st, const char *code, struct store_invite *ou
         out->workshop_id = sqlite3_column_int64(s, 0);
         out->role = sqlite3_column_int(s, 1);
         out->team = (uint32_t)sqlite3_column_int64(s, 2);
+        out->expires_ms = sqlite3_column_int64(s, 3);
     }
     db_done(s);
     return ret;

@@ -17,7 +17,7 @@
 
 /* The schema version this build writes; older databases are migrated
  * forward at open, newer ones refused. */
-#define STORE_SCHEMA_VERSION 4
+#define STORE_SCHEMA_VERSION 5
 
 struct store;
 
@@ -121,6 +121,7 @@ struct store_invite {
     int64_t workshop_id;
     int role;      /* cascade.v1.Role */
     uint32_t team; /* 0: none */
+    int64_t expires_ms; /* Unix ms after which the code is refused; 0: never */
 };
 
 /* Stores an invite code. CAS_EEXIST when the code is taken. */

@@ -135,6 +135,8 @@ const char *const STORE_MIGRATIONS[] = {
      "  team INTEGER NOT NULL,"
      "  created_by INTEGER REFERENCES users(id),"
      "  created_ms INTEGER NOT NULL);"),
+    /* 4 -> 5: invites that expire. Those made before stay good (0: never). */
+    "ALTER TABLE invites ADD COLUMN expires_ms INTEGER NOT NULL DEFAULT 0;",
 };
 
 const size_t STORE_MIGRATION_COUNT = sizeof STORE_MIGRATIONS / sizeof STORE_MIGRATIONS[0];
@@ -254,9 +256,9 @@ const char *const STORE_SQL[ST_COUNT] = {
                             " ORDER BY team, rowid",
     [ST_TEAM_MEMBERS_DELETE_USER] = "DELETE FROM team_members WHERE workshop_id = ?"
                                     " AND user_id = ?",
-    [ST_INVITE_ADD] = "INSERT INTO invites (code, workshop_id, role, team, created_by, created_ms)"
-                      " VALUES (?, ?, ?, ?, ?, ?)",
-    [ST_INVITE_GET] = "SELECT workshop_id, role, team FROM invites WHERE code = ?",
+    [ST_INVITE_ADD] = "INSERT INTO invites (code, workshop_id, role, team, created_by, created_ms,"
+                      " expires_ms) VALUES (?, ?, ?, ?, ?, ?, ?)",
+    [ST_INVITE_GET] = "SELECT workshop_id, role, team, expires_ms FROM invites WHERE code = ?",
     [ST_EVENT_EACH_ENTITY] = "SELECT seq, payload FROM events WHERE workshop_id = ?"
                              " AND entity = ? ORDER BY seq",
 };

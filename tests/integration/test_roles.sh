@@ -26,7 +26,7 @@ start_server main
 MAIN_PORT=$PORT
 export CASCADE_SERVER="127.0.0.1:$PORT"
 as admin login --user admin <"$WORK/main/initial-admin-password" >/dev/null 2>&1
-for u in alice olga mike sam; do
+for u in alice olga mike sam pete; do
     as admin admin user add "$u" --password-stdin <<<"pw-$u-0123456789" >/dev/null 2>&1
     check "$u logs in" run 0 as "$u" login --user "$u" <<<"pw-$u-0123456789"
 done
@@ -51,10 +51,32 @@ if run 0 as alice workshop invite --role observer && [[ "$out" =~ ^[A-Z0-9]{6}$ 
     OBS_CODE=$out; ok "workshop invite prints just the code ($OBS_CODE)"
 else not_ok "workshop invite prints just the code" "$out $err"; OBS_CODE=NONE; fi
 if run 0 as alice --json workshop invite --role member --team T2 \
-   && [[ "$out" =~ ^\{\"code\":\"([A-Z0-9]{6})\",\"role\":\"member\",\"team\":\"T2\"\}$ ]]; then
-    MEM_CODE=${BASH_REMATCH[1]}; ok "workshop invite --json prints the code, role and team"
+   && [[ "$out" =~ ^\{\"code\":\"([A-Z0-9]{6})\",\"role\":\"member\",\"team\":\"T2\",\"expires_ms\":([0-9]+)\}$ ]] \
+   && week=$(( ${BASH_REMATCH[2]} / 1000 - $(date +%s) )) && [ "$week" -gt 604000 ] && [ "$week" -le 604800 ]; then
+    MEM_CODE=${BASH_REMATCH[1]}; ok "workshop invite --json prints the code, role, team and an expiry a week away"
 else not_ok "workshop invite --json" "$out $err"; MEM_CODE=NONE; fi
 check "invite without a role is a usage error (exit 2)" run 2 as alice workshop invite
+for bad in 0d 7 7w -1h 367d 1.5h ""; do
+    says "invite --expires '$bad' is a usage error" 2 "--expires takes a time like 90m, 12h or 7d" \
+        as alice workshop invite --role member --expires "$bad"
+done
+if run 0 as alice --json workshop invite --role observer --expires never \
+   && [[ "$out" =~ \"expires_ms\":null ]]; then
+    NEVER_CODE=$(sed 's/.*"code":"\([A-Z0-9]*\)".*/\1/' <<<"$out"); ok "an invite can be made never to expire"
+else not_ok "invite --expires never" "$out $err"; NEVER_CODE=NONE; fi
+if run 0 as alice workshop invite --role member --expires 1s; then
+    SHORT_CODE=$out
+    expired=0
+    for _ in $(seq 1 100); do # waits (bounded) until the code has expired
+        if run 1 as pete join "$SHORT_CODE"; then expired=1; break; fi
+        as alice kick pete >/dev/null 2>&1
+        sleep 0.1
+    done
+    if [ "$expired" = 1 ] && grep -q "The invite code $SHORT_CODE expired on [0-9-]* [0-9:]* UTC; ask a facilitator of the workshop for a new one." <<<"$err" \
+       && run 1 as pete show; then
+        ok "an expired invite is refused, saying when it expired, and admits nobody"
+    else not_ok "an expired invite is refused" "$status $err"; fi
+else not_ok "invite --expires 1s" "$status $err"; fi
 check "invite as facilitator is a usage error (exit 2)" run 2 as alice workshop invite --role facilitator
 says "invite to an unknown team is refused" 1 "There is no team 'T9'" as alice workshop invite --role member --team T9
 says "olga joins with the observer invite" 0 "as observer" as olga join "$OBS_CODE"
@@ -148,6 +170,7 @@ says "the last facilitator cannot be kicked" 1 "alice is the last facilitator" a
 says "olga rejoins with an invite" 0 "as observer" as olga join "$OBS_CODE"
 says "an invite reused keeps working" 0 "as observer" as olga join "$OBS_CODE"
 says "an observer invite never demotes a facilitator" 0 "as facilitator" as alice join "$OBS_CODE"
+says "an invite that never expires admits" 0 "as observer" as pete join "$NEVER_CODE"
 
 # ---- durable -------------------------------------------------------------------------
 BEFORE=$(show_json)

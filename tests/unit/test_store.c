@@ -279,9 +279,11 @@ static void test_roles_round_trip(void **state)
     assert_int_equal(store_team_member_add(f->st, ws, 2, bob), 0);
     assert_int_equal(store_team_member_add(f->st, ws, 2, bob), 0); /* twice is no error */
     assert_int_equal(store_team_member_add(f->st, ws, 1, alice), 0);
-    struct store_invite inv = {ws, 3, 2}, got;
+    struct store_invite inv = {ws, 3, 2, 0}, got;
     assert_int_equal(store_invite_add(f->st, "GHJKMN", &inv, alice, 5), 0);
     assert_int_equal(store_invite_add(f->st, "GHJKMN", &inv, alice, 5), CAS_EEXIST);
+    struct store_invite expiring = {ws, 2, 0, 1700000000000};
+    assert_int_equal(store_invite_add(f->st, "PQRSTV", &expiring, alice, 6), 0);
     reopen_store(f);
     int64_t members[16] = {0};
     assert_int_equal(store_team_member_each(f->st, ws, collect_member, members), 0);
@@ -290,6 +292,10 @@ static void test_roles_round_trip(void **state)
     assert_int_equal(got.workshop_id, ws);
     assert_int_equal(got.role, 3);
     assert_int_equal(got.team, 2);
+    assert_int_equal(got.expires_ms, 0);
+    assert_int_equal(store_invite_get(f->st, "PQRSTV", &got), 0);
+    assert_int_equal(got.role, 2);
+    assert_int_equal(got.expires_ms, 1700000000000);
     assert_int_equal(store_invite_get(f->st, "ZZZZZZ", &got), CAS_ENOTFOUND);
     assert_int_equal(store_participant_remove(f->st, ws, bob, 9), 0);
     reopen_store(f);
@@ -661,6 +667,28 @@ static void test_version0_with_other_table_migrates(void **state)
     raw_query(db, "SELECT name FROM users", text, sizeof text);
     assert_string_equal(text, "erin");
     sqlite3_close(db);
+}
+
+/* Invite codes made before invites could expire (schema 4) keep working:
+ * they never expire. */
+static void test_version4_invites_upgrade(void **state)
+{
+    struct fixture *f = *state;
+    sqlite3 *db = raw_open(f->path);
+    for (int v = 0; v < 4; v++)
+        raw_exec(db, STORE_MIGRATIONS[v]);
+    raw_exec(db, "PRAGMA user_version = 4;"
+                 "INSERT INTO workshops (id, code, title, period, created_ms)"
+                 " VALUES (1, 'OLDONE', 'Old', '2026-Q1', 0);"
+                 "INSERT INTO invites VALUES ('KEEPME', 1, 2, 0, NULL, 7);");
+    sqlite3_close(db);
+    open_store(f);
+    assert_int_equal(store_schema_version(f->st), STORE_SCHEMA_VERSION);
+    struct store_invite got;
+    assert_int_equal(store_invite_get(f->st, "KEEPME", &got), 0);
+    assert_int_equal(got.workshop_id, 1);
+    assert_int_equal(got.role, 2);
+    assert_int_equal(got.expires_ms, 0);
 }
 
 /* A database written by the first release (schema 1, with data) opens,
@@ -1067,6 +1095,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_full_model_round_trip, setup, teardown),
         cmocka_unit_test_setup_teardown(test_newer_schema_refused, setup, teardown),
         cmocka_unit_test_setup_teardown(test_version0_with_other_table_migrates, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_version4_invites_upgrade, setup, teardown),
         cmocka_unit_test_setup_teardown(test_version1_database_upgrades, setup, teardown),
         cmocka_unit_test_setup_teardown(test_not_a_database, setup, teardown),
         cmocka_unit_test_setup_teardown(test_unique_clashes, setup, teardown),
