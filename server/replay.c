@@ -124,6 +124,10 @@ static int step_one(struct server *s, struct replay *r)
     if (transport_socket_queued(&c->transport) >= high_water(c))
         return 0;
     if (r->sent_seq < r->workshop->committed_seq) {
+        /* Reading is paused during a replay, so the client's heartbeats wait
+         * unread: its taking the replay counts as hearing from it. A client
+         * that stops taking it is closed by the idle time-out as usual. */
+        c->last_heard = uv_now(s->loop);
         r->chunk_sent = 0;
         int rc = store_event_each(s->store, r->workshop->id, r->sent_seq, send_event, r);
         if (rc < 0) {
