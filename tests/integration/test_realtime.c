@@ -9,6 +9,8 @@
  * - Resuming with since_seq across a restart gives exactly the missed events.
  * - A replay far longer than --max-outbound reaches a slow subscriber whole
  *   (it is paced, not dropped), and its requests keep their order.
+ * - A subscriber taking a long replay slowly is not closed as idle; one that
+ *   takes nothing is.
  *
  * Each test starts its own server. Tests count what arrives and never assert
  * on how long anything took; every loop is bounded in rounds and in time. */
@@ -1071,10 +1073,32 @@ static void on_replay_frame(void *ctx, const WireFrame *f)
     }
 }
 
+/* Sends n check-ins of ~1 KiB each after seq, 64 in flight, and returns the
+ * seq of the last. */
+static uint64_t write_history(SSL *editor, const char *code, const char *kr, uint64_t seq,
+                              size_t n)
+{
+    enum { WINDOW = 64 };
+    char note[1025];
+    memset(note, 'r', sizeof note - 1);
+    note[sizeof note - 1] = '\0';
+    size_t sent = 0, acked = 0;
+    while (acked < n) {
+        while (sent < n && sent - acked < WINDOW)
+            send_checkin(editor, code, kr, (double)++sent, note);
+        WireFrame *r = harness_next_reply(editor, NULL, NULL, HARNESS_REPLY_TIMEOUT_MS);
+        assert_non_null(r);
+        assert_int_equal(r->body_case, CASCADE__V1__FRAME__BODY_ACK);
+        assert_int_equal(r->ack->seq, seq + ++acked);
+        wire_free(r);
+    }
+    return seq + n;
+}
+
 static void test_long_replay_is_paced_not_dropped(void **state)
 {
     struct test_server *srv = *state;
-    enum { HISTORY = 2000, LIVE = 5, WINDOW = 64 };
+    enum { HISTORY = 2000, LIVE = 5 };
     /* ~2.2 MiB of history against a 64 KiB outbound limit: sent at once, the
      * replay would drop the subscriber thirty times over. */
     static const char *const extra[] = {"--max-outbound", "65536", "--rate", "1000000", NULL};
@@ -1085,20 +1109,7 @@ static void test_long_replay_is_paced_not_dropped(void **state)
     char code[16], kr[1][16];
     create_workshop(editor, code);
     uint64_t seq = set_up_cascade(editor, code, 1, kr);
-    char note[1025];
-    memset(note, 'r', sizeof note - 1);
-    note[sizeof note - 1] = '\0';
-    size_t sent = 0, acked = 0;
-    while (acked < HISTORY) {
-        while (sent < HISTORY && sent - acked < WINDOW)
-            send_checkin(editor, code, kr[0], (double)++sent, note);
-        WireFrame *r = harness_next_reply(editor, NULL, NULL, HARNESS_REPLY_TIMEOUT_MS);
-        assert_non_null(r);
-        assert_int_equal(r->body_case, CASCADE__V1__FRAME__BODY_ACK);
-        assert_int_equal(r->ack->seq, seq + ++acked);
-        wire_free(r);
-    }
-    seq += HISTORY;
+    seq = write_history(editor, code, kr[0], seq, HISTORY);
 
     /* A subscriber with a 4 KiB receive buffer asks for everything, and
      * pings right behind it without waiting. */
@@ -1155,6 +1166,93 @@ static void test_long_replay_is_paced_not_dropped(void **state)
     assert_int_equal(server_stop(srv, SIGTERM, 10000), 0);
 }
 
+static uint64_t send_subscribe_since0(SSL *ssl, const char *code)
+{
+    Cascade__V1__Subscribe m = CASCADE__V1__SUBSCRIBE__INIT;
+    m.workshop = (char *)code;
+    WireFrame f = CASCADE__V1__FRAME__INIT;
+    f.body_case = CASCADE__V1__FRAME__BODY_SUBSCRIBE;
+    f.subscribe = &m;
+    uint64_t id = harness_send(ssl, &f);
+    assert_true(id != 0);
+    return id;
+}
+
+static void send_ping(SSL *ssl)
+{
+    Cascade__V1__Ping p = CASCADE__V1__PING__INIT;
+    WireFrame f = CASCADE__V1__FRAME__INIT;
+    f.body_case = CASCADE__V1__FRAME__BODY_PING;
+    f.ping = &p;
+    assert_true(harness_send(ssl, &f) != 0);
+}
+
+static void test_replay_keeps_a_slow_reader_drops_a_stuck_one(void **state)
+{
+    struct test_server *srv = *state;
+    /* ~6.5 MiB of history; a reader taking 100 frames (~110 KiB) every 100 ms
+     * needs seconds for it, several idle time-outs of 1 s. */
+    enum { HISTORY = 6000, FRAMES_PER_SIP = 100 };
+    static const char *const extra[] = {"--max-outbound", "65536", "--rate", "1000000",
+                                        "--idle-timeout", "1", NULL};
+    server_start(srv, extra);
+    char token[HARNESS_TOKEN_MAX];
+    admin_token(srv, token);
+    SSL *editor = authed(srv->port, token);
+    char code[16], kr[1][16];
+    create_workshop(editor, code);
+    uint64_t seq = set_up_cascade(editor, code, 1, kr);
+    seq = write_history(editor, code, kr[0], seq, HISTORY);
+
+    SSL *stuck = harness_authed_client_rcvbuf(srv->port, token, 4096);
+    SSL *slow = harness_authed_client_rcvbuf(srv->port, token, 4096);
+    assert_non_null(stuck);
+    assert_non_null(slow);
+    send_subscribe_since0(stuck, code);
+    struct replay_order o;
+    memset(&o, 0, sizeof o);
+    harness_events_init(&o.ev);
+    o.subscribe_id = send_subscribe_since0(slow, code);
+
+    /* The slow one sips, and pings as a live client does (those pings wait
+     * unread while its replay runs). The editor keeps its own connection
+     * alive the same way. */
+    int64_t deadline = monotonic_ms() + LOOP_LIMIT_MS, started = monotonic_ms();
+    while (!o.ack_seen) {
+        assert_true(monotonic_ms() < deadline);
+        for (int i = 0; i < FRAMES_PER_SIP && !o.ack_seen; i++) {
+            WireFrame *f = tls_recv_frame(slow, HARNESS_REPLY_TIMEOUT_MS);
+            assert_non_null(f); /* NULL: the server closed it */
+            on_replay_frame(&o, f);
+            wire_free(f);
+        }
+        send_ping(slow);
+        ping(editor, NULL, NULL);
+        struct timespec nap = {0, 100 * 1000000};
+        nanosleep(&nap, NULL);
+    }
+    /* The replay outlasted the idle time-out, or the test proves nothing. */
+    assert_true(monotonic_ms() - started > 2000);
+    assert_int_equal(o.ev.n, seq);
+    assert_true(harness_events_gapless(&o.ev, 1));
+    assert_int_equal(o.ack_seq, seq);
+    assert_int_equal(o.other, 0);
+
+    /* The stuck one took nothing, so it was closed as idle (its socket may
+     * still hold data the kernel delivers later); the slow one and the
+     * editor, the only others, are still served. */
+    assert_int_equal(server_log_wait(srv, "idle for 1 s", 1, 10000), 1);
+    ping(slow, harness_events_on_push, &o.ev);
+    ping(editor, NULL, NULL);
+    assert_int_equal(server_log_count(srv, "idle for 1 s"), 1);
+
+    harness_events_free(&o.ev);
+    tls_close(stuck);
+    tls_close(slow);
+    tls_close(editor);
+    assert_int_equal(server_stop(srv, SIGTERM, 10000), 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1163,6 +1261,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_kill9_loses_no_acknowledged_edit, setup_server, teardown_server),
         cmocka_unit_test_setup_teardown(test_resume_since_seq_across_restart, setup_server, teardown_server),
         cmocka_unit_test_setup_teardown(test_long_replay_is_paced_not_dropped, setup_server, teardown_server),
+        cmocka_unit_test_setup_teardown(test_replay_keeps_a_slow_reader_drops_a_stuck_one, setup_server, teardown_server),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
