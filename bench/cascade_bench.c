@@ -43,7 +43,10 @@ static const char USAGE[] =
     "  --json              one JSON object on stdout\n"
     "\n"
     "The server's own limits apply: for many clients from one address start it with\n"
-    "--max-per-address, and give --rate room for each writer's share.\n";
+    "--max-per-address, and give --rate room for each writer's share.\n"
+    "\n"
+    "Exit status: 0 after a run; 1 when not logged in, refused, or some clients could\n"
+    "not connect; 2 for a wrong command line; 3 when the server cannot be reached.\n";
 
 struct options {
     const char *server, *ca_file;
@@ -59,8 +62,8 @@ static int parse_number(const char *flag, const char *text, double min, double m
     char *end;
     double v = strtod(text, &end);
     if (text[0] == '\0' || *end != '\0' || !(v >= min && v <= max)) {
-        fprintf(stderr, "cascade-bench: %s must be a number from %g to %g, not '%s'.\n", flag, min,
-                max, text);
+        fprintf(stderr, "cascade-bench: %s must be a number from %.10g to %.10g, not '%s'.\n", flag,
+                min, max, text);
         return -1;
     }
     *out = v;
@@ -266,8 +269,9 @@ int main(int argc, char **argv)
     cli.opts.config_dir = cli.config_dir;
 
     struct client *c = NULL;
-    if (cli_connect_user(&cli, &c) != EXIT_OK)
-        return 1;
+    int status = cli_connect_user(&cli, &c);
+    if (status != EXIT_OK)
+        return status; /* 1 refused (not logged in), 3 unreachable, as cascade */
     char path[PATH_MAX], user[CREDENTIALS_USER_MAX], token[CREDENTIALS_TOKEN_MAX];
     char fingerprint[256];
     session_path(&cli, "credentials", path, sizeof path);
