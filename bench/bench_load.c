@@ -60,6 +60,7 @@ struct load {
     uint64_t run_start_us, run_end_us, drain_start_us;
     unsigned writer_rr;
     struct proc_sample before_idle, after_idle, run_start, run_end;
+    double self_start_s, self_end_s; /* this process's CPU over the run */
     struct buf out;
 };
 
@@ -295,6 +296,7 @@ static void start_run(struct load *l)
 {
     l->phase = PHASE_RUN;
     l->run_start = proc_sample(l->cfg->server_pid);
+    l->self_start_s = proc_self_cpu_s();
     l->run_start_us = bench_now_us();
     send_due(l);
     uv_timer_start(&l->tick, on_tick, 1, 1);
@@ -355,6 +357,7 @@ static void on_tick(uv_timer_t *timer)
     int delivered = l->tracker.nlatency == l->tracker.n;
     if ((inflight == 0 && delivered) || now - l->drain_start_us >= DRAIN_MS * 1000u) {
         l->run_end = proc_sample(cfg->server_pid);
+        l->self_end_s = proc_self_cpu_s();
         close_all(l);
     }
 }
@@ -396,6 +399,7 @@ static void fill_report(struct load *l, struct bench_report *r)
     r->server_cpu_s = l->run_end.cpu_s >= 0 && l->run_start.cpu_s >= 0
                           ? l->run_end.cpu_s - l->run_start.cpu_s
                           : -1;
+    r->driver_cpu_s = l->self_end_s - l->self_start_s;
     r->idle = cfg->idle;
     r->rss_per_idle_kib = cfg->idle > 0 && l->before_idle.rss_kib >= 0 && l->after_idle.rss_kib >= 0
                               ? (double)(l->after_idle.rss_kib - l->before_idle.rss_kib) / cfg->idle
@@ -456,6 +460,9 @@ int load_run(const struct load_config *cfg, struct bench_report *report)
     if (l->failed > 0) {
         fprintf(stderr, "cascade-bench: %u of %u connections failed: %s\n", l->failed, l->nconns,
                 l->first_failure);
+        if (l->nconns > 256)
+            fprintf(stderr, "cascade-bench: a server refuses connections past its --max-per-address "
+                            "(256) and --max-handshakes (256); the log of cascaded says which\n");
     } else {
         fill_report(l, report);
         ret = 0;

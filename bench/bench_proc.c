@@ -2,6 +2,7 @@
 
 #include <stdio.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 static int64_t read_rss_kib(pid_t pid)
@@ -48,4 +49,13 @@ struct proc_sample proc_sample(pid_t pid)
     s.rss_kib = read_rss_kib(pid);
     s.cpu_s = read_cpu_s(pid);
     return s;
+}
+
+double proc_self_cpu_s(void)
+{
+    struct rusage ru;
+    if (getrusage(RUSAGE_SELF, &ru) != 0)
+        return 0;
+    return (double)(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) +
+           (double)(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e6;
 }

@@ -13,4 +13,7 @@ struct proc_sample {
 /* Samples pid (0 or a vanished process: both fields -1). */
 struct proc_sample proc_sample(pid_t pid);
 
+/* The CPU seconds (user + system) this process has used so far. */
+double proc_self_cpu_s(void);
+
 #endif

@@ -136,13 +136,13 @@ void bench_report_print(FILE *out, const struct bench_report *r, int json)
                 "\"offered_per_s\":%.1f,\"acked_per_s\":%.1f,\"deliveries_per_s\":%.1f,"
                 "\"latency_ms\":{\"p50\":%.3f,\"p90\":%.3f,\"p99\":%.3f,\"max\":%.3f,"
                 "\"edits\":%zu},\"errors\":%llu,\"incomplete\":%zu,\"server_rss_kib\":%lld,"
-                "\"server_cpu_s\":%.2f,\"idle\":%u,\"rss_per_idle_kib\":%.1f}\n",
+                "\"server_cpu_s\":%.2f,\"driver_cpu_s\":%.2f,\"idle\":%u,\"rss_per_idle_kib\":%.1f}\n",
                 r->target, r->clients, r->groups, r->writers, r->rate, r->seconds,
                 (unsigned long long)r->offered, (unsigned long long)r->acked,
                 (unsigned long long)r->deliveries, offered, acked, delivered, r->latency.p50,
                 r->latency.p90, r->latency.p99, r->latency.max, r->latency.count,
                 (unsigned long long)r->errors, r->incomplete, (long long)r->server_rss_kib,
-                r->server_cpu_s, r->idle, r->rss_per_idle_kib);
+                r->server_cpu_s, r->driver_cpu_s, r->idle, r->rss_per_idle_kib);
         return;
     }
     fprintf(out, "%s: %u clients in %u groups, %u writing", r->target, r->clients, r->groups,
@@ -164,6 +164,10 @@ void bench_report_print(FILE *out, const struct bench_report *r, int json)
     if (r->server_rss_kib >= 0)
         fprintf(out, "  %-22s %lld KiB RSS, %.2f CPU s during the run\n", "server",
                 (long long)r->server_rss_kib, r->server_cpu_s);
+    fprintf(out, "  %-22s %.2f CPU s during the run%s\n", "this driver", r->driver_cpu_s,
+            r->seconds > 0 && r->driver_cpu_s > 0.9 * r->seconds
+                ? " (a full core: the driver, not the server, set the pace)"
+                : "");
     if (r->rss_per_idle_kib >= 0)
         fprintf(out, "  %-22s %.1f KiB per connection (%u idle ones)\n", "idle memory",
                 r->rss_per_idle_kib, r->idle);

@@ -67,6 +67,7 @@ struct bench_report {
     size_t incomplete;        /* edits some watcher never received */
     int64_t server_rss_kib;   /* -1: no --server-pid */
     double server_cpu_s;      /* CPU seconds the server used during the run; -1: unknown */
+    double driver_cpu_s;      /* and this process: near the run's length, the driver was the limit */
     unsigned idle;            /* idle connections opened */
     double rss_per_idle_kib;  /* -1: not measured */
     const char *durability;   /* one sentence on what an acknowledgement means */
