@@ -171,6 +171,9 @@ row "fan-out, 1000 watchers / 20 groups, saturated" \
     "$(ratio "$(json deliveries_per_s <<<"$C_SAT")" "$(json deliveries_per_s <<<"$M_SAT")")"
 row "  its edits (messages) acknowledged" "$(json acked_per_s <<<"$C_SAT")/s" \
     "$(json acked_per_s <<<"$M_SAT")/s" ""
+row "  CPU s: server / its load driver" \
+    "$(json server_cpu_s <<<"$C_SAT") / $(json driver_cpu_s <<<"$C_SAT")" \
+    "$(json server_cpu_s <<<"$M_SAT") / $(json driver_cpu_s <<<"$M_SAT")" "of ${SAT_S}+ s"
 row "p99 edit -> last watcher, 1000 / 50 / 500/s" "$(json p99 <<<"$C_LAT") ms" \
     "$(json p99 <<<"$M_LAT") ms" "$(ratio "$(json p99 <<<"$C_LAT")" "$(json p99 <<<"$M_LAT")")"
 row "  p50" "$(json p50 <<<"$C_LAT") ms" "$(json p50 <<<"$M_LAT") ms" ""
