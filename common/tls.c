@@ -1,6 +1,7 @@
 #include "tls.h"
 
 #include <limits.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,7 +18,6 @@
 
 struct tls_ctx {
     SSL_CTX *ssl_ctx;
-    BIO_METHOD *bio_method; /* see the ciphertext BIO below */
     int verify; /* client: the chain and host are verified */
 };
 
@@ -79,7 +79,12 @@ static int cipher_bio_create(BIO *b)
     return 1;
 }
 
-static BIO_METHOD *cipher_bio_method(void)
+/* One method for the process: OpenSSL hands out only a couple of hundred
+ * BIO type numbers, and a client that reconnects makes a context each time. */
+static BIO_METHOD *cipher_method;
+static pthread_once_t cipher_method_once = PTHREAD_ONCE_INIT;
+
+static void make_cipher_method(void)
 {
     BIO_METHOD *m = BIO_meth_new(BIO_get_new_index() | BIO_TYPE_SOURCE_SINK, "cascade ciphertext");
     if (m == NULL || BIO_meth_set_read(m, cipher_bio_read) != 1 ||
@@ -87,9 +92,15 @@ static BIO_METHOD *cipher_bio_method(void)
         BIO_meth_set_ctrl(m, cipher_bio_ctrl) != 1 ||
         BIO_meth_set_create(m, cipher_bio_create) != 1) {
         BIO_meth_free(m);
-        return NULL;
+        return;
     }
-    return m;
+    cipher_method = m;
+}
+
+static BIO_METHOD *cipher_bio_method(void)
+{
+    pthread_once(&cipher_method_once, make_cipher_method);
+    return cipher_method;
 }
 
 /* Suites for TLS 1.2; TLS 1.3's defaults are all AEAD with forward secrecy. */
@@ -140,8 +151,7 @@ static struct tls_ctx *tls_ctx_alloc(const SSL_METHOD *method, char *err, size_t
         cas_errorf(err, errlen, "Out of memory.");
         return NULL;
     }
-    t->bio_method = cipher_bio_method();
-    if (t->bio_method == NULL) {
+    if (cipher_bio_method() == NULL) {
         cas_errorf(err, errlen, "Cannot create a TLS context: out of memory.");
         free(t);
         return NULL;
@@ -214,7 +224,6 @@ void tls_ctx_free(struct tls_ctx *ctx)
     if (ctx == NULL)
         return;
     SSL_CTX_free(ctx->ssl_ctx);
-    BIO_meth_free(ctx->bio_method);
     free(ctx);
 }
 
@@ -227,7 +236,7 @@ struct tls_conn *tls_conn_new(struct tls_ctx *ctx, const char *host, char *err, 
         return NULL;
     }
     c->ssl = SSL_new(ctx->ssl_ctx);
-    BIO *bio = BIO_new(ctx->bio_method);
+    BIO *bio = BIO_new(cipher_bio_method());
     if (c->ssl == NULL || bio == NULL) {
         openssl_reason(err, errlen, "Cannot create a TLS connection", "out of memory");
         BIO_free(bio);
