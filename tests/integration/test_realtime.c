@@ -1095,6 +1095,45 @@ static uint64_t write_history(SSL *editor, const char *code, const char *kr, uin
     return seq + n;
 }
 
+static uint64_t send_subscribe_since0(SSL *ssl, const char *code)
+{
+    Cascade__V1__Subscribe m = CASCADE__V1__SUBSCRIBE__INIT;
+    m.workshop = (char *)code;
+    WireFrame f = CASCADE__V1__FRAME__INIT;
+    f.body_case = CASCADE__V1__FRAME__BODY_SUBSCRIBE;
+    f.subscribe = &m;
+    uint64_t id = harness_send(ssl, &f);
+    assert_true(id != 0);
+    return id;
+}
+
+static uint64_t send_ping(SSL *ssl)
+{
+    Cascade__V1__Ping p = CASCADE__V1__PING__INIT;
+    WireFrame f = CASCADE__V1__FRAME__INIT;
+    f.body_case = CASCADE__V1__FRAME__BODY_PING;
+    f.ping = &p;
+    uint64_t id = harness_send(ssl, &f);
+    assert_true(id != 0);
+    return id;
+}
+
+/* A server started with extra flags, a workshop with one key result and
+ * n check-ins of history, and the editor's connection; returns the last seq. */
+static uint64_t start_with_history(struct test_server *srv, const char *const *extra, size_t n,
+                                   char token[HARNESS_TOKEN_MAX], SSL **editor, char code[16],
+                                   char kr[16])
+{
+    server_start(srv, extra);
+    admin_token(srv, token);
+    *editor = authed(srv->port, token);
+    create_workshop(*editor, code);
+    char krs[1][16];
+    uint64_t seq = set_up_cascade(*editor, code, 1, krs);
+    snprintf(kr, 16, "%s", krs[0]);
+    return write_history(*editor, code, kr, seq, n);
+}
+
 static void test_long_replay_is_paced_not_dropped(void **state)
 {
     struct test_server *srv = *state;
@@ -1102,14 +1141,9 @@ static void test_long_replay_is_paced_not_dropped(void **state)
     /* ~2.2 MiB of history against a 64 KiB outbound limit: sent at once, the
      * replay would drop the subscriber thirty times over. */
     static const char *const extra[] = {"--max-outbound", "65536", "--rate", "1000000", NULL};
-    server_start(srv, extra);
-    char token[HARNESS_TOKEN_MAX];
-    admin_token(srv, token);
-    SSL *editor = authed(srv->port, token);
-    char code[16], kr[1][16];
-    create_workshop(editor, code);
-    uint64_t seq = set_up_cascade(editor, code, 1, kr);
-    seq = write_history(editor, code, kr[0], seq, HISTORY);
+    char token[HARNESS_TOKEN_MAX], code[16], kr[16];
+    SSL *editor;
+    uint64_t seq = start_with_history(srv, extra, HISTORY, token, &editor, code, kr);
 
     /* A subscriber with a 4 KiB receive buffer asks for everything, and
      * pings right behind it without waiting. */
@@ -1118,23 +1152,13 @@ static void test_long_replay_is_paced_not_dropped(void **state)
     struct replay_order o;
     memset(&o, 0, sizeof o);
     harness_events_init(&o.ev);
-    Cascade__V1__Subscribe m = CASCADE__V1__SUBSCRIBE__INIT;
-    m.workshop = code;
-    WireFrame f = CASCADE__V1__FRAME__INIT;
-    f.body_case = CASCADE__V1__FRAME__BODY_SUBSCRIBE;
-    f.subscribe = &m;
-    o.subscribe_id = harness_send(sub, &f);
-    Cascade__V1__Ping p = CASCADE__V1__PING__INIT;
-    WireFrame pf = CASCADE__V1__FRAME__INIT;
-    pf.body_case = CASCADE__V1__FRAME__BODY_PING;
-    pf.ping = &p;
-    o.ping_id = harness_send(sub, &pf);
-    assert_true(o.subscribe_id != 0 && o.ping_id != 0);
+    o.subscribe_id = send_subscribe_since0(sub, code);
+    o.ping_id = send_ping(sub);
 
     /* Edits go on during the replay: acknowledged at once, they reach the
      * subscriber after the history, each exactly once. */
     for (int i = 1; i <= LIVE; i++) {
-        uint64_t id = send_checkin(editor, code, kr[0], 5000.0 + i, NULL);
+        uint64_t id = send_checkin(editor, code, kr, 5000.0 + i, NULL);
         WireFrame *r = harness_await(editor, id, NULL, NULL, HARNESS_REPLY_TIMEOUT_MS);
         assert_non_null(r);
         assert_int_equal(r->body_case, CASCADE__V1__FRAME__BODY_ACK);
@@ -1166,27 +1190,6 @@ static void test_long_replay_is_paced_not_dropped(void **state)
     assert_int_equal(server_stop(srv, SIGTERM, 10000), 0);
 }
 
-static uint64_t send_subscribe_since0(SSL *ssl, const char *code)
-{
-    Cascade__V1__Subscribe m = CASCADE__V1__SUBSCRIBE__INIT;
-    m.workshop = (char *)code;
-    WireFrame f = CASCADE__V1__FRAME__INIT;
-    f.body_case = CASCADE__V1__FRAME__BODY_SUBSCRIBE;
-    f.subscribe = &m;
-    uint64_t id = harness_send(ssl, &f);
-    assert_true(id != 0);
-    return id;
-}
-
-static void send_ping(SSL *ssl)
-{
-    Cascade__V1__Ping p = CASCADE__V1__PING__INIT;
-    WireFrame f = CASCADE__V1__FRAME__INIT;
-    f.body_case = CASCADE__V1__FRAME__BODY_PING;
-    f.ping = &p;
-    assert_true(harness_send(ssl, &f) != 0);
-}
-
 static void test_replay_keeps_a_slow_reader_drops_a_stuck_one(void **state)
 {
     struct test_server *srv = *state;
@@ -1195,14 +1198,9 @@ static void test_replay_keeps_a_slow_reader_drops_a_stuck_one(void **state)
     enum { HISTORY = 6000, FRAMES_PER_SIP = 100 };
     static const char *const extra[] = {"--max-outbound", "65536", "--rate", "1000000",
                                         "--idle-timeout", "1", NULL};
-    server_start(srv, extra);
-    char token[HARNESS_TOKEN_MAX];
-    admin_token(srv, token);
-    SSL *editor = authed(srv->port, token);
-    char code[16], kr[1][16];
-    create_workshop(editor, code);
-    uint64_t seq = set_up_cascade(editor, code, 1, kr);
-    seq = write_history(editor, code, kr[0], seq, HISTORY);
+    char token[HARNESS_TOKEN_MAX], code[16], kr[16];
+    SSL *editor;
+    uint64_t seq = start_with_history(srv, extra, HISTORY, token, &editor, code, kr);
 
     SSL *stuck = harness_authed_client_rcvbuf(srv->port, token, 4096);
     SSL *slow = harness_authed_client_rcvbuf(srv->port, token, 4096);
