@@ -11,6 +11,7 @@
 
 #include "addr.h"
 #include "bench_load.h"
+#include "bench_options.h"
 #include "cli.h"
 #include "config.h"
 #include "credentials.h"
@@ -117,24 +118,13 @@ static int parse_options(int argc, char **argv, struct options *o)
         if (rc != 0)
             return -1;
     }
-    if (optind < argc) {
-        fprintf(stderr, "cascade-bench: unexpected argument '%s'.\n", argv[optind]);
+    static const struct bench_words words = {"cascade-bench", "workshop", "--workshops",
+                                             "--writers", "writers", "--edits"};
+    struct bench_shape shape = {o->clients, o->workshops, o->writers, have_duration, o->edits,
+                                o->idle, (pid_t)o->server_pid};
+    if (bench_check_shape(&words, argc, argv, optind, &shape) != 0)
         return -1;
-    }
-    if (have_duration && o->edits > 0) {
-        fprintf(stderr, "cascade-bench: give --duration or --edits, not both.\n");
-        return -1;
-    }
-    if (o->writers == 0)
-        o->writers = o->workshops;
-    if (o->clients < o->workshops || o->writers > o->clients) {
-        fprintf(stderr, "cascade-bench: needs at least one client per workshop (--clients %u, "
-                        "--workshops %u) and no more writers than clients (--writers %u).\n",
-                o->clients, o->workshops, o->writers);
-        return -1;
-    }
-    if (o->idle > 0 && o->server_pid == 0)
-        fprintf(stderr, "cascade-bench: note: without --server-pid, --idle cannot measure memory.\n");
+    o->writers = shape.writers;
     return 0;
 }
 

@@ -24,6 +24,7 @@
 #include <sys/time.h>
 #include <unistd.h>
 
+#include "bench_options.h"
 #include "bench_proc.h"
 #include "bench_stats.h"
 
@@ -265,36 +266,18 @@ static int parse_options(int argc, char **argv, struct options *o)
         if (rc != 0)
             return -1;
     }
-    if (optind < argc) {
-        fprintf(stderr, "mosquitto-bench: unexpected argument '%s'.\n", argv[optind]);
+    static const struct bench_words words = {"mosquitto-bench", "topic", "--topics",
+                                             "--publishers", "publishers", "--messages"};
+    struct bench_shape shape = {o->clients, o->topics, o->publishers, have_duration, o->messages,
+                                o->idle, o->server_pid};
+    if (bench_check_shape(&words, argc, argv, optind, &shape) != 0)
         return -1;
-    }
-    if (have_duration && o->messages > 0) {
-        fprintf(stderr, "mosquitto-bench: give --duration or --messages, not both.\n");
-        return -1;
-    }
-    if (o->publishers == 0)
-        o->publishers = o->topics;
-    if (o->clients < o->topics || o->publishers > o->clients) {
-        fprintf(stderr,
-                "mosquitto-bench: needs at least one client per topic (--clients %u, --topics %u)"
-                " and no more publishers than clients (--publishers %u).\n",
-                o->clients, o->topics, o->publishers);
-        return -1;
-    }
+    o->publishers = shape.writers;
     if (o->cafile != NULL && access(o->cafile, R_OK) != 0) {
         fprintf(stderr, "mosquitto-bench: cannot read --cafile %s: %s\n", o->cafile,
                 strerror(errno));
         return -1;
     }
-    if (o->server_pid > 0 && proc_sample(o->server_pid).rss_kib < 0) {
-        fprintf(stderr, "mosquitto-bench: no process %d to watch (--server-pid).\n",
-                (int)o->server_pid);
-        return -1;
-    }
-    if (o->idle > 0 && o->server_pid == 0)
-        fprintf(stderr,
-                "mosquitto-bench: note: without --server-pid, --idle cannot measure memory.\n");
     return 0;
 }
 
