@@ -1,5 +1,6 @@
 #include "bench_load.h"
 
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -53,6 +54,8 @@ struct load {
     uint32_t *followers; /* per workshop: connections following it */
     enum phase phase;
     uv_timer_t tick, heartbeat;
+    uv_signal_t sigint;
+    int interrupted; /* Ctrl-C: end the run now and report what it got */
     struct transport_batch batch; /* a writer's edits of one turn go out together */
     struct tracker tracker;
     uint64_t offered, skipped, acked, errors, lost, rate_limited;
@@ -339,8 +342,9 @@ static void on_tick(uv_timer_t *timer)
     const struct load_config *cfg = l->cfg;
     uint64_t now = bench_now_us();
     if (l->phase == PHASE_RUN) {
-        int over = cfg->edits ? l->offered + l->skipped >= cfg->edits
-                              : (double)(now - l->run_start_us) >= cfg->duration_s * 1e6;
+        int over = l->interrupted ||
+                   (cfg->edits ? l->offered + l->skipped >= cfg->edits
+                               : (double)(now - l->run_start_us) >= cfg->duration_s * 1e6);
         if (!over) {
             send_due(l);
             return;
@@ -360,6 +364,20 @@ static void on_tick(uv_timer_t *timer)
         l->self_end_s = proc_self_cpu_s();
         close_all(l);
     }
+}
+
+/* The first Ctrl-C ends the run (or the connecting) and still reports; a
+ * second one ends the program as usual. */
+static void on_sigint(uv_signal_t *sig, int signum)
+{
+    struct load *l = sig->data;
+    (void)signum;
+    uv_signal_stop(sig);
+    signal(SIGINT, SIG_DFL);
+    l->interrupted = 1;
+    fprintf(stderr, "cascade-bench: interrupted; reporting what the run got so far\n");
+    if (l->phase == PHASE_CONNECT || l->phase == PHASE_IDLE)
+        close_all(l); /* no run to report */
 }
 
 static void on_heartbeat(uv_timer_t *timer)
@@ -451,6 +469,10 @@ int load_run(const struct load_config *cfg, struct bench_report *report)
         c->next_id = REQ_FIRST_FREE;
     }
     uv_timer_init(&l->loop, &l->tick);
+    uv_signal_init(&l->loop, &l->sigint);
+    l->sigint.data = l;
+    uv_signal_start(&l->sigint, on_sigint, SIGINT);
+    uv_unref((uv_handle_t *)&l->sigint);
     uv_timer_init(&l->loop, &l->heartbeat);
     l->tick.data = l->heartbeat.data = l;
     uv_timer_start(&l->heartbeat, on_heartbeat, HEARTBEAT_MS, HEARTBEAT_MS);
@@ -463,11 +485,14 @@ int load_run(const struct load_config *cfg, struct bench_report *report)
         if (l->nconns > 256)
             fprintf(stderr, "cascade-bench: a server refuses connections past its --max-per-address "
                             "(256) and --max-handshakes (256); the log of cascaded says which\n");
+    } else if (l->run_start_us == 0) {
+        fprintf(stderr, "cascade-bench: interrupted before the run began\n");
     } else {
         fill_report(l, report);
         ret = 0;
     }
     transport_batch_close(&l->batch);
+    uv_close((uv_handle_t *)&l->sigint, NULL);
     uv_close((uv_handle_t *)&l->tick, NULL);
     uv_close((uv_handle_t *)&l->heartbeat, NULL);
     uv_run(&l->loop, UV_RUN_DEFAULT);

@@ -43,6 +43,8 @@ static const char USAGE[] =
     "  --server-pid PID    read the server's memory and CPU time from /proc\n"
     "  --json              one JSON object on stdout\n"
     "\n"
+    "Ctrl-C ends the run early and still reports it.\n"
+    "\n"
     "The server's own limits apply: for many clients from one address start it with\n"
     "--max-per-address, and give --rate room for each writer's share.\n"
     "\n"
