@@ -32,6 +32,7 @@ struct apply_result {
     struct okr_dependency dependency; /* a dependency the change added (key_result 0: none) */
     uint32_t *removed_key_results; /* removed along with an objective */
     size_t nremoved_key_results;
+    char subject[OKR_NAME_MAX + 1]; /* apply_people: whom the change is about */
     struct buf event;           /* packed Frame{request_id 0, event}, for the log and subscribers */
     struct buf ack;             /* packed Frame{request_id, ack}, for the requester */
 };
@@ -46,5 +47,22 @@ int apply_request(struct okr_state *state, const struct apply_ctx *ctx, const Wi
                   struct apply_result *result);
 
 void apply_result_free(struct apply_result *result);
+
+/* One field of a change to who takes part: its text before and after
+ * (NULL: absent, as before a join or after a removal). */
+struct people_field {
+    const char *name, *old_value, *new_value;
+};
+
+/* Describes a change to who takes part as the workshop's next event, like
+ * any other change: type ("participant.join", "participant.role",
+ * "participant.remove", "team.member_add"), subject (the user's name, or the
+ * team's id) and fields, by ctx->actor at ctx->now_ms. result->ack answers
+ * request_id with reply when given (request_id set here), otherwise with a
+ * plain Ack carrying the seq. The caller has changed the workshop's people
+ * already; the change is certain. 0, or CAS_ENOMEM with result refused. */
+int apply_people(struct okr_state *state, const struct apply_ctx *ctx, uint64_t request_id,
+                 const char *type, const char *subject, const struct people_field *fields,
+                 size_t nfields, WireFrame *reply, struct apply_result *result);
 
 #endif

@@ -144,6 +144,39 @@ int apply_finish(struct okr_state *state, struct event_builder *eb, uint64_t req
     return 0;
 }
 
+int apply_people(struct okr_state *state, const struct apply_ctx *ctx, uint64_t request_id,
+                 const char *type, const char *subject, const struct people_field *fields,
+                 size_t nfields, WireFrame *reply, struct apply_result *r)
+{
+    memset(r, 0, sizeof *r);
+    struct event_builder eb;
+    eb_init(&eb, ctx, type, OKR_TEAM, 0);
+    snprintf(r->subject, sizeof r->subject, "%s", subject);
+    eb.ev.entity = r->subject;
+    for (size_t i = 0; i < nfields && i < EVENT_MAX_FIELDS; i++)
+        eb_text(&eb, fields[i].name, fields[i].old_value, fields[i].new_value);
+    r->seq = ++state->seq;
+    r->type = type;
+    eb.ev.seq = r->seq;
+    WireFrame ef = CASCADE__V1__FRAME__INIT;
+    ef.body_case = CASCADE__V1__FRAME__BODY_EVENT;
+    ef.event = &eb.ev;
+    Cascade__V1__Ack ack = CASCADE__V1__ACK__INIT;
+    ack.seq = r->seq;
+    ack.id = r->subject;
+    WireFrame af = CASCADE__V1__FRAME__INIT;
+    af.body_case = CASCADE__V1__FRAME__BODY_ACK;
+    af.ack = &ack;
+    WireFrame *answer = reply != NULL ? reply : &af;
+    answer->request_id = request_id;
+    if (wire_pack(&ef, SIZE_MAX, &r->event) != 0 || wire_pack(answer, SIZE_MAX, &r->ack) != 0) {
+        state->seq--; /* nothing happened */
+        apply_result_free(r);
+        return apply_refuse(r, CASCADE__V1__ERROR_CODE__INTERNAL, "The server ran out of memory.");
+    }
+    return 0;
+}
+
 /* Hands out the next seq; called only once the change is certain. */
 void apply_take_seq(struct okr_state *state, struct apply_result *r, enum okr_kind kind,
                     uint32_t num)

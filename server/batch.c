@@ -48,6 +48,14 @@ void batch_add(struct batch *b, struct workshop *w, struct conn *c, uint64_t req
     w->pending++;
 }
 
+void batch_add_people(struct batch *b, struct workshop *w, struct conn *c, uint64_t request_id,
+                      const char *actor, int64_t time_ms, struct apply_result *result,
+                      const struct people_change *change)
+{
+    batch_add(b, w, c, request_id, actor, time_ms, result);
+    b->items[b->n - 1].people = *change;
+}
+
 int batch_add_read(struct batch *b, struct workshop *w, struct conn *c, uint64_t request_id,
                    void (*answer)(struct conn *c, struct workshop *w, uint64_t request_id,
                                   const char *arg),
@@ -121,19 +129,46 @@ static int save_entity(struct store *st, const struct batch_item *it)
     return rc == CAS_ENOTFOUND ? 0 : rc;
 }
 
+/* Writes a change to who takes part. */
+static int save_people(struct store *st, const struct batch_item *it)
+{
+    const struct people_change *p = &it->people;
+    int64_t wid = it->workshop->id;
+    int rc = 0;
+    switch (p->op) {
+    case PEOPLE_SET_ROLE:
+        rc = store_participant_set(st, wid, p->user_id, p->role, it->time_ms);
+        if (rc == 0 && p->team != 0)
+            rc = store_team_member_add(st, wid, p->team, p->user_id);
+        break;
+    case PEOPLE_ADD_TO_TEAM:
+        rc = store_team_member_add(st, wid, p->team, p->user_id);
+        break;
+    case PEOPLE_REMOVE:
+        rc = store_participant_drop(st, wid, p->user_id, it->time_ms);
+        break;
+    case PEOPLE_NONE:
+        break;
+    }
+    return rc;
+}
+
 static int write_batch(struct store *st, struct batch *b)
 {
     int rc = store_begin(st);
     for (size_t i = 0; rc == 0 && i < b->n; i++) {
         const struct batch_item *it = &b->items[i];
-        char entity[16];
-        okr_id_format(it->result.kind, it->result.num, entity, sizeof entity);
+        char entity[OKR_NAME_MAX + 1];
+        if (it->people.op != PEOPLE_NONE) /* the subject: a user's name, or a team */
+            snprintf(entity, sizeof entity, "%s", it->result.subject);
+        else
+            okr_id_format(it->result.kind, it->result.num, entity, sizeof entity);
         /* The log keeps the Frame as subscribers receive it, minus the header. */
         rc = store_event_append(st, it->workshop->id, it->result.seq, it->actor, it->time_ms,
                                 it->result.type, entity, it->result.event.data + FRAME_HEADER_LEN,
                                 it->result.event.len - FRAME_HEADER_LEN);
         if (rc == 0)
-            rc = save_entity(st, it);
+            rc = it->people.op != PEOPLE_NONE ? save_people(st, it) : save_entity(st, it);
     }
     /* Once per workshop is enough: its items share one state. The mark
      * is this batch's number, so nothing needs clearing afterwards (a

@@ -13,6 +13,16 @@ struct conn;
 struct server;
 struct workshop;
 
+/* A change to who takes part, saved at the commit in place of an entity. */
+enum people_op { PEOPLE_NONE, PEOPLE_SET_ROLE, PEOPLE_ADD_TO_TEAM, PEOPLE_REMOVE };
+
+struct people_change {
+    enum people_op op;
+    int64_t user_id;
+    int role;      /* PEOPLE_SET_ROLE */
+    uint32_t team; /* PEOPLE_ADD_TO_TEAM, and PEOPLE_SET_ROLE when not 0 */
+};
+
 struct batch_item {
     struct workshop *workshop;
     struct conn *conn; /* the requester; NULL once it has gone */
@@ -20,6 +30,7 @@ struct batch_item {
     char actor[OKR_NAME_MAX + 1];
     int64_t time_ms;
     struct apply_result result;
+    struct people_change people; /* op PEOPLE_NONE: a change to the cascade */
 };
 
 /* A read that must see only durable state, answered after the commit. */
@@ -46,6 +57,12 @@ int batch_reserve(struct batch *b);
 /* Queues an applied change (taking over result), after batch_reserve. */
 void batch_add(struct batch *b, struct workshop *w, struct conn *c, uint64_t request_id,
                const char *actor, int64_t time_ms, struct apply_result *result);
+
+/* Queues a change to who takes part (its event in result), after
+ * batch_reserve. */
+void batch_add_people(struct batch *b, struct workshop *w, struct conn *c, uint64_t request_id,
+                      const char *actor, int64_t time_ms, struct apply_result *result,
+                      const struct people_change *change);
 
 /* Queues a read to answer after the commit. 0 or CAS_ENOMEM. */
 int batch_add_read(struct batch *b, struct workshop *w, struct conn *c, uint64_t request_id,

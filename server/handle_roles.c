@@ -9,21 +9,12 @@
 #include "errors.h"
 #include "handlers.h"
 #include "log.h"
+#include "people.h"
 #include "server.h"
 #include "store.h"
 
 /* The longest an expiring invite may last: 366 days. */
 #define INVITE_MAX_LIFETIME_S (366u * 24 * 3600)
-
-static const char *role_text(int role)
-{
-    switch (role) {
-    case CASCADE__V1__ROLE__FACILITATOR: return "facilitator";
-    case CASCADE__V1__ROLE__MEMBER: return "member";
-    case CASCADE__V1__ROLE__OBSERVER: return "observer";
-    default: return "participant";
-    }
-}
 
 /* The participant named user, or NULL after answering NOT_FOUND. */
 static const struct participant *named_participant(struct conn *c, uint64_t request_id,
@@ -120,7 +111,7 @@ void handle_invite(struct conn *c, const WireFrame *f)
                         "The server could not save the invite; try again later.");
         return;
     }
-    log_info("'%s' made an invite to workshop %s as %s", c->user, w->code, role_text(m->role));
+    log_info("'%s' made an invite to workshop %s as %s", c->user, w->code, people_role_name(m->role));
     Cascade__V1__InviteCode reply = CASCADE__V1__INVITE_CODE__INIT;
     reply.code = code;
     reply.expires_ms = inv.expires_ms;
@@ -146,14 +137,18 @@ void handle_role_set(struct conn *c, const WireFrame *f)
     const struct participant *p = named_participant(c, f->request_id, w, m->user);
     if (p == NULL || !keeps_a_facilitator(c, f->request_id, w, p, m->role))
         return;
-    if (workshop_join(&c->server->registry, w, p->user_id, p->name, m->role,
-                      server_now_ms()) != 0) {
-        conn_send_error(c, f->request_id, CASCADE__V1__ERROR_CODE__STORAGE,
-                        "The server could not save the role; try again later.");
+    if (p->role == (int)m->role) {
+        conn_send_ack(c, f->request_id, 0, NULL); /* nothing to change */
         return;
     }
-    log_info("'%s' made '%s' %s of workshop %s", c->user, m->user, role_text(m->role), w->code);
-    conn_send_ack(c, f->request_id, 0, NULL);
+    struct people_change change = {PEOPLE_SET_ROLE, p->user_id, (int)m->role, 0};
+    struct people_field role = {"role", people_role_name(p->role), people_role_name(m->role)};
+    char name[OKR_NAME_MAX + 1];
+    snprintf(name, sizeof name, "%s", p->name);
+    if (people_change(c, w, f->request_id, &change, name, "participant.role", name, &role, 1,
+                      NULL) == 0)
+        log_info("'%s' made '%s' %s of workshop %s", c->user, name, people_role_name(m->role),
+                 w->code);
 }
 
 void handle_team_member_add(struct conn *c, const WireFrame *f)
@@ -168,13 +163,18 @@ void handle_team_member_add(struct conn *c, const WireFrame *f)
     const struct participant *p = named_participant(c, f->request_id, w, m->user);
     if (p == NULL)
         return;
-    if (workshop_team_member_add(&c->server->registry, w, team, p->user_id) != 0) {
-        conn_send_error(c, f->request_id, CASCADE__V1__ERROR_CODE__STORAGE,
-                        "The server could not save the team member; try again later.");
+    if (workshop_team_member(w, team, p->user_id)) {
+        conn_send_ack(c, f->request_id, 0, NULL); /* a member already */
         return;
     }
-    log_info("'%s' added '%s' to team T%u of workshop %s", c->user, p->name, team, w->code);
-    conn_send_ack(c, f->request_id, 0, NULL);
+    struct people_change change = {PEOPLE_ADD_TO_TEAM, p->user_id, 0, team};
+    char name[OKR_NAME_MAX + 1], team_id[16];
+    snprintf(name, sizeof name, "%s", p->name);
+    okr_id_format(OKR_TEAM, team, team_id, sizeof team_id);
+    struct people_field member = {"member", NULL, name};
+    if (people_change(c, w, f->request_id, &change, name, "team.member_add", team_id, &member, 1,
+                      NULL) == 0)
+        log_info("'%s' added '%s' to team %s of workshop %s", c->user, name, team_id, w->code);
 }
 
 /* Whether c receives w's events. */
@@ -199,13 +199,12 @@ void handle_kick(struct conn *c, const WireFrame *f)
     int64_t user_id = p->user_id;
     char name[OKR_NAME_MAX + 1];
     snprintf(name, sizeof name, "%s", p->name);
-    if (workshop_remove(&s->registry, w, user_id, server_now_ms()) != 0) {
-        conn_send_error(c, f->request_id, CASCADE__V1__ERROR_CODE__STORAGE,
-                        "The server could not remove the participant; try again later.");
+    struct people_change change = {PEOPLE_REMOVE, user_id, 0, 0};
+    struct people_field role = {"role", people_role_name(p->role), NULL};
+    if (people_change(c, w, f->request_id, &change, name, "participant.remove", name, &role, 1,
+                      NULL) != 0)
         return;
-    }
     log_info("'%s' removed '%s' from workshop %s", c->user, name, w->code);
-    conn_send_ack(c, f->request_id, 0, NULL);
     /* Their open views of the workshop end now; a resubscription is refused. */
     struct conn *next;
     for (struct conn *o = s->conns; o != NULL; o = next) {

@@ -11,6 +11,7 @@
 #include "frame.h"
 #include "handlers.h"
 #include "log.h"
+#include "people.h"
 #include "presence.h"
 #include "replay.h"
 #include "server.h"
@@ -151,25 +152,49 @@ static void refuse_unknown_code(struct conn *c, uint64_t request_id, const char 
     conn_send_error(c, request_id, CASCADE__V1__ERROR_CODE__NOT_FOUND, msg);
 }
 
-/* Joins c's user to w with role (and to team, unless 0), and answers. */
+/* Joins c's user to w with role (and to team, unless 0), and answers. A
+ * change is an event like any other (participant.join, participant.role or
+ * team.member_add), answered after its commit; joining as what one already
+ * is changes nothing and is answered at once. */
 static void join_as(struct conn *c, uint64_t request_id, struct workshop *w, int role,
                     uint32_t team)
 {
-    struct registry *r = &c->server->registry;
     const struct participant *p = workshop_participant(w, c->user_id);
-    int rc = 0;
-    if (p == NULL || p->role != role)
-        rc = workshop_join(r, w, c->user_id, c->user, role, server_now_ms());
-    if (rc == 0 && team != 0 && okr_team_find(&w->state, team) != NULL)
-        rc = workshop_team_member_add(r, w, team, c->user_id);
-    if (rc != 0) {
-        conn_send_error(c, request_id, CASCADE__V1__ERROR_CODE__STORAGE,
-                        "The server could not save your participation; try again later.");
+    int old_role = p != NULL ? p->role : 0;
+    if (team != 0 && (okr_team_find(&w->state, team) == NULL ||
+                      workshop_team_member(w, team, c->user_id)))
+        team = 0; /* a team gone since the invite, or one they are in already */
+    if (old_role == role && team == 0) {
+        send_info(c, request_id, w, role);
         return;
     }
-    if (p == NULL)
+    char team_id[16] = "";
+    if (team != 0)
+        okr_id_format(OKR_TEAM, team, team_id, sizeof team_id);
+    struct people_change change = {PEOPLE_SET_ROLE, c->user_id, role, team};
+    struct people_field fields[2] = {
+        {"role", old_role != 0 ? people_role_name(old_role) : NULL, people_role_name(role)},
+        {"team", NULL, team_id},
+    };
+    const char *type = old_role == 0 ? "participant.join" : "participant.role";
+    size_t nfields = team != 0 ? 2 : 1;
+    if (old_role == role) { /* only a team to join */
+        change = (struct people_change){PEOPLE_ADD_TO_TEAM, c->user_id, 0, team};
+        fields[0] = (struct people_field){"member", NULL, c->user};
+        type = "team.member_add";
+        nfields = 1;
+    }
+    /* The answer, sent after the commit, reports the seq of this change. */
+    Cascade__V1__WorkshopInfo info;
+    fill_info(&info, w, role);
+    info.last_seq = w->state.seq + 1;
+    WireFrame reply = CASCADE__V1__FRAME__INIT;
+    reply.body_case = CASCADE__V1__FRAME__BODY_WORKSHOP_INFO;
+    reply.workshop_info = &info;
+    const char *subject = change.op == PEOPLE_ADD_TO_TEAM ? team_id : c->user;
+    if (people_change(c, w, request_id, &change, c->user, type, subject, fields, nfields,
+                      &reply) == 0 && old_role == 0)
         log_info("'%s' joined workshop %s", c->user, w->code);
-    send_info(c, request_id, w, role);
 }
 
 /* Join takes the workshop's own code (members) or an invite code (the

@@ -627,13 +627,10 @@ int store_participant_each(struct store *st, int64_t workshop_id,
     return ret;
 }
 
-int store_participant_remove(struct store *st, int64_t workshop_id, int64_t user_id,
-                             int64_t now_ms)
+int store_participant_drop(struct store *st, int64_t workshop_id, int64_t user_id,
+                           int64_t now_ms)
 {
-    int ret = store_begin(st);
-    if (ret != 0)
-        return ret;
-    ret = store_participant_set(st, workshop_id, user_id, 0, now_ms);
+    int ret = store_participant_set(st, workshop_id, user_id, 0, now_ms);
     if (ret == 0) {
         sqlite3_stmt *s = st->stmt[ST_TEAM_MEMBERS_DELETE_USER];
         int rc = SQLITE_OK;
@@ -641,6 +638,16 @@ int store_participant_remove(struct store *st, int64_t workshop_id, int64_t user
         db_bind_i64(s, 2, user_id, &rc);
         ret = db_run(st, s, rc, 0, "remove a user's team memberships");
     }
+    return ret;
+}
+
+int store_participant_remove(struct store *st, int64_t workshop_id, int64_t user_id,
+                             int64_t now_ms)
+{
+    int ret = store_begin(st);
+    if (ret != 0)
+        return ret;
+    ret = store_participant_drop(st, workshop_id, user_id, now_ms);
     if (ret == 0)
         ret = store_commit(st);
     if (ret != 0)

@@ -108,6 +108,9 @@ int store_participant_each(struct store *st, int64_t workshop_id,
  * go, in one transaction. */
 int store_participant_remove(struct store *st, int64_t workshop_id, int64_t user_id,
                              int64_t now_ms);
+/* The same within the caller's transaction (a batch's commit). */
+int store_participant_drop(struct store *st, int64_t workshop_id, int64_t user_id,
+                           int64_t now_ms);
 
 /* ---- Team membership and invites ---- */
 

@@ -197,7 +197,11 @@ int registry_create(struct registry *r, const char *title, const char *period,
         workshop_free(w);
         return rc;
     }
-    if ((rc = workshop_join(r, w, creator_id, creator, CASCADE__V1__ROLE__FACILITATOR, now_ms)) != 0)
+    /* The creator facilitates from the start: the workshop's first row,
+     * not an event (its log begins with its first change). */
+    if ((rc = store_participant_set(r->store, w->id, creator_id, CASCADE__V1__ROLE__FACILITATOR,
+                                    now_ms)) != 0 ||
+        (rc = workshop_set_participant(w, creator_id, creator, CASCADE__V1__ROLE__FACILITATOR)) != 0)
         return rc;
     *out = w;
     return 0;
@@ -232,15 +236,22 @@ int workshop_team_member(const struct workshop *w, uint32_t team, int64_t user_i
     return 0;
 }
 
-int workshop_team_member_add(struct registry *r, struct workshop *w, uint32_t team,
-                             int64_t user_id)
+int workshop_reserve_people(struct workshop *w)
+{
+    int rc = grow((void **)&w->participants, &w->cap_participants, w->nparticipants,
+                  sizeof *w->participants);
+    if (rc == 0)
+        rc = grow((void **)&w->team_members, &w->cap_team_members, w->nteam_members,
+                  sizeof *w->team_members);
+    return rc;
+}
+
+int workshop_add_team_member(struct workshop *w, uint32_t team, int64_t user_id)
 {
     if (workshop_team_member(w, team, user_id))
         return 0;
     int rc = grow((void **)&w->team_members, &w->cap_team_members, w->nteam_members,
                   sizeof *w->team_members);
-    if (rc == 0)
-        rc = store_team_member_add(r->store, w->id, team, user_id);
     if (rc != 0)
         return rc;
     w->team_members[w->nteam_members].team = team;
@@ -249,14 +260,11 @@ int workshop_team_member_add(struct registry *r, struct workshop *w, uint32_t te
     return 0;
 }
 
-int workshop_remove(struct registry *r, struct workshop *w, int64_t user_id, int64_t now_ms)
+int workshop_drop_participant(struct workshop *w, int64_t user_id)
 {
     struct participant *p = entry_of(w, user_id);
     if (p == NULL)
         return CAS_ENOTFOUND;
-    int rc = store_participant_remove(r->store, w->id, user_id, now_ms);
-    if (rc != 0)
-        return rc;
     p->role = 0;
     size_t kept = 0;
     for (size_t i = 0; i < w->nteam_members; i++)
@@ -266,8 +274,7 @@ int workshop_remove(struct registry *r, struct workshop *w, int64_t user_id, int
     return 0;
 }
 
-int workshop_join(struct registry *r, struct workshop *w, int64_t user_id, const char *name,
-                  int role, int64_t now_ms)
+int workshop_set_participant(struct workshop *w, int64_t user_id, const char *name, int role)
 {
     struct participant *p = entry_of(w, user_id);
     if (p == NULL) {
@@ -280,9 +287,6 @@ int workshop_join(struct registry *r, struct workshop *w, int64_t user_id, const
         snprintf(p->name, sizeof p->name, "%s", name);
         p->role = 0;
     }
-    int rc = store_participant_set(r->store, w->id, user_id, role, now_ms);
-    if (rc != 0)
-        return rc;
     if (p == &w->participants[w->nparticipants])
         w->nparticipants++;
     p->role = role;

@@ -80,18 +80,23 @@ int workshop_removed(const struct workshop *w, int64_t user_id);
 /* Whether the user is a member of team (a team number). */
 int workshop_team_member(const struct workshop *w, uint32_t team, int64_t user_id);
 
-/* Makes a participant a member of team, durably. 0 or a negative CAS_E* code. */
-int workshop_team_member_add(struct registry *r, struct workshop *w, uint32_t team,
-                             int64_t user_id);
+/* Who takes part, in memory. Like the cascade's state, these change at
+ * once and are made durable by the batch's commit (batch.h, people changes),
+ * which reloads the workshop if the commit fails. */
 
-/* Removes a participant and their team memberships, durably: their role
- * becomes 0, so only an invite lets them in again. 0 or a negative CAS_E*
- * code. */
-int workshop_remove(struct registry *r, struct workshop *w, int64_t user_id, int64_t now_ms);
+/* Makes room for one more participant and one more team membership, so
+ * that the two functions below cannot fail. 0 or CAS_ENOMEM. */
+int workshop_reserve_people(struct workshop *w);
 
-/* Adds (or re-roles) a participant, durably. 0 or a negative CAS_E* code. */
-int workshop_join(struct registry *r, struct workshop *w, int64_t user_id, const char *name,
-                  int role, int64_t now_ms);
+/* Makes a participant a member of team. 0 or CAS_ENOMEM. */
+int workshop_add_team_member(struct workshop *w, uint32_t team, int64_t user_id);
+
+/* Removes a participant and their team memberships: their role becomes 0,
+ * so only an invite lets them in again. 0 or CAS_ENOTFOUND. */
+int workshop_drop_participant(struct workshop *w, int64_t user_id);
+
+/* Adds (or re-roles) a participant. 0 or CAS_ENOMEM. */
+int workshop_set_participant(struct workshop *w, int64_t user_id, const char *name, int role);
 
 /* Adds or removes a subscriber (no effect if already so). 0 or CAS_ENOMEM. */
 int workshop_subscribe(struct workshop *w, struct conn *c);

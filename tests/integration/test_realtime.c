@@ -466,6 +466,7 @@ static void test_concurrent_editors(void **state)
         join(editors[i], code);
         add_to_team(adm, code, "T1", names[i]);
     }
+    setup_seq += 2 * CE_USERS; /* each join and each team membership is an event too */
 
     /* Three ways to watch: from now, since the set-up, since the start. */
     SSL *watchers[CE_WATCHERS];

@@ -183,6 +183,29 @@ says "alice kicks sam" 0 "Removed sam" as alice kick sam
 stop_server "$SPID"
 start_server main --listen "127.0.0.1:$MAIN_PORT"
 says "a kick survives a restart" 1 "You were removed" as sam join "$CODE"
+
+# ---- who takes part is in the log ---------------------------------------------------
+# Every join, role, team membership and removal is an event: the log, replayed
+# after the restarts, tells who did what to whom, in order.
+XDG_CONFIG_HOME="$WORK/home-alice" "$CASCADE" --json watch --since 0 --no-resume >"$WORK/log" 2>&1 &
+LOGPID=$!
+PIDS+=("$LOGPID")
+for _ in $(seq 1 250); do grep -q '"actor":"alice","type":"participant.remove","id":"sam"' "$WORK/log" && break; sleep 0.02; done
+kill "$LOGPID" 2>/dev/null; wait "$LOGPID" 2>/dev/null
+people=$(grep -o '"actor":"[a-z]*","type":"\(participant\|team.member\)[a-z._]*","id":"[A-Za-z0-9]*"' "$WORK/log" \
+         | sed 's/"actor":"\([a-z]*\)","type":"\([a-z._]*\)","id":"\([A-Za-z0-9]*\)"/\1 \2 \3/')
+for want in "olga participant.join olga" "mike participant.join mike" "alice team.member_add T1" \
+            "alice participant.role mike" "alice participant.remove olga" "alice participant.remove sam"; do
+    if grep -qx "$want" <<<"$people"; then ok "the log has: $want"
+    else not_ok "the log has: $want" "$people"; fi
+done
+if grep -q '"type":"participant.join","id":"mike",.*"fields":{"role":"member","team":"T2"}' "$WORK/log" \
+   && grep -q '"type":"participant.remove","id":"olga",.*"fields":{},"old":{"role":"member"}' "$WORK/log"; then
+    ok "join events carry the role and team, removals the role given up"
+else not_ok "join and removal events carry their fields" "$(grep -E '"id":"(mike|olga)"' "$WORK/log")"; fi
+if awk -F'"seq":' 'NR > 0 { split($2, a, ","); if (a[1] != NR) exit 1 }' "$WORK/log"; then
+    ok "people changes and cascade changes share one gapless sequence"
+else not_ok "one gapless sequence" "$(head -3 "$WORK/log")"; fi
 stop_server "$SPID"
 
 finish

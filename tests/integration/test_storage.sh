@@ -54,6 +54,13 @@ else not_ok "the server keeps serving reads" "$(cat "$WORK/err")"; fi
 if grep -q "commit of .* failed" "$WORK/server.log"; then
     ok "the failed commit is logged"
 else not_ok "the failed commit is logged" "$(tail -5 "$WORK/server.log")"; fi
+# A change to who takes part goes through the same commit, and is undone
+# in memory as surely when it fails.
+if ! "$CASCADE" team member add T1 admin >/dev/null 2>"$WORK/err" \
+   && grep -q "could not save the change" "$WORK/err" \
+   && "$CASCADE" --json show >"$WORK/show" && ! grep -q '"admin"' "$WORK/show"; then
+    ok "a full disk refuses a new team member too, and the team stays as it was"
+else not_ok "a full disk refuses a new team member" "$(cat "$WORK/err") $(cat "$WORK/show")"; fi
 
 stop
 start

@@ -177,8 +177,9 @@ else not_ok "bob edits K1's target" "$out $err"; fi
 if run 0 as bob obj edit O2 --title "Win all of Europe" && [ "$out" = "Updated O2." ]; then
     ok "bob edits O2's title"
 else not_ok "bob edits O2's title" "$out $err"; fi
-N=10
-ACTORS="alice alice alice alice alice alice alice bob bob bob "
+# Joining and the new role are changes too: seq 1 to 3, then ten to the cascade.
+N=13
+ACTORS="bob carol alice alice alice alice alice alice alice alice bob bob bob "
 
 check "bob's watcher prints $N events" wait_lines "$WORK/watch-bob" $N
 check "carol's watcher prints $N events" wait_lines "$WORK/watch-carol" $N
@@ -190,12 +191,16 @@ if [ "$(seqs "$WORK/watch-carol")" = "$(seqs "$WORK/watch-bob")" ]; then
     ok "both watchers saw the same sequence"
 else not_ok "both watchers saw the same sequence" "$(cat "$WORK/watch-carol")"; fi
 if [ "$(actors "$WORK/watch-bob")" = "$ACTORS" ] && [ "$(actors "$WORK/watch-carol")" = "$ACTORS" ]; then
-    ok "events name their actors (alice, then bob)"
+    ok "events name their actors (bob and carol joining, alice, then bob)"
 else not_ok "events name their actors" "$(actors "$WORK/watch-bob")"; fi
+check "the watchers see bob join as a member" \
+    grep -q '"seq":1,.*"actor":"bob","type":"participant.join","id":"bob",.*"fields":{"role":"member"},"old":{}}' "$WORK/watch-bob"
+check "the watchers see alice make bob a facilitator" \
+    grep -q '"seq":3,.*"actor":"alice","type":"participant.role","id":"bob",.*"fields":{"role":"facilitator"},"old":{"role":"member"}}' "$WORK/watch-bob"
 check "the check-in event carries the old and new value" \
-    grep -q '"seq":8,.*"type":"kr.checkin","id":"K1",.*"fields":{"current":140},"old":{"current":100}}' "$WORK/watch-bob"
+    grep -q '"seq":11,.*"type":"kr.checkin","id":"K1",.*"fields":{"current":140},"old":{"current":100}}' "$WORK/watch-bob"
 check "the title edit event carries the old and new title" \
-    grep -q '"seq":10,.*"actor":"bob","type":"objective.edit","id":"O2",.*"fields":{"title":"Win all of Europe"},"old":{"title":"Win Europe"}}' "$WORK/watch-bob"
+    grep -q '"seq":13,.*"actor":"bob","type":"objective.edit","id":"O2",.*"fields":{"title":"Win all of Europe"},"old":{"title":"Win Europe"}}' "$WORK/watch-bob"
 check "both watchers print exactly the same lines" cmp -s "$WORK/watch-bob" "$WORK/watch-carol"
 
 stop_watch "$WATCH_BOB" INT; st=$?

@@ -695,6 +695,53 @@ static void test_configured_text_limits(void **state)
     assert_int_equal(fx->state.seq, seq + 3);
 }
 
+/* A change to who takes part takes the next seq and reads like any event;
+ * its answer is a plain Ack, or the reply the caller gives. */
+static void test_people_changes_are_events(void **state)
+{
+    struct fixture *fx = *state;
+    build(&fx->state);
+    struct people_field fields[2] = {{"role", "member", "facilitator"}, {"team", NULL, "T2"}};
+    struct apply_result r;
+    assert_int_equal(apply_people(&fx->state, &CTX, 31, "participant.role", "bob", fields, 2, NULL,
+                                  &r),
+                     0);
+    assert_int_equal(r.seq, 6);
+    assert_int_equal(fx->state.seq, 6);
+    WireFrame *ev = unpack(&r.event);
+    assert_string_equal(ev->event->type, "participant.role");
+    assert_string_equal(ev->event->entity, "bob");
+    assert_string_equal(ev->event->actor, "alice");
+    assert_int_equal(ev->event->seq, 6);
+    assert_string_equal(field(ev->event, "role")->old_value->text, "member");
+    assert_string_equal(field(ev->event, "role")->new_value->text, "facilitator");
+    assert_null(field(ev->event, "team")->old_value);
+    wire_free(ev);
+    WireFrame *ack = unpack(&r.ack);
+    assert_int_equal(ack->request_id, 31);
+    assert_int_equal(ack->body_case, CASCADE__V1__FRAME__BODY_ACK);
+    assert_int_equal(ack->ack->seq, 6);
+    assert_string_equal(ack->ack->id, "bob");
+    wire_free(ack);
+    apply_result_free(&r);
+
+    Cascade__V1__WorkshopInfo info = CASCADE__V1__WORKSHOP_INFO__INIT;
+    info.code = "ABCDEF";
+    WireFrame reply = CASCADE__V1__FRAME__INIT;
+    reply.body_case = CASCADE__V1__FRAME__BODY_WORKSHOP_INFO;
+    reply.workshop_info = &info;
+    assert_int_equal(apply_people(&fx->state, &CTX, 32, "participant.join", "carol", fields, 1,
+                                  &reply, &r),
+                     0);
+    assert_int_equal(r.seq, 7);
+    ack = unpack(&r.ack);
+    assert_int_equal(ack->request_id, 32);
+    assert_int_equal(ack->body_case, CASCADE__V1__FRAME__BODY_WORKSHOP_INFO);
+    assert_string_equal(ack->workshop_info->code, "ABCDEF");
+    wire_free(ack);
+    apply_result_free(&r);
+}
+
 static void test_not_a_change(void **state)
 {
     struct fixture *fx = *state;
@@ -717,6 +764,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_initiatives_dependencies_comments, setup, teardown),
         cmocka_unit_test_setup_teardown(test_field_level_conflicts, setup, teardown),
         cmocka_unit_test_setup_teardown(test_configured_text_limits, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_people_changes_are_events, setup, teardown),
         cmocka_unit_test_setup_teardown(test_not_a_change, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

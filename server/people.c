@@ -1,0 +1,58 @@
+#include "people.h"
+
+#include "errors.h"
+#include "server.h"
+#include "workshop.h"
+
+const char *people_role_name(int role)
+{
+    switch (role) {
+    case CASCADE__V1__ROLE__FACILITATOR: return "facilitator";
+    case CASCADE__V1__ROLE__MEMBER: return "member";
+    case CASCADE__V1__ROLE__OBSERVER: return "observer";
+    }
+    return "none";
+}
+
+/* The change in memory, after workshop_reserve_people: it cannot fail. */
+static void change_in_memory(struct workshop *w, const struct people_change *p, const char *name)
+{
+    switch (p->op) {
+    case PEOPLE_SET_ROLE:
+        workshop_set_participant(w, p->user_id, name, p->role);
+        if (p->team != 0)
+            workshop_add_team_member(w, p->team, p->user_id);
+        break;
+    case PEOPLE_ADD_TO_TEAM:
+        workshop_add_team_member(w, p->team, p->user_id);
+        break;
+    case PEOPLE_REMOVE:
+        workshop_drop_participant(w, p->user_id); /* the caller found them */
+        break;
+    case PEOPLE_NONE:
+        break;
+    }
+}
+
+int people_change(struct conn *c, struct workshop *w, uint64_t request_id,
+                  const struct people_change *change, const char *name, const char *type,
+                  const char *subject, const struct people_field *fields, size_t nfields,
+                  WireFrame *reply)
+{
+    struct server *s = c->server;
+    struct apply_ctx ctx = {w->code, c->user, server_now_ms(), NULL, NULL, NULL};
+    struct apply_result r;
+    int rc = batch_reserve(&s->batch);
+    if (rc == 0)
+        rc = workshop_reserve_people(w);
+    if (rc == 0)
+        rc = apply_people(&w->state, &ctx, request_id, type, subject, fields, nfields, reply, &r);
+    if (rc != 0) {
+        conn_send_error(c, request_id, CASCADE__V1__ERROR_CODE__INTERNAL,
+                        "The server is out of memory; nothing changed.");
+        return rc;
+    }
+    change_in_memory(w, change, name);
+    batch_add_people(&s->batch, w, c, request_id, c->user, ctx.now_ms, &r, change);
+    return 0;
+}
