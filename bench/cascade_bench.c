@@ -103,14 +103,35 @@ static int parse_options(int argc, char **argv, struct options *o)
         switch (opt) {
         case OPT_SERVER: o->server = optarg; break;
         case OPT_CA: o->ca_file = optarg; break;
-        case OPT_CLIENTS: rc = parse_number("--clients", optarg, 1, 1000000, &v); o->clients = (unsigned)v; break;
-        case OPT_WORKSHOPS: rc = parse_number("--workshops", optarg, 1, 1000, &v); o->workshops = (unsigned)v; break;
-        case OPT_WRITERS: rc = parse_number("--writers", optarg, 1, 1000000, &v); o->writers = (unsigned)v; break;
+        case OPT_CLIENTS:
+            rc = parse_number("--clients", optarg, 1, 1000000, &v);
+            o->clients = (unsigned)v;
+            break;
+        case OPT_WORKSHOPS:
+            rc = parse_number("--workshops", optarg, 1, 1000, &v);
+            o->workshops = (unsigned)v;
+            break;
+        case OPT_WRITERS:
+            rc = parse_number("--writers", optarg, 1, 1000000, &v);
+            o->writers = (unsigned)v;
+            break;
         case OPT_RATE: rc = parse_number("--rate", optarg, 0, 1e7, &o->rate); break;
-        case OPT_DURATION: rc = parse_number("--duration", optarg, 0.1, 86400, &o->duration_s); have_duration = 1; break;
-        case OPT_EDITS: rc = parse_number("--edits", optarg, 1, 1e9, &v); o->edits = (uint64_t)v; break;
-        case OPT_IDLE: rc = parse_number("--idle", optarg, 0, 1000000, &v); o->idle = (unsigned)v; break;
-        case OPT_PID: rc = parse_number("--server-pid", optarg, 1, 4194304, &v); o->server_pid = (long)v; break;
+        case OPT_DURATION:
+            rc = parse_number("--duration", optarg, 0.1, 86400, &o->duration_s);
+            have_duration = 1;
+            break;
+        case OPT_EDITS:
+            rc = parse_number("--edits", optarg, 1, 1e9, &v);
+            o->edits = (uint64_t)v;
+            break;
+        case OPT_IDLE:
+            rc = parse_number("--idle", optarg, 0, 1000000, &v);
+            o->idle = (unsigned)v;
+            break;
+        case OPT_PID:
+            rc = parse_number("--server-pid", optarg, 1, 4194304, &v);
+            o->server_pid = (long)v;
+            break;
         case OPT_JSON: o->json = 1; break;
         case OPT_HELP: fputs(USAGE, stdout); exit(0);
         default:

@@ -14,10 +14,11 @@
 int apply_team_add(struct okr_state *s, const struct apply_ctx *ctx, const WireFrame *req,
                    struct apply_result *r)
 {
+    const struct okr_limits *lim = apply_limits(ctx);
     const Cascade__V1__TeamAdd *m = req->team_add;
     uint32_t parent;
     int rc;
-    if ((rc = apply_check_text(m->name, "team name", apply_limits(ctx)->team_name, 1, 0, r)) != 0 ||
+    if ((rc = apply_check_text(m->name, "team name", lim->team_name, 1, 0, r)) != 0 ||
         (rc = apply_resolve_optional(s, m->parent, OKR_TEAM, &parent, r)) != 0)
         return rc;
     enum okr_level level = convert_level_from_wire(m->level);
@@ -80,13 +81,14 @@ static int check_alignment(const struct okr_state *s, uint32_t team, uint32_t pa
 int apply_objective_add(struct okr_state *s, const struct apply_ctx *ctx, const WireFrame *req,
                         struct apply_result *r)
 {
+    const struct okr_limits *lim = apply_limits(ctx);
     const Cascade__V1__ObjectiveAdd *m = req->objective_add;
     uint32_t team, aligns_to, inherits;
     int rc;
     if ((rc = apply_resolve(s, m->team, OKR_TEAM, &team, r)) != 0 ||
-        (rc = apply_check_text(m->title, "title", apply_limits(ctx)->title, 1, 0, r)) != 0 ||
+        (rc = apply_check_text(m->title, "title", lim->title, 1, 0, r)) != 0 ||
         (rc = apply_check_owner(ctx, m->owner, r)) != 0 ||
-        (rc = apply_check_text(m->rationale, "rationale", apply_limits(ctx)->text, 0, 1, r)) != 0 ||
+        (rc = apply_check_text(m->rationale, "rationale", lim->text, 0, 1, r)) != 0 ||
         (rc = apply_resolve_optional(s, m->aligns_to, OKR_OBJECTIVE, &aligns_to, r)) != 0 ||
         (rc = apply_resolve_optional(s, m->inherits, OKR_KEY_RESULT, &inherits, r)) != 0)
         return rc;
@@ -146,6 +148,7 @@ int apply_objective_add(struct okr_state *s, const struct apply_ctx *ctx, const 
 int apply_objective_edit(struct okr_state *s, const struct apply_ctx *ctx, const WireFrame *req,
                          struct apply_result *r)
 {
+    const struct okr_limits *lim = apply_limits(ctx);
     static const char *const EDITABLE[] = {"title", "owner", "rationale", "committed", "status",
                                            NULL};
     const Cascade__V1__ObjectiveEdit *m = req->objective_edit;
@@ -167,9 +170,9 @@ int apply_objective_edit(struct okr_state *s, const struct apply_ctx *ctx, const
         return apply_refuse(r, CASCADE__V1__ERROR_CODE__INVALID_ARGUMENT,
                             "The status is draft, final or archived, not '%s'.",
                             apply_quote(v->status, quoted));
-    if ((title && (rc = apply_check_text(v->title, "title", apply_limits(ctx)->title, 1, 0, r)) != 0) ||
+    if ((title && (rc = apply_check_text(v->title, "title", lim->title, 1, 0, r)) != 0) ||
         (owner && (rc = apply_check_owner(ctx, v->owner, r)) != 0) ||
-        (rationale && (rc = apply_check_text(v->rationale, "rationale", apply_limits(ctx)->text, 0, 1, r)) != 0))
+        (rationale && (rc = apply_check_text(v->rationale, "rationale", lim->text, 0, 1, r)) != 0))
         return rc;
 
     struct okr_objective *o = okr_objective_find(s, num);
@@ -286,13 +289,14 @@ int apply_objective_remove(struct okr_state *s, const struct apply_ctx *ctx, con
 int apply_key_result_add(struct okr_state *s, const struct apply_ctx *ctx, const WireFrame *req,
                          struct apply_result *r)
 {
+    const struct okr_limits *lim = apply_limits(ctx);
     const Cascade__V1__KeyResultAdd *m = req->key_result_add;
     uint32_t objective;
     int rc;
     if ((rc = apply_resolve(s, m->objective, OKR_OBJECTIVE, &objective, r)) != 0 ||
-        (rc = apply_check_text(m->title, "title", apply_limits(ctx)->title, 1, 0, r)) != 0 ||
+        (rc = apply_check_text(m->title, "title", lim->title, 1, 0, r)) != 0 ||
         (rc = apply_check_owner(ctx, m->owner, r)) != 0 ||
-        (rc = apply_check_text(m->unit, "unit", apply_limits(ctx)->unit, 0, 0, r)) != 0 ||
+        (rc = apply_check_text(m->unit, "unit", lim->unit, 0, 0, r)) != 0 ||
         (rc = apply_check_number(m->start, "start value", r)) != 0 ||
         (rc = apply_check_number(m->target, "target value", r)) != 0)
         return rc;
@@ -346,6 +350,7 @@ int apply_key_result_add(struct okr_state *s, const struct apply_ctx *ctx, const
 int apply_key_result_edit(struct okr_state *s, const struct apply_ctx *ctx, const WireFrame *req,
                           struct apply_result *r)
 {
+    const struct okr_limits *lim = apply_limits(ctx);
     static const char *const EDITABLE[] = {"title", "start", "target", "unit", "owner", "status",
                                            NULL};
     const Cascade__V1__KeyResultEdit *m = req->key_result_edit;
@@ -372,9 +377,9 @@ int apply_key_result_edit(struct okr_state *s, const struct apply_ctx *ctx, cons
     if (k->milestone && (start || target || unit))
         return apply_refuse(r, CASCADE__V1__ERROR_CODE__INVALID_ARGUMENT,
                       "K%u is a milestone; it has no start, target or unit.", num);
-    if ((title && (rc = apply_check_text(v->title, "title", apply_limits(ctx)->title, 1, 0, r)) != 0) ||
+    if ((title && (rc = apply_check_text(v->title, "title", lim->title, 1, 0, r)) != 0) ||
         (owner && (rc = apply_check_owner(ctx, v->owner, r)) != 0) ||
-        (unit && (rc = apply_check_text(v->unit, "unit", apply_limits(ctx)->unit, 0, 0, r)) != 0) ||
+        (unit && (rc = apply_check_text(v->unit, "unit", lim->unit, 0, 0, r)) != 0) ||
         (start && (rc = apply_check_number(v->start, "start value", r)) != 0) ||
         (target && (rc = apply_check_number(v->target, "target value", r)) != 0))
         return rc;
@@ -465,13 +470,14 @@ int apply_key_result_remove(struct okr_state *s, const struct apply_ctx *ctx, co
 int apply_check_in(struct okr_state *s, const struct apply_ctx *ctx, const WireFrame *req,
                    struct apply_result *r)
 {
+    const struct okr_limits *lim = apply_limits(ctx);
     const Cascade__V1__CheckIn *m = req->check_in;
     uint32_t num;
     char quoted[APPLY_QUOTE_MAX];
     int rc;
     if ((rc = apply_resolve(s, m->key_result, OKR_KEY_RESULT, &num, r)) != 0 ||
-        (rc = apply_check_text(m->note, "note", apply_limits(ctx)->text, 0, 1, r)) != 0 ||
-        (rc = apply_check_text(m->blocker, "blocker", apply_limits(ctx)->text, 0, 1, r)) != 0)
+        (rc = apply_check_text(m->note, "note", lim->text, 0, 1, r)) != 0 ||
+        (rc = apply_check_text(m->blocker, "blocker", lim->text, 0, 1, r)) != 0)
         return rc;
     struct okr_key_result *k = okr_key_result_find(s, num);
     if (m->value_case == CASCADE__V1__CHECK_IN__VALUE_CURRENT) {

@@ -83,11 +83,12 @@ static void ack_initiative(const struct okr_initiative *i, Cascade__V1__Initiati
 int apply_initiative_add(struct okr_state *s, const struct apply_ctx *ctx, const WireFrame *req,
                          struct apply_result *r)
 {
+    const struct okr_limits *lim = apply_limits(ctx);
     const Cascade__V1__InitiativeAdd *m = req->initiative_add;
     uint32_t kr;
     int rc;
     if ((rc = apply_resolve(s, m->key_result, OKR_KEY_RESULT, &kr, r)) != 0 ||
-        (rc = apply_check_text(m->title, "title", apply_limits(ctx)->title, 1, 0, r)) != 0)
+        (rc = apply_check_text(m->title, "title", lim->title, 1, 0, r)) != 0)
         return rc;
     struct okr_initiative i = {0};
     i.num = s->next_initiative;
@@ -183,6 +184,7 @@ int apply_dependency_add(struct okr_state *s, const struct apply_ctx *ctx, const
 int apply_comment_add(struct okr_state *s, const struct apply_ctx *ctx, const WireFrame *req,
                       struct apply_result *r)
 {
+    const struct okr_limits *lim = apply_limits(ctx);
     const Cascade__V1__CommentAdd *m = req->comment_add;
     enum okr_kind kind = m->target[0] == 'K' || m->target[0] == 'k' ? OKR_KEY_RESULT : OKR_OBJECTIVE;
     uint32_t target;
@@ -193,7 +195,7 @@ int apply_comment_add(struct okr_state *s, const struct apply_ctx *ctx, const Wi
                             "Comment on an objective or a key result (O3 or K7), not '%s'.",
                             apply_quote(m->target, quoted));
     if ((rc = apply_resolve(s, m->target, kind, &target, r)) != 0 ||
-        (rc = apply_check_text(m->text, "comment", apply_limits(ctx)->text, 1, 1, r)) != 0)
+        (rc = apply_check_text(m->text, "comment", lim->text, 1, 1, r)) != 0)
         return rc;
     struct okr_comment c = {0};
     c.num = s->next_comment;
