@@ -15,11 +15,8 @@
 /* Parses a role name; 0 when it is none of those allowed (mask of 1 << role). */
 static Cascade__V1__Role parse_role(const char *text, unsigned allowed)
 {
-    static const char *const NAMES[] = {"", "facilitator", "member", "observer"};
-    for (unsigned r = 1; r < 4; r++)
-        if ((allowed & (1u << r)) && text != NULL && strcmp(text, NAMES[r]) == 0)
-            return (Cascade__V1__Role)r;
-    return CASCADE__V1__ROLE__ROLE_UNSPECIFIED;
+    Cascade__V1__Role role = wire_role_parse(text);
+    return (allowed & (1u << role)) ? role : CASCADE__V1__ROLE__ROLE_UNSPECIFIED;
 }
 
 /* Sends req, answered by an Ack, and prints done (or with --json, o). */

@@ -11,27 +11,13 @@
 #include "session.h"
 #include "settings.h"
 
-static const char *role_name(Cascade__V1__Role role)
-{
-    switch (role) {
-    case CASCADE__V1__ROLE__FACILITATOR:
-        return "facilitator";
-    case CASCADE__V1__ROLE__MEMBER:
-        return "member";
-    case CASCADE__V1__ROLE__OBSERVER:
-        return "observer";
-    default:
-        return "";
-    }
-}
-
 static cJSON *workshop_json(const Cascade__V1__WorkshopInfo *w)
 {
     cJSON *o = cJSON_CreateObject();
     cJSON_AddStringToObject(o, "code", w->code);
     cJSON_AddStringToObject(o, "title", w->title);
     cJSON_AddStringToObject(o, "period", w->period);
-    output_json_text_or_null(o, "role", role_name(w->role));
+    output_json_text_or_null(o, "role", wire_role_name(w->role));
     cJSON_AddStringToObject(o, "created_by", w->created_by);
     cJSON_AddNumberToObject(o, "created_ms", (double)w->created_ms);
     cJSON_AddNumberToObject(o, "last_seq", (double)w->last_seq);
@@ -104,7 +90,7 @@ static int list(struct cli *cli, struct args *a)
         int ok = table_init(&t, 4, HEADERS) == 0;
         for (size_t i = 0; i < r->n_workshops && ok; i++) {
             const Cascade__V1__WorkshopInfo *w = r->workshops[i];
-            const char *row[] = {w->code, w->title, w->period, role_name(w->role)};
+            const char *row[] = {w->code, w->title, w->period, wire_role_name(w->role)};
             ok = table_add(&t, row) == 0;
         }
         if (ok)
@@ -166,9 +152,9 @@ int cmd_join(struct cli *cli, struct args *a)
         output_json(workshop_json(w));
     else if (rc == EXIT_OK)
         printf("Joined %s (%s) as %s; it is now your default workshop.\n", w->title, w->code,
-               role_name(w->role)[0] != '\0' ? role_name(w->role) : "participant");
+               wire_role_name(w->role)[0] != '\0' ? wire_role_name(w->role) : "participant");
     else
-        printf("Joined %s (%s) as %s.\n", w->title, w->code, role_name(w->role));
+        printf("Joined %s (%s) as %s.\n", w->title, w->code, wire_role_name(w->role));
     wire_free(reply);
     return rc;
 }

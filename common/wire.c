@@ -1,6 +1,7 @@
 #include "wire.h"
 
 #include <stdlib.h>
+#include <string.h>
 
 #include "errors.h"
 #include "frame.h"
@@ -83,4 +84,26 @@ const char *wire_error_name(Cascade__V1__ErrorCode code)
     const ProtobufCEnumValue *v =
         protobuf_c_enum_descriptor_get_value(&cascade__v1__error_code__descriptor, (int)code);
     return v != NULL ? v->name : "UNKNOWN_ERROR";
+}
+
+static const char *const ROLE_NAMES[] = {
+    [CASCADE__V1__ROLE__FACILITATOR] = "facilitator",
+    [CASCADE__V1__ROLE__MEMBER] = "member",
+    [CASCADE__V1__ROLE__OBSERVER] = "observer",
+};
+
+const char *wire_role_name(int role)
+{
+    if (role <= 0 || (size_t)role >= sizeof ROLE_NAMES / sizeof ROLE_NAMES[0] ||
+        ROLE_NAMES[role] == NULL)
+        return "";
+    return ROLE_NAMES[role];
+}
+
+Cascade__V1__Role wire_role_parse(const char *name)
+{
+    for (size_t r = 1; name != NULL && r < sizeof ROLE_NAMES / sizeof ROLE_NAMES[0]; r++)
+        if (ROLE_NAMES[r] != NULL && strcmp(name, ROLE_NAMES[r]) == 0)
+            return (Cascade__V1__Role)r;
+    return CASCADE__V1__ROLE__ROLE_UNSPECIFIED;
 }

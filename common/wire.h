@@ -49,4 +49,11 @@ const char *wire_body_name(const WireFrame *f);
 /* The name of an error code ("UNSUPPORTED_VERSION", ...). */
 const char *wire_error_name(Cascade__V1__ErrorCode code);
 
+/* A workshop role as people read and type it: "facilitator", "member",
+ * "observer"; "" for none (or an unknown value). */
+const char *wire_role_name(int role);
+
+/* The role a name stands for; ROLE_UNSPECIFIED (0) when it is none of them. */
+Cascade__V1__Role wire_role_parse(const char *name);
+
 #endif

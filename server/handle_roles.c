@@ -111,7 +111,7 @@ void handle_invite(struct conn *c, const WireFrame *f)
                         "The server could not save the invite; try again later.");
         return;
     }
-    log_info("'%s' made an invite to workshop %s as %s", c->user, w->code, people_role_name(m->role));
+    log_info("'%s' made an invite to workshop %s as %s", c->user, w->code, wire_role_name(m->role));
     Cascade__V1__InviteCode reply = CASCADE__V1__INVITE_CODE__INIT;
     reply.code = code;
     reply.expires_ms = inv.expires_ms;
@@ -142,12 +142,12 @@ void handle_role_set(struct conn *c, const WireFrame *f)
         return;
     }
     struct people_change change = {PEOPLE_SET_ROLE, p->user_id, (int)m->role, 0};
-    struct people_field role = {"role", people_role_name(p->role), people_role_name(m->role)};
+    struct people_field role = {"role", wire_role_name(p->role), wire_role_name(m->role)};
     char name[OKR_NAME_MAX + 1];
     snprintf(name, sizeof name, "%s", p->name);
     if (people_change(c, w, f->request_id, &change, name, "participant.role", name, &role, 1,
                       NULL) == 0)
-        log_info("'%s' made '%s' %s of workshop %s", c->user, name, people_role_name(m->role),
+        log_info("'%s' made '%s' %s of workshop %s", c->user, name, wire_role_name(m->role),
                  w->code);
 }
 
@@ -200,7 +200,7 @@ void handle_kick(struct conn *c, const WireFrame *f)
     char name[OKR_NAME_MAX + 1];
     snprintf(name, sizeof name, "%s", p->name);
     struct people_change change = {PEOPLE_REMOVE, user_id, 0, 0};
-    struct people_field role = {"role", people_role_name(p->role), NULL};
+    struct people_field role = {"role", wire_role_name(p->role), NULL};
     if (people_change(c, w, f->request_id, &change, name, "participant.remove", name, &role, 1,
                       NULL) != 0)
         return;

@@ -173,7 +173,7 @@ static void join_as(struct conn *c, uint64_t request_id, struct workshop *w, int
         okr_id_format(OKR_TEAM, team, team_id, sizeof team_id);
     struct people_change change = {PEOPLE_SET_ROLE, c->user_id, role, team};
     struct people_field fields[2] = {
-        {"role", old_role != 0 ? people_role_name(old_role) : NULL, people_role_name(role)},
+        {"role", old_role != 0 ? wire_role_name(old_role) : NULL, wire_role_name(role)},
         {"team", NULL, team_id},
     };
     const char *type = old_role == 0 ? "participant.join" : "participant.role";

@@ -4,16 +4,6 @@
 #include "server.h"
 #include "workshop.h"
 
-const char *people_role_name(int role)
-{
-    switch (role) {
-    case CASCADE__V1__ROLE__FACILITATOR: return "facilitator";
-    case CASCADE__V1__ROLE__MEMBER: return "member";
-    case CASCADE__V1__ROLE__OBSERVER: return "observer";
-    }
-    return "none";
-}
-
 /* The change in memory, after workshop_reserve_people: it cannot fail. */
 static void change_in_memory(struct workshop *w, const struct people_change *p, const char *name)
 {

@@ -24,7 +24,4 @@ int people_change(struct conn *c, struct workshop *w, uint64_t request_id,
                   const char *subject, const struct people_field *fields, size_t nfields,
                   WireFrame *reply);
 
-/* The name a role goes by in events and messages ("facilitator", ...). */
-const char *people_role_name(int role);
-
 #endif

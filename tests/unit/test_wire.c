@@ -319,6 +319,17 @@ static void test_names(void **state)
     assert_string_equal(wire_error_name(CASCADE__V1__ERROR_CODE__CONFLICT), "CONFLICT");
     assert_string_equal(wire_error_name(CASCADE__V1__ERROR_CODE__INTERNAL), "INTERNAL");
     assert_string_equal(wire_error_name((Cascade__V1__ErrorCode)999), "UNKNOWN_ERROR");
+
+    /* Role names both ways, and what is no role. */
+    for (int r = CASCADE__V1__ROLE__FACILITATOR; r <= CASCADE__V1__ROLE__OBSERVER; r++)
+        assert_int_equal(wire_role_parse(wire_role_name(r)), r);
+    assert_string_equal(wire_role_name(CASCADE__V1__ROLE__MEMBER), "member");
+    assert_string_equal(wire_role_name(0), "");
+    assert_string_equal(wire_role_name(-1), "");
+    assert_string_equal(wire_role_name(99), "");
+    assert_int_equal(wire_role_parse("Member"), 0);
+    assert_int_equal(wire_role_parse(""), 0);
+    assert_int_equal(wire_role_parse(NULL), 0);
 }
 
 int main(void)
