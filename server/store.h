@@ -103,12 +103,9 @@ int store_participant_set(struct store *st, int64_t workshop_id, int64_t user_id
 int store_participant_each(struct store *st, int64_t workshop_id,
                            int (*cb)(void *ctx, int64_t user_id, int role), void *ctx);
 
-/* Removes a participant durably: their role becomes 0 (removed, so the
- * workshop's own code no longer lets them in) and their team memberships
- * go, in one transaction. */
-int store_participant_remove(struct store *st, int64_t workshop_id, int64_t user_id,
-                             int64_t now_ms);
-/* The same within the caller's transaction (a batch's commit). */
+/* Removes a participant, within the caller's transaction (a batch's
+ * commit): their role becomes 0 (removed, so the workshop's own code no
+ * longer lets them in) and their team memberships go. */
 int store_participant_drop(struct store *st, int64_t workshop_id, int64_t user_id,
                            int64_t now_ms);
 

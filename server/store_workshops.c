@@ -1,0 +1,160 @@
+/* The store's workshops and who takes part in them: workshop rows,
+ * participants and their roles, team membership and invite codes. */
+#include "store.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "errors.h"
+#include "store_internal.h"
+
+/* ---- Workshops and participants ---- */
+
+int store_workshop_add(struct store *st, const struct store_workshop *w, int64_t *id_out)
+{
+    sqlite3_stmt *s = st->stmt[ST_WORKSHOP_ADD];
+    int rc = SQLITE_OK;
+    db_bind_text_n(s, 1, w->code, sizeof w->code, &rc);
+    db_bind_text_n(s, 2, w->title, sizeof w->title, &rc);
+    db_bind_text_n(s, 3, w->period, sizeof w->period, &rc);
+    /* A workshop made outside any session (by the admin tool) has no creator. */
+    if (w->created_by > 0)
+        db_bind_i64(s, 4, w->created_by, &rc);
+    db_bind_i64(s, 5, w->created_ms, &rc);
+    int ret = db_run(st, s, rc, 0, "add a workshop");
+    if (ret == 0 && id_out != NULL)
+        *id_out = sqlite3_last_insert_rowid(st->db);
+    return ret;
+}
+
+int store_workshop_each(struct store *st,
+                        int (*cb)(void *ctx, const struct store_workshop *w), void *ctx)
+{
+    sqlite3_stmt *s = st->stmt[ST_WORKSHOP_EACH];
+    int rc, ret = 0;
+    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+        struct store_workshop w;
+        memset(&w, 0, sizeof w);
+        w.id = sqlite3_column_int64(s, 0);
+        db_column_copy(s, 1, w.code, sizeof w.code);
+        db_column_copy(s, 2, w.title, sizeof w.title);
+        db_column_copy(s, 3, w.period, sizeof w.period);
+        w.created_by = sqlite3_column_int64(s, 4);
+        w.created_ms = sqlite3_column_int64(s, 5);
+        ret = cb(ctx, &w);
+        if (ret != 0)
+            break;
+    }
+    if (ret == 0 && rc != SQLITE_DONE)
+        ret = db_fail(st, rc, "list workshops");
+    db_done(s);
+    return ret;
+}
+
+/* Setting the role of someone already in the workshop keeps their join time. */
+int store_participant_set(struct store *st, int64_t workshop_id, int64_t user_id, int role,
+                          int64_t joined_ms)
+{
+    sqlite3_stmt *s = st->stmt[ST_PARTICIPANT_SET];
+    int rc = SQLITE_OK;
+    db_bind_i64(s, 1, workshop_id, &rc);
+    db_bind_i64(s, 2, user_id, &rc);
+    db_bind_i64(s, 3, role, &rc);
+    db_bind_i64(s, 4, joined_ms, &rc);
+    return db_run(st, s, rc, 0, "set a participant's role");
+}
+
+int store_participant_each(struct store *st, int64_t workshop_id,
+                           int (*cb)(void *ctx, int64_t user_id, int role), void *ctx)
+{
+    sqlite3_stmt *s = st->stmt[ST_PARTICIPANT_EACH];
+    int rc = SQLITE_OK, ret = 0;
+    db_bind_i64(s, 1, workshop_id, &rc);
+    if (rc == SQLITE_OK) {
+        while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+            ret = cb(ctx, sqlite3_column_int64(s, 0), sqlite3_column_int(s, 1));
+            if (ret != 0)
+                break;
+        }
+    }
+    if (ret == 0 && rc != SQLITE_DONE)
+        ret = db_fail(st, rc, "list participants");
+    db_done(s);
+    return ret;
+}
+
+int store_participant_drop(struct store *st, int64_t workshop_id, int64_t user_id,
+                           int64_t now_ms)
+{
+    int ret = store_participant_set(st, workshop_id, user_id, 0, now_ms);
+    if (ret == 0) {
+        sqlite3_stmt *s = st->stmt[ST_TEAM_MEMBERS_DELETE_USER];
+        int rc = SQLITE_OK;
+        db_bind_i64(s, 1, workshop_id, &rc);
+        db_bind_i64(s, 2, user_id, &rc);
+        ret = db_run(st, s, rc, 0, "remove a user's team memberships");
+    }
+    return ret;
+}
+
+/* ---- Team membership and invites ---- */
+
+int store_team_member_add(struct store *st, int64_t workshop_id, uint32_t team, int64_t user_id)
+{
+    sqlite3_stmt *s = st->stmt[ST_TEAM_MEMBER_ADD];
+    int rc = SQLITE_OK;
+    db_bind_i64(s, 1, workshop_id, &rc);
+    db_bind_i64(s, 2, team, &rc);
+    db_bind_i64(s, 3, user_id, &rc);
+    return db_run(st, s, rc, 0, "add a team member");
+}
+
+int store_team_member_each(struct store *st, int64_t workshop_id,
+                           int (*cb)(void *ctx, uint32_t team, int64_t user_id), void *ctx)
+{
+    sqlite3_stmt *s = st->stmt[ST_TEAM_MEMBER_EACH];
+    int rc = SQLITE_OK, ret = 0;
+    db_bind_i64(s, 1, workshop_id, &rc);
+    if (rc == SQLITE_OK) {
+        while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+            ret = cb(ctx, (uint32_t)sqlite3_column_int64(s, 0), sqlite3_column_int64(s, 1));
+            if (ret != 0)
+                break;
+        }
+    }
+    if (ret == 0 && rc != SQLITE_DONE)
+        ret = db_fail(st, rc, "list team members");
+    db_done(s);
+    return ret;
+}
+
+int store_invite_add(struct store *st, const char *code, const struct store_invite *inv,
+                     int64_t created_by, int64_t created_ms)
+{
+    sqlite3_stmt *s = st->stmt[ST_INVITE_ADD];
+    int rc = SQLITE_OK;
+    db_bind_text(s, 1, code, &rc);
+    db_bind_i64(s, 2, inv->workshop_id, &rc);
+    db_bind_i64(s, 3, inv->role, &rc);
+    db_bind_i64(s, 4, inv->team, &rc);
+    db_bind_i64(s, 5, created_by, &rc);
+    db_bind_i64(s, 6, created_ms, &rc);
+    db_bind_i64(s, 7, inv->expires_ms, &rc);
+    return db_run(st, s, rc, 0, "add an invite");
+}
+
+int store_invite_get(struct store *st, const char *code, struct store_invite *out)
+{
+    sqlite3_stmt *s = st->stmt[ST_INVITE_GET];
+    int rc = SQLITE_OK;
+    db_bind_text(s, 1, code, &rc);
+    int ret = db_step_row(st, s, rc, "look up an invite");
+    if (ret == 0) {
+        out->workshop_id = sqlite3_column_int64(s, 0);
+        out->role = sqlite3_column_int(s, 1);
+        out->team = (uint32_t)sqlite3_column_int64(s, 2);
+        out->expires_ms = sqlite3_column_int64(s, 3);
+    }
+    db_done(s);
+    return ret;
+}
