@@ -135,17 +135,17 @@ int main(int argc, char **argv)
         case OPT_MAX_FRAME:
             if (parse_size("--max-frame", optarg, 1024, 64ull << 20, &v) != 0)
                 return 2;
-            cfg.max_frame = (size_t)v;
+            cfg.net.max_frame = (size_t)v;
             break;
         case OPT_MAX_OUT:
             if (parse_size("--max-outbound", optarg, 64 * 1024, 1ull << 30, &v) != 0)
                 return 2;
-            cfg.max_outbound = (size_t)v;
+            cfg.net.max_outbound = (size_t)v;
             break;
         case OPT_HS:
             if (parse_size("--handshake-timeout", optarg, 1, 600000, &v) != 0)
                 return 2;
-            cfg.handshake_timeout_ms = v;
+            cfg.net.handshake_timeout_ms = v;
             break;
         case OPT_SYNC:
             if (strcmp(optarg, "full") != 0 && strcmp(optarg, "normal") != 0) {
@@ -157,50 +157,50 @@ int main(int argc, char **argv)
         case OPT_TTL:
             if (parse_size("--token-ttl", optarg, 1, 10ull * 365 * 24 * 3600, &v) != 0)
                 return 2;
-            cfg.token_ttl_s = (int64_t)v;
+            cfg.live.token_ttl_s = (int64_t)v;
             break;
         case OPT_IDLE:
             if (parse_size("--idle-timeout", optarg, 1, 86400, &v) != 0)
                 return 2;
-            cfg.idle_timeout_ms = v * 1000;
+            cfg.net.idle_timeout_ms = v * 1000;
             break;
         case OPT_LOGIN:
             if (parse_size("--login-timeout", optarg, 1, 86400, &v) != 0)
                 return 2;
-            cfg.login_timeout_ms = v * 1000;
+            cfg.net.login_timeout_ms = v * 1000;
             break;
         case OPT_MAX_CONN:
             if (parse_size("--max-connections", optarg, 1, 1000000, &v) != 0)
                 return 2;
-            cfg.max_connections = (size_t)v;
+            cfg.net.max_connections = (size_t)v;
             break;
         case OPT_RATE:
             if (parse_size("--rate", optarg, 1, 1000000, &v) != 0)
                 return 2;
-            cfg.rate_per_s = (uint32_t)v;
+            cfg.net.rate_per_s = (uint32_t)v;
             break;
         case OPT_PER_ADDR:
             if (parse_size("--max-per-address", optarg, 1, 1000000, &v) != 0)
                 return 2;
-            cfg.max_per_address = (size_t)v;
+            cfg.net.max_per_address = (size_t)v;
             break;
         case OPT_MAX_HS:
             if (parse_size("--max-handshakes", optarg, 1, 1000000, &v) != 0)
                 return 2;
-            cfg.max_handshakes = (size_t)v;
+            cfg.net.max_handshakes = (size_t)v;
             break;
         case OPT_MAX_ENT:
             if (parse_size("--max-entities", optarg, 1, 100000000, &v) != 0)
                 return 2;
-            cfg.max_entities = (size_t)v;
+            cfg.live.max_entities = (size_t)v;
             break;
         case OPT_MAX_WS:
             if (parse_size("--max-workshops-per-user", optarg, 1, 1000000, &v) != 0)
                 return 2;
-            cfg.max_workshops_per_user = (size_t)v;
+            cfg.live.max_workshops_per_user = (size_t)v;
             break;
         case OPT_TEXT_LIMIT:
-            if (okr_limits_set(&cfg.text_limits, optarg, err, sizeof err) != 0) {
+            if (okr_limits_set(&cfg.live.text_limits, optarg, err, sizeof err) != 0) {
                 fprintf(stderr, "cascaded: --text-limit: %s\n", err);
                 return 2;
             }
@@ -230,7 +230,7 @@ int main(int argc, char **argv)
     /* Past a file size limit, writes should fail (and commits answer
      * STORAGE) rather than the signal ending the server. */
     signal(SIGXFSZ, SIG_IGN);
-    raise_fd_limit(cfg.max_connections);
+    raise_fd_limit(cfg.net.max_connections);
 
     uv_loop_t loop;
     uv_loop_init(&loop);

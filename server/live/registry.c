@@ -1,37 +1,15 @@
-#include "workshop.h"
+#include "registry.h"
 
-#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "array.h"
 #include "crypto.h"
 #include "errors.h"
 #include "log.h"
 #include "store.h"
 #include "wire.h"
-
-static int grow(void **items, size_t *cap, size_t n, size_t size)
-{
-    if (n < *cap)
-        return 0;
-    size_t ncap = *cap ? *cap * 2 : 8;
-    void *p = realloc(*items, ncap * size);
-    if (p == NULL)
-        return CAS_ENOMEM;
-    *items = p;
-    *cap = ncap;
-    return 0;
-}
-
-static void workshop_free(struct workshop *w)
-{
-    okr_state_free(&w->state);
-    free(w->participants);
-    free(w->team_members);
-    free(w->subscribers);
-    free(w);
-}
 
 struct load_ctx {
     struct registry *r;
@@ -47,8 +25,7 @@ static int load_participant(void *vctx, int64_t user_id, int role)
     int rc = store_user_by_id(ctx->r->store, user_id, &u);
     if (rc != 0)
         return rc;
-    if ((rc = grow((void **)&w->participants, &w->cap_participants, w->nparticipants,
-                   sizeof *w->participants)) != 0)
+    if ((rc = ARRAY_GROW(w->participants, w->cap_participants, w->nparticipants + 1)) != 0)
         return rc;
     struct participant *p = &w->participants[w->nparticipants++];
     p->user_id = user_id;
@@ -60,8 +37,7 @@ static int load_participant(void *vctx, int64_t user_id, int role)
 static int load_team_member(void *vctx, uint32_t team, int64_t user_id)
 {
     struct workshop *w = vctx;
-    int rc = grow((void **)&w->team_members, &w->cap_team_members, w->nteam_members,
-                  sizeof *w->team_members);
+    int rc = ARRAY_GROW(w->team_members, w->cap_team_members, w->nteam_members + 1);
     if (rc != 0)
         return rc;
     w->team_members[w->nteam_members].team = team;
@@ -80,7 +56,7 @@ static int load_contents(struct registry *r, struct workshop *w)
     w->committed_seq = w->state.seq;
     w->nparticipants = 0;
     w->nteam_members = 0;
-    struct load_ctx ctx = {r, w, 0};
+    struct load_ctx ctx = {.r = r, .w = w};
     rc = store_participant_each(r->store, w->id, load_participant, &ctx);
     if (rc == 0)
         rc = store_team_member_each(r->store, w->id, load_team_member, w);
@@ -89,7 +65,7 @@ static int load_contents(struct registry *r, struct workshop *w)
 
 static int append(struct registry *r, struct workshop *w)
 {
-    int rc = grow((void **)&r->items, &r->cap, r->n, sizeof *r->items);
+    int rc = ARRAY_GROW(r->items, r->cap, r->n + 1);
     if (rc == 0)
         r->items[r->n++] = w;
     return rc;
@@ -137,20 +113,6 @@ void registry_free(struct registry *r)
     free(r->items);
     r->items = NULL;
     r->n = r->cap = 0;
-}
-
-int workshop_code_normalize(const char *text, char *out)
-{
-    size_t n = 0;
-    for (const char *p = text; *p; p++) {
-        if (*p == '-' || *p == ' ')
-            continue;
-        if (!isalnum((unsigned char)*p) || n == WORKSHOP_CODE_LEN)
-            return CAS_EINVAL;
-        out[n++] = (char)toupper((unsigned char)*p);
-    }
-    out[n] = '\0';
-    return n == WORKSHOP_CODE_LEN ? 0 : CAS_EINVAL;
 }
 
 struct workshop *registry_find(const struct registry *r, const char *code)
@@ -205,115 +167,6 @@ int registry_create(struct registry *r, const char *title, const char *period,
         return rc;
     *out = w;
     return 0;
-}
-
-/* The entry of a user, removed or not. */
-static struct participant *entry_of(const struct workshop *w, int64_t user_id)
-{
-    for (size_t i = 0; i < w->nparticipants; i++)
-        if (w->participants[i].user_id == user_id)
-            return &w->participants[i];
-    return NULL;
-}
-
-const struct participant *workshop_participant(const struct workshop *w, int64_t user_id)
-{
-    const struct participant *p = entry_of(w, user_id);
-    return p != NULL && p->role != 0 ? p : NULL;
-}
-
-int workshop_removed(const struct workshop *w, int64_t user_id)
-{
-    const struct participant *p = entry_of(w, user_id);
-    return p != NULL && p->role == 0;
-}
-
-int workshop_team_member(const struct workshop *w, uint32_t team, int64_t user_id)
-{
-    for (size_t i = 0; i < w->nteam_members; i++)
-        if (w->team_members[i].team == team && w->team_members[i].user_id == user_id)
-            return 1;
-    return 0;
-}
-
-int workshop_reserve_people(struct workshop *w)
-{
-    int rc = grow((void **)&w->participants, &w->cap_participants, w->nparticipants,
-                  sizeof *w->participants);
-    if (rc == 0)
-        rc = grow((void **)&w->team_members, &w->cap_team_members, w->nteam_members,
-                  sizeof *w->team_members);
-    return rc;
-}
-
-int workshop_add_team_member(struct workshop *w, uint32_t team, int64_t user_id)
-{
-    if (workshop_team_member(w, team, user_id))
-        return 0;
-    int rc = grow((void **)&w->team_members, &w->cap_team_members, w->nteam_members,
-                  sizeof *w->team_members);
-    if (rc != 0)
-        return rc;
-    w->team_members[w->nteam_members].team = team;
-    w->team_members[w->nteam_members].user_id = user_id;
-    w->nteam_members++;
-    return 0;
-}
-
-int workshop_drop_participant(struct workshop *w, int64_t user_id)
-{
-    struct participant *p = entry_of(w, user_id);
-    if (p == NULL)
-        return CAS_ENOTFOUND;
-    p->role = 0;
-    size_t kept = 0;
-    for (size_t i = 0; i < w->nteam_members; i++)
-        if (w->team_members[i].user_id != user_id)
-            w->team_members[kept++] = w->team_members[i];
-    w->nteam_members = kept;
-    return 0;
-}
-
-int workshop_set_participant(struct workshop *w, int64_t user_id, const char *name, int role)
-{
-    struct participant *p = entry_of(w, user_id);
-    if (p == NULL) {
-        int rc = grow((void **)&w->participants, &w->cap_participants, w->nparticipants,
-                      sizeof *w->participants);
-        if (rc != 0)
-            return rc;
-        p = &w->participants[w->nparticipants];
-        p->user_id = user_id;
-        snprintf(p->name, sizeof p->name, "%s", name);
-        p->role = 0;
-    }
-    if (p == &w->participants[w->nparticipants])
-        w->nparticipants++;
-    p->role = role;
-    return 0;
-}
-
-int workshop_subscribe(struct workshop *w, struct conn *c)
-{
-    for (size_t i = 0; i < w->nsubscribers; i++)
-        if (w->subscribers[i] == c)
-            return 0;
-    int rc = grow((void **)&w->subscribers, &w->cap_subscribers, w->nsubscribers,
-                  sizeof *w->subscribers);
-    if (rc == 0)
-        w->subscribers[w->nsubscribers++] = c;
-    return rc;
-}
-
-void workshop_unsubscribe(struct workshop *w, struct conn *c)
-{
-    for (size_t i = 0; i < w->nsubscribers; i++) {
-        if (w->subscribers[i] == c) {
-            /* Order among subscribers does not matter; each gets every event. */
-            w->subscribers[i] = w->subscribers[--w->nsubscribers];
-            return;
-        }
-    }
 }
 
 int workshop_reload(struct registry *r, struct workshop *w)

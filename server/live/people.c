@@ -1,7 +1,9 @@
 #include "people.h"
 
+#include "clock.h"
+#include "conn.h"
 #include "errors.h"
-#include "server.h"
+#include "live.h"
 #include "workshop.h"
 
 /* The change in memory, after workshop_reserve_people: it cannot fail. */
@@ -29,20 +31,19 @@ int people_change(struct conn *c, struct workshop *w, uint64_t request_id,
                   const char *subject, const struct people_field *fields, size_t nfields,
                   WireFrame *reply)
 {
-    struct server *s = c->server;
-    struct apply_ctx ctx = {w->code, c->user, server_now_ms(), NULL, NULL, NULL};
+    struct live *l = c->live;
+    struct apply_ctx ctx = {.workshop = w->code, .actor = c->user, .now_ms = clock_now_ms()};
     struct apply_result r;
-    int rc = batch_reserve(&s->batch);
+    int rc = batch_reserve(&l->batch);
     if (rc == 0)
         rc = workshop_reserve_people(w);
     if (rc == 0)
         rc = apply_people(&w->state, &ctx, request_id, type, subject, fields, nfields, reply, &r);
     if (rc != 0) {
-        conn_send_error(c, request_id, CASCADE__V1__ERROR_CODE__INTERNAL,
-                        "The server is out of memory; nothing changed.");
+        conn_send_no_memory(c, request_id, "nothing changed");
         return rc;
     }
     change_in_memory(w, change, name);
-    batch_add_people(&s->batch, w, c, request_id, c->user, ctx.now_ms, &r, change);
+    batch_add_people(&l->batch, w, c, request_id, c->user, ctx.now_ms, &r, change);
     return 0;
 }

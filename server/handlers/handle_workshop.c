@@ -1,5 +1,6 @@
 /* Workshops: creating, listing and joining them; snapshots of their state;
  * subscriptions to their events. */
+#include <assert.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,9 +13,13 @@
 #include "handlers.h"
 #include "log.h"
 #include "people.h"
+#include "registry.h"
+#include "requests.h"
 #include "presence.h"
 #include "replay.h"
-#include "server.h"
+#include "clock.h"
+#include "conn.h"
+#include "live.h"
 #include "store.h"
 
 static void fill_info(Cascade__V1__WorkshopInfo *info, const struct workshop *w, int role)
@@ -50,11 +55,13 @@ static int check_text(struct conn *c, uint64_t request_id, const char *text, con
     return -1;
 }
 
-struct workshop *workshop_for_request(struct conn *c, const WireFrame *f, const char *code)
+struct workshop *workshop_for_request(struct conn *c, const WireFrame *f)
 {
     uint64_t request_id = f->request_id;
+    const char *code = request_workshop(f);
+    assert(code != NULL); /* only rows with a WORKSHOP column get here */
     char msg[300];
-    struct workshop *w = registry_find(&c->server->registry, code);
+    struct workshop *w = registry_find(&c->live->registry, code);
     if (w == NULL) {
         char quoted[64];
         okr_text_quote(code, 16, quoted, sizeof quoted);
@@ -72,27 +79,27 @@ struct workshop *workshop_for_request(struct conn *c, const WireFrame *f, const 
 void handle_workshop_create(struct conn *c, const WireFrame *f)
 {
     const Cascade__V1__WorkshopCreate *m = f->workshop_create;
-    const struct okr_limits *limits = &c->server->cfg.text_limits;
+    const struct okr_limits *limits = &c->live->cfg.text_limits;
     if (check_text(c, f->request_id, m->title, "title", limits->title, 1) != 0 ||
         check_text(c, f->request_id, m->period, "period", limits->period, 0) != 0)
         return;
-    const struct registry *r = &c->server->registry;
+    const struct registry *r = &c->live->registry;
     size_t mine = 0;
     for (size_t i = 0; i < r->n; i++)
         if (strcmp(r->items[i]->created_by, c->user) == 0)
             mine++;
-    if (mine >= c->server->cfg.max_workshops_per_user) {
+    if (mine >= c->live->cfg.max_workshops_per_user) {
         char msg[200];
         snprintf(msg, sizeof msg,
                  "You have created %zu workshops, the limit (--max-workshops-per-user); "
                  "ask an operator to raise it.",
-                 c->server->cfg.max_workshops_per_user);
+                 c->live->cfg.max_workshops_per_user);
         conn_send_error(c, f->request_id, CASCADE__V1__ERROR_CODE__LIMIT_EXCEEDED, msg);
         return;
     }
     struct workshop *w;
-    int rc = registry_create(&c->server->registry, m->title, m->period, c->user_id, c->user,
-                             server_now_ms(), &w);
+    int rc = registry_create(&c->live->registry, m->title, m->period, c->user_id, c->user,
+                             clock_now_ms(), &w);
     if (rc != 0) {
         conn_send_error(c, f->request_id, CASCADE__V1__ERROR_CODE__STORAGE,
                         "The server could not save the workshop; try again later.");
@@ -104,14 +111,13 @@ void handle_workshop_create(struct conn *c, const WireFrame *f)
 
 void handle_workshop_list(struct conn *c, const WireFrame *f)
 {
-    const struct registry *r = &c->server->registry;
+    const struct registry *r = &c->live->registry;
     Cascade__V1__WorkshopInfo *infos = calloc(r->n + 1, sizeof *infos);
     Cascade__V1__WorkshopInfo **ptrs = calloc(r->n + 1, sizeof *ptrs);
     if (infos == NULL || ptrs == NULL) {
         free(infos);
         free(ptrs);
-        conn_send_error(c, f->request_id, CASCADE__V1__ERROR_CODE__INTERNAL,
-                        "The server is out of memory.");
+        conn_send_no_memory(c, f->request_id, NULL);
         return;
     }
     size_t n = 0;
@@ -171,16 +177,20 @@ static void join_as(struct conn *c, uint64_t request_id, struct workshop *w, int
     char team_id[16] = "";
     if (team != 0)
         okr_id_format(OKR_TEAM, team, team_id, sizeof team_id);
-    struct people_change change = {PEOPLE_SET_ROLE, c->user_id, role, team};
+    struct people_change change = {
+        .op = PEOPLE_SET_ROLE, .user_id = c->user_id, .role = role, .team = team};
     struct people_field fields[2] = {
-        {"role", old_role != 0 ? wire_role_name(old_role) : NULL, wire_role_name(role)},
-        {"team", NULL, team_id},
+        {.name = "role",
+         .old_value = old_role != 0 ? wire_role_name(old_role) : NULL,
+         .new_value = wire_role_name(role)},
+        {.name = "team", .new_value = team_id},
     };
     const char *type = old_role == 0 ? "participant.join" : "participant.role";
     size_t nfields = team != 0 ? 2 : 1;
     if (old_role == role) { /* only a team to join */
-        change = (struct people_change){PEOPLE_ADD_TO_TEAM, c->user_id, 0, team};
-        fields[0] = (struct people_field){"member", NULL, c->user};
+        change = (struct people_change){
+            .op = PEOPLE_ADD_TO_TEAM, .user_id = c->user_id, .team = team};
+        fields[0] = (struct people_field){.name = "member", .new_value = c->user};
         type = "team.member_add";
         nfields = 1;
     }
@@ -201,7 +211,7 @@ static void join_as(struct conn *c, uint64_t request_id, struct workshop *w, int
  * invite's role and team). Someone removed comes back only by invite. */
 void handle_join(struct conn *c, const WireFrame *f)
 {
-    struct workshop *w = registry_find(&c->server->registry, f->join->code);
+    struct workshop *w = registry_find(&c->live->registry, f->join->code);
     if (w != NULL) {
         const struct participant *p = workshop_participant(w, c->user_id);
         if (p != NULL) {
@@ -219,12 +229,12 @@ void handle_join(struct conn *c, const WireFrame *f)
     char code[WORKSHOP_CODE_LEN + 1];
     struct store_invite inv;
     if (workshop_code_normalize(f->join->code, code) != 0 ||
-        store_invite_get(c->server->store, code, &inv) != 0 ||
-        (w = workshop_by_id(&c->server->registry, inv.workshop_id)) == NULL) {
+        store_invite_get(c->live->store, code, &inv) != 0 ||
+        (w = workshop_by_id(&c->live->registry, inv.workshop_id)) == NULL) {
         refuse_unknown_code(c, f->request_id, f->join->code);
         return;
     }
-    if (inv.expires_ms != 0 && server_now_ms() >= inv.expires_ms) {
+    if (inv.expires_ms != 0 && clock_now_ms() >= inv.expires_ms) {
         char msg[200], when[32];
         time_t t = (time_t)(inv.expires_ms / 1000);
         struct tm tm;
@@ -388,14 +398,13 @@ void answer_snapshot(struct conn *c, struct workshop *w, uint64_t request_id, co
 
 void handle_snapshot(struct conn *c, const WireFrame *f)
 {
-    struct workshop *w = workshop_for_request(c, f, f->snapshot_request->workshop);
+    struct workshop *w = workshop_for_request(c, f);
     if (w == NULL)
         return;
     /* A snapshot shows only what is durable: wait for the batch in flight. */
     if (w->pending > 0) {
-        if (batch_add_read(&c->server->batch, w, c, f->request_id, answer_snapshot, NULL) != 0)
-            conn_send_error(c, f->request_id, CASCADE__V1__ERROR_CODE__INTERNAL,
-                            "The server is out of memory.");
+        if (batch_add_read(&c->live->batch, w, c, f->request_id, answer_snapshot, NULL) != 0)
+            conn_send_no_memory(c, f->request_id, NULL);
         return;
     }
     answer_snapshot(c, w, f->request_id, NULL);
@@ -404,7 +413,7 @@ void handle_snapshot(struct conn *c, const WireFrame *f)
 void handle_subscribe(struct conn *c, const WireFrame *f)
 {
     const Cascade__V1__Subscribe *m = f->subscribe;
-    struct workshop *w = workshop_for_request(c, f, m->workshop);
+    struct workshop *w = workshop_for_request(c, f);
     if (w == NULL)
         return;
     if (!m->from_now && m->since_seq > w->committed_seq) {
@@ -419,13 +428,12 @@ void handle_subscribe(struct conn *c, const WireFrame *f)
         return;
     }
     if (replay_start(c, w, f->request_id, m->since_seq) != 0)
-        conn_send_error(c, f->request_id, CASCADE__V1__ERROR_CODE__INTERNAL,
-                        "The server is out of memory.");
+        conn_send_no_memory(c, f->request_id, NULL);
 }
 
 void handle_unsubscribe(struct conn *c, const WireFrame *f)
 {
-    struct workshop *w = workshop_for_request(c, f, f->unsubscribe->workshop);
+    struct workshop *w = workshop_for_request(c, f);
     if (w == NULL)
         return;
     presence_unsubscribe(c, w);

@@ -10,7 +10,10 @@
 #include "handlers.h"
 #include "log.h"
 #include "people.h"
-#include "server.h"
+#include "presence.h"
+#include "clock.h"
+#include "conn.h"
+#include "live.h"
 #include "store.h"
 
 /* The longest an expiring invite may last: 366 days. */
@@ -73,7 +76,7 @@ static int keeps_a_facilitator(struct conn *c, uint64_t request_id, const struct
 void handle_invite(struct conn *c, const WireFrame *f)
 {
     const Cascade__V1__Invite *m = f->invite;
-    struct workshop *w = workshop_for_request(c, f, m->workshop);
+    struct workshop *w = workshop_for_request(c, f);
     if (w == NULL)
         return;
     if (m->role != CASCADE__V1__ROLE__MEMBER && m->role != CASCADE__V1__ROLE__OBSERVER) {
@@ -89,9 +92,12 @@ void handle_invite(struct conn *c, const WireFrame *f)
                         "instead.");
         return;
     }
-    int64_t now = server_now_ms();
-    struct store_invite inv = {w->id, m->role, 0,
-                               m->expires_in_s ? now + (int64_t)m->expires_in_s * 1000 : 0};
+    int64_t now = clock_now_ms();
+    struct store_invite inv = {
+        .workshop_id = w->id,
+        .role = m->role,
+        .expires_ms = m->expires_in_s ? now + (int64_t)m->expires_in_s * 1000 : 0,
+    };
     if (m->team[0] != '\0' && (inv.team = named_team(c, f->request_id, w, m->team)) == 0)
         return;
     char code[WORKSHOP_CODE_LEN + 1];
@@ -100,11 +106,11 @@ void handle_invite(struct conn *c, const WireFrame *f)
     for (int attempt = 0; attempt < 16 && rc == CAS_EEXIST; attempt++) {
         if ((rc = crypto_random_readable(code, WORKSHOP_CODE_LEN)) != 0)
             break;
-        if (registry_find(&c->server->registry, code) != NULL) {
+        if (registry_find(&c->live->registry, code) != NULL) {
             rc = CAS_EEXIST;
             continue;
         }
-        rc = store_invite_add(c->server->store, code, &inv, c->user_id, now);
+        rc = store_invite_add(c->live->store, code, &inv, c->user_id, now);
     }
     if (rc != 0) {
         conn_send_error(c, f->request_id, CASCADE__V1__ERROR_CODE__STORAGE,
@@ -125,7 +131,7 @@ void handle_invite(struct conn *c, const WireFrame *f)
 void handle_role_set(struct conn *c, const WireFrame *f)
 {
     const Cascade__V1__RoleSet *m = f->role_set;
-    struct workshop *w = workshop_for_request(c, f, m->workshop);
+    struct workshop *w = workshop_for_request(c, f);
     if (w == NULL)
         return;
     if (m->role != CASCADE__V1__ROLE__FACILITATOR && m->role != CASCADE__V1__ROLE__MEMBER &&
@@ -141,8 +147,10 @@ void handle_role_set(struct conn *c, const WireFrame *f)
         conn_send_ack(c, f->request_id, 0, NULL); /* nothing to change */
         return;
     }
-    struct people_change change = {PEOPLE_SET_ROLE, p->user_id, (int)m->role, 0};
-    struct people_field role = {"role", wire_role_name(p->role), wire_role_name(m->role)};
+    struct people_change change = {
+        .op = PEOPLE_SET_ROLE, .user_id = p->user_id, .role = (int)m->role};
+    struct people_field role = {
+        .name = "role", .old_value = wire_role_name(p->role), .new_value = wire_role_name(m->role)};
     char name[OKR_NAME_MAX + 1];
     snprintf(name, sizeof name, "%s", p->name);
     if (people_change(c, w, f->request_id, &change, name, "participant.role", name, &role, 1,
@@ -154,7 +162,7 @@ void handle_role_set(struct conn *c, const WireFrame *f)
 void handle_team_member_add(struct conn *c, const WireFrame *f)
 {
     const Cascade__V1__TeamMemberAdd *m = f->team_member_add;
-    struct workshop *w = workshop_for_request(c, f, m->workshop);
+    struct workshop *w = workshop_for_request(c, f);
     if (w == NULL)
         return;
     uint32_t team = named_team(c, f->request_id, w, m->team);
@@ -167,30 +175,20 @@ void handle_team_member_add(struct conn *c, const WireFrame *f)
         conn_send_ack(c, f->request_id, 0, NULL); /* a member already */
         return;
     }
-    struct people_change change = {PEOPLE_ADD_TO_TEAM, p->user_id, 0, team};
+    struct people_change change = {.op = PEOPLE_ADD_TO_TEAM, .user_id = p->user_id, .team = team};
     char name[OKR_NAME_MAX + 1], team_id[16];
     snprintf(name, sizeof name, "%s", p->name);
     okr_id_format(OKR_TEAM, team, team_id, sizeof team_id);
-    struct people_field member = {"member", NULL, name};
+    struct people_field member = {.name = "member", .new_value = name};
     if (people_change(c, w, f->request_id, &change, name, "team.member_add", team_id, &member, 1,
                       NULL) == 0)
         log_info("'%s' added '%s' to team %s of workshop %s", c->user, name, team_id, w->code);
 }
 
-/* Whether c receives w's events. */
-static int subscribed_to(const struct conn *c, const struct workshop *w)
-{
-    for (size_t i = 0; i < c->nsubs; i++)
-        if (c->subs[i].workshop == w)
-            return 1;
-    return 0;
-}
-
 void handle_kick(struct conn *c, const WireFrame *f)
 {
     const Cascade__V1__Kick *m = f->kick;
-    struct server *s = c->server;
-    struct workshop *w = workshop_for_request(c, f, m->workshop);
+    struct workshop *w = workshop_for_request(c, f);
     if (w == NULL)
         return;
     const struct participant *p = named_participant(c, f->request_id, w, m->user);
@@ -199,17 +197,17 @@ void handle_kick(struct conn *c, const WireFrame *f)
     int64_t user_id = p->user_id;
     char name[OKR_NAME_MAX + 1];
     snprintf(name, sizeof name, "%s", p->name);
-    struct people_change change = {PEOPLE_REMOVE, user_id, 0, 0};
-    struct people_field role = {"role", wire_role_name(p->role), NULL};
+    struct people_change change = {.op = PEOPLE_REMOVE, .user_id = user_id};
+    struct people_field role = {.name = "role", .old_value = wire_role_name(p->role)};
     if (people_change(c, w, f->request_id, &change, name, "participant.remove", name, &role, 1,
                       NULL) != 0)
         return;
     log_info("'%s' removed '%s' from workshop %s", c->user, name, w->code);
     /* Their open views of the workshop end now; a resubscription is refused. */
     struct conn *next;
-    for (struct conn *o = s->conns; o != NULL; o = next) {
+    for (struct conn *o = c->net->conns; o != NULL; o = next) {
         next = o->next;
-        if (o->user_id == user_id && o != c && subscribed_to(o, w))
+        if (o->user_id == user_id && o != c && presence_find(o, w) != NULL)
             conn_close(o, "removed from the workshop");
     }
 }

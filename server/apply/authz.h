@@ -1,6 +1,6 @@
 /* Authorization: who may send which request to a workshop. Every decision
- * about roles lives here, in one table that maps each request to what it
- * needs, and one function that checks a caller against it.
+ * about roles lives here: what each request needs is its row in
+ * server/requests.def, and one function checks a caller against it.
  *
  * Roles (cascade.v1.Role): a facilitator edits everything and manages the
  * participants; a member edits the OKRs of the teams they belong to and
@@ -12,20 +12,12 @@
 
 #include <stddef.h>
 
+#include "requests.h"
 #include "wire.h"
 #include "workshop.h"
 
-/* What a request needs of its sender. */
-enum authz_need {
-    AUTHZ_NONE,        /* not a workshop request: authz has no say */
-    AUTHZ_READ,        /* any participant */
-    AUTHZ_PRESENCE,    /* any participant but an observer (announcing an edit) */
-    AUTHZ_COMMENT,     /* a member or a facilitator */
-    AUTHZ_EDIT_TEAM,   /* a member of the team the change touches, or a facilitator */
-    AUTHZ_FACILITATOR, /* a facilitator */
-};
-
-/* What the request f needs (AUTHZ_NONE for a request that names no workshop). */
+/* What the request f needs (AUTHZ_NONE for a request that names no workshop),
+ * from its row in requests.def. */
 enum authz_need authz_need_of(const WireFrame *f);
 
 /* The team (its number) the change f touches in state, or 0 when it names

@@ -7,7 +7,9 @@
 #include "frame.h"
 #include "handlers.h"
 #include "log.h"
-#include "server.h"
+#include "clock.h"
+#include "conn.h"
+#include "live.h"
 #include "store.h"
 
 struct history {
@@ -119,7 +121,7 @@ static void send_history(struct conn *c, struct workshop *w, uint64_t request_id
 {
     struct history h;
     memset(&h, 0, sizeof h);
-    int rc = store_event_each_entity(c->server->store, w->id, entity, add_record, &h);
+    int rc = store_event_each_entity(c->live->store, w->id, entity, add_record, &h);
     Cascade__V1__CheckInRecord **ptrs = calloc(h.n + 1, sizeof *ptrs);
     if (rc != 0 || ptrs == NULL) {
         conn_send_error(c, request_id, CASCADE__V1__ERROR_CODE__STORAGE,
@@ -151,7 +153,7 @@ void answer_history(struct conn *c, struct workshop *w, uint64_t request_id, con
 void handle_history(struct conn *c, const WireFrame *f)
 {
     const Cascade__V1__KeyResultHistory *m = f->key_result_history;
-    struct workshop *w = workshop_for_request(c, f, m->workshop);
+    struct workshop *w = workshop_for_request(c, f);
     if (w == NULL)
         return;
     uint32_t num;
@@ -173,9 +175,8 @@ void handle_history(struct conn *c, const WireFrame *f)
     okr_id_format(OKR_KEY_RESULT, num, entity, sizeof entity);
     /* The log holds only what is durable: wait for the batch in flight. */
     if (w->pending > 0) {
-        if (batch_add_read(&c->server->batch, w, c, f->request_id, answer_history, entity) != 0)
-            conn_send_error(c, f->request_id, CASCADE__V1__ERROR_CODE__INTERNAL,
-                            "The server is out of memory.");
+        if (batch_add_read(&c->live->batch, w, c, f->request_id, answer_history, entity) != 0)
+            conn_send_no_memory(c, f->request_id, NULL);
         return;
     }
     send_history(c, w, f->request_id, entity);

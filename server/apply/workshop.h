@@ -1,6 +1,6 @@
-/* Workshops in memory: the authoritative state of each workshop's cascade,
- * its participants and its subscribers, loaded from the store at start.
- * The registry owns every workshop; workshops live as long as the server. */
+/* One workshop in memory: the authoritative state of its cascade, its
+ * participants and team memberships, and its subscribers. Plain data and
+ * the rules of who takes part: loading and saving are live/registry.h's. */
 #ifndef CASCADE_WORKSHOP_H
 #define CASCADE_WORKSHOP_H
 
@@ -10,7 +10,6 @@
 #include "okr.h"
 
 struct conn;
-struct store;
 
 #define WORKSHOP_CODE_LEN 6
 
@@ -47,29 +46,9 @@ struct workshop {
     size_t nsubscribers, cap_subscribers;
 };
 
-struct registry {
-    struct store *store;
-    struct workshop **items;
-    size_t n, cap;
-};
-
-/* Loads every workshop, with its state and participants. 0, or a negative
- * CAS_E* code with a sentence in err. */
-int registry_load(struct registry *r, struct store *store, char *err, size_t errlen);
-void registry_free(struct registry *r);
-
 /* Normalises a join code as people type it (case, spaces, dashes) into
  * out (WORKSHOP_CODE_LEN + 1 bytes). 0, or CAS_EINVAL when it cannot be one. */
 int workshop_code_normalize(const char *text, char *out);
-
-/* Finds a workshop by (normalised or typed) code; NULL when none. */
-struct workshop *registry_find(const struct registry *r, const char *code);
-
-/* Creates a workshop with a fresh code, its creator as facilitator.
- * 0 and *out, or a negative CAS_E* code. */
-int registry_create(struct registry *r, const char *title, const char *period,
-                    int64_t creator_id, const char *creator, int64_t now_ms,
-                    struct workshop **out);
 
 /* The participant entry of a user, or NULL (also for a removed one). */
 const struct participant *workshop_participant(const struct workshop *w, int64_t user_id);
@@ -102,8 +81,7 @@ int workshop_set_participant(struct workshop *w, int64_t user_id, const char *na
 int workshop_subscribe(struct workshop *w, struct conn *c);
 void workshop_unsubscribe(struct workshop *w, struct conn *c);
 
-/* Reloads the state from the store after a failed commit: whatever was not
- * durable is forgotten. 0 or a negative CAS_E* code. */
-int workshop_reload(struct registry *r, struct workshop *w);
+/* Frees w and everything it owns. */
+void workshop_free(struct workshop *w);
 
 #endif

@@ -4,8 +4,6 @@
 #ifndef CASCADE_PRESENCE_H
 #define CASCADE_PRESENCE_H
 
-#include "wire.h"
-
 struct conn;
 struct workshop;
 
@@ -19,7 +17,12 @@ void presence_unsubscribe(struct conn *c, struct workshop *w);
 /* Unsubscribes a closing connection from everything. */
 void presence_drop(struct conn *c);
 
-void handle_presence_query(struct conn *c, const WireFrame *f);
-void handle_editing(struct conn *c, const WireFrame *f);
+/* c's subscription to w, or NULL. */
+struct subscription *presence_find(struct conn *c, const struct workshop *w);
+
+/* Tells w's subscribers that user did change ("join", "leave", "editing")
+ * on entity ("" for none). */
+void presence_announce(struct workshop *w, const char *user, const char *change,
+                       const char *entity);
 
 #endif

@@ -10,7 +10,7 @@
 #include "apply.h"
 
 struct conn;
-struct server;
+struct live;
 struct workshop;
 
 /* A change to who takes part, saved at the commit in place of an entity. */
@@ -77,7 +77,7 @@ int batch_pending(const struct batch *b);
  * broadcasts its event to the workshop's subscribers; on failure answers
  * STORAGE and reloads the workshops from the database. Then answers the
  * queued reads. */
-void batch_commit(struct server *s);
+void batch_commit(struct live *l);
 
 /* Forgets a connection that is closing, so nothing is sent to it. */
 void batch_forget_conn(struct batch *b, struct conn *c);

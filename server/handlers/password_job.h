@@ -1,15 +1,17 @@
-/* What the account files share (auth.c: logins, sessions, passwords;
- * admin.c: the administrator's user commands): the password hashing jobs
- * that run on libuv's thread pool, and small helpers. */
-#ifndef CASCADE_AUTH_INTERNAL_H
-#define CASCADE_AUTH_INTERNAL_H
+/* What the account handlers share (handle_auth.c: logins, sessions,
+ * passwords; handle_admin.c: the administrator's user commands): the one
+ * password hashing job, which runs on libuv's thread pool, the login
+ * throttle, and small helpers. */
+#ifndef CASCADE_PASSWORD_JOB_H
+#define CASCADE_PASSWORD_JOB_H
 
 #include <stddef.h>
 #include <stdint.h>
 #include <uv.h>
 
+#include "addr.h"
+#include "conn.h"
 #include "crypto.h"
-#include "server.h"
 #include "store.h"
 
 #define TOKEN_BYTES 32
@@ -50,16 +52,46 @@ struct kdf_job {
     uint8_t keep_token[32];     /* change: the session that stays logged in */
     int generated;              /* add, set: the server chose the password */
     int result;                 /* login, change: 1 match, 0 not, <0 error; add, set: 0 or an error */
+    /* Answers the request on the loop once the hash is done, unless the
+     * connection has closed meanwhile. */
+    void (*finish)(struct kdf_job *job);
 };
 
-/* Queues job (malloc'd; freed when done) on the thread pool for c. Its
- * result is sent from the loop; a connection that closes meanwhile is kept
- * in memory until the job is done. 0, or CAS_EIO after answering INTERNAL. */
-int auth_start_kdf(struct conn *c, struct kdf_job *job);
+/* A job of kind answering request_id with finish (malloc'd, zeroed).
+ * NULL after answering INTERNAL when out of memory. */
+struct kdf_job *password_job_new(struct conn *c, uint64_t request_id, enum kdf_kind kind,
+                                 void (*finish)(struct kdf_job *job));
+
+/* Puts the password to hash into job: given, or when given is "" one the
+ * server generates (job->generated). 0; otherwise the request has been
+ * answered and job freed. */
+int password_job_take(struct conn *c, struct kdf_job *job, const char *given);
+
+/* 0 when password has PASSWORD_MIN to PASSWORD_MAX characters (or is ""
+ * and may_be_empty); otherwise answers INVALID_ARGUMENT and returns
+ * CAS_EINVAL. */
+int password_check_length(struct conn *c, uint64_t request_id, const char *password,
+                          int may_be_empty);
+
+/* Refuses (TOO_MANY_ATTEMPTS) a password check for name from addr while
+ * either has used up its failures, and returns 1; otherwise counts the
+ * attempt as failed until it proves right, and returns 0. */
+int password_throttle_refuses(struct conn *c, uint64_t request_id, const char *name,
+                              const char *addr);
+
+/* The address part of "1.2.3.4:5" or "[::1]:5": one client whatever port
+ * it comes from. */
+void password_peer_address(const char *peer, char *out, size_t outlen);
+
+/* Queues job (from password_job_new; freed when done) on the thread pool
+ * for c. job->finish answers from the loop; a connection that closes
+ * meanwhile is kept in memory until the job is done. 0, or CAS_EIO after
+ * answering INTERNAL. */
+int password_job_start(struct conn *c, struct kdf_job *job);
 
 /* Closes the open connections of a user, but except and those logged in
  * with keep_token (NULL: none kept): their sessions have just ended. */
-void auth_close_sessions(struct server *s, int64_t user_id, const uint8_t *keep_token,
+void auth_close_sessions(struct net *n, int64_t user_id, const uint8_t *keep_token,
                          const struct conn *except, const char *reason);
 
 /* A UserInfo message borrowing u's strings. */

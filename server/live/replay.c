@@ -2,11 +2,12 @@
 
 #include <stdlib.h>
 
+#include "conn.h"
 #include "errors.h"
 #include "frame.h"
+#include "live.h"
 #include "log.h"
 #include "presence.h"
-#include "server.h"
 #include "session.h"
 #include "store.h"
 #include "workshop.h"
@@ -32,24 +33,25 @@ int replay_start(struct conn *c, struct workshop *w, uint64_t request_id, uint64
     struct replay *r = calloc(1, sizeof *r);
     if (r == NULL)
         return CAS_ENOMEM;
-    struct server *s = c->server;
-    *r = (struct replay){c, w, request_id, since_seq, 0, s->replays};
-    s->replays = r;
+    struct live *l = c->live;
+    *r = (struct replay){
+        .conn = c,
+        .workshop = w,
+        .request_id = request_id,
+        .sent_seq = since_seq,
+        .next = l->replays,
+    };
+    l->replays = r;
     c->replay = r;
     /* The next turn's check steps it; the idle handle keeps that turn from
      * waiting for I/O. */
-    uv_idle_start(&s->replay_idle, on_idle);
+    uv_idle_start(&l->replay_idle, on_idle);
     return 0;
 }
 
-int replay_active(const struct conn *c)
+static void unlink_replay(struct live *l, struct replay *r)
 {
-    return c->replay != NULL;
-}
-
-static void unlink_replay(struct server *s, struct replay *r)
-{
-    for (struct replay **p = &s->replays; *p != NULL; p = &(*p)->next)
+    for (struct replay **p = &l->replays; *p != NULL; p = &(*p)->next)
         if (*p == r) {
             *p = r->next;
             break;
@@ -61,14 +63,14 @@ static void unlink_replay(struct server *s, struct replay *r)
 void replay_cancel(struct conn *c)
 {
     if (c->replay != NULL)
-        unlink_replay(c->server, c->replay);
+        unlink_replay(c->live, c->replay);
 }
 
 /* The unsent bytes at which r waits: well under the connection's outbound
  * limit, so that a chunk never reaches it. */
 static size_t high_water(const struct conn *c)
 {
-    size_t quarter = c->server->cfg.max_outbound / 4;
+    size_t quarter = c->net->cfg.max_outbound / 4;
     return quarter < REPLAY_HIGH_WATER ? quarter : REPLAY_HIGH_WATER;
 }
 
@@ -102,18 +104,18 @@ void replay_join(struct conn *c, struct workshop *w, uint64_t request_id)
 }
 
 /* Caught up: join, and let the connection's held requests run. */
-static void finish(struct server *s, struct replay *r)
+static void finish(struct live *l, struct replay *r)
 {
     struct conn *c = r->conn;
     struct workshop *w = r->workshop;
     uint64_t request_id = r->request_id;
-    unlink_replay(s, r);
+    unlink_replay(l, r);
     replay_join(c, w, request_id);
     session_release_held(c);
 }
 
 /* One chunk of r. 1 when r can go on at once, 0 when it waits or ended. */
-static int step_one(struct server *s, struct replay *r)
+static int step_one(struct live *l, struct replay *r)
 {
     struct conn *c = r->conn;
     if (c->transport.state != TRANSPORT_OPEN)
@@ -127,12 +129,12 @@ static int step_one(struct server *s, struct replay *r)
         /* Reading is paused during a replay, so the client's heartbeats wait
          * unread: its taking the replay counts as hearing from it. A client
          * that stops taking it is closed by the idle time-out as usual. */
-        c->last_heard = uv_now(s->loop);
+        c->last_heard = uv_now(l->loop);
         r->chunk_sent = 0;
-        int rc = store_event_each(s->store, r->workshop->id, r->sent_seq, send_event, r);
+        int rc = store_event_each(l->store, r->workshop->id, r->sent_seq, send_event, r);
         if (rc < 0) {
             uint64_t request_id = r->request_id;
-            unlink_replay(s, r);
+            unlink_replay(l, r);
             if (c->transport.state == TRANSPORT_OPEN) {
                 log_error("replay of %s to conn %llu failed: %s", c->user,
                           (unsigned long long)c->id, cas_strerror(rc));
@@ -144,23 +146,23 @@ static int step_one(struct server *s, struct replay *r)
         }
     }
     if (r->sent_seq >= r->workshop->committed_seq) {
-        finish(s, r);
+        finish(l, r);
         return 0;
     }
     return transport_socket_queued(&c->transport) < high_water(c);
 }
 
-void replay_step(struct server *s)
+void replay_step(struct live *l)
 {
     int runnable = 0;
-    struct replay *r = s->replays;
+    struct replay *r = l->replays;
     while (r != NULL) {
         struct replay *next = r->next; /* step_one may free r */
-        runnable |= step_one(s, r);
+        runnable |= step_one(l, r);
         r = next;
     }
     if (runnable)
-        uv_idle_start(&s->replay_idle, on_idle);
+        uv_idle_start(&l->replay_idle, on_idle);
     else
-        uv_idle_stop(&s->replay_idle);
+        uv_idle_stop(&l->replay_idle);
 }

@@ -17,7 +17,7 @@
 #include <stdint.h>
 
 struct conn;
-struct server;
+struct live;
 struct workshop;
 
 /* Events per chunk, and the unsent bytes at which a replay waits (or a
@@ -35,12 +35,9 @@ int replay_start(struct conn *c, struct workshop *w, uint64_t request_id, uint64
  * so none is missed. */
 void replay_join(struct conn *c, struct workshop *w, uint64_t request_id);
 
-/* Whether c is in the middle of a replay (its new frames must be held). */
-int replay_active(const struct conn *c);
-
 /* Moves every replay on by a chunk; from the loop's turn-end check, after
  * the commit, so the workshop's durable end is current. */
-void replay_step(struct server *s);
+void replay_step(struct live *l);
 
 /* Forgets c's replay (the connection is closing). */
 void replay_cancel(struct conn *c);

@@ -1,66 +1,120 @@
-/* The administrator's user commands: add, list, reset a password, disable.
- * Password hashing goes through auth.c's thread-pool jobs. */
+/* The administrator's user commands: add, list, reset a password, disable,
+ * enable. The session lets only the administrator send them (requests.def's
+ * ADMIN access); password hashing goes through password_job.h. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "auth_internal.h"
+#include "array.h"
+#include "clock.h"
 #include "errors.h"
 #include "handlers.h"
+#include "live.h"
 #include "log.h"
+#include "password_job.h"
+#include "throttle.h"
 
-static int require_admin(struct conn *c, uint64_t request_id)
+static void finish_add_user(struct kdf_job *job)
 {
-    if (c->admin)
-        return 1;
-    conn_send_error(c, request_id, CASCADE__V1__ERROR_CODE__FORBIDDEN,
-                    "Only the server's administrator can manage users.");
-    return 0;
+    struct conn *c = job->conn;
+    struct live *l = c->live;
+    if (job->result != 0) {
+        conn_send_error(c, job->request_id, CASCADE__V1__ERROR_CODE__INTERNAL,
+                        "The server could not hash the password.");
+        return;
+    }
+    struct store_user u;
+    memset(&u, 0, sizeof u);
+    snprintf(u.name, sizeof u.name, "%s", job->name);
+    u.created_ms = clock_now_ms();
+    int rc = store_user_add(l->store, job->name, job->hash, 0, u.created_ms, &u.id);
+    if (rc == CAS_EEXIST) {
+        char msg[128];
+        snprintf(msg, sizeof msg, "There is already a user named '%s'.", job->name);
+        conn_send_error(c, job->request_id, CASCADE__V1__ERROR_CODE__ALREADY_EXISTS, msg);
+        return;
+    }
+    if (rc != 0) {
+        conn_send_error(c, job->request_id, CASCADE__V1__ERROR_CODE__STORAGE,
+                        "The server could not save the user; try again later.");
+        return;
+    }
+    log_info("user '%s' added by '%s'", job->name, c->user);
+    Cascade__V1__UserInfo info;
+    auth_fill_user_info(&info, &u);
+    Cascade__V1__AdminUserAdded added = CASCADE__V1__ADMIN_USER_ADDED__INIT;
+    added.user = &info;
+    added.generated_password = job->generated ? job->password : (char *)"";
+    WireFrame f = CASCADE__V1__FRAME__INIT;
+    f.request_id = job->request_id;
+    f.body_case = CASCADE__V1__FRAME__BODY_ADMIN_USER_ADDED;
+    f.admin_user_added = &added;
+    conn_send(c, &f);
+}
+
+static void finish_set_password(struct kdf_job *job)
+{
+    struct conn *c = job->conn;
+    struct live *l = c->live;
+    if (job->result != 0) {
+        conn_send_error(c, job->request_id, CASCADE__V1__ERROR_CODE__INTERNAL,
+                        "The server could not hash the password.");
+        return;
+    }
+    int rc = store_user_set_password(l->store, job->user.id, job->hash, NULL);
+    struct store_user u;
+    if (rc == 0)
+        rc = store_user_by_id(l->store, job->user.id, &u);
+    if (rc == CAS_ENOTFOUND) {
+        char msg[160];
+        snprintf(msg, sizeof msg, "There is no user named '%s'.", job->name);
+        conn_send_error(c, job->request_id, CASCADE__V1__ERROR_CODE__NOT_FOUND, msg);
+        return;
+    }
+    if (rc != 0) {
+        conn_send_error(c, job->request_id, CASCADE__V1__ERROR_CODE__STORAGE,
+                        "The server could not save the password; try again later.");
+        return;
+    }
+    /* A new password is a fresh start: whoever was locked out by guesses
+     * (perhaps the owner) may log in with it at once. */
+    throttle_reset(&c->net->login_by_name, job->name);
+    auth_close_sessions(c->net, u.id, NULL, c, "password reset by an administrator");
+    log_info("password of '%s' set by '%s'; their sessions ended", job->name, c->user);
+    Cascade__V1__UserInfo info;
+    auth_fill_user_info(&info, &u);
+    Cascade__V1__AdminUserAdded added = CASCADE__V1__ADMIN_USER_ADDED__INIT;
+    added.user = &info;
+    added.generated_password = job->generated ? job->password : (char *)"";
+    WireFrame f = CASCADE__V1__FRAME__INIT;
+    f.request_id = job->request_id;
+    f.body_case = CASCADE__V1__FRAME__BODY_ADMIN_USER_ADDED;
+    f.admin_user_added = &added;
+    conn_send(c, &f);
 }
 
 void handle_admin_user_add(struct conn *c, const WireFrame *f)
 {
     const Cascade__V1__AdminUserAdd *m = f->admin_user_add;
-    if (!require_admin(c, f->request_id))
-        return;
     char err[256];
     if (auth_check_user_name(m->name, err, sizeof err) != 0) {
         conn_send_error(c, f->request_id, CASCADE__V1__ERROR_CODE__INVALID_ARGUMENT, err);
         return;
     }
-    size_t plen = strlen(m->password);
-    if (plen > 0 && (plen < PASSWORD_MIN || plen > PASSWORD_MAX)) {
-        snprintf(err, sizeof err, "A password has %d to %d characters.", PASSWORD_MIN, PASSWORD_MAX);
-        conn_send_error(c, f->request_id, CASCADE__V1__ERROR_CODE__INVALID_ARGUMENT, err);
+    if (password_check_length(c, f->request_id, m->password, 1) != 0)
         return;
-    }
     struct store_user existing;
-    if (store_user_by_name(c->server->store, m->name, &existing) == 0) {
+    if (store_user_by_name(c->live->store, m->name, &existing) == 0) {
         snprintf(err, sizeof err, "There is already a user named '%s'.", m->name);
         conn_send_error(c, f->request_id, CASCADE__V1__ERROR_CODE__ALREADY_EXISTS, err);
         return;
     }
-    struct kdf_job *job = calloc(1, sizeof *job);
-    if (job == NULL) {
-        conn_send_error(c, f->request_id, CASCADE__V1__ERROR_CODE__INTERNAL,
-                        "The server is out of memory.");
+    struct kdf_job *job = password_job_new(c, f->request_id, KDF_ADD_USER, finish_add_user);
+    if (job == NULL)
         return;
-    }
-    job->kind = KDF_ADD_USER;
-    job->request_id = f->request_id;
     snprintf(job->name, sizeof job->name, "%s", m->name);
-    if (plen == 0) {
-        job->generated = 1;
-        if (crypto_random_readable(job->password, GENERATED_PASSWORD_LEN) != 0) {
-            free(job);
-            conn_send_error(c, f->request_id, CASCADE__V1__ERROR_CODE__INTERNAL,
-                            "The server could not generate a password.");
-            return;
-        }
-    } else {
-        snprintf(job->password, sizeof job->password, "%s", m->password);
-    }
-    auth_start_kdf(c, job);
+    if (password_job_take(c, job, m->password) == 0)
+        password_job_start(c, job);
 }
 
 /* The user an administrator's request names; otherwise answers NOT_FOUND
@@ -68,7 +122,7 @@ void handle_admin_user_add(struct conn *c, const WireFrame *f)
 static int named_user(struct conn *c, uint64_t request_id, const char *name,
                       struct store_user *out)
 {
-    int rc = strlen(name) <= OKR_NAME_MAX ? store_user_by_name(c->server->store, name, out)
+    int rc = strlen(name) <= OKR_NAME_MAX ? store_user_by_name(c->live->store, name, out)
                                           : CAS_ENOTFOUND;
     if (rc == 0)
         return 0;
@@ -88,49 +142,25 @@ static int named_user(struct conn *c, uint64_t request_id, const char *name,
 void handle_admin_user_passwd(struct conn *c, const WireFrame *f)
 {
     const Cascade__V1__AdminUserPasswd *m = f->admin_user_passwd;
-    if (!require_admin(c, f->request_id))
+    if (password_check_length(c, f->request_id, m->password, 1) != 0)
         return;
-    size_t plen = strlen(m->password);
-    if (plen > 0 && (plen < PASSWORD_MIN || plen > PASSWORD_MAX)) {
-        char err[96];
-        snprintf(err, sizeof err, "A password has %d to %d characters.", PASSWORD_MIN,
-                 PASSWORD_MAX);
-        conn_send_error(c, f->request_id, CASCADE__V1__ERROR_CODE__INVALID_ARGUMENT, err);
+    struct kdf_job *job =
+        password_job_new(c, f->request_id, KDF_SET_PASSWORD, finish_set_password);
+    if (job == NULL)
         return;
-    }
-    struct kdf_job *job = calloc(1, sizeof *job);
-    if (job == NULL) {
-        conn_send_error(c, f->request_id, CASCADE__V1__ERROR_CODE__INTERNAL,
-                        "The server is out of memory.");
-        return;
-    }
     if (named_user(c, f->request_id, m->name, &job->user) != 0) {
         free(job);
         return;
     }
-    job->kind = KDF_SET_PASSWORD;
-    job->request_id = f->request_id;
     snprintf(job->name, sizeof job->name, "%s", job->user.name);
-    if (plen == 0) {
-        job->generated = 1;
-        if (crypto_random_readable(job->password, GENERATED_PASSWORD_LEN) != 0) {
-            free(job);
-            conn_send_error(c, f->request_id, CASCADE__V1__ERROR_CODE__INTERNAL,
-                            "The server could not generate a password.");
-            return;
-        }
-    } else {
-        snprintf(job->password, sizeof job->password, "%s", m->password);
-    }
-    auth_start_kdf(c, job);
+    if (password_job_take(c, job, m->password) == 0)
+        password_job_start(c, job);
 }
 
 void handle_admin_user_disable(struct conn *c, const WireFrame *f)
 {
     const Cascade__V1__AdminUserDisable *m = f->admin_user_disable;
-    struct server *s = c->server;
-    if (!require_admin(c, f->request_id))
-        return;
+    struct live *l = c->live;
     struct store_user u;
     if (named_user(c, f->request_id, m->name, &u) != 0)
         return;
@@ -141,7 +171,7 @@ void handle_admin_user_disable(struct conn *c, const WireFrame *f)
         return;
     }
     int64_t admins = 0;
-    int rc = u.admin && !u.disabled ? store_user_count_admins(s->store, &admins) : 0;
+    int rc = u.admin && !u.disabled ? store_user_count_admins(l->store, &admins) : 0;
     if (rc == 0 && u.admin && !u.disabled && admins <= 1) {
         snprintf(msg, sizeof msg,
                  "'%s' is the last enabled administrator, so the server would have none; "
@@ -150,14 +180,14 @@ void handle_admin_user_disable(struct conn *c, const WireFrame *f)
         return;
     }
     if (rc == 0)
-        rc = store_user_disable(s->store, u.id);
+        rc = store_user_disable(l->store, u.id);
     if (rc != 0) {
         conn_send_error(c, f->request_id, CASCADE__V1__ERROR_CODE__STORAGE,
                         "The server could not disable the user; try again later.");
         return;
     }
     u.disabled = 1;
-    auth_close_sessions(s, u.id, NULL, NULL, "account disabled");
+    auth_close_sessions(c->net, u.id, NULL, NULL, "account disabled");
     log_info("user '%s' disabled by '%s'; their sessions ended", u.name, c->user);
     auth_send_user_info(c, f->request_id, &u);
 }
@@ -165,12 +195,10 @@ void handle_admin_user_disable(struct conn *c, const WireFrame *f)
 void handle_admin_user_enable(struct conn *c, const WireFrame *f)
 {
     const Cascade__V1__AdminUserEnable *m = f->admin_user_enable;
-    if (!require_admin(c, f->request_id))
-        return;
     struct store_user u;
     if (named_user(c, f->request_id, m->name, &u) != 0)
         return;
-    if (u.disabled && store_user_enable(c->server->store, u.id) != 0) {
+    if (u.disabled && store_user_enable(c->live->store, u.id) != 0) {
         conn_send_error(c, f->request_id, CASCADE__V1__ERROR_CODE__STORAGE,
                         "The server could not enable the user; try again later.");
         return;
@@ -191,24 +219,16 @@ struct user_list {
 static int collect_user(void *ctx, const struct store_user *u)
 {
     struct user_list *l = ctx;
-    if (l->n == l->cap) {
-        size_t ncap = l->cap ? l->cap * 2 : 16;
-        struct store_user *p = realloc(l->users, ncap * sizeof *p);
-        if (p == NULL)
-            return CAS_ENOMEM;
-        l->users = p;
-        l->cap = ncap;
-    }
-    l->users[l->n++] = *u;
-    return 0;
+    int rc = ARRAY_GROW(l->users, l->cap, l->n + 1);
+    if (rc == 0)
+        l->users[l->n++] = *u;
+    return rc;
 }
 
 void handle_admin_user_list(struct conn *c, const WireFrame *f)
 {
-    if (!require_admin(c, f->request_id))
-        return;
     struct user_list l = {0};
-    int rc = store_user_each(c->server->store, collect_user, &l);
+    int rc = store_user_each(c->live->store, collect_user, &l);
     if (rc == 0 && l.n > 0) {
         l.infos = calloc(l.n, sizeof *l.infos);
         l.ptrs = calloc(l.n, sizeof *l.ptrs);

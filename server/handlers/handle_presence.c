@@ -1,93 +1,19 @@
-#include "presence.h"
-
+/* Who is in a workshop now: the presence query, and announcing what one
+ * is editing. Subscriptions themselves are live/presence.h's. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "errors.h"
+#include "conn.h"
 #include "handlers.h"
-#include "server.h"
-
-static struct subscription *find_sub(struct conn *c, const struct workshop *w)
-{
-    for (size_t i = 0; i < c->nsubs; i++)
-        if (c->subs[i].workshop == w)
-            return &c->subs[i];
-    return NULL;
-}
-
-/* How many subscribed connections of this user w has, besides `except`. */
-static size_t user_connections(const struct workshop *w, int64_t user_id, const struct conn *except)
-{
-    size_t n = 0;
-    for (size_t i = 0; i < w->nsubscribers; i++)
-        n += w->subscribers[i] != except && w->subscribers[i]->user_id == user_id;
-    return n;
-}
-
-static void announce(struct workshop *w, const char *user, const char *change, const char *entity)
-{
-    Cascade__V1__PresenceEvent ev = CASCADE__V1__PRESENCE_EVENT__INIT;
-    ev.workshop = w->code;
-    ev.user = (char *)user;
-    ev.change = (char *)change;
-    ev.entity = (char *)entity;
-    ev.time_ms = server_now_ms();
-    WireFrame f = CASCADE__V1__FRAME__INIT;
-    f.body_case = CASCADE__V1__FRAME__BODY_PRESENCE_EVENT;
-    f.presence_event = &ev;
-    struct buf out = BUF_INIT;
-    if (wire_pack(&f, WIRE_MAX_SERVER_FRAME, &out) == 0)
-        for (size_t i = 0; i < w->nsubscribers; i++)
-            conn_send_packed(w->subscribers[i], out.data, out.len);
-    buf_free(&out);
-}
-
-int presence_subscribe(struct conn *c, struct workshop *w)
-{
-    if (find_sub(c, w) != NULL)
-        return 0;
-    if (c->nsubs == c->cap_subs) {
-        size_t ncap = c->cap_subs ? c->cap_subs * 2 : 2;
-        struct subscription *p = realloc(c->subs, ncap * sizeof *p);
-        if (p == NULL)
-            return CAS_ENOMEM;
-        c->subs = p;
-        c->cap_subs = ncap;
-    }
-    if (workshop_subscribe(w, c) != 0)
-        return CAS_ENOMEM;
-    struct subscription *s = &c->subs[c->nsubs++];
-    memset(s, 0, sizeof *s);
-    s->workshop = w;
-    s->since_ms = server_now_ms();
-    if (user_connections(w, c->user_id, c) == 0)
-        announce(w, c->user, "join", "");
-    return 0;
-}
-
-void presence_unsubscribe(struct conn *c, struct workshop *w)
-{
-    struct subscription *s = find_sub(c, w);
-    if (s == NULL)
-        return;
-    *s = c->subs[--c->nsubs];
-    workshop_unsubscribe(w, c);
-    if (user_connections(w, c->user_id, NULL) == 0)
-        announce(w, c->user, "leave", "");
-}
-
-void presence_drop(struct conn *c)
-{
-    while (c->nsubs > 0)
-        presence_unsubscribe(c, c->subs[c->nsubs - 1].workshop);
-}
+#include "presence.h"
+#include "workshop.h"
 
 /* One entry per user: the longest-present connection, with the most recent
  * editing announcement among the user's connections. */
 void handle_presence_query(struct conn *c, const WireFrame *f)
 {
-    struct workshop *w = workshop_for_request(c, f, f->presence_query->workshop);
+    struct workshop *w = workshop_for_request(c, f);
     if (w == NULL)
         return;
     Cascade__V1__Presence *items = calloc(w->nsubscribers + 1, sizeof *items);
@@ -95,14 +21,13 @@ void handle_presence_query(struct conn *c, const WireFrame *f)
     if (items == NULL || ptrs == NULL) {
         free(items);
         free(ptrs);
-        conn_send_error(c, f->request_id, CASCADE__V1__ERROR_CODE__INTERNAL,
-                        "The server is out of memory.");
+        conn_send_no_memory(c, f->request_id, NULL);
         return;
     }
     size_t n = 0;
     for (size_t i = 0; i < w->nsubscribers; i++) {
         struct conn *sc = w->subscribers[i];
-        const struct subscription *s = find_sub(sc, w);
+        const struct subscription *s = presence_find(sc, w);
         size_t j = 0;
         while (j < n && strcmp(items[j].user, sc->user) != 0)
             j++;
@@ -159,10 +84,10 @@ static int entity_find(const struct okr_state *s, const char *text, char *out)
 void handle_editing(struct conn *c, const WireFrame *f)
 {
     const Cascade__V1__Editing *m = f->editing;
-    struct workshop *w = workshop_for_request(c, f, m->workshop);
+    struct workshop *w = workshop_for_request(c, f);
     if (w == NULL)
         return;
-    struct subscription *s = find_sub(c, w);
+    struct subscription *s = presence_find(c, w);
     char msg[160];
     if (s == NULL) {
         conn_send_error(c, f->request_id, CASCADE__V1__ERROR_CODE__BAD_STATE,
@@ -179,5 +104,5 @@ void handle_editing(struct conn *c, const WireFrame *f)
     }
     memcpy(s->editing, entity, sizeof s->editing);
     conn_send_ack(c, f->request_id, 0, s->editing);
-    announce(w, c->user, "editing", s->editing);
+    presence_announce(w, c->user, "editing", s->editing);
 }

@@ -1,41 +1,31 @@
 #include "batch.h"
 
+#include <assert.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <uv.h>
 
+#include "array.h"
+#include "conn.h"
 #include "errors.h"
 #include "frame.h"
-#include "handlers.h"
+#include "live.h"
 #include "log.h"
-#include "server.h"
 #include "store.h"
 
 /* A commit this slow is logged (see batch_commit). */
 #define SLOW_COMMIT_MS 50
 
-static int grow(void **items, size_t *cap, size_t n, size_t size)
-{
-    if (n < *cap)
-        return 0;
-    size_t ncap = *cap ? *cap * 2 : 16;
-    void *p = realloc(*items, ncap * size);
-    if (p == NULL)
-        return CAS_ENOMEM;
-    *items = p;
-    *cap = ncap;
-    return 0;
-}
-
 int batch_reserve(struct batch *b)
 {
-    return grow((void **)&b->items, &b->cap, b->n, sizeof *b->items);
+    return ARRAY_GROW(b->items, b->cap, b->n + 1);
 }
 
 void batch_add(struct batch *b, struct workshop *w, struct conn *c, uint64_t request_id,
                const char *actor, int64_t time_ms, struct apply_result *result)
 {
+    assert(b->n < b->cap); /* batch_reserve made room before the change was applied */
     struct batch_item *it = &b->items[b->n++];
     memset(it, 0, sizeof *it);
     it->workshop = w;
@@ -61,7 +51,7 @@ int batch_add_read(struct batch *b, struct workshop *w, struct conn *c, uint64_t
                                   const char *arg),
                    const char *arg)
 {
-    int rc = grow((void **)&b->reads, &b->cap_reads, b->nreads, sizeof *b->reads);
+    int rc = ARRAY_GROW(b->reads, b->cap_reads, b->nreads + 1);
     if (rc != 0)
         return rc;
     struct batch_read *r = &b->reads[b->nreads++];
@@ -196,16 +186,16 @@ static void broadcast(struct workshop *w, const struct buf *event)
         conn_send_packed(w->subscribers[i], event->data, event->len);
 }
 
-void batch_commit(struct server *s)
+void batch_commit(struct live *l)
 {
-    struct batch *b = &s->batch;
+    struct batch *b = &l->batch;
     if (b->n > 0) {
         /* The commit runs on the loop: fsync takes well under a millisecond
          * on a local SSD (0.37 ms median measured here), and doing it here
          * keeps the order of acks and broadcasts trivially right. A disk
          * slow enough to stall everyone is worth telling the operator. */
         uint64_t started = uv_hrtime();
-        int rc = write_batch(s->store, b);
+        int rc = write_batch(l->store, b);
         uint64_t took_ms = (uv_hrtime() - started) / 1000000;
         if (took_ms >= SLOW_COMMIT_MS)
             log_warn("a commit of %zu changes took %llu ms, stalling every client meanwhile; "
@@ -230,7 +220,7 @@ void batch_commit(struct server *s)
                       cas_strerror(rc));
             for (size_t i = 0; i < b->n; i++)
                 if (b->items[i].workshop->pending > 0)
-                    workshop_reload(&s->registry, b->items[i].workshop);
+                    workshop_reload(&l->registry, b->items[i].workshop);
         }
         for (size_t i = 0; i < b->n; i++)
             apply_result_free(&b->items[i].result);

@@ -1,0 +1,89 @@
+#include "authz.h"
+
+#include <stdio.h>
+
+#include "errors.h"
+
+enum authz_need authz_need_of(const WireFrame *f)
+{
+    const struct request_rule *rule = request_rule(f->body_case);
+    return rule != NULL ? rule->need : AUTHZ_NONE;
+}
+
+static uint32_t team_of_objective(const struct okr_state *s, uint32_t num)
+{
+    const struct okr_objective *o = okr_objective_find(s, num);
+    return o != NULL ? o->team : 0;
+}
+
+static uint32_t team_of_key_result(const struct okr_state *s, uint32_t num)
+{
+    const struct okr_key_result *k = okr_key_result_find(s, num);
+    return k != NULL ? team_of_objective(s, k->objective) : 0;
+}
+
+/* The team of the entity a short id names, 0 when it is malformed or gone. */
+static uint32_t team_of_id(const struct okr_state *s, const char *id, enum okr_kind kind)
+{
+    uint32_t num;
+    if (id == NULL || okr_id_parse(id, kind, &num) != 0)
+        return 0;
+    switch (kind) {
+    case OKR_TEAM:
+        return okr_team_find(s, num) != NULL ? num : 0;
+    case OKR_OBJECTIVE:
+        return team_of_objective(s, num);
+    case OKR_KEY_RESULT:
+        return team_of_key_result(s, num);
+    case OKR_INITIATIVE: {
+        const struct okr_initiative *i = okr_initiative_find(s, num);
+        return i != NULL ? team_of_key_result(s, i->key_result) : 0;
+    }
+    default:
+        return 0;
+    }
+}
+
+uint32_t authz_team_of(const struct okr_state *s, const WireFrame *f)
+{
+    enum okr_kind kind;
+    const char *ref = request_team_ref(f, &kind);
+    return ref != NULL ? team_of_id(s, ref, kind) : 0;
+}
+
+int authz_check(const struct workshop *w, const struct participant *p, int admin,
+                const WireFrame *f, char *msg, size_t msglen)
+{
+    const struct request_rule *rule = request_rule(f->body_case);
+    if (rule == NULL || rule->need == AUTHZ_NONE || admin)
+        return 0;
+    if (p == NULL) {
+        snprintf(msg, msglen, "You have not joined workshop %s; run 'cascade join %s' first.",
+                 w->code, w->code);
+        return CAS_EINVAL;
+    }
+    enum authz_need need = rule->need;
+    if (need == AUTHZ_READ || p->role == CASCADE__V1__ROLE__FACILITATOR)
+        return 0;
+    if (need == AUTHZ_FACILITATOR) {
+        snprintf(msg, msglen, "Only a facilitator can %s.", rule->refusal);
+        return CAS_EINVAL;
+    }
+    if (p->role != CASCADE__V1__ROLE__MEMBER) {
+        snprintf(msg, msglen, "Observers can read but not change the cascade.");
+        return CAS_EINVAL;
+    }
+    if (need != AUTHZ_EDIT_TEAM)
+        return 0;
+    uint32_t team = authz_team_of(&w->state, f);
+    /* An unknown entity is apply's to refuse, with NOT_FOUND. */
+    if (team == 0 || workshop_team_member(w, team, p->user_id))
+        return 0;
+    char id[16];
+    okr_id_format(OKR_TEAM, team, id, sizeof id);
+    snprintf(msg, msglen,
+             "You are not a member of %s; ask a facilitator to add you with "
+             "'cascade team member add %s %s'.",
+             id, id, p->name);
+    return CAS_EINVAL;
+}

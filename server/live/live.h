@@ -1,0 +1,54 @@
+/* The server's live state: the workshops, the changes waiting for their
+ * commit, the histories being replayed, and the limits requests are held
+ * to. Handlers reach it through their connection (conn->live); the server
+ * on top owns it and drives it once per loop turn (live_turn_end). */
+#ifndef CASCADE_LIVE_H
+#define CASCADE_LIVE_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <uv.h>
+
+#include "batch.h"
+#include "crypto.h"
+#include "okr.h"
+#include "registry.h"
+
+struct net;
+struct replay;
+struct store;
+
+/* The limits requests are held to (cascaded's flags). */
+struct live_config {
+    int64_t token_ttl_s;           /* how long a login lasts */
+    size_t max_entities;           /* teams, objectives, key results, initiatives, comments */
+    size_t max_workshops_per_user; /* workshops one user may create */
+    struct okr_limits text_limits; /* longest texts accepted, per kind */
+};
+
+struct live {
+    struct live_config cfg;
+    uv_loop_t *loop;
+    struct net *net;   /* every connection: a user's sessions are closed there */
+    struct store *store;
+    struct registry registry;
+    struct batch batch;
+    struct replay *replays; /* histories being sent to new subscribers */
+    uv_idle_t replay_idle;  /* keeps the loop turning while a replay can go on */
+    const char *server_id;  /* told to clients in Welcome */
+    char decoy_hash[CRYPTO_HASH_MAX]; /* for logins with an unknown name */
+};
+
+/* Runs after each loop turn's I/O: commits the turn's changes together,
+ * then moves the replays on. */
+void live_turn_end(struct live *l);
+
+/* Forgets a connection that is closing: its subscriptions, its replay and
+ * the answers it waits for. */
+void live_forget_conn(struct live *l, struct conn *c);
+
+/* Releases the workshops and the batch (not the store, which the server
+ * opened). */
+void live_free(struct live *l);
+
+#endif

@@ -1,0 +1,38 @@
+/* The workshops of the server: loaded from the store at start, created on
+ * request, found by code. The registry owns every workshop; workshops live
+ * as long as the server. */
+#ifndef CASCADE_REGISTRY_H
+#define CASCADE_REGISTRY_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "workshop.h"
+
+struct store;
+
+struct registry {
+    struct store *store;
+    struct workshop **items;
+    size_t n, cap;
+};
+
+/* Loads every workshop, with its state and participants. 0, or a negative
+ * CAS_E* code with a sentence in err. */
+int registry_load(struct registry *r, struct store *store, char *err, size_t errlen);
+void registry_free(struct registry *r);
+
+/* Finds a workshop by (normalised or typed) code; NULL when none. */
+struct workshop *registry_find(const struct registry *r, const char *code);
+
+/* Creates a workshop with a fresh code, its creator as facilitator.
+ * 0 and *out, or a negative CAS_E* code. */
+int registry_create(struct registry *r, const char *title, const char *period,
+                    int64_t creator_id, const char *creator, int64_t now_ms,
+                    struct workshop **out);
+
+/* Reloads the state from the store after a failed commit: whatever was not
+ * durable is forgotten. 0 or a negative CAS_E* code. */
+int workshop_reload(struct registry *r, struct workshop *w);
+
+#endif
