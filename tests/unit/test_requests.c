@@ -1,0 +1,141 @@
+/* The request table (server/requests.def) against the wire schema: every
+ * body of the proto's Frame oneof is either a request with a row or a
+ * message only the server sends, never both and never neither; each row
+ * names the Frame field it is about; and the lookups it drives (workshop
+ * code, team reference) find a field in a real message of that type.
+ * This test links the apply room and cascade_core only: if apply ever
+ * needed libuv, OpenSSL or SQLite, it would no longer link. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "requests.h"
+#include "wire.h"
+
+/* A Frame whose body is a default instance of field's message type, as
+ * protobuf-c would unpack it (strings ""). Free with free_body. */
+static WireFrame frame_with_body(const ProtobufCFieldDescriptor *field)
+{
+    const ProtobufCMessageDescriptor *desc = field->descriptor;
+    void *msg = calloc(1, desc->sizeof_message);
+    assert_non_null(msg);
+    protobuf_c_message_init(desc, msg);
+    WireFrame f = CASCADE__V1__FRAME__INIT;
+    f.body_case = (Cascade__V1__Frame__BodyCase)field->id;
+    memcpy((char *)&f + field->offset, &msg, sizeof msg);
+    return f;
+}
+
+static void free_body(WireFrame *f, const ProtobufCFieldDescriptor *field)
+{
+    void *msg;
+    memcpy(&msg, (char *)f + field->offset, sizeof msg);
+    free(msg);
+}
+
+static size_t body_fields(const ProtobufCFieldDescriptor **out, size_t max)
+{
+    const ProtobufCMessageDescriptor *d = &cascade__v1__frame__descriptor;
+    size_t n = 0;
+    for (unsigned i = 0; i < d->n_fields; i++)
+        if ((d->fields[i].flags & PROTOBUF_C_FIELD_FLAG_ONEOF) && n < max)
+            out[n++] = &d->fields[i];
+    return n;
+}
+
+static void every_body_is_a_request_or_an_answer(void **state)
+{
+    (void)state;
+    const ProtobufCFieldDescriptor *fields[256];
+    size_t n = body_fields(fields, 256);
+    assert_true(n > 40); /* the schema has that many bodies; 0 would prove nothing */
+    for (size_t i = 0; i < n; i++) {
+        Cascade__V1__Frame__BodyCase body = (Cascade__V1__Frame__BodyCase)fields[i]->id;
+        const struct request_rule *rule = request_rule(body);
+        int answer = request_is_answer(body);
+        if ((rule != NULL) == answer)
+            fail_msg("Frame body '%s' (%u) is %s in server/requests.def", fields[i]->name,
+                     fields[i]->id, answer ? "both a REQUEST and an ANSWER" : "missing");
+        if (rule != NULL)
+            assert_string_equal(rule->name, fields[i]->name);
+    }
+}
+
+static void unknown_bodies_have_no_rule(void **state)
+{
+    (void)state;
+    assert_null(request_rule(CASCADE__V1__FRAME__BODY__NOT_SET));
+    assert_null(request_rule((Cascade__V1__Frame__BodyCase)-1));
+    assert_null(request_rule((Cascade__V1__Frame__BodyCase)9999));
+    assert_null(request_rule((Cascade__V1__Frame__BodyCase)17)); /* a gap in the numbering */
+    assert_false(request_is_answer(CASCADE__V1__FRAME__BODY__NOT_SET));
+}
+
+/* A request that needs something inside a workshop must name one; one
+ * that decides by team must name the entity; only the admin's requests
+ * and a facilitator's have words for their refusal. */
+static void rows_agree_with_their_messages(void **state)
+{
+    (void)state;
+    const ProtobufCFieldDescriptor *fields[256];
+    size_t n = body_fields(fields, 256);
+    size_t workshops = 0, teams = 0;
+    for (size_t i = 0; i < n; i++) {
+        const struct request_rule *rule =
+            request_rule((Cascade__V1__Frame__BodyCase)fields[i]->id);
+        if (rule == NULL)
+            continue;
+        WireFrame f = frame_with_body(fields[i]);
+        const char *code = request_workshop(&f);
+        enum okr_kind kind;
+        const char *ref = request_team_ref(&f, &kind);
+        if ((rule->need != AUTHZ_NONE) != (code != NULL))
+            fail_msg("'%s': a workshop need goes with a WORKSHOP field", rule->name);
+        if (code != NULL)
+            assert_string_equal(code, ""); /* the field itself, as unpacked */
+        if (rule->need == AUTHZ_EDIT_TEAM && ref == NULL)
+            fail_msg("'%s' is decided by team but names no entity", rule->name);
+        assert_int_equal(ref != NULL, kind != OKR_KIND_NONE);
+        assert_int_equal(rule->refusal != NULL,
+                         rule->access == REQUEST_ADMIN || rule->need == AUTHZ_FACILITATOR);
+        workshops += code != NULL;
+        teams += ref != NULL;
+        free_body(&f, fields[i]);
+    }
+    assert_true(workshops >= 20);
+    assert_true(teams >= 10);
+}
+
+static void rows_carry_what_dispatch_needs(void **state)
+{
+    (void)state;
+    assert_int_equal(request_rule(CASCADE__V1__FRAME__BODY_PING)->access, REQUEST_ANYONE);
+    assert_int_equal(request_rule(CASCADE__V1__FRAME__BODY_LOGIN)->access, REQUEST_ANYONE);
+    assert_int_equal(request_rule(CASCADE__V1__FRAME__BODY_WHOAMI)->access, REQUEST_USER);
+    assert_int_equal(request_rule(CASCADE__V1__FRAME__BODY_ADMIN_USER_ADD)->access,
+                     REQUEST_ADMIN);
+    assert_string_equal(request_rule(CASCADE__V1__FRAME__BODY_ADMIN_USER_LIST)->refusal,
+                        "manage users");
+    assert_true(request_rule(CASCADE__V1__FRAME__BODY_OBJECTIVE_ADD)->creates);
+    assert_false(request_rule(CASCADE__V1__FRAME__BODY_OBJECTIVE_EDIT)->creates);
+    assert_int_equal(request_rule(CASCADE__V1__FRAME__BODY_CHECK_IN)->team_kind,
+                     OKR_KEY_RESULT);
+    assert_true(request_is_answer(CASCADE__V1__FRAME__BODY_EVENT));
+    assert_null(request_rule(CASCADE__V1__FRAME__BODY_EVENT));
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(every_body_is_a_request_or_an_answer),
+        cmocka_unit_test(unknown_bodies_have_no_rule),
+        cmocka_unit_test(rows_agree_with_their_messages),
+        cmocka_unit_test(rows_carry_what_dispatch_needs),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
