@@ -102,13 +102,10 @@ int workshop_set_participant(struct workshop *w, int64_t user_id, const char *na
         int rc = ARRAY_GROW(w->participants, w->cap_participants, w->nparticipants + 1);
         if (rc != 0)
             return rc;
-        p = &w->participants[w->nparticipants];
+        p = &w->participants[w->nparticipants++];
         p->user_id = user_id;
         snprintf(p->name, sizeof p->name, "%s", name);
-        p->role = 0;
     }
-    if (p == &w->participants[w->nparticipants])
-        w->nparticipants++;
     p->role = role;
     return 0;
 }

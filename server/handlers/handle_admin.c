@@ -14,6 +14,22 @@
 #include "password_job.h"
 #include "throttle.h"
 
+/* Answers an add or a password reset with the user and, when the server
+ * chose it, the new password. */
+static void send_user_added(struct kdf_job *job, const struct store_user *u)
+{
+    Cascade__V1__UserInfo info;
+    auth_fill_user_info(&info, u);
+    Cascade__V1__AdminUserAdded added = CASCADE__V1__ADMIN_USER_ADDED__INIT;
+    added.user = &info;
+    added.generated_password = job->generated ? job->password : (char *)"";
+    WireFrame f = CASCADE__V1__FRAME__INIT;
+    f.request_id = job->request_id;
+    f.body_case = CASCADE__V1__FRAME__BODY_ADMIN_USER_ADDED;
+    f.admin_user_added = &added;
+    conn_send(job->conn, &f);
+}
+
 static void finish_add_user(struct kdf_job *job)
 {
     struct conn *c = job->conn;
@@ -40,16 +56,7 @@ static void finish_add_user(struct kdf_job *job)
         return;
     }
     log_info("user '%s' added by '%s'", job->name, c->user);
-    Cascade__V1__UserInfo info;
-    auth_fill_user_info(&info, &u);
-    Cascade__V1__AdminUserAdded added = CASCADE__V1__ADMIN_USER_ADDED__INIT;
-    added.user = &info;
-    added.generated_password = job->generated ? job->password : (char *)"";
-    WireFrame f = CASCADE__V1__FRAME__INIT;
-    f.request_id = job->request_id;
-    f.body_case = CASCADE__V1__FRAME__BODY_ADMIN_USER_ADDED;
-    f.admin_user_added = &added;
-    conn_send(c, &f);
+    send_user_added(job, &u);
 }
 
 static void finish_set_password(struct kdf_job *job)
@@ -81,16 +88,7 @@ static void finish_set_password(struct kdf_job *job)
     throttle_reset(&c->net->login_by_name, job->name);
     auth_close_sessions(c->net, u.id, NULL, c, "password reset by an administrator");
     log_info("password of '%s' set by '%s'; their sessions ended", job->name, c->user);
-    Cascade__V1__UserInfo info;
-    auth_fill_user_info(&info, &u);
-    Cascade__V1__AdminUserAdded added = CASCADE__V1__ADMIN_USER_ADDED__INIT;
-    added.user = &info;
-    added.generated_password = job->generated ? job->password : (char *)"";
-    WireFrame f = CASCADE__V1__FRAME__INIT;
-    f.request_id = job->request_id;
-    f.body_case = CASCADE__V1__FRAME__BODY_ADMIN_USER_ADDED;
-    f.admin_user_added = &added;
-    conn_send(c, &f);
+    send_user_added(job, &u);
 }
 
 void handle_admin_user_add(struct conn *c, const WireFrame *f)

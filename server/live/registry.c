@@ -14,36 +14,19 @@
 struct load_ctx {
     struct registry *r;
     struct workshop *w;
-    int rc;
 };
 
 static int load_participant(void *vctx, int64_t user_id, int role)
 {
     struct load_ctx *ctx = vctx;
-    struct workshop *w = ctx->w;
     struct store_user u;
     int rc = store_user_by_id(ctx->r->store, user_id, &u);
-    if (rc != 0)
-        return rc;
-    if ((rc = ARRAY_GROW(w->participants, w->cap_participants, w->nparticipants + 1)) != 0)
-        return rc;
-    struct participant *p = &w->participants[w->nparticipants++];
-    p->user_id = user_id;
-    snprintf(p->name, sizeof p->name, "%s", u.name);
-    p->role = role;
-    return 0;
+    return rc != 0 ? rc : workshop_set_participant(ctx->w, user_id, u.name, role);
 }
 
 static int load_team_member(void *vctx, uint32_t team, int64_t user_id)
 {
-    struct workshop *w = vctx;
-    int rc = ARRAY_GROW(w->team_members, w->cap_team_members, w->nteam_members + 1);
-    if (rc != 0)
-        return rc;
-    w->team_members[w->nteam_members].team = team;
-    w->team_members[w->nteam_members].user_id = user_id;
-    w->nteam_members++;
-    return 0;
+    return workshop_add_team_member(vctx, team, user_id);
 }
 
 /* Loads state, participants and team memberships into w. */
