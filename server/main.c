@@ -6,7 +6,6 @@
 #include <string.h>
 #include <sys/resource.h>
 
-#include "errors.h"
 #include "server.h"
 #include "version.h"
 

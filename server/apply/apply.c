@@ -2,14 +2,9 @@
 
 #include "apply_internal.h"
 
-#include <math.h>
-#include <stdarg.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "errors.h"
-#include "stamps.h"
 
 /* ---- Dispatch -------------------------------------------------------------------------- */
 

@@ -1,13 +1,10 @@
 /* The rules for teams, objectives, key results and check-ins. */
 #include <math.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "apply_internal.h"
-#include "errors.h"
-#include "stamps.h"
 
 /* ---- Teams ---------------------------------------------------------------------- */
 

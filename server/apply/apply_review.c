@@ -1,14 +1,11 @@
 /* The rules for the review of a cascade: the necessary-and-sufficient
  * test, initiatives, dependencies between teams, and comments. */
-#include <math.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "apply_internal.h"
 #include "errors.h"
-#include "stamps.h"
 
 /* ---- The necessary-and-sufficient test ------------------------------------------- */
 

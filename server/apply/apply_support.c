@@ -3,7 +3,6 @@
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include "apply_internal.h"
@@ -44,7 +43,6 @@ static Cascade__V1__FieldChange *eb_field(struct event_builder *eb, const char *
     return f;
 }
 
-/* A text field; NULL for a side that is absent (before an add, after a remove). */
 void eb_text(struct event_builder *eb, const char *name, const char *old, const char *new)
 {
     Cascade__V1__FieldChange *f = eb_field(eb, name);
@@ -90,7 +88,6 @@ void eb_flag(struct event_builder *eb, const char *name, const int *old, const i
     }
 }
 
-/* An id text kept in the builder, or NULL for 0 (no reference). */
 const char *eb_id(struct event_builder *eb, enum okr_kind kind, uint32_t num)
 {
     if (num == 0)
@@ -123,7 +120,6 @@ int apply_refuse(struct apply_result *r, Cascade__V1__ErrorCode code, const char
     }
 }
 
-/* Packs the event and the ack; on success the change is complete. */
 int apply_finish(struct okr_state *state, struct event_builder *eb, uint64_t request_id,
                  Cascade__V1__Ack *ack, struct apply_result *r)
 {
@@ -177,7 +173,6 @@ int apply_people(struct okr_state *state, const struct apply_ctx *ctx, uint64_t 
     return 0;
 }
 
-/* Hands out the next seq; called only once the change is certain. */
 void apply_take_seq(struct okr_state *state, struct apply_result *r, enum okr_kind kind,
                     uint32_t num)
 {
@@ -212,7 +207,6 @@ static int exists(const struct okr_state *s, enum okr_kind kind, uint32_t num)
     return 0;
 }
 
-/* Resolves a reference to an existing entity of the given kind. */
 int apply_resolve(const struct okr_state *s, const char *text, enum okr_kind kind, uint32_t *num,
                   struct apply_result *r)
 {
@@ -233,7 +227,6 @@ int apply_resolve(const struct okr_state *s, const char *text, enum okr_kind kin
     return 0;
 }
 
-/* Like resolve, but "" means none (0). */
 int apply_resolve_optional(const struct okr_state *s, const char *text, enum okr_kind kind,
                            uint32_t *num, struct apply_result *r)
 {
@@ -278,7 +271,6 @@ int apply_check_number(double v, const char *what, struct apply_result *r)
     return 0;
 }
 
-/* The fields an edit names; each must be one of `allowed`. */
 int apply_check_fields(char **fields, size_t n, const char *const *allowed, const char *entity,
                        struct apply_result *r)
 {
@@ -347,11 +339,6 @@ static void field_value(const void *entity, enum okr_kind kind, const char *fiel
                                             : (char *)okr_kr_status_name(k->status);
 }
 
-/* Field-level optimistic concurrency: an edit based on version `base` (0:
- * no check) conflicts only when one of the fields it names changed after
- * that version. Two people editing different fields never conflict. On a
- * conflict, r->ack holds the Error{CONFLICT} to send, with the current value
- * of each contested field and who set it. */
 int apply_check_conflict(const void *entity, enum okr_kind kind, uint32_t num, uint64_t version,
                          const char *stamps, uint64_t base, char **fields, size_t n,
                          uint64_t request_id, struct apply_result *r)
@@ -427,7 +414,6 @@ int apply_check_conflict(const void *entity, enum okr_kind kind, uint32_t num, u
     return CAS_EMISMATCH;
 }
 
-/* Stamps each named field with the entity's new version and the actor. */
 int apply_stamp_fields(char **stamps, char **fields, size_t n, uint64_t version, const char *actor)
 {
     for (size_t i = 0; i < n; i++)

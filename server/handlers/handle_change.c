@@ -1,7 +1,6 @@
 /* Changes to the cascade: checked and applied at once in memory, then made
  * durable with the loop turn's batch, which acknowledges and broadcasts. */
 #include <stdio.h>
-#include <string.h>
 
 #include "apply.h"
 #include "handlers.h"

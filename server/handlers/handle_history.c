@@ -4,10 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "frame.h"
 #include "handlers.h"
-#include "log.h"
-#include "clock.h"
 #include "conn.h"
 #include "live.h"
 #include "store.h"

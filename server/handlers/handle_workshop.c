@@ -9,7 +9,6 @@
 #include "authz.h"
 #include "convert.h"
 #include "errors.h"
-#include "frame.h"
 #include "handlers.h"
 #include "log.h"
 #include "people.h"

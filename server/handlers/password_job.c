@@ -7,7 +7,6 @@
 
 #include "errors.h"
 #include "handlers.h"
-#include "live.h"
 #include "log.h"
 #include "store.h"
 #include "throttle.h"
@@ -30,8 +29,6 @@ int auth_throttle_init(struct net *n, char *err, size_t errlen)
     return 0;
 }
 
-/* The address part of "1.2.3.4:5" or "[::1]:5": one client whatever port
- * it comes from. */
 void password_peer_address(const char *peer, char *out, size_t outlen)
 {
     const char *start = peer, *end = strrchr(peer, ':');
@@ -48,9 +45,6 @@ static int64_t throttle_now(const struct net *n)
     return (int64_t)uv_now(n->loop);
 }
 
-/* Refuses (TOO_MANY_ATTEMPTS) a password check for name from addr while
- * either has used up its failures, and returns 1; otherwise counts the
- * attempt as failed until it proves right, and returns 0. */
 int password_throttle_refuses(struct conn *c, uint64_t request_id, const char *name,
                               const char *addr)
 {

@@ -2,7 +2,6 @@
 
 #include "clock.h"
 #include "conn.h"
-#include "errors.h"
 #include "live.h"
 #include "workshop.h"
 

@@ -1,7 +1,6 @@
 #include "presence.h"
 
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include "array.h"

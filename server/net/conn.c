@@ -274,9 +274,6 @@ void net_accept(struct net *n, uv_stream_t *listener)
     transport_accepted(&c->transport);
 }
 
-/* A connection that has said nothing for the idle time-out (clients send
- * Ping as a heartbeat), or that said Hello but never logged in, costs the
- * server and helps nobody. One timer serves them all. */
 void net_sweep(struct net *n)
 {
     uint64_t now = uv_now(n->loop);

@@ -127,8 +127,10 @@ void net_start(struct net *n);
  * at once) past --max-connections, --max-per-address or --max-handshakes. */
 void net_accept(struct net *n, uv_stream_t *listener);
 
-/* Closes connections that have been silent for the idle time-out, and
- * greeted ones that never logged in; the server runs it once a second. */
+/* Closes connections that have been silent for the idle time-out (clients
+ * send Ping as a heartbeat), and greeted ones that never logged in: they
+ * cost the server and help nobody. The server runs it once a second; one
+ * timer serves them all. */
 void net_sweep(struct net *n);
 
 /* Shutting down: every greeted connection is told so with GoingAway, then

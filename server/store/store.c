@@ -10,9 +10,6 @@
 
 /* ---- Error mapping and statement helpers ---- */
 
-/* Turns a failed SQLite result into a CAS_E* code. Clashes and dangling
- * references are the caller's business and go unlogged; everything else is
- * the database failing, which an operator has to see. */
 int db_fail(struct store *st, int rc, const char *what)
 {
     switch (rc) {
@@ -28,8 +25,6 @@ int db_fail(struct store *st, int rc, const char *what)
     }
 }
 
-/* Readies a cached statement for its next use; the result of the last step
- * has already been handled, so reset's echo of it is not needed. */
 void db_done(sqlite3_stmt *s)
 {
     (void)sqlite3_reset(s);
@@ -82,8 +77,6 @@ void db_bind_blob(sqlite3_stmt *s, int i, const void *v, size_t len, int *rc)
         *rc = sqlite3_bind_blob64(s, i, v, len, SQLITE_STATIC);
 }
 
-/* Runs a statement that returns no rows. CAS_ENOTFOUND when must_change is
- * set and no row changed. */
 int db_run(struct store *st, sqlite3_stmt *s, int rc, int must_change, const char *what)
 {
     if (rc == SQLITE_OK)
@@ -97,8 +90,6 @@ int db_run(struct store *st, sqlite3_stmt *s, int rc, int must_change, const cha
     return ret;
 }
 
-/* Steps a statement expected to return one row: 0 with the row ready to read,
- * CAS_ENOTFOUND, or an error. The caller reads the row, then stmt_done. */
 int db_step_row(struct store *st, sqlite3_stmt *s, int rc, const char *what)
 {
     if (rc == SQLITE_OK)
@@ -108,14 +99,12 @@ int db_step_row(struct store *st, sqlite3_stmt *s, int rc, const char *what)
     return rc == SQLITE_DONE ? CAS_ENOTFOUND : db_fail(st, rc, what);
 }
 
-/* Copies a text column into a fixed array, truncating safely; NULL is "". */
 void db_column_copy(sqlite3_stmt *s, int col, char *out, size_t outlen)
 {
     const unsigned char *v = sqlite3_column_text(s, col);
     snprintf(out, outlen, "%s", v != NULL ? (const char *)v : "");
 }
 
-/* A malloc'd copy of a text column, "" for NULL; NULL when out of memory. */
 char *db_column_dup(sqlite3_stmt *s, int col)
 {
     const unsigned char *v = sqlite3_column_text(s, col);

@@ -17,12 +17,13 @@ struct store {
     sqlite3_stmt *stmt[ST_COUNT];
 };
 
-/* Turns a failed SQLite result into a CAS_E* code: unique clashes are
- * CAS_EEXIST, dangling references CAS_ENOTFOUND (both unlogged); anything
- * else is logged and CAS_ESTORAGE. */
+/* Turns a failed SQLite result into a CAS_E* code. Clashes and dangling
+ * references are the caller's business and go unlogged; everything else is
+ * the database failing, which an operator has to see. */
 int db_fail(struct store *st, int rc, const char *what);
 
-/* Readies a cached statement for its next use. */
+/* Readies a cached statement for its next use; the result of the last step
+ * has already been handled, so reset's echo of it is not needed. */
 void db_done(sqlite3_stmt *s);
 
 /* Binders: each keeps the first failure in *rc and does nothing after it,

@@ -1,8 +1,6 @@
 /* The cascade's current state in the entity tables: loading a workshop's
  * state, and saving or deleting one entity row as changes commit. */
 #include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
 
 #include "errors.h"
 #include "store_internal.h"

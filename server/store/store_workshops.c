@@ -5,7 +5,6 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "errors.h"
 #include "store_internal.h"
 
 /* ---- Workshops and participants ---- */
