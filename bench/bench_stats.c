@@ -3,6 +3,8 @@
 #include <stdlib.h>
 #include <time.h>
 
+#include "array.h"
+
 uint64_t bench_now_us(void)
 {
     static uint64_t origin;
@@ -22,24 +24,9 @@ uint64_t tracker_stamp(const struct tracker *t)
     return now;
 }
 
-static int grow(void **items, size_t *cap, size_t need, size_t size)
-{
-    if (need <= *cap)
-        return 0;
-    size_t ncap = *cap ? *cap * 2 : 4096;
-    while (ncap < need)
-        ncap *= 2;
-    void *p = realloc(*items, ncap * size);
-    if (p == NULL)
-        return -1;
-    *items = p;
-    *cap = ncap;
-    return 0;
-}
-
 int tracker_sent(struct tracker *t, uint64_t sent_us, uint32_t expected)
 {
-    if (grow((void **)&t->edits, &t->cap, t->n + 1, sizeof *t->edits) != 0)
+    if (ARRAY_GROW(t->edits, t->cap, t->n + 1) != 0)
         return -1;
     if (t->n == 0)
         t->first_sent_us = sent_us;
@@ -74,7 +61,7 @@ void tracker_delivered(struct tracker *t, uint64_t sent_us, uint64_t now_us)
     if (now_us > t->last_delivery_us)
         t->last_delivery_us = now_us;
     if (e->delivered == e->expected &&
-        grow((void **)&t->latency_ms, &t->latency_cap, t->nlatency + 1, sizeof *t->latency_ms) == 0)
+        ARRAY_GROW(t->latency_ms, t->latency_cap, t->nlatency + 1) == 0)
         t->latency_ms[t->nlatency++] = (double)(e->last_us - e->sent_us) / 1000.0;
 }
 

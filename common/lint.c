@@ -533,7 +533,7 @@ _Static_assert(sizeof CHECKS / sizeof CHECKS[0] == R_COUNT, "every rule needs a 
 int lint_run(const struct okr_state *s, int (*cb)(void *ctx, const struct lint_warning *w),
              void *ctx)
 {
-    struct sink out = {cb, ctx};
+    struct sink out = {.cb = cb, .ctx = ctx};
     for (size_t i = 0; i < R_COUNT; i++) {
         int rc = CHECKS[i](s, &out);
         if (rc != 0)

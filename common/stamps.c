@@ -51,7 +51,7 @@ static int match(void *vctx, const char *field, size_t flen, uint64_t version, c
 
 uint64_t stamps_get(const char *stamps, const char *field, char *by, size_t byl)
 {
-    struct lookup l = {field, 1, by, byl};
+    struct lookup l = {.field = field, .version = 1, .by = by, .byl = byl};
     if (by != NULL && byl > 0)
         by[0] = '\0';
     each_stamp(stamps, match, &l);
@@ -80,7 +80,7 @@ static int keep_others(void *vctx, const char *field, size_t flen, uint64_t vers
 
 int stamps_set(char **stamps, const char *field, uint64_t version, const char *by)
 {
-    struct rewrite r = {field, BUF_INIT, 0};
+    struct rewrite r = {.field = field, .out = BUF_INIT};
     each_stamp(*stamps, keep_others, &r);
     char entry[256];
     int n = snprintf(entry, sizeof entry, "%s %" PRIu64 " %s", field, version, by);

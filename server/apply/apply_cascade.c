@@ -41,7 +41,7 @@ int apply_team_add(struct okr_state *s, const struct apply_ctx *ctx, const WireF
     t.version = 1;
     struct okr_team *stored = t.name != NULL ? okr_team_insert(s, &t) : NULL;
     if (stored == NULL)
-        return apply_refuse(r, CASCADE__V1__ERROR_CODE__INTERNAL, "The server ran out of memory.");
+        return apply_no_memory(r);
     s->next_team++;
     apply_take_seq(s, r, OKR_TEAM, stored->num);
 
@@ -118,7 +118,7 @@ int apply_objective_add(struct okr_state *s, const struct apply_ctx *ctx, const 
     else
         okr_objective_clear(&o);
     if (stored == NULL)
-        return apply_refuse(r, CASCADE__V1__ERROR_CODE__INTERNAL, "The server ran out of memory.");
+        return apply_no_memory(r);
     s->next_objective++;
     apply_take_seq(s, r, OKR_OBJECTIVE, stored->num);
 
@@ -177,7 +177,7 @@ int apply_objective_edit(struct okr_state *s, const struct apply_ctx *ctx, const
                              m->fields, m->n_fields, req->request_id, r)) != 0)
         return rc;
     if (apply_stamp_fields(&o->stamps, m->fields, m->n_fields, o->version + 1, ctx->actor) != 0)
-        return apply_refuse(r, CASCADE__V1__ERROR_CODE__INTERNAL, "The server ran out of memory.");
+        return apply_no_memory(r);
     /* Keep the old values until the event is packed: it shows both sides. */
     struct okr_objective old = *o;
     struct okr_objective neu = *o;
@@ -188,7 +188,7 @@ int apply_objective_edit(struct okr_state *s, const struct apply_ctx *ctx, const
         free(neu.title);
         free(neu.owner);
         free(neu.rationale);
-        return apply_refuse(r, CASCADE__V1__ERROR_CODE__INTERNAL, "The server ran out of memory.");
+        return apply_no_memory(r);
     }
     if (!title)
         neu.title = old.title;
@@ -254,7 +254,7 @@ int apply_objective_remove(struct okr_state *s, const struct apply_ctx *ctx, con
     for (size_t i = 0; i < s->nkey_results; i++)
         n += s->key_results[i].objective == num;
     if (n > 0 && (r->removed_key_results = calloc(n, sizeof *r->removed_key_results)) == NULL)
-        return apply_refuse(r, CASCADE__V1__ERROR_CODE__INTERNAL, "The server ran out of memory.");
+        return apply_no_memory(r);
     char krs[256] = "";
     for (size_t i = 0; i < s->nkey_results; i++) {
         if (s->key_results[i].objective != num)
@@ -319,7 +319,7 @@ int apply_key_result_add(struct okr_state *s, const struct apply_ctx *ctx, const
     else
         okr_key_result_clear(&k);
     if (stored == NULL)
-        return apply_refuse(r, CASCADE__V1__ERROR_CODE__INTERNAL, "The server ran out of memory.");
+        return apply_no_memory(r);
     s->next_key_result++;
     apply_take_seq(s, r, OKR_KEY_RESULT, stored->num);
 
@@ -384,7 +384,7 @@ int apply_key_result_edit(struct okr_state *s, const struct apply_ctx *ctx, cons
                              m->fields, m->n_fields, req->request_id, r)) != 0)
         return rc;
     if (apply_stamp_fields(&k->stamps, m->fields, m->n_fields, k->version + 1, ctx->actor) != 0)
-        return apply_refuse(r, CASCADE__V1__ERROR_CODE__INTERNAL, "The server ran out of memory.");
+        return apply_no_memory(r);
 
     struct okr_key_result old = *k;
     char *ntitle = title ? strdup(v->title) : NULL;
@@ -394,7 +394,7 @@ int apply_key_result_edit(struct okr_state *s, const struct apply_ctx *ctx, cons
         free(ntitle);
         free(nowner);
         free(nunit);
-        return apply_refuse(r, CASCADE__V1__ERROR_CODE__INTERNAL, "The server ran out of memory.");
+        return apply_no_memory(r);
     }
     if (title)
         k->title = ntitle;
@@ -507,7 +507,7 @@ int apply_check_in(struct okr_state *s, const struct apply_ctx *ctx, const WireF
     int blocker_changed = strcmp(old_blocker, m->blocker) != 0;
     char *new_blocker = blocker_changed ? strdup(m->blocker) : NULL;
     if (blocker_changed && new_blocker == NULL)
-        return apply_refuse(r, CASCADE__V1__ERROR_CODE__INTERNAL, "The server ran out of memory.");
+        return apply_no_memory(r);
     /* A check-in moves these fields as surely as an edit does. */
     char *touched[4];
     size_t ntouched = 0;
@@ -521,7 +521,7 @@ int apply_check_in(struct okr_state *s, const struct apply_ctx *ctx, const WireF
         touched[ntouched++] = "status";
     if (apply_stamp_fields(&k->stamps, touched, ntouched, k->version + 1, ctx->actor) != 0) {
         free(new_blocker);
-        return apply_refuse(r, CASCADE__V1__ERROR_CODE__INTERNAL, "The server ran out of memory.");
+        return apply_no_memory(r);
     }
     struct okr_key_result old = *k;
     if (blocker_changed)

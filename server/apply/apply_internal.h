@@ -52,6 +52,9 @@ const char *apply_quote(const char *text, char out[APPLY_QUOTE_MAX]);
 int apply_refuse(struct apply_result *r, Cascade__V1__ErrorCode code, const char *fmt,
                  ...) __attribute__((format(printf, 3, 4)));
 
+/* apply_refuse for a change that could not get the memory it needs. */
+int apply_no_memory(struct apply_result *r);
+
 /* Packs the event and the ack; on success the change is complete. */
 int apply_finish(struct okr_state *state, struct event_builder *eb, uint64_t request_id,
                  Cascade__V1__Ack *ack, struct apply_result *r);

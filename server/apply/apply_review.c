@@ -51,7 +51,7 @@ int apply_objective_check(struct okr_state *s, const struct apply_ctx *ctx, cons
     enum okr_answer old_n = o->necessary.answer, old_s = o->sufficient.answer;
     if ((has_n && set_check(&o->necessary, necessary, ctx) != 0) ||
         (has_s && set_check(&o->sufficient, sufficient, ctx) != 0))
-        return apply_refuse(r, CASCADE__V1__ERROR_CODE__INTERNAL, "The server ran out of memory.");
+        return apply_no_memory(r);
     o->version++;
     apply_take_seq(s, r, OKR_OBJECTIVE, num);
     struct event_builder eb;
@@ -94,7 +94,7 @@ int apply_initiative_add(struct okr_state *s, const struct apply_ctx *ctx, const
     i.version = 1;
     struct okr_initiative *stored = i.title != NULL ? okr_initiative_insert(s, &i) : NULL;
     if (stored == NULL)
-        return apply_refuse(r, CASCADE__V1__ERROR_CODE__INTERNAL, "The server ran out of memory.");
+        return apply_no_memory(r);
     s->next_initiative++;
     apply_take_seq(s, r, OKR_INITIATIVE, stored->num);
     struct event_builder eb;
@@ -161,7 +161,7 @@ int apply_dependency_add(struct okr_state *s, const struct apply_ctx *ctx, const
         return apply_refuse(r, CASCADE__V1__ERROR_CODE__ALREADY_EXISTS,
                       "K%u already depends on K%u.", kr, on);
     if (okr_dependency_add(s, kr, on) != 0)
-        return apply_refuse(r, CASCADE__V1__ERROR_CODE__INTERNAL, "The server ran out of memory.");
+        return apply_no_memory(r);
     struct okr_key_result *k = okr_key_result_find(s, kr);
     k->version++;
     apply_take_seq(s, r, OKR_KEY_RESULT, kr);
@@ -207,7 +207,7 @@ int apply_comment_add(struct okr_state *s, const struct apply_ctx *ctx, const Wi
     else
         okr_comment_clear(&c);
     if (stored == NULL)
-        return apply_refuse(r, CASCADE__V1__ERROR_CODE__INTERNAL, "The server ran out of memory.");
+        return apply_no_memory(r);
     s->next_comment++;
     apply_take_seq(s, r, OKR_COMMENT, stored->num);
     struct event_builder eb;

@@ -120,6 +120,11 @@ int apply_refuse(struct apply_result *r, Cascade__V1__ErrorCode code, const char
     }
 }
 
+int apply_no_memory(struct apply_result *r)
+{
+    return apply_refuse(r, CASCADE__V1__ERROR_CODE__INTERNAL, "The server ran out of memory.");
+}
+
 int apply_finish(struct okr_state *state, struct event_builder *eb, uint64_t request_id,
                  Cascade__V1__Ack *ack, struct apply_result *r)
 {
@@ -135,7 +140,7 @@ int apply_finish(struct okr_state *state, struct event_builder *eb, uint64_t req
     af.body_case = CASCADE__V1__FRAME__BODY_ACK;
     af.ack = ack;
     if (wire_pack(&ef, SIZE_MAX, &r->event) != 0 || wire_pack(&af, SIZE_MAX, &r->ack) != 0)
-        return apply_refuse(r, CASCADE__V1__ERROR_CODE__INTERNAL, "The server ran out of memory.");
+        return apply_no_memory(r);
     (void)state;
     return 0;
 }
@@ -168,7 +173,7 @@ int apply_people(struct okr_state *state, const struct apply_ctx *ctx, uint64_t 
     if (wire_pack(&ef, SIZE_MAX, &r->event) != 0 || wire_pack(answer, SIZE_MAX, &r->ack) != 0) {
         state->seq--; /* nothing happened */
         apply_result_free(r);
-        return apply_refuse(r, CASCADE__V1__ERROR_CODE__INTERNAL, "The server ran out of memory.");
+        return apply_no_memory(r);
     }
     return 0;
 }

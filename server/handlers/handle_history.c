@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "array.h"
 #include "handlers.h"
 #include "conn.h"
 #include "live.h"
@@ -30,19 +31,6 @@ static const Cascade__V1__Value *new_value(const Cascade__V1__Event *ev, const c
     return NULL;
 }
 
-static int grow(void **items, size_t *cap, size_t n, size_t size)
-{
-    if (n < *cap)
-        return 0;
-    size_t ncap = *cap ? *cap * 2 : 16;
-    void *p = realloc(*items, ncap * size);
-    if (p == NULL)
-        return -1;
-    *items = p;
-    *cap = ncap;
-    return 0;
-}
-
 /* Turns one stored event of the key result into a record, if it is one. */
 static int add_record(void *ctx, uint64_t seq, const uint8_t *payload, size_t len)
 {
@@ -58,8 +46,7 @@ static int add_record(void *ctx, uint64_t seq, const uint8_t *payload, size_t le
     if (strcmp(ev->type, "kr.edit") == 0) {
         /* Not a check-in, but a status set by an edit is the state after it. */
         const Cascade__V1__Value *st = new_value(ev, "status");
-        if (st != NULL && grow((void **)&h->events, &h->cap_events, h->nevents,
-                               sizeof *h->events) == 0) {
+        if (st != NULL && ARRAY_GROW(h->events, h->cap_events, h->nevents + 1) == 0) {
             h->events[h->nevents++] = f;
             h->status = st->text;
             return 0;
@@ -67,8 +54,8 @@ static int add_record(void *ctx, uint64_t seq, const uint8_t *payload, size_t le
         wire_free(f);
         return 0;
     }
-    if ((!is_add && !is_checkin) || grow((void **)&h->records, &h->cap, h->n, sizeof *h->records) != 0 ||
-        grow((void **)&h->events, &h->cap_events, h->nevents, sizeof *h->events) != 0) {
+    if ((!is_add && !is_checkin) || ARRAY_GROW(h->records, h->cap, h->n + 1) != 0 ||
+        ARRAY_GROW(h->events, h->cap_events, h->nevents + 1) != 0) {
         wire_free(f);
         return is_add || is_checkin ? -1 : 0;
     }

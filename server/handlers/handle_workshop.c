@@ -376,8 +376,7 @@ void answer_snapshot(struct conn *c, struct workshop *w, uint64_t request_id, co
     Cascade__V1__Snapshot snap = CASCADE__V1__SNAPSHOT__INIT;
     struct wire_state ws;
     if (wire_state_fill(&ws, &w->state, &snap) != 0 || wire_state_members(&ws, w, &snap) != 0) {
-        conn_send_error(c, request_id, CASCADE__V1__ERROR_CODE__INTERNAL,
-                        "The server is out of memory.");
+        conn_send_no_memory(c, request_id, NULL);
         wire_state_free(&ws);
         return;
     }

@@ -1,5 +1,7 @@
 #include "people.h"
 
+#include <assert.h>
+
 #include "clock.h"
 #include "conn.h"
 #include "live.h"
@@ -8,21 +10,24 @@
 /* The change in memory, after workshop_reserve_people: it cannot fail. */
 static void change_in_memory(struct workshop *w, const struct people_change *p, const char *name)
 {
+    int rc = 0;
     switch (p->op) {
     case PEOPLE_SET_ROLE:
-        workshop_set_participant(w, p->user_id, name, p->role);
-        if (p->team != 0)
-            workshop_add_team_member(w, p->team, p->user_id);
+        rc = workshop_set_participant(w, p->user_id, name, p->role);
+        if (rc == 0 && p->team != 0)
+            rc = workshop_add_team_member(w, p->team, p->user_id);
         break;
     case PEOPLE_ADD_TO_TEAM:
-        workshop_add_team_member(w, p->team, p->user_id);
+        rc = workshop_add_team_member(w, p->team, p->user_id);
         break;
     case PEOPLE_REMOVE:
-        workshop_drop_participant(w, p->user_id); /* the caller found them */
+        rc = workshop_drop_participant(w, p->user_id); /* the caller found them */
         break;
     case PEOPLE_NONE:
         break;
     }
+    assert(rc == 0);
+    (void)rc;
 }
 
 int people_change(struct conn *c, struct workshop *w, uint64_t request_id,

@@ -97,8 +97,7 @@ static int send_event(void *ctx, uint64_t seq, const uint8_t *payload, size_t le
 void replay_join(struct conn *c, struct workshop *w, uint64_t request_id)
 {
     if (presence_subscribe(c, w) != 0)
-        conn_send_error(c, request_id, CASCADE__V1__ERROR_CODE__INTERNAL,
-                        "The server is out of memory.");
+        conn_send_no_memory(c, request_id, NULL);
     else
         conn_send_ack(c, request_id, w->committed_seq, NULL);
 }
