@@ -187,7 +187,10 @@ struct tls_ctx *tls_ctx_new_server(const char *cert_file, const char *key_file,
                        "mismatch");
         goto fail;
     }
-    /* Clients do not resume sessions: skip the tickets and the cache. */
+    /* Clients do not resume sessions: no tickets in any version (a TLS 1.2
+     * ticket is sealed with a key the process keeps for its whole life, so
+     * stealing it would open every recorded session) and no cache. */
+    SSL_CTX_set_options(t->ssl_ctx, SSL_OP_NO_TICKET);
     SSL_CTX_set_num_tickets(t->ssl_ctx, 0);
     SSL_CTX_set_session_cache_mode(t->ssl_ctx, SSL_SESS_CACHE_OFF);
     return t;

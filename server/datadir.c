@@ -7,8 +7,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "errors.h"
 #include "crypto.h"
+#include "errors.h"
+#include "log.h"
 
 /* mkdir -p, with mode 0700 for what it creates. */
 static int make_dirs(const char *path, char *err, size_t errlen)
@@ -88,6 +89,44 @@ static int load_or_create_id(struct datadir *d, char *err, size_t errlen)
     return 0;
 }
 
+/* Takes group and other permissions away from path when it has any. */
+static int make_private(const char *path, mode_t keep, char *err, size_t errlen)
+{
+    struct stat st;
+    if (lstat(path, &st) != 0 || (st.st_mode & 077) == 0 || S_ISLNK(st.st_mode))
+        return 0;
+    if (chmod(path, st.st_mode & keep) != 0) {
+        cas_errorf(err, errlen,
+                   "%s is readable by other users and cannot be made private (%s); "
+                   "run 'chmod -R go= %s' as its owner.",
+                   path, strerror(errno), path);
+        return CAS_EIO;
+    }
+    log_info("%s was open to other users (mode %04o); it is now %04o", path,
+             (unsigned)(st.st_mode & 07777), (unsigned)(st.st_mode & keep & 07777));
+    return 0;
+}
+
+/* The directory and the server's files in it belong to the server's user
+ * alone: the database holds password hashes and every workshop, key.pem the
+ * server's identity. An older directory (or one made by hand) may be
+ * looser, so it is tightened at every start. Only the server's own files
+ * are touched, in case the directory is shared with others. */
+static int make_all_private(const char *dir, char *err, size_t errlen)
+{
+    static const char *const FILES[] = {
+        "cascade.db", "cascade.db-wal", "cascade.db-shm", "key.pem", "cert.pem",
+        "server-id", "initial-admin-password",
+    };
+    int rc = make_private(dir, 0700, err, errlen);
+    for (size_t i = 0; rc == 0 && i < sizeof FILES / sizeof FILES[0]; i++) {
+        char path[PATH_MAX + 32];
+        snprintf(path, sizeof path, "%s/%s", dir, FILES[i]);
+        rc = make_private(path, 0600, err, errlen);
+    }
+    return rc;
+}
+
 int datadir_open(struct datadir *d, const char *path, char *err, size_t errlen)
 {
     memset(d, 0, sizeof *d);
@@ -101,6 +140,8 @@ int datadir_open(struct datadir *d, const char *path, char *err, size_t errlen)
     memcpy(d->path, path, n);
     d->path[n] = '\0';
     int rc = make_dirs(d->path, err, errlen);
+    if (rc == 0)
+        rc = make_all_private(d->path, err, errlen);
     if (rc != 0)
         return rc;
     snprintf(d->cert, sizeof d->cert, "%s/cert.pem", d->path);

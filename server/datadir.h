@@ -1,5 +1,5 @@
 /* The server's data directory: where its database, certificate and identity
- * live. Created with mode 0700 on first start. */
+ * live, readable by the server's user alone. */
 #ifndef CASCADE_DATADIR_H
 #define CASCADE_DATADIR_H
 
@@ -15,9 +15,11 @@ struct datadir {
     char server_id[DATADIR_SERVER_ID_LEN + 1];
 };
 
-/* Creates the directory (and its parents) when missing, fills in the paths,
- * and reads the server id from DIR/server-id, making a random one on first
- * start. 0, or a negative CAS_E* code with a full sentence in err. */
+/* Creates the directory (and its parents) when missing, takes away any
+ * access of other users to it (0700) and to the server's files in it
+ * (0600), fills in the paths, and reads the server id from DIR/server-id,
+ * making a random one on first start. 0, or a negative CAS_E* code with a
+ * full sentence in err. */
 int datadir_open(struct datadir *d, const char *path, char *err, size_t errlen);
 
 #endif

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
+#include <sys/stat.h>
 
 #include "server.h"
 #include "version.h"
@@ -230,6 +231,9 @@ int main(int argc, char **argv)
      * STORAGE) rather than the signal ending the server. */
     signal(SIGXFSZ, SIG_IGN);
     raise_fd_limit(cfg.net.max_connections);
+    /* Every file the server makes (the database and its journal, keys) is
+     * its user's alone, whatever the shell's umask. */
+    umask(077);
 
     uv_loop_t loop;
     uv_loop_init(&loop);

@@ -282,8 +282,10 @@ int auth_bootstrap(struct live *l, const char *data_dir, char *err, size_t errle
     }
     if ((rc = write_password_file(data_dir, password, path, sizeof path, err, errlen)) != 0)
         return rc;
-    log_info("created the administrator account 'admin' with password %s (also in %s); "
-             "log in with 'cascade login --user admin'",
-             password, path);
+    /* The password goes to the 0600 file only: logs are often collected
+     * and read by more people than the operator. */
+    log_info("created the administrator account 'admin'; its password is in %s, readable "
+             "only by this user; log in with 'cascade login --user admin'",
+             path);
     return 0;
 }
