@@ -35,6 +35,71 @@ WireFrame *wire_unpack(const uint8_t *data, size_t len, size_t limit)
     return cascade__v1__frame__unpack(&alloc, len, data);
 }
 
+/* Reads a base-128 varint at *pos; -1 when it runs past end or past 64 bits. */
+static int read_varint(const uint8_t *data, size_t len, size_t *pos, uint64_t *out)
+{
+    uint64_t v = 0;
+    for (unsigned shift = 0; shift < 64 && *pos < len; shift += 7) {
+        uint8_t b = data[(*pos)++];
+        v |= (uint64_t)(b & 0x7f) << shift;
+        if ((b & 0x80) == 0) {
+            *out = v;
+            return 0;
+        }
+    }
+    return -1;
+}
+
+/* Nesting deeper than the schema's own (a few levels) is not ours. */
+#define WIRE_SCAN_DEPTH 16
+
+static int message_has_nul(const uint8_t *data, size_t len,
+                           const ProtobufCMessageDescriptor *desc, int depth)
+{
+    if (depth > WIRE_SCAN_DEPTH)
+        return 1;
+    size_t pos = 0;
+    while (pos < len) {
+        uint64_t tag, n;
+        if (read_varint(data, len, &pos, &tag) != 0 || tag >> 3 > UINT32_MAX)
+            return 1;
+        const ProtobufCFieldDescriptor *field =
+            protobuf_c_message_descriptor_get_field(desc, (unsigned)(tag >> 3));
+        switch (tag & 7) {
+        case 0: /* varint */
+            if (read_varint(data, len, &pos, &n) != 0)
+                return 1;
+            break;
+        case 1: /* 64-bit */
+        case 5: /* 32-bit */
+            n = (tag & 7) == 1 ? 8 : 4;
+            if (len - pos < n)
+                return 1;
+            pos += n;
+            break;
+        case 2: /* length-delimited: a string, bytes, a message or a packed array */
+            if (read_varint(data, len, &pos, &n) != 0 || n > len - pos)
+                return 1;
+            if (field != NULL && field->type == PROTOBUF_C_TYPE_STRING &&
+                memchr(data + pos, 0, n) != NULL)
+                return 1;
+            if (field != NULL && field->type == PROTOBUF_C_TYPE_MESSAGE &&
+                message_has_nul(data + pos, n, field->descriptor, depth + 1))
+                return 1;
+            pos += n;
+            break;
+        default: /* groups, which the schema does not use */
+            return 1;
+        }
+    }
+    return 0;
+}
+
+int wire_text_has_nul(const uint8_t *data, size_t len)
+{
+    return message_has_nul(data, len, &cascade__v1__frame__descriptor, 0);
+}
+
 void wire_free(WireFrame *f)
 {
     /* budget_alloc hands out plain malloc memory, so the default allocator

@@ -35,6 +35,13 @@ WireFrame *wire_unpack(const uint8_t *data, size_t len, size_t budget);
 
 void wire_free(WireFrame *f);
 
+/* Whether a Frame payload that wire_unpack accepted has a NUL byte inside a
+ * string field, at any depth. protobuf-c ends every string with a NUL, so a
+ * NUL inside one would silently cut it short ("admin\0x" read as "admin");
+ * such a frame must be refused, not believed. Bytes fields may hold
+ * anything; malformed input counts as having one. */
+int wire_text_has_nul(const uint8_t *data, size_t len);
+
 /* Appends the frame to out: 4-byte length header, then the packed message.
  * 0, CAS_ENOMEM, or CAS_ETOOBIG when the packed size is over max_frame. */
 int wire_pack(const WireFrame *f, size_t max_frame, struct buf *out);

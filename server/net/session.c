@@ -27,7 +27,7 @@ static uint64_t rate_take(struct conn *c)
     return (1000 - c->rate_tokens_milli + rate - 1) / rate;
 }
 
-static void dispatch(struct conn *c, const WireFrame *f)
+static void dispatch(struct conn *c, const WireFrame *f, int has_nul)
 {
     char msg[160];
     /* First, so that no kind of frame, however refused, escapes the count. */
@@ -55,6 +55,11 @@ static void dispatch(struct conn *c, const WireFrame *f)
         return;
     }
     c->last_request_id = f->request_id;
+    if (has_nul) {
+        conn_send_error(c, f->request_id, CASCADE__V1__ERROR_CODE__INVALID_ARGUMENT,
+                        "A text field of the request holds a NUL character; text may not.");
+        return;
+    }
     if (f->body_case == CASCADE__V1__FRAME__BODY__NOT_SET) {
         conn_send_error(c, f->request_id, CASCADE__V1__ERROR_CODE__UNKNOWN_REQUEST,
                         "This server does not know that request; it may be older than the client.");
@@ -133,19 +138,26 @@ static void process_frame(struct conn *c, const uint8_t *payload, size_t len)
         conn_close(c, why);
         return;
     }
-    if (!c->greeted) {
-        if (f->body_case == CASCADE__V1__FRAME__BODY_HELLO) {
-            transport_deadline_clear(&c->transport);
-            c->net->route(f->body_case)(c, f);
-        } else {
-            conn_send_error(c, f->request_id, CASCADE__V1__ERROR_CODE__BAD_STATE,
-                            "Send Hello first: the handshake must come before any request.");
-            char why[96];
-            snprintf(why, sizeof why, "'%s' before Hello", wire_body_name(f));
-            conn_close(c, why);
-        }
+    int has_nul = wire_text_has_nul(payload, len);
+    if (c->greeted) {
+        dispatch(c, f, has_nul);
+    } else if (f->body_case != CASCADE__V1__FRAME__BODY_HELLO) {
+        conn_send_error(c, f->request_id, CASCADE__V1__ERROR_CODE__BAD_STATE,
+                        "Send Hello first: the handshake must come before any request.");
+        char why[96];
+        snprintf(why, sizeof why, "'%s' before Hello", wire_body_name(f));
+        conn_close(c, why);
+    } else if (f->request_id == 0 || has_nul) {
+        /* Answers are matched by id, and 0 is none; a Hello that lies about
+         * its strings starts nothing either. */
+        conn_send_error(c, 0, CASCADE__V1__ERROR_CODE__INVALID_ARGUMENT,
+                        f->request_id == 0
+                            ? "Every request needs a non-zero request_id, Hello too."
+                            : "A text field of the Hello holds a NUL character; text may not.");
+        conn_close(c, f->request_id == 0 ? "Hello with request id 0" : "NUL in a Hello");
     } else {
-        dispatch(c, f);
+        transport_deadline_clear(&c->transport);
+        c->net->route(f->body_case)(c, f);
     }
     wire_free(f);
 }

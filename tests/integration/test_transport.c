@@ -315,6 +315,79 @@ static long server_data_kib(pid_t pid)
  * frame of 64 MiB (the largest --max-frame allows) and send 10 bytes of it.
  * The server holds what arrived, not the 1.25 GiB promised. The margin is
  * wide because sanitizer builds reserve memory in large regions. */
+/* Frame{request_id, login{user "admin\0xx", password}} as raw bytes: no
+ * encoder writes a NUL inside a string, but an attacker's bytes can, and
+ * protobuf-c would read the name as "admin". */
+static size_t login_with_nul(uint8_t *out, uint64_t request_id, const char *password)
+{
+    size_t plen = strlen(password);
+    assert_true(plen < 100 && request_id < 128);
+    uint8_t login[128];
+    size_t n = 0;
+    login[n++] = 0x0a; /* user */
+    login[n++] = 8;
+    memcpy(login + n, "admin\0xx", 8);
+    n += 8;
+    login[n++] = 0x12; /* password */
+    login[n++] = (uint8_t)plen;
+    memcpy(login + n, password, plen);
+    n += plen;
+    size_t len = 0;
+    uint8_t *p = out + 4;
+    p[len++] = 0x08;
+    p[len++] = (uint8_t)request_id;
+    p[len++] = 0xa2; /* field 20, length-delimited */
+    p[len++] = 0x01;
+    p[len++] = (uint8_t)n;
+    memcpy(p + len, login, n);
+    len += n;
+    out[0] = out[1] = out[2] = 0;
+    out[3] = (uint8_t)len;
+    return len + 4;
+}
+
+static void test_strings_that_lie(void **state)
+{
+    (void)state;
+    char pw[128];
+    assert_int_equal(server_admin_password(&server, pw, sizeof pw), 0);
+
+    /* The admin's own password behind a name that only starts with admin. */
+    SSL *ssl = greeted_client(1);
+    uint8_t raw[256];
+    size_t len = login_with_nul(raw, 2, pw);
+    send_raw(ssl, raw, (int)len);
+    WireFrame *f = tls_recv_frame(ssl, 5000);
+    assert_non_null(f);
+    assert_int_equal(f->body_case, CASCADE__V1__FRAME__BODY_ERROR);
+    assert_int_equal(f->error->code, CASCADE__V1__ERROR_CODE__INVALID_ARGUMENT);
+    assert_non_null(strstr(f->error->message, "NUL"));
+    wire_free(f);
+    assert_int_equal(tls_ping(ssl, 3, 5), 0); /* refused, not dropped */
+    tls_close(ssl);
+
+    /* Hello with request id 0: answers are matched by id, and 0 is none. */
+    ssl = tls_connect(server.port);
+    assert_non_null(ssl);
+    Cascade__V1__Hello h = CASCADE__V1__HELLO__INIT;
+    h.protocol_version = 1;
+    WireFrame hello = CASCADE__V1__FRAME__INIT;
+    hello.body_case = CASCADE__V1__FRAME__BODY_HELLO;
+    hello.hello = &h;
+    assert_int_equal(tls_send_frame(ssl, &hello), 0);
+    expect_error_then_close(ssl, CASCADE__V1__ERROR_CODE__INVALID_ARGUMENT);
+    tls_close(ssl);
+
+    /* Hello{protocol_version 1, client_name "a\0b"}, id 1. */
+    ssl = tls_connect(server.port);
+    assert_non_null(ssl);
+    const uint8_t hello_nul[] = {0, 0, 0, 11, 0x08, 0x01, 0x52, 0x07,
+                                 0x08, 0x01, 0x12, 0x03, 'a',  0x00, 'b'};
+    send_raw(ssl, hello_nul, sizeof hello_nul);
+    expect_error_then_close(ssl, CASCADE__V1__ERROR_CODE__INVALID_ARGUMENT);
+    tls_close(ssl);
+}
+
 static void test_claims_cost_no_memory(void **state)
 {
     (void)state;
@@ -810,6 +883,7 @@ int main(void)
         cmocka_unit_test(test_random_garbage_closes_only_that_connection),
         cmocka_unit_test(test_plain_tcp_client),
         cmocka_unit_test(test_bad_frames_inside_tls),
+        cmocka_unit_test(test_strings_that_lie),
         cmocka_unit_test(test_claims_cost_no_memory),
         cmocka_unit_test(test_huge_repeated_field),
         cmocka_unit_test(test_frames_split_and_batched),

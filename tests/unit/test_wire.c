@@ -167,6 +167,39 @@ static void test_garbage_refused(void **state)
     assert_true(refused >= runs * 9 / 10);
 }
 
+/* A NUL inside a string field, at any depth, is found; the same bytes in a
+ * bytes field, a varint or a fixed field are not text. */
+static void test_nul_in_text_found(void **state)
+{
+    (void)state;
+    /* Frame{request_id 2, login{user "admin\0xx", password "pw"}}: field 20
+     * is tag 0xa2 0x01. protobuf-c would read the user as "admin". */
+    static const uint8_t login_nul[] = {0x08, 0x02, 0xa2, 0x01, 0x0e, 0x0a, 0x08, 'a', 'd', 'm',
+                                        'i',  'n',  0x00, 'x',  'x',  0x12, 0x02, 'p',  'w'};
+    WireFrame *f = wire_unpack(login_nul, sizeof login_nul, WIRE_BUDGET(sizeof login_nul));
+    assert_non_null(f); /* protobuf-c takes it ... */
+    assert_string_equal(f->login->user, "admin"); /* ... and cuts the name short */
+    wire_free(f);
+    assert_true(wire_text_has_nul(login_nul, sizeof login_nul));
+
+    static const uint8_t login_clean[] = {0x08, 0x02, 0xa2, 0x01, 0x0e, 0x0a, 0x08, 'a', 'd', 'm',
+                                          'i',  'n',  'x',  'x',  'x',  0x12, 0x02, 'p',  'w'};
+    assert_false(wire_text_has_nul(login_clean, sizeof login_clean));
+
+    /* A NUL in a request id's varint and a ping's nonce is no text. */
+    static const uint8_t ping[] = {0x08, 0x80, 0x01, 0x6a, 0x02, 0x08, 0x00};
+    assert_false(wire_text_has_nul(ping, sizeof ping));
+
+    /* Two levels down: check_in{workshop "AB\0"} inside the Frame. */
+    static const uint8_t deep[] = {0x08, 0x03, 0x9a, 0x05, 0x05, 0x0a, 0x03, 'A', 'B', 0x00};
+    assert_true(wire_text_has_nul(deep, sizeof deep));
+
+    /* Malformed bytes count as having one (never read past the end). */
+    static const uint8_t cut[] = {0x08, 0x02, 0xa2, 0x01, 0x30, 0x0a};
+    assert_true(wire_text_has_nul(cut, sizeof cut));
+    assert_false(wire_text_has_nul(NULL, 0));
+}
+
 /* A frame without a body the build knows (an older server meeting a newer
  * client's request) decodes with NOT_SET, so the server can answer it with
  * UNKNOWN_REQUEST and the request_id instead of dropping the connection. */
@@ -339,6 +372,7 @@ int main(void)
         cmocka_unit_test(test_error_round_trip),
         cmocka_unit_test(test_pack_appends),
         cmocka_unit_test(test_garbage_refused),
+        cmocka_unit_test(test_nul_in_text_found),
         cmocka_unit_test(test_unknown_body_decodes_as_not_set),
         cmocka_unit_test(test_budget_bounds_expansion),
         cmocka_unit_test(test_budget_fits_real_lists),
