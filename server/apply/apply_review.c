@@ -140,6 +140,39 @@ static uint32_t key_result_team(const struct okr_state *s, uint32_t kr)
     return o != NULL ? o->team : 0;
 }
 
+/* Whether key result from depends on to, directly or through a chain of
+ * dependencies: 1 or 0, or -1 when out of memory. A walk over the
+ * dependency list from each key result reached, each visited once. */
+static int depends_on(const struct okr_state *s, uint32_t from, uint32_t to)
+{
+    size_t nkr = (size_t)s->next_key_result + 1;
+    uint8_t *seen = calloc(nkr, 1);
+    uint32_t *todo = calloc(nkr, sizeof *todo);
+    if (seen == NULL || todo == NULL) {
+        free(seen);
+        free(todo);
+        return -1;
+    }
+    size_t ntodo = 0;
+    int found = 0;
+    todo[ntodo++] = from;
+    seen[from] = 1;
+    while (ntodo > 0 && !found) {
+        uint32_t k = todo[--ntodo];
+        for (size_t i = 0; i < s->ndependencies && !found; i++) {
+            uint32_t next = s->dependencies[i].depends_on;
+            if (s->dependencies[i].key_result != k || next >= nkr || seen[next])
+                continue;
+            found = next == to;
+            seen[next] = 1;
+            todo[ntodo++] = next;
+        }
+    }
+    free(seen);
+    free(todo);
+    return found;
+}
+
 int apply_dependency_add(struct okr_state *s, const struct apply_ctx *ctx, const WireFrame *req,
                          struct apply_result *r)
 {
@@ -160,6 +193,15 @@ int apply_dependency_add(struct okr_state *s, const struct apply_ctx *ctx, const
     if (okr_dependency_exists(s, kr, on))
         return apply_refuse(r, CASCADE__V1__ERROR_CODE__ALREADY_EXISTS,
                       "K%u already depends on K%u.", kr, on);
+    int circle = depends_on(s, on, kr);
+    if (circle < 0)
+        return apply_no_memory(r);
+    if (circle)
+        return apply_refuse(r, CASCADE__V1__ERROR_CODE__INVALID_ARGUMENT,
+                            "K%u already depends on K%u, directly or through others; K%u "
+                            "depending on K%u would close a circle in which each waits for "
+                            "the other.",
+                            on, kr, kr, on);
     if (okr_dependency_add(s, kr, on) != 0)
         return apply_no_memory(r);
     struct okr_key_result *k = okr_key_result_find(s, kr);

@@ -16,11 +16,13 @@ static int user_exists(void *ctx, const char *name)
     return store_user_by_name(ctx, name, &u) == 0;
 }
 
-/* Teams, objectives, key results, initiatives and comments: what
- * --max-entities bounds, so one workshop cannot take the server's memory. */
+/* Teams, objectives, key results, initiatives, dependencies and comments:
+ * what --max-entities bounds, so one workshop cannot take the server's
+ * memory (or its disk, or the time a restart takes to load it). */
 static size_t entity_count(const struct okr_state *st)
 {
-    return st->nteams + st->nobjectives + st->nkey_results + st->ninitiatives + st->ncomments;
+    return st->nteams + st->nobjectives + st->nkey_results + st->ninitiatives +
+           st->ndependencies + st->ncomments;
 }
 
 void handle_change(struct conn *c, const WireFrame *f)
@@ -32,8 +34,8 @@ void handle_change(struct conn *c, const WireFrame *f)
     if (request_rule(f->body_case)->creates && entity_count(&w->state) >= l->cfg.max_entities) {
         char msg[200];
         snprintf(msg, sizeof msg,
-                 "Workshop %s holds %zu teams, objectives, key results, initiatives and "
-                 "comments, its limit (--max-entities).",
+                 "Workshop %s holds %zu teams, objectives, key results, initiatives, "
+                 "dependencies and comments, its limit (--max-entities).",
                  w->code, l->cfg.max_entities);
         conn_send_error(c, f->request_id, CASCADE__V1__ERROR_CODE__LIMIT_EXCEEDED, msg);
         return;

@@ -836,8 +836,8 @@ static void test_entity_and_workshop_limits(void **state)
     assert_int_equal(r->error->code, CASCADE__V1__ERROR_CODE__LIMIT_EXCEEDED);
     char want[200];
     snprintf(want, sizeof want,
-             "Workshop %s holds 3 teams, objectives, key results, initiatives and comments, "
-             "its limit (--max-entities).", code);
+             "Workshop %s holds 3 teams, objectives, key results, initiatives, dependencies "
+             "and comments, its limit (--max-entities).", code);
     assert_string_equal(r->error->message, want);
     wire_free(r);
     assert_int_equal(snapshot_seq(other, code, &nteams), seq);

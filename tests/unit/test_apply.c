@@ -484,6 +484,42 @@ static void test_check_status_and_blockers(void **state)
     refused(&fx->state, &cf, CASCADE__V1__ERROR_CODE__INVALID_ARGUMENT, "on-track");
 }
 
+/* K1 -> K3 and then K3 -> K1 would have each wait for the other; so would a
+ * longer circle through K2. Both are refused and change nothing. */
+static void test_dependency_circles_refused(void **state)
+{
+    struct fixture *fx = *state;
+    build(&fx->state);
+    Cascade__V1__ObjectiveAdd oa;
+    Cascade__V1__KeyResultAdd ka;
+    WireFrame f = obj_add(&oa, "T2", "Answer faster", "O1", "");
+    wire_free(ok(&fx->state, &f, 6, "O2"));
+    f = kr_add(&ka, "O2", "Cut first response", 24, 4, 0);
+    wire_free(ok(&fx->state, &f, 7, "K3"));
+
+    Cascade__V1__DependencyAdd da = CASCADE__V1__DEPENDENCY_ADD__INIT;
+    da.workshop = "ABCDEF";
+    da.key_result = "K1";
+    da.depends_on = "K3";
+    WireFrame pf = CASCADE__V1__FRAME__INIT;
+    pf.body_case = CASCADE__V1__FRAME__BODY_DEPENDENCY_ADD;
+    pf.dependency_add = &da;
+    wire_free(ok(&fx->state, &pf, 8, "K1"));
+    da.key_result = "K3";
+    da.depends_on = "K1";
+    refused(&fx->state, &pf, CASCADE__V1__ERROR_CODE__INVALID_ARGUMENT, "close a circle");
+    assert_false(okr_dependency_exists(&fx->state, 3, 1));
+    assert_int_equal(fx->state.ndependencies, 1);
+
+    /* A longer way round: K2 -> K1 (held in state as a damaged store could),
+     * K1 -> K3, so K3 -> K2 closes K2 -> K1 -> K3 -> K2. */
+    assert_int_equal(okr_dependency_add(&fx->state, 2, 1), 0);
+    da.depends_on = "K2";
+    refused(&fx->state, &pf, CASCADE__V1__ERROR_CODE__INVALID_ARGUMENT, "through others");
+    assert_int_equal(fx->state.ndependencies, 2);
+    assert_int_equal(fx->state.seq, 8);
+}
+
 static void test_initiatives_dependencies_comments(void **state)
 {
     struct fixture *fx = *state;
@@ -761,6 +797,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_objectives_add_edit_remove, setup, teardown),
         cmocka_unit_test_setup_teardown(test_key_results_edit_set_remove, setup, teardown),
         cmocka_unit_test_setup_teardown(test_check_status_and_blockers, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_dependency_circles_refused, setup, teardown),
         cmocka_unit_test_setup_teardown(test_initiatives_dependencies_comments, setup, teardown),
         cmocka_unit_test_setup_teardown(test_field_level_conflicts, setup, teardown),
         cmocka_unit_test_setup_teardown(test_configured_text_limits, setup, teardown),
