@@ -118,7 +118,7 @@ void handle_login(struct conn *c, const WireFrame *f)
     if (job == NULL)
         return;
     snprintf(job->name, sizeof job->name, "%s", m->user);
-    password_peer_address(c->peer, job->addr, sizeof job->addr);
+    snprintf(job->addr, sizeof job->addr, "%s", c->ip);
     if (password_throttle_refuses(c, f->request_id, job->name, job->addr)) {
         free(job);
         return;
@@ -220,7 +220,7 @@ void handle_change_password(struct conn *c, const WireFrame *f)
         return;
     }
     snprintf(job->name, sizeof job->name, "%s", job->user.name);
-    password_peer_address(c->peer, job->addr, sizeof job->addr);
+    snprintf(job->addr, sizeof job->addr, "%s", c->ip);
     /* A stolen session must not become a way to guess the password. */
     if (password_throttle_refuses(c, f->request_id, job->name, job->addr)) {
         free(job);

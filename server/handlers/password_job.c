@@ -13,31 +13,23 @@
 
 int auth_throttle_init(struct net *n, char *err, size_t errlen)
 {
-    uint64_t seed[2];
+    uint64_t seed[3];
     if (crypto_random_bytes(seed, sizeof seed) != 0) {
         cas_errorf(err, errlen, "Cannot read random bytes for the login throttle.");
         return CAS_EIO;
     }
-    if (throttle_init(&n->login_by_name, LOGIN_THROTTLE_KEYS, LOGIN_FAILS_PER_NAME,
+    if (throttle_init(&n->login_by_pair, LOGIN_THROTTLE_KEYS, LOGIN_FAILS_PER_PAIR,
                       LOGIN_WINDOW_MS, seed[0]) != 0 ||
         throttle_init(&n->login_by_addr, LOGIN_THROTTLE_KEYS, LOGIN_FAILS_PER_ADDR,
-                      LOGIN_WINDOW_MS, seed[1]) != 0) {
-        throttle_free(&n->login_by_name);
+                      LOGIN_WINDOW_MS, seed[1]) != 0 ||
+        throttle_init(&n->login_by_name, LOGIN_THROTTLE_KEYS, LOGIN_FAILS_PER_NAME,
+                      LOGIN_NAME_WINDOW_MS, seed[2]) != 0) {
+        throttle_free(&n->login_by_pair);
+        throttle_free(&n->login_by_addr);
         cas_errorf(err, errlen, "Cannot allocate the login throttle: out of memory.");
         return CAS_ENOMEM;
     }
     return 0;
-}
-
-void password_peer_address(const char *peer, char *out, size_t outlen)
-{
-    const char *start = peer, *end = strrchr(peer, ':');
-    if (peer[0] == '[') {
-        start = peer + 1;
-        end = strchr(start, ']');
-    }
-    size_t n = end != NULL ? (size_t)(end - start) : strlen(start);
-    snprintf(out, outlen, "%.*s", (int)n, start);
 }
 
 static int64_t throttle_now(const struct net *n)
@@ -45,36 +37,66 @@ static int64_t throttle_now(const struct net *n)
     return (int64_t)uv_now(n->loop);
 }
 
+/* The pair's key: the name first, so that all of a name's pairs share a
+ * prefix (password_throttle_reset). */
+static void pair_key(const char *name, const char *addr, char *out, size_t outlen)
+{
+    snprintf(out, outlen, "%s\n%s", name, addr);
+}
+
 int password_throttle_refuses(struct conn *c, uint64_t request_id, const char *name,
                               const char *addr)
 {
     struct net *n = c->net;
     int64_t now = throttle_now(n);
-    int64_t wait = throttle_wait_ms(&n->login_by_name, name, now);
+    char pair[THROTTLE_KEY_MAX + 1];
+    pair_key(name, addr, pair, sizeof pair);
+    int64_t wait = throttle_wait_ms(&n->login_by_pair, pair, now);
     int64_t wait_addr = throttle_wait_ms(&n->login_by_addr, addr, now);
+    int64_t wait_name = throttle_wait_ms(&n->login_by_name, name, now);
     if (wait_addr > wait)
         wait = wait_addr;
+    if (wait_name > wait)
+        wait = wait_name;
     if (wait <= 0) {
-        throttle_fail(&n->login_by_name, name, now);
+        throttle_fail(&n->login_by_pair, pair, now);
         throttle_fail(&n->login_by_addr, addr, now);
+        throttle_fail(&n->login_by_name, name, now);
         return 0;
     }
     char msg[96];
     snprintf(msg, sizeof msg, "Too many attempts; try again in %lld s.",
              (long long)((wait + 999) / 1000));
-    log_info("conn %llu from %s: password check for '%s' refused for %lld ms (too many failures)",
-             (unsigned long long)c->id, c->peer, name, (long long)wait);
+    log_info("conn %llu from %s: password check for '%s' refused for %lld ms (too many failures "
+             "%s)",
+             (unsigned long long)c->id, c->peer, name, (long long)wait,
+             wait == wait_name ? "of the account from many addresses"
+             : wait == wait_addr ? "from this address"
+                                 : "of the account from this address");
     conn_send_retry_after(c, request_id, CASCADE__V1__ERROR_CODE__TOO_MANY_ATTEMPTS, msg,
                           (uint64_t)wait);
     return 1;
 }
 
-/* A password check that succeeded was no guess: the account starts afresh,
- * and the address gets back the attempt counted against it. */
+void password_throttle_reset(struct net *n, const char *name)
+{
+    char prefix[THROTTLE_KEY_MAX + 1];
+    pair_key(name, "", prefix, sizeof prefix);
+    throttle_reset_prefix(&n->login_by_pair, prefix);
+    throttle_reset(&n->login_by_name, name);
+}
+
+/* A password check that succeeded was no guess: the pair starts afresh,
+ * and the address and the account get back the attempt counted against
+ * them. */
 static void throttle_succeeded(struct net *n, const struct kdf_job *job)
 {
-    throttle_reset(&n->login_by_name, job->name);
-    throttle_forgive(&n->login_by_addr, job->addr, throttle_now(n));
+    char pair[THROTTLE_KEY_MAX + 1];
+    pair_key(job->name, job->addr, pair, sizeof pair);
+    int64_t now = throttle_now(n);
+    throttle_reset(&n->login_by_pair, pair);
+    throttle_forgive(&n->login_by_addr, job->addr, now);
+    throttle_forgive(&n->login_by_name, job->name, now);
 }
 
 void auth_close_sessions(struct net *n, int64_t user_id, const uint8_t *keep_token,

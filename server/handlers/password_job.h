@@ -19,14 +19,21 @@
 #define PASSWORD_MAX 256
 #define GENERATED_PASSWORD_LEN 16
 
-/* Guessing passwords: an account name gets 5 failed checks and a client
- * address 20 in a minute (counted from the first), then is refused without
- * hashing until that minute is over. An attempt counts as failed from its
- * start, so pipelined guesses cannot all slip in while the first ones hash;
- * a success takes it back. */
-#define LOGIN_FAILS_PER_NAME 5
+/* Guessing passwords. One account from one client address gets 5 failed
+ * checks a minute, and one address 20 over all accounts; past either, that
+ * address is refused without hashing until its minute is over, while the
+ * account's owner elsewhere logs in as usual: wrong passwords from one
+ * place must not lock a person out everywhere. Only a storm from many
+ * addresses at once, 50 failures of one account in 10 minutes, refuses the
+ * account everywhere (for the rest of those 10 minutes): a slower curve
+ * that an attacker needs at least ten addresses to reach. An attempt counts
+ * as failed from its start, so pipelined guesses cannot all slip in while
+ * the first ones hash; a success takes it back. */
+#define LOGIN_FAILS_PER_PAIR 5
 #define LOGIN_FAILS_PER_ADDR 20
 #define LOGIN_WINDOW_MS 60000
+#define LOGIN_FAILS_PER_NAME 50
+#define LOGIN_NAME_WINDOW_MS 600000
 #define LOGIN_THROTTLE_KEYS 4096
 
 enum kdf_kind {
@@ -79,9 +86,9 @@ int password_check_length(struct conn *c, uint64_t request_id, const char *passw
 int password_throttle_refuses(struct conn *c, uint64_t request_id, const char *name,
                               const char *addr);
 
-/* The address part of "1.2.3.4:5" or "[::1]:5": one client whatever port
- * it comes from. */
-void password_peer_address(const char *peer, char *out, size_t outlen);
+/* Forgets the failures of name from every address, and of the account as a
+ * whole: an administrator has just given it a new password. */
+void password_throttle_reset(struct net *n, const char *name);
 
 /* Queues job (from password_job_new; freed when done) on the thread pool
  * for c. job->finish answers from the loop; a connection that closes

@@ -175,8 +175,9 @@ void net_free(struct net *n)
 {
     tls_ctx_free(n->env.tls);
     n->env.tls = NULL;
-    throttle_free(&n->login_by_name);
+    throttle_free(&n->login_by_pair);
     throttle_free(&n->login_by_addr);
+    throttle_free(&n->login_by_name);
 }
 
 /* Open connections from ip. A scan of every connection: at the 10000 of

@@ -64,9 +64,10 @@ struct net {
     size_t handshakes; /* connections still in the TLS handshake */
     uint64_t next_conn_id;
     int stopping;      /* no new connections; the open ones are closing */
-    /* Failed password checks, to refuse guessing: per account name and per
-     * client address (handlers/password_job.h sets the limits). */
-    struct throttle login_by_name, login_by_addr;
+    /* Failed password checks, to refuse guessing: per account and client
+     * address, per address, and per account under a storm from many
+     * addresses (handlers/password_job.h sets the limits). */
+    struct throttle login_by_pair, login_by_addr, login_by_name;
     /* Set by the server on top, which the net knows only through these. */
     struct live *live;  /* given to each connection, never looked into here */
     request_handler (*route)(Cascade__V1__Frame__BodyCase body); /* NULL: none */

@@ -113,3 +113,11 @@ void throttle_reset(struct throttle *t, const char *key)
     if (e != NULL)
         memset(e, 0, sizeof *e);
 }
+
+void throttle_reset_prefix(struct throttle *t, const char *prefix)
+{
+    size_t n = strnlen(prefix, THROTTLE_KEY_MAX);
+    for (size_t i = 0; i < t->nsets * THROTTLE_WAYS; i++)
+        if (t->entries[i].key[0] != '\0' && strncmp(t->entries[i].key, prefix, n) == 0)
+            memset(&t->entries[i], 0, sizeof t->entries[i]);
+}

@@ -57,4 +57,8 @@ void throttle_forgive(struct throttle *t, const char *key, int64_t now_ms);
 /* Forgets key's failures. */
 void throttle_reset(struct throttle *t, const char *key);
 
+/* Forgets the failures of every key that starts with prefix (a scan of the
+ * whole table: for rare events, like a password reset). */
+void throttle_reset_prefix(struct throttle *t, const char *prefix);
+
 #endif

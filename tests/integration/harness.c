@@ -144,9 +144,22 @@ void server_cleanup(struct test_server *s)
 
 int tcp_connect(int port)
 {
+    return tcp_connect_from(port, NULL);
+}
+
+int tcp_connect_from(int port, const char *src)
+{
     int fd = socket(AF_INET, SOCK_STREAM, 0);
     if (fd < 0)
         die("socket");
+    if (src != NULL) {
+        struct sockaddr_in from;
+        memset(&from, 0, sizeof from);
+        from.sin_family = AF_INET;
+        if (inet_pton(AF_INET, src, &from.sin_addr) != 1 ||
+            bind(fd, (struct sockaddr *)&from, sizeof from) != 0)
+            die("bind to a source address");
+    }
     struct sockaddr_in sa;
     memset(&sa, 0, sizeof sa);
     sa.sin_family = AF_INET;
@@ -171,7 +184,12 @@ static SSL_CTX *client_ctx(void)
 
 SSL *tls_connect(int port)
 {
-    int fd = tcp_connect(port);
+    return tls_connect_from(port, NULL);
+}
+
+SSL *tls_connect_from(int port, const char *src)
+{
+    int fd = tcp_connect_from(port, src);
     SSL *ssl = SSL_new(client_ctx());
     SSL_set_fd(ssl, fd);
     if (SSL_connect(ssl) != 1) {
@@ -576,6 +594,28 @@ int harness_login(int port, const char *user, const char *password,
     snprintf(token_out, HARNESS_TOKEN_MAX, "%s", r->login_ok->token);
     rc = 0;
 fail:
+    wire_free(r);
+    tls_close(ssl);
+    return rc;
+}
+
+int harness_login_attempt(int port, const char *src, const char *user, const char *password)
+{
+    SSL *ssl = tls_connect_from(port, src);
+    if (ssl == NULL)
+        return -1;
+    int rc = -1;
+    WireFrame *r = NULL;
+    Cascade__V1__Login l = CASCADE__V1__LOGIN__INIT;
+    l.user = (char *)user;
+    l.password = (char *)password;
+    WireFrame f = CASCADE__V1__FRAME__INIT;
+    f.body_case = CASCADE__V1__FRAME__BODY_LOGIN;
+    f.login = &l;
+    if (say_hello(ssl) == 0 && harness_request(ssl, &f, &r, NULL, NULL) == 0)
+        rc = r->body_case == CASCADE__V1__FRAME__BODY_LOGIN_OK ? 0
+             : r->body_case == CASCADE__V1__FRAME__BODY_ERROR  ? (int)r->error->code
+                                                                : -1;
     wire_free(r);
     tls_close(ssl);
     return rc;

@@ -44,6 +44,13 @@ void server_cleanup(struct test_server *s);
 /* A plain TCP connection to the server; returns the fd. */
 int tcp_connect(int port);
 
+/* The same from the loopback address src ("127.0.0.2"; NULL: the
+ * kernel's choice), so that one test can be several clients. */
+int tcp_connect_from(int port, const char *src);
+
+/* tls_connect from the loopback address src; NULL when the handshake fails. */
+SSL *tls_connect_from(int port, const char *src);
+
 /* A TLS connection (no verification: the test trusts its own server). */
 SSL *tls_connect(int port);
 void tls_close(SSL *ssl);
@@ -62,6 +69,10 @@ int tls_ping(SSL *ssl, uint64_t request_id, uint64_t nonce);
 
 /* Whether the peer closed the connection within timeout_ms (EOF or reset). */
 int fd_closed_within(int fd, int timeout_ms);
+
+/* One login attempt on a new connection from src: 0 for LoginOk, else the
+ * Error's code, or -1 when no answer came. */
+int harness_login_attempt(int port, const char *src, const char *user, const char *password);
 
 /* ---- Restarts, logged-in clients, requests among pushes, event streams ----
  * Helpers for tests that keep a server's data across restarts and drive

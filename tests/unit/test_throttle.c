@@ -75,6 +75,27 @@ static void test_reset_and_forgive(void **state)
     throttle_free(&t);
 }
 
+/* A password reset forgets every address's count for that name, and only
+ * for that name. */
+static void test_reset_prefix(void **state)
+{
+    (void)state;
+    struct throttle t;
+    assert_int_equal(throttle_init(&t, 64, 2, 60000, 7), 0);
+    const char *keys[] = {"alice\n10.0.0.1", "alice\n10.0.0.2", "alicex\n10.0.0.1", "bob\n10.0.0.1"};
+    for (size_t k = 0; k < 4; k++) {
+        throttle_fail(&t, keys[k], 1000);
+        throttle_fail(&t, keys[k], 1000);
+        assert_true(throttle_wait_ms(&t, keys[k], 1000) > 0);
+    }
+    throttle_reset_prefix(&t, "alice\n");
+    assert_int_equal(throttle_wait_ms(&t, keys[0], 1000), 0);
+    assert_int_equal(throttle_wait_ms(&t, keys[1], 1000), 0);
+    assert_true(throttle_wait_ms(&t, keys[2], 1000) > 0);
+    assert_true(throttle_wait_ms(&t, keys[3], 1000) > 0);
+    throttle_free(&t);
+}
+
 static void test_empty_and_long_keys(void **state)
 {
     (void)state;
@@ -141,6 +162,7 @@ int main(void)
         cmocka_unit_test(test_refuses_at_the_limit_until_the_window_ends),
         cmocka_unit_test(test_a_new_window_starts_from_zero),
         cmocka_unit_test(test_reset_and_forgive),
+        cmocka_unit_test(test_reset_prefix),
         cmocka_unit_test(test_empty_and_long_keys),
         cmocka_unit_test(test_bounded_and_evicts_the_oldest),
     };
