@@ -457,10 +457,18 @@ int load_run(const struct load_config *cfg, struct bench_report *report)
         goto out_loop;
     }
     transport_batch_init(&l->batch, &l->loop);
-    l->env = (struct transport_env){&l->loop,        l->tls,       &LOAD_OPS,
-                                    WIRE_MAX_SERVER_FRAME, (size_t)256 << 20, 30000,
-                                    1000,            l->readbuf,   sizeof l->readbuf,
-                                    &l->batch};
+    l->env = (struct transport_env){
+        .loop = &l->loop,
+        .tls = l->tls,
+        .ops = &LOAD_OPS,
+        .max_frame = WIRE_MAX_SERVER_FRAME,
+        .max_outbound = (size_t)256 << 20,
+        .handshake_timeout_ms = 30000,
+        .linger_ms = 1000,
+        .readbuf = l->readbuf,
+        .readbuf_len = sizeof l->readbuf,
+        .batch = &l->batch,
+    };
     for (unsigned i = 0; i < l->nconns; i++) {
         struct load_conn *c = &l->conns[i];
         c->l = l;

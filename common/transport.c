@@ -309,6 +309,8 @@ static void alloc_read(uv_handle_t *h, size_t suggested, uv_buf_t *buf)
     *buf = uv_buf_init((char *)t->env->readbuf, (unsigned)t->env->readbuf_len);
 }
 
+static void on_handshake_timeout(uv_timer_t *timer);
+
 static void on_read(uv_stream_t *s, ssize_t nread, const uv_buf_t *buf)
 {
     struct transport *t = s->data;
@@ -326,6 +328,11 @@ static void on_read(uv_stream_t *s, ssize_t nread, const uv_buf_t *buf)
             snprintf(why, sizeof why, "read failed: %s", uv_strerror((int)nread));
         transport_abort(t, why);
         return;
+    }
+    if (!t->heard) {
+        t->heard = 1;
+        if (t->state == TRANSPORT_HANDSHAKE && t->env->first_byte_timeout_ms != 0)
+            uv_timer_start(&t->timer, on_handshake_timeout, t->env->handshake_timeout_ms, 0);
     }
     char err[160] = "";
     int rc = tls_conn_feed(t->tls, (const uint8_t *)buf->base, (size_t)nread, on_plain, t,
@@ -356,9 +363,13 @@ static void on_handshake_timeout(uv_timer_t *timer)
 {
     struct transport *t = timer->data;
     char why[96];
-    snprintf(why, sizeof why, "%s timed out after %llu ms",
-             t->state == TRANSPORT_CONNECTING ? "connecting" : "TLS handshake",
-             (unsigned long long)t->env->handshake_timeout_ms);
+    if (!t->heard && t->env->first_byte_timeout_ms != 0 && t->state == TRANSPORT_HANDSHAKE)
+        snprintf(why, sizeof why, "no TLS bytes within %llu ms",
+                 (unsigned long long)t->env->first_byte_timeout_ms);
+    else
+        snprintf(why, sizeof why, "%s timed out after %llu ms",
+                 t->state == TRANSPORT_CONNECTING ? "connecting" : "TLS handshake",
+                 (unsigned long long)t->env->handshake_timeout_ms);
     transport_abort(t, why);
 }
 
@@ -390,7 +401,11 @@ static void start_tls(struct transport *t, const char *host)
 void transport_accepted(struct transport *t)
 {
     uv_tcp_nodelay(&t->tcp, 1);
-    uv_timer_start(&t->timer, on_handshake_timeout, t->env->handshake_timeout_ms, 0);
+    /* A peer that connects and says nothing holds a slot for free: it gets
+     * the short first-byte deadline, and the handshake's only once it
+     * speaks. */
+    uint64_t first = t->env->first_byte_timeout_ms, whole = t->env->handshake_timeout_ms;
+    uv_timer_start(&t->timer, on_handshake_timeout, first != 0 && first < whole ? first : whole, 0);
     start_tls(t, NULL);
 }
 

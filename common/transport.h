@@ -57,6 +57,7 @@ struct transport_env {
     size_t max_frame;             /* largest frame payload accepted */
     size_t max_outbound;          /* bytes waiting for the socket before the peer is dropped */
     uint64_t handshake_timeout_ms; /* connect + TLS handshake deadline */
+    uint64_t first_byte_timeout_ms; /* accepted: deadline for the peer's first byte (0: none) */
     uint64_t linger_ms;           /* how long a graceful close waits for its last bytes */
     uint8_t *readbuf;             /* one read buffer for all connections of the loop */
     size_t readbuf_len;
@@ -79,6 +80,7 @@ struct transport {
     struct frame_decoder decoder;
     enum transport_state state;
     enum transport_state closed_in; /* the state the connection ended in */
+    int heard; /* a byte has arrived */
     int open_handles;
     char reason[160];
     const char *deadline_reason; /* static text for transport_deadline */

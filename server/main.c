@@ -13,6 +13,7 @@
 static const char USAGE[] =
     "Usage: cascaded [--listen HOST:PORT] [--data DIR] [--cert FILE --key FILE]\n"
     "                [--max-frame BYTES] [--max-outbound BYTES] [--handshake-timeout MS]\n"
+    "                [--first-byte-timeout MS]\n"
     "                [--sync full|normal] [--token-ttl SECONDS] [--idle-timeout SECONDS]\n"
     "                [--login-timeout SECONDS] [--max-connections N] [--rate PER_SECOND]\n"
     "                [--max-per-address N] [--max-handshakes N] [--max-entities N]\n"
@@ -25,6 +26,8 @@ static const char USAGE[] =
     "  --max-frame BYTES         largest frame a client may send (default 1048576)\n"
     "  --max-outbound BYTES      unsent bytes per client before it is dropped (default 8388608)\n"
     "  --handshake-timeout MS    time a client has to finish the TLS handshake (default 10000)\n"
+    "  --first-byte-timeout MS   time from connecting to the client's first TLS byte\n"
+    "                            (default 3000)\n"
     "  --sync full|normal        fsync every commit (full, the default) or leave it to\n"
     "                            WAL checkpoints (normal: faster; a power cut may lose\n"
     "                            the last acknowledged edits, a crash of cascaded does not)\n"
@@ -36,10 +39,13 @@ static const char USAGE[] =
     "  --max-connections N       refuse connections past N (default 10000)\n"
     "  --rate PER_SECOND         requests per second per connection, in bursts of\n"
     "                            up to four seconds' worth (default 50)\n"
-    "  --max-per-address N       open connections from one client IP (default 256)\n"
-    "  --max-handshakes N        TLS handshakes in progress at once (default 256)\n"
-    "  --max-entities N          teams, objectives, key results, initiatives and\n"
-    "                            comments in one workshop (default 10000)\n"
+    "  --max-per-address N       open connections from one client IP, or one IPv6 /64\n"
+    "                            (default 256)\n"
+    "  --max-handshakes N        TLS handshakes in progress at once (default 256); one\n"
+    "                            address may hold 1/16 of them, and when all are taken\n"
+    "                            the oldest makes room for a newcomer\n"
+    "  --max-entities N          teams, objectives, key results, initiatives,\n"
+    "                            dependencies and comments in one workshop (default 10000)\n"
     "  --max-workshops-per-user N  workshops one user may create (default 100)\n"
     "  --text-limit KIND=BYTES   longest accepted text of a kind, in UTF-8 bytes; repeat\n"
     "                            for several kinds (defaults: team-name=80, title=200,\n"
@@ -92,7 +98,7 @@ int main(int argc, char **argv)
     enum {
         OPT_CERT = 256, OPT_KEY, OPT_MAX_FRAME, OPT_MAX_OUT, OPT_HS, OPT_SYNC, OPT_TTL,
         OPT_IDLE, OPT_LOGIN, OPT_MAX_CONN, OPT_RATE, OPT_PER_ADDR,
-        OPT_MAX_HS, OPT_MAX_ENT, OPT_MAX_WS, OPT_TEXT_LIMIT, OPT_VERSION, OPT_HELP
+        OPT_MAX_HS, OPT_MAX_ENT, OPT_MAX_WS, OPT_TEXT_LIMIT, OPT_FIRST_BYTE, OPT_VERSION, OPT_HELP
     };
     static const struct option opts[] = {
         {"listen", required_argument, NULL, 'l'},
@@ -102,6 +108,7 @@ int main(int argc, char **argv)
         {"max-frame", required_argument, NULL, OPT_MAX_FRAME},
         {"max-outbound", required_argument, NULL, OPT_MAX_OUT},
         {"handshake-timeout", required_argument, NULL, OPT_HS},
+        {"first-byte-timeout", required_argument, NULL, OPT_FIRST_BYTE},
         {"sync", required_argument, NULL, OPT_SYNC},
         {"token-ttl", required_argument, NULL, OPT_TTL},
         {"idle-timeout", required_argument, NULL, OPT_IDLE},
@@ -146,6 +153,11 @@ int main(int argc, char **argv)
             if (parse_size("--handshake-timeout", optarg, 1, 600000, &v) != 0)
                 return 2;
             cfg.net.handshake_timeout_ms = v;
+            break;
+        case OPT_FIRST_BYTE:
+            if (parse_size("--first-byte-timeout", optarg, 1, 600000, &v) != 0)
+                return 2;
+            cfg.net.first_byte_timeout_ms = v;
             break;
         case OPT_SYNC:
             if (strcmp(optarg, "full") != 0 && strcmp(optarg, "normal") != 0) {

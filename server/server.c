@@ -28,6 +28,7 @@ void server_config_defaults(struct server_config *cfg)
         .max_frame = FRAME_DEFAULT_MAX,
         .max_outbound = 8u << 20,
         .handshake_timeout_ms = 10000,
+        .first_byte_timeout_ms = 3000,
         .idle_timeout_ms = 120000,
         .login_timeout_ms = 60000,
         .max_connections = 10000,

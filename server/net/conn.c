@@ -159,6 +159,7 @@ void net_init(struct net *n, const struct net_config *cfg, uv_loop_t *loop)
         .max_frame = cfg->max_frame,
         .max_outbound = cfg->max_outbound,
         .handshake_timeout_ms = cfg->handshake_timeout_ms,
+        .first_byte_timeout_ms = cfg->first_byte_timeout_ms,
         .linger_ms = NET_LINGER_MS,
         .readbuf = n->readbuf,
         .readbuf_len = sizeof n->readbuf,
@@ -180,38 +181,68 @@ void net_free(struct net *n)
     throttle_free(&n->login_by_name);
 }
 
-/* Open connections from ip. A scan of every connection: at the 10000 of
- * --max-connections that is a few tens of microseconds per accept, cheaper
- * to keep right than a table that must follow every open and close. */
-static size_t conns_from(const struct net *n, const char *ip)
+/* Open connections, and those of them still in the TLS handshake, from
+ * the address block of c (c itself included). A scan of every connection:
+ * at the 10000 of --max-connections that is a few tens of microseconds per
+ * accept, cheaper to keep right than a table that must follow every open
+ * and close. */
+static void count_block(const struct net *n, const struct conn *c, size_t *open,
+                        size_t *handshaking)
 {
-    size_t count = 0;
-    for (const struct conn *c = n->conns; c != NULL; c = c->next)
-        if (strcmp(c->ip, ip) == 0)
-            count++;
-    return count;
+    *open = *handshaking = 0;
+    for (const struct conn *o = n->conns; o != NULL; o = o->next) {
+        if (strcmp(o->block, c->block) != 0)
+            continue;
+        (*open)++;
+        *handshaking += o->in_handshake;
+    }
 }
 
-/* Records who is at the other end, as text: peer with its port, ip without. */
+/* Records who is at the other end, as text: peer with its port, ip
+ * without, and the block the per-address limits count. */
 static void name_peer(struct conn *c)
 {
     struct sockaddr_storage ss;
     int sslen = sizeof ss;
-    if (uv_tcp_getpeername(&c->transport.tcp, (struct sockaddr *)&ss, &sslen) == 0) {
-        addr_format((struct sockaddr *)&ss, c->peer, sizeof c->peer);
-        if (ss.ss_family == AF_INET6)
-            uv_ip6_name((struct sockaddr_in6 *)&ss, c->ip, sizeof c->ip);
-        else
-            uv_ip4_name((struct sockaddr_in *)&ss, c->ip, sizeof c->ip);
-    } else {
-        snprintf(c->peer, sizeof c->peer, "unknown");
-        snprintf(c->ip, sizeof c->ip, "unknown");
+    snprintf(c->peer, sizeof c->peer, "unknown");
+    snprintf(c->ip, sizeof c->ip, "unknown");
+    snprintf(c->block, sizeof c->block, "unknown");
+    if (uv_tcp_getpeername(&c->transport.tcp, (struct sockaddr *)&ss, &sslen) != 0)
+        return;
+    addr_format((struct sockaddr *)&ss, c->peer, sizeof c->peer);
+    if (ss.ss_family != AF_INET6) {
+        uv_ip4_name((struct sockaddr_in *)&ss, c->ip, sizeof c->ip);
+        snprintf(c->block, sizeof c->block, "%s", c->ip);
+        return;
     }
+    struct sockaddr_in6 *sa6 = (struct sockaddr_in6 *)&ss;
+    uv_ip6_name(sa6, c->ip, sizeof c->ip);
+    if (IN6_IS_ADDR_V4MAPPED(&sa6->sin6_addr)) {
+        snprintf(c->block, sizeof c->block, "%s", c->ip);
+        return;
+    }
+    /* One IPv6 subscriber gets a /64: its 2^64 addresses are one client. */
+    struct sockaddr_in6 prefix = *sa6;
+    memset(prefix.sin6_addr.s6_addr + 8, 0, 8);
+    char net64[INET6_ADDRSTRLEN];
+    uv_ip6_name(&prefix, net64, sizeof net64);
+    snprintf(c->block, sizeof c->block, "%.*s/64", (int)(sizeof c->block - 4), net64);
+}
+
+/* The connection in its TLS handshake longest: the last on the list, which
+ * is newest first. NULL when none is. */
+static struct conn *oldest_in_handshake(const struct net *n, const struct conn *except)
+{
+    struct conn *oldest = NULL;
+    for (struct conn *o = n->conns; o != NULL; o = o->next)
+        if (o->in_handshake && o != except && o->transport.state == TRANSPORT_HANDSHAKE)
+            oldest = o;
+    return oldest;
 }
 
 /* Why a new connection must be refused, in why; 0 when it may stay. It is
  * counted among the open ones already. */
-static int refusal(const struct net *n, const struct conn *c, char *why, size_t whylen)
+static int refusal(struct net *n, const struct conn *c, char *why, size_t whylen)
 {
     if (n->stopping) {
         snprintf(why, whylen, "server is shutting down");
@@ -223,17 +254,36 @@ static int refusal(const struct net *n, const struct conn *c, char *why, size_t 
                  n->cfg.max_connections);
         return 1;
     }
-    if (conns_from(n, c->ip) > n->cfg.max_per_address) {
+    size_t open, handshaking;
+    count_block(n, c, &open, &handshaking);
+    if (open > n->cfg.max_per_address) {
         snprintf(why, whylen, "refused: %zu connections from %s is the limit (--max-per-address)",
-                 n->cfg.max_per_address, c->ip);
+                 n->cfg.max_per_address, c->block);
         return 1;
     }
-    /* Each handshake costs asymmetric crypto; a flood of them must not
-     * starve the connections already open. */
-    if (n->handshakes >= n->cfg.max_handshakes) {
-        snprintf(why, whylen, "refused: %zu TLS handshakes at once is the limit (--max-handshakes)",
-                 n->cfg.max_handshakes);
+    size_t share = NET_HANDSHAKE_SHARE(n->cfg.max_handshakes);
+    if (handshaking >= share) {
+        snprintf(why, whylen,
+                 "refused: %zu TLS handshakes at once from %s is one address's share "
+                 "(1/16 of --max-handshakes)",
+                 share, c->block);
         return 1;
+    }
+    /* Each handshake costs asymmetric crypto, so their number is bounded;
+     * but a slot held by a peer that never finishes must not keep the next
+     * one out. The oldest goes: a real client finishes in milliseconds. */
+    if (n->handshakes >= n->cfg.max_handshakes) {
+        struct conn *oldest = oldest_in_handshake(n, c);
+        if (oldest == NULL) {
+            snprintf(why, whylen, "refused: %zu TLS handshakes at once is the limit",
+                     n->cfg.max_handshakes);
+            return 1;
+        }
+        char evicted[ADDR_TEXT_MAX + 128];
+        snprintf(evicted, sizeof evicted,
+                 "dropped: the %zu handshake slots were full and this was the oldest; %s came",
+                 n->cfg.max_handshakes, c->peer);
+        transport_abort(&oldest->transport, evicted);
     }
     return 0;
 }
@@ -262,7 +312,7 @@ void net_accept(struct net *n, uv_stream_t *listener)
     }
     name_peer(c);
     log_info("conn %llu from %s opened", (unsigned long long)c->id, c->peer);
-    char why[ADDR_TEXT_MAX + 96];
+    char why[ADDR_TEXT_MAX + 128];
     if (refusal(n, c, why, sizeof why)) {
         transport_abort(&c->transport, why);
         return;

@@ -42,13 +42,20 @@ struct net_config {
     size_t max_frame;
     size_t max_outbound;
     uint64_t handshake_timeout_ms;
+    uint64_t first_byte_timeout_ms; /* from accept to the client's first TLS byte */
     uint64_t idle_timeout_ms;   /* a connection that sends nothing this long is closed */
     uint64_t login_timeout_ms;  /* time from Hello to a login */
     size_t max_connections;
     uint32_t rate_per_s;        /* requests per second per connection; bursts of 4x */
-    size_t max_per_address;     /* open connections from one client IP */
-    size_t max_handshakes;      /* connections in the TLS handshake at once */
+    size_t max_per_address;     /* open connections from one client address (IPv6: /64) */
+    size_t max_handshakes;      /* connections in the TLS handshake at once; one
+                                 * address holds at most NET_HANDSHAKE_SHARE of them */
 };
+
+/* The share of the handshake slots one address (an IPv6 /64) may hold:
+ * 1/16 of --max-handshakes, at least 2. Silent sockets from a few
+ * addresses then cannot fill the slots and lock everyone else out. */
+#define NET_HANDSHAKE_SHARE(max) ((max) / 16 > 2 ? (max) / 16 : 2)
 
 /* What answers one kind of request (requests.def's handler column). */
 typedef void (*request_handler)(struct conn *c, const WireFrame *f);
@@ -89,7 +96,10 @@ struct conn {
     struct live *live; /* the server's state, for handlers */
     uint64_t id;
     char peer[ADDR_NUMERIC_MAX];
-    char ip[ADDR_NUMERIC_MAX]; /* the peer without its port, for --max-per-address */
+    char ip[ADDR_NUMERIC_MAX]; /* the peer without its port */
+    /* The peer's address block, which the per-address limits count: the
+     * address itself for IPv4, its /64 for IPv6 (one subscriber's share). */
+    char block[ADDR_NUMERIC_MAX];
     int in_handshake;       /* counted in net.handshakes */
     int greeted; /* a Hello was accepted */
     uint64_t greeted_at;   /* loop time of the Hello, ms */
@@ -125,7 +135,10 @@ void net_init(struct net *n, const struct net_config *cfg, uv_loop_t *loop);
 void net_start(struct net *n);
 
 /* Accepts one connection from listener, or refuses it (counted and closed
- * at once) past --max-connections, --max-per-address or --max-handshakes. */
+ * at once) past --max-connections, --max-per-address or its address's
+ * share of the handshake slots. When every handshake slot is taken, the
+ * connection that has been in its handshake longest is dropped to make
+ * room: a newcomer is never refused for slots that others squat. */
 void net_accept(struct net *n, uv_stream_t *listener);
 
 /* Closes connections that have been silent for the idle time-out (clients

@@ -119,11 +119,29 @@ static void rig_start(struct rig *r, int batch, size_t max_outbound,
     assert_non_null(client_tls);
     if (batch)
         transport_batch_init(&r->batch, &r->loop);
-    r->server_env = (struct transport_env){&r->loop, server_tls, &OPS, 1024, max_outbound, 5000,
-                                           1000, r->server_buf, sizeof r->server_buf,
-                                           batch ? &r->batch : NULL};
-    r->client_env = (struct transport_env){&r->loop, client_tls, &OPS, 1024, 1 << 20, 5000,
-                                           1000, r->client_buf, sizeof r->client_buf, NULL};
+    r->server_env = (struct transport_env){
+        .loop = &r->loop,
+        .tls = server_tls,
+        .ops = &OPS,
+        .max_frame = 1024,
+        .max_outbound = max_outbound,
+        .handshake_timeout_ms = 5000,
+        .linger_ms = 1000,
+        .readbuf = r->server_buf,
+        .readbuf_len = sizeof r->server_buf,
+        .batch = batch ? &r->batch : NULL,
+    };
+    r->client_env = (struct transport_env){
+        .loop = &r->loop,
+        .tls = client_tls,
+        .ops = &OPS,
+        .max_frame = 1024,
+        .max_outbound = 1 << 20,
+        .handshake_timeout_ms = 5000,
+        .linger_ms = 1000,
+        .readbuf = r->client_buf,
+        .readbuf_len = sizeof r->client_buf,
+    };
     r->on_both_ready = on_both_ready;
     struct sockaddr_in addr;
     uv_ip4_addr("127.0.0.1", 0, &addr);
