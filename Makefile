@@ -24,10 +24,12 @@ run: deps build
 	./$(BUILD_DIR)/bin/cascaded --listen $(LISTEN) --data $(DATA)
 
 # The optimised build `make run` uses (its warnings differ from a debug
-# build's), then every test with AddressSanitizer and
+# build's) and the attack test on it (memory bounds mean something only
+# there), then every test with AddressSanitizer and
 # UndefinedBehaviorSanitizer, then each fuzz target for FUZZ_SECONDS.
 test: deps
 	$(MAKE) build
+	cd $(BUILD_DIR) && ctest --output-on-failure -R '^integration\.attacks$$'
 	$(MAKE) test-asan
 	$(MAKE) test-fuzz
 

@@ -229,6 +229,11 @@ void transport_close(struct transport *t, const char *reason)
     uv_timer_start(&t->timer, on_linger_expired, t->env->linger_ms, 0);
 }
 
+void transport_set_max_frame(struct transport *t, size_t max_frame)
+{
+    t->decoder.max_frame = max_frame;
+}
+
 int transport_send(struct transport *t, const uint8_t *data, size_t len)
 {
     if (t->state != TRANSPORT_OPEN)
@@ -293,7 +298,7 @@ static int on_plain(void *ctx, const uint8_t *data, size_t len)
     if (rc == CAS_ETOOBIG) {
         char why[128];
         snprintf(why, sizeof why, "bad frame: declared length %u is 0 or over the limit of %zu",
-                 frame_decoder_declared(&t->decoder), t->env->max_frame);
+                 frame_decoder_declared(&t->decoder), t->decoder.max_frame);
         transport_close(t, why);
     } else if (rc == CAS_ENOMEM) {
         transport_abort(t, "out of memory while reading a frame");

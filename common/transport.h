@@ -91,6 +91,10 @@ struct transport {
     struct transport *dirty_next, **dirty_prev; /* in env->batch->dirty; prev NULL: not */
 };
 
+/* Sets the largest frame payload this connection accepts from now on (at
+ * first env->max_frame): a server allows less before a login. */
+void transport_set_max_frame(struct transport *t, size_t max_frame);
+
 /* Initialises the TCP and timer handles on env->loop. 0 or CAS_EIO. On
  * failure nothing needs closing. */
 int transport_init(struct transport *t, const struct transport_env *env, void *data);

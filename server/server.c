@@ -35,6 +35,7 @@ void server_config_defaults(struct server_config *cfg)
         .rate_per_s = 50,
         .max_per_address = 256,
         .max_handshakes = 256,
+        .max_anonymous_memory = (size_t)64 << 20,
     };
     cfg->live = (struct live_config){
         .token_ttl_s = 30 * 24 * 3600,

@@ -58,10 +58,7 @@ static void finish_login(struct kdf_job *job)
                         "The server could not save the session; try again later.");
         return;
     }
-    c->user_id = job->user.id;
-    snprintf(c->user, sizeof c->user, "%s", job->user.name);
-    c->admin = job->user.admin;
-    memcpy(c->token_hash, hash, sizeof hash);
+    conn_log_in(c, job->user.id, job->user.name, job->user.admin, hash);
     Cascade__V1__UserInfo info;
     auth_fill_user_info(&info, &job->user);
     Cascade__V1__LoginOk ok = CASCADE__V1__LOGIN_OK__INIT;
@@ -162,10 +159,7 @@ void handle_authenticate(struct conn *c, const WireFrame *f)
                         "This account is disabled; ask the server's administrator.");
         return;
     }
-    c->user_id = u.id;
-    snprintf(c->user, sizeof c->user, "%s", u.name);
-    c->admin = u.admin;
-    memcpy(c->token_hash, hash, sizeof hash);
+    conn_log_in(c, u.id, u.name, u.admin, hash);
     auth_send_user_info(c, f->request_id, &u);
 }
 
@@ -181,9 +175,7 @@ void handle_logout(struct conn *c, const WireFrame *f)
     }
     /* Logged out, the connection leaves the workshops it was watching. */
     presence_drop(c);
-    c->user_id = 0;
-    c->user[0] = '\0';
-    c->admin = 0;
+    conn_log_out(c);
     conn_send_ack(c, f->request_id, 0, NULL);
 }
 

@@ -41,7 +41,10 @@ static int64_t throttle_now(const struct net *n)
  * prefix (password_throttle_reset). */
 static void pair_key(const char *name, const char *addr, char *out, size_t outlen)
 {
-    snprintf(out, outlen, "%s\n%s", name, addr);
+    /* Within the throttle's key length (95): names are cut at 40 bytes, past
+     * any account's 32, so two long unknown names may share a count, which
+     * errs on the side of refusing; an address is at most 45. */
+    snprintf(out, outlen, "%.40s\n%.54s", name, addr);
 }
 
 int password_throttle_refuses(struct conn *c, uint64_t request_id, const char *name,

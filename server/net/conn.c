@@ -1,5 +1,8 @@
 #include "conn.h"
 
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -91,6 +94,45 @@ void conn_close(struct conn *c, const char *reason)
     transport_close(&c->transport, reason);
 }
 
+/* The connection no longer counts against --max-anonymous-memory. */
+static void anonymous_done(struct conn *c)
+{
+    if (c->anonymous) {
+        c->anonymous = 0;
+        c->net->anonymous--;
+    }
+}
+
+void conn_log_in(struct conn *c, int64_t user_id, const char *name, int admin,
+                 const uint8_t token_hash[32])
+{
+    c->user_id = user_id;
+    snprintf(c->user, sizeof c->user, "%s", name);
+    c->admin = admin;
+    memcpy(c->token_hash, token_hash, sizeof c->token_hash);
+    anonymous_done(c);
+    transport_set_max_frame(&c->transport, c->net->cfg.max_frame);
+}
+
+/* The frame limit of a connection nobody has logged in on. */
+static size_t anon_max_frame(const struct net *n)
+{
+    return n->cfg.max_frame < NET_ANON_MAX_FRAME ? n->cfg.max_frame : NET_ANON_MAX_FRAME;
+}
+
+void conn_log_out(struct conn *c)
+{
+    c->user_id = 0;
+    c->user[0] = '\0';
+    c->admin = 0;
+    memset(c->token_hash, 0, sizeof c->token_hash);
+    if (!c->anonymous) {
+        c->anonymous = 1;
+        c->net->anonymous++;
+    }
+    transport_set_max_frame(&c->transport, anon_max_frame(c->net));
+}
+
 void conn_release(struct conn *c)
 {
     if (c->pending_work > 0)
@@ -129,6 +171,7 @@ static void on_closed(struct transport *t, const char *reason)
     struct net *n = c->net;
     log_info("conn %llu from %s closed: %s", (unsigned long long)c->id, c->peer, reason);
     handshake_done(c);
+    anonymous_done(c);
     if (c->prev)
         c->prev->next = c->next;
     else
@@ -240,6 +283,17 @@ static struct conn *oldest_in_handshake(const struct net *n, const struct conn *
     return oldest;
 }
 
+/* The anonymous connection open longest that is not closing, but except. */
+static struct conn *oldest_anonymous(const struct net *n, const struct conn *except)
+{
+    struct conn *oldest = NULL;
+    for (struct conn *o = n->conns; o != NULL; o = o->next)
+        if (o->anonymous && o != except &&
+            (o->transport.state == TRANSPORT_HANDSHAKE || o->transport.state == TRANSPORT_OPEN))
+            oldest = o;
+    return oldest;
+}
+
 /* Why a new connection must be refused, in why; 0 when it may stay. It is
  * counted among the open ones already. */
 static int refusal(struct net *n, const struct conn *c, char *why, size_t whylen)
@@ -285,6 +339,22 @@ static int refusal(struct net *n, const struct conn *c, char *why, size_t whylen
                  n->cfg.max_handshakes, c->peer);
         transport_abort(&oldest->transport, evicted);
     }
+    /* Nobody vouches for a connection until it logs in, so all of them
+     * together get a fixed budget; the oldest makes room, as above. */
+    if ((n->anonymous + 1) * NET_ANON_COST > n->cfg.max_anonymous_memory) {
+        struct conn *oldest = oldest_anonymous(n, c);
+        if (oldest == NULL) {
+            snprintf(why, whylen, "refused: --max-anonymous-memory allows no more connections "
+                                  "that have not logged in");
+            return 1;
+        }
+        char evicted[ADDR_TEXT_MAX + 160];
+        snprintf(evicted, sizeof evicted,
+                 "dropped: connections not logged in hold all of --max-anonymous-memory (%zu "
+                 "bytes) and this was the oldest; %s came",
+                 n->cfg.max_anonymous_memory, c->peer);
+        transport_abort(&oldest->transport, evicted);
+    }
     return 0;
 }
 
@@ -319,15 +389,35 @@ void net_accept(struct net *n, uv_stream_t *listener)
     }
     c->in_handshake = 1;
     n->handshakes++;
+    c->anonymous = 1;
+    n->anonymous++;
+    transport_set_max_frame(&c->transport, anon_max_frame(n));
+    if (n->nconns > n->peak_since_trim)
+        n->peak_since_trim = n->nconns;
     c->last_heard = uv_now(n->loop);
     c->rate_at = c->last_heard;
     c->rate_tokens_milli = (uint64_t)n->cfg.rate_per_s * 4 * 1000;
     transport_accepted(&c->transport);
 }
 
+/* After a crowd of connections has gone (an attack, or the end of a
+ * workshop), hands the memory they used back to the system: glibc keeps
+ * freed memory for reuse, and a server that once held a thousand
+ * connections would otherwise keep their RSS for good. */
+static void give_memory_back(struct net *n)
+{
+    if (n->peak_since_trim < 64 || n->nconns > n->peak_since_trim / 2)
+        return;
+#ifdef __GLIBC__
+    malloc_trim(0);
+#endif
+    n->peak_since_trim = n->nconns;
+}
+
 void net_sweep(struct net *n)
 {
     uint64_t now = uv_now(n->loop);
+    give_memory_back(n);
     for (struct conn *c = n->conns; c != NULL; c = c->next) {
         if (c->transport.state != TRANSPORT_OPEN || !c->greeted)
             continue; /* the handshake deadlines cover the rest */

@@ -50,12 +50,24 @@ struct net_config {
     size_t max_per_address;     /* open connections from one client address (IPv6: /64) */
     size_t max_handshakes;      /* connections in the TLS handshake at once; one
                                  * address holds at most NET_HANDSHAKE_SHARE of them */
+    size_t max_anonymous_memory; /* bytes all connections not logged in may hold */
 };
 
 /* The share of the handshake slots one address (an IPv6 /64) may hold:
  * 1/16 of --max-handshakes, at least 2. Silent sockets from a few
  * addresses then cannot fill the slots and lock everyone else out. */
 #define NET_HANDSHAKE_SHARE(max) ((max) / 16 > 2 ? (max) / 16 : 2)
+
+/* Before a login only Hello, Login, Authenticate and Ping make sense, all
+ * small: a larger frame is refused, so that a connection nobody vouches for
+ * cannot make the server hold a megabyte for it. */
+#define NET_ANON_MAX_FRAME 4096
+
+/* What one connection that has not logged in may cost, at most: its share
+ * of the frame decoder (NET_ANON_MAX_FRAME, held up to twice while it
+ * grows), the connection itself and TLS's buffers (about 24 KiB measured).
+ * --max-anonymous-memory divided by this is how many may be open at once. */
+#define NET_ANON_COST ((size_t)32 * 1024)
 
 /* What answers one kind of request (requests.def's handler column). */
 typedef void (*request_handler)(struct conn *c, const WireFrame *f);
@@ -69,6 +81,8 @@ struct net {
     struct conn *conns; /* every open connection */
     size_t nconns;
     size_t handshakes; /* connections still in the TLS handshake */
+    size_t anonymous;  /* connections nobody has logged in on */
+    size_t peak_since_trim; /* most connections open since memory was last given back */
     uint64_t next_conn_id;
     int stopping;      /* no new connections; the open ones are closing */
     /* Failed password checks, to refuse guessing: per account and client
@@ -114,6 +128,7 @@ struct conn {
     char user[OKR_NAME_MAX + 1];
     int admin;
     uint8_t token_hash[32];
+    int anonymous;     /* counted in net.anonymous */
     /* Workshops this connection receives events of, and what it edits there. */
     struct subscription *subs;
     size_t nsubs, cap_subs;
@@ -183,6 +198,16 @@ int conn_send_retry_after(struct conn *c, uint64_t request_id, Cascade__V1__Erro
 
 /* Closes the connection gracefully, logging reason. */
 void conn_close(struct conn *c, const char *reason);
+
+/* Someone has logged in (or authenticated) on c: its user, whether they
+ * administer the server, and the hash of the session's token. The
+ * connection leaves the anonymous ones and may send frames up to
+ * --max-frame. */
+void conn_log_in(struct conn *c, int64_t user_id, const char *name, int admin,
+                 const uint8_t token_hash[32]);
+
+/* The user has logged out on c: it is anonymous again. */
+void conn_log_out(struct conn *c);
 
 /* Frees a closed connection once no thread-pool work refers to it. */
 void conn_release(struct conn *c);
