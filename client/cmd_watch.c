@@ -211,7 +211,10 @@ int cmd_watch(struct cli *cli, struct args *a)
         rc = resume(cli, ws, &last, err, &c);
         if (rc == EXIT_UNREACHABLE)
             return EXIT_OK; /* interrupted while reconnecting */
-        if (rc != EXIT_OK)
+        if (rc != EXIT_OK) {
+            /* Why the watch ended at all (a removal says who removed whom). */
+            fprintf(stderr, "cascade: %s\n", err);
             return rc;
+        }
     }
 }

@@ -203,11 +203,21 @@ void handle_kick(struct conn *c, const WireFrame *f)
                       NULL) != 0)
         return;
     log_info("'%s' removed '%s' from workshop %s", c->user, name, w->code);
-    /* Their open views of the workshop end now; a resubscription is refused. */
+    /* Their open views of the workshop end now, saying why; a
+     * resubscription is refused. */
+    char why[160];
+    snprintf(why, sizeof why, "You were removed from workshop %s by %s.", w->code, c->user);
+    Cascade__V1__GoingAway away = CASCADE__V1__GOING_AWAY__INIT;
+    away.reason = why;
+    WireFrame bye = CASCADE__V1__FRAME__INIT;
+    bye.body_case = CASCADE__V1__FRAME__BODY_GOING_AWAY;
+    bye.going_away = &away;
     struct conn *next;
     for (struct conn *o = c->net->conns; o != NULL; o = next) {
         next = o->next;
-        if (o->user_id == user_id && o != c && presence_find(o, w) != NULL)
+        if (o->user_id == user_id && o != c && presence_find(o, w) != NULL) {
+            conn_send(o, &bye);
             conn_close(o, "removed from the workshop");
+        }
     }
 }

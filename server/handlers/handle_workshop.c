@@ -245,6 +245,17 @@ void handle_join(struct conn *c, const WireFrame *f)
         conn_send_error(c, f->request_id, CASCADE__V1__ERROR_CODE__NOT_FOUND, msg);
         return;
     }
+    /* Someone removed comes back only with an invite made after: the one
+     * they used before (or kept) must not undo the removal. */
+    int64_t removed_ms = 0;
+    if (workshop_removed(w, c->user_id) &&
+        store_participant_removed_ms(c->live->store, w->id, c->user_id, &removed_ms) == 0 &&
+        inv.created_ms <= removed_ms) {
+        conn_send_error(c, f->request_id, CASCADE__V1__ERROR_CODE__FORBIDDEN,
+                        "That invite was made before you were removed from this workshop; ask "
+                        "a facilitator for a new one.");
+        return;
+    }
     /* An invite never demotes a facilitator. */
     const struct participant *p = workshop_participant(w, c->user_id);
     int role = p != NULL && p->role == CASCADE__V1__ROLE__FACILITATOR ? p->role : inv.role;

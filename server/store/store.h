@@ -17,7 +17,7 @@
 
 /* The schema version this build writes; older databases are migrated
  * forward at open, newer ones refused. */
-#define STORE_SCHEMA_VERSION 5
+#define STORE_SCHEMA_VERSION 6
 
 struct store;
 
@@ -105,9 +105,15 @@ int store_participant_each(struct store *st, int64_t workshop_id,
 
 /* Removes a participant, within the caller's transaction (a batch's
  * commit): their role becomes 0 (removed, so the workshop's own code no
- * longer lets them in) and their team memberships go. */
+ * longer lets them in), now_ms is kept as the time of removal, and their
+ * team memberships go. */
 int store_participant_drop(struct store *st, int64_t workshop_id, int64_t user_id,
                            int64_t now_ms);
+
+/* When the user was last removed from the workshop (Unix ms; 0: never).
+ * CAS_ENOTFOUND when they never took part. */
+int store_participant_removed_ms(struct store *st, int64_t workshop_id, int64_t user_id,
+                                 int64_t *removed_ms);
 
 /* ---- Team membership and invites ---- */
 
@@ -122,6 +128,7 @@ struct store_invite {
     int role;      /* cascade.v1.Role */
     uint32_t team; /* 0: none */
     int64_t expires_ms; /* Unix ms after which the code is refused; 0: never */
+    int64_t created_ms; /* read back by store_invite_get; store_invite_add takes it apart */
 };
 
 /* Stores an invite code. CAS_EEXIST when the code is taken. */

@@ -137,6 +137,12 @@ const char *const STORE_MIGRATIONS[] = {
      "  created_ms INTEGER NOT NULL);"),
     /* 4 -> 5: invites that expire. Those made before stay good (0: never). */
     "ALTER TABLE invites ADD COLUMN expires_ms INTEGER NOT NULL DEFAULT 0;",
+    /* 5 -> 6: when a participant was removed, so that invites made before
+     * are useless to them. For those removed earlier the time is unknown:
+     * the upgrade counts as the removal, which refuses older invites. */
+    ("ALTER TABLE participants ADD COLUMN removed_ms INTEGER NOT NULL DEFAULT 0;"
+     "UPDATE participants SET removed_ms = CAST(strftime('%s', 'now') AS INTEGER) * 1000"
+     " WHERE role = 0;"),
 };
 
 const size_t STORE_MIGRATION_COUNT = sizeof STORE_MIGRATIONS / sizeof STORE_MIGRATIONS[0];
@@ -258,7 +264,12 @@ const char *const STORE_SQL[ST_COUNT] = {
                                     " AND user_id = ?",
     [ST_INVITE_ADD] = "INSERT INTO invites (code, workshop_id, role, team, created_by, created_ms,"
                       " expires_ms) VALUES (?, ?, ?, ?, ?, ?, ?)",
-    [ST_INVITE_GET] = "SELECT workshop_id, role, team, expires_ms FROM invites WHERE code = ?",
+    [ST_INVITE_GET] = "SELECT workshop_id, role, team, expires_ms, created_ms FROM invites"
+                      " WHERE code = ?",
+    [ST_PARTICIPANT_REMOVED_AT] = "UPDATE participants SET removed_ms = ?"
+                                  " WHERE workshop_id = ? AND user_id = ?",
+    [ST_PARTICIPANT_REMOVED_MS] = "SELECT removed_ms FROM participants"
+                                  " WHERE workshop_id = ? AND user_id = ?",
     [ST_EVENT_EACH_ENTITY] = "SELECT seq, payload FROM events WHERE workshop_id = ?"
                              " AND entity = ? ORDER BY seq",
 };

@@ -87,12 +87,34 @@ int store_participant_drop(struct store *st, int64_t workshop_id, int64_t user_i
 {
     int ret = store_participant_set(st, workshop_id, user_id, 0, now_ms);
     if (ret == 0) {
+        sqlite3_stmt *s = st->stmt[ST_PARTICIPANT_REMOVED_AT];
+        int rc = SQLITE_OK;
+        db_bind_i64(s, 1, now_ms, &rc);
+        db_bind_i64(s, 2, workshop_id, &rc);
+        db_bind_i64(s, 3, user_id, &rc);
+        ret = db_run(st, s, rc, 1, "note when a participant was removed");
+    }
+    if (ret == 0) {
         sqlite3_stmt *s = st->stmt[ST_TEAM_MEMBERS_DELETE_USER];
         int rc = SQLITE_OK;
         db_bind_i64(s, 1, workshop_id, &rc);
         db_bind_i64(s, 2, user_id, &rc);
         ret = db_run(st, s, rc, 0, "remove a user's team memberships");
     }
+    return ret;
+}
+
+int store_participant_removed_ms(struct store *st, int64_t workshop_id, int64_t user_id,
+                                 int64_t *removed_ms)
+{
+    sqlite3_stmt *s = st->stmt[ST_PARTICIPANT_REMOVED_MS];
+    int rc = SQLITE_OK;
+    db_bind_i64(s, 1, workshop_id, &rc);
+    db_bind_i64(s, 2, user_id, &rc);
+    int ret = db_step_row(st, s, rc, "look up a participant's removal");
+    if (ret == 0)
+        *removed_ms = sqlite3_column_int64(s, 0);
+    db_done(s);
     return ret;
 }
 
@@ -153,6 +175,7 @@ int store_invite_get(struct store *st, const char *code, struct store_invite *ou
         out->role = sqlite3_column_int(s, 1);
         out->team = (uint32_t)sqlite3_column_int64(s, 2);
         out->expires_ms = sqlite3_column_int64(s, 3);
+        out->created_ms = sqlite3_column_int64(s, 4);
     }
     db_done(s);
     return ret;

@@ -279,10 +279,10 @@ static void test_roles_round_trip(void **state)
     assert_int_equal(store_team_member_add(f->st, ws, 2, bob), 0);
     assert_int_equal(store_team_member_add(f->st, ws, 2, bob), 0); /* twice is no error */
     assert_int_equal(store_team_member_add(f->st, ws, 1, alice), 0);
-    struct store_invite inv = {ws, 3, 2, 0}, got;
+    struct store_invite inv = {.workshop_id = ws, .role = 3, .team = 2}, got;
     assert_int_equal(store_invite_add(f->st, "GHJKMN", &inv, alice, 5), 0);
     assert_int_equal(store_invite_add(f->st, "GHJKMN", &inv, alice, 5), CAS_EEXIST);
-    struct store_invite expiring = {ws, 2, 0, 1700000000000};
+    struct store_invite expiring = {.workshop_id = ws, .role = 2, .expires_ms = 1700000000000};
     assert_int_equal(store_invite_add(f->st, "PQRSTV", &expiring, alice, 6), 0);
     reopen_store(f);
     int64_t members[16] = {0};
@@ -293,6 +293,7 @@ static void test_roles_round_trip(void **state)
     assert_int_equal(got.role, 3);
     assert_int_equal(got.team, 2);
     assert_int_equal(got.expires_ms, 0);
+    assert_int_equal(got.created_ms, 5);
     assert_int_equal(store_invite_get(f->st, "PQRSTV", &got), 0);
     assert_int_equal(got.role, 2);
     assert_int_equal(got.expires_ms, 1700000000000);
@@ -310,6 +311,13 @@ static void test_roles_round_trip(void **state)
     assert_int_equal(store_participant_each(f->st, ws, collect_role, roles), 0);
     assert_int_equal(roles[alice], 1);
     assert_int_equal(roles[bob], 0);
+    /* When bob was removed is kept, so older invites cannot undo it. */
+    int64_t removed = -1;
+    assert_int_equal(store_participant_removed_ms(f->st, ws, bob, &removed), 0);
+    assert_int_equal(removed, 9);
+    assert_int_equal(store_participant_removed_ms(f->st, ws, alice, &removed), 0);
+    assert_int_equal(removed, 0);
+    assert_int_equal(store_participant_removed_ms(f->st, ws, 999, &removed), CAS_ENOTFOUND);
 }
 
 static void test_sync_normal(void **state)
