@@ -77,7 +77,7 @@ int change_take_number_flag(struct args *a, const char *command, const char *fla
     return EXIT_OK;
 }
 
-/* The workshop as it is now, for an entity's progress and score. The change
+/* The workshop as it is now, for an entity's score. The change
  * is done whatever happens here, so a failure only leaves st empty (which
  * scores the entity on its own). */
 static void current_state(struct client *c, const char *workshop, struct okr_state *st)

@@ -35,7 +35,7 @@ enum change_how { CHANGE_CREATE, CHANGE_UPDATE, CHANGE_REMOVE };
 
 /* Connects as the user, sends req (a change to workshop) and prints the
  * outcome. With --json: the entity the Ack carries, in the shape okr_json.h
- * describes (an updated objective or key result with its progress and score
+ * describes (an updated objective or key result with its score
  * in the workshop as it now is, which costs one more round trip; a new one
  * has nothing to roll up yet), or {"id"} (plus "removed":true) when it
  * carries none. Otherwise: the new id when creating, else `done` ("Updated

@@ -20,26 +20,13 @@ struct view {
     unsigned char *orphan; /* per objective index; NULL when out of memory */
 };
 
-double render_objective_progress(const struct okr_state *s, uint32_t objective)
+void render_bar(double score, char out[11])
 {
-    double sum = 0;
-    size_t n = 0;
-    for (size_t i = 0; i < s->nkey_results; i++) {
-        if (s->key_results[i].objective != objective)
-            continue;
-        sum += okr_key_result_progress(&s->key_results[i]);
-        n++;
-    }
-    return n > 0 ? sum / (double)n : 0.0;
-}
-
-void render_bar(double progress, char out[11])
-{
-    if (!(progress > 0))
-        progress = 0;
-    if (progress > 1)
-        progress = 1;
-    int filled = (int)floor(progress * 10.0 + 1e-9);
+    if (!(score > 0))
+        score = 0;
+    if (score > 1)
+        score = 1;
+    int filled = (int)floor(score * 10.0 + 1e-9);
     for (int i = 0; i < 10; i++)
         out[i] = i < filled ? '#' : '.';
     out[10] = '\0';
@@ -94,13 +81,13 @@ const char *render_grade_color(double score)
     return ANSI_RED;
 }
 
-static void print_progress(const struct view *v, double progress)
+static void print_score_bar(const struct view *v, double score)
 {
     char bar[11];
-    render_bar(progress, bar);
-    long pct = lround(progress * 100.0);
+    render_bar(score, bar);
+    long pct = lround(score * 100.0);
     if (v->color)
-        fprintf(v->out, "%s%s %ld%%%s", render_grade_color(progress), bar, pct, RENDER_RESET);
+        fprintf(v->out, "%s%s %ld%%%s", render_grade_color(score), bar, pct, RENDER_RESET);
     else
         fprintf(v->out, "%s %ld%%", bar, pct);
 }
@@ -181,7 +168,7 @@ static void print_key_result(const struct view *v, const struct okr_key_result *
             fprintf(out, " %s", k->unit);
     }
     fputs(" · ", out);
-    print_progress(v, okr_key_result_progress(k));
+    print_score_bar(v, score_key_result(v->s, k));
     render_number(round(k->confidence * 100.0) / 100.0, a, sizeof a);
     fprintf(out, " · conf %s", a);
     if (k->status != OKR_ON_TRACK)
@@ -228,12 +215,12 @@ static void print_objective(const struct view *v, size_t index, int depth)
         fprintf(out, " · N&S %s/%s", answer_text(&o->necessary), answer_text(&o->sufficient));
     if (v->orphan != NULL && v->orphan[index])
         fputs(" · orphan", out);
-    double progress = render_objective_progress(v->s, o->num);
+    double score = score_objective(v->s, o);
     if (v->color)
-        fprintf(out, " · %s%ld%%%s\n", render_grade_color(progress), lround(progress * 100.0),
+        fprintf(out, " · %s%ld%%%s\n", render_grade_color(score), lround(score * 100.0),
                 RENDER_RESET);
     else
-        fprintf(out, " · %ld%%\n", lround(progress * 100.0));
+        fprintf(out, " · %ld%%\n", lround(score * 100.0));
     print_comments(v, OKR_OBJECTIVE, o->num, depth + 1);
     for (size_t i = 0; i < v->s->nkey_results; i++)
         if (v->s->key_results[i].objective == o->num)

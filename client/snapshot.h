@@ -1,6 +1,6 @@
 /* The workshop's whole current state, from one Snapshot: what show, score
  * and lint read, and what a creating or editing command consults to print
- * an entity's progress and score. */
+ * an entity's score. */
 #ifndef CASCADE_SNAPSHOT_H
 #define CASCADE_SNAPSHOT_H
 
