@@ -9,36 +9,18 @@
 #include "session.h"
 #include "snapshot.h"
 
-const char *change_kind_name(enum okr_kind kind)
-{
-    switch (kind) {
-    case OKR_TEAM:
-        return "team";
-    case OKR_OBJECTIVE:
-        return "objective";
-    case OKR_INITIATIVE:
-        return "initiative";
-    case OKR_COMMENT:
-        return "comment";
-    case OKR_KEY_RESULT:
-        break;
-    }
-    return "key result";
-}
-
 int change_parse_id(const char *command, const char *text, enum okr_kind kind, char *out)
 {
     char msg[256];
     uint32_t num;
-    const char *name = change_kind_name(kind);
+    const char *name = okr_kind_name(kind);
     if (text == NULL) {
         snprintf(msg, sizeof msg, "Name the %s, like %c1.", name, (char)kind);
         return cli_usage(command, msg);
     }
     if (okr_id_parse(text, kind, &num) != 0) {
         snprintf(msg, sizeof msg, "'%s' is not %s %s id; %s ids look like %c1.", text,
-                 kind == OKR_OBJECTIVE || kind == OKR_INITIATIVE ? "an" : "a", name, name,
-                 (char)kind);
+                 okr_kind_article(kind), name, name, (char)kind);
         return cli_usage(command, msg);
     }
     okr_id_format(kind, num, out, CHANGE_ID_MAX);

@@ -11,9 +11,6 @@
 /* Room for a short id such as "K12". */
 #define CHANGE_ID_MAX 16
 
-/* "team", "objective", "key result", "initiative" or "comment". */
-const char *change_kind_name(enum okr_kind kind);
-
 /* Parses an id of the given kind into its canonical spelling ("k3" -> "K3",
  * out has CHANGE_ID_MAX bytes). A missing (NULL) or malformed id prints a
  * usage error for command and returns EXIT_USAGE. */
