@@ -27,6 +27,15 @@ int change_parse_id(const char *command, const char *text, enum okr_kind kind, c
     return EXIT_OK;
 }
 
+int change_target(const struct cli *cli, struct args *a, const char *command, enum okr_kind kind,
+                  const char *problem, struct change_target *t)
+{
+    int rc = change_parse_id(command, args_next(a), kind, t->id);
+    if (rc != EXIT_OK)
+        return rc;
+    return cli_finish(cli, a, command, problem, t->workshop);
+}
+
 int change_take_id_flag(struct args *a, const char *command, const char *flag, enum okr_kind kind,
                         char *out)
 {
@@ -38,12 +47,11 @@ int change_take_id_flag(struct args *a, const char *command, const char *flag, e
     return r > 0 ? change_parse_id(command, v, kind, out) : EXIT_OK;
 }
 
-int change_bad_number(const char *command, const char *what, const char *text)
+const char *change_not_a_number(const char *what, const char *text, char msg[CHANGE_MESSAGE_MAX])
 {
-    char msg[256];
-    snprintf(msg, sizeof msg, "%s must be a finite number like 42, -3.5 or 1e3, not '%s'.", what,
-             text);
-    return cli_usage(command, msg);
+    snprintf(msg, CHANGE_MESSAGE_MAX, "%s must be a finite number like 42, -3.5 or 1e3, not '%s'.",
+             what, text);
+    return msg;
 }
 
 int change_take_number_flag(struct args *a, const char *command, const char *flag, int *present,
@@ -54,8 +62,9 @@ int change_take_number_flag(struct args *a, const char *command, const char *fla
     if (r < 0)
         return cli_usage(command, a->err);
     *present = r > 0;
+    char msg[CHANGE_MESSAGE_MAX];
     if (r > 0 && args_number(v, out) != 0)
-        return change_bad_number(command, flag, v);
+        return cli_usage(command, change_not_a_number(flag, v, msg));
     return EXIT_OK;
 }
 

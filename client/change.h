@@ -7,6 +7,7 @@
 
 #include "cli.h"
 #include "okr.h"
+#include "settings.h"
 
 /* Room for a short id such as "K12". */
 #define CHANGE_ID_MAX 16
@@ -16,12 +17,30 @@
  * usage error for command and returns EXIT_USAGE. */
 int change_parse_id(const char *command, const char *text, enum okr_kind kind, char *out);
 
+/* What a command acting on one entity names: its id and the workshop. */
+struct change_target {
+    char id[CHANGE_ID_MAX];
+    char workshop[SETTINGS_CODE_MAX + 1];
+};
+
+/* The prologue of a command acting on one entity whose id is its last word:
+ * takes that id (change_parse_id), then ends the arguments and picks the
+ * workshop (cli_finish, with problem). EXIT_OK with t filled; otherwise the
+ * usage error is printed and EXIT_USAGE returned. */
+int change_target(const struct cli *cli, struct args *a, const char *command, enum okr_kind kind,
+                  const char *problem, struct change_target *t);
+
 /* Takes "--flag ID" when present; out stays "" when it is absent. */
 int change_take_id_flag(struct args *a, const char *command, const char *flag, enum okr_kind kind,
                         char *out);
 
-/* Prints the usage error for a text that is not a finite number; EXIT_USAGE. */
-int change_bad_number(const char *command, const char *what, const char *text);
+/* Room for a usage error's sentence. */
+#define CHANGE_MESSAGE_MAX 256
+
+/* Writes into msg the usage error for a text that is not a finite number
+ * ("The value must be a finite number like 42, -3.5 or 1e3, not 'x'.", what
+ * naming it); returns msg. */
+const char *change_not_a_number(const char *what, const char *text, char msg[CHANGE_MESSAGE_MAX]);
 
 /* Takes "--flag NUMBER" when present; *present says whether it was. */
 int change_take_number_flag(struct args *a, const char *command, const char *flag, int *present,

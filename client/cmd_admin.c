@@ -80,9 +80,7 @@ static int user_add(struct cli *cli, struct args *a)
     Cascade__V1__AdminUserAdd add = CASCADE__V1__ADMIN_USER_ADD__INIT;
     add.name = (char *)name;
     add.password = password;
-    WireFrame req = CASCADE__V1__FRAME__INIT;
-    req.body_case = CASCADE__V1__FRAME__BODY_ADMIN_USER_ADD;
-    req.admin_user_add = &add;
+    WireFrame req = CLIENT_REQUEST(admin_user_add, ADMIN_USER_ADD, &add);
     return send_password(cli, &req, name, password, 0);
 }
 
@@ -97,9 +95,7 @@ static int user_passwd(struct cli *cli, struct args *a)
     Cascade__V1__AdminUserPasswd set = CASCADE__V1__ADMIN_USER_PASSWD__INIT;
     set.name = (char *)name;
     set.password = password;
-    WireFrame req = CASCADE__V1__FRAME__INIT;
-    req.body_case = CASCADE__V1__FRAME__BODY_ADMIN_USER_PASSWD;
-    req.admin_user_passwd = &set;
+    WireFrame req = CLIENT_REQUEST(admin_user_passwd, ADMIN_USER_PASSWD, &set);
     return send_password(cli, &req, name, password, 1);
 }
 
@@ -114,18 +110,12 @@ static int user_set_disabled(struct cli *cli, struct args *a, int disable)
         return cli_usage(cmd, a->err);
     Cascade__V1__AdminUserDisable off = CASCADE__V1__ADMIN_USER_DISABLE__INIT;
     Cascade__V1__AdminUserEnable on = CASCADE__V1__ADMIN_USER_ENABLE__INIT;
-    WireFrame req = CASCADE__V1__FRAME__INIT;
-    if (disable) {
-        off.name = (char *)name;
-        req.body_case = CASCADE__V1__FRAME__BODY_ADMIN_USER_DISABLE;
-        req.admin_user_disable = &off;
-    } else {
-        on.name = (char *)name;
-        req.body_case = CASCADE__V1__FRAME__BODY_ADMIN_USER_ENABLE;
-        req.admin_user_enable = &on;
-    }
+    off.name = on.name = (char *)name;
+    WireFrame off_req = CLIENT_REQUEST(admin_user_disable, ADMIN_USER_DISABLE, &off);
+    WireFrame on_req = CLIENT_REQUEST(admin_user_enable, ADMIN_USER_ENABLE, &on);
     WireFrame *reply;
-    int rc = cli_request(cli, &req, CASCADE__V1__FRAME__BODY_USER_INFO, &reply);
+    int rc = cli_request(cli, disable ? &off_req : &on_req, CASCADE__V1__FRAME__BODY_USER_INFO,
+                         &reply);
     if (rc != EXIT_OK)
         return rc;
     const Cascade__V1__UserInfo *u = reply->user_info;
@@ -149,9 +139,7 @@ static int user_list(struct cli *cli, struct args *a)
         return cli_usage("admin user list", a->err);
     int rc;
     Cascade__V1__AdminUserList list = CASCADE__V1__ADMIN_USER_LIST__INIT;
-    WireFrame req = CASCADE__V1__FRAME__INIT;
-    req.body_case = CASCADE__V1__FRAME__BODY_ADMIN_USER_LIST;
-    req.admin_user_list = &list;
+    WireFrame req = CLIENT_REQUEST(admin_user_list, ADMIN_USER_LIST, &list);
     WireFrame *reply;
     rc = cli_request(cli, &req, CASCADE__V1__FRAME__BODY_ADMIN_USER_LIST_REPLY, &reply);
     if (rc != EXIT_OK)

@@ -40,9 +40,7 @@ int cmd_login(struct cli *cli, struct args *a)
     Cascade__V1__Login login = CASCADE__V1__LOGIN__INIT;
     login.user = (char *)user;
     login.password = password;
-    WireFrame req = CASCADE__V1__FRAME__INIT;
-    req.body_case = CASCADE__V1__FRAME__BODY_LOGIN;
-    req.login = &login;
+    WireFrame req = CLIENT_REQUEST(login, LOGIN, &login);
     WireFrame *reply;
     rc = cli_call(c, &req, CASCADE__V1__FRAME__BODY_LOGIN_OK, &reply);
     memset(password, 0, sizeof password);
@@ -130,9 +128,7 @@ int cmd_logout(struct cli *cli, struct args *a)
     if (!stale) {
         Cascade__V1__Logout logout = CASCADE__V1__LOGOUT__INIT;
         logout.all = all;
-        WireFrame req = CASCADE__V1__FRAME__INIT;
-        req.body_case = CASCADE__V1__FRAME__BODY_LOGOUT;
-        req.logout = &logout;
+        WireFrame req = CLIENT_REQUEST(logout, LOGOUT, &logout);
         WireFrame *reply;
         rc = cli_call(c, &req, CASCADE__V1__FRAME__BODY_ACK, &reply);
         wire_free(reply);
@@ -162,9 +158,7 @@ int cmd_whoami(struct cli *cli, struct args *a)
         return cli_usage("whoami", a->err);
     int rc;
     Cascade__V1__Whoami whoami = CASCADE__V1__WHOAMI__INIT;
-    WireFrame req = CASCADE__V1__FRAME__INIT;
-    req.body_case = CASCADE__V1__FRAME__BODY_WHOAMI;
-    req.whoami = &whoami;
+    WireFrame req = CLIENT_REQUEST(whoami, WHOAMI, &whoami);
     WireFrame *reply;
     rc = cli_request(cli, &req, CASCADE__V1__FRAME__BODY_USER_INFO, &reply);
     if (rc != EXIT_OK)
@@ -233,9 +227,7 @@ int cmd_passwd(struct cli *cli, struct args *a)
         Cascade__V1__ChangePassword change = CASCADE__V1__CHANGE_PASSWORD__INIT;
         change.old_password = old;
         change.new_password = new1;
-        WireFrame req = CASCADE__V1__FRAME__INIT;
-        req.body_case = CASCADE__V1__FRAME__BODY_CHANGE_PASSWORD;
-        req.change_password = &change;
+        WireFrame req = CLIENT_REQUEST(change_password, CHANGE_PASSWORD, &change);
         WireFrame *reply;
         rc = cli_call(c, &req, CASCADE__V1__FRAME__BODY_ACK, &reply);
         wire_free(reply);

@@ -17,12 +17,12 @@
 
 /* Sends a change to a named entity; prints "Updated O3." or "Removed K7."
  * or, with --json, the entity ({"id","removed":true} for a removal). */
-static int send_done(struct cli *cli, const char *ws, WireFrame *req, enum change_how how,
-                     const char *id)
+static int send_done(struct cli *cli, const struct change_target *t, WireFrame *req,
+                     enum change_how how)
 {
     char done[64];
-    snprintf(done, sizeof done, "%s %s.", how == CHANGE_REMOVE ? "Removed" : "Updated", id);
-    return change_send(cli, ws, req, how, done);
+    snprintf(done, sizeof done, "%s %s.", how == CHANGE_REMOVE ? "Removed" : "Updated", t->id);
+    return change_send(cli, t->workshop, req, how, done);
 }
 
 /* ---- team ------------------------------------------------------------------ */
@@ -42,18 +42,14 @@ static int team_add(struct cli *cli, struct args *a)
     const char *name = args_next(a);
     if (name == NULL)
         return cli_usage(cmd, "Give the team a name.");
-    if (args_finish(a) != 0)
-        return cli_usage(cmd, a->err);
-    if ((rc = cli_workshop(cli, cmd, ws, sizeof ws)) != EXIT_OK)
+    if ((rc = cli_finish(cli, a, cmd, NULL, ws)) != EXIT_OK)
         return rc;
     Cascade__V1__TeamAdd msg = CASCADE__V1__TEAM_ADD__INIT;
     msg.workshop = ws;
     msg.name = (char *)name;
     msg.parent = parent;
     msg.level = (Cascade__V1__Level)level;
-    WireFrame req = CASCADE__V1__FRAME__INIT;
-    req.body_case = CASCADE__V1__FRAME__BODY_TEAM_ADD;
-    req.team_add = &msg;
+    WireFrame req = CLIENT_REQUEST(team_add, TEAM_ADD, &msg);
     return change_send(cli, ws, &req, CHANGE_CREATE, NULL);
 }
 
@@ -103,9 +99,7 @@ static int obj_add(struct cli *cli, struct args *a)
     const char *title = args_next(a);
     if (title == NULL)
         return cli_usage(cmd, "Give the objective a title.");
-    if (args_finish(a) != 0)
-        return cli_usage(cmd, a->err);
-    if ((rc = cli_workshop(cli, cmd, ws, sizeof ws)) != EXIT_OK)
+    if ((rc = cli_finish(cli, a, cmd, NULL, ws)) != EXIT_OK)
         return rc;
     Cascade__V1__ObjectiveAdd msg = CASCADE__V1__OBJECTIVE_ADD__INIT;
     msg.workshop = ws;
@@ -116,9 +110,7 @@ static int obj_add(struct cli *cli, struct args *a)
     msg.inherits = inherits;
     msg.committed = committed;
     msg.rationale = (char *)rationale;
-    WireFrame req = CASCADE__V1__FRAME__INIT;
-    req.body_case = CASCADE__V1__FRAME__BODY_OBJECTIVE_ADD;
-    req.objective_add = &msg;
+    WireFrame req = CLIENT_REQUEST(objective_add, OBJECTIVE_ADD, &msg);
     return change_send(cli, ws, &req, CHANGE_CREATE, NULL);
 }
 
@@ -143,7 +135,7 @@ static int take_base_version(struct args *a, const char *cmd, uint64_t *base)
 static int obj_edit(struct cli *cli, struct args *a)
 {
     const char *cmd = "obj edit", *title = NULL, *owner = NULL, *rationale = NULL, *status = NULL;
-    char id[CHANGE_ID_MAX], ws[SETTINGS_CODE_MAX + 1];
+    struct change_target t;
     int set = 0, committed = 0, rc;
     enum okr_status st;
     uint64_t base;
@@ -156,10 +148,6 @@ static int obj_edit(struct cli *cli, struct args *a)
         return cli_usage(cmd, "--status must be draft, final or archived.");
     if ((rc = take_commitment(a, cmd, &set, &committed)) != EXIT_OK)
         return rc;
-    if ((rc = change_parse_id(cmd, args_next(a), OKR_OBJECTIVE, id)) != EXIT_OK)
-        return rc;
-    if (args_finish(a) != 0)
-        return cli_usage(cmd, a->err);
     Cascade__V1__Objective values = CASCADE__V1__OBJECTIVE__INIT;
     char *fields[5];
     size_t n = 0;
@@ -183,52 +171,40 @@ static int obj_edit(struct cli *cli, struct args *a)
         values.status = (char *)okr_status_name(st);
         fields[n++] = "status";
     }
-    if (n == 0)
-        return cli_usage(cmd, "Say what to change: --title, --owner, --rationale, --committed, "
-                              "--aspirational or --status.");
-    if ((rc = cli_workshop(cli, cmd, ws, sizeof ws)) != EXIT_OK)
+    rc = change_target(cli, a, cmd, OKR_OBJECTIVE,
+                       n == 0 ? "Say what to change: --title, --owner, --rationale, --committed, "
+                                "--aspirational or --status."
+                              : NULL,
+                       &t);
+    if (rc != EXIT_OK)
         return rc;
-    values.id = id;
+    values.id = t.id;
     Cascade__V1__ObjectiveEdit msg = CASCADE__V1__OBJECTIVE_EDIT__INIT;
-    msg.workshop = ws;
-    msg.id = id;
+    msg.workshop = t.workshop;
+    msg.id = t.id;
     msg.base_version = base;
     msg.n_fields = n;
     msg.fields = fields;
     msg.values = &values;
-    WireFrame req = CASCADE__V1__FRAME__INIT;
-    req.body_case = CASCADE__V1__FRAME__BODY_OBJECTIVE_EDIT;
-    req.objective_edit = &msg;
-    return send_done(cli, ws, &req, CHANGE_UPDATE, id);
+    WireFrame req = CLIENT_REQUEST(objective_edit, OBJECTIVE_EDIT, &msg);
+    return send_done(cli, &t, &req, CHANGE_UPDATE);
 }
 
 /* obj rm and kr rm: the same shape with a different message. */
 static int remove_entity(struct cli *cli, struct args *a, enum okr_kind kind)
 {
     const char *cmd = kind == OKR_OBJECTIVE ? "obj rm" : "kr rm";
-    char id[CHANGE_ID_MAX], ws[SETTINGS_CODE_MAX + 1];
-    int rc = change_parse_id(cmd, args_next(a), kind, id);
+    struct change_target t;
+    int rc = change_target(cli, a, cmd, kind, NULL, &t);
     if (rc != EXIT_OK)
         return rc;
-    if (args_finish(a) != 0)
-        return cli_usage(cmd, a->err);
-    if ((rc = cli_workshop(cli, cmd, ws, sizeof ws)) != EXIT_OK)
-        return rc;
-    WireFrame req = CASCADE__V1__FRAME__INIT;
     Cascade__V1__ObjectiveRemove orm = CASCADE__V1__OBJECTIVE_REMOVE__INIT;
     Cascade__V1__KeyResultRemove krm = CASCADE__V1__KEY_RESULT_REMOVE__INIT;
-    if (kind == OKR_OBJECTIVE) {
-        orm.workshop = ws;
-        orm.id = id;
-        req.body_case = CASCADE__V1__FRAME__BODY_OBJECTIVE_REMOVE;
-        req.objective_remove = &orm;
-    } else {
-        krm.workshop = ws;
-        krm.id = id;
-        req.body_case = CASCADE__V1__FRAME__BODY_KEY_RESULT_REMOVE;
-        req.key_result_remove = &krm;
-    }
-    return send_done(cli, ws, &req, CHANGE_REMOVE, id);
+    orm.workshop = krm.workshop = t.workshop;
+    orm.id = krm.id = t.id;
+    WireFrame obj = CLIENT_REQUEST(objective_remove, OBJECTIVE_REMOVE, &orm);
+    WireFrame kr = CLIENT_REQUEST(key_result_remove, KEY_RESULT_REMOVE, &krm);
+    return send_done(cli, &t, kind == OKR_OBJECTIVE ? &obj : &kr, CHANGE_REMOVE);
 }
 
 static int is(const char *word, const char *a, const char *b)
@@ -275,9 +251,7 @@ static int kr_add(struct cli *cli, struct args *a)
     const char *title = args_next(a);
     if (title == NULL)
         return cli_usage(cmd, "Give the key result a title.");
-    if (args_finish(a) != 0)
-        return cli_usage(cmd, a->err);
-    if ((rc = cli_workshop(cli, cmd, ws, sizeof ws)) != EXIT_OK)
+    if ((rc = cli_finish(cli, a, cmd, NULL, ws)) != EXIT_OK)
         return rc;
     Cascade__V1__KeyResultAdd msg = CASCADE__V1__KEY_RESULT_ADD__INIT;
     msg.workshop = ws;
@@ -288,16 +262,14 @@ static int kr_add(struct cli *cli, struct args *a)
     msg.start = from;
     msg.target = to;
     msg.unit = (char *)(unit != NULL ? unit : "");
-    WireFrame req = CASCADE__V1__FRAME__INIT;
-    req.body_case = CASCADE__V1__FRAME__BODY_KEY_RESULT_ADD;
-    req.key_result_add = &msg;
+    WireFrame req = CLIENT_REQUEST(key_result_add, KEY_RESULT_ADD, &msg);
     return change_send(cli, ws, &req, CHANGE_CREATE, NULL);
 }
 
 static int kr_edit(struct cli *cli, struct args *a)
 {
     const char *cmd = "kr edit", *title = NULL, *unit = NULL, *owner = NULL, *status = NULL;
-    char id[CHANGE_ID_MAX], ws[SETTINGS_CODE_MAX + 1];
+    struct change_target t;
     Cascade__V1__KeyResult values = CASCADE__V1__KEY_RESULT__INIT;
     enum okr_kr_status st;
     int has_from, has_to, rc;
@@ -312,10 +284,6 @@ static int kr_edit(struct cli *cli, struct args *a)
     if ((rc = change_take_number_flag(a, cmd, "--from", &has_from, &values.start)) != EXIT_OK ||
         (rc = change_take_number_flag(a, cmd, "--to", &has_to, &values.target)) != EXIT_OK)
         return rc;
-    if ((rc = change_parse_id(cmd, args_next(a), OKR_KEY_RESULT, id)) != EXIT_OK)
-        return rc;
-    if (args_finish(a) != 0)
-        return cli_usage(cmd, a->err);
     char *fields[6];
     size_t n = 0;
     if (title != NULL) {
@@ -338,51 +306,50 @@ static int kr_edit(struct cli *cli, struct args *a)
         values.status = (char *)okr_kr_status_name(st);
         fields[n++] = "status";
     }
-    if (n == 0)
-        return cli_usage(cmd, "Say what to change: --title, --from, --to, --unit, --owner or "
-                              "--status.");
-    if ((rc = cli_workshop(cli, cmd, ws, sizeof ws)) != EXIT_OK)
+    rc = change_target(cli, a, cmd, OKR_KEY_RESULT,
+                       n == 0 ? "Say what to change: --title, --from, --to, --unit, --owner or "
+                                "--status."
+                              : NULL,
+                       &t);
+    if (rc != EXIT_OK)
         return rc;
-    values.id = id;
+    values.id = t.id;
     Cascade__V1__KeyResultEdit msg = CASCADE__V1__KEY_RESULT_EDIT__INIT;
-    msg.workshop = ws;
-    msg.id = id;
+    msg.workshop = t.workshop;
+    msg.id = t.id;
     msg.base_version = base;
     msg.n_fields = n;
     msg.fields = fields;
     msg.values = &values;
-    WireFrame req = CASCADE__V1__FRAME__INIT;
-    req.body_case = CASCADE__V1__FRAME__BODY_KEY_RESULT_EDIT;
-    req.key_result_edit = &msg;
-    return send_done(cli, ws, &req, CHANGE_UPDATE, id);
+    WireFrame req = CLIENT_REQUEST(key_result_edit, KEY_RESULT_EDIT, &msg);
+    return send_done(cli, &t, &req, CHANGE_UPDATE);
 }
 
 static int kr_set(struct cli *cli, struct args *a)
 {
     const char *cmd = "kr set";
-    char id[CHANGE_ID_MAX], ws[SETTINGS_CODE_MAX + 1];
-    int rc = change_parse_id(cmd, args_next(a), OKR_KEY_RESULT, id);
+    char bad[CHANGE_MESSAGE_MAX];
+    struct change_target t;
+    int rc = change_parse_id(cmd, args_next(a), OKR_KEY_RESULT, t.id);
     if (rc != EXIT_OK)
         return rc;
     const char *text = args_next(a);
-    double value;
+    double value = 0;
     if (text == NULL)
         return cli_usage(cmd, "Give the key result's current value, e.g. 'kr set K1 42'.");
-    if (args_finish(a) != 0)
-        return cli_usage(cmd, a->err);
-    if (args_number(text, &value) != 0)
-        return change_bad_number(cmd, "The value", text);
-    if ((rc = cli_workshop(cli, cmd, ws, sizeof ws)) != EXIT_OK)
+    rc = cli_finish(cli, a, cmd,
+                    args_number(text, &value) != 0 ? change_not_a_number("The value", text, bad)
+                                                   : NULL,
+                    t.workshop);
+    if (rc != EXIT_OK)
         return rc;
     Cascade__V1__CheckIn msg = CASCADE__V1__CHECK_IN__INIT;
-    msg.workshop = ws;
-    msg.key_result = id;
+    msg.workshop = t.workshop;
+    msg.key_result = t.id;
     msg.value_case = CASCADE__V1__CHECK_IN__VALUE_CURRENT;
     msg.current = value;
-    WireFrame req = CASCADE__V1__FRAME__INIT;
-    req.body_case = CASCADE__V1__FRAME__BODY_CHECK_IN;
-    req.check_in = &msg;
-    return send_done(cli, ws, &req, CHANGE_UPDATE, id);
+    WireFrame req = CLIENT_REQUEST(check_in, CHECK_IN, &msg);
+    return send_done(cli, &t, &req, CHANGE_UPDATE);
 }
 
 int cmd_kr(struct cli *cli, struct args *a)

@@ -21,17 +21,13 @@ static int dep_add(struct cli *cli, struct args *a)
     if ((rc = change_parse_id(cmd, args_next(a), OKR_KEY_RESULT, kr)) != EXIT_OK ||
         (rc = change_parse_id(cmd, args_next(a), OKR_KEY_RESULT, on)) != EXIT_OK)
         return rc;
-    if (args_finish(a) != 0)
-        return cli_usage(cmd, a->err);
-    if ((rc = cli_workshop(cli, cmd, ws, sizeof ws)) != EXIT_OK)
+    if ((rc = cli_finish(cli, a, cmd, NULL, ws)) != EXIT_OK)
         return rc;
     Cascade__V1__DependencyAdd msg = CASCADE__V1__DEPENDENCY_ADD__INIT;
     msg.workshop = ws;
     msg.key_result = kr;
     msg.depends_on = on;
-    WireFrame req = CASCADE__V1__FRAME__INIT;
-    req.body_case = CASCADE__V1__FRAME__BODY_DEPENDENCY_ADD;
-    req.dependency_add = &msg;
+    WireFrame req = CLIENT_REQUEST(dependency_add, DEPENDENCY_ADD, &msg);
     WireFrame *reply;
     rc = cli_request(cli, &req, CASCADE__V1__FRAME__BODY_ACK, &reply);
     if (rc != EXIT_OK)

@@ -28,8 +28,6 @@
 #include "output.h"
 #include "render.h"
 #include "score.h"
-#include "session.h"
-#include "settings.h"
 #include "snapshot.h"
 
 /* Teams in tree order (parents before their children, depth-first), with
@@ -223,30 +221,23 @@ static void print_text(const Cascade__V1__Snapshot *snap, const struct okr_state
 
 int cmd_score(struct cli *cli, struct args *a)
 {
-    char ws[SETTINGS_CODE_MAX + 1];
-    if (args_finish(a) != 0)
-        return cli_usage("score", a->err);
-    int rc = cli_workshop(cli, "score", ws, sizeof ws);
+    struct snapshot v;
+    int rc = snapshot_open(cli, a, "score", &v);
     if (rc != EXIT_OK)
         return rc;
-    WireFrame *reply;
-    struct okr_state st;
-    if ((rc = snapshot_load(cli, ws, &reply, &st)) != EXIT_OK)
-        return rc;
     struct tree t;
-    if (tree_build(&t, &st) != 0) {
+    if (tree_build(&t, &v.st) != 0) {
         cli_error("Out of memory while scoring the cascade.");
         rc = EXIT_REFUSED;
     } else if (cli->json) {
-        if (print_json(reply->snapshot, &st, &t) != 0) {
+        if (print_json(v.snap, &v.st, &t) != 0) {
             cli_error("Out of memory while printing the scores.");
             rc = EXIT_REFUSED;
         }
     } else {
-        print_text(reply->snapshot, &st, &t, output_color());
+        print_text(v.snap, &v.st, &t, output_color());
     }
     tree_free(&t);
-    okr_state_free(&st);
-    wire_free(reply);
+    snapshot_close(&v);
     return rc;
 }

@@ -37,9 +37,7 @@ static int create(struct cli *cli, struct args *a)
     Cascade__V1__WorkshopCreate msg = CASCADE__V1__WORKSHOP_CREATE__INIT;
     msg.title = (char *)title;
     msg.period = (char *)period;
-    WireFrame req = CASCADE__V1__FRAME__INIT;
-    req.body_case = CASCADE__V1__FRAME__BODY_WORKSHOP_CREATE;
-    req.workshop_create = &msg;
+    WireFrame req = CLIENT_REQUEST(workshop_create, WORKSHOP_CREATE, &msg);
     WireFrame *reply;
     int rc = cli_request(cli, &req, CASCADE__V1__FRAME__BODY_WORKSHOP_INFO, &reply);
     if (rc != EXIT_OK)
@@ -60,9 +58,7 @@ static int create(struct cli *cli, struct args *a)
 static int fetch_list(const struct cli *cli, WireFrame **reply)
 {
     Cascade__V1__WorkshopList msg = CASCADE__V1__WORKSHOP_LIST__INIT;
-    WireFrame req = CASCADE__V1__FRAME__INIT;
-    req.body_case = CASCADE__V1__FRAME__BODY_WORKSHOP_LIST;
-    req.workshop_list = &msg;
+    WireFrame req = CLIENT_REQUEST(workshop_list, WORKSHOP_LIST, &msg);
     return cli_request(cli, &req, CASCADE__V1__FRAME__BODY_WORKSHOP_LIST_REPLY, reply);
 }
 
@@ -139,9 +135,7 @@ int cmd_join(struct cli *cli, struct args *a)
         return rc;
     Cascade__V1__Join msg = CASCADE__V1__JOIN__INIT;
     msg.code = code;
-    WireFrame req = CASCADE__V1__FRAME__INIT;
-    req.body_case = CASCADE__V1__FRAME__BODY_JOIN;
-    req.join = &msg;
+    WireFrame req = CLIENT_REQUEST(join, JOIN, &msg);
     WireFrame *reply;
     rc = cli_request(cli, &req, CASCADE__V1__FRAME__BODY_WORKSHOP_INFO, &reply);
     if (rc != EXIT_OK)

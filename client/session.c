@@ -18,9 +18,7 @@ int session_authenticate(struct client *c, const char *token, int *code, char *u
 {
     Cascade__V1__Authenticate auth = CASCADE__V1__AUTHENTICATE__INIT;
     auth.token = (char *)token;
-    WireFrame req = CASCADE__V1__FRAME__INIT;
-    req.body_case = CASCADE__V1__FRAME__BODY_AUTHENTICATE;
-    req.authenticate = &auth;
+    WireFrame req = CLIENT_REQUEST(authenticate, AUTHENTICATE, &auth);
     WireFrame *reply;
     *code = 0;
     int rc = client_call(c, &req, &reply, err, errlen);
@@ -73,9 +71,7 @@ static int begin_user_session(const struct cli *cli, int quiet, struct user_sess
     if (rc == CLIENT_OK) {
         Cascade__V1__Authenticate auth = CASCADE__V1__AUTHENTICATE__INIT;
         auth.token = us->token;
-        WireFrame req = CASCADE__V1__FRAME__INIT;
-        req.body_case = CASCADE__V1__FRAME__BODY_AUTHENTICATE;
-        req.authenticate = &auth;
+        WireFrame req = CLIENT_REQUEST(authenticate, AUTHENTICATE, &auth);
         rc = client_send(c, &req, &us->auth_id, err, sizeof err);
         if (rc != CLIENT_OK)
             client_close(c);
@@ -221,6 +217,16 @@ int cli_workshop(const struct cli *cli, const char *command, char *out, size_t o
     if (settings_code_normalise(code, out, outlen, err, sizeof err) != 0)
         return cli_usage(command, err);
     return EXIT_OK;
+}
+
+int cli_finish(const struct cli *cli, struct args *a, const char *command, const char *problem,
+               char ws[SETTINGS_CODE_MAX + 1])
+{
+    if (args_finish(a) != 0)
+        return cli_usage(command, a->err);
+    if (problem != NULL)
+        return cli_usage(command, problem);
+    return cli_workshop(cli, command, ws, SETTINGS_CODE_MAX + 1);
 }
 
 int cli_set_default_workshop(const struct cli *cli, const char *code)

@@ -9,6 +9,7 @@
 #include <stddef.h>
 
 #include "cli.h"
+#include "settings.h"
 
 /* Writes CONFIG/name (the credentials or config file) into out. */
 void session_path(const struct cli *cli, const char *name, char *out, size_t outlen);
@@ -50,6 +51,15 @@ int cli_request(const struct cli *cli, WireFrame *req, Cascade__V1__Frame__BodyC
  * settings_code_normalise). EXIT_OK and the code in out; otherwise a usage
  * error for `command` is printed and EXIT_USAGE returned. */
 int cli_workshop(const struct cli *cli, const char *command, char *out, size_t outlen);
+
+/* The end of a workshop command's arguments, with its usage errors in the
+ * order every command reports them: an argument left over, then `problem`
+ * (when not NULL: what else is wrong with the command line, as a sentence
+ * the command worked out from the options it took), then no workshop
+ * chosen (cli_workshop). EXIT_OK with the workshop's code in ws; otherwise
+ * the usage error is printed and EXIT_USAGE returned. */
+int cli_finish(const struct cli *cli, struct args *a, const char *command, const char *problem,
+               char ws[SETTINGS_CODE_MAX + 1]);
 
 /* Makes code the default workshop in CONFIG/config. EXIT_OK, or prints why
  * not and returns EXIT_REFUSED. */

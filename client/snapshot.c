@@ -4,6 +4,7 @@
 
 #include "convert.h"
 #include "session.h"
+#include "settings.h"
 
 int snapshot_request(struct client *c, const char *workshop, WireFrame **reply,
                      struct okr_state *st, char *err, size_t errlen)
@@ -11,9 +12,7 @@ int snapshot_request(struct client *c, const char *workshop, WireFrame **reply,
     okr_state_init(st);
     Cascade__V1__SnapshotRequest msg = CASCADE__V1__SNAPSHOT_REQUEST__INIT;
     msg.workshop = (char *)workshop;
-    WireFrame req = CASCADE__V1__FRAME__INIT;
-    req.body_case = CASCADE__V1__FRAME__BODY_SNAPSHOT_REQUEST;
-    req.snapshot_request = &msg;
+    WireFrame req = CLIENT_REQUEST(snapshot_request, SNAPSHOT_REQUEST, &msg);
     int rc = client_call(c, &req, reply, err, errlen);
     if (rc != CLIENT_OK) {
         wire_free(*reply);
@@ -49,6 +48,24 @@ int snapshot_load(const struct cli *cli, const char *workshop, WireFrame **reply
         cli_error("%s", err);
     client_close(c);
     return rc;
+}
+
+int snapshot_open(const struct cli *cli, struct args *a, const char *command, struct snapshot *s)
+{
+    char ws[SETTINGS_CODE_MAX + 1];
+    int rc = cli_finish(cli, a, command, NULL, ws);
+    if (rc != EXIT_OK)
+        return rc;
+    if ((rc = snapshot_load(cli, ws, &s->reply, &s->st)) != EXIT_OK)
+        return rc;
+    s->snap = s->reply->snapshot;
+    return EXIT_OK;
+}
+
+void snapshot_close(struct snapshot *s)
+{
+    okr_state_free(&s->st);
+    wire_free(s->reply);
 }
 
 cJSON *snapshot_json_head(const Cascade__V1__Snapshot *snap)

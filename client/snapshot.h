@@ -24,6 +24,22 @@ int snapshot_request(struct client *c, const char *workshop, WireFrame **reply,
 int snapshot_load(const struct cli *cli, const char *workshop, WireFrame **reply,
                   struct okr_state *st);
 
+/* The workshop as show, score and lint read it. */
+struct snapshot {
+    WireFrame *reply;                   /* the Snapshot frame */
+    const Cascade__V1__Snapshot *snap;  /* its body */
+    struct okr_state st;                /* converted */
+};
+
+/* The prologue of those commands, once they took their own options: ends
+ * the arguments and picks the workshop (cli_finish), then fetches its
+ * snapshot (snapshot_load). EXIT_OK with s filled (free it with
+ * snapshot_close); otherwise the failure is printed, its exit status
+ * returned, and there is nothing to close. */
+int snapshot_open(const struct cli *cli, struct args *a, const char *command, struct snapshot *s);
+
+void snapshot_close(struct snapshot *s);
+
 /* A new JSON object {"workshop":{"code","title","period","seq"}} naming the
  * snapshot's workshop, for a command to add its own members to; NULL when
  * out of memory. */
