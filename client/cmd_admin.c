@@ -70,33 +70,24 @@ static int send_password(struct cli *cli, WireFrame *req, const char *name,
     return EXIT_OK;
 }
 
-static int user_add(struct cli *cli, struct args *a)
+/* admin user add NAME and admin user passwd NAME (reset). */
+static int user_password(struct cli *cli, struct args *a, int reset)
 {
     const char *name;
     char password[PASSWORD_MAX + 2];
-    int rc = take_user_password(a, "admin user add", "Name the user to add.", &name, password);
-    if (rc != EXIT_OK)
-        return rc;
-    Cascade__V1__AdminUserAdd add = CASCADE__V1__ADMIN_USER_ADD__INIT;
-    add.name = (char *)name;
-    add.password = password;
-    WireFrame req = CLIENT_REQUEST(admin_user_add, ADMIN_USER_ADD, &add);
-    return send_password(cli, &req, name, password, 0);
-}
-
-static int user_passwd(struct cli *cli, struct args *a)
-{
-    const char *name;
-    char password[PASSWORD_MAX + 2];
-    int rc = take_user_password(a, "admin user passwd", "Name the user whose password to set.",
+    int rc = take_user_password(a, reset ? "admin user passwd" : "admin user add",
+                                reset ? "Name the user whose password to set."
+                                      : "Name the user to add.",
                                 &name, password);
     if (rc != EXIT_OK)
         return rc;
+    Cascade__V1__AdminUserAdd add = CASCADE__V1__ADMIN_USER_ADD__INIT;
     Cascade__V1__AdminUserPasswd set = CASCADE__V1__ADMIN_USER_PASSWD__INIT;
-    set.name = (char *)name;
-    set.password = password;
-    WireFrame req = CLIENT_REQUEST(admin_user_passwd, ADMIN_USER_PASSWD, &set);
-    return send_password(cli, &req, name, password, 1);
+    add.name = set.name = (char *)name;
+    add.password = set.password = password;
+    WireFrame add_req = CLIENT_REQUEST(admin_user_add, ADMIN_USER_ADD, &add);
+    WireFrame set_req = CLIENT_REQUEST(admin_user_passwd, ADMIN_USER_PASSWD, &set);
+    return send_password(cli, reset ? &set_req : &add_req, name, password, reset);
 }
 
 /* admin user disable NAME and admin user enable NAME. */
@@ -183,11 +174,11 @@ int cmd_admin(struct cli *cli, struct args *a)
     const char *area = args_next(a);
     const char *sub = area != NULL && strcmp(area, "user") == 0 ? args_next(a) : NULL;
     if (sub != NULL && strcmp(sub, "add") == 0)
-        return user_add(cli, a);
+        return user_password(cli, a, 0);
     if (sub != NULL && strcmp(sub, "list") == 0)
         return user_list(cli, a);
     if (sub != NULL && strcmp(sub, "passwd") == 0)
-        return user_passwd(cli, a);
+        return user_password(cli, a, 1);
     if (sub != NULL && (strcmp(sub, "disable") == 0 || strcmp(sub, "enable") == 0))
         return user_set_disabled(cli, a, strcmp(sub, "disable") == 0);
     return cli_usage("admin", "Use 'admin user add NAME [--password-stdin]', 'admin user list', "

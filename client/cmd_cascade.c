@@ -132,62 +132,77 @@ static int take_base_version(struct args *a, const char *cmd, uint64_t *base)
     return EXIT_OK;
 }
 
+/* obj edit and kr edit: one request naming the fields it changes, their
+ * new values, and the version the edit was based on. */
+struct edit {
+    const char *cmd;
+    enum okr_kind kind;
+    uint64_t base;
+    char *fields[6];
+    size_t n;
+    Cascade__V1__Objective objective;   /* the values, for obj edit */
+    Cascade__V1__KeyResult key_result;  /* for kr edit */
+};
+
+/* Names field among those the edit changes when given; returns given. */
+static int edit_names(struct edit *e, const char *field, int given)
+{
+    if (given)
+        e->fields[e->n++] = (char *)field;
+    return given;
+}
+
+/* Takes the entity's id, then sends the edit. say_what: the usage error
+ * when no field was given. */
+static int send_edit(struct cli *cli, struct args *a, struct edit *e, const char *say_what)
+{
+    struct change_target t;
+    int rc = change_target(cli, a, e->cmd, e->kind, e->n == 0 ? say_what : NULL, &t);
+    if (rc != EXIT_OK)
+        return rc;
+    Cascade__V1__ObjectiveEdit oe = CASCADE__V1__OBJECTIVE_EDIT__INIT;
+    Cascade__V1__KeyResultEdit ke = CASCADE__V1__KEY_RESULT_EDIT__INIT;
+    e->objective.id = e->key_result.id = oe.id = ke.id = t.id;
+    oe.workshop = ke.workshop = t.workshop;
+    oe.base_version = ke.base_version = e->base;
+    oe.n_fields = ke.n_fields = e->n;
+    oe.fields = ke.fields = e->fields;
+    oe.values = &e->objective;
+    ke.values = &e->key_result;
+    WireFrame obj = CLIENT_REQUEST(objective_edit, OBJECTIVE_EDIT, &oe);
+    WireFrame kr = CLIENT_REQUEST(key_result_edit, KEY_RESULT_EDIT, &ke);
+    return send_done(cli, &t, e->kind == OKR_OBJECTIVE ? &obj : &kr, CHANGE_UPDATE);
+}
+
 static int obj_edit(struct cli *cli, struct args *a)
 {
     const char *cmd = "obj edit", *title = NULL, *owner = NULL, *rationale = NULL, *status = NULL;
-    struct change_target t;
+    struct edit e = {.cmd = cmd, .kind = OKR_OBJECTIVE, .n = 0,
+                     .objective = CASCADE__V1__OBJECTIVE__INIT,
+                     .key_result = CASCADE__V1__KEY_RESULT__INIT};
     int set = 0, committed = 0, rc;
     enum okr_status st;
-    uint64_t base;
     if (args_value(a, "--title", &title) < 0 || args_value(a, "--owner", &owner) < 0 ||
         args_value(a, "--rationale", &rationale) < 0 || args_value(a, "--status", &status) < 0)
         return cli_usage(cmd, a->err);
-    if ((rc = take_base_version(a, cmd, &base)) != EXIT_OK)
+    if ((rc = take_base_version(a, cmd, &e.base)) != EXIT_OK)
         return rc;
     if (status != NULL && okr_status_parse(status, &st) != 0)
         return cli_usage(cmd, "--status must be draft, final or archived.");
     if ((rc = take_commitment(a, cmd, &set, &committed)) != EXIT_OK)
         return rc;
-    Cascade__V1__Objective values = CASCADE__V1__OBJECTIVE__INIT;
-    char *fields[5];
-    size_t n = 0;
-    if (title != NULL) {
-        values.title = (char *)title;
-        fields[n++] = "title";
-    }
-    if (owner != NULL) {
-        values.owner = (char *)owner;
-        fields[n++] = "owner";
-    }
-    if (rationale != NULL) {
-        values.rationale = (char *)rationale;
-        fields[n++] = "rationale";
-    }
-    if (set) {
-        values.committed = committed;
-        fields[n++] = "committed";
-    }
-    if (status != NULL) {
-        values.status = (char *)okr_status_name(st);
-        fields[n++] = "status";
-    }
-    rc = change_target(cli, a, cmd, OKR_OBJECTIVE,
-                       n == 0 ? "Say what to change: --title, --owner, --rationale, --committed, "
-                                "--aspirational or --status."
-                              : NULL,
-                       &t);
-    if (rc != EXIT_OK)
-        return rc;
-    values.id = t.id;
-    Cascade__V1__ObjectiveEdit msg = CASCADE__V1__OBJECTIVE_EDIT__INIT;
-    msg.workshop = t.workshop;
-    msg.id = t.id;
-    msg.base_version = base;
-    msg.n_fields = n;
-    msg.fields = fields;
-    msg.values = &values;
-    WireFrame req = CLIENT_REQUEST(objective_edit, OBJECTIVE_EDIT, &msg);
-    return send_done(cli, &t, &req, CHANGE_UPDATE);
+    if (edit_names(&e, "title", title != NULL))
+        e.objective.title = (char *)title;
+    if (edit_names(&e, "owner", owner != NULL))
+        e.objective.owner = (char *)owner;
+    if (edit_names(&e, "rationale", rationale != NULL))
+        e.objective.rationale = (char *)rationale;
+    if (edit_names(&e, "committed", set))
+        e.objective.committed = committed;
+    if (edit_names(&e, "status", status != NULL))
+        e.objective.status = (char *)okr_status_name(st);
+    return send_edit(cli, a, &e, "Say what to change: --title, --owner, --rationale, --committed, "
+                                 "--aspirational or --status.");
 }
 
 /* obj rm and kr rm: the same shape with a different message. */
@@ -269,60 +284,34 @@ static int kr_add(struct cli *cli, struct args *a)
 static int kr_edit(struct cli *cli, struct args *a)
 {
     const char *cmd = "kr edit", *title = NULL, *unit = NULL, *owner = NULL, *status = NULL;
-    struct change_target t;
-    Cascade__V1__KeyResult values = CASCADE__V1__KEY_RESULT__INIT;
+    struct edit e = {.cmd = cmd, .kind = OKR_KEY_RESULT, .n = 0,
+                     .objective = CASCADE__V1__OBJECTIVE__INIT,
+                     .key_result = CASCADE__V1__KEY_RESULT__INIT};
     enum okr_kr_status st;
     int has_from, has_to, rc;
-    uint64_t base;
     if (args_value(a, "--title", &title) < 0 || args_value(a, "--unit", &unit) < 0 ||
         args_value(a, "--owner", &owner) < 0 || args_value(a, "--status", &status) < 0)
         return cli_usage(cmd, a->err);
-    if ((rc = take_base_version(a, cmd, &base)) != EXIT_OK)
+    if ((rc = take_base_version(a, cmd, &e.base)) != EXIT_OK)
         return rc;
     if (status != NULL && okr_kr_status_parse(status, &st) != 0)
         return cli_usage(cmd, "--status must be on-track, at-risk or off-track.");
-    if ((rc = change_take_number_flag(a, cmd, "--from", &has_from, &values.start)) != EXIT_OK ||
-        (rc = change_take_number_flag(a, cmd, "--to", &has_to, &values.target)) != EXIT_OK)
+    if ((rc = change_take_number_flag(a, cmd, "--from", &has_from, &e.key_result.start)) !=
+            EXIT_OK ||
+        (rc = change_take_number_flag(a, cmd, "--to", &has_to, &e.key_result.target)) != EXIT_OK)
         return rc;
-    char *fields[6];
-    size_t n = 0;
-    if (title != NULL) {
-        values.title = (char *)title;
-        fields[n++] = "title";
-    }
-    if (has_from)
-        fields[n++] = "start";
-    if (has_to)
-        fields[n++] = "target";
-    if (unit != NULL) {
-        values.unit = (char *)unit;
-        fields[n++] = "unit";
-    }
-    if (owner != NULL) {
-        values.owner = (char *)owner;
-        fields[n++] = "owner";
-    }
-    if (status != NULL) {
-        values.status = (char *)okr_kr_status_name(st);
-        fields[n++] = "status";
-    }
-    rc = change_target(cli, a, cmd, OKR_KEY_RESULT,
-                       n == 0 ? "Say what to change: --title, --from, --to, --unit, --owner or "
-                                "--status."
-                              : NULL,
-                       &t);
-    if (rc != EXIT_OK)
-        return rc;
-    values.id = t.id;
-    Cascade__V1__KeyResultEdit msg = CASCADE__V1__KEY_RESULT_EDIT__INIT;
-    msg.workshop = t.workshop;
-    msg.id = t.id;
-    msg.base_version = base;
-    msg.n_fields = n;
-    msg.fields = fields;
-    msg.values = &values;
-    WireFrame req = CLIENT_REQUEST(key_result_edit, KEY_RESULT_EDIT, &msg);
-    return send_done(cli, &t, &req, CHANGE_UPDATE);
+    if (edit_names(&e, "title", title != NULL))
+        e.key_result.title = (char *)title;
+    edit_names(&e, "start", has_from);
+    edit_names(&e, "target", has_to);
+    if (edit_names(&e, "unit", unit != NULL))
+        e.key_result.unit = (char *)unit;
+    if (edit_names(&e, "owner", owner != NULL))
+        e.key_result.owner = (char *)owner;
+    if (edit_names(&e, "status", status != NULL))
+        e.key_result.status = (char *)okr_kr_status_name(st);
+    return send_edit(cli, a, &e, "Say what to change: --title, --from, --to, --unit, --owner or "
+                                 "--status.");
 }
 
 static int kr_set(struct cli *cli, struct args *a)
