@@ -1,6 +1,7 @@
 #include "change.h"
 
 #include <cjson/cJSON.h>
+#include <stdarg.h>
 #include <stdio.h>
 
 #include "convert.h"
@@ -169,4 +170,35 @@ int change_send(struct cli *cli, const char *workshop, WireFrame *req, enum chan
     client_close(c);
     wire_free(reply);
     return EXIT_OK;
+}
+
+int change_send_acked(const struct cli *cli, WireFrame *req, cJSON *o, const char *fmt, ...)
+{
+    WireFrame *reply;
+    int rc = cli_request(cli, req, CASCADE__V1__FRAME__BODY_ACK, &reply);
+    if (rc != EXIT_OK) {
+        cJSON_Delete(o);
+        return rc;
+    }
+    wire_free(reply);
+    if (cli->json) {
+        output_json(o);
+        return EXIT_OK;
+    }
+    cJSON_Delete(o);
+    va_list ap;
+    va_start(ap, fmt);
+    vprintf(fmt, ap);
+    va_end(ap);
+    putchar('\n');
+    return EXIT_OK;
+}
+
+cJSON *change_json_texts(const char *name1, const char *text1, const char *name2,
+                         const char *text2)
+{
+    cJSON *o = cJSON_CreateObject();
+    cJSON_AddStringToObject(o, name1, text1);
+    cJSON_AddStringToObject(o, name2, text2);
+    return o;
 }

@@ -5,6 +5,8 @@
 #ifndef CASCADE_CHANGE_H
 #define CASCADE_CHANGE_H
 
+#include <cjson/cJSON.h>
+
 #include "cli.h"
 #include "okr.h"
 #include "settings.h"
@@ -58,5 +60,17 @@ enum change_how { CHANGE_CREATE, CHANGE_UPDATE, CHANGE_REMOVE };
  * O3.") and a newline. Returns the exit status. */
 int change_send(struct cli *cli, const char *workshop, WireFrame *req, enum change_how how,
                 const char *done);
+
+/* Connects as the user, sends req (answered by an Ack that carries nothing
+ * to print) and prints the outcome: with --json the object o, otherwise the
+ * sentence fmt makes, and a newline. o is freed either way. Returns the exit
+ * status. */
+int change_send_acked(const struct cli *cli, WireFrame *req, cJSON *o, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+
+/* A new JSON object of two texts, {name1: text1, name2: text2}; NULL when
+ * out of memory. */
+cJSON *change_json_texts(const char *name1, const char *text1, const char *name2,
+                         const char *text2);
 
 #endif

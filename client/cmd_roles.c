@@ -19,25 +19,6 @@ static Cascade__V1__Role parse_role(const char *text, unsigned allowed)
     return (allowed & (1u << role)) ? role : CASCADE__V1__ROLE__ROLE_UNSPECIFIED;
 }
 
-/* Sends req, answered by an Ack, and prints done (or with --json, o). */
-static int send_acked(const struct cli *cli, WireFrame *req, const char *done, cJSON *o)
-{
-    WireFrame *reply;
-    int rc = cli_request(cli, req, CASCADE__V1__FRAME__BODY_ACK, &reply);
-    if (rc != EXIT_OK) {
-        cJSON_Delete(o);
-        return rc;
-    }
-    wire_free(reply);
-    if (cli->json)
-        output_json(o);
-    else {
-        cJSON_Delete(o);
-        printf("%s\n", done);
-    }
-    return EXIT_OK;
-}
-
 /* How long an invite lasts unless --expires says otherwise. */
 #define INVITE_DEFAULT_S (7u * 24 * 3600)
 #define INVITE_MAX_S (366u * 24 * 3600)
@@ -126,12 +107,8 @@ int cmd_role(struct cli *cli, struct args *a)
     msg.user = (char *)user;
     msg.role = role;
     WireFrame req = CLIENT_REQUEST(role_set, ROLE_SET, &msg);
-    char done[256];
-    snprintf(done, sizeof done, "%s is now %s in %s.", user, role_text, ws);
-    cJSON *o = cJSON_CreateObject();
-    cJSON_AddStringToObject(o, "user", user);
-    cJSON_AddStringToObject(o, "role", role_text);
-    return send_acked(cli, &req, done, o);
+    return change_send_acked(cli, &req, change_json_texts("user", user, "role", role_text),
+                             "%s is now %s in %s.", user, role_text, ws);
 }
 
 int cmd_team_member(struct cli *cli, struct args *a)
@@ -154,12 +131,8 @@ int cmd_team_member(struct cli *cli, struct args *a)
     msg.team = team;
     msg.user = (char *)user;
     WireFrame req = CLIENT_REQUEST(team_member_add, TEAM_MEMBER_ADD, &msg);
-    char done[256];
-    snprintf(done, sizeof done, "%s is now a member of %s.", user, team);
-    cJSON *o = cJSON_CreateObject();
-    cJSON_AddStringToObject(o, "team", team);
-    cJSON_AddStringToObject(o, "user", user);
-    return send_acked(cli, &req, done, o);
+    return change_send_acked(cli, &req, change_json_texts("team", team, "user", user),
+                             "%s is now a member of %s.", user, team);
 }
 
 int cmd_kick(struct cli *cli, struct args *a)
@@ -176,11 +149,10 @@ int cmd_kick(struct cli *cli, struct args *a)
     msg.workshop = ws;
     msg.user = (char *)user;
     WireFrame req = CLIENT_REQUEST(kick, KICK, &msg);
-    char done[256];
-    snprintf(done, sizeof done,
-             "Removed %s from %s; they can come back only with a new invite.", user, ws);
     cJSON *o = cJSON_CreateObject();
     cJSON_AddStringToObject(o, "user", user);
     cJSON_AddBoolToObject(o, "removed", 1);
-    return send_acked(cli, &req, done, o);
+    return change_send_acked(cli, &req, o,
+                             "Removed %s from %s; they can come back only with a new invite.",
+                             user, ws);
 }

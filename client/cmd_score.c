@@ -91,13 +91,21 @@ static void add_score(cJSON *o, double score)
     cJSON_AddStringToObject(o, "colour", score_colour_name(score_colour(score)));
 }
 
-static cJSON *key_result_json(const struct okr_state *s, const struct okr_key_result *k)
+/* {"id","title"}: how each entity's object starts. */
+static cJSON *entity_json(enum okr_kind kind, uint32_t num, const char *title)
 {
     char id[16];
     cJSON *o = cJSON_CreateObject();
-    okr_id_format(OKR_KEY_RESULT, k->num, id, sizeof id);
+    okr_id_format(kind, num, id, sizeof id);
     cJSON_AddStringToObject(o, "id", id);
-    cJSON_AddStringToObject(o, "title", k->title);
+    cJSON_AddStringToObject(o, "title", title);
+    return o;
+}
+
+static cJSON *key_result_json(const struct okr_state *s, const struct okr_key_result *k)
+{
+    char id[16];
+    cJSON *o = entity_json(OKR_KEY_RESULT, k->num, k->title);
     add_score(o, score_key_result(s, k));
     cJSON *by = NULL;
     for (size_t i = 0; i < s->nobjectives; i++) {
@@ -113,11 +121,7 @@ static cJSON *key_result_json(const struct okr_state *s, const struct okr_key_re
 
 static cJSON *objective_json(const struct okr_state *s, const struct okr_objective *ob)
 {
-    char id[16];
-    cJSON *o = cJSON_CreateObject();
-    okr_id_format(OKR_OBJECTIVE, ob->num, id, sizeof id);
-    cJSON_AddStringToObject(o, "id", id);
-    cJSON_AddStringToObject(o, "title", ob->title);
+    cJSON *o = entity_json(OKR_OBJECTIVE, ob->num, ob->title);
     cJSON_AddBoolToObject(o, "committed", ob->committed);
     cJSON_AddBoolToObject(o, "archived", ob->status == OKR_ARCHIVED);
     add_score(o, score_objective(s, ob));
@@ -155,10 +159,12 @@ static int print_json(const Cascade__V1__Snapshot *snap, const struct okr_state 
     return output_json(o);
 }
 
-/* "0.53 orange  " (coloured on a terminal), then two spaces per level. */
-static void print_grade(double score, int depth, int color)
+/* "0.53 orange  " (coloured on a terminal), two spaces per level, then the
+ * entity's id and title (or name). */
+static void print_grade(double score, int depth, int color, enum okr_kind kind, uint32_t num,
+                        const char *title)
 {
-    char grade[32];
+    char grade[32], id[16];
     snprintf(grade, sizeof grade, "%.2f %s", score, score_colour_name(score_colour(score)));
     if (color)
         printf("%s%-11s%s  ", render_grade_color(score), grade, RENDER_RESET);
@@ -166,6 +172,8 @@ static void print_grade(double score, int depth, int color)
         printf("%-11s  ", grade);
     for (int i = 0; i < depth; i++)
         fputs("  ", stdout);
+    okr_id_format(kind, num, id, sizeof id);
+    printf("%s %s", id, title);
 }
 
 static void print_text(const Cascade__V1__Snapshot *snap, const struct okr_state *s,
@@ -184,9 +192,7 @@ static void print_text(const Cascade__V1__Snapshot *snap, const struct okr_state
     for (size_t i = 0; i < t->n; i++) {
         const struct okr_team *team = t->teams[i];
         int depth = t->depth[i];
-        print_grade(score_team(s, team), depth, color);
-        okr_id_format(OKR_TEAM, team->num, id, sizeof id);
-        printf("%s %s", id, team->name);
+        print_grade(score_team(s, team), depth, color, OKR_TEAM, team->num, team->name);
         if (team->level != OKR_LEVEL_NONE)
             printf(" [%s]", okr_level_name(team->level));
         putchar('\n');
@@ -194,17 +200,15 @@ static void print_text(const Cascade__V1__Snapshot *snap, const struct okr_state
             const struct okr_objective *o = &s->objectives[j];
             if (o->team != team->num)
                 continue;
-            print_grade(score_objective(s, o), depth + 1, color);
-            okr_id_format(OKR_OBJECTIVE, o->num, id, sizeof id);
-            printf("%s %s · %s%s\n", id, o->title, o->committed ? "committed" : "aspirational",
+            print_grade(score_objective(s, o), depth + 1, color, OKR_OBJECTIVE, o->num, o->title);
+            printf(" · %s%s\n", o->committed ? "committed" : "aspirational",
                    o->status == OKR_ARCHIVED ? " · archived, not counted" : "");
             for (size_t k = 0; k < s->nkey_results; k++) {
                 const struct okr_key_result *kr = &s->key_results[k];
                 if (kr->objective != o->num)
                     continue;
-                print_grade(score_key_result(s, kr), depth + 2, color);
-                okr_id_format(OKR_KEY_RESULT, kr->num, id, sizeof id);
-                printf("%s %s", id, kr->title);
+                print_grade(score_key_result(s, kr), depth + 2, color, OKR_KEY_RESULT, kr->num,
+                            kr->title);
                 const char *sep = " · from ";
                 for (size_t m = 0; m < s->nobjectives; m++) {
                     if (!inherits_from(&s->objectives[m], kr))
