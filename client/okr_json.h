@@ -18,11 +18,10 @@
  * result's "kind" is "metric" or "milestone", its "status" on-track, at-risk
  * or off-track. "score" is the entity's OKR grade (score.h: roll-up through
  * inheriting objectives, committed objectives all or nothing), the figure
- * `score --json` gives it; "progress" is that same figure, kept because
- * scripts read it (a figure of the client's own once disagreed with
- * `score`). Both are 0..1, rounded to 3 places, as is the confidence. The
- * entity functions return a new cJSON object (the caller owns it), or NULL
- * when out of memory. */
+ * `score --json` gives it; "progress" is that same figure, kept for the
+ * scripts that read it. Both are 0..1, rounded to 3 places, as is the
+ * confidence. The entity functions return a new cJSON object (the caller
+ * owns it), or NULL when out of memory. */
 #ifndef CASCADE_OKR_JSON_H
 #define CASCADE_OKR_JSON_H
 

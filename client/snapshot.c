@@ -32,32 +32,19 @@ int snapshot_request(struct client *c, const char *workshop, WireFrame **reply,
     return EXIT_OK;
 }
 
-int snapshot_load(const struct cli *cli, const char *workshop, WireFrame **reply,
-                  struct okr_state *st)
-{
-    struct client *c;
-    char err[1024];
-    *reply = NULL;
-    int rc = cli_connect_user(cli, &c);
-    if (rc != EXIT_OK) {
-        okr_state_init(st);
-        return rc;
-    }
-    rc = snapshot_request(c, workshop, reply, st, err, sizeof err);
-    if (rc != EXIT_OK)
-        cli_error("%s", err);
-    client_close(c);
-    return rc;
-}
-
 int snapshot_open(const struct cli *cli, struct args *a, const char *command, struct snapshot *s)
 {
-    char ws[SETTINGS_CODE_MAX + 1];
+    char ws[SETTINGS_CODE_MAX + 1], err[1024];
+    struct client *c;
     int rc = cli_finish(cli, a, command, NULL, ws);
-    if (rc != EXIT_OK)
+    if (rc != EXIT_OK || (rc = cli_connect_user(cli, &c)) != EXIT_OK)
         return rc;
-    if ((rc = snapshot_load(cli, ws, &s->reply, &s->st)) != EXIT_OK)
+    rc = snapshot_request(c, ws, &s->reply, &s->st, err, sizeof err);
+    client_close(c);
+    if (rc != EXIT_OK) {
+        cli_error("%s", err);
         return rc;
+    }
     s->snap = s->reply->snapshot;
     return EXIT_OK;
 }

@@ -19,11 +19,6 @@
 int snapshot_request(struct client *c, const char *workshop, WireFrame **reply,
                      struct okr_state *st, char *err, size_t errlen);
 
-/* Connects as the user, fetches the snapshot and closes: snapshot_request
- * with the failure printed on stderr. st is initialised either way. */
-int snapshot_load(const struct cli *cli, const char *workshop, WireFrame **reply,
-                  struct okr_state *st);
-
 /* The workshop as show, score and lint read it. */
 struct snapshot {
     WireFrame *reply;                   /* the Snapshot frame */
@@ -32,8 +27,8 @@ struct snapshot {
 };
 
 /* The prologue of those commands, once they took their own options: ends
- * the arguments and picks the workshop (cli_finish), then fetches its
- * snapshot (snapshot_load). EXIT_OK with s filled (free it with
+ * the arguments and picks the workshop (cli_finish), then connects as the
+ * user, fetches the snapshot (snapshot_request) and closes. EXIT_OK with s filled (free it with
  * snapshot_close); otherwise the failure is printed, its exit status
  * returned, and there is nothing to close. */
 int snapshot_open(const struct cli *cli, struct args *a, const char *command, struct snapshot *s);
