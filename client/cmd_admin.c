@@ -97,16 +97,14 @@ static int user_set_disabled(struct cli *cli, struct args *a, int disable)
     const char *name = args_next(a);
     if (name == NULL)
         return cli_usage(cmd, disable ? "Name the user to disable." : "Name the user to enable.");
-    if (args_finish(a) != 0)
-        return cli_usage(cmd, a->err);
     Cascade__V1__AdminUserDisable off = CASCADE__V1__ADMIN_USER_DISABLE__INIT;
     Cascade__V1__AdminUserEnable on = CASCADE__V1__ADMIN_USER_ENABLE__INIT;
     off.name = on.name = (char *)name;
     WireFrame off_req = CLIENT_REQUEST(admin_user_disable, ADMIN_USER_DISABLE, &off);
     WireFrame on_req = CLIENT_REQUEST(admin_user_enable, ADMIN_USER_ENABLE, &on);
     WireFrame *reply;
-    int rc = cli_request(cli, disable ? &off_req : &on_req, CASCADE__V1__FRAME__BODY_USER_INFO,
-                         &reply);
+    int rc = cli_ask(cli, a, cmd, disable ? &off_req : &on_req,
+                     CASCADE__V1__FRAME__BODY_USER_INFO, &reply);
     if (rc != EXIT_OK)
         return rc;
     const Cascade__V1__UserInfo *u = reply->user_info;
@@ -126,13 +124,11 @@ static int user_set_disabled(struct cli *cli, struct args *a, int disable)
 
 static int user_list(struct cli *cli, struct args *a)
 {
-    if (args_finish(a) != 0)
-        return cli_usage("admin user list", a->err);
-    int rc;
     Cascade__V1__AdminUserList list = CASCADE__V1__ADMIN_USER_LIST__INIT;
     WireFrame req = CLIENT_REQUEST(admin_user_list, ADMIN_USER_LIST, &list);
     WireFrame *reply;
-    rc = cli_request(cli, &req, CASCADE__V1__FRAME__BODY_ADMIN_USER_LIST_REPLY, &reply);
+    int rc = cli_ask(cli, a, "admin user list", &req,
+                     CASCADE__V1__FRAME__BODY_ADMIN_USER_LIST_REPLY, &reply);
     if (rc != EXIT_OK)
         return rc;
     const Cascade__V1__AdminUserListReply *r = reply->admin_user_list_reply;

@@ -54,20 +54,20 @@ static int create(struct cli *cli, struct args *a)
     return rc;
 }
 
-/* Fetches the caller's workshops. */
-static int fetch_list(const struct cli *cli, WireFrame **reply)
+/* Fetches the caller's workshops, once the command line of `command` is
+ * used up (cli_ask). */
+static int fetch_list(const struct cli *cli, struct args *a, const char *command,
+                      WireFrame **reply)
 {
     Cascade__V1__WorkshopList msg = CASCADE__V1__WORKSHOP_LIST__INIT;
     WireFrame req = CLIENT_REQUEST(workshop_list, WORKSHOP_LIST, &msg);
-    return cli_request(cli, &req, CASCADE__V1__FRAME__BODY_WORKSHOP_LIST_REPLY, reply);
+    return cli_ask(cli, a, command, &req, CASCADE__V1__FRAME__BODY_WORKSHOP_LIST_REPLY, reply);
 }
 
 static int list(struct cli *cli, struct args *a)
 {
-    if (args_finish(a) != 0)
-        return cli_usage("workshop list", a->err);
     WireFrame *reply;
-    int rc = fetch_list(cli, &reply);
+    int rc = fetch_list(cli, a, "workshop list", &reply);
     if (rc != EXIT_OK)
         return rc;
     const Cascade__V1__WorkshopListReply *r = reply->workshop_list_reply;
@@ -160,7 +160,7 @@ int cmd_use(struct cli *cli, struct args *a)
     if (rc != EXIT_OK)
         return rc;
     WireFrame *reply;
-    rc = fetch_list(cli, &reply);
+    rc = fetch_list(cli, a, "use", &reply);
     if (rc != EXIT_OK)
         return rc;
     const Cascade__V1__WorkshopListReply *r = reply->workshop_list_reply;

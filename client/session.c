@@ -35,11 +35,26 @@ int session_authenticate(struct client *c, const char *token, int *code, char *u
     return rc;
 }
 
+int session_stored(const struct cli *cli, const char *none, struct session_stored *s)
+{
+    session_path(cli, "credentials", s->file, sizeof s->file);
+    int rc = credentials_lookup(s->file, cli->server_text, s->user, sizeof s->user, s->token,
+                                sizeof s->token);
+    if (rc == CAS_ENOTFOUND) {
+        cli_error("You are not logged in to %s%s", cli->server_text,
+                  none != NULL ? none : "; run 'cascade login --user NAME' first.");
+        return EXIT_REFUSED;
+    }
+    if (rc != 0) {
+        cli_error("Cannot read %s; check its permissions.", s->file);
+        return EXIT_REFUSED;
+    }
+    return EXIT_OK;
+}
+
 /* The stored session this command acts in. */
 struct user_session {
-    char file[PATH_MAX + 16];
-    char user[CREDENTIALS_USER_MAX];
-    char token[CREDENTIALS_TOKEN_MAX];
+    struct session_stored stored;
     uint64_t auth_id; /* the Authenticate awaiting its answer */
 };
 
@@ -51,18 +66,9 @@ static int begin_user_session(const struct cli *cli, int quiet, struct user_sess
                               struct client **out)
 {
     *out = NULL;
-    session_path(cli, "credentials", us->file, sizeof us->file);
-    int rc = credentials_lookup(us->file, cli->server_text, us->user, sizeof us->user, us->token,
-                                sizeof us->token);
-    if (rc == CAS_ENOTFOUND) {
-        cli_error("You are not logged in to %s; run 'cascade login --user NAME' first.",
-                  cli->server_text);
-        return EXIT_REFUSED;
-    }
-    if (rc != 0) {
-        cli_error("Cannot read %s; check its permissions.", us->file);
-        return EXIT_REFUSED;
-    }
+    int rc = session_stored(cli, NULL, &us->stored);
+    if (rc != EXIT_OK)
+        return rc;
     struct client_opts opts = cli->opts;
     opts.pipeline = 1;
     struct client *c;
@@ -70,7 +76,7 @@ static int begin_user_session(const struct cli *cli, int quiet, struct user_sess
     rc = client_connect(&c, &opts, err, sizeof err);
     if (rc == CLIENT_OK) {
         Cascade__V1__Authenticate auth = CASCADE__V1__AUTHENTICATE__INIT;
-        auth.token = us->token;
+        auth.token = us->stored.token;
         WireFrame req = CLIENT_REQUEST(authenticate, AUTHENTICATE, &auth);
         rc = client_send(c, &req, &us->auth_id, err, sizeof err);
         if (rc != CLIENT_OK)
@@ -110,13 +116,13 @@ static int end_user_session(const struct cli *cli, int quiet, struct user_sessio
         return EXIT_UNREACHABLE;
     }
     if (code == CASCADE__V1__ERROR_CODE__TOKEN_EXPIRED) {
-        credentials_remove(us->file, cli->server_text, ignored, sizeof ignored);
+        credentials_remove(us->stored.file, cli->server_text, ignored, sizeof ignored);
         cli_error("Your session on %s has expired; run 'cascade login --user %s' again.",
-                  cli->server_text, us->user);
+                  cli->server_text, us->stored.user);
     } else if (code == CASCADE__V1__ERROR_CODE__NOT_AUTHENTICATED) {
-        credentials_remove(us->file, cli->server_text, ignored, sizeof ignored);
+        credentials_remove(us->stored.file, cli->server_text, ignored, sizeof ignored);
         cli_error("Your session on %s is no longer valid (it was ended or the server forgot it); "
-                  "run 'cascade login --user %s' again.", cli->server_text, us->user);
+                  "run 'cascade login --user %s' again.", cli->server_text, us->stored.user);
     } else {
         cli_error("%s", err);
     }
@@ -200,6 +206,15 @@ int cli_request(const struct cli *cli, WireFrame *req, Cascade__V1__Frame__BodyC
     rc = cli_reply(c, req, id, want, reply);
     client_close(c);
     return rc;
+}
+
+int cli_ask(const struct cli *cli, struct args *a, const char *command, WireFrame *req,
+            Cascade__V1__Frame__BodyCase want, WireFrame **reply)
+{
+    *reply = NULL;
+    if (args_finish(a) != 0)
+        return cli_usage(command, a->err);
+    return cli_request(cli, req, want, reply);
 }
 
 int cli_workshop(const struct cli *cli, const char *command, char *out, size_t outlen)

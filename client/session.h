@@ -9,10 +9,23 @@
 #include <stddef.h>
 
 #include "cli.h"
+#include "credentials.h"
 #include "settings.h"
 
 /* Writes CONFIG/name (the credentials or config file) into out. */
 void session_path(const struct cli *cli, const char *name, char *out, size_t outlen);
+
+/* The session stored for cli's server in CONFIG/credentials. */
+struct session_stored {
+    char file[PATH_MAX + 16]; /* the credentials file */
+    char user[CREDENTIALS_USER_MAX];
+    char token[CREDENTIALS_TOKEN_MAX];
+};
+
+/* Reads the session stored for cli's server. EXIT_OK; otherwise prints why
+ * and returns EXIT_REFUSED: "You are not logged in to HOST:PORT" ended by
+ * `none` (NULL: the hint to log in), or that the file cannot be read. */
+int session_stored(const struct cli *cli, const char *none, struct session_stored *s);
 
 /* Presents a session token on c. CLIENT_OK (the user's name is copied into
  * user, which may be NULL); CLIENT_REFUSED with the Error's code in *code
@@ -45,6 +58,12 @@ int cli_reply(struct client *c, const WireFrame *req, uint64_t id,
  * closes. Failures are printed; the status follows cli_call. */
 int cli_request(const struct cli *cli, WireFrame *req, Cascade__V1__Frame__BodyCase want,
                 WireFrame **reply);
+
+/* For a command whose request needs nothing more from its command line:
+ * what is left there is a usage error for `command` (EXIT_USAGE), else
+ * cli_request. */
+int cli_ask(const struct cli *cli, struct args *a, const char *command, WireFrame *req,
+            Cascade__V1__Frame__BodyCase want, WireFrame **reply);
 
 /* The workshop a command acts on: -w/--workshop, else CASCADE_WORKSHOP, else
  * the default chosen with 'cascade use' or 'cascade join', normalised (see
