@@ -29,54 +29,7 @@
 #include "render.h"
 #include "score.h"
 #include "snapshot.h"
-
-/* Teams in tree order (parents before their children, depth-first), with
- * their depth; every team once, even one whose parent chain is broken. */
-struct tree {
-    const struct okr_team **teams;
-    int *depth;
-    size_t n;
-};
-
-static void tree_visit(struct tree *t, const struct okr_state *s, unsigned char *seen, size_t i,
-                       int depth)
-{
-    if (seen[i])
-        return;
-    seen[i] = 1;
-    t->teams[t->n] = &s->teams[i];
-    t->depth[t->n++] = depth;
-    for (size_t j = 0; j < s->nteams; j++)
-        if (s->teams[j].parent == s->teams[i].num)
-            tree_visit(t, s, seen, j, depth + 1);
-}
-
-static int tree_build(struct tree *t, const struct okr_state *s)
-{
-    t->n = 0;
-    t->teams = calloc(s->nteams + 1, sizeof *t->teams);
-    t->depth = calloc(s->nteams + 1, sizeof *t->depth);
-    unsigned char *seen = calloc(s->nteams + 1, 1);
-    if (t->teams == NULL || t->depth == NULL || seen == NULL) {
-        free(seen);
-        return -1;
-    }
-    for (size_t i = 0; i < s->nteams; i++) {
-        const struct okr_team *team = &s->teams[i];
-        if (team->parent == 0 || team->parent == team->num || okr_team_find(s, team->parent) == NULL)
-            tree_visit(t, s, seen, i, 0);
-    }
-    for (size_t i = 0; i < s->nteams; i++) /* a parent cycle: the server never makes one */
-        tree_visit(t, s, seen, i, 0);
-    free(seen);
-    return 0;
-}
-
-static void tree_free(struct tree *t)
-{
-    free(t->teams);
-    free(t->depth);
-}
+#include "team_tree.h"
 
 /* The objectives a key result's score comes from: those inheriting it that
  * are not archived (score.h). */
@@ -133,7 +86,7 @@ static cJSON *objective_json(const struct okr_state *s, const struct okr_objecti
 }
 
 static int print_json(const Cascade__V1__Snapshot *snap, const struct okr_state *s,
-                      const struct tree *t)
+                      const struct team_tree *t)
 {
     char id[16];
     cJSON *o = snapshot_json_head(snap);
@@ -177,14 +130,16 @@ static void print_grade(double score, int depth, int color, enum okr_kind kind, 
 }
 
 static void print_text(const Cascade__V1__Snapshot *snap, const struct okr_state *s,
-                       const struct tree *t, int color)
+                       const struct team_tree *t, int color)
 {
     const Cascade__V1__WorkshopInfo *info = snap->info;
-    char id[16];
-    printf("%s", info != NULL && info->title[0] ? info->title : snap->workshop);
-    if (info != NULL && info->period[0] != '\0')
-        printf(" (%s)", info->period);
-    printf(" · code %s · seq %llu\n", snap->workshop, (unsigned long long)snap->seq);
+    struct render_header h = {
+        .code = snap->workshop,
+        .title = info != NULL && info->title[0] ? info->title : snap->workshop,
+        .period = info != NULL ? info->period : "",
+        .seq = snap->seq,
+    };
+    render_heading(stdout, &h, 0);
     if (t->n == 0) {
         puts("No teams yet, so nothing to score; add the first with 'cascade team add NAME'.");
         return;
@@ -210,6 +165,7 @@ static void print_text(const Cascade__V1__Snapshot *snap, const struct okr_state
                 print_grade(score_key_result(s, kr), depth + 2, color, OKR_KEY_RESULT, kr->num,
                             kr->title);
                 const char *sep = " · from ";
+                char id[16];
                 for (size_t m = 0; m < s->nobjectives; m++) {
                     if (!inherits_from(&s->objectives[m], kr))
                         continue;
@@ -229,8 +185,8 @@ int cmd_score(struct cli *cli, struct args *a)
     int rc = snapshot_open(cli, a, "score", &v);
     if (rc != EXIT_OK)
         return rc;
-    struct tree t;
-    if (tree_build(&t, &v.st) != 0) {
+    struct team_tree t;
+    if (team_tree_build(&t, &v.st) != 0) {
         cli_error("Out of memory while scoring the cascade.");
         rc = EXIT_REFUSED;
     } else if (cli->json) {
@@ -241,7 +197,7 @@ int cmd_score(struct cli *cli, struct args *a)
     } else {
         print_text(v.snap, &v.st, &t, output_color());
     }
-    tree_free(&t);
+    team_tree_free(&t);
     snapshot_close(&v);
     return rc;
 }

@@ -37,7 +37,10 @@ int cmd_show(struct cli *cli, struct args *a)
             .period = info != NULL ? info->period : "",
             .seq = v.snap->seq,
         };
-        render_tree(stdout, &h, &v.st, output_color());
+        if (render_tree(stdout, &h, &v.st, output_color()) != 0) {
+            cli_error("Out of memory while printing the cascade.");
+            rc = EXIT_REFUSED;
+        }
     }
     snapshot_close(&v);
     return rc;

@@ -6,6 +6,7 @@
 
 #include "lint.h"
 #include "score.h"
+#include "team_tree.h"
 
 #define ANSI_BOLD "\033[1m"
 #define ANSI_RED "\033[31m"
@@ -227,9 +228,7 @@ static void print_objective(const struct view *v, size_t index, int depth)
             print_key_result(v, &v->s->key_results[i], depth + 1);
 }
 
-/* Prints a team, its objectives, then its child teams one level deeper.
- * depth is bounded by the number of teams, so a parent cycle (which the
- * server never makes) cannot recurse for ever. */
+/* Prints a team and its objectives. */
 static void print_team(const struct view *v, const struct okr_team *t, int depth)
 {
     const struct okr_state *s = v->s;
@@ -246,11 +245,6 @@ static void print_team(const struct view *v, const struct okr_team *t, int depth
     for (size_t i = 0; i < s->nobjectives; i++)
         if (s->objectives[i].team == t->num)
             print_objective(v, i, depth + 1);
-    if ((size_t)depth >= s->nteams)
-        return;
-    for (size_t i = 0; i < s->nteams; i++)
-        if (s->teams[i].parent == t->num && s->teams[i].num != t->num)
-            print_team(v, &s->teams[i], depth + 1);
 }
 
 /* Marks the objectives lint calls orphans, so show and lint agree. */
@@ -267,24 +261,30 @@ static int mark_orphan(void *ctx, const struct lint_warning *w)
     return 0;
 }
 
-void render_tree(FILE *out, const struct render_header *h, const struct okr_state *s, int color)
+void render_heading(FILE *out, const struct render_header *h, int bold)
 {
-    fprintf(out, "%s%s%s", color ? ANSI_BOLD : "", h->title, color ? RENDER_RESET : "");
+    fprintf(out, "%s%s%s", bold ? ANSI_BOLD : "", h->title, bold ? RENDER_RESET : "");
     if (h->period != NULL && h->period[0] != '\0')
         fprintf(out, " (%s)", h->period);
     fprintf(out, " · code %s · seq %llu\n", h->code, (unsigned long long)h->seq);
+}
+
+int render_tree(FILE *out, const struct render_header *h, const struct okr_state *s, int color)
+{
+    struct team_tree tree;
+    if (team_tree_build(&tree, s) != 0)
+        return -1;
+    render_heading(out, h, color);
     if (s->nteams == 0 && s->nobjectives == 0) {
         fputs("No teams yet; add the first with 'cascade team add NAME --level company'.\n", out);
-        return;
+        team_tree_free(&tree);
+        return 0;
     }
-    struct view v = {out, s, color, calloc(s->nobjectives + 1, 1)};
+    struct view v = {.out = out, .s = s, .color = color, .orphan = calloc(s->nobjectives + 1, 1)};
     if (v.orphan != NULL)
         lint_run(s, mark_orphan, &v);
-    for (size_t i = 0; i < s->nteams; i++) {
-        const struct okr_team *t = &s->teams[i];
-        if (t->parent == 0 || t->parent == t->num || okr_team_find(s, t->parent) == NULL)
-            print_team(&v, t, 0);
-    }
+    for (size_t i = 0; i < tree.n; i++)
+        print_team(&v, tree.teams[i], tree.depth[i]);
     /* Objectives of a team the snapshot does not hold still deserve a line. */
     int header = 0;
     for (size_t i = 0; i < s->nobjectives; i++) {
@@ -296,4 +296,6 @@ void render_tree(FILE *out, const struct render_header *h, const struct okr_stat
         print_objective(&v, i, 1);
     }
     free(v.orphan);
+    team_tree_free(&tree);
+    return 0;
 }

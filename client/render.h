@@ -35,9 +35,14 @@ struct render_header {
     uint64_t seq;
 };
 
-/* Prints the header and the tree. color: use ANSI colours (the caller
- * decides, see output_color). */
-void render_tree(FILE *out, const struct render_header *h, const struct okr_state *s, int color);
+/* Prints the header's line: "TITLE (PERIOD) · code CODE · seq N", the
+ * title in bold when asked, the period only when there is one. */
+void render_heading(FILE *out, const struct render_header *h, int bold);
+
+/* Prints the header and the tree, teams in team_tree.h's order. color: use
+ * ANSI colours (the caller decides, see output_color). 0, or -1 when out of
+ * memory (nothing printed). */
+int render_tree(FILE *out, const struct render_header *h, const struct okr_state *s, int color);
 
 /* Ten characters of '#' and '.' for a score of 0..1, NUL-terminated. */
 void render_bar(double score, char out[11]);
