@@ -14,12 +14,12 @@
  * and blocker are what that check-in changed them to, null when it left
  * them as they were (the creation reads on-track); note is null when none. */
 #include <cjson/cJSON.h>
-#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 
 #include "change.h"
 #include "cli.h"
+#include "okr_json.h"
 #include "output.h"
 #include "render.h"
 #include "session.h"
@@ -74,7 +74,7 @@ static int print_json(const struct okr_key_result *k, const Cascade__V1__KeyResu
             else
                 cJSON_AddNullToObject(j, "done");
         }
-        cJSON_AddNumberToObject(j, "confidence", round(r->confidence * 1000.0) / 1000.0);
+        cJSON_AddNumberToObject(j, "confidence", okr_json_round3(r->confidence));
         output_json_text_or_null(j, "status", record_status(r, i));
         output_json_text_or_null(j, "note", r->note);
         output_json_text_or_null(j, "blocker", r->blocker);
@@ -132,7 +132,7 @@ static void print_table(const Cascade__V1__KeyResultHistoryReply *h)
         output_date(r->time_ms, date, sizeof date);
         output_time(r->time_ms, time, sizeof time);
         value_text(r, value, sizeof value);
-        render_number(round(r->confidence * 100.0) / 100.0, num, sizeof num);
+        render_confidence(r->confidence, num, sizeof num);
         snprintf(confidence, sizeof confidence, "%s (%s)", num, okr_confidence_name(r->confidence));
         render_flat(r->note, note, sizeof note);
         render_flat(r->blocker, blocker, sizeof blocker);

@@ -10,6 +10,7 @@
 #include "known_servers.h"
 #include "linefile.h"
 #include "output.h"
+#include "session.h"
 
 /* Prints one pin, or adds it to the JSON array ctx (NULL without --json). */
 static int list_one(void *ctx, const char *server, const char *rest)
@@ -47,7 +48,7 @@ int cmd_known_servers(struct cli *cli, struct args *a)
 {
     const char *sub = args_next(a);
     char file[PATH_MAX + 16];
-    snprintf(file, sizeof file, "%s/known_servers", cli->config_dir);
+    session_path(cli, KNOWN_SERVERS_FILE, file, sizeof file);
     if (sub != NULL && strcmp(sub, "list") == 0) {
         if (args_finish(a) != 0)
             return cli_usage("known-servers list", a->err);

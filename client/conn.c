@@ -402,7 +402,8 @@ int client_connect(struct client **out, const struct client_opts *opts, char *er
     c->opts = *opts;
     c->inbox_tail = &c->inbox;
     addr_spec_format(&opts->server, c->server_text, sizeof c->server_text);
-    snprintf(c->known_file, sizeof c->known_file, "%s/known_servers", opts->config_dir);
+    snprintf(c->known_file, sizeof c->known_file, "%s/%s", opts->config_dir,
+             KNOWN_SERVERS_FILE);
 
     struct sockaddr_storage ss;
     if (addr_resolve(&opts->server, &ss, err, errlen) != 0) {

@@ -6,6 +6,9 @@
 
 #include <stddef.h>
 
+/* The file's name in the configuration directory. */
+#define KNOWN_SERVERS_FILE "known_servers"
+
 /* Looks up the fingerprint pinned for server ("host:port"), the first word
  * after it on its (last) line. 0 and the fingerprint in out; CAS_ENOTFOUND
  * when none is pinned (or the file does not exist); CAS_EIO when the file

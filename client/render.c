@@ -40,6 +40,11 @@ void render_number(double v, char *out, size_t outlen)
     snprintf(out, outlen, "%.12g", v == 0 ? 0.0 : v);
 }
 
+void render_confidence(double confidence, char *out, size_t outlen)
+{
+    render_number(round(confidence * 100.0) / 100.0, out, outlen);
+}
+
 void render_flat(const char *text, char *out, size_t outlen)
 {
     static const char ELLIPSIS[] = "…";
@@ -82,15 +87,21 @@ const char *render_grade_color(double score)
     return ANSI_RED;
 }
 
-static void print_score_bar(const struct view *v, double score)
+/* A score as a percentage, after its bar when asked ("####...... 40%"), in
+ * its grade's colour on a terminal. */
+static void print_score(const struct view *v, double score, int with_bar)
 {
-    char bar[11];
-    render_bar(score, bar);
+    char bar[12] = "";
+    if (with_bar) {
+        render_bar(score, bar);
+        bar[10] = ' ';
+        bar[11] = '\0';
+    }
     long pct = lround(score * 100.0);
     if (v->color)
-        fprintf(v->out, "%s%s %ld%%%s", render_grade_color(score), bar, pct, RENDER_RESET);
+        fprintf(v->out, "%s%s%ld%%%s", render_grade_color(score), bar, pct, RENDER_RESET);
     else
-        fprintf(v->out, "%s %ld%%", bar, pct);
+        fprintf(v->out, "%s%ld%%", bar, pct);
 }
 
 static void indent(const struct view *v, int depth)
@@ -169,8 +180,8 @@ static void print_key_result(const struct view *v, const struct okr_key_result *
             fprintf(out, " %s", k->unit);
     }
     fputs(" · ", out);
-    print_score_bar(v, score_key_result(v->s, k));
-    render_number(round(k->confidence * 100.0) / 100.0, a, sizeof a);
+    print_score(v, score_key_result(v->s, k), 1);
+    render_confidence(k->confidence, a, sizeof a);
     fprintf(out, " · conf %s", a);
     if (k->status != OKR_ON_TRACK)
         fprintf(out, " · %s", okr_kr_status_name(k->status));
@@ -216,12 +227,9 @@ static void print_objective(const struct view *v, size_t index, int depth)
         fprintf(out, " · N&S %s/%s", answer_text(&o->necessary), answer_text(&o->sufficient));
     if (v->orphan != NULL && v->orphan[index])
         fputs(" · orphan", out);
-    double score = score_objective(v->s, o);
-    if (v->color)
-        fprintf(out, " · %s%ld%%%s\n", render_grade_color(score), lround(score * 100.0),
-                RENDER_RESET);
-    else
-        fprintf(out, " · %ld%%\n", lround(score * 100.0));
+    fputs(" · ", out);
+    print_score(v, score_objective(v->s, o), 0);
+    fputc('\n', out);
     print_comments(v, OKR_OBJECTIVE, o->num, depth + 1);
     for (size_t i = 0; i < v->s->nkey_results; i++)
         if (v->s->key_results[i].objective == o->num)

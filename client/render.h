@@ -51,6 +51,10 @@ void render_bar(double score, char out[11]);
  * exponent for ordinary magnitudes ("7", "7.25", "1500000"). */
 void render_number(double v, char *out, size_t outlen);
 
+/* Formats a confidence the way every view shows it: to two decimals, as
+ * render_number writes them ("0.7", "0.65"). */
+void render_confidence(double confidence, char *out, size_t outlen);
+
 /* Room for a flattened text of the longest kind a server may be set to
  * accept: every line break may become three bytes (" / "). */
 #define RENDER_FLAT_MAX (3 * OKR_TEXT_CAP + 4)

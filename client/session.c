@@ -13,15 +13,14 @@ void session_path(const struct cli *cli, const char *name, char *out, size_t out
     snprintf(out, outlen, "%s/%s", cli->config_dir, name);
 }
 
-int session_authenticate(struct client *c, const char *token, int *code, char *user,
-                         size_t userlen, char *err, size_t errlen)
+/* Reads the answer to an Authenticate, as client_call or client_reply left
+ * it in rc and reply: a refusal's code goes into *code (else 0), the user's
+ * name into user (when not NULL), and an answer of another kind becomes
+ * CLIENT_UNREACHABLE with a sentence in err. Frees reply; returns rc. */
+static int authenticate_answer(int rc, WireFrame *reply, int *code, char *user, size_t userlen,
+                               char *err, size_t errlen)
 {
-    Cascade__V1__Authenticate auth = CASCADE__V1__AUTHENTICATE__INIT;
-    auth.token = (char *)token;
-    WireFrame req = CLIENT_REQUEST(authenticate, AUTHENTICATE, &auth);
-    WireFrame *reply;
     *code = 0;
-    int rc = client_call(c, &req, &reply, err, errlen);
     if (rc == CLIENT_REFUSED)
         *code = (int)reply->error->code;
     else if (rc == CLIENT_OK && reply->body_case != CASCADE__V1__FRAME__BODY_USER_INFO) {
@@ -33,6 +32,17 @@ int session_authenticate(struct client *c, const char *token, int *code, char *u
     }
     wire_free(reply);
     return rc;
+}
+
+int session_authenticate(struct client *c, const char *token, int *code, char *user,
+                         size_t userlen, char *err, size_t errlen)
+{
+    Cascade__V1__Authenticate auth = CASCADE__V1__AUTHENTICATE__INIT;
+    auth.token = (char *)token;
+    WireFrame req = CLIENT_REQUEST(authenticate, AUTHENTICATE, &auth);
+    WireFrame *reply;
+    int rc = client_call(c, &req, &reply, err, errlen);
+    return authenticate_answer(rc, reply, code, user, userlen, err, errlen);
 }
 
 int session_stored(const struct cli *cli, const char *none, struct session_stored *s)
@@ -99,14 +109,8 @@ static int end_user_session(const struct cli *cli, int quiet, struct user_sessio
 {
     WireFrame *reply;
     char err[1024], ignored[256];
-    int rc = client_reply(c, us->auth_id, &reply, err, sizeof err);
-    int code = rc == CLIENT_REFUSED ? (int)reply->error->code : 0;
-    if (rc == CLIENT_OK && reply->body_case != CASCADE__V1__FRAME__BODY_USER_INFO) {
-        cas_errorf(err, sizeof err, "The server answered authenticate with %s instead of user_info.",
-                   wire_body_name(reply));
-        rc = CLIENT_UNREACHABLE;
-    }
-    wire_free(reply);
+    int code, rc = client_reply(c, us->auth_id, &reply, err, sizeof err);
+    rc = authenticate_answer(rc, reply, &code, NULL, 0, err, sizeof err);
     if (rc == CLIENT_OK)
         return EXIT_OK;
     client_close(c);
