@@ -28,8 +28,8 @@ int change_parse_id(const char *command, const char *text, enum okr_kind kind, c
     return EXIT_OK;
 }
 
-int change_target(const struct cli *cli, struct args *a, const char *command, enum okr_kind kind,
-                  const char *problem, struct change_target *t)
+int change_take_target(const struct cli *cli, struct args *a, const char *command,
+                       enum okr_kind kind, const char *problem, struct change_target *t)
 {
     int rc = change_parse_id(command, args_next(a), kind, t->id);
     if (rc != EXIT_OK)
@@ -69,9 +69,9 @@ int change_take_number_flag(struct args *a, const char *command, const char *fla
     return EXIT_OK;
 }
 
-/* The workshop as it is now, for an entity's score. The change
- * is done whatever happens here, so a failure only leaves st empty (which
- * scores the entity on its own). */
+/* The workshop as it is now, for an entity's score. The change is done
+ * whatever happens here, so a failure only leaves st empty (which scores
+ * the entity on its own). */
 static void current_state(struct client *c, const char *workshop, struct okr_state *st)
 {
     WireFrame *reply;

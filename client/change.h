@@ -29,8 +29,8 @@ struct change_target {
  * takes that id (change_parse_id), then ends the arguments and picks the
  * workshop (cli_finish, with problem). EXIT_OK with t filled; otherwise the
  * usage error is printed and EXIT_USAGE returned. */
-int change_target(const struct cli *cli, struct args *a, const char *command, enum okr_kind kind,
-                  const char *problem, struct change_target *t);
+int change_take_target(const struct cli *cli, struct args *a, const char *command,
+                       enum okr_kind kind, const char *problem, struct change_target *t);
 
 /* Takes "--flag ID" when present; out stays "" when it is absent. */
 int change_take_id_flag(struct args *a, const char *command, const char *flag, enum okr_kind kind,

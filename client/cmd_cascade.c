@@ -157,7 +157,7 @@ static int edit_names(struct edit *e, const char *field, int given)
 static int send_edit(struct cli *cli, struct args *a, struct edit *e, const char *say_what)
 {
     struct change_target t;
-    int rc = change_target(cli, a, e->cmd, e->kind, e->n == 0 ? say_what : NULL, &t);
+    int rc = change_take_target(cli, a, e->cmd, e->kind, e->n == 0 ? say_what : NULL, &t);
     if (rc != EXIT_OK)
         return rc;
     Cascade__V1__ObjectiveEdit oe = CASCADE__V1__OBJECTIVE_EDIT__INIT;
@@ -210,7 +210,7 @@ static int remove_entity(struct cli *cli, struct args *a, enum okr_kind kind)
 {
     const char *cmd = kind == OKR_OBJECTIVE ? "obj rm" : "kr rm";
     struct change_target t;
-    int rc = change_target(cli, a, cmd, kind, NULL, &t);
+    int rc = change_take_target(cli, a, cmd, kind, NULL, &t);
     if (rc != EXIT_OK)
         return rc;
     Cascade__V1__ObjectiveRemove orm = CASCADE__V1__OBJECTIVE_REMOVE__INIT;

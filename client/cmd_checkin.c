@@ -36,14 +36,12 @@ int cmd_checkin(struct cli *cli, struct args *a)
     enum okr_kr_status st = OKR_ON_TRACK;
     if (status != NULL && okr_kr_status_parse(status, &st) != 0)
         return cli_usage(cmd, "--status must be on-track, at-risk or off-track.");
-    int nothing = !has_value && !done && !undone && !has_confidence && status == NULL &&
-                  note[0] == '\0' && blocker[0] == '\0';
-    rc = change_target(cli, a, cmd, OKR_KEY_RESULT,
-                       nothing ? "Say what to check in: --value V (a metric), --done or --undone "
-                                 "(a milestone), or at least one of --confidence, --status, "
-                                 "--note and --blocker."
-                               : NULL,
-                       &t);
+    const char *problem = NULL;
+    if (!has_value && !done && !undone && !has_confidence && status == NULL && note[0] == '\0' &&
+        blocker[0] == '\0')
+        problem = "Say what to check in: --value V (a metric), --done or --undone (a milestone), "
+                  "or at least one of --confidence, --status, --note and --blocker.";
+    rc = change_take_target(cli, a, cmd, OKR_KEY_RESULT, problem, &t);
     if (rc != EXIT_OK)
         return rc;
     Cascade__V1__CheckIn msg = CASCADE__V1__CHECK_IN__INIT;

@@ -150,7 +150,7 @@ int cmd_kr_history(struct cli *cli, struct args *a)
     const char *cmd = "kr history";
     char err[1024];
     struct change_target t;
-    int rc = change_target(cli, a, cmd, OKR_KEY_RESULT, NULL, &t);
+    int rc = change_take_target(cli, a, cmd, OKR_KEY_RESULT, NULL, &t);
     if (rc != EXIT_OK)
         return rc;
     struct client *c;

@@ -36,7 +36,7 @@ static int init_done(struct cli *cli, struct args *a)
     const char *cmd = "init done";
     char done[64];
     struct change_target t;
-    int rc = change_target(cli, a, cmd, OKR_INITIATIVE, NULL, &t);
+    int rc = change_take_target(cli, a, cmd, OKR_INITIATIVE, NULL, &t);
     if (rc != EXIT_OK)
         return rc;
     Cascade__V1__InitiativeDone msg = CASCADE__V1__INITIATIVE_DONE__INIT;

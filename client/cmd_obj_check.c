@@ -49,13 +49,11 @@ int cmd_obj_check(struct cli *cli, struct args *a)
     if ((rc = take_answer(a, cmd, "--necessary", &msg.necessary)) != EXIT_OK ||
         (rc = take_answer(a, cmd, "--sufficient", &msg.sufficient)) != EXIT_OK)
         return rc;
-    int none = msg.necessary == CASCADE__V1__ANSWER__ANSWER_UNSPECIFIED &&
-               msg.sufficient == CASCADE__V1__ANSWER__ANSWER_UNSPECIFIED;
-    rc = change_target(cli, a, cmd, OKR_OBJECTIVE,
-                       none ? "Answer at least one question: --necessary yes|no, --sufficient "
-                              "yes|no."
-                            : NULL,
-                       &t);
+    const char *problem = NULL;
+    if (msg.necessary == CASCADE__V1__ANSWER__ANSWER_UNSPECIFIED &&
+        msg.sufficient == CASCADE__V1__ANSWER__ANSWER_UNSPECIFIED)
+        problem = "Answer at least one question: --necessary yes|no, --sufficient yes|no.";
+    rc = change_take_target(cli, a, cmd, OKR_OBJECTIVE, problem, &t);
     if (rc != EXIT_OK)
         return rc;
     msg.workshop = t.workshop;
