@@ -12,7 +12,8 @@
  * A team's score is the mean of its objectives' that are not archived; an
  * objective's the mean of its key results' (committed ones all or nothing);
  * a key result inherited by a lower objective takes that objective's score
- * ("from O3"). The colour is red, orange or green, shown in colour (orange
+ * ("from O3": the objectives score_rolls_up names, so not one archived or
+ * still without key results). The colour is red, orange or green, shown in colour (orange
  * as yellow) only on a terminal without NO_COLOR. With --json:
  * {"workshop":{...},"teams":[{"id","name","score","colour","objectives":
  * [{"id","title","committed","archived","score","colour","key_results":
@@ -30,13 +31,6 @@
 #include "score.h"
 #include "snapshot.h"
 #include "team_tree.h"
-
-/* The objectives a key result's score comes from: those inheriting it that
- * are not archived (score.h). */
-static int inherits_from(const struct okr_objective *o, const struct okr_key_result *k)
-{
-    return o->inherits == k->num && o->status != OKR_ARCHIVED;
-}
 
 static void add_score(cJSON *o, double score)
 {
@@ -62,7 +56,7 @@ static cJSON *key_result_json(const struct okr_state *s, const struct okr_key_re
     add_score(o, score_key_result(s, k));
     cJSON *by = NULL;
     for (size_t i = 0; i < s->nobjectives; i++) {
-        if (!inherits_from(&s->objectives[i], k))
+        if (!score_rolls_up(s, &s->objectives[i], k))
             continue;
         if (by == NULL)
             by = cJSON_AddArrayToObject(o, "inherited_by");
@@ -167,7 +161,7 @@ static void print_text(const Cascade__V1__Snapshot *snap, const struct okr_state
                 const char *sep = " · from ";
                 char id[16];
                 for (size_t m = 0; m < s->nobjectives; m++) {
-                    if (!inherits_from(&s->objectives[m], kr))
+                    if (!score_rolls_up(s, &s->objectives[m], kr))
                         continue;
                     okr_id_format(OKR_OBJECTIVE, s->objectives[m].num, id, sizeof id);
                     printf("%s%s", sep, id);

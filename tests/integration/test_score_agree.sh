@@ -6,7 +6,8 @@
 # an archived one, an inheritor still without key results -- then, after each
 # step, every objective's and key result's figure compared between show
 # --json, score --json, show and score, and a few of them against values
-# worked out by hand, so that both sides being wrong together still fails.
+# worked out by hand, so that both sides being wrong together still fails;
+# and the objectives score names as where a key result's score comes from.
 # Usage: test_score_agree.sh BIN_DIR
 set -u
 source "$(dirname "$0")/lib.sh"
@@ -67,7 +68,24 @@ agree() {
     if [ -n "$a" ] && [ "$a" = "$b" ] && [ "$n" -eq "$ENTITIES" ]; then
         ok "$step: show's percentages are score's figures"
     else not_ok "$step: show and score agree" "show:"$'\n'"$a"$'\n'"score:"$'\n'"$b"$'\n'"$show_text"$'\n'"$score_text"; fi
-    SHOW=$show SCORE=$score SHOW_TEXT=$show_text
+    SHOW=$show SCORE=$score SHOW_TEXT=$show_text SCORE_TEXT=$score_text
+}
+
+# from STEP ID=O#,O#... : the objectives score names as where each key
+# result's score comes from (none: ID=), in its text and its --json.
+from() {
+    local step=$1; shift
+    local bad="" pair id want json text
+    for pair in "$@"; do
+        id=${pair%=*} want=${pair#*=}
+        json=$(jq -r --arg id "$id" '.teams[].objectives[].key_results[] | select(.id == $id)
+                                     | (.inherited_by // []) | join(",")' <<<"$SCORE")
+        text=$(sed -nE "s/^[01]\.[0-9]{2} [a-z]+ +$id .* · from (O[0-9, O]+)\$/\1/p" <<<"$SCORE_TEXT" \
+               | tr -d ' ')
+        [ "$json" = "$want" ] && [ "$text" = "$want" ] || bad="$bad $id from '$text' and '$json', not '$want';"
+    done
+    if [ -z "$bad" ]; then ok "$step: score says where scores come from: $*"
+    else not_ok "$step: where scores come from" "$bad"$'\n'"$SCORE_TEXT"; fi
 }
 
 # figure ID: the entity's score in the last show --json.
@@ -128,6 +146,7 @@ check "check-ins" eval 'as kr set K1 150 >/dev/null && as kr set K3 19 >/dev/nul
 # Before O5 is archived it counts: K9 hit, O5 = 1 = K5; O2 = (0.7 + 1 + 1) / 3 = 0.9 = K2.
 agree "step A"
 expect "step A" K5=1 O5=1 O2=0.9 K2=0.9
+from "step A" K1= K2=O2 K5=O5
 
 # Archived, O5 no longer speaks for K5 (0.4 of its own) nor counts for T3.
 # K3 = (19 - 40) / (10 - 40) = 0.7; O2 = (0.7 + 1 + 0.4) / 3 = 0.7 = K2;
@@ -137,6 +156,7 @@ check "O5 is archived" run 0 as obj edit O5 --status archived
 agree "step B"
 expect "step B" K1=0.5 K2=0.7 O1=0.6 K3=0.7 K4=1 K5=0.4 O2=0.7 K6=1 K7=0 O3=0 K8=0.8 O4=0.8 \
     O6=0 T1=0.6 T2=0.35 T3=0.4
+from "step B" K1= K2=O2 K5=
 if grep -qE '^  O1 Earn customer love and trust · aspirational · 60%$' <<<"$SHOW_TEXT" \
    && grep -qE '^    K2 Increase retention rate to 99% · 90 → 90 → 99 % · #######\.\.\. 70% · ' <<<"$SHOW_TEXT" \
    && grep -qE '^    O3 Keep every key account · committed → O1 · 0%$' <<<"$SHOW_TEXT"; then
