@@ -1,6 +1,7 @@
 #include "change.h"
 
 #include <cjson/cJSON.h>
+#include <stdarg.h>
 #include <stdio.h>
 
 #include "convert.h"
@@ -9,40 +10,31 @@
 #include "session.h"
 #include "snapshot.h"
 
-const char *change_kind_name(enum okr_kind kind)
-{
-    switch (kind) {
-    case OKR_TEAM:
-        return "team";
-    case OKR_OBJECTIVE:
-        return "objective";
-    case OKR_INITIATIVE:
-        return "initiative";
-    case OKR_COMMENT:
-        return "comment";
-    case OKR_KEY_RESULT:
-        break;
-    }
-    return "key result";
-}
-
 int change_parse_id(const char *command, const char *text, enum okr_kind kind, char *out)
 {
     char msg[256];
     uint32_t num;
-    const char *name = change_kind_name(kind);
+    const char *name = okr_kind_name(kind);
     if (text == NULL) {
         snprintf(msg, sizeof msg, "Name the %s, like %c1.", name, (char)kind);
         return cli_usage(command, msg);
     }
     if (okr_id_parse(text, kind, &num) != 0) {
         snprintf(msg, sizeof msg, "'%s' is not %s %s id; %s ids look like %c1.", text,
-                 kind == OKR_OBJECTIVE || kind == OKR_INITIATIVE ? "an" : "a", name, name,
-                 (char)kind);
+                 okr_kind_article(kind), name, name, (char)kind);
         return cli_usage(command, msg);
     }
     okr_id_format(kind, num, out, CHANGE_ID_MAX);
     return EXIT_OK;
+}
+
+int change_take_target(const struct cli *cli, struct args *a, const char *command,
+                       enum okr_kind kind, const char *problem, struct change_target *t)
+{
+    int rc = change_parse_id(command, args_next(a), kind, t->id);
+    if (rc != EXIT_OK)
+        return rc;
+    return cli_finish(cli, a, command, problem, t->workshop);
 }
 
 int change_take_id_flag(struct args *a, const char *command, const char *flag, enum okr_kind kind,
@@ -56,12 +48,11 @@ int change_take_id_flag(struct args *a, const char *command, const char *flag, e
     return r > 0 ? change_parse_id(command, v, kind, out) : EXIT_OK;
 }
 
-int change_bad_number(const char *command, const char *what, const char *text)
+const char *change_not_a_number(const char *what, const char *text, char msg[CHANGE_MESSAGE_MAX])
 {
-    char msg[256];
-    snprintf(msg, sizeof msg, "%s must be a finite number like 42, -3.5 or 1e3, not '%s'.", what,
-             text);
-    return cli_usage(command, msg);
+    snprintf(msg, CHANGE_MESSAGE_MAX, "%s must be a finite number like 42, -3.5 or 1e3, not '%s'.",
+             what, text);
+    return msg;
 }
 
 int change_take_number_flag(struct args *a, const char *command, const char *flag, int *present,
@@ -72,14 +63,15 @@ int change_take_number_flag(struct args *a, const char *command, const char *fla
     if (r < 0)
         return cli_usage(command, a->err);
     *present = r > 0;
+    char msg[CHANGE_MESSAGE_MAX];
     if (r > 0 && args_number(v, out) != 0)
-        return change_bad_number(command, flag, v);
+        return cli_usage(command, change_not_a_number(flag, v, msg));
     return EXIT_OK;
 }
 
-/* The workshop as it is now, for an entity's progress and score. The change
- * is done whatever happens here, so a failure only leaves st empty (which
- * scores the entity on its own). */
+/* The workshop as it is now, for an entity's score. The change is done
+ * whatever happens here, so a failure only leaves st empty (which scores
+ * the entity on its own). */
 static void current_state(struct client *c, const char *workshop, struct okr_state *st)
 {
     WireFrame *reply;
@@ -178,4 +170,35 @@ int change_send(struct cli *cli, const char *workshop, WireFrame *req, enum chan
     client_close(c);
     wire_free(reply);
     return EXIT_OK;
+}
+
+int change_send_acked(const struct cli *cli, WireFrame *req, cJSON *o, const char *fmt, ...)
+{
+    WireFrame *reply;
+    int rc = cli_request(cli, req, CASCADE__V1__FRAME__BODY_ACK, &reply);
+    if (rc != EXIT_OK) {
+        cJSON_Delete(o);
+        return rc;
+    }
+    wire_free(reply);
+    if (cli->json) {
+        output_json(o);
+        return EXIT_OK;
+    }
+    cJSON_Delete(o);
+    va_list ap;
+    va_start(ap, fmt);
+    vprintf(fmt, ap);
+    va_end(ap);
+    putchar('\n');
+    return EXIT_OK;
+}
+
+cJSON *change_json_texts(const char *name1, const char *text1, const char *name2,
+                         const char *text2)
+{
+    cJSON *o = cJSON_CreateObject();
+    cJSON_AddStringToObject(o, name1, text1);
+    cJSON_AddStringToObject(o, name2, text2);
+    return o;
 }

@@ -70,37 +70,24 @@ static int send_password(struct cli *cli, WireFrame *req, const char *name,
     return EXIT_OK;
 }
 
-static int user_add(struct cli *cli, struct args *a)
+/* admin user add NAME and admin user passwd NAME (reset). */
+static int user_password(struct cli *cli, struct args *a, int reset)
 {
     const char *name;
     char password[PASSWORD_MAX + 2];
-    int rc = take_user_password(a, "admin user add", "Name the user to add.", &name, password);
-    if (rc != EXIT_OK)
-        return rc;
-    Cascade__V1__AdminUserAdd add = CASCADE__V1__ADMIN_USER_ADD__INIT;
-    add.name = (char *)name;
-    add.password = password;
-    WireFrame req = CASCADE__V1__FRAME__INIT;
-    req.body_case = CASCADE__V1__FRAME__BODY_ADMIN_USER_ADD;
-    req.admin_user_add = &add;
-    return send_password(cli, &req, name, password, 0);
-}
-
-static int user_passwd(struct cli *cli, struct args *a)
-{
-    const char *name;
-    char password[PASSWORD_MAX + 2];
-    int rc = take_user_password(a, "admin user passwd", "Name the user whose password to set.",
+    int rc = take_user_password(a, reset ? "admin user passwd" : "admin user add",
+                                reset ? "Name the user whose password to set."
+                                      : "Name the user to add.",
                                 &name, password);
     if (rc != EXIT_OK)
         return rc;
+    Cascade__V1__AdminUserAdd add = CASCADE__V1__ADMIN_USER_ADD__INIT;
     Cascade__V1__AdminUserPasswd set = CASCADE__V1__ADMIN_USER_PASSWD__INIT;
-    set.name = (char *)name;
-    set.password = password;
-    WireFrame req = CASCADE__V1__FRAME__INIT;
-    req.body_case = CASCADE__V1__FRAME__BODY_ADMIN_USER_PASSWD;
-    req.admin_user_passwd = &set;
-    return send_password(cli, &req, name, password, 1);
+    add.name = set.name = (char *)name;
+    add.password = set.password = password;
+    WireFrame add_req = CLIENT_REQUEST(admin_user_add, ADMIN_USER_ADD, &add);
+    WireFrame set_req = CLIENT_REQUEST(admin_user_passwd, ADMIN_USER_PASSWD, &set);
+    return send_password(cli, reset ? &set_req : &add_req, name, password, reset);
 }
 
 /* admin user disable NAME and admin user enable NAME. */
@@ -110,22 +97,14 @@ static int user_set_disabled(struct cli *cli, struct args *a, int disable)
     const char *name = args_next(a);
     if (name == NULL)
         return cli_usage(cmd, disable ? "Name the user to disable." : "Name the user to enable.");
-    if (args_finish(a) != 0)
-        return cli_usage(cmd, a->err);
     Cascade__V1__AdminUserDisable off = CASCADE__V1__ADMIN_USER_DISABLE__INIT;
     Cascade__V1__AdminUserEnable on = CASCADE__V1__ADMIN_USER_ENABLE__INIT;
-    WireFrame req = CASCADE__V1__FRAME__INIT;
-    if (disable) {
-        off.name = (char *)name;
-        req.body_case = CASCADE__V1__FRAME__BODY_ADMIN_USER_DISABLE;
-        req.admin_user_disable = &off;
-    } else {
-        on.name = (char *)name;
-        req.body_case = CASCADE__V1__FRAME__BODY_ADMIN_USER_ENABLE;
-        req.admin_user_enable = &on;
-    }
+    off.name = on.name = (char *)name;
+    WireFrame off_req = CLIENT_REQUEST(admin_user_disable, ADMIN_USER_DISABLE, &off);
+    WireFrame on_req = CLIENT_REQUEST(admin_user_enable, ADMIN_USER_ENABLE, &on);
     WireFrame *reply;
-    int rc = cli_request(cli, &req, CASCADE__V1__FRAME__BODY_USER_INFO, &reply);
+    int rc = cli_ask(cli, a, cmd, disable ? &off_req : &on_req,
+                     CASCADE__V1__FRAME__BODY_USER_INFO, &reply);
     if (rc != EXIT_OK)
         return rc;
     const Cascade__V1__UserInfo *u = reply->user_info;
@@ -145,15 +124,11 @@ static int user_set_disabled(struct cli *cli, struct args *a, int disable)
 
 static int user_list(struct cli *cli, struct args *a)
 {
-    if (args_finish(a) != 0)
-        return cli_usage("admin user list", a->err);
-    int rc;
     Cascade__V1__AdminUserList list = CASCADE__V1__ADMIN_USER_LIST__INIT;
-    WireFrame req = CASCADE__V1__FRAME__INIT;
-    req.body_case = CASCADE__V1__FRAME__BODY_ADMIN_USER_LIST;
-    req.admin_user_list = &list;
+    WireFrame req = CLIENT_REQUEST(admin_user_list, ADMIN_USER_LIST, &list);
     WireFrame *reply;
-    rc = cli_request(cli, &req, CASCADE__V1__FRAME__BODY_ADMIN_USER_LIST_REPLY, &reply);
+    int rc = cli_ask(cli, a, "admin user list", &req,
+                     CASCADE__V1__FRAME__BODY_ADMIN_USER_LIST_REPLY, &reply);
     if (rc != EXIT_OK)
         return rc;
     const Cascade__V1__AdminUserListReply *r = reply->admin_user_list_reply;
@@ -195,11 +170,11 @@ int cmd_admin(struct cli *cli, struct args *a)
     const char *area = args_next(a);
     const char *sub = area != NULL && strcmp(area, "user") == 0 ? args_next(a) : NULL;
     if (sub != NULL && strcmp(sub, "add") == 0)
-        return user_add(cli, a);
+        return user_password(cli, a, 0);
     if (sub != NULL && strcmp(sub, "list") == 0)
         return user_list(cli, a);
     if (sub != NULL && strcmp(sub, "passwd") == 0)
-        return user_passwd(cli, a);
+        return user_password(cli, a, 1);
     if (sub != NULL && (strcmp(sub, "disable") == 0 || strcmp(sub, "enable") == 0))
         return user_set_disabled(cli, a, strcmp(sub, "disable") == 0);
     return cli_usage("admin", "Use 'admin user add NAME [--password-stdin]', 'admin user list', "

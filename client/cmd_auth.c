@@ -40,9 +40,7 @@ int cmd_login(struct cli *cli, struct args *a)
     Cascade__V1__Login login = CASCADE__V1__LOGIN__INIT;
     login.user = (char *)user;
     login.password = password;
-    WireFrame req = CASCADE__V1__FRAME__INIT;
-    req.body_case = CASCADE__V1__FRAME__BODY_LOGIN;
-    req.login = &login;
+    WireFrame req = CLIENT_REQUEST(login, LOGIN, &login);
     WireFrame *reply;
     rc = cli_call(c, &req, CASCADE__V1__FRAME__BODY_LOGIN_OK, &reply);
     memset(password, 0, sizeof password);
@@ -94,19 +92,11 @@ int cmd_logout(struct cli *cli, struct args *a)
     int all = args_flag(a, "--all");
     if (args_finish(a) != 0)
         return cli_usage("logout", a->err);
-    char file[PATH_MAX + 16], user[CREDENTIALS_USER_MAX], token[CREDENTIALS_TOKEN_MAX];
+    struct session_stored s;
     char err[1024];
-    session_path(cli, "credentials", file, sizeof file);
-    int rc = credentials_lookup(file, cli->server_text, user, sizeof user, token, sizeof token);
-    if (rc == CAS_ENOTFOUND) {
-        cli_error("You are not logged in to %s, so there is nothing to log out of.",
-                  cli->server_text);
-        return EXIT_REFUSED;
-    }
-    if (rc != 0) {
-        cli_error("Cannot read %s; check its permissions.", file);
-        return EXIT_REFUSED;
-    }
+    int rc = session_stored(cli, ", so there is nothing to log out of.", &s);
+    if (rc != EXIT_OK)
+        return rc;
     /* The token is forgotten locally only once the server has ended it (or
      * had already), so an unreachable server leaves the session usable. */
     struct client *c;
@@ -114,7 +104,7 @@ int cmd_logout(struct cli *cli, struct args *a)
     if (rc != EXIT_OK)
         return rc;
     int code;
-    rc = session_authenticate(c, token, &code, NULL, 0, err, sizeof err);
+    rc = session_authenticate(c, s.token, &code, NULL, 0, err, sizeof err);
     if (rc == CLIENT_UNREACHABLE) {
         client_close(c);
         cli_error("%s", err);
@@ -130,9 +120,7 @@ int cmd_logout(struct cli *cli, struct args *a)
     if (!stale) {
         Cascade__V1__Logout logout = CASCADE__V1__LOGOUT__INIT;
         logout.all = all;
-        WireFrame req = CASCADE__V1__FRAME__INIT;
-        req.body_case = CASCADE__V1__FRAME__BODY_LOGOUT;
-        req.logout = &logout;
+        WireFrame req = CLIENT_REQUEST(logout, LOGOUT, &logout);
         WireFrame *reply;
         rc = cli_call(c, &req, CASCADE__V1__FRAME__BODY_ACK, &reply);
         wire_free(reply);
@@ -142,7 +130,7 @@ int cmd_logout(struct cli *cli, struct args *a)
         }
     }
     client_close(c);
-    if (credentials_remove(file, cli->server_text, err, sizeof err) == CAS_EIO) {
+    if (credentials_remove(s.file, cli->server_text, err, sizeof err) == CAS_EIO) {
         cli_error("%s", err);
         return EXIT_REFUSED;
     }
@@ -152,21 +140,16 @@ int cmd_logout(struct cli *cli, struct args *a)
                   cli->server_text);
         return EXIT_REFUSED;
     }
-    print_logged_out(cli, user, all);
+    print_logged_out(cli, s.user, all);
     return EXIT_OK;
 }
 
 int cmd_whoami(struct cli *cli, struct args *a)
 {
-    if (args_finish(a) != 0)
-        return cli_usage("whoami", a->err);
-    int rc;
     Cascade__V1__Whoami whoami = CASCADE__V1__WHOAMI__INIT;
-    WireFrame req = CASCADE__V1__FRAME__INIT;
-    req.body_case = CASCADE__V1__FRAME__BODY_WHOAMI;
-    req.whoami = &whoami;
+    WireFrame req = CLIENT_REQUEST(whoami, WHOAMI, &whoami);
     WireFrame *reply;
-    rc = cli_request(cli, &req, CASCADE__V1__FRAME__BODY_USER_INFO, &reply);
+    int rc = cli_ask(cli, a, "whoami", &req, CASCADE__V1__FRAME__BODY_USER_INFO, &reply);
     if (rc != EXIT_OK)
         return rc;
     const Cascade__V1__UserInfo *u = reply->user_info;
@@ -203,21 +186,13 @@ int cmd_passwd(struct cli *cli, struct args *a)
 {
     if (args_finish(a) != 0)
         return cli_usage("passwd", a->err);
-    char file[PATH_MAX + 16], user[CREDENTIALS_USER_MAX], token[CREDENTIALS_TOKEN_MAX];
-    session_path(cli, "credentials", file, sizeof file);
-    int rc = credentials_lookup(file, cli->server_text, user, sizeof user, token, sizeof token);
-    memset(token, 0, sizeof token);
-    if (rc == CAS_ENOTFOUND) {
-        cli_error("You are not logged in to %s; run 'cascade login --user NAME' first.",
-                  cli->server_text);
-        return EXIT_REFUSED;
-    }
-    if (rc != 0) {
-        cli_error("Cannot read %s; check its permissions.", file);
-        return EXIT_REFUSED;
-    }
+    struct session_stored s;
+    int rc = session_stored(cli, NULL, &s);
+    memset(s.token, 0, sizeof s.token);
+    if (rc != EXIT_OK)
+        return rc;
     char prompt[512], old[PASSWORD_MAX + 2], new1[PASSWORD_MAX + 2], new2[PASSWORD_MAX + 2];
-    snprintf(prompt, sizeof prompt, "Current password for %s at %s: ", user, cli->server_text);
+    snprintf(prompt, sizeof prompt, "Current password for %s at %s: ", s.user, cli->server_text);
     rc = ask(prompt, old, sizeof old);
     if (rc == EXIT_OK)
         rc = ask("New password: ", new1, sizeof new1);
@@ -233,9 +208,7 @@ int cmd_passwd(struct cli *cli, struct args *a)
         Cascade__V1__ChangePassword change = CASCADE__V1__CHANGE_PASSWORD__INIT;
         change.old_password = old;
         change.new_password = new1;
-        WireFrame req = CASCADE__V1__FRAME__INIT;
-        req.body_case = CASCADE__V1__FRAME__BODY_CHANGE_PASSWORD;
-        req.change_password = &change;
+        WireFrame req = CLIENT_REQUEST(change_password, CHANGE_PASSWORD, &change);
         WireFrame *reply;
         rc = cli_call(c, &req, CASCADE__V1__FRAME__BODY_ACK, &reply);
         wire_free(reply);
@@ -248,7 +221,7 @@ int cmd_passwd(struct cli *cli, struct args *a)
     if (cli->json) {
         cJSON *o = cJSON_CreateObject();
         cJSON_AddStringToObject(o, "server", cli->server_text);
-        cJSON_AddStringToObject(o, "user", user);
+        cJSON_AddStringToObject(o, "user", s.user);
         cJSON_AddBoolToObject(o, "password_changed", 1);
         output_json(o);
     } else {

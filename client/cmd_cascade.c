@@ -17,12 +17,12 @@
 
 /* Sends a change to a named entity; prints "Updated O3." or "Removed K7."
  * or, with --json, the entity ({"id","removed":true} for a removal). */
-static int send_done(struct cli *cli, const char *ws, WireFrame *req, enum change_how how,
-                     const char *id)
+static int send_done(struct cli *cli, const struct change_target *t, WireFrame *req,
+                     enum change_how how)
 {
     char done[64];
-    snprintf(done, sizeof done, "%s %s.", how == CHANGE_REMOVE ? "Removed" : "Updated", id);
-    return change_send(cli, ws, req, how, done);
+    snprintf(done, sizeof done, "%s %s.", how == CHANGE_REMOVE ? "Removed" : "Updated", t->id);
+    return change_send(cli, t->workshop, req, how, done);
 }
 
 /* ---- team ------------------------------------------------------------------ */
@@ -42,18 +42,14 @@ static int team_add(struct cli *cli, struct args *a)
     const char *name = args_next(a);
     if (name == NULL)
         return cli_usage(cmd, "Give the team a name.");
-    if (args_finish(a) != 0)
-        return cli_usage(cmd, a->err);
-    if ((rc = cli_workshop(cli, cmd, ws, sizeof ws)) != EXIT_OK)
+    if ((rc = cli_finish(cli, a, cmd, NULL, ws)) != EXIT_OK)
         return rc;
     Cascade__V1__TeamAdd msg = CASCADE__V1__TEAM_ADD__INIT;
     msg.workshop = ws;
     msg.name = (char *)name;
     msg.parent = parent;
     msg.level = (Cascade__V1__Level)level;
-    WireFrame req = CASCADE__V1__FRAME__INIT;
-    req.body_case = CASCADE__V1__FRAME__BODY_TEAM_ADD;
-    req.team_add = &msg;
+    WireFrame req = CLIENT_REQUEST(team_add, TEAM_ADD, &msg);
     return change_send(cli, ws, &req, CHANGE_CREATE, NULL);
 }
 
@@ -103,9 +99,7 @@ static int obj_add(struct cli *cli, struct args *a)
     const char *title = args_next(a);
     if (title == NULL)
         return cli_usage(cmd, "Give the objective a title.");
-    if (args_finish(a) != 0)
-        return cli_usage(cmd, a->err);
-    if ((rc = cli_workshop(cli, cmd, ws, sizeof ws)) != EXIT_OK)
+    if ((rc = cli_finish(cli, a, cmd, NULL, ws)) != EXIT_OK)
         return rc;
     Cascade__V1__ObjectiveAdd msg = CASCADE__V1__OBJECTIVE_ADD__INIT;
     msg.workshop = ws;
@@ -116,9 +110,7 @@ static int obj_add(struct cli *cli, struct args *a)
     msg.inherits = inherits;
     msg.committed = committed;
     msg.rationale = (char *)rationale;
-    WireFrame req = CASCADE__V1__FRAME__INIT;
-    req.body_case = CASCADE__V1__FRAME__BODY_OBJECTIVE_ADD;
-    req.objective_add = &msg;
+    WireFrame req = CLIENT_REQUEST(objective_add, OBJECTIVE_ADD, &msg);
     return change_send(cli, ws, &req, CHANGE_CREATE, NULL);
 }
 
@@ -140,95 +132,94 @@ static int take_base_version(struct args *a, const char *cmd, uint64_t *base)
     return EXIT_OK;
 }
 
+/* obj edit and kr edit: one request naming the fields it changes, their
+ * new values, and the version the edit was based on. */
+struct edit {
+    const char *cmd;
+    enum okr_kind kind;
+    uint64_t base;
+    char *fields[6];
+    size_t n;
+    Cascade__V1__Objective objective;   /* the values, for obj edit */
+    Cascade__V1__KeyResult key_result;  /* for kr edit */
+};
+
+/* Names field among those the edit changes when given; returns given. */
+static int edit_names(struct edit *e, const char *field, int given)
+{
+    if (given)
+        e->fields[e->n++] = (char *)field;
+    return given;
+}
+
+/* Takes the entity's id, then sends the edit. say_what: the usage error
+ * when no field was given. */
+static int send_edit(struct cli *cli, struct args *a, struct edit *e, const char *say_what)
+{
+    struct change_target t;
+    int rc = change_take_target(cli, a, e->cmd, e->kind, e->n == 0 ? say_what : NULL, &t);
+    if (rc != EXIT_OK)
+        return rc;
+    Cascade__V1__ObjectiveEdit oe = CASCADE__V1__OBJECTIVE_EDIT__INIT;
+    Cascade__V1__KeyResultEdit ke = CASCADE__V1__KEY_RESULT_EDIT__INIT;
+    e->objective.id = e->key_result.id = oe.id = ke.id = t.id;
+    oe.workshop = ke.workshop = t.workshop;
+    oe.base_version = ke.base_version = e->base;
+    oe.n_fields = ke.n_fields = e->n;
+    oe.fields = ke.fields = e->fields;
+    oe.values = &e->objective;
+    ke.values = &e->key_result;
+    WireFrame obj = CLIENT_REQUEST(objective_edit, OBJECTIVE_EDIT, &oe);
+    WireFrame kr = CLIENT_REQUEST(key_result_edit, KEY_RESULT_EDIT, &ke);
+    return send_done(cli, &t, e->kind == OKR_OBJECTIVE ? &obj : &kr, CHANGE_UPDATE);
+}
+
 static int obj_edit(struct cli *cli, struct args *a)
 {
     const char *cmd = "obj edit", *title = NULL, *owner = NULL, *rationale = NULL, *status = NULL;
-    char id[CHANGE_ID_MAX], ws[SETTINGS_CODE_MAX + 1];
+    struct edit e = {.cmd = cmd, .kind = OKR_OBJECTIVE, .n = 0,
+                     .objective = CASCADE__V1__OBJECTIVE__INIT,
+                     .key_result = CASCADE__V1__KEY_RESULT__INIT};
     int set = 0, committed = 0, rc;
     enum okr_status st;
-    uint64_t base;
     if (args_value(a, "--title", &title) < 0 || args_value(a, "--owner", &owner) < 0 ||
         args_value(a, "--rationale", &rationale) < 0 || args_value(a, "--status", &status) < 0)
         return cli_usage(cmd, a->err);
-    if ((rc = take_base_version(a, cmd, &base)) != EXIT_OK)
+    if ((rc = take_base_version(a, cmd, &e.base)) != EXIT_OK)
         return rc;
     if (status != NULL && okr_status_parse(status, &st) != 0)
         return cli_usage(cmd, "--status must be draft, final or archived.");
     if ((rc = take_commitment(a, cmd, &set, &committed)) != EXIT_OK)
         return rc;
-    if ((rc = change_parse_id(cmd, args_next(a), OKR_OBJECTIVE, id)) != EXIT_OK)
-        return rc;
-    if (args_finish(a) != 0)
-        return cli_usage(cmd, a->err);
-    Cascade__V1__Objective values = CASCADE__V1__OBJECTIVE__INIT;
-    char *fields[5];
-    size_t n = 0;
-    if (title != NULL) {
-        values.title = (char *)title;
-        fields[n++] = "title";
-    }
-    if (owner != NULL) {
-        values.owner = (char *)owner;
-        fields[n++] = "owner";
-    }
-    if (rationale != NULL) {
-        values.rationale = (char *)rationale;
-        fields[n++] = "rationale";
-    }
-    if (set) {
-        values.committed = committed;
-        fields[n++] = "committed";
-    }
-    if (status != NULL) {
-        values.status = (char *)okr_status_name(st);
-        fields[n++] = "status";
-    }
-    if (n == 0)
-        return cli_usage(cmd, "Say what to change: --title, --owner, --rationale, --committed, "
-                              "--aspirational or --status.");
-    if ((rc = cli_workshop(cli, cmd, ws, sizeof ws)) != EXIT_OK)
-        return rc;
-    values.id = id;
-    Cascade__V1__ObjectiveEdit msg = CASCADE__V1__OBJECTIVE_EDIT__INIT;
-    msg.workshop = ws;
-    msg.id = id;
-    msg.base_version = base;
-    msg.n_fields = n;
-    msg.fields = fields;
-    msg.values = &values;
-    WireFrame req = CASCADE__V1__FRAME__INIT;
-    req.body_case = CASCADE__V1__FRAME__BODY_OBJECTIVE_EDIT;
-    req.objective_edit = &msg;
-    return send_done(cli, ws, &req, CHANGE_UPDATE, id);
+    if (edit_names(&e, "title", title != NULL))
+        e.objective.title = (char *)title;
+    if (edit_names(&e, "owner", owner != NULL))
+        e.objective.owner = (char *)owner;
+    if (edit_names(&e, "rationale", rationale != NULL))
+        e.objective.rationale = (char *)rationale;
+    if (edit_names(&e, "committed", set))
+        e.objective.committed = committed;
+    if (edit_names(&e, "status", status != NULL))
+        e.objective.status = (char *)okr_status_name(st);
+    return send_edit(cli, a, &e, "Say what to change: --title, --owner, --rationale, --committed, "
+                                 "--aspirational or --status.");
 }
 
 /* obj rm and kr rm: the same shape with a different message. */
 static int remove_entity(struct cli *cli, struct args *a, enum okr_kind kind)
 {
     const char *cmd = kind == OKR_OBJECTIVE ? "obj rm" : "kr rm";
-    char id[CHANGE_ID_MAX], ws[SETTINGS_CODE_MAX + 1];
-    int rc = change_parse_id(cmd, args_next(a), kind, id);
+    struct change_target t;
+    int rc = change_take_target(cli, a, cmd, kind, NULL, &t);
     if (rc != EXIT_OK)
         return rc;
-    if (args_finish(a) != 0)
-        return cli_usage(cmd, a->err);
-    if ((rc = cli_workshop(cli, cmd, ws, sizeof ws)) != EXIT_OK)
-        return rc;
-    WireFrame req = CASCADE__V1__FRAME__INIT;
     Cascade__V1__ObjectiveRemove orm = CASCADE__V1__OBJECTIVE_REMOVE__INIT;
     Cascade__V1__KeyResultRemove krm = CASCADE__V1__KEY_RESULT_REMOVE__INIT;
-    if (kind == OKR_OBJECTIVE) {
-        orm.workshop = ws;
-        orm.id = id;
-        req.body_case = CASCADE__V1__FRAME__BODY_OBJECTIVE_REMOVE;
-        req.objective_remove = &orm;
-    } else {
-        krm.workshop = ws;
-        krm.id = id;
-        req.body_case = CASCADE__V1__FRAME__BODY_KEY_RESULT_REMOVE;
-        req.key_result_remove = &krm;
-    }
-    return send_done(cli, ws, &req, CHANGE_REMOVE, id);
+    orm.workshop = krm.workshop = t.workshop;
+    orm.id = krm.id = t.id;
+    WireFrame obj = CLIENT_REQUEST(objective_remove, OBJECTIVE_REMOVE, &orm);
+    WireFrame kr = CLIENT_REQUEST(key_result_remove, KEY_RESULT_REMOVE, &krm);
+    return send_done(cli, &t, kind == OKR_OBJECTIVE ? &obj : &kr, CHANGE_REMOVE);
 }
 
 static int is(const char *word, const char *a, const char *b)
@@ -275,9 +266,7 @@ static int kr_add(struct cli *cli, struct args *a)
     const char *title = args_next(a);
     if (title == NULL)
         return cli_usage(cmd, "Give the key result a title.");
-    if (args_finish(a) != 0)
-        return cli_usage(cmd, a->err);
-    if ((rc = cli_workshop(cli, cmd, ws, sizeof ws)) != EXIT_OK)
+    if ((rc = cli_finish(cli, a, cmd, NULL, ws)) != EXIT_OK)
         return rc;
     Cascade__V1__KeyResultAdd msg = CASCADE__V1__KEY_RESULT_ADD__INIT;
     msg.workshop = ws;
@@ -288,101 +277,68 @@ static int kr_add(struct cli *cli, struct args *a)
     msg.start = from;
     msg.target = to;
     msg.unit = (char *)(unit != NULL ? unit : "");
-    WireFrame req = CASCADE__V1__FRAME__INIT;
-    req.body_case = CASCADE__V1__FRAME__BODY_KEY_RESULT_ADD;
-    req.key_result_add = &msg;
+    WireFrame req = CLIENT_REQUEST(key_result_add, KEY_RESULT_ADD, &msg);
     return change_send(cli, ws, &req, CHANGE_CREATE, NULL);
 }
 
 static int kr_edit(struct cli *cli, struct args *a)
 {
     const char *cmd = "kr edit", *title = NULL, *unit = NULL, *owner = NULL, *status = NULL;
-    char id[CHANGE_ID_MAX], ws[SETTINGS_CODE_MAX + 1];
-    Cascade__V1__KeyResult values = CASCADE__V1__KEY_RESULT__INIT;
+    struct edit e = {.cmd = cmd, .kind = OKR_KEY_RESULT, .n = 0,
+                     .objective = CASCADE__V1__OBJECTIVE__INIT,
+                     .key_result = CASCADE__V1__KEY_RESULT__INIT};
     enum okr_kr_status st;
     int has_from, has_to, rc;
-    uint64_t base;
     if (args_value(a, "--title", &title) < 0 || args_value(a, "--unit", &unit) < 0 ||
         args_value(a, "--owner", &owner) < 0 || args_value(a, "--status", &status) < 0)
         return cli_usage(cmd, a->err);
-    if ((rc = take_base_version(a, cmd, &base)) != EXIT_OK)
+    if ((rc = take_base_version(a, cmd, &e.base)) != EXIT_OK)
         return rc;
     if (status != NULL && okr_kr_status_parse(status, &st) != 0)
         return cli_usage(cmd, "--status must be on-track, at-risk or off-track.");
-    if ((rc = change_take_number_flag(a, cmd, "--from", &has_from, &values.start)) != EXIT_OK ||
-        (rc = change_take_number_flag(a, cmd, "--to", &has_to, &values.target)) != EXIT_OK)
+    if ((rc = change_take_number_flag(a, cmd, "--from", &has_from, &e.key_result.start)) !=
+            EXIT_OK ||
+        (rc = change_take_number_flag(a, cmd, "--to", &has_to, &e.key_result.target)) != EXIT_OK)
         return rc;
-    if ((rc = change_parse_id(cmd, args_next(a), OKR_KEY_RESULT, id)) != EXIT_OK)
-        return rc;
-    if (args_finish(a) != 0)
-        return cli_usage(cmd, a->err);
-    char *fields[6];
-    size_t n = 0;
-    if (title != NULL) {
-        values.title = (char *)title;
-        fields[n++] = "title";
-    }
-    if (has_from)
-        fields[n++] = "start";
-    if (has_to)
-        fields[n++] = "target";
-    if (unit != NULL) {
-        values.unit = (char *)unit;
-        fields[n++] = "unit";
-    }
-    if (owner != NULL) {
-        values.owner = (char *)owner;
-        fields[n++] = "owner";
-    }
-    if (status != NULL) {
-        values.status = (char *)okr_kr_status_name(st);
-        fields[n++] = "status";
-    }
-    if (n == 0)
-        return cli_usage(cmd, "Say what to change: --title, --from, --to, --unit, --owner or "
-                              "--status.");
-    if ((rc = cli_workshop(cli, cmd, ws, sizeof ws)) != EXIT_OK)
-        return rc;
-    values.id = id;
-    Cascade__V1__KeyResultEdit msg = CASCADE__V1__KEY_RESULT_EDIT__INIT;
-    msg.workshop = ws;
-    msg.id = id;
-    msg.base_version = base;
-    msg.n_fields = n;
-    msg.fields = fields;
-    msg.values = &values;
-    WireFrame req = CASCADE__V1__FRAME__INIT;
-    req.body_case = CASCADE__V1__FRAME__BODY_KEY_RESULT_EDIT;
-    req.key_result_edit = &msg;
-    return send_done(cli, ws, &req, CHANGE_UPDATE, id);
+    if (edit_names(&e, "title", title != NULL))
+        e.key_result.title = (char *)title;
+    edit_names(&e, "start", has_from);
+    edit_names(&e, "target", has_to);
+    if (edit_names(&e, "unit", unit != NULL))
+        e.key_result.unit = (char *)unit;
+    if (edit_names(&e, "owner", owner != NULL))
+        e.key_result.owner = (char *)owner;
+    if (edit_names(&e, "status", status != NULL))
+        e.key_result.status = (char *)okr_kr_status_name(st);
+    return send_edit(cli, a, &e, "Say what to change: --title, --from, --to, --unit, --owner or "
+                                 "--status.");
 }
 
 static int kr_set(struct cli *cli, struct args *a)
 {
     const char *cmd = "kr set";
-    char id[CHANGE_ID_MAX], ws[SETTINGS_CODE_MAX + 1];
-    int rc = change_parse_id(cmd, args_next(a), OKR_KEY_RESULT, id);
+    char bad[CHANGE_MESSAGE_MAX];
+    struct change_target t;
+    int rc = change_parse_id(cmd, args_next(a), OKR_KEY_RESULT, t.id);
     if (rc != EXIT_OK)
         return rc;
     const char *text = args_next(a);
-    double value;
+    double value = 0;
     if (text == NULL)
         return cli_usage(cmd, "Give the key result's current value, e.g. 'kr set K1 42'.");
-    if (args_finish(a) != 0)
-        return cli_usage(cmd, a->err);
-    if (args_number(text, &value) != 0)
-        return change_bad_number(cmd, "The value", text);
-    if ((rc = cli_workshop(cli, cmd, ws, sizeof ws)) != EXIT_OK)
+    rc = cli_finish(cli, a, cmd,
+                    args_number(text, &value) != 0 ? change_not_a_number("The value", text, bad)
+                                                   : NULL,
+                    t.workshop);
+    if (rc != EXIT_OK)
         return rc;
     Cascade__V1__CheckIn msg = CASCADE__V1__CHECK_IN__INIT;
-    msg.workshop = ws;
-    msg.key_result = id;
+    msg.workshop = t.workshop;
+    msg.key_result = t.id;
     msg.value_case = CASCADE__V1__CHECK_IN__VALUE_CURRENT;
     msg.current = value;
-    WireFrame req = CASCADE__V1__FRAME__INIT;
-    req.body_case = CASCADE__V1__FRAME__BODY_CHECK_IN;
-    req.check_in = &msg;
-    return send_done(cli, ws, &req, CHANGE_UPDATE, id);
+    WireFrame req = CLIENT_REQUEST(check_in, CHECK_IN, &msg);
+    return send_done(cli, &t, &req, CHANGE_UPDATE);
 }
 
 int cmd_kr(struct cli *cli, struct args *a)

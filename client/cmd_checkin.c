@@ -16,7 +16,8 @@
 int cmd_checkin(struct cli *cli, struct args *a)
 {
     const char *cmd = "checkin", *note = "", *blocker = "", *status = NULL;
-    char id[CHANGE_ID_MAX], ws[SETTINGS_CODE_MAX + 1], done_text[64];
+    char done_text[64];
+    struct change_target t;
     double value = 0, confidence = 0;
     int has_value, has_confidence, rc;
     if (args_value(a, "--note", &note) < 0 || args_value(a, "--blocker", &blocker) < 0 ||
@@ -35,20 +36,17 @@ int cmd_checkin(struct cli *cli, struct args *a)
     enum okr_kr_status st = OKR_ON_TRACK;
     if (status != NULL && okr_kr_status_parse(status, &st) != 0)
         return cli_usage(cmd, "--status must be on-track, at-risk or off-track.");
-    if ((rc = change_parse_id(cmd, args_next(a), OKR_KEY_RESULT, id)) != EXIT_OK)
-        return rc;
-    if (args_finish(a) != 0)
-        return cli_usage(cmd, a->err);
+    const char *problem = NULL;
     if (!has_value && !done && !undone && !has_confidence && status == NULL && note[0] == '\0' &&
         blocker[0] == '\0')
-        return cli_usage(cmd, "Say what to check in: --value V (a metric), --done or --undone (a "
-                              "milestone), or at least one of --confidence, --status, --note and "
-                              "--blocker.");
-    if ((rc = cli_workshop(cli, cmd, ws, sizeof ws)) != EXIT_OK)
+        problem = "Say what to check in: --value V (a metric), --done or --undone (a milestone), "
+                  "or at least one of --confidence, --status, --note and --blocker.";
+    rc = change_take_target(cli, a, cmd, OKR_KEY_RESULT, problem, &t);
+    if (rc != EXIT_OK)
         return rc;
     Cascade__V1__CheckIn msg = CASCADE__V1__CHECK_IN__INIT;
-    msg.workshop = ws;
-    msg.key_result = id;
+    msg.workshop = t.workshop;
+    msg.key_result = t.id;
     if (has_value) {
         msg.value_case = CASCADE__V1__CHECK_IN__VALUE_CURRENT;
         msg.current = value;
@@ -61,9 +59,7 @@ int cmd_checkin(struct cli *cli, struct args *a)
     msg.note = (char *)note;
     msg.blocker = (char *)blocker;
     msg.status = (char *)(status != NULL ? okr_kr_status_name(st) : "");
-    WireFrame req = CASCADE__V1__FRAME__INIT;
-    req.body_case = CASCADE__V1__FRAME__BODY_CHECK_IN;
-    req.check_in = &msg;
-    snprintf(done_text, sizeof done_text, "Checked in %s.", id);
-    return change_send(cli, ws, &req, CHANGE_UPDATE, done_text);
+    WireFrame req = CLIENT_REQUEST(check_in, CHECK_IN, &msg);
+    snprintf(done_text, sizeof done_text, "Checked in %s.", t.id);
+    return change_send(cli, t.workshop, &req, CHANGE_UPDATE, done_text);
 }

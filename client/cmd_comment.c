@@ -30,17 +30,13 @@ int cmd_comment(struct cli *cli, struct args *a)
     if (text == NULL)
         return cli_usage(cmd, "Give the comment's text, e.g. 'comment K1 \"Is 4 hours "
                               "realistic?\"'.");
-    if (args_finish(a) != 0)
-        return cli_usage(cmd, a->err);
-    int rc = cli_workshop(cli, cmd, ws, sizeof ws);
+    int rc = cli_finish(cli, a, cmd, NULL, ws);
     if (rc != EXIT_OK)
         return rc;
     Cascade__V1__CommentAdd msg = CASCADE__V1__COMMENT_ADD__INIT;
     msg.workshop = ws;
     msg.target = target;
     msg.text = (char *)text;
-    WireFrame req = CASCADE__V1__FRAME__INIT;
-    req.body_case = CASCADE__V1__FRAME__BODY_COMMENT_ADD;
-    req.comment_add = &msg;
+    WireFrame req = CLIENT_REQUEST(comment_add, COMMENT_ADD, &msg);
     return change_send(cli, ws, &req, CHANGE_CREATE, NULL);
 }

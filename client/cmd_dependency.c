@@ -3,15 +3,11 @@
  * team, the key result itself, and a dependency that exists already).
  * Prints "K3 now depends on K1.", or with --json
  * {"key_result":"K3","depends_on":"K1"}. */
-#include <cjson/cJSON.h>
-#include <stdio.h>
 #include <string.h>
 
 #include "change.h"
 #include "cli.h"
-#include "output.h"
 #include "session.h"
-#include "settings.h"
 
 static int dep_add(struct cli *cli, struct args *a)
 {
@@ -21,31 +17,15 @@ static int dep_add(struct cli *cli, struct args *a)
     if ((rc = change_parse_id(cmd, args_next(a), OKR_KEY_RESULT, kr)) != EXIT_OK ||
         (rc = change_parse_id(cmd, args_next(a), OKR_KEY_RESULT, on)) != EXIT_OK)
         return rc;
-    if (args_finish(a) != 0)
-        return cli_usage(cmd, a->err);
-    if ((rc = cli_workshop(cli, cmd, ws, sizeof ws)) != EXIT_OK)
+    if ((rc = cli_finish(cli, a, cmd, NULL, ws)) != EXIT_OK)
         return rc;
     Cascade__V1__DependencyAdd msg = CASCADE__V1__DEPENDENCY_ADD__INIT;
     msg.workshop = ws;
     msg.key_result = kr;
     msg.depends_on = on;
-    WireFrame req = CASCADE__V1__FRAME__INIT;
-    req.body_case = CASCADE__V1__FRAME__BODY_DEPENDENCY_ADD;
-    req.dependency_add = &msg;
-    WireFrame *reply;
-    rc = cli_request(cli, &req, CASCADE__V1__FRAME__BODY_ACK, &reply);
-    if (rc != EXIT_OK)
-        return rc;
-    wire_free(reply);
-    if (cli->json) {
-        cJSON *o = cJSON_CreateObject();
-        cJSON_AddStringToObject(o, "key_result", kr);
-        cJSON_AddStringToObject(o, "depends_on", on);
-        output_json(o);
-    } else {
-        printf("%s now depends on %s.\n", kr, on);
-    }
-    return EXIT_OK;
+    WireFrame req = CLIENT_REQUEST(dependency_add, DEPENDENCY_ADD, &msg);
+    return change_send_acked(cli, &req, change_json_texts("key_result", kr, "depends_on", on),
+                             "%s now depends on %s.", kr, on);
 }
 
 int cmd_dep(struct cli *cli, struct args *a)

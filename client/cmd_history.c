@@ -14,12 +14,12 @@
  * and blocker are what that check-in changed them to, null when it left
  * them as they were (the creation reads on-track); note is null when none. */
 #include <cjson/cJSON.h>
-#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 
 #include "change.h"
 #include "cli.h"
+#include "okr_json.h"
 #include "output.h"
 #include "render.h"
 #include "session.h"
@@ -74,7 +74,7 @@ static int print_json(const struct okr_key_result *k, const Cascade__V1__KeyResu
             else
                 cJSON_AddNullToObject(j, "done");
         }
-        cJSON_AddNumberToObject(j, "confidence", round(r->confidence * 1000.0) / 1000.0);
+        cJSON_AddNumberToObject(j, "confidence", okr_json_round3(r->confidence));
         output_json_text_or_null(j, "status", record_status(r, i));
         output_json_text_or_null(j, "note", r->note);
         output_json_text_or_null(j, "blocker", r->blocker);
@@ -132,7 +132,7 @@ static void print_table(const Cascade__V1__KeyResultHistoryReply *h)
         output_date(r->time_ms, date, sizeof date);
         output_time(r->time_ms, time, sizeof time);
         value_text(r, value, sizeof value);
-        render_number(round(r->confidence * 100.0) / 100.0, num, sizeof num);
+        render_confidence(r->confidence, num, sizeof num);
         snprintf(confidence, sizeof confidence, "%s (%s)", num, okr_confidence_name(r->confidence));
         render_flat(r->note, note, sizeof note);
         render_flat(r->blocker, blocker, sizeof blocker);
@@ -148,42 +148,38 @@ static void print_table(const Cascade__V1__KeyResultHistoryReply *h)
 int cmd_kr_history(struct cli *cli, struct args *a)
 {
     const char *cmd = "kr history";
-    char id[CHANGE_ID_MAX], ws[SETTINGS_CODE_MAX + 1], err[1024];
-    int rc = change_parse_id(cmd, args_next(a), OKR_KEY_RESULT, id);
+    char err[1024];
+    struct change_target t;
+    int rc = change_take_target(cli, a, cmd, OKR_KEY_RESULT, NULL, &t);
     if (rc != EXIT_OK)
-        return rc;
-    if (args_finish(a) != 0)
-        return cli_usage(cmd, a->err);
-    if ((rc = cli_workshop(cli, cmd, ws, sizeof ws)) != EXIT_OK)
         return rc;
     struct client *c;
     if ((rc = cli_connect_user(cli, &c)) != EXIT_OK)
         return rc;
     Cascade__V1__KeyResultHistory msg = CASCADE__V1__KEY_RESULT_HISTORY__INIT;
-    msg.workshop = ws;
-    msg.key_result = id;
-    WireFrame req = CASCADE__V1__FRAME__INIT;
-    req.body_case = CASCADE__V1__FRAME__BODY_KEY_RESULT_HISTORY;
-    req.key_result_history = &msg;
+    msg.workshop = t.workshop;
+    msg.key_result = t.id;
+    WireFrame req = CLIENT_REQUEST(key_result_history, KEY_RESULT_HISTORY, &msg);
     WireFrame *history = NULL, *snap = NULL;
     struct okr_state st;
     okr_state_init(&st);
     rc = cli_call(c, &req, CASCADE__V1__FRAME__BODY_KEY_RESULT_HISTORY_REPLY, &history);
     /* The title, start and target the chart is drawn against. */
-    if (rc == EXIT_OK && (rc = snapshot_request(c, ws, &snap, &st, err, sizeof err)) != EXIT_OK)
+    if (rc == EXIT_OK &&
+        (rc = snapshot_request(c, t.workshop, &snap, &st, err, sizeof err)) != EXIT_OK)
         cli_error("%s", err);
     client_close(c);
     uint32_t num = 0;
-    okr_id_parse(id, OKR_KEY_RESULT, &num);
+    okr_id_parse(t.id, OKR_KEY_RESULT, &num);
     const struct okr_key_result *k = rc == EXIT_OK ? okr_key_result_find(&st, num) : NULL;
     if (rc == EXIT_OK && k == NULL) {
-        cli_error("%s was removed a moment ago; there is no history to show.", id);
+        cli_error("%s was removed a moment ago; there is no history to show.", t.id);
         rc = EXIT_REFUSED;
     }
     if (rc == EXIT_OK) {
         if (cli->json) {
             if (print_json(k, history->key_result_history_reply) != 0) {
-                cli_error("Out of memory while printing the history of %s.", id);
+                cli_error("Out of memory while printing the history of %s.", t.id);
                 rc = EXIT_REFUSED;
             }
         } else {

@@ -13,47 +13,38 @@
 static int init_add(struct cli *cli, struct args *a)
 {
     const char *cmd = "init add";
-    char kr[CHANGE_ID_MAX], ws[SETTINGS_CODE_MAX + 1];
-    int rc = change_parse_id(cmd, args_next(a), OKR_KEY_RESULT, kr);
+    struct change_target t;
+    int rc = change_parse_id(cmd, args_next(a), OKR_KEY_RESULT, t.id);
     if (rc != EXIT_OK)
         return rc;
     const char *title = args_next(a);
     if (title == NULL)
         return cli_usage(cmd, "Give the initiative a title, e.g. 'init add K1 \"Hire two "
                               "agents\"'.");
-    if (args_finish(a) != 0)
-        return cli_usage(cmd, a->err);
-    if ((rc = cli_workshop(cli, cmd, ws, sizeof ws)) != EXIT_OK)
+    if ((rc = cli_finish(cli, a, cmd, NULL, t.workshop)) != EXIT_OK)
         return rc;
     Cascade__V1__InitiativeAdd msg = CASCADE__V1__INITIATIVE_ADD__INIT;
-    msg.workshop = ws;
-    msg.key_result = kr;
+    msg.workshop = t.workshop;
+    msg.key_result = t.id;
     msg.title = (char *)title;
-    WireFrame req = CASCADE__V1__FRAME__INIT;
-    req.body_case = CASCADE__V1__FRAME__BODY_INITIATIVE_ADD;
-    req.initiative_add = &msg;
-    return change_send(cli, ws, &req, CHANGE_CREATE, NULL);
+    WireFrame req = CLIENT_REQUEST(initiative_add, INITIATIVE_ADD, &msg);
+    return change_send(cli, t.workshop, &req, CHANGE_CREATE, NULL);
 }
 
 static int init_done(struct cli *cli, struct args *a)
 {
     const char *cmd = "init done";
-    char id[CHANGE_ID_MAX], ws[SETTINGS_CODE_MAX + 1], done[64];
-    int rc = change_parse_id(cmd, args_next(a), OKR_INITIATIVE, id);
+    char done[64];
+    struct change_target t;
+    int rc = change_take_target(cli, a, cmd, OKR_INITIATIVE, NULL, &t);
     if (rc != EXIT_OK)
         return rc;
-    if (args_finish(a) != 0)
-        return cli_usage(cmd, a->err);
-    if ((rc = cli_workshop(cli, cmd, ws, sizeof ws)) != EXIT_OK)
-        return rc;
     Cascade__V1__InitiativeDone msg = CASCADE__V1__INITIATIVE_DONE__INIT;
-    msg.workshop = ws;
-    msg.id = id;
-    WireFrame req = CASCADE__V1__FRAME__INIT;
-    req.body_case = CASCADE__V1__FRAME__BODY_INITIATIVE_DONE;
-    req.initiative_done = &msg;
-    snprintf(done, sizeof done, "Marked %s done.", id);
-    return change_send(cli, ws, &req, CHANGE_UPDATE, done);
+    msg.workshop = t.workshop;
+    msg.id = t.id;
+    WireFrame req = CLIENT_REQUEST(initiative_done, INITIATIVE_DONE, &msg);
+    snprintf(done, sizeof done, "Marked %s done.", t.id);
+    return change_send(cli, t.workshop, &req, CHANGE_UPDATE, done);
 }
 
 int cmd_init(struct cli *cli, struct args *a)

@@ -8,39 +8,39 @@
 #include "cli.h"
 #include "errors.h"
 #include "known_servers.h"
+#include "linefile.h"
+#include "output.h"
+#include "session.h"
+
+/* Prints one pin, or adds it to the JSON array ctx (NULL without --json). */
+static int list_one(void *ctx, const char *server, const char *rest)
+{
+    cJSON *arr = ctx;
+    char fp[200];
+    if (sscanf(rest, "%199s", fp) != 1)
+        return 0;
+    if (arr == NULL) {
+        printf("%s %s\n", server, fp);
+        return 0;
+    }
+    cJSON *o = cJSON_CreateObject();
+    cJSON_AddStringToObject(o, "server", server);
+    cJSON_AddStringToObject(o, "fingerprint", fp);
+    cJSON_AddItemToArray(arr, o);
+    return 0;
+}
 
 static int list(struct cli *cli, const char *file)
 {
-    FILE *f = fopen(file, "r");
-    if (f == NULL && errno != ENOENT) {
+    cJSON *o = cli->json ? cJSON_CreateObject() : NULL;
+    cJSON *arr = o != NULL ? cJSON_AddArrayToObject(o, "known_servers") : NULL;
+    if (linefile_each(file, list_one, arr) != 0) {
         cli_error("Cannot read %s: %s.", file, strerror(errno));
+        cJSON_Delete(o);
         return EXIT_REFUSED;
     }
-    cJSON *arr = cli->json ? cJSON_CreateArray() : NULL;
-    char line[512];
-    while (f != NULL && fgets(line, sizeof line, f) != NULL) {
-        char server[300], fp[200];
-        if (line[0] == '#' || sscanf(line, "%299s %199s", server, fp) != 2)
-            continue;
-        if (arr != NULL) {
-            cJSON *o = cJSON_CreateObject();
-            cJSON_AddStringToObject(o, "server", server);
-            cJSON_AddStringToObject(o, "fingerprint", fp);
-            cJSON_AddItemToArray(arr, o);
-        } else {
-            printf("%s %s\n", server, fp);
-        }
-    }
-    if (f != NULL)
-        fclose(f);
-    if (arr != NULL) {
-        cJSON *o = cJSON_CreateObject();
-        cJSON_AddItemToObject(o, "known_servers", arr);
-        char *text = cJSON_PrintUnformatted(o);
-        puts(text);
-        free(text);
-        cJSON_Delete(o);
-    }
+    if (o != NULL)
+        output_json(o);
     return EXIT_OK;
 }
 
@@ -48,7 +48,7 @@ int cmd_known_servers(struct cli *cli, struct args *a)
 {
     const char *sub = args_next(a);
     char file[PATH_MAX + 16];
-    snprintf(file, sizeof file, "%s/known_servers", cli->config_dir);
+    session_path(cli, KNOWN_SERVERS_FILE, file, sizeof file);
     if (sub != NULL && strcmp(sub, "list") == 0) {
         if (args_finish(a) != 0)
             return cli_usage("known-servers list", a->err);
@@ -73,10 +73,7 @@ int cmd_known_servers(struct cli *cli, struct args *a)
         if (cli->json) {
             cJSON *o = cJSON_CreateObject();
             cJSON_AddStringToObject(o, "forgotten", norm);
-            char *text = cJSON_PrintUnformatted(o);
-            puts(text);
-            free(text);
-            cJSON_Delete(o);
+            output_json(o);
         } else
             printf("Forgot the certificate pinned for %s; the next connection pins a new one.\n",
                    norm);

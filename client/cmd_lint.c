@@ -12,8 +12,6 @@
 #include "cli.h"
 #include "lint.h"
 #include "output.h"
-#include "session.h"
-#include "settings.h"
 #include "snapshot.h"
 
 struct found {
@@ -41,24 +39,18 @@ static int on_warning(void *ctx, const struct lint_warning *w)
 
 int cmd_lint(struct cli *cli, struct args *a)
 {
-    char ws[SETTINGS_CODE_MAX + 1];
     int strict = args_flag(a, "--strict");
-    if (args_finish(a) != 0)
-        return cli_usage("lint", a->err);
-    int rc = cli_workshop(cli, "lint", ws, sizeof ws);
+    struct snapshot v;
+    int rc = snapshot_open(cli, a, "lint", &v);
     if (rc != EXIT_OK)
         return rc;
-    WireFrame *reply;
-    struct okr_state st;
-    if ((rc = snapshot_load(cli, ws, &reply, &st)) != EXIT_OK)
-        return rc;
-    struct found f = {cli->json, NULL, 0};
+    struct found f = {.json = cli->json, .list = NULL, .count = 0};
     cJSON *o = NULL;
     if (cli->json) {
         o = cJSON_CreateObject();
         f.list = cJSON_AddArrayToObject(o, "warnings");
     }
-    if ((cli->json && f.list == NULL) || lint_run(&st, on_warning, &f) != 0) {
+    if ((cli->json && f.list == NULL) || lint_run(&v.st, on_warning, &f) != 0) {
         cJSON_Delete(o);
         cli_error("Out of memory while checking the cascade.");
         rc = EXIT_REFUSED;
@@ -72,7 +64,6 @@ int cmd_lint(struct cli *cli, struct args *a)
     }
     if (rc == EXIT_OK && strict && f.count > 0)
         rc = EXIT_REFUSED;
-    okr_state_free(&st);
-    wire_free(reply);
+    snapshot_close(&v);
     return rc;
 }

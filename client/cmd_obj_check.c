@@ -43,28 +43,24 @@ static const char *answer_text(const Cascade__V1__Check *c)
 int cmd_obj_check(struct cli *cli, struct args *a)
 {
     const char *cmd = "obj check";
-    char id[CHANGE_ID_MAX], ws[SETTINGS_CODE_MAX + 1];
+    struct change_target t;
     Cascade__V1__ObjectiveCheck msg = CASCADE__V1__OBJECTIVE_CHECK__INIT;
     int rc;
     if ((rc = take_answer(a, cmd, "--necessary", &msg.necessary)) != EXIT_OK ||
-        (rc = take_answer(a, cmd, "--sufficient", &msg.sufficient)) != EXIT_OK ||
-        (rc = change_parse_id(cmd, args_next(a), OKR_OBJECTIVE, id)) != EXIT_OK)
+        (rc = take_answer(a, cmd, "--sufficient", &msg.sufficient)) != EXIT_OK)
         return rc;
-    if (args_finish(a) != 0)
-        return cli_usage(cmd, a->err);
+    const char *problem = NULL;
     if (msg.necessary == CASCADE__V1__ANSWER__ANSWER_UNSPECIFIED &&
         msg.sufficient == CASCADE__V1__ANSWER__ANSWER_UNSPECIFIED)
-        return cli_usage(cmd, "Answer at least one question: --necessary yes|no, --sufficient "
-                              "yes|no.");
-    if ((rc = cli_workshop(cli, cmd, ws, sizeof ws)) != EXIT_OK)
+        problem = "Answer at least one question: --necessary yes|no, --sufficient yes|no.";
+    rc = change_take_target(cli, a, cmd, OKR_OBJECTIVE, problem, &t);
+    if (rc != EXIT_OK)
         return rc;
-    msg.workshop = ws;
-    msg.id = id;
-    WireFrame req = CASCADE__V1__FRAME__INIT;
-    req.body_case = CASCADE__V1__FRAME__BODY_OBJECTIVE_CHECK;
-    req.objective_check = &msg;
+    msg.workshop = t.workshop;
+    msg.id = t.id;
+    WireFrame req = CLIENT_REQUEST(objective_check, OBJECTIVE_CHECK, &msg);
     if (cli->json)
-        return change_send(cli, ws, &req, CHANGE_UPDATE, NULL);
+        return change_send(cli, t.workshop, &req, CHANGE_UPDATE, NULL);
 
     /* The sentence names both answers as they now stand, so it needs the Ack. */
     WireFrame *reply;
@@ -74,7 +70,7 @@ int cmd_obj_check(struct cli *cli, struct args *a)
     const Cascade__V1__Ack *ack = reply->ack;
     const Cascade__V1__Objective *o =
         ack->entity_case == CASCADE__V1__ACK__ENTITY_OBJECTIVE ? ack->objective : NULL;
-    printf("Recorded for %s: necessary %s, sufficient %s.\n", id,
+    printf("Recorded for %s: necessary %s, sufficient %s.\n", t.id,
            answer_text(o != NULL ? o->necessary : NULL),
            answer_text(o != NULL ? o->sufficient : NULL));
     wire_free(reply);

@@ -11,9 +11,7 @@ static int one_ping(struct client *c, uint64_t nonce, double *ms, char *err, siz
 {
     Cascade__V1__Ping ping = CASCADE__V1__PING__INIT;
     ping.nonce = nonce;
-    WireFrame req = CASCADE__V1__FRAME__INIT;
-    req.body_case = CASCADE__V1__FRAME__BODY_PING;
-    req.ping = &ping;
+    WireFrame req = CLIENT_REQUEST(ping, PING, &ping);
     WireFrame *reply;
     uint64_t start = uv_hrtime();
     int rc = client_call(c, &req, &reply, err, errlen);

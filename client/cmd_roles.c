@@ -19,25 +19,6 @@ static Cascade__V1__Role parse_role(const char *text, unsigned allowed)
     return (allowed & (1u << role)) ? role : CASCADE__V1__ROLE__ROLE_UNSPECIFIED;
 }
 
-/* Sends req, answered by an Ack, and prints done (or with --json, o). */
-static int send_acked(const struct cli *cli, WireFrame *req, const char *done, cJSON *o)
-{
-    WireFrame *reply;
-    int rc = cli_request(cli, req, CASCADE__V1__FRAME__BODY_ACK, &reply);
-    if (rc != EXIT_OK) {
-        cJSON_Delete(o);
-        return rc;
-    }
-    wire_free(reply);
-    if (cli->json)
-        output_json(o);
-    else {
-        cJSON_Delete(o);
-        printf("%s\n", done);
-    }
-    return EXIT_OK;
-}
-
 /* How long an invite lasts unless --expires says otherwise. */
 #define INVITE_DEFAULT_S (7u * 24 * 3600)
 #define INVITE_MAX_S (366u * 24 * 3600)
@@ -69,26 +50,23 @@ int cmd_workshop_invite(struct cli *cli, struct args *a)
     int rc = change_take_id_flag(a, cmd, "--team", OKR_TEAM, team);
     if (rc != EXIT_OK)
         return rc;
-    if (args_value(a, "--role", &role_text) < 0 || args_value(a, "--expires", &expires_text) < 0 ||
-        args_finish(a) != 0)
+    if (args_value(a, "--role", &role_text) < 0 || args_value(a, "--expires", &expires_text) < 0)
         return cli_usage(cmd, a->err);
     Cascade__V1__Role role = parse_role(role_text, 1u << 2 | 1u << 3);
-    if (role == 0)
-        return cli_usage(cmd, "Give the role the invite grants: --role member or --role observer.");
     uint32_t lifetime = INVITE_DEFAULT_S;
-    if (expires_text != NULL && parse_lifetime(expires_text, &lifetime) != 0)
-        return cli_usage(cmd, "--expires takes a time like 90m, 12h or 7d (at most 366d), "
-                              "or never.");
-    if ((rc = cli_workshop(cli, cmd, ws, sizeof ws)) != EXIT_OK)
+    const char *problem = NULL;
+    if (role == 0)
+        problem = "Give the role the invite grants: --role member or --role observer.";
+    else if (expires_text != NULL && parse_lifetime(expires_text, &lifetime) != 0)
+        problem = "--expires takes a time like 90m, 12h or 7d (at most 366d), or never.";
+    if ((rc = cli_finish(cli, a, cmd, problem, ws)) != EXIT_OK)
         return rc;
     Cascade__V1__Invite msg = CASCADE__V1__INVITE__INIT;
     msg.workshop = ws;
     msg.role = role;
     msg.team = team;
     msg.expires_in_s = lifetime;
-    WireFrame req = CASCADE__V1__FRAME__INIT;
-    req.body_case = CASCADE__V1__FRAME__BODY_INVITE;
-    req.invite = &msg;
+    WireFrame req = CLIENT_REQUEST(invite, INVITE, &msg);
     WireFrame *reply;
     if ((rc = cli_request(cli, &req, CASCADE__V1__FRAME__BODY_INVITE_CODE, &reply)) != EXIT_OK)
         return rc;
@@ -119,27 +97,18 @@ int cmd_role(struct cli *cli, struct args *a)
     const char *user = args_next(a), *role_text = args_next(a);
     if (user == NULL || role_text == NULL)
         return cli_usage(cmd, "Name the user and the role, e.g. 'role set bob facilitator'.");
-    if (args_finish(a) != 0)
-        return cli_usage(cmd, a->err);
     Cascade__V1__Role role = parse_role(role_text, 1u << 1 | 1u << 2 | 1u << 3);
-    if (role == 0)
-        return cli_usage(cmd, "The role is facilitator, member or observer.");
-    int rc = cli_workshop(cli, cmd, ws, sizeof ws);
+    int rc = cli_finish(cli, a, cmd,
+                        role == 0 ? "The role is facilitator, member or observer." : NULL, ws);
     if (rc != EXIT_OK)
         return rc;
     Cascade__V1__RoleSet msg = CASCADE__V1__ROLE_SET__INIT;
     msg.workshop = ws;
     msg.user = (char *)user;
     msg.role = role;
-    WireFrame req = CASCADE__V1__FRAME__INIT;
-    req.body_case = CASCADE__V1__FRAME__BODY_ROLE_SET;
-    req.role_set = &msg;
-    char done[256];
-    snprintf(done, sizeof done, "%s is now %s in %s.", user, role_text, ws);
-    cJSON *o = cJSON_CreateObject();
-    cJSON_AddStringToObject(o, "user", user);
-    cJSON_AddStringToObject(o, "role", role_text);
-    return send_acked(cli, &req, done, o);
+    WireFrame req = CLIENT_REQUEST(role_set, ROLE_SET, &msg);
+    return change_send_acked(cli, &req, change_json_texts("user", user, "role", role_text),
+                             "%s is now %s in %s.", user, role_text, ws);
 }
 
 int cmd_team_member(struct cli *cli, struct args *a)
@@ -155,23 +124,15 @@ int cmd_team_member(struct cli *cli, struct args *a)
     const char *user = args_next(a);
     if (user == NULL)
         return cli_usage(cmd, "Name the user to add to the team.");
-    if (args_finish(a) != 0)
-        return cli_usage(cmd, a->err);
-    if ((rc = cli_workshop(cli, cmd, ws, sizeof ws)) != EXIT_OK)
+    if ((rc = cli_finish(cli, a, cmd, NULL, ws)) != EXIT_OK)
         return rc;
     Cascade__V1__TeamMemberAdd msg = CASCADE__V1__TEAM_MEMBER_ADD__INIT;
     msg.workshop = ws;
     msg.team = team;
     msg.user = (char *)user;
-    WireFrame req = CASCADE__V1__FRAME__INIT;
-    req.body_case = CASCADE__V1__FRAME__BODY_TEAM_MEMBER_ADD;
-    req.team_member_add = &msg;
-    char done[256];
-    snprintf(done, sizeof done, "%s is now a member of %s.", user, team);
-    cJSON *o = cJSON_CreateObject();
-    cJSON_AddStringToObject(o, "team", team);
-    cJSON_AddStringToObject(o, "user", user);
-    return send_acked(cli, &req, done, o);
+    WireFrame req = CLIENT_REQUEST(team_member_add, TEAM_MEMBER_ADD, &msg);
+    return change_send_acked(cli, &req, change_json_texts("team", team, "user", user),
+                             "%s is now a member of %s.", user, team);
 }
 
 int cmd_kick(struct cli *cli, struct args *a)
@@ -181,22 +142,17 @@ int cmd_kick(struct cli *cli, struct args *a)
     const char *user = args_next(a);
     if (user == NULL)
         return cli_usage(cmd, "Name the user to remove from the workshop.");
-    if (args_finish(a) != 0)
-        return cli_usage(cmd, a->err);
-    int rc = cli_workshop(cli, cmd, ws, sizeof ws);
+    int rc = cli_finish(cli, a, cmd, NULL, ws);
     if (rc != EXIT_OK)
         return rc;
     Cascade__V1__Kick msg = CASCADE__V1__KICK__INIT;
     msg.workshop = ws;
     msg.user = (char *)user;
-    WireFrame req = CASCADE__V1__FRAME__INIT;
-    req.body_case = CASCADE__V1__FRAME__BODY_KICK;
-    req.kick = &msg;
-    char done[256];
-    snprintf(done, sizeof done,
-             "Removed %s from %s; they can come back only with a new invite.", user, ws);
+    WireFrame req = CLIENT_REQUEST(kick, KICK, &msg);
     cJSON *o = cJSON_CreateObject();
     cJSON_AddStringToObject(o, "user", user);
     cJSON_AddBoolToObject(o, "removed", 1);
-    return send_acked(cli, &req, done, o);
+    return change_send_acked(cli, &req, o,
+                             "Removed %s from %s; they can come back only with a new invite.",
+                             user, ws);
 }

@@ -12,7 +12,8 @@
  * A team's score is the mean of its objectives' that are not archived; an
  * objective's the mean of its key results' (committed ones all or nothing);
  * a key result inherited by a lower objective takes that objective's score
- * ("from O3"). The colour is red, orange or green, shown in colour (orange
+ * ("from O3": the objectives score_rolls_up names, so not one archived or
+ * still without key results). The colour is red, orange or green, shown in colour (orange
  * as yellow) only on a terminal without NO_COLOR. With --json:
  * {"workshop":{...},"teams":[{"id","name","score","colour","objectives":
  * [{"id","title","committed","archived","score","colour","key_results":
@@ -28,64 +29,8 @@
 #include "output.h"
 #include "render.h"
 #include "score.h"
-#include "session.h"
-#include "settings.h"
 #include "snapshot.h"
-
-/* Teams in tree order (parents before their children, depth-first), with
- * their depth; every team once, even one whose parent chain is broken. */
-struct tree {
-    const struct okr_team **teams;
-    int *depth;
-    size_t n;
-};
-
-static void tree_visit(struct tree *t, const struct okr_state *s, unsigned char *seen, size_t i,
-                       int depth)
-{
-    if (seen[i])
-        return;
-    seen[i] = 1;
-    t->teams[t->n] = &s->teams[i];
-    t->depth[t->n++] = depth;
-    for (size_t j = 0; j < s->nteams; j++)
-        if (s->teams[j].parent == s->teams[i].num)
-            tree_visit(t, s, seen, j, depth + 1);
-}
-
-static int tree_build(struct tree *t, const struct okr_state *s)
-{
-    t->n = 0;
-    t->teams = calloc(s->nteams + 1, sizeof *t->teams);
-    t->depth = calloc(s->nteams + 1, sizeof *t->depth);
-    unsigned char *seen = calloc(s->nteams + 1, 1);
-    if (t->teams == NULL || t->depth == NULL || seen == NULL) {
-        free(seen);
-        return -1;
-    }
-    for (size_t i = 0; i < s->nteams; i++) {
-        const struct okr_team *team = &s->teams[i];
-        if (team->parent == 0 || team->parent == team->num || okr_team_find(s, team->parent) == NULL)
-            tree_visit(t, s, seen, i, 0);
-    }
-    for (size_t i = 0; i < s->nteams; i++) /* a parent cycle: the server never makes one */
-        tree_visit(t, s, seen, i, 0);
-    free(seen);
-    return 0;
-}
-
-static void tree_free(struct tree *t)
-{
-    free(t->teams);
-    free(t->depth);
-}
-
-/* The objectives a key result's score comes from: those inheriting it that
- * are not archived (score.h). */
-static int inherits_from(const struct okr_objective *o, const struct okr_key_result *k)
-{
-    return o->inherits == k->num && o->status != OKR_ARCHIVED;
-}
+#include "team_tree.h"
 
 static void add_score(cJSON *o, double score)
 {
@@ -93,17 +38,25 @@ static void add_score(cJSON *o, double score)
     cJSON_AddStringToObject(o, "colour", score_colour_name(score_colour(score)));
 }
 
-static cJSON *key_result_json(const struct okr_state *s, const struct okr_key_result *k)
+/* {"id","title"}: how each entity's object starts. */
+static cJSON *entity_json(enum okr_kind kind, uint32_t num, const char *title)
 {
     char id[16];
     cJSON *o = cJSON_CreateObject();
-    okr_id_format(OKR_KEY_RESULT, k->num, id, sizeof id);
+    okr_id_format(kind, num, id, sizeof id);
     cJSON_AddStringToObject(o, "id", id);
-    cJSON_AddStringToObject(o, "title", k->title);
+    cJSON_AddStringToObject(o, "title", title);
+    return o;
+}
+
+static cJSON *key_result_json(const struct okr_state *s, const struct okr_key_result *k)
+{
+    char id[16];
+    cJSON *o = entity_json(OKR_KEY_RESULT, k->num, k->title);
     add_score(o, score_key_result(s, k));
     cJSON *by = NULL;
     for (size_t i = 0; i < s->nobjectives; i++) {
-        if (!inherits_from(&s->objectives[i], k))
+        if (!score_rolls_up(s, &s->objectives[i], k))
             continue;
         if (by == NULL)
             by = cJSON_AddArrayToObject(o, "inherited_by");
@@ -115,11 +68,7 @@ static cJSON *key_result_json(const struct okr_state *s, const struct okr_key_re
 
 static cJSON *objective_json(const struct okr_state *s, const struct okr_objective *ob)
 {
-    char id[16];
-    cJSON *o = cJSON_CreateObject();
-    okr_id_format(OKR_OBJECTIVE, ob->num, id, sizeof id);
-    cJSON_AddStringToObject(o, "id", id);
-    cJSON_AddStringToObject(o, "title", ob->title);
+    cJSON *o = entity_json(OKR_OBJECTIVE, ob->num, ob->title);
     cJSON_AddBoolToObject(o, "committed", ob->committed);
     cJSON_AddBoolToObject(o, "archived", ob->status == OKR_ARCHIVED);
     add_score(o, score_objective(s, ob));
@@ -131,7 +80,7 @@ static cJSON *objective_json(const struct okr_state *s, const struct okr_objecti
 }
 
 static int print_json(const Cascade__V1__Snapshot *snap, const struct okr_state *s,
-                      const struct tree *t)
+                      const struct team_tree *t)
 {
     char id[16];
     cJSON *o = snapshot_json_head(snap);
@@ -157,10 +106,12 @@ static int print_json(const Cascade__V1__Snapshot *snap, const struct okr_state 
     return output_json(o);
 }
 
-/* "0.53 orange  " (coloured on a terminal), then two spaces per level. */
-static void print_grade(double score, int depth, int color)
+/* "0.53 orange  " (coloured on a terminal), two spaces per level, then the
+ * entity's id and title (or name). */
+static void print_grade(double score, int depth, int color, enum okr_kind kind, uint32_t num,
+                        const char *title)
 {
-    char grade[32];
+    char grade[32], id[16];
     snprintf(grade, sizeof grade, "%.2f %s", score, score_colour_name(score_colour(score)));
     if (color)
         printf("%s%-11s%s  ", render_grade_color(score), grade, RENDER_RESET);
@@ -168,17 +119,21 @@ static void print_grade(double score, int depth, int color)
         printf("%-11s  ", grade);
     for (int i = 0; i < depth; i++)
         fputs("  ", stdout);
+    okr_id_format(kind, num, id, sizeof id);
+    printf("%s %s", id, title);
 }
 
 static void print_text(const Cascade__V1__Snapshot *snap, const struct okr_state *s,
-                       const struct tree *t, int color)
+                       const struct team_tree *t, int color)
 {
     const Cascade__V1__WorkshopInfo *info = snap->info;
-    char id[16];
-    printf("%s", info != NULL && info->title[0] ? info->title : snap->workshop);
-    if (info != NULL && info->period[0] != '\0')
-        printf(" (%s)", info->period);
-    printf(" · code %s · seq %llu\n", snap->workshop, (unsigned long long)snap->seq);
+    struct render_header h = {
+        .code = snap->workshop,
+        .title = info != NULL && info->title[0] ? info->title : snap->workshop,
+        .period = info != NULL ? info->period : "",
+        .seq = snap->seq,
+    };
+    render_heading(stdout, &h, 0);
     if (t->n == 0) {
         puts("No teams yet, so nothing to score; add the first with 'cascade team add NAME'.");
         return;
@@ -186,9 +141,7 @@ static void print_text(const Cascade__V1__Snapshot *snap, const struct okr_state
     for (size_t i = 0; i < t->n; i++) {
         const struct okr_team *team = t->teams[i];
         int depth = t->depth[i];
-        print_grade(score_team(s, team), depth, color);
-        okr_id_format(OKR_TEAM, team->num, id, sizeof id);
-        printf("%s %s", id, team->name);
+        print_grade(score_team(s, team), depth, color, OKR_TEAM, team->num, team->name);
         if (team->level != OKR_LEVEL_NONE)
             printf(" [%s]", okr_level_name(team->level));
         putchar('\n');
@@ -196,20 +149,19 @@ static void print_text(const Cascade__V1__Snapshot *snap, const struct okr_state
             const struct okr_objective *o = &s->objectives[j];
             if (o->team != team->num)
                 continue;
-            print_grade(score_objective(s, o), depth + 1, color);
-            okr_id_format(OKR_OBJECTIVE, o->num, id, sizeof id);
-            printf("%s %s · %s%s\n", id, o->title, o->committed ? "committed" : "aspirational",
+            print_grade(score_objective(s, o), depth + 1, color, OKR_OBJECTIVE, o->num, o->title);
+            printf(" · %s%s\n", o->committed ? "committed" : "aspirational",
                    o->status == OKR_ARCHIVED ? " · archived, not counted" : "");
             for (size_t k = 0; k < s->nkey_results; k++) {
                 const struct okr_key_result *kr = &s->key_results[k];
                 if (kr->objective != o->num)
                     continue;
-                print_grade(score_key_result(s, kr), depth + 2, color);
-                okr_id_format(OKR_KEY_RESULT, kr->num, id, sizeof id);
-                printf("%s %s", id, kr->title);
+                print_grade(score_key_result(s, kr), depth + 2, color, OKR_KEY_RESULT, kr->num,
+                            kr->title);
                 const char *sep = " · from ";
+                char id[16];
                 for (size_t m = 0; m < s->nobjectives; m++) {
-                    if (!inherits_from(&s->objectives[m], kr))
+                    if (!score_rolls_up(s, &s->objectives[m], kr))
                         continue;
                     okr_id_format(OKR_OBJECTIVE, s->objectives[m].num, id, sizeof id);
                     printf("%s%s", sep, id);
@@ -223,30 +175,23 @@ static void print_text(const Cascade__V1__Snapshot *snap, const struct okr_state
 
 int cmd_score(struct cli *cli, struct args *a)
 {
-    char ws[SETTINGS_CODE_MAX + 1];
-    if (args_finish(a) != 0)
-        return cli_usage("score", a->err);
-    int rc = cli_workshop(cli, "score", ws, sizeof ws);
+    struct snapshot v;
+    int rc = snapshot_open(cli, a, "score", &v);
     if (rc != EXIT_OK)
         return rc;
-    WireFrame *reply;
-    struct okr_state st;
-    if ((rc = snapshot_load(cli, ws, &reply, &st)) != EXIT_OK)
-        return rc;
-    struct tree t;
-    if (tree_build(&t, &st) != 0) {
+    struct team_tree t;
+    if (team_tree_build(&t, &v.st) != 0) {
         cli_error("Out of memory while scoring the cascade.");
         rc = EXIT_REFUSED;
     } else if (cli->json) {
-        if (print_json(reply->snapshot, &st, &t) != 0) {
+        if (print_json(v.snap, &v.st, &t) != 0) {
             cli_error("Out of memory while printing the scores.");
             rc = EXIT_REFUSED;
         }
     } else {
-        print_text(reply->snapshot, &st, &t, output_color());
+        print_text(v.snap, &v.st, &t, output_color());
     }
-    tree_free(&t);
-    okr_state_free(&st);
-    wire_free(reply);
+    team_tree_free(&t);
+    snapshot_close(&v);
     return rc;
 }

@@ -11,26 +11,17 @@
 #include "okr_json.h"
 #include "output.h"
 #include "render.h"
-#include "session.h"
-#include "settings.h"
 #include "snapshot.h"
 
 int cmd_show(struct cli *cli, struct args *a)
 {
-    char ws[SETTINGS_CODE_MAX + 1];
-    if (args_finish(a) != 0)
-        return cli_usage("show", a->err);
-    int rc = cli_workshop(cli, "show", ws, sizeof ws);
+    struct snapshot v;
+    int rc = snapshot_open(cli, a, "show", &v);
     if (rc != EXIT_OK)
         return rc;
-    WireFrame *reply;
-    struct okr_state st;
-    if ((rc = snapshot_load(cli, ws, &reply, &st)) != EXIT_OK)
-        return rc;
-    const Cascade__V1__Snapshot *snap = reply->snapshot;
     if (cli->json) {
-        cJSON *o = snapshot_json_head(snap);
-        if (o != NULL && okr_json_add_state(o, &st) != 0) {
+        cJSON *o = snapshot_json_head(v.snap);
+        if (o != NULL && okr_json_add_state(o, &v.st) != 0) {
             cJSON_Delete(o);
             o = NULL;
         }
@@ -39,12 +30,18 @@ int cmd_show(struct cli *cli, struct args *a)
             rc = EXIT_REFUSED;
         }
     } else {
-        const Cascade__V1__WorkshopInfo *info = snap->info;
-        struct render_header h = {snap->workshop, info != NULL ? info->title : snap->workshop,
-                                  info != NULL ? info->period : "", snap->seq};
-        render_tree(stdout, &h, &st, output_color());
+        const Cascade__V1__WorkshopInfo *info = v.snap->info;
+        struct render_header h = {
+            .code = v.snap->workshop,
+            .title = info != NULL ? info->title : v.snap->workshop,
+            .period = info != NULL ? info->period : "",
+            .seq = v.snap->seq,
+        };
+        if (render_tree(stdout, &h, &v.st, output_color()) != 0) {
+            cli_error("Out of memory while printing the cascade.");
+            rc = EXIT_REFUSED;
+        }
     }
-    okr_state_free(&st);
-    wire_free(reply);
+    snapshot_close(&v);
     return rc;
 }

@@ -84,9 +84,7 @@ static int subscribe(struct client *c, const char *workshop, int since_given, ui
     msg.workshop = (char *)workshop;
     msg.since_seq = since;
     msg.from_now = !since_given;
-    WireFrame req = CASCADE__V1__FRAME__INIT;
-    req.body_case = CASCADE__V1__FRAME__BODY_SUBSCRIBE;
-    req.subscribe = &msg;
+    WireFrame req = CLIENT_REQUEST(subscribe, SUBSCRIBE, &msg);
     WireFrame *reply;
     int rc = cli_call(c, &req, CASCADE__V1__FRAME__BODY_ACK, &reply);
     if (rc == EXIT_OK && !since_given)
@@ -162,16 +160,16 @@ int cmd_watch(struct cli *cli, struct args *a)
     uint64_t since = 0;
     char ws[SETTINGS_CODE_MAX + 1], err[1024];
     int no_resume = args_flag(a, "--no-resume");
-    if (args_value(a, "--since", &since_text) < 0 || args_finish(a) != 0)
+    if (args_value(a, "--since", &since_text) < 0)
         return cli_usage("watch", a->err);
+    const char *problem = NULL;
     if (since_text != NULL) {
         char *end;
-        unsigned long long v = strtoull(since_text, &end, 10);
+        since = strtoull(since_text, &end, 10);
         if (since_text[0] < '0' || since_text[0] > '9' || *end != '\0')
-            return cli_usage("watch", "--since must be a sequence number (0 for everything).");
-        since = v;
+            problem = "--since must be a sequence number (0 for everything).";
     }
-    int rc = cli_workshop(cli, "watch", ws, sizeof ws);
+    int rc = cli_finish(cli, a, "watch", problem, ws);
     if (rc != EXIT_OK)
         return rc;
     struct client *c;

@@ -11,16 +11,12 @@
 int cmd_who(struct cli *cli, struct args *a)
 {
     char ws[SETTINGS_CODE_MAX + 1];
-    if (args_finish(a) != 0)
-        return cli_usage("who", a->err);
-    int rc = cli_workshop(cli, "who", ws, sizeof ws);
+    int rc = cli_finish(cli, a, "who", NULL, ws);
     if (rc != EXIT_OK)
         return rc;
     Cascade__V1__PresenceQuery q = CASCADE__V1__PRESENCE_QUERY__INIT;
     q.workshop = ws;
-    WireFrame req = CASCADE__V1__FRAME__INIT;
-    req.body_case = CASCADE__V1__FRAME__BODY_PRESENCE_QUERY;
-    req.presence_query = &q;
+    WireFrame req = CLIENT_REQUEST(presence_query, PRESENCE_QUERY, &q);
     WireFrame *reply;
     rc = cli_request(cli, &req, CASCADE__V1__FRAME__BODY_PRESENCE_REPLY, &reply);
     if (rc != EXIT_OK)

@@ -37,9 +37,7 @@ static int create(struct cli *cli, struct args *a)
     Cascade__V1__WorkshopCreate msg = CASCADE__V1__WORKSHOP_CREATE__INIT;
     msg.title = (char *)title;
     msg.period = (char *)period;
-    WireFrame req = CASCADE__V1__FRAME__INIT;
-    req.body_case = CASCADE__V1__FRAME__BODY_WORKSHOP_CREATE;
-    req.workshop_create = &msg;
+    WireFrame req = CLIENT_REQUEST(workshop_create, WORKSHOP_CREATE, &msg);
     WireFrame *reply;
     int rc = cli_request(cli, &req, CASCADE__V1__FRAME__BODY_WORKSHOP_INFO, &reply);
     if (rc != EXIT_OK)
@@ -56,22 +54,20 @@ static int create(struct cli *cli, struct args *a)
     return rc;
 }
 
-/* Fetches the caller's workshops. */
-static int fetch_list(const struct cli *cli, WireFrame **reply)
+/* Fetches the caller's workshops, once the command line of `command` is
+ * used up (cli_ask). */
+static int fetch_list(const struct cli *cli, struct args *a, const char *command,
+                      WireFrame **reply)
 {
     Cascade__V1__WorkshopList msg = CASCADE__V1__WORKSHOP_LIST__INIT;
-    WireFrame req = CASCADE__V1__FRAME__INIT;
-    req.body_case = CASCADE__V1__FRAME__BODY_WORKSHOP_LIST;
-    req.workshop_list = &msg;
-    return cli_request(cli, &req, CASCADE__V1__FRAME__BODY_WORKSHOP_LIST_REPLY, reply);
+    WireFrame req = CLIENT_REQUEST(workshop_list, WORKSHOP_LIST, &msg);
+    return cli_ask(cli, a, command, &req, CASCADE__V1__FRAME__BODY_WORKSHOP_LIST_REPLY, reply);
 }
 
 static int list(struct cli *cli, struct args *a)
 {
-    if (args_finish(a) != 0)
-        return cli_usage("workshop list", a->err);
     WireFrame *reply;
-    int rc = fetch_list(cli, &reply);
+    int rc = fetch_list(cli, a, "workshop list", &reply);
     if (rc != EXIT_OK)
         return rc;
     const Cascade__V1__WorkshopListReply *r = reply->workshop_list_reply;
@@ -139,9 +135,7 @@ int cmd_join(struct cli *cli, struct args *a)
         return rc;
     Cascade__V1__Join msg = CASCADE__V1__JOIN__INIT;
     msg.code = code;
-    WireFrame req = CASCADE__V1__FRAME__INIT;
-    req.body_case = CASCADE__V1__FRAME__BODY_JOIN;
-    req.join = &msg;
+    WireFrame req = CLIENT_REQUEST(join, JOIN, &msg);
     WireFrame *reply;
     rc = cli_request(cli, &req, CASCADE__V1__FRAME__BODY_WORKSHOP_INFO, &reply);
     if (rc != EXIT_OK)
@@ -166,7 +160,7 @@ int cmd_use(struct cli *cli, struct args *a)
     if (rc != EXIT_OK)
         return rc;
     WireFrame *reply;
-    rc = fetch_list(cli, &reply);
+    rc = fetch_list(cli, a, "use", &reply);
     if (rc != EXIT_OK)
         return rc;
     const Cascade__V1__WorkshopListReply *r = reply->workshop_list_reply;

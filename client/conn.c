@@ -348,10 +348,8 @@ static void on_heartbeat(uv_timer_t *timer)
         return;
     Cascade__V1__Ping ping = CASCADE__V1__PING__INIT;
     ping.nonce = CLIENT_HEARTBEAT_NONCE;
-    WireFrame f = CASCADE__V1__FRAME__INIT;
+    WireFrame f = CLIENT_REQUEST(ping, PING, &ping);
     f.request_id = ++c->next_request_id;
-    f.body_case = CASCADE__V1__FRAME__BODY_PING;
-    f.ping = &ping;
     char err[256];
     (void)send_frame(c, &f, err, sizeof err); /* a failure shows as the connection closing */
 }
@@ -362,9 +360,7 @@ static int say_hello(struct client *c, char *err, size_t errlen)
     hello.protocol_version = CASCADE_PROTOCOL_VERSION;
     hello.client_name = "cascade";
     hello.client_version = CASCADE_VERSION;
-    WireFrame req = CASCADE__V1__FRAME__INIT;
-    req.body_case = CASCADE__V1__FRAME__BODY_HELLO;
-    req.hello = &hello;
+    WireFrame req = CLIENT_REQUEST(hello, HELLO, &hello);
     int rc = client_send(c, &req, &c->hello_id, err, errlen);
     if (rc != CLIENT_OK || c->opts.pipeline)
         return rc;
@@ -406,7 +402,8 @@ int client_connect(struct client **out, const struct client_opts *opts, char *er
     c->opts = *opts;
     c->inbox_tail = &c->inbox;
     addr_spec_format(&opts->server, c->server_text, sizeof c->server_text);
-    snprintf(c->known_file, sizeof c->known_file, "%s/known_servers", opts->config_dir);
+    snprintf(c->known_file, sizeof c->known_file, "%s/%s", opts->config_dir,
+             KNOWN_SERVERS_FILE);
 
     struct sockaddr_storage ss;
     if (addr_resolve(&opts->server, &ss, err, errlen) != 0) {

@@ -12,6 +12,15 @@
 #include "addr.h"
 #include "wire.h"
 
+/* A request frame whose body is *msg, named by its member and its case:
+ *   WireFrame req = CLIENT_REQUEST(kick, KICK, &msg);
+ * A oneof body needs both set, and CASCADE__V1__FRAME__INIT sets neither. */
+#define CLIENT_REQUEST(member, BODY, msg)                                                     \
+    {                                                                                      \
+        .base = PROTOBUF_C_MESSAGE_INIT(&cascade__v1__frame__descriptor),                  \
+        .body_case = CASCADE__V1__FRAME__BODY_##BODY, .member = (msg),                     \
+    }
+
 /* Outcomes of client calls, which map to the exit statuses in CLI.md. */
 enum client_status {
     CLIENT_OK = 0,

@@ -60,15 +60,8 @@ int credentials_store(const char *file, const char *server, const char *user, co
 
 int credentials_remove(const char *file, const char *server, char *err, size_t errlen)
 {
-    char rest[LINEFILE_LINE_MAX];
-    int removed = 0, rc = linefile_find(file, server, rest, sizeof rest);
-    if (rc == CAS_EIO)
-        cas_errorf(err, errlen, "Cannot read %s.", file);
-    if (rc == 0)
-        rc = linefile_replace(file, server, NULL, &removed, err, errlen);
-    if (rc == CAS_ENOTFOUND || (rc == 0 && removed == 0)) {
+    int rc = linefile_remove(file, server, err, errlen);
+    if (rc == CAS_ENOTFOUND)
         cas_errorf(err, errlen, "No session is stored for %s.", server);
-        return CAS_ENOTFOUND;
-    }
     return rc;
 }

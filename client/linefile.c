@@ -29,24 +29,48 @@ static int split_line(char *line, char **key, char **rest)
     return 1;
 }
 
-int linefile_find(const char *file, const char *key, char *rest, size_t restlen)
+int linefile_each(const char *file, int (*fn)(void *ctx, const char *key, const char *rest),
+                  void *ctx)
 {
     FILE *f = fopen(file, "r");
     if (f == NULL)
-        return errno == ENOENT ? CAS_ENOTFOUND : CAS_EIO;
+        return errno == ENOENT ? 0 : CAS_EIO;
     char line[LINEFILE_LINE_MAX];
-    int rc = CAS_ENOTFOUND;
-    while (fgets(line, sizeof line, f) != NULL) {
+    int stop = 0;
+    while (!stop && fgets(line, sizeof line, f) != NULL) {
         char *k, *r;
-        if (split_line(line, &k, &r) && strcmp(k, key) == 0) {
-            snprintf(rest, restlen, "%s", r);
-            rc = 0;
-        }
+        if (split_line(line, &k, &r))
+            stop = fn(ctx, k, r);
     }
-    if (ferror(f))
-        rc = CAS_EIO;
+    int rc = !stop && ferror(f) ? CAS_EIO : 0;
     fclose(f);
     return rc;
+}
+
+struct found {
+    const char *key;
+    char *rest;
+    size_t restlen;
+    int found;
+};
+
+static int keep_match(void *ctx, const char *key, const char *rest)
+{
+    struct found *f = ctx;
+    if (strcmp(key, f->key) == 0) {
+        snprintf(f->rest, f->restlen, "%s", rest);
+        f->found = 1;
+    }
+    return 0;
+}
+
+int linefile_find(const char *file, const char *key, char *rest, size_t restlen)
+{
+    struct found f = {.key = key, .rest = rest, .restlen = restlen, .found = 0};
+    int rc = linefile_each(file, keep_match, &f);
+    if (rc != 0)
+        return rc;
+    return f.found ? 0 : CAS_ENOTFOUND;
 }
 
 int linefile_replace(const char *file, const char *key, const char *line, int *removed,
@@ -95,4 +119,15 @@ int linefile_replace(const char *file, const char *key, const char *line, int *r
         return CAS_EIO;
     }
     return 0;
+}
+
+int linefile_remove(const char *file, const char *key, char *err, size_t errlen)
+{
+    char rest[LINEFILE_LINE_MAX];
+    int removed = 0, rc = linefile_find(file, key, rest, sizeof rest);
+    if (rc == CAS_EIO)
+        cas_errorf(err, errlen, "Cannot read %s.", file);
+    if (rc == 0)
+        rc = linefile_replace(file, key, NULL, &removed, err, errlen);
+    return rc == 0 && removed == 0 ? CAS_ENOTFOUND : rc;
 }

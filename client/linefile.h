@@ -17,10 +17,22 @@
  * line matches or the file does not exist; CAS_EIO when it cannot be read. */
 int linefile_find(const char *file, const char *key, char *rest, size_t restlen);
 
+/* Calls fn with the key and the rest of each line (comments and blanks
+ * skipped), in file order, until it returns non-zero. 0; CAS_EIO when the
+ * file cannot be read (with errno as the failure left it); a file that
+ * does not exist has no lines. */
+int linefile_each(const char *file, int (*fn)(void *ctx, const char *key, const char *rest),
+                  void *ctx);
+
 /* Rewrites the file without the lines whose first field is key, appending
  * `line` (which must end in a newline) when it is not NULL. *removed gets
  * how many lines were dropped. 0, or CAS_EIO with a sentence in err. */
 int linefile_replace(const char *file, const char *key, const char *line, int *removed,
                      char *err, size_t errlen);
+
+/* Removes every line whose first field is key, leaving the file untouched
+ * when there is none. 0; CAS_ENOTFOUND when there was none (err untouched);
+ * CAS_EIO with a sentence in err. */
+int linefile_remove(const char *file, const char *key, char *err, size_t errlen);
 
 #endif

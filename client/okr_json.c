@@ -3,7 +3,6 @@
 #include <math.h>
 
 #include "output.h"
-#include "render.h"
 #include "score.h"
 
 static void add_id(cJSON *o, const char *name, enum okr_kind kind, uint32_t num)
@@ -20,6 +19,13 @@ static void add_id(cJSON *o, const char *name, enum okr_kind kind, uint32_t num)
 double okr_json_round3(double v)
 {
     return round(v * 1000.0) / 1000.0;
+}
+
+static void add_score(cJSON *o, double score)
+{
+    double v = okr_json_round3(score);
+    cJSON_AddNumberToObject(o, "progress", v);
+    cJSON_AddNumberToObject(o, "score", v);
 }
 
 cJSON *okr_json_team(const struct okr_team *t)
@@ -72,9 +78,7 @@ cJSON *okr_json_objective(const struct okr_state *s, const struct okr_objective 
     cJSON_AddStringToObject(o, "status", okr_status_name(ob->status));
     add_check(o, "necessary", &ob->necessary);
     add_check(o, "sufficient", &ob->sufficient);
-    cJSON_AddNumberToObject(o, "progress",
-                            okr_json_round3(render_objective_progress(s, ob->num)));
-    cJSON_AddNumberToObject(o, "score", okr_json_round3(score_objective(s, ob)));
+    add_score(o, score_objective(s, ob));
     /* What an edit names as --base-version to conflict only over its fields. */
     cJSON_AddNumberToObject(o, "version", (double)ob->version);
     return o;
@@ -98,8 +102,7 @@ cJSON *okr_json_key_result(const struct okr_state *s, const struct okr_key_resul
     cJSON_AddNumberToObject(o, "confidence", okr_json_round3(k->confidence));
     cJSON_AddStringToObject(o, "status", okr_kr_status_name(k->status));
     output_json_text_or_null(o, "blocker", k->blocker);
-    cJSON_AddNumberToObject(o, "progress", okr_json_round3(okr_key_result_progress(k)));
-    cJSON_AddNumberToObject(o, "score", okr_json_round3(score_key_result(s, k)));
+    add_score(o, score_key_result(s, k));
     cJSON_AddNumberToObject(o, "version", (double)k->version);
     return o;
 }

@@ -16,10 +16,10 @@
  * and "sufficient" are the answers of the necessary-and-sufficient test,
  * each {"answer":"yes"|"no"|null,"by":USER|null,"at_ms":MS|null}. A key
  * result's "kind" is "metric" or "milestone", its "status" on-track, at-risk
- * or off-track. "progress" is the entity's own (a key result's from start to
- * target, an objective's the mean of its key results'); "score" is its OKR
- * grade (score.h: roll-up through inheriting objectives, committed
- * objectives all or nothing); both are 0..1, rounded to 3 places, as is the
+ * or off-track. "score" is the entity's OKR grade (score.h: roll-up through
+ * inheriting objectives, committed objectives all or nothing), the figure
+ * `score --json` gives it; "progress" is that same figure, kept for the
+ * scripts that read it. Both are 0..1, rounded to 3 places, as is the
  * confidence. The entity functions return a new cJSON object (the caller
  * owns it), or NULL when out of memory. */
 #ifndef CASCADE_OKR_JSON_H
@@ -35,7 +35,7 @@ double okr_json_round3(double v);
 
 cJSON *okr_json_team(const struct okr_team *t);
 
-/* s: the workshop the progress and score are computed in (o need not be one
+/* s: the workshop the score is computed in (o need not be one
  * of its entities: an Ack's copy works, and an empty state gives 0). */
 cJSON *okr_json_objective(const struct okr_state *s, const struct okr_objective *o);
 cJSON *okr_json_key_result(const struct okr_state *s, const struct okr_key_result *k);

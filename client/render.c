@@ -6,6 +6,7 @@
 
 #include "lint.h"
 #include "score.h"
+#include "team_tree.h"
 
 #define ANSI_BOLD "\033[1m"
 #define ANSI_RED "\033[31m"
@@ -20,26 +21,13 @@ struct view {
     unsigned char *orphan; /* per objective index; NULL when out of memory */
 };
 
-double render_objective_progress(const struct okr_state *s, uint32_t objective)
+void render_bar(double score, char out[11])
 {
-    double sum = 0;
-    size_t n = 0;
-    for (size_t i = 0; i < s->nkey_results; i++) {
-        if (s->key_results[i].objective != objective)
-            continue;
-        sum += okr_key_result_progress(&s->key_results[i]);
-        n++;
-    }
-    return n > 0 ? sum / (double)n : 0.0;
-}
-
-void render_bar(double progress, char out[11])
-{
-    if (!(progress > 0))
-        progress = 0;
-    if (progress > 1)
-        progress = 1;
-    int filled = (int)floor(progress * 10.0 + 1e-9);
+    if (!(score > 0))
+        score = 0;
+    if (score > 1)
+        score = 1;
+    int filled = (int)floor(score * 10.0 + 1e-9);
     for (int i = 0; i < 10; i++)
         out[i] = i < filled ? '#' : '.';
     out[10] = '\0';
@@ -50,6 +38,11 @@ void render_number(double v, char *out, size_t outlen)
     /* Twelve significant digits hide binary noise (0.1 + 0.2) and keep
      * whole amounts like 1500000 out of exponent notation. */
     snprintf(out, outlen, "%.12g", v == 0 ? 0.0 : v);
+}
+
+void render_confidence(double confidence, char *out, size_t outlen)
+{
+    render_number(round(confidence * 100.0) / 100.0, out, outlen);
 }
 
 void render_flat(const char *text, char *out, size_t outlen)
@@ -94,15 +87,21 @@ const char *render_grade_color(double score)
     return ANSI_RED;
 }
 
-static void print_progress(const struct view *v, double progress)
+/* A score as a percentage, after its bar when asked ("####...... 40%"), in
+ * its grade's colour on a terminal. */
+static void print_score(const struct view *v, double score, int with_bar)
 {
-    char bar[11];
-    render_bar(progress, bar);
-    long pct = lround(progress * 100.0);
+    char bar[12] = "";
+    if (with_bar) {
+        render_bar(score, bar);
+        bar[10] = ' ';
+        bar[11] = '\0';
+    }
+    long pct = lround(score * 100.0);
     if (v->color)
-        fprintf(v->out, "%s%s %ld%%%s", render_grade_color(progress), bar, pct, RENDER_RESET);
+        fprintf(v->out, "%s%s%ld%%%s", render_grade_color(score), bar, pct, RENDER_RESET);
     else
-        fprintf(v->out, "%s %ld%%", bar, pct);
+        fprintf(v->out, "%s%ld%%", bar, pct);
 }
 
 static void indent(const struct view *v, int depth)
@@ -181,8 +180,8 @@ static void print_key_result(const struct view *v, const struct okr_key_result *
             fprintf(out, " %s", k->unit);
     }
     fputs(" · ", out);
-    print_progress(v, okr_key_result_progress(k));
-    render_number(round(k->confidence * 100.0) / 100.0, a, sizeof a);
+    print_score(v, score_key_result(v->s, k), 1);
+    render_confidence(k->confidence, a, sizeof a);
     fprintf(out, " · conf %s", a);
     if (k->status != OKR_ON_TRACK)
         fprintf(out, " · %s", okr_kr_status_name(k->status));
@@ -228,21 +227,16 @@ static void print_objective(const struct view *v, size_t index, int depth)
         fprintf(out, " · N&S %s/%s", answer_text(&o->necessary), answer_text(&o->sufficient));
     if (v->orphan != NULL && v->orphan[index])
         fputs(" · orphan", out);
-    double progress = render_objective_progress(v->s, o->num);
-    if (v->color)
-        fprintf(out, " · %s%ld%%%s\n", render_grade_color(progress), lround(progress * 100.0),
-                RENDER_RESET);
-    else
-        fprintf(out, " · %ld%%\n", lround(progress * 100.0));
+    fputs(" · ", out);
+    print_score(v, score_objective(v->s, o), 0);
+    fputc('\n', out);
     print_comments(v, OKR_OBJECTIVE, o->num, depth + 1);
     for (size_t i = 0; i < v->s->nkey_results; i++)
         if (v->s->key_results[i].objective == o->num)
             print_key_result(v, &v->s->key_results[i], depth + 1);
 }
 
-/* Prints a team, its objectives, then its child teams one level deeper.
- * depth is bounded by the number of teams, so a parent cycle (which the
- * server never makes) cannot recurse for ever. */
+/* Prints a team and its objectives. */
 static void print_team(const struct view *v, const struct okr_team *t, int depth)
 {
     const struct okr_state *s = v->s;
@@ -259,11 +253,6 @@ static void print_team(const struct view *v, const struct okr_team *t, int depth
     for (size_t i = 0; i < s->nobjectives; i++)
         if (s->objectives[i].team == t->num)
             print_objective(v, i, depth + 1);
-    if ((size_t)depth >= s->nteams)
-        return;
-    for (size_t i = 0; i < s->nteams; i++)
-        if (s->teams[i].parent == t->num && s->teams[i].num != t->num)
-            print_team(v, &s->teams[i], depth + 1);
 }
 
 /* Marks the objectives lint calls orphans, so show and lint agree. */
@@ -280,24 +269,30 @@ static int mark_orphan(void *ctx, const struct lint_warning *w)
     return 0;
 }
 
-void render_tree(FILE *out, const struct render_header *h, const struct okr_state *s, int color)
+void render_heading(FILE *out, const struct render_header *h, int bold)
 {
-    fprintf(out, "%s%s%s", color ? ANSI_BOLD : "", h->title, color ? RENDER_RESET : "");
+    fprintf(out, "%s%s%s", bold ? ANSI_BOLD : "", h->title, bold ? RENDER_RESET : "");
     if (h->period != NULL && h->period[0] != '\0')
         fprintf(out, " (%s)", h->period);
     fprintf(out, " · code %s · seq %llu\n", h->code, (unsigned long long)h->seq);
+}
+
+int render_tree(FILE *out, const struct render_header *h, const struct okr_state *s, int color)
+{
+    struct team_tree tree;
+    if (team_tree_build(&tree, s) != 0)
+        return -1;
+    render_heading(out, h, color);
     if (s->nteams == 0 && s->nobjectives == 0) {
         fputs("No teams yet; add the first with 'cascade team add NAME --level company'.\n", out);
-        return;
+        team_tree_free(&tree);
+        return 0;
     }
-    struct view v = {out, s, color, calloc(s->nobjectives + 1, 1)};
+    struct view v = {.out = out, .s = s, .color = color, .orphan = calloc(s->nobjectives + 1, 1)};
     if (v.orphan != NULL)
         lint_run(s, mark_orphan, &v);
-    for (size_t i = 0; i < s->nteams; i++) {
-        const struct okr_team *t = &s->teams[i];
-        if (t->parent == 0 || t->parent == t->num || okr_team_find(s, t->parent) == NULL)
-            print_team(&v, t, 0);
-    }
+    for (size_t i = 0; i < tree.n; i++)
+        print_team(&v, tree.teams[i], tree.depth[i]);
     /* Objectives of a team the snapshot does not hold still deserve a line. */
     int header = 0;
     for (size_t i = 0; i < s->nobjectives; i++) {
@@ -309,4 +304,6 @@ void render_tree(FILE *out, const struct render_header *h, const struct okr_stat
         print_objective(&v, i, 1);
     }
     free(v.orphan);
+    team_tree_free(&tree);
+    return 0;
 }

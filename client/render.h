@@ -4,7 +4,7 @@
  *
  *   Q3 planning (2026-Q3) · code K7QF2M · seq 12
  *   T1 Acme [company]
- *     O1 Grow revenue — owner alice · committed · final · N&S yes/yes · 40%
+ *     O1 Grow revenue — owner alice · committed · final · N&S yes/yes · 0%
  *       C2 carol: Is Berlin the right first office?
  *       K1 Raise ARR · 100 → 140 → 200 kEUR · ####...... 40% · conf 0.7 · alice
  *         I1 [x] Hire two sales reps
@@ -14,6 +14,9 @@
  *       O2 Win Europe — owner bob · aspirational → O1 · 0%
  *       O3 Sell more · aspirational · orphan · 0%
  *
+ * The percentages and bars are scores (score.h), the very figures `score`
+ * prints as 0.00-1.00: a key result that a lower objective inherits shows
+ * that objective's score, and a committed objective is 0% or 100%.
  * An objective shows its status unless draft, "N&S N/S" once either
  * question of the necessary-and-sufficient test is answered (yes, no, or ?
  * for not yet), and "orphan" when lint's orphan-objective rule flags it. A
@@ -32,19 +35,25 @@ struct render_header {
     uint64_t seq;
 };
 
-/* Prints the header and the tree. color: use ANSI colours (the caller
- * decides, see output_color). */
-void render_tree(FILE *out, const struct render_header *h, const struct okr_state *s, int color);
+/* Prints the header's line: "TITLE (PERIOD) · code CODE · seq N", the
+ * title in bold when asked, the period only when there is one. */
+void render_heading(FILE *out, const struct render_header *h, int bold);
 
-/* An objective's progress: the mean of its key results' (0 with none). */
-double render_objective_progress(const struct okr_state *s, uint32_t objective);
+/* Prints the header and the tree, teams in team_tree.h's order. color: use
+ * ANSI colours (the caller decides, see output_color). 0, or -1 when out of
+ * memory (nothing printed). */
+int render_tree(FILE *out, const struct render_header *h, const struct okr_state *s, int color);
 
-/* Ten characters of '#' and '.' for a progress of 0..1, NUL-terminated. */
-void render_bar(double progress, char out[11]);
+/* Ten characters of '#' and '.' for a score of 0..1, NUL-terminated. */
+void render_bar(double score, char out[11]);
 
 /* Formats a number the way every view shows it: no trailing zeros, no
  * exponent for ordinary magnitudes ("7", "7.25", "1500000"). */
 void render_number(double v, char *out, size_t outlen);
+
+/* Formats a confidence the way every view shows it: to two decimals, as
+ * render_number writes them ("0.7", "0.65"). */
+void render_confidence(double confidence, char *out, size_t outlen);
 
 /* Room for a flattened text of the longest kind a server may be set to
  * accept: every line break may become three bytes (" / "). */

@@ -13,17 +13,14 @@ void session_path(const struct cli *cli, const char *name, char *out, size_t out
     snprintf(out, outlen, "%s/%s", cli->config_dir, name);
 }
 
-int session_authenticate(struct client *c, const char *token, int *code, char *user,
-                         size_t userlen, char *err, size_t errlen)
+/* Reads the answer to an Authenticate, as client_call or client_reply left
+ * it in rc and reply: a refusal's code goes into *code (else 0), the user's
+ * name into user (when not NULL), and an answer of another kind becomes
+ * CLIENT_UNREACHABLE with a sentence in err. Frees reply; returns rc. */
+static int authenticate_answer(int rc, WireFrame *reply, int *code, char *user, size_t userlen,
+                               char *err, size_t errlen)
 {
-    Cascade__V1__Authenticate auth = CASCADE__V1__AUTHENTICATE__INIT;
-    auth.token = (char *)token;
-    WireFrame req = CASCADE__V1__FRAME__INIT;
-    req.body_case = CASCADE__V1__FRAME__BODY_AUTHENTICATE;
-    req.authenticate = &auth;
-    WireFrame *reply;
     *code = 0;
-    int rc = client_call(c, &req, &reply, err, errlen);
     if (rc == CLIENT_REFUSED)
         *code = (int)reply->error->code;
     else if (rc == CLIENT_OK && reply->body_case != CASCADE__V1__FRAME__BODY_USER_INFO) {
@@ -37,11 +34,37 @@ int session_authenticate(struct client *c, const char *token, int *code, char *u
     return rc;
 }
 
+int session_authenticate(struct client *c, const char *token, int *code, char *user,
+                         size_t userlen, char *err, size_t errlen)
+{
+    Cascade__V1__Authenticate auth = CASCADE__V1__AUTHENTICATE__INIT;
+    auth.token = (char *)token;
+    WireFrame req = CLIENT_REQUEST(authenticate, AUTHENTICATE, &auth);
+    WireFrame *reply;
+    int rc = client_call(c, &req, &reply, err, errlen);
+    return authenticate_answer(rc, reply, code, user, userlen, err, errlen);
+}
+
+int session_stored(const struct cli *cli, const char *none, struct session_stored *s)
+{
+    session_path(cli, "credentials", s->file, sizeof s->file);
+    int rc = credentials_lookup(s->file, cli->server_text, s->user, sizeof s->user, s->token,
+                                sizeof s->token);
+    if (rc == CAS_ENOTFOUND) {
+        cli_error("You are not logged in to %s%s", cli->server_text,
+                  none != NULL ? none : "; run 'cascade login --user NAME' first.");
+        return EXIT_REFUSED;
+    }
+    if (rc != 0) {
+        cli_error("Cannot read %s; check its permissions.", s->file);
+        return EXIT_REFUSED;
+    }
+    return EXIT_OK;
+}
+
 /* The stored session this command acts in. */
 struct user_session {
-    char file[PATH_MAX + 16];
-    char user[CREDENTIALS_USER_MAX];
-    char token[CREDENTIALS_TOKEN_MAX];
+    struct session_stored stored;
     uint64_t auth_id; /* the Authenticate awaiting its answer */
 };
 
@@ -53,18 +76,9 @@ static int begin_user_session(const struct cli *cli, int quiet, struct user_sess
                               struct client **out)
 {
     *out = NULL;
-    session_path(cli, "credentials", us->file, sizeof us->file);
-    int rc = credentials_lookup(us->file, cli->server_text, us->user, sizeof us->user, us->token,
-                                sizeof us->token);
-    if (rc == CAS_ENOTFOUND) {
-        cli_error("You are not logged in to %s; run 'cascade login --user NAME' first.",
-                  cli->server_text);
-        return EXIT_REFUSED;
-    }
-    if (rc != 0) {
-        cli_error("Cannot read %s; check its permissions.", us->file);
-        return EXIT_REFUSED;
-    }
+    int rc = session_stored(cli, NULL, &us->stored);
+    if (rc != EXIT_OK)
+        return rc;
     struct client_opts opts = cli->opts;
     opts.pipeline = 1;
     struct client *c;
@@ -72,10 +86,8 @@ static int begin_user_session(const struct cli *cli, int quiet, struct user_sess
     rc = client_connect(&c, &opts, err, sizeof err);
     if (rc == CLIENT_OK) {
         Cascade__V1__Authenticate auth = CASCADE__V1__AUTHENTICATE__INIT;
-        auth.token = us->token;
-        WireFrame req = CASCADE__V1__FRAME__INIT;
-        req.body_case = CASCADE__V1__FRAME__BODY_AUTHENTICATE;
-        req.authenticate = &auth;
+        auth.token = us->stored.token;
+        WireFrame req = CLIENT_REQUEST(authenticate, AUTHENTICATE, &auth);
         rc = client_send(c, &req, &us->auth_id, err, sizeof err);
         if (rc != CLIENT_OK)
             client_close(c);
@@ -97,14 +109,8 @@ static int end_user_session(const struct cli *cli, int quiet, struct user_sessio
 {
     WireFrame *reply;
     char err[1024], ignored[256];
-    int rc = client_reply(c, us->auth_id, &reply, err, sizeof err);
-    int code = rc == CLIENT_REFUSED ? (int)reply->error->code : 0;
-    if (rc == CLIENT_OK && reply->body_case != CASCADE__V1__FRAME__BODY_USER_INFO) {
-        cas_errorf(err, sizeof err, "The server answered authenticate with %s instead of user_info.",
-                   wire_body_name(reply));
-        rc = CLIENT_UNREACHABLE;
-    }
-    wire_free(reply);
+    int code, rc = client_reply(c, us->auth_id, &reply, err, sizeof err);
+    rc = authenticate_answer(rc, reply, &code, NULL, 0, err, sizeof err);
     if (rc == CLIENT_OK)
         return EXIT_OK;
     client_close(c);
@@ -114,13 +120,13 @@ static int end_user_session(const struct cli *cli, int quiet, struct user_sessio
         return EXIT_UNREACHABLE;
     }
     if (code == CASCADE__V1__ERROR_CODE__TOKEN_EXPIRED) {
-        credentials_remove(us->file, cli->server_text, ignored, sizeof ignored);
+        credentials_remove(us->stored.file, cli->server_text, ignored, sizeof ignored);
         cli_error("Your session on %s has expired; run 'cascade login --user %s' again.",
-                  cli->server_text, us->user);
+                  cli->server_text, us->stored.user);
     } else if (code == CASCADE__V1__ERROR_CODE__NOT_AUTHENTICATED) {
-        credentials_remove(us->file, cli->server_text, ignored, sizeof ignored);
+        credentials_remove(us->stored.file, cli->server_text, ignored, sizeof ignored);
         cli_error("Your session on %s is no longer valid (it was ended or the server forgot it); "
-                  "run 'cascade login --user %s' again.", cli->server_text, us->user);
+                  "run 'cascade login --user %s' again.", cli->server_text, us->stored.user);
     } else {
         cli_error("%s", err);
     }
@@ -206,6 +212,15 @@ int cli_request(const struct cli *cli, WireFrame *req, Cascade__V1__Frame__BodyC
     return rc;
 }
 
+int cli_ask(const struct cli *cli, struct args *a, const char *command, WireFrame *req,
+            Cascade__V1__Frame__BodyCase want, WireFrame **reply)
+{
+    *reply = NULL;
+    if (args_finish(a) != 0)
+        return cli_usage(command, a->err);
+    return cli_request(cli, req, want, reply);
+}
+
 int cli_workshop(const struct cli *cli, const char *command, char *out, size_t outlen)
 {
     char saved[256], err[256];
@@ -221,6 +236,16 @@ int cli_workshop(const struct cli *cli, const char *command, char *out, size_t o
     if (settings_code_normalise(code, out, outlen, err, sizeof err) != 0)
         return cli_usage(command, err);
     return EXIT_OK;
+}
+
+int cli_finish(const struct cli *cli, struct args *a, const char *command, const char *problem,
+               char ws[SETTINGS_CODE_MAX + 1])
+{
+    if (args_finish(a) != 0)
+        return cli_usage(command, a->err);
+    if (problem != NULL)
+        return cli_usage(command, problem);
+    return cli_workshop(cli, command, ws, SETTINGS_CODE_MAX + 1);
 }
 
 int cli_set_default_workshop(const struct cli *cli, const char *code)

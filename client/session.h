@@ -9,9 +9,23 @@
 #include <stddef.h>
 
 #include "cli.h"
+#include "credentials.h"
+#include "settings.h"
 
 /* Writes CONFIG/name (the credentials or config file) into out. */
 void session_path(const struct cli *cli, const char *name, char *out, size_t outlen);
+
+/* The session stored for cli's server in CONFIG/credentials. */
+struct session_stored {
+    char file[PATH_MAX + 16]; /* the credentials file */
+    char user[CREDENTIALS_USER_MAX];
+    char token[CREDENTIALS_TOKEN_MAX];
+};
+
+/* Reads the session stored for cli's server. EXIT_OK; otherwise prints why
+ * and returns EXIT_REFUSED: "You are not logged in to HOST:PORT" ended by
+ * `none` (NULL: the hint to log in), or that the file cannot be read. */
+int session_stored(const struct cli *cli, const char *none, struct session_stored *s);
 
 /* Presents a session token on c. CLIENT_OK (the user's name is copied into
  * user, which may be NULL); CLIENT_REFUSED with the Error's code in *code
@@ -45,11 +59,26 @@ int cli_reply(struct client *c, const WireFrame *req, uint64_t id,
 int cli_request(const struct cli *cli, WireFrame *req, Cascade__V1__Frame__BodyCase want,
                 WireFrame **reply);
 
+/* For a command whose request needs nothing more from its command line:
+ * what is left there is a usage error for `command` (EXIT_USAGE), else
+ * cli_request. */
+int cli_ask(const struct cli *cli, struct args *a, const char *command, WireFrame *req,
+            Cascade__V1__Frame__BodyCase want, WireFrame **reply);
+
 /* The workshop a command acts on: -w/--workshop, else CASCADE_WORKSHOP, else
  * the default chosen with 'cascade use' or 'cascade join', normalised (see
  * settings_code_normalise). EXIT_OK and the code in out; otherwise a usage
  * error for `command` is printed and EXIT_USAGE returned. */
 int cli_workshop(const struct cli *cli, const char *command, char *out, size_t outlen);
+
+/* The end of a workshop command's arguments, with its usage errors in the
+ * order every command reports them: an argument left over, then `problem`
+ * (when not NULL: what else is wrong with the command line, as a sentence
+ * the command worked out from the options it took), then no workshop
+ * chosen (cli_workshop). EXIT_OK with the workshop's code in ws; otherwise
+ * the usage error is printed and EXIT_USAGE returned. */
+int cli_finish(const struct cli *cli, struct args *a, const char *command, const char *problem,
+               char ws[SETTINGS_CODE_MAX + 1]);
 
 /* Makes code the default workshop in CONFIG/config. EXIT_OK, or prints why
  * not and returns EXIT_REFUSED. */

@@ -4,6 +4,7 @@
 
 #include "convert.h"
 #include "session.h"
+#include "settings.h"
 
 int snapshot_request(struct client *c, const char *workshop, WireFrame **reply,
                      struct okr_state *st, char *err, size_t errlen)
@@ -11,9 +12,7 @@ int snapshot_request(struct client *c, const char *workshop, WireFrame **reply,
     okr_state_init(st);
     Cascade__V1__SnapshotRequest msg = CASCADE__V1__SNAPSHOT_REQUEST__INIT;
     msg.workshop = (char *)workshop;
-    WireFrame req = CASCADE__V1__FRAME__INIT;
-    req.body_case = CASCADE__V1__FRAME__BODY_SNAPSHOT_REQUEST;
-    req.snapshot_request = &msg;
+    WireFrame req = CLIENT_REQUEST(snapshot_request, SNAPSHOT_REQUEST, &msg);
     int rc = client_call(c, &req, reply, err, errlen);
     if (rc != CLIENT_OK) {
         wire_free(*reply);
@@ -33,22 +32,27 @@ int snapshot_request(struct client *c, const char *workshop, WireFrame **reply,
     return EXIT_OK;
 }
 
-int snapshot_load(const struct cli *cli, const char *workshop, WireFrame **reply,
-                  struct okr_state *st)
+int snapshot_open(const struct cli *cli, struct args *a, const char *command, struct snapshot *s)
 {
+    char ws[SETTINGS_CODE_MAX + 1], err[1024];
     struct client *c;
-    char err[1024];
-    *reply = NULL;
-    int rc = cli_connect_user(cli, &c);
+    int rc = cli_finish(cli, a, command, NULL, ws);
+    if (rc != EXIT_OK || (rc = cli_connect_user(cli, &c)) != EXIT_OK)
+        return rc;
+    rc = snapshot_request(c, ws, &s->reply, &s->st, err, sizeof err);
+    client_close(c);
     if (rc != EXIT_OK) {
-        okr_state_init(st);
+        cli_error("%s", err);
         return rc;
     }
-    rc = snapshot_request(c, workshop, reply, st, err, sizeof err);
-    if (rc != EXIT_OK)
-        cli_error("%s", err);
-    client_close(c);
-    return rc;
+    s->snap = s->reply->snapshot;
+    return EXIT_OK;
+}
+
+void snapshot_close(struct snapshot *s)
+{
+    okr_state_free(&s->st);
+    wire_free(s->reply);
 }
 
 cJSON *snapshot_json_head(const Cascade__V1__Snapshot *snap)

@@ -1,6 +1,6 @@
 /* The workshop's whole current state, from one Snapshot: what show, score
  * and lint read, and what a creating or editing command consults to print
- * an entity's progress and score. */
+ * an entity's score. */
 #ifndef CASCADE_SNAPSHOT_H
 #define CASCADE_SNAPSHOT_H
 
@@ -19,10 +19,21 @@
 int snapshot_request(struct client *c, const char *workshop, WireFrame **reply,
                      struct okr_state *st, char *err, size_t errlen);
 
-/* Connects as the user, fetches the snapshot and closes: snapshot_request
- * with the failure printed on stderr. st is initialised either way. */
-int snapshot_load(const struct cli *cli, const char *workshop, WireFrame **reply,
-                  struct okr_state *st);
+/* The workshop as show, score and lint read it. */
+struct snapshot {
+    WireFrame *reply;                   /* the Snapshot frame */
+    const Cascade__V1__Snapshot *snap;  /* its body */
+    struct okr_state st;                /* converted */
+};
+
+/* The prologue of those commands, once they took their own options: ends
+ * the arguments and picks the workshop (cli_finish), then connects as the
+ * user, fetches the snapshot (snapshot_request) and closes. EXIT_OK with s filled (free it with
+ * snapshot_close); otherwise the failure is printed, its exit status
+ * returned, and there is nothing to close. */
+int snapshot_open(const struct cli *cli, struct args *a, const char *command, struct snapshot *s);
+
+void snapshot_close(struct snapshot *s);
 
 /* A new JSON object {"workshop":{"code","title","period","seq"}} naming the
  * snapshot's workshop, for a command to add its own members to; NULL when

@@ -409,6 +409,28 @@ void okr_id_format(enum okr_kind kind, uint32_t num, char *out, size_t outlen)
     snprintf(out, outlen, "%c%u", (char)kind, (unsigned)num);
 }
 
+const char *okr_kind_name(enum okr_kind kind)
+{
+    switch (kind) {
+    case OKR_TEAM:
+        return "team";
+    case OKR_OBJECTIVE:
+        return "objective";
+    case OKR_KEY_RESULT:
+        return "key result";
+    case OKR_INITIATIVE:
+        return "initiative";
+    case OKR_COMMENT:
+        return "comment";
+    }
+    return "entity";
+}
+
+const char *okr_kind_article(enum okr_kind kind)
+{
+    return strchr("aeiou", okr_kind_name(kind)[0]) != NULL ? "an" : "a";
+}
+
 static const char *const level_names[] = {
     [OKR_LEVEL_NONE] = "",
     [OKR_LEVEL_COMPANY] = "company",

@@ -211,6 +211,15 @@ int okr_id_parse(const char *text, enum okr_kind kind, uint32_t *num);
 /* Writes "T3" into out (at least 12 bytes). */
 void okr_id_format(enum okr_kind kind, uint32_t num, char *out, size_t outlen);
 
+/* What messages call a kind, on both sides of the wire: "team", "objective",
+ * "key result", "initiative", "comment"; "entity" for a value outside the
+ * enum. Static strings. */
+const char *okr_kind_name(enum okr_kind kind);
+
+/* The article that goes before okr_kind_name(kind) ("an objective", "a key
+ * result"): "an" before a vowel (objective, initiative, entity), else "a". */
+const char *okr_kind_article(enum okr_kind kind);
+
 /* "company", "department", "team", "individual", or "" for none. */
 const char *okr_level_name(enum okr_level level);
 

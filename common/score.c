@@ -15,6 +15,14 @@ static int has_key_results(const struct okr_state *s, uint32_t objective)
     return 0;
 }
 
+int score_rolls_up(const struct okr_state *s, const struct okr_objective *o,
+                   const struct okr_key_result *k)
+{
+    /* A child still without key results has measured nothing yet: it must
+     * not pull the parent's key result down to zero. */
+    return o->inherits == k->num && o->status != OKR_ARCHIVED && has_key_results(s, o->num);
+}
+
 static double key_result_at(const struct okr_state *s, const struct okr_key_result *k, int depth)
 {
     if (depth < SCORE_MAX_DEPTH) {
@@ -22,10 +30,7 @@ static double key_result_at(const struct okr_state *s, const struct okr_key_resu
         size_t n = 0;
         for (size_t i = 0; i < s->nobjectives; i++) {
             const struct okr_objective *child = &s->objectives[i];
-            /* A child still without key results has measured nothing yet:
-             * it must not pull the parent's key result down to zero. */
-            if (child->inherits != k->num || child->status == OKR_ARCHIVED ||
-                !has_key_results(s, child->num))
+            if (!score_rolls_up(s, child, k))
                 continue;
             sum += objective_at(s, child, depth + 1);
             n++;

@@ -26,6 +26,12 @@
  * Past SCORE_MAX_DEPTH nested roll-ups the key result's own progress is used. */
 double score_key_result(const struct okr_state *s, const struct okr_key_result *k);
 
+/* Whether objective o's score is part of key result k's (the roll-up above):
+ * o inherits k, is not archived, and has key results of its own. What a
+ * view names as where a key result's score comes from. */
+int score_rolls_up(const struct okr_state *s, const struct okr_objective *o,
+                   const struct okr_key_result *k);
+
 /* The score of objective o, 0.0-1.0: the mean of its key results' scores, and
  * 0 when it has no key results.
  * - Aspirational (o->committed == 0): the mean as it is; about 0.7 is the

@@ -216,7 +216,7 @@ if [ "$(wc -l <<<"$BASELINE")" -eq 1 ] \
 else not_ok "show --json is one object headed by the workshop" "$BASELINE"; fi
 for want in \
     '"teams":[{"id":"T1","name":"Acme","parent":null,"level":"company"},{"id":"T2","name":"Sales","parent":"T1","level":"department"}]' \
-    '{"id":"O1","team":"T1","title":"Grow revenue","owner":"alice","aligns_to":null,"inherits":null,"committed":true,"rationale":"","status":"draft","necessary":{"answer":null,"by":null,"at_ms":null},"sufficient":{"answer":null,"by":null,"at_ms":null},"progress":0.25,"score":0}' \
+    '{"id":"O1","team":"T1","title":"Grow revenue","owner":"alice","aligns_to":null,"inherits":null,"committed":true,"rationale":"","status":"draft","necessary":{"answer":null,"by":null,"at_ms":null},"sufficient":{"answer":null,"by":null,"at_ms":null},"progress":0,"score":0}' \
     '{"id":"O2","team":"T2","title":"Win all of Europe","owner":null,"aligns_to":"O1","inherits":null,"committed":false,"rationale":"","status":"draft","necessary":{"answer":null,"by":null,"at_ms":null},"sufficient":{"answer":null,"by":null,"at_ms":null},"progress":0,"score":0}' \
     '{"id":"O3","team":"T2","title":"Keep customers","owner":null,"aligns_to":null,"inherits":"K1","committed":false,"rationale":"Churn hurts","status":"draft","necessary":{"answer":null,"by":null,"at_ms":null},"sufficient":{"answer":null,"by":null,"at_ms":null},"progress":0,"score":0}' \
     '{"id":"K1","objective":"O1","title":"Raise ARR","owner":"alice","kind":"metric","start":100,"target":180,"current":140,"unit":"kEUR","done":false,"confidence":0.5,"status":"on-track","blocker":null,"progress":0.5,"score":0.5}' \

@@ -220,6 +220,28 @@ static void test_id_format(void **state)
     assert_int_equal(n, UINT32_MAX);
 }
 
+/* The words the server's refusals and the client's usage errors share. */
+static void test_kind_names(void **state)
+{
+    (void)state;
+    static const struct {
+        enum okr_kind kind;
+        const char *name, *article;
+    } kinds[] = {
+        {OKR_TEAM, "team", "a"},
+        {OKR_OBJECTIVE, "objective", "an"},
+        {OKR_KEY_RESULT, "key result", "a"},
+        {OKR_INITIATIVE, "initiative", "an"},
+        {OKR_COMMENT, "comment", "a"},
+        {(enum okr_kind)'X', "entity", "an"},
+        {(enum okr_kind)0, "entity", "an"},
+    };
+    for (size_t i = 0; i < sizeof kinds / sizeof kinds[0]; i++) {
+        assert_string_equal(okr_kind_name(kinds[i].kind), kinds[i].name);
+        assert_string_equal(okr_kind_article(kinds[i].kind), kinds[i].article);
+    }
+}
+
 static void test_levels(void **state)
 {
     (void)state;
@@ -519,6 +541,7 @@ int main(void)
         cmocka_unit_test(test_remove),
         cmocka_unit_test(test_id_parse),
         cmocka_unit_test(test_id_format),
+        cmocka_unit_test(test_kind_names),
         cmocka_unit_test(test_levels),
         cmocka_unit_test(test_progress_metric),
         cmocka_unit_test(test_progress_never_nan),

@@ -421,6 +421,33 @@ static void test_empty_inheritor_does_not_count(void **state)
     okr_state_free(&s);
 }
 
+/* The objectives a view names as where a key result's score comes from are
+ * exactly those the roll-up counts. */
+static void test_rolls_up(void **state)
+{
+    (void)state;
+    struct okr_state s;
+    okr_state_init(&s);
+    add_objective(&s, 1, 1);
+    add_metric(&s, 1, 1, 0, 10, 3);
+    add_metric(&s, 2, 1, 0, 10, 3);
+    add_objective(&s, 2, 2)->inherits = 1; /* no key results yet */
+    struct okr_key_result *k1 = okr_key_result_find(&s, 1);
+    assert_false(score_rolls_up(&s, okr_objective_find(&s, 2), k1));
+    add_milestone(&s, 3, 2, 1);
+    k1 = okr_key_result_find(&s, 1);
+    assert_true(score_rolls_up(&s, okr_objective_find(&s, 2), k1));
+    assert_false(score_rolls_up(&s, okr_objective_find(&s, 2), okr_key_result_find(&s, 2)));
+    assert_false(score_rolls_up(&s, okr_objective_find(&s, 1), k1));
+    okr_objective_find(&s, 2)->status = OKR_ARCHIVED;
+    assert_false(score_rolls_up(&s, okr_objective_find(&s, 2), k1));
+    assert_float_equal(kr(&s, 1), 0.3, EPS);
+    okr_objective_find(&s, 2)->status = OKR_FINAL;
+    assert_true(score_rolls_up(&s, okr_objective_find(&s, 2), k1));
+    assert_float_equal(kr(&s, 1), 1.0, EPS);
+    okr_state_free(&s);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -436,6 +463,7 @@ int main(void)
         cmocka_unit_test(test_roll_up_committed_child),
         cmocka_unit_test(test_roll_up_skips_archived_inheritor),
         cmocka_unit_test(test_cycles_terminate),
+        cmocka_unit_test(test_rolls_up),
         cmocka_unit_test(test_team_skips_archived),
         cmocka_unit_test(test_colour_boundaries),
         cmocka_unit_test(test_colour_of_computed_halves),
