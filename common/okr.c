@@ -409,6 +409,18 @@ void okr_id_format(enum okr_kind kind, uint32_t num, char *out, size_t outlen)
     snprintf(out, outlen, "%c%u", (char)kind, (unsigned)num);
 }
 
+int okr_entity_exists(const struct okr_state *s, enum okr_kind kind, uint32_t num)
+{
+    switch (kind) {
+    case OKR_TEAM: return okr_team_find(s, num) != NULL;
+    case OKR_OBJECTIVE: return okr_objective_find(s, num) != NULL;
+    case OKR_KEY_RESULT: return okr_key_result_find(s, num) != NULL;
+    case OKR_INITIATIVE: return okr_initiative_find(s, num) != NULL;
+    case OKR_COMMENT: return okr_comment_find(s, num) != NULL;
+    }
+    return 0;
+}
+
 const char *okr_kind_name(enum okr_kind kind)
 {
     switch (kind) {

@@ -170,6 +170,9 @@ struct okr_key_result *okr_key_result_insert(struct okr_state *s, struct okr_key
 
 struct okr_initiative *okr_initiative_find(const struct okr_state *s, uint32_t num);
 struct okr_comment *okr_comment_find(const struct okr_state *s, uint32_t num);
+
+/* Whether s holds the entity of kind with number num. */
+int okr_entity_exists(const struct okr_state *s, enum okr_kind kind, uint32_t num);
 struct okr_initiative *okr_initiative_insert(struct okr_state *s, struct okr_initiative *i);
 struct okr_comment *okr_comment_insert(struct okr_state *s, struct okr_comment *c);
 

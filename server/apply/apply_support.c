@@ -188,46 +188,22 @@ void apply_take_seq(struct okr_state *state, struct apply_result *r, enum okr_ki
 
 /* ---- Validation helpers ----------------------------------------------------- */
 
-static const char *kind_name(enum okr_kind kind)
-{
-    switch (kind) {
-    case OKR_TEAM: return "team";
-    case OKR_OBJECTIVE: return "objective";
-    case OKR_KEY_RESULT: return "key result";
-    case OKR_INITIATIVE: return "initiative";
-    case OKR_COMMENT: return "comment";
-    }
-    return "entity";
-}
-
-static int exists(const struct okr_state *s, enum okr_kind kind, uint32_t num)
-{
-    switch (kind) {
-    case OKR_TEAM: return okr_team_find(s, num) != NULL;
-    case OKR_OBJECTIVE: return okr_objective_find(s, num) != NULL;
-    case OKR_KEY_RESULT: return okr_key_result_find(s, num) != NULL;
-    case OKR_INITIATIVE: return okr_initiative_find(s, num) != NULL;
-    case OKR_COMMENT: return okr_comment_find(s, num) != NULL;
-    }
-    return 0;
-}
-
 int apply_resolve(const struct okr_state *s, const char *text, enum okr_kind kind, uint32_t *num,
                   struct apply_result *r)
 {
-    const char *article = kind == OKR_OBJECTIVE || kind == OKR_INITIATIVE ? "an" : "a";
+    const char *article = okr_kind_article(kind), *name = okr_kind_name(kind);
     char quoted[APPLY_QUOTE_MAX];
     if (text == NULL || text[0] == '\0')
         return apply_refuse(r, CASCADE__V1__ERROR_CODE__INVALID_ARGUMENT, "Name %s %s, like %c1.",
-                            article, kind_name(kind), (char)kind);
+                            article, name, (char)kind);
     if (okr_id_parse(text, kind, num) != 0)
         return apply_refuse(r, CASCADE__V1__ERROR_CODE__INVALID_ARGUMENT,
                             "'%s' is not %s %s id; %s ids look like %c3.",
-                            apply_quote(text, quoted), article, kind_name(kind), kind_name(kind),
+                            apply_quote(text, quoted), article, name, name,
                             (char)kind);
-    if (!exists(s, kind, *num))
+    if (!okr_entity_exists(s, kind, *num))
         return apply_refuse(r, CASCADE__V1__ERROR_CODE__NOT_FOUND,
-                            "There is no %s %c%u in this workshop.", kind_name(kind), (char)kind,
+                            "There is no %s %c%u in this workshop.", name, (char)kind,
                             *num);
     return 0;
 }

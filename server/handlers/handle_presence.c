@@ -66,14 +66,7 @@ static int entity_find(const struct okr_state *s, const char *text, char *out)
     for (size_t i = 0; i < sizeof KINDS / sizeof KINDS[0]; i++) {
         if (okr_id_parse(text, KINDS[i], &num) != 0)
             continue;
-        int found = 0;
-        switch (KINDS[i]) {
-        case OKR_TEAM: found = okr_team_find(s, num) != NULL; break;
-        case OKR_OBJECTIVE: found = okr_objective_find(s, num) != NULL; break;
-        case OKR_KEY_RESULT: found = okr_key_result_find(s, num) != NULL; break;
-        case OKR_INITIATIVE: found = okr_initiative_find(s, num) != NULL; break;
-        case OKR_COMMENT: found = okr_comment_find(s, num) != NULL; break;
-        }
+        int found = okr_entity_exists(s, KINDS[i], num);
         if (found)
             okr_id_format(KINDS[i], num, out, 16);
         return found;

@@ -242,6 +242,26 @@ static void test_kind_names(void **state)
     }
 }
 
+/* Each kind is looked up in its own table; a number of one kind says
+ * nothing about another. */
+static void test_entity_exists(void **state)
+{
+    (void)state;
+    struct okr_state s;
+    okr_state_init(&s);
+    struct okr_team t = {.num = 2, .name = strdup("Acme")};
+    assert_non_null(t.name);
+    assert_non_null(okr_team_insert(&s, &t));
+    assert_true(okr_entity_exists(&s, OKR_TEAM, 2));
+    assert_false(okr_entity_exists(&s, OKR_TEAM, 1));
+    assert_false(okr_entity_exists(&s, OKR_OBJECTIVE, 2));
+    assert_false(okr_entity_exists(&s, OKR_KEY_RESULT, 2));
+    assert_false(okr_entity_exists(&s, OKR_INITIATIVE, 2));
+    assert_false(okr_entity_exists(&s, OKR_COMMENT, 2));
+    assert_false(okr_entity_exists(&s, (enum okr_kind)0, 2));
+    okr_state_free(&s);
+}
+
 static void test_levels(void **state)
 {
     (void)state;
@@ -542,6 +562,7 @@ int main(void)
         cmocka_unit_test(test_id_parse),
         cmocka_unit_test(test_id_format),
         cmocka_unit_test(test_kind_names),
+        cmocka_unit_test(test_entity_exists),
         cmocka_unit_test(test_levels),
         cmocka_unit_test(test_progress_metric),
         cmocka_unit_test(test_progress_never_nan),
