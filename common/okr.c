@@ -577,6 +577,25 @@ static int is_space(uint32_t cp)
            cp == 0x2028 || cp == 0x2029 || cp == 0x202F || cp == 0x205F || cp == 0x3000;
 }
 
+/* Characters that show nothing: zero-width spaces and joiners, the word
+ * joiner and invisible operators, the byte order mark, the soft hyphen,
+ * direction marks, variation selectors and the Hangul fillers. A title of
+ * only these looks empty. */
+static int is_invisible(uint32_t cp)
+{
+    return cp == 0xAD || cp == 0x115F || cp == 0x1160 || cp == 0x180E ||
+           (cp >= 0x200B && cp <= 0x200F) || (cp >= 0x2060 && cp <= 0x2064) || cp == 0x3164 ||
+           (cp >= 0xFE00 && cp <= 0xFE0F) || cp == 0xFEFF || cp == 0xFFA0;
+}
+
+/* Embeddings, overrides and isolates: they make the text after them show
+ * in another order than it is stored ("Trojan Source"), so a name or a
+ * title could read as something it is not. */
+static int is_bidi_control(uint32_t cp)
+{
+    return (cp >= 0x202A && cp <= 0x202E) || (cp >= 0x2066 && cp <= 0x2069);
+}
+
 int okr_text_check(const char *text, const char *what, size_t max, int required, int multiline,
                    char *err, size_t errlen)
 {
@@ -601,8 +620,15 @@ int okr_text_check(const char *text, const char *what, size_t max, int required,
                        (size_t)(p - (const unsigned char *)text) + 1);
             return CAS_EINVAL;
         }
-        if (cp == '\n' && !multiline) {
+        if ((cp == '\n' || cp == 0x2028 || cp == 0x2029) && !multiline) {
             cas_errorf(err, errlen, "The %s contains a line break; keep it on one line.", what);
+            return CAS_EINVAL;
+        }
+        if (is_bidi_control(cp) && !multiline) {
+            cas_errorf(err, errlen,
+                       "The %s contains a direction control (U+%04X), which makes text show in "
+                       "another order than it reads; remove it.",
+                       what, (unsigned)cp);
             return CAS_EINVAL;
         }
         /* C0, DEL and C1: a terminal would act on them instead of showing them. */
@@ -611,7 +637,7 @@ int okr_text_check(const char *text, const char *what, size_t max, int required,
                        what, (unsigned)cp);
             return CAS_EINVAL;
         }
-        if (cp != '\n' && !is_space(cp))
+        if (cp != '\n' && !is_space(cp) && !is_invisible(cp))
             blank = 0;
         p += n;
     }

@@ -235,8 +235,9 @@ int okr_level_parse(const char *text, enum okr_level *out);
 double okr_key_result_progress(const struct okr_key_result *k);
 
 /* Checks a user-supplied text: valid UTF-8, no control characters (a
- * newline is allowed only when multiline), at most max bytes, and (when
- * required) not empty or blank. 0, or CAS_EINVAL with a sentence naming
+ * newline is allowed only when multiline; so are U+2028/U+2029 and the
+ * direction controls U+202A-U+202E, U+2066-U+2069), at most max bytes, and
+ * (when required) not empty, blank or made only of invisible characters. 0, or CAS_EINVAL with a sentence naming
  * `what` and the limit in err. */
 int okr_text_check(const char *text, const char *what, size_t max, int required, int multiline,
                    char *err, size_t errlen);

@@ -400,6 +400,27 @@ static void test_text_plain(void **state)
     accepted(NULL, TITLE_LIMIT, 0, 0);
 }
 
+/* Text that would show as something other than it is: a line separator
+ * in a one-line field, direction controls that reorder what follows them,
+ * and a title made only of characters that show nothing. */
+static void test_text_that_lies(void **state)
+{
+    (void)state;
+    refused("a\xE2\x80\xA8" "b", TITLE_LIMIT, 1, 0, "line break");   /* U+2028 */
+    refused("a\xE2\x80\xA9" "b", TITLE_LIMIT, 1, 0, "line break");   /* U+2029 */
+    accepted("a\xE2\x80\xA8" "b", TITLE_LIMIT, 1, 1);                /* a note may break */
+    refused("pay \xE2\x80\xAE" "0001", TITLE_LIMIT, 1, 0, "U+202E"); /* right-to-left override */
+    refused("x\xE2\x80\xAA" "y", TITLE_LIMIT, 1, 0, "U+202A");
+    refused("x\xE2\x81\xA6" "y", TITLE_LIMIT, 1, 0, "U+2066");       /* isolates too */
+    refused("x\xE2\x81\xA9" "y", TITLE_LIMIT, 1, 0, "U+2069");
+    accepted("x\xE2\x80\x8F" "y", TITLE_LIMIT, 1, 0);                /* a plain RLM mark is fine */
+    accepted("\xD7\xA9\xD7\x9C\xD7\x95\xD7\x9D", TITLE_LIMIT, 1, 0); /* Hebrew needs no control */
+    refused("\xE2\x80\x8B", TITLE_LIMIT, 1, 0, "empty");             /* zero-width space */
+    refused("\xE2\x80\x8B\xE2\x80\x8D\xEF\xBB\xBF \xE2\x81\xA0", TITLE_LIMIT, 1, 0, "empty");
+    refused("\xC2\xAD\xE3\x85\xA4", TITLE_LIMIT, 1, 0, "empty");      /* soft hyphen, filler */
+    accepted("\xE2\x80\x8B" "x", TITLE_LIMIT, 1, 0);                 /* with something visible */
+}
+
 static void test_text_required(void **state)
 {
     (void)state;
@@ -568,6 +589,7 @@ int main(void)
         cmocka_unit_test(test_progress_never_nan),
         cmocka_unit_test(test_progress_milestone),
         cmocka_unit_test(test_text_plain),
+        cmocka_unit_test(test_text_that_lies),
         cmocka_unit_test(test_text_required),
         cmocka_unit_test(test_text_limit),
         cmocka_unit_test(test_text_invalid_utf8),
