@@ -2,6 +2,7 @@
 
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "errors.h"
 #include "linefile.h"
@@ -21,6 +22,19 @@ static int split_rest(char *rest, char **user, char **token)
     *sp = '\0';
     *user = rest;
     return 0;
+}
+
+int credentials_check_private(const char *file, char *err, size_t errlen)
+{
+    struct stat st;
+    if (stat(file, &st) != 0 || (st.st_mode & 077) == 0)
+        return 0;
+    cas_errorf(err, errlen,
+               "Permissions %04o for %s are too open: it holds session tokens, which must be "
+               "readable by you alone. Run 'chmod 600 %s' (and log in again if others may have "
+               "read it).",
+               (unsigned)(st.st_mode & 07777), file, file);
+    return CAS_EINVAL;
 }
 
 int credentials_lookup(const char *file, const char *server, char *user, size_t userlen,

@@ -12,6 +12,12 @@
 #define CREDENTIALS_TOKEN_MAX 256
 #define CREDENTIALS_USER_MAX 128
 
+/* Whether file is readable by its owner alone, as a file of session
+ * tokens must be (like ssh with a private key, the client will not use one
+ * that others can read). 0 also when there is no file; CAS_EINVAL with a
+ * sentence saying how to fix it in err. */
+int credentials_check_private(const char *file, char *err, size_t errlen);
+
 /* Looks up the credential stored for server ("host:port"). 0 with the user
  * name and token copied out; CAS_ENOTFOUND when there is none (or no file);
  * CAS_EIO when the file cannot be read. */

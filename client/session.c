@@ -1,5 +1,6 @@
 #include "session.h"
 
+#include <limits.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -48,6 +49,11 @@ int session_authenticate(struct client *c, const char *token, int *code, char *u
 int session_stored(const struct cli *cli, const char *none, struct session_stored *s)
 {
     session_path(cli, "credentials", s->file, sizeof s->file);
+    char err[PATH_MAX * 2 + 256];
+    if (credentials_check_private(s->file, err, sizeof err) != 0) {
+        cli_error("%s", err);
+        return EXIT_REFUSED;
+    }
     int rc = credentials_lookup(s->file, cli->server_text, s->user, sizeof s->user, s->token,
                                 sizeof s->token);
     if (rc == CAS_ENOTFOUND) {

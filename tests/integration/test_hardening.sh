@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# What an outside attacker on the network could do to the running server,
-# each refused: TLS sessions that resume, a data directory others can read,
-# the first administrator's password in the log.
+# What an attacker could do with what the server and the client leave
+# lying about, each refused: TLS sessions that resume, a data directory
+# others can read, the first administrator's password in the log, a
+# credentials file others can read.
 set -u
 . "$(dirname "$0")/lib.sh"
 lib_init hardening "$@"
@@ -32,6 +33,18 @@ for v in tls1_2 tls1_3; do
     else ok "a $v session cannot be resumed (no tickets, no cache)"; fi
 done
 check "the first handshake did happen" grep -q "^New, TLSv1.2" "$WORK/first-tls1_2"
+
+# The client's file of session tokens, like an ssh key, must be its owner's alone.
+export CASCADE_SERVER="127.0.0.1:$PORT"
+"$CASCADE" login --user admin <"$WORK/main/initial-admin-password" >/dev/null 2>&1
+CRED="$XDG_CONFIG_HOME/cascade/credentials"
+check "the credentials file is made 0600" test "$(stat -c %a "$CRED")" = 600
+check "the stored session works" run 0 "$CASCADE" whoami
+chmod 0644 "$CRED"
+check "a credentials file others can read is refused (exit 1)" run 1 "$CASCADE" whoami
+check "... saying how to fix it" grep -q "Permissions 0644 for $CRED are too open" <<<"$err"
+chmod 0600 "$CRED"
+check "once private again it works" run 0 "$CASCADE" whoami
 
 # A directory from before (or made by hand) with group and other access.
 stop_server "$SPID"
