@@ -113,7 +113,7 @@ start_cascaded() {
     STARTS=$((STARTS + 1))
     local log="$WORK/cascaded-$STARTS.log"
     "$BIN/cascaded" --listen "$SERVER" --data "$DATA" --sync full --max-per-address 100000 \
-        --max-handshakes 1000 --rate 100000 >"$log" 2>&1 &
+        --max-handshakes 1000 --max-handshakes-per-address 1000 --rate 100000 >"$log" 2>&1 &
     CASCADED_PID=$!
     PIDS+=("$CASCADED_PID")
     for _ in $(seq 1 200); do

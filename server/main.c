@@ -14,6 +14,7 @@ static const char USAGE[] =
     "Usage: cascaded [--listen HOST:PORT] [--data DIR] [--cert FILE --key FILE]\n"
     "                [--max-frame BYTES] [--max-outbound BYTES] [--handshake-timeout MS]\n"
     "                [--first-byte-timeout MS] [--max-anonymous-memory BYTES]\n"
+    "                [--max-handshakes-per-address N]\n"
     "                [--sync full|normal] [--token-ttl SECONDS] [--idle-timeout SECONDS]\n"
     "                [--login-timeout SECONDS] [--max-connections N] [--rate PER_SECOND]\n"
     "                [--max-per-address N] [--max-handshakes N] [--max-entities N]\n"
@@ -41,9 +42,10 @@ static const char USAGE[] =
     "                            up to four seconds' worth (default 50)\n"
     "  --max-per-address N       open connections from one client IP, or one IPv6 /64\n"
     "                            (default 256)\n"
-    "  --max-handshakes N        TLS handshakes in progress at once (default 256); one\n"
-    "                            address may hold 1/16 of them, and when all are taken\n"
-    "                            the oldest makes room for a newcomer\n"
+    "  --max-handshakes N        TLS handshakes in progress at once (default 256); when\n"
+    "                            all are taken the oldest makes room for a newcomer\n"
+    "  --max-handshakes-per-address N  of them, from one address or IPv6 /64\n"
+    "                            (default 1/16 of --max-handshakes, at least 2)\n"
     "  --max-anonymous-memory BYTES  what all connections not logged in may hold\n"
     "                            together (default 67108864); each counts 32 KiB, and\n"
     "                            when they are full the oldest makes room\n"
@@ -101,7 +103,7 @@ int main(int argc, char **argv)
     enum {
         OPT_CERT = 256, OPT_KEY, OPT_MAX_FRAME, OPT_MAX_OUT, OPT_HS, OPT_SYNC, OPT_TTL,
         OPT_IDLE, OPT_LOGIN, OPT_MAX_CONN, OPT_RATE, OPT_PER_ADDR,
-        OPT_MAX_HS, OPT_MAX_ENT, OPT_MAX_WS, OPT_TEXT_LIMIT, OPT_FIRST_BYTE, OPT_ANON_MEM, OPT_VERSION, OPT_HELP
+        OPT_MAX_HS, OPT_MAX_ENT, OPT_MAX_WS, OPT_TEXT_LIMIT, OPT_FIRST_BYTE, OPT_ANON_MEM, OPT_HS_PER_ADDR, OPT_VERSION, OPT_HELP
     };
     static const struct option opts[] = {
         {"listen", required_argument, NULL, 'l'},
@@ -113,6 +115,7 @@ int main(int argc, char **argv)
         {"handshake-timeout", required_argument, NULL, OPT_HS},
         {"first-byte-timeout", required_argument, NULL, OPT_FIRST_BYTE},
         {"max-anonymous-memory", required_argument, NULL, OPT_ANON_MEM},
+        {"max-handshakes-per-address", required_argument, NULL, OPT_HS_PER_ADDR},
         {"sync", required_argument, NULL, OPT_SYNC},
         {"token-ttl", required_argument, NULL, OPT_TTL},
         {"idle-timeout", required_argument, NULL, OPT_IDLE},
@@ -157,6 +160,11 @@ int main(int argc, char **argv)
             if (parse_size("--handshake-timeout", optarg, 1, 600000, &v) != 0)
                 return 2;
             cfg.net.handshake_timeout_ms = v;
+            break;
+        case OPT_HS_PER_ADDR:
+            if (parse_size("--max-handshakes-per-address", optarg, 1, 1000000, &v) != 0)
+                return 2;
+            cfg.net.max_handshakes_per_address = (size_t)v;
             break;
         case OPT_ANON_MEM:
             if (parse_size("--max-anonymous-memory", optarg, 64 * 1024, 1ull << 40, &v) != 0)

@@ -315,11 +315,12 @@ static int refusal(struct net *n, const struct conn *c, char *why, size_t whylen
                  n->cfg.max_per_address, c->block);
         return 1;
     }
-    size_t share = NET_HANDSHAKE_SHARE(n->cfg.max_handshakes);
+    size_t share = n->cfg.max_handshakes_per_address != 0 ? n->cfg.max_handshakes_per_address
+                                                          : NET_HANDSHAKE_SHARE(n->cfg.max_handshakes);
     if (handshaking >= share) {
         snprintf(why, whylen,
                  "refused: %zu TLS handshakes at once from %s is one address's share "
-                 "(1/16 of --max-handshakes)",
+                 "(--max-handshakes-per-address)",
                  share, c->block);
         return 1;
     }

@@ -48,13 +48,13 @@ struct net_config {
     size_t max_connections;
     uint32_t rate_per_s;        /* requests per second per connection; bursts of 4x */
     size_t max_per_address;     /* open connections from one client address (IPv6: /64) */
-    size_t max_handshakes;      /* connections in the TLS handshake at once; one
-                                 * address holds at most NET_HANDSHAKE_SHARE of them */
+    size_t max_handshakes;      /* connections in the TLS handshake at once */
+    size_t max_handshakes_per_address; /* of them, from one address (0: the default share) */
     size_t max_anonymous_memory; /* bytes all connections not logged in may hold */
 };
 
-/* The share of the handshake slots one address (an IPv6 /64) may hold:
- * 1/16 of --max-handshakes, at least 2. Silent sockets from a few
+/* The default share of the handshake slots one address (an IPv6 /64) may
+ * hold: 1/16 of --max-handshakes, at least 2. Silent sockets from a few
  * addresses then cannot fill the slots and lock everyone else out. */
 #define NET_HANDSHAKE_SHARE(max) ((max) / 16 > 2 ? (max) / 16 : 2)
 
