@@ -569,55 +569,55 @@ static int say_hello(SSL *ssl)
     return ok ? 0 : -1;
 }
 
-int harness_login(int port, const char *user, const char *password,
-                  char token_out[HARNESS_TOKEN_MAX])
+/* Hello and Login on a new connection from src (NULL: any); the reply in
+ * *r (NULL when none came). The connection is closed. */
+static void login_once(int port, const char *src, const char *user, const char *password,
+                       WireFrame **r)
 {
-    SSL *ssl = tls_connect(port);
+    *r = NULL;
+    SSL *ssl = tls_connect_from(port, src);
     if (ssl == NULL)
-        return -1;
-    int rc = -1;
-    WireFrame *r = NULL;
+        return;
     Cascade__V1__Login l = CASCADE__V1__LOGIN__INIT;
     l.user = (char *)user;
     l.password = (char *)password;
     WireFrame f = CASCADE__V1__FRAME__INIT;
     f.body_case = CASCADE__V1__FRAME__BODY_LOGIN;
     f.login = &l;
-    if (say_hello(ssl) != 0 || harness_request(ssl, &f, &r, NULL, NULL) != 0)
-        goto fail;
-    if (r->body_case != CASCADE__V1__FRAME__BODY_LOGIN_OK ||
+    if (say_hello(ssl) == 0)
+        harness_request(ssl, &f, r, NULL, NULL);
+    tls_close(ssl);
+}
+
+int harness_login(int port, const char *user, const char *password,
+                  char token_out[HARNESS_TOKEN_MAX])
+{
+    WireFrame *r;
+    login_once(port, NULL, user, password, &r);
+    int rc = -1;
+    if (r == NULL || r->body_case != CASCADE__V1__FRAME__BODY_LOGIN_OK ||
         strlen(r->login_ok->token) >= HARNESS_TOKEN_MAX) {
         fprintf(stderr, "harness: login as '%s' refused: %s\n", user,
-                r->body_case == CASCADE__V1__FRAME__BODY_ERROR ? r->error->message : wire_body_name(r));
-        goto fail;
+                r == NULL ? "no answer"
+                : r->body_case == CASCADE__V1__FRAME__BODY_ERROR ? r->error->message
+                                                                 : wire_body_name(r));
+    } else {
+        snprintf(token_out, HARNESS_TOKEN_MAX, "%s", r->login_ok->token);
+        rc = 0;
     }
-    snprintf(token_out, HARNESS_TOKEN_MAX, "%s", r->login_ok->token);
-    rc = 0;
-fail:
     wire_free(r);
-    tls_close(ssl);
     return rc;
 }
 
 int harness_login_attempt(int port, const char *src, const char *user, const char *password)
 {
-    SSL *ssl = tls_connect_from(port, src);
-    if (ssl == NULL)
-        return -1;
-    int rc = -1;
-    WireFrame *r = NULL;
-    Cascade__V1__Login l = CASCADE__V1__LOGIN__INIT;
-    l.user = (char *)user;
-    l.password = (char *)password;
-    WireFrame f = CASCADE__V1__FRAME__INIT;
-    f.body_case = CASCADE__V1__FRAME__BODY_LOGIN;
-    f.login = &l;
-    if (say_hello(ssl) == 0 && harness_request(ssl, &f, &r, NULL, NULL) == 0)
-        rc = r->body_case == CASCADE__V1__FRAME__BODY_LOGIN_OK ? 0
-             : r->body_case == CASCADE__V1__FRAME__BODY_ERROR  ? (int)r->error->code
-                                                                : -1;
+    WireFrame *r;
+    login_once(port, src, user, password, &r);
+    int rc = r == NULL                                          ? -1
+             : r->body_case == CASCADE__V1__FRAME__BODY_LOGIN_OK ? 0
+             : r->body_case == CASCADE__V1__FRAME__BODY_ERROR    ? (int)r->error->code
+                                                                 : -1;
     wire_free(r);
-    tls_close(ssl);
     return rc;
 }
 

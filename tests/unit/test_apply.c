@@ -484,18 +484,24 @@ static void test_check_status_and_blockers(void **state)
     refused(&fx->state, &cf, CASCADE__V1__ERROR_CODE__INVALID_ARGUMENT, "on-track");
 }
 
+/* build(), then Support's objective O2 (aligned to O1) with key result K3. */
+static void build_with_support_kr(struct okr_state *s)
+{
+    build(s);
+    Cascade__V1__ObjectiveAdd oa;
+    Cascade__V1__KeyResultAdd ka;
+    WireFrame f = obj_add(&oa, "T2", "Answer faster", "O1", "");
+    wire_free(ok(s, &f, 6, "O2"));
+    f = kr_add(&ka, "O2", "Cut first response", 24, 4, 0);
+    wire_free(ok(s, &f, 7, "K3"));
+}
+
 /* K1 -> K3 and then K3 -> K1 would have each wait for the other; so would a
  * longer circle through K2. Both are refused and change nothing. */
 static void test_dependency_circles_refused(void **state)
 {
     struct fixture *fx = *state;
-    build(&fx->state);
-    Cascade__V1__ObjectiveAdd oa;
-    Cascade__V1__KeyResultAdd ka;
-    WireFrame f = obj_add(&oa, "T2", "Answer faster", "O1", "");
-    wire_free(ok(&fx->state, &f, 6, "O2"));
-    f = kr_add(&ka, "O2", "Cut first response", 24, 4, 0);
-    wire_free(ok(&fx->state, &f, 7, "K3"));
+    build_with_support_kr(&fx->state);
 
     Cascade__V1__DependencyAdd da = CASCADE__V1__DEPENDENCY_ADD__INIT;
     da.workshop = "ABCDEF";
@@ -523,13 +529,7 @@ static void test_dependency_circles_refused(void **state)
 static void test_initiatives_dependencies_comments(void **state)
 {
     struct fixture *fx = *state;
-    build(&fx->state);
-    Cascade__V1__ObjectiveAdd oa;
-    Cascade__V1__KeyResultAdd ka;
-    WireFrame f = obj_add(&oa, "T2", "Answer faster", "O1", "");
-    wire_free(ok(&fx->state, &f, 6, "O2"));
-    f = kr_add(&ka, "O2", "Cut first response", 24, 4, 0);
-    wire_free(ok(&fx->state, &f, 7, "K3"));
+    build_with_support_kr(&fx->state);
 
     Cascade__V1__InitiativeAdd ia = CASCADE__V1__INITIATIVE_ADD__INIT;
     ia.workshop = "ABCDEF";
