@@ -4,6 +4,7 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -29,20 +30,31 @@ static int split_line(char *line, char **key, char **rest)
     return 1;
 }
 
+/* Whether a raw line of n bytes (as getline read it) can be an entry: not
+ * longer than LINEFILE_LINE_MAX and without a NUL byte, which would cut
+ * the text short. Other lines are kept as they are and never match. */
+static int usable_line(const char *line, size_t n)
+{
+    return n < LINEFILE_LINE_MAX && memchr(line, '\0', n) == NULL;
+}
+
 int linefile_each(const char *file, int (*fn)(void *ctx, const char *key, const char *rest),
                   void *ctx)
 {
     FILE *f = fopen(file, "r");
     if (f == NULL)
         return errno == ENOENT ? 0 : CAS_EIO;
-    char line[LINEFILE_LINE_MAX];
+    char *line = NULL;
+    size_t cap = 0;
+    ssize_t n;
     int stop = 0;
-    while (!stop && fgets(line, sizeof line, f) != NULL) {
+    while (!stop && (n = getline(&line, &cap, f)) > 0) {
         char *k, *r;
-        if (split_line(line, &k, &r))
+        if (usable_line(line, (size_t)n) && split_line(line, &k, &r))
             stop = fn(ctx, k, r);
     }
     int rc = !stop && ferror(f) ? CAS_EIO : 0;
+    free(line);
     fclose(f);
     return rc;
 }
@@ -95,19 +107,31 @@ int linefile_replace(const char *file, const char *key, const char *line, int *r
             fclose(in);
         return CAS_EIO;
     }
-    char buf[LINEFILE_LINE_MAX], copy[LINEFILE_LINE_MAX];
-    while (in != NULL && fgets(buf, sizeof buf, in) != NULL) {
+    /* Lines are copied byte for byte, odd ones included: a rewrite changes
+     * only the entries of key. */
+    char *buf = NULL, copy[LINEFILE_LINE_MAX];
+    size_t cap = 0;
+    ssize_t n;
+    int ends_line = 1; /* what was written so far ends with a newline */
+    while (in != NULL && (n = getline(&buf, &cap, in)) > 0) {
         char *k, *r;
-        memcpy(copy, buf, sizeof buf);
-        if (split_line(copy, &k, &r) && strcmp(k, key) == 0) {
-            (*removed)++;
-            continue;
+        if (usable_line(buf, (size_t)n)) {
+            memcpy(copy, buf, (size_t)n + 1);
+            if (split_line(copy, &k, &r) && strcmp(k, key) == 0) {
+                (*removed)++;
+                continue;
+            }
         }
-        fputs(buf, out);
+        fwrite(buf, 1, (size_t)n, out);
+        ends_line = buf[n - 1] == '\n';
     }
+    free(buf);
     int read_failed = in != NULL && ferror(in);
     if (in != NULL)
         fclose(in);
+    /* A last line without its newline (a hand edit) must not run into ours. */
+    if (line != NULL && !ends_line)
+        fputc('\n', out);
     if (line != NULL)
         fputs(line, out);
     int ok = !read_failed && fflush(out) == 0 && fsync(fileno(out)) == 0;

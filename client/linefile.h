@@ -8,8 +8,8 @@
 
 #include <stddef.h>
 
-/* Longest line these files hold; longer lines are read in pieces and never
- * match a key. */
+/* Longest line these files hold; a longer line, or one with a NUL byte in
+ * it, never matches a key and is kept as it is when the file is rewritten. */
 #define LINEFILE_LINE_MAX 1024
 
 /* Finds the last line whose first field is key and copies the rest of it
