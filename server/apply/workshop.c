@@ -27,7 +27,7 @@ int workshop_code_normalize(const char *text, char *out)
         out[n++] = (char)toupper((unsigned char)*p);
     }
     out[n] = '\0';
-    return n == WORKSHOP_CODE_LEN ? 0 : CAS_EINVAL;
+    return n == WORKSHOP_CODE_LEN || n == WORKSHOP_CODE_OLD_LEN ? 0 : CAS_EINVAL;
 }
 
 /* The entry of a user, removed or not. */

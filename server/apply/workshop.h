@@ -11,7 +11,12 @@
 
 struct conn;
 
-#define WORKSHOP_CODE_LEN 6
+/* Join and invite codes: 10 characters from a 31-letter alphabet
+ * (31^10, about 8.2 x 10^14), so guessing one at the throttled rate is
+ * hopeless (docs/SECURITY.md has the arithmetic). Codes made before were 6
+ * characters long and are still accepted. */
+#define WORKSHOP_CODE_LEN 10
+#define WORKSHOP_CODE_OLD_LEN 6
 
 struct participant {
     int64_t user_id;
@@ -47,7 +52,8 @@ struct workshop {
 };
 
 /* Normalises a join code as people type it (case, spaces, dashes) into
- * out (WORKSHOP_CODE_LEN + 1 bytes). 0, or CAS_EINVAL when it cannot be one. */
+ * out (WORKSHOP_CODE_LEN + 1 bytes). 0, or CAS_EINVAL when it cannot be one
+ * (of WORKSHOP_CODE_LEN or WORKSHOP_CODE_OLD_LEN letters and digits). */
 int workshop_code_normalize(const char *text, char *out);
 
 /* The participant entry of a user, or NULL (also for a removed one). */

@@ -116,7 +116,7 @@ void handle_login(struct conn *c, const WireFrame *f)
         return;
     snprintf(job->name, sizeof job->name, "%s", m->user);
     snprintf(job->addr, sizeof job->addr, "%s", c->ip);
-    if (password_throttle_refuses(c, f->request_id, job->name, job->addr)) {
+    if (password_throttle_refuses(c, f->request_id, job->name)) {
         free(job);
         return;
     }
@@ -214,7 +214,7 @@ void handle_change_password(struct conn *c, const WireFrame *f)
     snprintf(job->name, sizeof job->name, "%s", job->user.name);
     snprintf(job->addr, sizeof job->addr, "%s", c->ip);
     /* A stolen session must not become a way to guess the password. */
-    if (password_throttle_refuses(c, f->request_id, job->name, job->addr)) {
+    if (password_throttle_refuses(c, f->request_id, job->name)) {
         free(job);
         return;
     }

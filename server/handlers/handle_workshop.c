@@ -11,6 +11,7 @@
 #include "errors.h"
 #include "handlers.h"
 #include "log.h"
+#include "password_job.h"
 #include "people.h"
 #include "registry.h"
 #include "requests.h"
@@ -148,10 +149,15 @@ static struct workshop *workshop_by_id(const struct registry *r, int64_t id)
     return NULL;
 }
 
+/* An unknown code is a failed guess: counted against the user from this
+ * address (net/guess.h) and logged, so that guessing shows and stops. */
 static void refuse_unknown_code(struct conn *c, uint64_t request_id, const char *code)
 {
     char msg[200], quoted[64];
     okr_text_quote(code, 16, quoted, sizeof quoted);
+    guess_throttle_fail(&c->net->joins, c->user, c->ip, auth_now(c));
+    log_info("conn %llu from %s: '%s' tried the join code '%s', which is unknown",
+             (unsigned long long)c->id, c->peer, c->user, quoted);
     snprintf(msg, sizeof msg, "There is no workshop with the join code '%s'; check the code.",
              quoted);
     conn_send_error(c, request_id, CASCADE__V1__ERROR_CODE__NOT_FOUND, msg);
@@ -210,6 +216,8 @@ static void join_as(struct conn *c, uint64_t request_id, struct workshop *w, int
  * invite's role and team). Someone removed comes back only by invite. */
 void handle_join(struct conn *c, const WireFrame *f)
 {
+    if (auth_guess_refused(c, &c->net->joins, f->request_id, c->user, "join"))
+        return;
     struct workshop *w = registry_find(&c->live->registry, f->join->code);
     if (w != NULL) {
         const struct participant *p = workshop_participant(w, c->user_id);

@@ -9,97 +9,66 @@
 #include "handlers.h"
 #include "log.h"
 #include "store.h"
-#include "throttle.h"
 
 int auth_throttle_init(struct net *n, char *err, size_t errlen)
 {
-    uint64_t seed[3];
-    if (crypto_random_bytes(seed, sizeof seed) != 0) {
-        cas_errorf(err, errlen, "Cannot read random bytes for the login throttle.");
+    static const struct guess_limits LOGINS = {
+        .per_pair = LOGIN_FAILS_PER_PAIR,
+        .per_addr = LOGIN_FAILS_PER_ADDR,
+        .window_ms = LOGIN_WINDOW_MS,
+        .per_name = LOGIN_FAILS_PER_NAME,
+        .name_window_ms = LOGIN_NAME_WINDOW_MS,
+    };
+    static const struct guess_limits JOINS = {
+        .per_pair = JOIN_FAILS_PER_PAIR,
+        .per_addr = JOIN_FAILS_PER_ADDR,
+        .window_ms = JOIN_WINDOW_MS,
+        .per_name = JOIN_FAILS_PER_NAME,
+        .name_window_ms = JOIN_NAME_WINDOW_MS,
+    };
+    uint64_t seeds[6];
+    if (crypto_random_bytes(seeds, sizeof seeds) != 0) {
+        cas_errorf(err, errlen, "Cannot read random bytes for the guessing throttles.");
         return CAS_EIO;
     }
-    if (throttle_init(&n->login_by_pair, LOGIN_THROTTLE_KEYS, LOGIN_FAILS_PER_PAIR,
-                      LOGIN_WINDOW_MS, seed[0]) != 0 ||
-        throttle_init(&n->login_by_addr, LOGIN_THROTTLE_KEYS, LOGIN_FAILS_PER_ADDR,
-                      LOGIN_WINDOW_MS, seed[1]) != 0 ||
-        throttle_init(&n->login_by_name, LOGIN_THROTTLE_KEYS, LOGIN_FAILS_PER_NAME,
-                      LOGIN_NAME_WINDOW_MS, seed[2]) != 0) {
-        throttle_free(&n->login_by_pair);
-        throttle_free(&n->login_by_addr);
-        cas_errorf(err, errlen, "Cannot allocate the login throttle: out of memory.");
+    if (guess_throttle_init(&n->logins, &LOGINS, LOGIN_THROTTLE_KEYS, seeds) != 0 ||
+        guess_throttle_init(&n->joins, &JOINS, LOGIN_THROTTLE_KEYS, seeds + 3) != 0) {
+        guess_throttle_free(&n->logins);
+        cas_errorf(err, errlen, "Cannot allocate the guessing throttles: out of memory.");
         return CAS_ENOMEM;
     }
     return 0;
 }
 
-static int64_t throttle_now(const struct net *n)
+int64_t auth_now(const struct conn *c)
 {
-    return (int64_t)uv_now(n->loop);
+    return (int64_t)uv_now(c->net->loop);
 }
 
-/* The pair's key: the name first, so that all of a name's pairs share a
- * prefix (password_throttle_reset). */
-static void pair_key(const char *name, const char *addr, char *out, size_t outlen)
+int auth_guess_refused(struct conn *c, struct guess_throttle *g, uint64_t request_id,
+                       const char *name, const char *what)
 {
-    /* Within the throttle's key length (95): names are cut at 40 bytes, past
-     * any account's 32, so two long unknown names may share a count, which
-     * errs on the side of refusing; an address is at most 45. */
-    snprintf(out, outlen, "%.40s\n%.54s", name, addr);
-}
-
-int password_throttle_refuses(struct conn *c, uint64_t request_id, const char *name,
-                              const char *addr)
-{
-    struct net *n = c->net;
-    int64_t now = throttle_now(n);
-    char pair[THROTTLE_KEY_MAX + 1];
-    pair_key(name, addr, pair, sizeof pair);
-    int64_t wait = throttle_wait_ms(&n->login_by_pair, pair, now);
-    int64_t wait_addr = throttle_wait_ms(&n->login_by_addr, addr, now);
-    int64_t wait_name = throttle_wait_ms(&n->login_by_name, name, now);
-    if (wait_addr > wait)
-        wait = wait_addr;
-    if (wait_name > wait)
-        wait = wait_name;
-    if (wait <= 0) {
-        throttle_fail(&n->login_by_pair, pair, now);
-        throttle_fail(&n->login_by_addr, addr, now);
-        throttle_fail(&n->login_by_name, name, now);
+    enum guess_refusal why;
+    int64_t wait = guess_throttle_wait(g, name, c->ip, auth_now(c), &why);
+    if (wait <= 0)
         return 0;
-    }
     char msg[96];
     snprintf(msg, sizeof msg, "Too many attempts; try again in %lld s.",
              (long long)((wait + 999) / 1000));
-    log_info("conn %llu from %s: password check for '%s' refused for %lld ms (too many failures "
-             "%s)",
-             (unsigned long long)c->id, c->peer, name, (long long)wait,
-             wait == wait_name ? "of the account from many addresses"
-             : wait == wait_addr ? "from this address"
-                                 : "of the account from this address");
+    log_info("conn %llu from %s: %s for '%s' refused for %lld ms (too many failures %s)",
+             (unsigned long long)c->id, c->peer, what, name, (long long)wait,
+             guess_refusal_words(why));
     conn_send_retry_after(c, request_id, CASCADE__V1__ERROR_CODE__TOO_MANY_ATTEMPTS, msg,
                           (uint64_t)wait);
     return 1;
 }
 
-void password_throttle_reset(struct net *n, const char *name)
+int password_throttle_refuses(struct conn *c, uint64_t request_id, const char *name)
 {
-    char prefix[THROTTLE_KEY_MAX + 1];
-    pair_key(name, "", prefix, sizeof prefix);
-    throttle_reset_prefix(&n->login_by_pair, prefix);
-    throttle_reset(&n->login_by_name, name);
-}
-
-/* A password check that succeeded was no guess: the pair starts afresh,
- * and the address and the account get back the attempt counted against
- * them. */
-static void throttle_succeeded(struct net *n, const struct kdf_job *job)
-{
-    char pair[THROTTLE_KEY_MAX + 1];
-    pair_key(job->name, job->addr, pair, sizeof pair);
-    int64_t now = throttle_now(n);
-    throttle_reset(&n->login_by_pair, pair);
-    throttle_forgive(&n->login_by_addr, job->addr, now);
-    throttle_forgive(&n->login_by_name, job->name, now);
+    if (auth_guess_refused(c, &c->net->logins, request_id, name, "password check"))
+        return 1;
+    guess_throttle_fail(&c->net->logins, name, c->ip, auth_now(c));
+    return 0;
 }
 
 void auth_close_sessions(struct net *n, int64_t user_id, const uint8_t *keep_token,
@@ -184,7 +153,7 @@ static void kdf_done(uv_work_t *req, int status)
     /* Counted even when the client left without waiting for the answer. */
     if (status == 0 && (job->kind == KDF_LOGIN || job->kind == KDF_CHANGE_PASSWORD) &&
         job->result == 1 && job->user.id != 0)
-        throttle_succeeded(c->net, job);
+        guess_throttle_succeeded(&c->net->logins, job->name, job->addr, auth_now(c));
     if (!c->closed && status == 0)
         job->finish(job);
     if (c->closed)

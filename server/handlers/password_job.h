@@ -36,6 +36,15 @@
 #define LOGIN_NAME_WINDOW_MS 600000
 #define LOGIN_THROTTLE_KEYS 4096
 
+/* Guessing join codes, counted like passwords (net/guess.h): an unknown
+ * code is a failure. docs/SECURITY.md has what these rates leave an
+ * attacker against codes of 10 characters. */
+#define JOIN_FAILS_PER_PAIR 5
+#define JOIN_FAILS_PER_ADDR 20
+#define JOIN_WINDOW_MS 60000
+#define JOIN_FAILS_PER_NAME 50
+#define JOIN_NAME_WINDOW_MS 600000
+
 enum kdf_kind {
     KDF_LOGIN,           /* check password against hash */
     KDF_ADD_USER,        /* hash password into hash */
@@ -80,15 +89,20 @@ int password_job_take(struct conn *c, struct kdf_job *job, const char *given);
 int password_check_length(struct conn *c, uint64_t request_id, const char *password,
                           int may_be_empty);
 
-/* Refuses (TOO_MANY_ATTEMPTS) a password check for name from addr while
- * either has used up its failures, and returns 1; otherwise counts the
- * attempt as failed until it proves right, and returns 0. */
-int password_throttle_refuses(struct conn *c, uint64_t request_id, const char *name,
-                              const char *addr);
+/* The loop's clock, in ms, for the throttles. */
+int64_t auth_now(const struct conn *c);
 
-/* Forgets the failures of name from every address, and of the account as a
- * whole: an administrator has just given it a new password. */
-void password_throttle_reset(struct net *n, const char *name);
+/* Answers request_id with TOO_MANY_ATTEMPTS (and logs what was tried, for
+ * name from c's address) while g refuses them, and returns 1; otherwise 0. */
+int auth_guess_refused(struct conn *c, struct guess_throttle *g, uint64_t request_id,
+                       const char *name, const char *what);
+
+/* Refuses a password check for name from c's address as auth_guess_refused
+ * does, and returns 1; otherwise counts the attempt as failed until it
+ * proves right, and returns 0. */
+int password_throttle_refuses(struct conn *c, uint64_t request_id, const char *name);
+
+
 
 /* Queues job (from password_job_new; freed when done) on the thread pool
  * for c. job->finish answers from the loop; a connection that closes

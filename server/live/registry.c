@@ -61,7 +61,7 @@ static int load_workshop(void *vctx, const struct store_workshop *sw)
     if (w == NULL)
         return CAS_ENOMEM;
     w->id = sw->id;
-    snprintf(w->code, sizeof w->code, "%.6s", sw->code);
+    snprintf(w->code, sizeof w->code, "%.*s", WORKSHOP_CODE_LEN, sw->code);
     snprintf(w->title, sizeof w->title, "%s", sw->title);
     snprintf(w->period, sizeof w->period, "%s", sw->period);
     w->created_ms = sw->created_ms;
@@ -120,7 +120,7 @@ int registry_create(struct registry *r, const char *title, const char *period,
     sw.created_by = creator_id;
     sw.created_ms = now_ms;
     int rc = CAS_EEXIST;
-    /* 31^6 codes: a clash is rare, and another draw settles it. */
+    /* 31^10 codes: a clash is rare, and another draw settles it. */
     for (int attempt = 0; attempt < 16 && rc == CAS_EEXIST; attempt++) {
         if ((rc = crypto_random_readable(sw.code, WORKSHOP_CODE_LEN)) != 0)
             return rc;

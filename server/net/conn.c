@@ -219,9 +219,8 @@ void net_free(struct net *n)
 {
     tls_ctx_free(n->env.tls);
     n->env.tls = NULL;
-    throttle_free(&n->login_by_pair);
-    throttle_free(&n->login_by_addr);
-    throttle_free(&n->login_by_name);
+    guess_throttle_free(&n->logins);
+    guess_throttle_free(&n->joins);
 }
 
 /* Open connections, and those of them still in the TLS handshake, from

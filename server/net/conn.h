@@ -28,7 +28,7 @@
 #include "addr.h"
 #include "buf.h"
 #include "okr.h"
-#include "throttle.h"
+#include "guess.h"
 #include "transport.h"
 #include "wire.h"
 
@@ -85,10 +85,9 @@ struct net {
     size_t peak_since_trim; /* most connections open since memory was last given back */
     uint64_t next_conn_id;
     int stopping;      /* no new connections; the open ones are closing */
-    /* Failed password checks, to refuse guessing: per account and client
-     * address, per address, and per account under a storm from many
-     * addresses (handlers/password_job.h sets the limits). */
-    struct throttle login_by_pair, login_by_addr, login_by_name;
+    /* Failed password checks and join codes, to refuse guessing
+     * (handlers/password_job.h sets the limits). */
+    struct guess_throttle logins, joins;
     /* Set by the server on top, which the net knows only through these. */
     struct live *live;  /* given to each connection, never looked into here */
     request_handler (*route)(Cascade__V1__Frame__BodyCase body); /* NULL: none */

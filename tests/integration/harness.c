@@ -621,9 +621,9 @@ int harness_login_attempt(int port, const char *src, const char *user, const cha
     return rc;
 }
 
-SSL *harness_authed_client_rcvbuf(int port, const char *token, int rcvbuf)
+/* Hello and Authenticate on ssl; ssl, or NULL (closed) when refused. */
+static SSL *authenticate(SSL *ssl, const char *token)
 {
-    SSL *ssl = harness_tls_connect_rcvbuf(port, rcvbuf);
     if (ssl == NULL)
         return NULL;
     WireFrame *r = NULL;
@@ -642,6 +642,16 @@ SSL *harness_authed_client_rcvbuf(int port, const char *token, int rcvbuf)
     }
     wire_free(r);
     return ssl;
+}
+
+SSL *harness_authed_client_rcvbuf(int port, const char *token, int rcvbuf)
+{
+    return authenticate(harness_tls_connect_rcvbuf(port, rcvbuf), token);
+}
+
+SSL *harness_authed_client_from(int port, const char *src, const char *token)
+{
+    return authenticate(tls_connect_from(port, src), token);
 }
 
 SSL *harness_authed_client(int port, const char *token)

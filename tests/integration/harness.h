@@ -113,6 +113,9 @@ int harness_login(int port, const char *user, const char *password,
  * ready for requests as that user. NULL on any failure. Close it with
  * tls_close. The _rcvbuf variant sets the receive buffer as above. */
 SSL *harness_authed_client(int port, const char *token);
+
+/* harness_authed_client from the loopback address src. */
+SSL *harness_authed_client_from(int port, const char *src, const char *token);
 SSL *harness_authed_client_rcvbuf(int port, const char *token, int rcvbuf);
 
 /* Receives every frame a helper reads that is not the reply it waits for:

@@ -239,12 +239,51 @@ static void test_anonymous_budget_makes_room(void **state)
     server_cleanup(&s1);
 }
 
+/* A Join with code on ssl; the reply's error code, or 0 for WorkshopInfo. */
+static int join_code(SSL *ssl, const char *code)
+{
+    Cascade__V1__Join j = CASCADE__V1__JOIN__INIT;
+    j.code = (char *)code;
+    WireFrame f = CASCADE__V1__FRAME__INIT;
+    f.body_case = CASCADE__V1__FRAME__BODY_JOIN;
+    f.join = &j;
+    WireFrame *r;
+    assert_int_equal(harness_request(ssl, &f, &r, NULL, NULL), 0);
+    int rc = r->body_case == CASCADE__V1__FRAME__BODY_ERROR ? (int)r->error->code : 0;
+    wire_free(r);
+    return rc;
+}
+
+/* Guessing join codes is throttled and logged like guessing passwords:
+ * five unknown codes a minute from one address, and that address waits. */
+static void test_join_codes_cannot_be_guessed(void **state)
+{
+    (void)state;
+    char token[HARNESS_TOKEN_MAX];
+    assert_int_equal(harness_login(server.port, "admin", admin_pw, token), 0);
+    SSL *guesser = harness_authed_client_from(server.port, "127.0.0.80", token);
+    SSL *other = harness_authed_client_from(server.port, "127.0.0.81", token);
+    assert_non_null(guesser);
+    assert_non_null(other);
+    const char *guesses[] = {"ABCDEFGHJK", "BCDEFGHJKM", "CDEFGHJKMN", "DEFGHJKMNP", "EFGHJKMNPQ"};
+    for (int i = 0; i < 5; i++)
+        assert_int_equal(join_code(guesser, guesses[i]), CASCADE__V1__ERROR_CODE__NOT_FOUND);
+    assert_int_equal(join_code(guesser, "FGHJKMNPQR"), CASCADE__V1__ERROR_CODE__TOO_MANY_ATTEMPTS);
+    assert_true(server_log_count(&server, "tried the join code") >= 5);
+    assert_true(server_log_count(&server, "join for 'admin' refused") >= 1);
+    /* Another address is not held up by it. */
+    assert_int_equal(join_code(other, "FGHJKMNPQR"), CASCADE__V1__ERROR_CODE__NOT_FOUND);
+    tls_close(guesser);
+    tls_close(other);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_silent_sockets_lock_nobody_out),
         cmocka_unit_test(test_anonymous_connections_pin_no_memory),
         cmocka_unit_test(test_anonymous_budget_makes_room),
+        cmocka_unit_test(test_join_codes_cannot_be_guessed),
         cmocka_unit_test(test_wrong_passwords_lock_only_their_address),
     };
     return cmocka_run_group_tests(tests, start, finish);

@@ -47,11 +47,11 @@ build "alice adds an initiative" I1 as alice init add K1 "Hire sales"
 build "alice adds T2's objective" O2 as alice obj add "Answer fast" --team T2
 build "alice adds K3" K3 as alice kr add O2 "Cut response time" --from 72 --to 24
 
-if run 0 as alice workshop invite --role observer && [[ "$out" =~ ^[A-Z0-9]{6}$ ]]; then
+if run 0 as alice workshop invite --role observer && [[ "$out" =~ ^[A-Z0-9]{10}$ ]]; then
     OBS_CODE=$out; ok "workshop invite prints just the code ($OBS_CODE)"
 else not_ok "workshop invite prints just the code" "$out $err"; OBS_CODE=NONE; fi
 if run 0 as alice --json workshop invite --role member --team T2 \
-   && [[ "$out" =~ ^\{\"code\":\"([A-Z0-9]{6})\",\"role\":\"member\",\"team\":\"T2\",\"expires_ms\":([0-9]+)\}$ ]] \
+   && [[ "$out" =~ ^\{\"code\":\"([A-Z0-9]{10})\",\"role\":\"member\",\"team\":\"T2\",\"expires_ms\":([0-9]+)\}$ ]] \
    && week=$(( ${BASH_REMATCH[2]} / 1000 - $(date +%s) )) && [ "$week" -gt 604000 ] && [ "$week" -le 604800 ]; then
     MEM_CODE=${BASH_REMATCH[1]}; ok "workshop invite --json prints the code, role, team and an expiry a week away"
 else not_ok "workshop invite --json" "$out $err"; MEM_CODE=NONE; fi

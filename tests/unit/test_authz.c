@@ -11,6 +11,7 @@
 #include <cmocka.h>
 
 #include "authz.h"
+#include "errors.h"
 
 enum caller { OBSERVER, TEAM_MEMBER, OTHER_MEMBER, FACILITATOR, ADMIN, STRANGER, NCALLERS };
 
@@ -263,6 +264,22 @@ static void test_other_requests(void **state)
     assert_int_equal(check_as(fx, STRANGER, &f, msg, sizeof msg), 0);
 }
 
+/* Codes are 10 characters now; the 6 of earlier ones still work, typed in
+ * any case and with dashes or spaces. */
+static void test_code_lengths(void **state)
+{
+    (void)state;
+    char out[WORKSHOP_CODE_LEN + 1];
+    assert_int_equal(workshop_code_normalize("abcde-fghjk", out), 0);
+    assert_string_equal(out, "ABCDEFGHJK");
+    assert_int_equal(workshop_code_normalize("hk6-nsq", out), 0);
+    assert_string_equal(out, "HK6NSQ");
+    assert_int_equal(workshop_code_normalize("ABCDEFG", out), CAS_EINVAL);
+    assert_int_equal(workshop_code_normalize("ABCDEFGHJKM", out), CAS_EINVAL);
+    assert_int_equal(workshop_code_normalize("ABCDE/GHJK", out), CAS_EINVAL);
+    assert_int_equal(workshop_code_normalize("", out), CAS_EINVAL);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -270,6 +287,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_team_of, setup, teardown),
         cmocka_unit_test_setup_teardown(test_unknown_entities_pass_to_apply, setup, teardown),
         cmocka_unit_test_setup_teardown(test_other_requests, setup, teardown),
+        cmocka_unit_test(test_code_lengths),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "guess.h"
 #include "throttle.h"
 
 #define T0 1000000
@@ -96,6 +97,50 @@ static void test_reset_prefix(void **state)
     throttle_free(&t);
 }
 
+/* The three counts of guessing: the pair locks only its address, the
+ * address locks all its accounts, a storm locks the account everywhere; a
+ * success gives the attempt back. */
+static void test_guess_three_ways(void **state)
+{
+    (void)state;
+    struct guess_throttle g = {0};
+    const struct guess_limits lim = {
+        .per_pair = 2, .per_addr = 3, .window_ms = 60000, .per_name = 4, .name_window_ms = 600000};
+    const uint64_t seeds[3] = {1, 2, 3};
+    assert_int_equal(guess_throttle_init(&g, &lim, 64, seeds), 0);
+    enum guess_refusal why;
+    guess_throttle_fail(&g, "alice", "10.0.0.1", 1000);
+    guess_throttle_fail(&g, "alice", "10.0.0.1", 1000);
+    assert_true(guess_throttle_wait(&g, "alice", "10.0.0.1", 1000, &why) > 0);
+    assert_int_equal(why, GUESS_PAIR);
+    assert_int_equal(guess_throttle_wait(&g, "alice", "10.0.0.2", 1000, &why), 0);
+    assert_int_equal(why, GUESS_OK);
+    assert_int_equal(guess_throttle_wait(&g, "bob", "10.0.0.1", 1000, &why), 0);
+    guess_throttle_fail(&g, "bob", "10.0.0.1", 1000); /* the address's third */
+    assert_true(guess_throttle_wait(&g, "carol", "10.0.0.1", 1000, &why) > 0);
+    assert_int_equal(why, GUESS_ADDR);
+    guess_throttle_fail(&g, "alice", "10.0.0.3", 1000);
+    guess_throttle_fail(&g, "alice", "10.0.0.4", 1000); /* the account's fourth */
+    assert_true(guess_throttle_wait(&g, "alice", "10.0.0.9", 1000, &why) > 0);
+    assert_int_equal(why, GUESS_NAME);
+    /* Past the short window only the storm's long one holds. */
+    assert_true(guess_throttle_wait(&g, "alice", "10.0.0.1", 70000, &why) > 0);
+    assert_int_equal(why, GUESS_NAME);
+    assert_int_equal(guess_throttle_wait(&g, "alice", "10.0.0.1", 700000, &why), 0);
+    /* A reset forgets the name everywhere, and only the name. */
+    guess_throttle_fail(&g, "dave", "10.0.0.5", 800000);
+    guess_throttle_fail(&g, "dave", "10.0.0.5", 800000);
+    guess_throttle_reset_name(&g, "dave");
+    assert_int_equal(guess_throttle_wait(&g, "dave", "10.0.0.5", 800000, &why), 0);
+    /* A success takes its attempt back from the pair. */
+    guess_throttle_fail(&g, "erin", "10.0.0.6", 900000);
+    guess_throttle_fail(&g, "erin", "10.0.0.6", 900000);
+    guess_throttle_succeeded(&g, "erin", "10.0.0.6", 900000);
+    assert_int_equal(guess_throttle_wait(&g, "erin", "10.0.0.6", 900000, &why), 0);
+    assert_string_equal(guess_refusal_words(GUESS_PAIR), "of the account from this address");
+    guess_throttle_free(&g);
+}
+
 static void test_empty_and_long_keys(void **state)
 {
     (void)state;
@@ -163,6 +208,7 @@ int main(void)
         cmocka_unit_test(test_a_new_window_starts_from_zero),
         cmocka_unit_test(test_reset_and_forgive),
         cmocka_unit_test(test_reset_prefix),
+        cmocka_unit_test(test_guess_three_ways),
         cmocka_unit_test(test_empty_and_long_keys),
         cmocka_unit_test(test_bounded_and_evicts_the_oldest),
     };
