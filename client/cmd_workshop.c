@@ -100,6 +100,38 @@ static int list(struct cli *cli, struct args *a)
     return rc;
 }
 
+/* workshop code rotate: a facilitator replaces the join code. The new code
+ * is printed alone (for scripts); when the workshop was the default one,
+ * the default follows it. */
+static int rotate_code(struct cli *cli, struct args *a)
+{
+    const char *cmd = "workshop code rotate";
+    const char *what = args_next(a);
+    char ws[SETTINGS_CODE_MAX + 1];
+    int rc = cli_finish(cli, a, cmd,
+                        what == NULL || strcmp(what, "rotate") != 0
+                            ? "Use 'workshop code rotate' to give the workshop a new join code."
+                            : NULL,
+                        ws);
+    if (rc != EXIT_OK)
+        return rc;
+    Cascade__V1__WorkshopCodeRotate msg = CASCADE__V1__WORKSHOP_CODE_ROTATE__INIT;
+    msg.workshop = ws;
+    WireFrame req = CLIENT_REQUEST(workshop_code_rotate, WORKSHOP_CODE_ROTATE, &msg);
+    WireFrame *reply;
+    if ((rc = cli_request(cli, &req, CASCADE__V1__FRAME__BODY_WORKSHOP_INFO, &reply)) != EXIT_OK)
+        return rc;
+    const Cascade__V1__WorkshopInfo *w = reply->workshop_info;
+    if (cli->workshop == NULL || cli->workshop[0] == '\0')
+        rc = cli_set_default_workshop(cli, w->code);
+    if (cli->json)
+        output_json(workshop_json(w));
+    else
+        printf("%s\n", w->code);
+    wire_free(reply);
+    return rc;
+}
+
 int cmd_workshop(struct cli *cli, struct args *a)
 {
     const char *sub = args_next(a);
@@ -109,8 +141,11 @@ int cmd_workshop(struct cli *cli, struct args *a)
         return list(cli, a);
     if (sub != NULL && strcmp(sub, "invite") == 0)
         return cmd_workshop_invite(cli, a);
-    return cli_usage("workshop", "Use 'workshop create TITLE [--period P]', 'workshop list' or "
-                                 "'workshop invite --role member|observer [--team T#]'.");
+    if (sub != NULL && strcmp(sub, "code") == 0)
+        return rotate_code(cli, a);
+    return cli_usage("workshop", "Use 'workshop create TITLE [--period P]', 'workshop list', "
+                                 "'workshop invite --role member|observer [--team T#]' or "
+                                 "'workshop code rotate'.");
 }
 
 /* Takes the CODE argument of join and use, normalised. */

@@ -32,6 +32,8 @@ static const char USAGE[] =
     "  workshop invite --role member|observer [--team T#] [--expires 7d|12h|90m|never]\n"
     "                                   a join code granting that role (and that team),\n"
     "                                   good for a week by default; prints just the code\n"
+    "  workshop code rotate             a new join code for the workshop (facilitators);\n"
+    "                                   the old one admits nobody; prints just the code\n"
     "  join CODE                        join a workshop and make it your default\n"
     "  use CODE                         make a workshop you are in your default\n"
     "  show                             the whole cascade: teams, objectives, key results\n"

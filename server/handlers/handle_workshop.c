@@ -8,6 +8,7 @@
 
 #include "authz.h"
 #include "convert.h"
+#include "crypto.h"
 #include "errors.h"
 #include "handlers.h"
 #include "log.h"
@@ -268,6 +269,44 @@ void handle_join(struct conn *c, const WireFrame *f)
     const struct participant *p = workshop_participant(w, c->user_id);
     int role = p != NULL && p->role == CASCADE__V1__ROLE__FACILITATOR ? p->role : inv.role;
     join_as(c, f->request_id, w, role, inv.team);
+}
+
+/* A code that no workshop and no invite has, in code; 0, or a negative
+ * CAS_E* code. 31^10 codes: a clash is rare, and another draw settles it. */
+static int fresh_code(struct conn *c, struct workshop *w, char code[WORKSHOP_CODE_LEN + 1])
+{
+    int rc = CAS_EEXIST;
+    for (int attempt = 0; attempt < 16 && rc == CAS_EEXIST; attempt++) {
+        struct store_invite inv;
+        if ((rc = crypto_random_readable(code, WORKSHOP_CODE_LEN)) != 0)
+            return rc;
+        code[WORKSHOP_CODE_LEN] = '\0';
+        if (registry_find(&c->live->registry, code) != NULL ||
+            store_invite_get(c->live->store, code, &inv) == 0)
+            rc = CAS_EEXIST;
+        else
+            rc = store_workshop_set_code(c->live->store, w->id, code);
+    }
+    return rc;
+}
+
+void handle_workshop_code_rotate(struct conn *c, const WireFrame *f)
+{
+    struct workshop *w = workshop_for_request(c, f);
+    if (w == NULL)
+        return;
+    char code[WORKSHOP_CODE_LEN + 1], old[WORKSHOP_CODE_LEN + 1];
+    if (fresh_code(c, w, code) != 0) {
+        conn_send_error(c, f->request_id, CASCADE__V1__ERROR_CODE__STORAGE,
+                        "The server could not save a new code; the old one still works. Try "
+                        "again later.");
+        return;
+    }
+    memcpy(old, w->code, sizeof old);
+    memcpy(w->code, code, sizeof w->code);
+    log_info("'%s' replaced the code of workshop %s with %s", c->user, old, code);
+    const struct participant *p = workshop_participant(w, c->user_id);
+    send_info(c, f->request_id, w, p != NULL ? p->role : CASCADE__V1__ROLE__FACILITATOR);
 }
 
 /* The wire form of a whole state: message structs and the pointer arrays

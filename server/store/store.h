@@ -92,6 +92,9 @@ struct store_workshop {
 /* Creates a workshop (w->id is ignored; *id_out gets the new one).
  * CAS_EEXIST when the code is taken. */
 int store_workshop_add(struct store *st, const struct store_workshop *w, int64_t *id_out);
+/* Gives the workshop a new join code. CAS_EEXIST when another has it. */
+int store_workshop_set_code(struct store *st, int64_t id, const char *code);
+
 /* Calls cb for every workshop in id order. */
 int store_workshop_each(struct store *st,
                         int (*cb)(void *ctx, const struct store_workshop *w), void *ctx);

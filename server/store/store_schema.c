@@ -268,6 +268,7 @@ const char *const STORE_SQL[ST_COUNT] = {
                       " WHERE code = ?",
     [ST_PARTICIPANT_REMOVED_AT] = "UPDATE participants SET removed_ms = ?"
                                   " WHERE workshop_id = ? AND user_id = ?",
+    [ST_WORKSHOP_SET_CODE] = "UPDATE workshops SET code = ? WHERE id = ?",
     [ST_PARTICIPANT_REMOVED_MS] = "SELECT removed_ms FROM participants"
                                   " WHERE workshop_id = ? AND user_id = ?",
     [ST_EVENT_EACH_ENTITY] = "SELECT seq, payload FROM events WHERE workshop_id = ?"

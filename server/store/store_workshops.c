@@ -26,6 +26,15 @@ int store_workshop_add(struct store *st, const struct store_workshop *w, int64_t
     return ret;
 }
 
+int store_workshop_set_code(struct store *st, int64_t id, const char *code)
+{
+    sqlite3_stmt *s = st->stmt[ST_WORKSHOP_SET_CODE];
+    int rc = SQLITE_OK;
+    db_bind_text(s, 1, code, &rc);
+    db_bind_i64(s, 2, id, &rc);
+    return db_run(st, s, rc, 1, "change a workshop's code");
+}
+
 int store_workshop_each(struct store *st,
                         int (*cb)(void *ctx, const struct store_workshop *w), void *ctx)
 {

@@ -215,6 +215,20 @@ else not_ok "join and removal events carry their fields" "$(grep -E '"id":"(mike
 if awk -F'"seq":' 'NR > 0 { split($2, a, ","); if (a[1] != NR) exit 1 }' "$WORK/log"; then
     ok "people changes and cascade changes share one gapless sequence"
 else not_ok "one gapless sequence" "$(head -3 "$WORK/log")"; fi
+
+# ---- a new join code -------------------------------------------------------------------
+says "a member cannot change the workshop's code" 1 "Only a facilitator can change the workshop's code." \
+    as mike workshop code rotate
+if run 0 as alice workshop code rotate && [[ "$out" =~ ^[A-Z0-9]{10}$ ]] && [ "$out" != "$CODE" ]; then
+    NEW_CODE=$out; ok "workshop code rotate prints just the new code ($NEW_CODE)"
+else not_ok "workshop code rotate" "$out $err"; NEW_CODE=NONE; fi
+check "alice's default follows the new code" run 0 as alice show
+says "the old code admits nobody" 1 "There is no workshop with the join code '$CODE'" as pete join "$CODE"
+says "the new code admits" 0 "Joined Roles ($NEW_CODE)" as pete join "$NEW_CODE"
+says "a participant reaches the workshop by the new code" 0 "Roles" as mike -w "$NEW_CODE" show
+stop_server "$SPID"
+start_server main --listen "127.0.0.1:$MAIN_PORT"
+says "the new code survives a restart" 0 "Joined Roles ($NEW_CODE)" as pete join "$NEW_CODE"
 stop_server "$SPID"
 
 finish
