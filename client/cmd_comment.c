@@ -1,12 +1,29 @@
 /* cascade comment O#|K# TEXT: review feedback on an objective or a key
  * result ("challenge weak measures"). Prints the new comment's id, or with
- * --json the comment. */
+ * --json the comment. cascade comment rm C#: its author or a facilitator
+ * takes it back. */
 #include <stdio.h>
+#include <string.h>
 
 #include "change.h"
 #include "cli.h"
 #include "session.h"
 #include "settings.h"
+
+static int remove_comment(struct cli *cli, struct args *a)
+{
+    struct change_target t;
+    int rc = change_take_target(cli, a, "comment rm", OKR_COMMENT, NULL, &t);
+    if (rc != EXIT_OK)
+        return rc;
+    Cascade__V1__CommentRemove msg = CASCADE__V1__COMMENT_REMOVE__INIT;
+    msg.workshop = t.workshop;
+    msg.id = t.id;
+    WireFrame req = CLIENT_REQUEST(comment_remove, COMMENT_REMOVE, &msg);
+    cJSON *o = cJSON_CreateObject();
+    cJSON_AddStringToObject(o, "removed", t.id);
+    return change_send_acked(cli, &req, o, "Removed %s.", t.id);
+}
 
 int cmd_comment(struct cli *cli, struct args *a)
 {
@@ -14,6 +31,8 @@ int cmd_comment(struct cli *cli, struct args *a)
     char target[CHANGE_ID_MAX], ws[SETTINGS_CODE_MAX + 1];
     uint32_t num;
     const char *target_text = args_next(a);
+    if (target_text != NULL && strcmp(target_text, "rm") == 0)
+        return remove_comment(cli, a);
     if (target_text == NULL)
         return cli_usage(cmd, "Name the objective or key result to comment on, like O1 or K1.");
     if (okr_id_parse(target_text, OKR_OBJECTIVE, &num) == 0) {

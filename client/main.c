@@ -68,6 +68,7 @@ static const char USAGE[] =
     "  kick USER                        remove a participant (back only by a new invite)\n"
     "  dep add K# K#                    the first key result depends on the second\n"
     "  comment O#|K# TEXT               review feedback on an objective or key result\n"
+    "  comment rm C#                    take a comment back (its author or a facilitator)\n"
     "  score                            the OKR grades of every team, objective, key result\n"
     "  lint [--strict]                  what a coach would warn about (--strict: exit 1\n"
     "                                   when there is any warning)\n"

@@ -240,6 +240,16 @@ static void remove_comments_on(struct okr_state *s, enum okr_kind kind, uint32_t
     s->ncomments = kept;
 }
 
+int okr_comment_remove(struct okr_state *s, uint32_t num)
+{
+    struct okr_comment *c = okr_comment_find(s, num);
+    if (c == NULL)
+        return CAS_ENOTFOUND;
+    okr_comment_clear(c);
+    close_gap(s->comments, &s->ncomments, sizeof *s->comments, c);
+    return 0;
+}
+
 int okr_objective_remove(struct okr_state *s, uint32_t num)
 {
     struct okr_objective *o = okr_objective_find(s, num);

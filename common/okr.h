@@ -185,6 +185,7 @@ int okr_dependency_exists(const struct okr_state *s, uint32_t key_result, uint32
  * Removing a key result also removes its initiatives and dependencies. */
 int okr_objective_remove(struct okr_state *s, uint32_t num);
 int okr_key_result_remove(struct okr_state *s, uint32_t num);
+int okr_comment_remove(struct okr_state *s, uint32_t num);
 
 void okr_team_clear(struct okr_team *t);
 void okr_objective_clear(struct okr_objective *o);

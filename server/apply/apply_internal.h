@@ -140,5 +140,7 @@ int apply_dependency_add(struct okr_state *s, const struct apply_ctx *ctx, const
                          struct apply_result *r);
 int apply_comment_add(struct okr_state *s, const struct apply_ctx *ctx, const WireFrame *req,
                       struct apply_result *r);
+int apply_comment_remove(struct okr_state *s, const struct apply_ctx *ctx, const WireFrame *req,
+                         struct apply_result *r);
 
 #endif

@@ -264,3 +264,28 @@ int apply_comment_add(struct okr_state *s, const struct apply_ctx *ctx, const Wi
     ack.comment = &wc;
     return apply_finish(s, &eb, req->request_id, &ack, r);
 }
+
+int apply_comment_remove(struct okr_state *s, const struct apply_ctx *ctx, const WireFrame *req,
+                         struct apply_result *r)
+{
+    uint32_t num;
+    int rc = apply_resolve(s, req->comment_remove->id, OKR_COMMENT, &num, r);
+    if (rc != 0)
+        return rc;
+    const struct okr_comment *c = okr_comment_find(s, num);
+    enum okr_kind kind = c->target_kind;
+    uint32_t target = c->target;
+    struct event_builder eb;
+    eb_init(&eb, ctx, "comment.remove", OKR_COMMENT, num);
+    eb_text(&eb, "target", eb_id(&eb, kind, target), NULL);
+    eb_text(&eb, "author", c->author, NULL);
+    eb_text(&eb, "text", c->text, NULL);
+    /* The event borrows the comment's strings: pack it before they go. */
+    Cascade__V1__Ack ack = CASCADE__V1__ACK__INIT;
+    apply_take_seq(s, r, OKR_COMMENT, num);
+    rc = apply_finish(s, &eb, req->request_id, &ack, r);
+    if (rc == 0)
+        okr_comment_remove(s, num);
+    return rc;
+}
+

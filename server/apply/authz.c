@@ -1,6 +1,7 @@
 #include "authz.h"
 
 #include <stdio.h>
+#include <string.h>
 
 #include "errors.h"
 
@@ -71,6 +72,20 @@ int authz_check(const struct workshop *w, const struct participant *p, int admin
     }
     if (p->role != CASCADE__V1__ROLE__MEMBER) {
         snprintf(msg, msglen, "Observers can read but not change the cascade.");
+        return CAS_EINVAL;
+    }
+    if (need == AUTHZ_AUTHOR) {
+        enum okr_kind kind;
+        uint32_t num;
+        const char *ref = request_team_ref(f, &kind);
+        const struct okr_comment *c =
+            ref != NULL && okr_id_parse(ref, OKR_COMMENT, &num) == 0 ? okr_comment_find(&w->state, num)
+                                                                      : NULL;
+        /* An unknown comment is apply's to refuse, with NOT_FOUND. */
+        if (c == NULL || strcmp(c->author, p->name) == 0)
+            return 0;
+        snprintf(msg, msglen, "Only %s, who wrote it, or a facilitator can remove C%u.", c->author,
+                 c->num);
         return CAS_EINVAL;
     }
     if (need != AUTHZ_EDIT_TEAM)

@@ -11,6 +11,7 @@
 #define KIND_OBJECTIVE OKR_OBJECTIVE
 #define KIND_KEY_RESULT OKR_KEY_RESULT
 #define KIND_INITIATIVE OKR_INITIATIVE
+#define KIND_COMMENT OKR_COMMENT
 /* A field of the request's message, or none. */
 #define FIELD_none(member) NULL
 #define FIELD_workshop(member) (f->member->workshop)

@@ -109,8 +109,7 @@ static int save_entity(struct store *st, const struct batch_item *it)
     }
     case OKR_COMMENT: {
         const struct okr_comment *c = okr_comment_find(s, r->num);
-        if (c != NULL)
-            rc = store_comment_save(st, wid, c);
+        rc = c != NULL ? store_comment_save(st, wid, c) : store_comment_delete(st, wid, r->num);
         break;
     }
     }

@@ -168,6 +168,8 @@ int store_comment_save(struct store *st, int64_t workshop_id, const struct okr_c
  * also its initiatives and dependencies, as okr_*_remove does in memory. */
 int store_objective_delete(struct store *st, int64_t workshop_id, uint32_t num);
 int store_key_result_delete(struct store *st, int64_t workshop_id, uint32_t num);
+/* Deletes one comment; no error when it is gone already. */
+int store_comment_delete(struct store *st, int64_t workshop_id, uint32_t num);
 /* Saves the workshop's id counters (next_team, next_objective, next_key_result,
  * next_initiative, next_comment). */
 int store_counters_save(struct store *st, int64_t workshop_id, const struct okr_state *state);

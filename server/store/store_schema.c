@@ -268,6 +268,7 @@ const char *const STORE_SQL[ST_COUNT] = {
                       " WHERE code = ?",
     [ST_PARTICIPANT_REMOVED_AT] = "UPDATE participants SET removed_ms = ?"
                                   " WHERE workshop_id = ? AND user_id = ?",
+    [ST_COMMENT_DELETE] = "DELETE FROM comments WHERE workshop_id = ? AND num = ?",
     [ST_WORKSHOP_SET_CODE] = "UPDATE workshops SET code = ? WHERE id = ?",
     [ST_PARTICIPANT_REMOVED_MS] = "SELECT removed_ms FROM participants"
                                   " WHERE workshop_id = ? AND user_id = ?",

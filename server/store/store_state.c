@@ -300,6 +300,15 @@ int store_comment_save(struct store *st, int64_t workshop_id, const struct okr_c
     return db_run(st, s, rc, 0, "save a comment");
 }
 
+int store_comment_delete(struct store *st, int64_t workshop_id, uint32_t num)
+{
+    sqlite3_stmt *s = st->stmt[ST_COMMENT_DELETE];
+    int rc = SQLITE_OK;
+    db_bind_i64(s, 1, workshop_id, &rc);
+    db_bind_i64(s, 2, num, &rc);
+    return db_run(st, s, rc, 0, "delete a comment");
+}
+
 /* Deletes the rows that hang off one entity: its comments, and for a key
  * result its initiatives and dependencies, as okr_*_remove does in memory. */
 static int delete_dependents(struct store *st, int64_t workshop_id, enum okr_kind kind,

@@ -137,6 +137,15 @@ says "mike adds an objective to T2" 0 "O3" as mike obj add "Happy callers" --tea
 says "mike checks in on K3" 0 "Checked in K3." as mike checkin K3 --value 40
 says "mike makes K3 depend on T1's K1" 0 "K3 now depends on K1." as mike dep add K3 K1
 says "mike comments on T1's O1" 0 "C1" as mike comment O1 "Is this ambitious enough?"
+says "alice comments too" 0 "C2" as alice comment O1 "Yes: 0.7 would be a win."
+says "mike cannot remove alice's comment" 1 "Only alice, who wrote it, or a facilitator can remove C2." \
+    as mike comment rm C2
+says "olga, an observer, cannot remove a comment" 1 "$OBSERVER" as olga comment rm C1
+says "an unknown comment" 1 "There is no comment C9 in this workshop." as mike comment rm C9
+check "comment rm takes a comment id (exit 2)" run 2 as mike comment rm K1
+says "mike takes his comment back" 0 "Removed C1." as mike comment rm C1
+check "the comment is gone from show" eval '! show_json | grep -q "ambitious"'
+says "a facilitator removes anyone's" 0 "Removed C2." as alice comment rm C2
 says "the administrator edits a workshop they never joined" 0 "Updated K1." as admin -w "$CODE" kr set K1 10
 
 # ---- roles and team membership ---------------------------------------------------
