@@ -34,11 +34,6 @@ static void finish_add_user(struct kdf_job *job)
 {
     struct conn *c = job->conn;
     struct live *l = c->live;
-    if (job->result != 0) {
-        conn_send_error(c, job->request_id, CASCADE__V1__ERROR_CODE__INTERNAL,
-                        "The server could not hash the password.");
-        return;
-    }
     struct store_user u;
     memset(&u, 0, sizeof u);
     snprintf(u.name, sizeof u.name, "%s", job->name);
@@ -63,11 +58,6 @@ static void finish_set_password(struct kdf_job *job)
 {
     struct conn *c = job->conn;
     struct live *l = c->live;
-    if (job->result != 0) {
-        conn_send_error(c, job->request_id, CASCADE__V1__ERROR_CODE__INTERNAL,
-                        "The server could not hash the password.");
-        return;
-    }
     int rc = store_user_set_password(l->store, job->user.id, job->hash, NULL);
     struct store_user u;
     if (rc == 0)

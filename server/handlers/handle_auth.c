@@ -81,11 +81,6 @@ static void finish_change_password(struct kdf_job *job)
                         "The current password is wrong; the password was not changed.");
         return;
     }
-    if (job->result != 1) {
-        conn_send_error(c, job->request_id, CASCADE__V1__ERROR_CODE__INTERNAL,
-                        "The server could not hash the password.");
-        return;
-    }
     int rc = store_user_set_password(l->store, job->user.id, job->new_hash, job->keep_token);
     if (rc == CAS_ENOTFOUND) {
         conn_send_error(c, job->request_id, CASCADE__V1__ERROR_CODE__NOT_AUTHENTICATED,

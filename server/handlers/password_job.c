@@ -145,6 +145,22 @@ static void kdf_work(uv_work_t *req)
     crypto_thread_done();
 }
 
+/* Whether hashing itself failed (out of memory, no random bytes), which no
+ * finish can mend: a login's failure reads as a wrong password instead. */
+static int hashing_failed(const struct kdf_job *job)
+{
+    switch (job->kind) {
+    case KDF_ADD_USER:
+    case KDF_SET_PASSWORD:
+        return job->result != 0;
+    case KDF_CHANGE_PASSWORD:
+        return job->result < 0;
+    case KDF_LOGIN:
+        break;
+    }
+    return 0;
+}
+
 static void kdf_done(uv_work_t *req, int status)
 {
     struct kdf_job *job = req->data;
@@ -154,7 +170,10 @@ static void kdf_done(uv_work_t *req, int status)
     if (status == 0 && (job->kind == KDF_LOGIN || job->kind == KDF_CHANGE_PASSWORD) &&
         job->result == 1 && job->user.id != 0)
         guess_throttle_succeeded(&c->net->logins, job->name, job->addr, auth_now(c));
-    if (!c->closed && status == 0)
+    if (!c->closed && status == 0 && hashing_failed(job))
+        conn_send_error(c, job->request_id, CASCADE__V1__ERROR_CODE__INTERNAL,
+                        "The server could not hash the password.");
+    else if (!c->closed && status == 0)
         job->finish(job);
     if (c->closed)
         conn_release(c);

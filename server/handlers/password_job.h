@@ -69,7 +69,8 @@ struct kdf_job {
     int generated;              /* add, set: the server chose the password */
     int result;                 /* login, change: 1 match, 0 not, <0 error; add, set: 0 or an error */
     /* Answers the request on the loop once the hash is done, unless the
-     * connection has closed meanwhile. */
+     * connection has closed meanwhile or the hashing failed (then the job
+     * answers INTERNAL itself). */
     void (*finish)(struct kdf_job *job);
 };
 
