@@ -282,15 +282,22 @@ static struct conn *oldest_in_handshake(const struct net *n, const struct conn *
     return oldest;
 }
 
-/* The anonymous connection open longest that is not closing, but except. */
+/* The anonymous connection open longest that is not closing, but except;
+ * one whose password is being checked (someone logging in right now) only
+ * when there is no other. */
 static struct conn *oldest_anonymous(const struct net *n, const struct conn *except)
 {
-    struct conn *oldest = NULL;
-    for (struct conn *o = n->conns; o != NULL; o = o->next)
-        if (o->anonymous && o != except &&
-            (o->transport.state == TRANSPORT_HANDSHAKE || o->transport.state == TRANSPORT_OPEN))
+    struct conn *oldest = NULL, *oldest_busy = NULL;
+    for (struct conn *o = n->conns; o != NULL; o = o->next) {
+        if (!o->anonymous || o == except ||
+            (o->transport.state != TRANSPORT_HANDSHAKE && o->transport.state != TRANSPORT_OPEN))
+            continue;
+        if (o->pending_work > 0)
+            oldest_busy = o;
+        else
             oldest = o;
-    return oldest;
+    }
+    return oldest != NULL ? oldest : oldest_busy;
 }
 
 /* Why a new connection must be refused, in why; 0 when it may stay. It is
