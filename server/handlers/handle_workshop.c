@@ -66,7 +66,10 @@ struct workshop *workshop_for_request(struct conn *c, const WireFrame *f)
     if (w == NULL) {
         char quoted[64];
         okr_text_quote(code, 16, quoted, sizeof quoted);
-        snprintf(msg, sizeof msg, "There is no workshop with the code '%s'.", quoted);
+        snprintf(msg, sizeof msg,
+                 "There is no workshop with the code '%s'; if a facilitator gave it a new code, "
+                 "'cascade workshop list' shows it.",
+                 quoted);
         conn_send_error(c, request_id, CASCADE__V1__ERROR_CODE__NOT_FOUND, msg);
         return NULL;
     }

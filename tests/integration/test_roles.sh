@@ -232,6 +232,8 @@ if run 0 as alice workshop code rotate && [[ "$out" =~ ^[A-Z0-9]{10}$ ]] && [ "$
     NEW_CODE=$out; ok "workshop code rotate prints just the new code ($NEW_CODE)"
 else not_ok "workshop code rotate" "$out $err"; NEW_CODE=NONE; fi
 check "alice's default follows the new code" run 0 as alice show
+says "mike, whose default is the old code, is told where to look" 1 "'cascade workshop list' shows it" \
+    as mike show
 says "the old code admits nobody" 1 "There is no workshop with the join code '$CODE'" as pete join "$CODE"
 says "the new code admits" 0 "Joined Roles ($NEW_CODE)" as pete join "$NEW_CODE"
 says "a participant reaches the workshop by the new code" 0 "Roles" as mike -w "$NEW_CODE" show
