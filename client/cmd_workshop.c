@@ -1,5 +1,5 @@
-/* cascade workshop create TITLE [--period P] | workshop list | join CODE |
- * use CODE: finding and choosing workshops. The workshop a later command
+/* cascade workshop create TITLE [--period P] | workshop list | workshop
+ * code rotate | join CODE | use CODE: finding and choosing workshops. The workshop a later command
  * acts on is remembered in CONFIG/config (see session.h for the order in
  * which -w, CASCADE_WORKSHOP and that default are consulted). */
 #include <cjson/cJSON.h>
@@ -24,6 +24,26 @@ static cJSON *workshop_json(const Cascade__V1__WorkshopInfo *w)
     return o;
 }
 
+/* Sends req, answered with a WorkshopInfo whose code is new (a workshop
+ * made, a code replaced), makes that code the default when make_default,
+ * and prints the bare code for scripts (--json: the workshop). */
+static int send_for_code(struct cli *cli, WireFrame *req, int make_default)
+{
+    WireFrame *reply;
+    int rc = cli_request(cli, req, CASCADE__V1__FRAME__BODY_WORKSHOP_INFO, &reply);
+    if (rc != EXIT_OK)
+        return rc;
+    const Cascade__V1__WorkshopInfo *w = reply->workshop_info;
+    if (make_default)
+        rc = cli_set_default_workshop(cli, w->code);
+    if (cli->json)
+        output_json(workshop_json(w));
+    else
+        printf("%s\n", w->code);
+    wire_free(reply);
+    return rc;
+}
+
 static int create(struct cli *cli, struct args *a)
 {
     const char *period = "";
@@ -38,20 +58,9 @@ static int create(struct cli *cli, struct args *a)
     msg.title = (char *)title;
     msg.period = (char *)period;
     WireFrame req = CLIENT_REQUEST(workshop_create, WORKSHOP_CREATE, &msg);
-    WireFrame *reply;
-    int rc = cli_request(cli, &req, CASCADE__V1__FRAME__BODY_WORKSHOP_INFO, &reply);
-    if (rc != EXIT_OK)
-        return rc;
-    const Cascade__V1__WorkshopInfo *w = reply->workshop_info;
     /* Whoever creates a workshop builds it next, so it becomes their default
-     * just as joining makes it. The output stays the bare code for scripts. */
-    rc = cli_set_default_workshop(cli, w->code);
-    if (cli->json)
-        output_json(workshop_json(w));
-    else
-        printf("%s\n", w->code);
-    wire_free(reply);
-    return rc;
+     * just as joining makes it. */
+    return send_for_code(cli, &req, 1);
 }
 
 /* Fetches the caller's workshops, once the command line of `command` is
@@ -118,18 +127,7 @@ static int rotate_code(struct cli *cli, struct args *a)
     Cascade__V1__WorkshopCodeRotate msg = CASCADE__V1__WORKSHOP_CODE_ROTATE__INIT;
     msg.workshop = ws;
     WireFrame req = CLIENT_REQUEST(workshop_code_rotate, WORKSHOP_CODE_ROTATE, &msg);
-    WireFrame *reply;
-    if ((rc = cli_request(cli, &req, CASCADE__V1__FRAME__BODY_WORKSHOP_INFO, &reply)) != EXIT_OK)
-        return rc;
-    const Cascade__V1__WorkshopInfo *w = reply->workshop_info;
-    if (cli->workshop == NULL || cli->workshop[0] == '\0')
-        rc = cli_set_default_workshop(cli, w->code);
-    if (cli->json)
-        output_json(workshop_json(w));
-    else
-        printf("%s\n", w->code);
-    wire_free(reply);
-    return rc;
+    return send_for_code(cli, &req, cli->workshop == NULL || cli->workshop[0] == '\0');
 }
 
 int cmd_workshop(struct cli *cli, struct args *a)
