@@ -74,10 +74,10 @@ int change_take_number_flag(struct args *a, const char *command, const char *fla
  * the entity on its own). */
 static void current_state(struct client *c, const char *workshop, struct okr_state *st)
 {
-    WireFrame *reply;
+    Cascade__V1__Snapshot *snap;
     char err[512];
-    if (snapshot_request(c, workshop, &reply, st, err, sizeof err) == EXIT_OK)
-        wire_free(reply);
+    if (snapshot_request(c, workshop, &snap, st, err, sizeof err) == EXIT_OK)
+        wire_snapshot_free(snap);
 }
 
 /* The Ack's entity as JSON, or NULL when it carries none (or is malformed).

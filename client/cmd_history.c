@@ -160,7 +160,8 @@ int cmd_kr_history(struct cli *cli, struct args *a)
     msg.workshop = t.workshop;
     msg.key_result = t.id;
     WireFrame req = CLIENT_REQUEST(key_result_history, KEY_RESULT_HISTORY, &msg);
-    WireFrame *history = NULL, *snap = NULL;
+    WireFrame *history = NULL;
+    Cascade__V1__Snapshot *snap = NULL;
     struct okr_state st;
     okr_state_init(&st);
     rc = cli_call(c, &req, CASCADE__V1__FRAME__BODY_KEY_RESULT_HISTORY_REPLY, &history);
@@ -188,7 +189,7 @@ int cmd_kr_history(struct cli *cli, struct args *a)
         }
     }
     okr_state_free(&st);
-    wire_free(snap);
+    wire_snapshot_free(snap);
     wire_free(history);
     return rc;
 }

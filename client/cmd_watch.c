@@ -93,10 +93,9 @@ static int subscribe(struct client *c, const char *workshop, int since_given, ui
     return rc;
 }
 
-/* Prints one pushed frame and advances *last. A snapshot comes when the
- * server no longer keeps the events after SEQ: the stream then starts at
- * the snapshot's seq. Events at or before *last are ones already printed
- * (a resume can overlap) and are skipped. */
+/* Prints one pushed event and advances *last. Events at or before *last
+ * are ones already printed (a resume can overlap) and are skipped; other
+ * pushes are not printed here. */
 static void print_push(const struct cli *cli, const WireFrame *f, uint64_t *last)
 {
     if (f->body_case == CASCADE__V1__FRAME__BODY_EVENT) {
@@ -107,20 +106,6 @@ static void print_push(const struct cli *cli, const WireFrame *f, uint64_t *last
             output_json(event_format_json(f->event));
         else
             event_format_line(stdout, f->event);
-    } else if (f->body_case == CASCADE__V1__FRAME__BODY_SNAPSHOT) {
-        const Cascade__V1__Snapshot *s = f->snapshot;
-        *last = s->seq;
-        if (cli->json) {
-            cJSON *o = cJSON_CreateObject();
-            cJSON_AddNumberToObject(o, "seq", (double)s->seq);
-            cJSON_AddStringToObject(o, "type", "snapshot");
-            cJSON_AddStringToObject(o, "workshop", s->workshop);
-            output_json(o);
-        } else {
-            printf("#%llu the server no longer keeps the events before this one; "
-                   "'cascade show' prints the state as of now.\n",
-                   (unsigned long long)s->seq);
-        }
     }
     fflush(stdout);
 }

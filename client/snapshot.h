@@ -1,4 +1,5 @@
-/* The workshop's whole current state, from one Snapshot: what show, score
+/* The workshop's whole current state, from one Snapshot (which comes in
+ * chunks): what show, score
  * and lint read, and what a creating or editing command consults to print
  * an entity's score. */
 #ifndef CASCADE_SNAPSHOT_H
@@ -10,19 +11,20 @@
 #include "cli.h"
 #include "okr.h"
 
-/* Asks c for workshop's snapshot and converts it. EXIT_OK with *reply (the
- * Snapshot frame; free with wire_free) and st filled; otherwise *reply is
- * NULL, st is empty, a sentence is in err and the exit status is returned
- * (EXIT_REFUSED for the server's refusal, EXIT_UNREACHABLE for a lost
- * connection or a snapshot this client cannot read). st is initialised by
- * the call either way; free it with okr_state_free. Prints nothing. */
-int snapshot_request(struct client *c, const char *workshop, WireFrame **reply,
+/* Asks c for workshop's snapshot, puts its chunks together and converts
+ * it; a server busy sending others theirs is asked again after the wait it
+ * names, a few times. EXIT_OK with *snap (free with wire_snapshot_free)
+ * and st filled; otherwise *snap is NULL, st is empty, a sentence is in err
+ * and the exit status is returned (EXIT_REFUSED for the server's refusal,
+ * EXIT_UNREACHABLE for a lost connection or a snapshot this client cannot
+ * read). st is initialised by the call either way; free it with
+ * okr_state_free. Prints nothing. */
+int snapshot_request(struct client *c, const char *workshop, Cascade__V1__Snapshot **snap,
                      struct okr_state *st, char *err, size_t errlen);
 
 /* The workshop as show, score and lint read it. */
 struct snapshot {
-    WireFrame *reply;                   /* the Snapshot frame */
-    const Cascade__V1__Snapshot *snap;  /* its body */
+    Cascade__V1__Snapshot *snap;        /* as the server sent it */
     struct okr_state st;                /* converted */
 };
 

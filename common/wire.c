@@ -35,6 +35,19 @@ WireFrame *wire_unpack(const uint8_t *data, size_t len, size_t limit)
     return cascade__v1__frame__unpack(&alloc, len, data);
 }
 
+Cascade__V1__Snapshot *wire_unpack_snapshot(const uint8_t *data, size_t len, size_t limit)
+{
+    struct budget b = {0, limit};
+    ProtobufCAllocator alloc = {budget_alloc, budget_free, &b};
+    return cascade__v1__snapshot__unpack(&alloc, len, data);
+}
+
+void wire_snapshot_free(Cascade__V1__Snapshot *s)
+{
+    if (s != NULL)
+        cascade__v1__snapshot__free_unpacked(s, NULL);
+}
+
 /* Reads a base-128 varint at *pos; -1 when it runs past end or past 64 bits. */
 static int read_varint(const uint8_t *data, size_t len, size_t *pos, uint64_t *out)
 {

@@ -23,8 +23,13 @@ typedef Cascade__V1__Frame WireFrame;
  * sparse snapshots expand more than requests do. */
 #define WIRE_BUDGET_TRUSTED(len) ((size_t)1024 * 1024 + (size_t)64 * (len))
 
-/* The largest frame a server sends (snapshots, replies); clients accept it. */
+/* The largest frame a server sends (replies, events); clients accept it. */
 #define WIRE_MAX_SERVER_FRAME (64u << 20)
+
+/* The largest packed Snapshot a client assembles from SnapshotChunks: a
+ * workshop at ten times the default --max-entities with every text at its
+ * longest stays well below it. */
+#define WIRE_MAX_SNAPSHOT ((uint64_t)1 << 30)
 
 /* Unpacks a payload. Returns the frame (free it with wire_free), or NULL when
  * the bytes are not a valid Frame or would need more than `budget` bytes of
@@ -34,6 +39,13 @@ typedef Cascade__V1__Frame WireFrame;
 WireFrame *wire_unpack(const uint8_t *data, size_t len, size_t budget);
 
 void wire_free(WireFrame *f);
+
+/* Unpacks a packed Snapshot message (a SnapshotChunk stream's data, put
+ * together) under the same kind of budget; NULL when invalid or too big.
+ * Free it with wire_snapshot_free. */
+Cascade__V1__Snapshot *wire_unpack_snapshot(const uint8_t *data, size_t len, size_t budget);
+
+void wire_snapshot_free(Cascade__V1__Snapshot *s);
 
 /* Whether a Frame payload that wire_unpack accepted has a NUL byte inside a
  * string field, at any depth. protobuf-c ends every string with a NUL, so a

@@ -18,7 +18,8 @@ static const char USAGE[] =
     "                [--sync full|normal] [--token-ttl SECONDS] [--idle-timeout SECONDS]\n"
     "                [--login-timeout SECONDS] [--max-connections N] [--rate PER_SECOND]\n"
     "                [--max-per-address N] [--max-handshakes N] [--max-entities N]\n"
-    "                [--max-workshops-per-user N] [--text-limit KIND=BYTES]...\n"
+    "                [--max-workshops-per-user N] [--max-snapshot-memory BYTES]\n"
+    "                [--text-limit KIND=BYTES]...\n"
     "\n"
     "  --listen HOST:PORT        address to listen on (default 127.0.0.1:7447; port 0: any free)\n"
     "  --data DIR                data directory (default ./cascade-data)\n"
@@ -52,6 +53,9 @@ static const char USAGE[] =
     "  --max-entities N          teams, objectives, key results, initiatives,\n"
     "                            dependencies and comments in one workshop (default 10000)\n"
     "  --max-workshops-per-user N  workshops one user may create (default 100)\n"
+    "  --max-snapshot-memory BYTES  packed snapshots being sent, all together (default\n"
+    "                            268435456); readers at the same workshop and seq share\n"
+    "                            one, and past it a new one waits\n"
     "  --text-limit KIND=BYTES   longest accepted text of a kind, in UTF-8 bytes; repeat\n"
     "                            for several kinds (defaults: team-name=80, title=200,\n"
     "                            text=2000 for rationales, notes and comments, unit=24,\n"
@@ -103,7 +107,8 @@ int main(int argc, char **argv)
     enum {
         OPT_CERT = 256, OPT_KEY, OPT_MAX_FRAME, OPT_MAX_OUT, OPT_HS, OPT_SYNC, OPT_TTL,
         OPT_IDLE, OPT_LOGIN, OPT_MAX_CONN, OPT_RATE, OPT_PER_ADDR,
-        OPT_MAX_HS, OPT_MAX_ENT, OPT_MAX_WS, OPT_TEXT_LIMIT, OPT_FIRST_BYTE, OPT_ANON_MEM, OPT_HS_PER_ADDR, OPT_VERSION, OPT_HELP
+        OPT_MAX_HS, OPT_MAX_ENT, OPT_MAX_WS, OPT_TEXT_LIMIT, OPT_FIRST_BYTE, OPT_ANON_MEM, OPT_HS_PER_ADDR, OPT_MAX_SNAP,
+        OPT_VERSION, OPT_HELP
     };
     static const struct option opts[] = {
         {"listen", required_argument, NULL, 'l'},
@@ -125,6 +130,7 @@ int main(int argc, char **argv)
         {"max-per-address", required_argument, NULL, OPT_PER_ADDR},
         {"max-handshakes", required_argument, NULL, OPT_MAX_HS},
         {"max-entities", required_argument, NULL, OPT_MAX_ENT},
+        {"max-snapshot-memory", required_argument, NULL, OPT_MAX_SNAP},
         {"max-workshops-per-user", required_argument, NULL, OPT_MAX_WS},
         {"text-limit", required_argument, NULL, OPT_TEXT_LIMIT},
         {"version", no_argument, NULL, OPT_VERSION},
@@ -222,6 +228,11 @@ int main(int argc, char **argv)
             if (parse_size("--max-entities", optarg, 1, 100000000, &v) != 0)
                 return 2;
             cfg.live.max_entities = (size_t)v;
+            break;
+        case OPT_MAX_SNAP:
+            if (parse_size("--max-snapshot-memory", optarg, 64 * 1024, 1ull << 40, &v) != 0)
+                return 2;
+            cfg.live.max_snapshot_memory = (size_t)v;
             break;
         case OPT_MAX_WS:
             if (parse_size("--max-workshops-per-user", optarg, 1, 1000000, &v) != 0)

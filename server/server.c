@@ -42,6 +42,7 @@ void server_config_defaults(struct server_config *cfg)
         .max_entities = 10000,
         .max_workshops_per_user = 100,
         .text_limits = okr_limits_default,
+        .max_snapshot_memory = (size_t)256 << 20,
     };
 }
 

@@ -18,6 +18,7 @@
 #include "requests.h"
 #include "presence.h"
 #include "replay.h"
+#include "snapshot_image.h"
 #include "clock.h"
 #include "conn.h"
 #include "live.h"
@@ -431,28 +432,79 @@ static int wire_state_fill(struct wire_state *ws, const struct okr_state *s, Cas
     return 0;
 }
 
+/* Packs w's state at its durable seq, everything but the reader's own
+ * info, as a new shared image. 0; CAS_ETOOBIG when the images would pass
+ * --max-snapshot-memory (*len says how big this one is), CAS_ENOMEM. */
+static int pack_image(struct live *l, struct workshop *w, struct snapshot_image **out, size_t *len)
+{
+    Cascade__V1__Snapshot snap = CASCADE__V1__SNAPSHOT__INIT;
+    struct wire_state ws;
+    int rc = wire_state_fill(&ws, &w->state, &snap);
+    if (rc == 0)
+        rc = wire_state_members(&ws, w, &snap);
+    if (rc == 0) {
+        snap.workshop = w->code;
+        snap.seq = w->committed_seq;
+        *len = cascade__v1__snapshot__get_packed_size(&snap);
+        rc = snapshot_image_new(l, w->id, w->committed_seq, *len, out);
+        if (rc == 0)
+            cascade__v1__snapshot__pack(&snap, (*out)->bytes);
+    }
+    wire_state_free(&ws);
+    return rc;
+}
+
+/* Refuses a snapshot that --max-snapshot-memory keeps from going out:
+ * for now when others' images hold the room, for good when this one alone
+ * is larger. */
+static void refuse_image(struct conn *c, uint64_t request_id, const struct workshop *w, size_t len)
+{
+    char msg[300];
+    if (len > c->live->cfg.max_snapshot_memory) {
+        snprintf(msg, sizeof msg,
+                 "Workshop %s's state is %zu bytes, more than this server sends at once "
+                 "(--max-snapshot-memory %zu); ask its operator to raise it.",
+                 w->code, len, c->live->cfg.max_snapshot_memory);
+        conn_send_error(c, request_id, CASCADE__V1__ERROR_CODE__LIMIT_EXCEEDED, msg);
+        return;
+    }
+    snprintf(msg, sizeof msg,
+             "The server is busy sending other workshops' state; ask again in a second.");
+    conn_send_retry_after(c, request_id, CASCADE__V1__ERROR_CODE__RATE_LIMITED, msg,
+                          SNAPSHOT_RETRY_AFTER_MS);
+}
+
 void answer_snapshot(struct conn *c, struct workshop *w, uint64_t request_id, const char *arg)
 {
     (void)arg;
-    Cascade__V1__Snapshot snap = CASCADE__V1__SNAPSHOT__INIT;
-    struct wire_state ws;
-    if (wire_state_fill(&ws, &w->state, &snap) != 0 || wire_state_members(&ws, w, &snap) != 0) {
-        conn_send_no_memory(c, request_id, NULL);
-        wire_state_free(&ws);
-        return;
+    struct live *l = c->live;
+    /* Everyone asking at this seq shares one image. */
+    struct snapshot_image *img = snapshot_image_find(l, w->id, w->committed_seq);
+    if (img == NULL) {
+        size_t len = 0;
+        int rc = pack_image(l, w, &img, &len);
+        if (rc == CAS_ETOOBIG) {
+            refuse_image(c, request_id, w, len);
+            return;
+        }
+        if (rc != 0) {
+            conn_send_no_memory(c, request_id, NULL);
+            return;
+        }
     }
+    /* The reader's own part: its role, in a Snapshot holding only info. */
     const struct participant *p = workshop_participant(w, c->user_id);
     Cascade__V1__WorkshopInfo info;
     fill_info(&info, w, p != NULL ? p->role : 0);
-    snap.workshop = w->code;
-    snap.seq = w->committed_seq;
-    snap.info = &info;
-    WireFrame out = CASCADE__V1__FRAME__INIT;
-    out.request_id = request_id;
-    out.body_case = CASCADE__V1__FRAME__BODY_SNAPSHOT;
-    out.snapshot = &snap;
-    conn_send(c, &out);
-    wire_state_free(&ws);
+    Cascade__V1__Snapshot own = CASCADE__V1__SNAPSHOT__INIT;
+    own.info = &info;
+    size_t tail_len = cascade__v1__snapshot__get_packed_size(&own);
+    uint8_t *tail = malloc(tail_len);
+    if (tail != NULL)
+        cascade__v1__snapshot__pack(&own, tail);
+    if (tail == NULL || replay_start_snapshot(c, img, tail, tail_len, request_id) != 0)
+        conn_send_no_memory(c, request_id, NULL);
+    snapshot_image_release(l, img); /* the replay holds its own reference */
 }
 
 void handle_snapshot(struct conn *c, const WireFrame *f)

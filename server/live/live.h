@@ -16,6 +16,7 @@
 
 struct net;
 struct replay;
+struct snapshot_image;
 struct store;
 
 /* The limits requests are held to (cascaded's flags). */
@@ -24,6 +25,7 @@ struct live_config {
     size_t max_entities;           /* teams, objectives, key results, initiatives, comments */
     size_t max_workshops_per_user; /* workshops one user may create */
     struct okr_limits text_limits; /* longest texts accepted, per kind */
+    size_t max_snapshot_memory;    /* packed snapshots being sent, all together */
 };
 
 struct live {
@@ -33,8 +35,10 @@ struct live {
     struct store *store;
     struct registry registry;
     struct batch batch;
-    struct replay *replays; /* histories being sent to new subscribers */
+    struct replay *replays; /* histories and snapshots being sent */
     uv_idle_t replay_idle;  /* keeps the loop turning while a replay can go on */
+    struct snapshot_image *images; /* packed snapshots those replays share */
+    size_t image_bytes;            /* their total size */
     const char *server_id;  /* told to clients in Welcome */
     char decoy_hash[CRYPTO_HASH_MAX]; /* for logins with an unknown name */
 };

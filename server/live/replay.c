@@ -9,15 +9,22 @@
 #include "log.h"
 #include "presence.h"
 #include "session.h"
+#include "snapshot_image.h"
 #include "store.h"
 #include "workshop.h"
 
 struct replay {
     struct conn *conn;
-    struct workshop *workshop;
     uint64_t request_id;
+    /* A history: */
+    struct workshop *workshop;
     uint64_t sent_seq;  /* the last event sent */
     size_t chunk_sent;  /* events sent in the current chunk */
+    /* A snapshot: the shared image, then this reader's own tail. */
+    struct snapshot_image *image; /* NULL for a history */
+    uint8_t *tail;
+    size_t tail_len;
+    size_t offset;      /* bytes of image and tail sent */
     struct replay *next;
 };
 
@@ -28,24 +35,44 @@ static void on_idle(uv_idle_t *idle)
     (void)idle;
 }
 
+/* Links r in as c's replay. The next turn's check steps it; the idle
+ * handle keeps that turn from waiting for I/O. */
+static void begin(struct conn *c, struct replay *r)
+{
+    struct live *l = c->live;
+    r->conn = c;
+    r->next = l->replays;
+    l->replays = r;
+    c->replay = r;
+    uv_idle_start(&l->replay_idle, on_idle);
+}
+
 int replay_start(struct conn *c, struct workshop *w, uint64_t request_id, uint64_t since_seq)
 {
     struct replay *r = calloc(1, sizeof *r);
     if (r == NULL)
         return CAS_ENOMEM;
-    struct live *l = c->live;
-    *r = (struct replay){
-        .conn = c,
-        .workshop = w,
-        .request_id = request_id,
-        .sent_seq = since_seq,
-        .next = l->replays,
-    };
-    l->replays = r;
-    c->replay = r;
-    /* The next turn's check steps it; the idle handle keeps that turn from
-     * waiting for I/O. */
-    uv_idle_start(&l->replay_idle, on_idle);
+    r->workshop = w;
+    r->request_id = request_id;
+    r->sent_seq = since_seq;
+    begin(c, r);
+    return 0;
+}
+
+int replay_start_snapshot(struct conn *c, struct snapshot_image *img, uint8_t *tail,
+                          size_t tail_len, uint64_t request_id)
+{
+    struct replay *r = calloc(1, sizeof *r);
+    if (r == NULL) {
+        free(tail);
+        return CAS_ENOMEM;
+    }
+    img->refs++;
+    r->image = img;
+    r->tail = tail;
+    r->tail_len = tail_len;
+    r->request_id = request_id;
+    begin(c, r);
     return 0;
 }
 
@@ -57,6 +84,8 @@ static void unlink_replay(struct live *l, struct replay *r)
             break;
         }
     r->conn->replay = NULL;
+    snapshot_image_release(l, r->image);
+    free(r->tail);
     free(r);
 }
 
@@ -102,6 +131,48 @@ void replay_join(struct conn *c, struct workshop *w, uint64_t request_id)
         conn_send_ack(c, request_id, w->committed_seq, NULL);
 }
 
+/* The size of one SnapshotChunk's data: small enough that a chunk sent
+ * just under the high-water mark stays far from --max-outbound. */
+static size_t chunk_bytes(const struct conn *c)
+{
+    size_t half = high_water(c) / 2;
+    return half < REPLAY_SNAPSHOT_CHUNK ? half : REPLAY_SNAPSHOT_CHUNK;
+}
+
+/* Sends r's snapshot on from r->offset until it is all out or the reader
+ * has enough unsent. 0, or an error from the connection. */
+static int send_snapshot(struct replay *r)
+{
+    const size_t image_len = r->image->len, total = image_len + r->tail_len;
+    const size_t most = chunk_bytes(r->conn);
+    while (r->offset < total && transport_queued(&r->conn->transport) < high_water(r->conn)) {
+        /* A chunk comes from the image or the tail, never both. */
+        const uint8_t *from;
+        size_t left;
+        if (r->offset < image_len) {
+            from = r->image->bytes + r->offset;
+            left = image_len - r->offset;
+        } else {
+            from = r->tail + (r->offset - image_len);
+            left = total - r->offset;
+        }
+        Cascade__V1__SnapshotChunk chunk = CASCADE__V1__SNAPSHOT_CHUNK__INIT;
+        chunk.total = total;
+        chunk.offset = r->offset;
+        chunk.data.data = (uint8_t *)from;
+        chunk.data.len = left < most ? left : most;
+        WireFrame f = CASCADE__V1__FRAME__INIT;
+        f.request_id = r->request_id;
+        f.body_case = CASCADE__V1__FRAME__BODY_SNAPSHOT_CHUNK;
+        f.snapshot_chunk = &chunk;
+        int rc = conn_send(r->conn, &f);
+        if (rc != 0)
+            return rc;
+        r->offset += chunk.data.len;
+    }
+    return 0;
+}
+
 /* Caught up: join, and let the connection's held requests run. */
 static void finish(struct live *l, struct replay *r)
 {
@@ -111,6 +182,26 @@ static void finish(struct live *l, struct replay *r)
     unlink_replay(l, r);
     replay_join(c, w, request_id);
     session_release_held(c);
+}
+
+/* One step of a snapshot: as many chunks as the reader has room for. 1
+ * when it can go on at once, 0 when it waits or ended. */
+static int step_snapshot(struct live *l, struct replay *r)
+{
+    struct conn *c = r->conn;
+    c->last_heard = uv_now(l->loop); /* as for a history, below */
+    int rc = send_snapshot(r);
+    if (rc != 0 || r->offset == r->image->len + r->tail_len) {
+        uint64_t request_id = r->request_id;
+        unlink_replay(l, r);
+        if (c->transport.state != TRANSPORT_OPEN)
+            return 0; /* dropped: there is nobody to tell */
+        if (rc != 0) /* the reader has part of it: say why the rest is missing */
+            conn_send_no_memory(c, request_id, NULL);
+        session_release_held(c);
+        return 0;
+    }
+    return transport_socket_queued(&c->transport) < high_water(c);
 }
 
 /* One chunk of r. 1 when r can go on at once, 0 when it waits or ended. */
@@ -124,6 +215,8 @@ static int step_one(struct live *l, struct replay *r)
      * of this turn, and may all fit in the socket, waking nobody. */
     if (transport_socket_queued(&c->transport) >= high_water(c))
         return 0;
+    if (r->image != NULL)
+        return step_snapshot(l, r);
     if (r->sent_seq < r->workshop->committed_seq) {
         /* Reading is paused during a replay, so the client's heartbeats wait
          * unread: its taking the replay counts as hearing from it. A client

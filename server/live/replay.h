@@ -1,4 +1,6 @@
-/* Replaying a workshop's history to a new subscriber (Subscribe since N).
+/* Sending what is too long for one frame, paced by the reader: a
+ * workshop's history to a new subscriber (Subscribe since N), or a
+ * workshop's snapshot (SnapshotRequest) in SnapshotChunks.
  *
  * A long history must neither stop the loop nor pile up in memory: the
  * replay goes out in chunks, one per loop turn, and waits whenever the
@@ -8,8 +10,13 @@
  * joins the subscribers (so later events come by broadcast, none twice or
  * missing) and the Subscribe is acknowledged.
  *
+ * A snapshot goes the same way: its chunks go out while the reader's
+ * unsent bytes stay under the mark, so a workshop of any size reaches any
+ * reader without one frame near --max-outbound.
+ *
  * Requests keep their order: frames the connection sends during its replay
- * are held (and reading paused) until the Ack has gone out. */
+ * are held (and reading paused) until the Ack, or the last chunk, has gone
+ * out. */
 #ifndef CASCADE_REPLAY_H
 #define CASCADE_REPLAY_H
 
@@ -18,6 +25,7 @@
 
 struct conn;
 struct live;
+struct snapshot_image;
 struct workshop;
 
 /* Events per chunk, and the unsent bytes at which a replay waits (or a
@@ -25,9 +33,18 @@ struct workshop;
 #define REPLAY_CHUNK_EVENTS 512
 #define REPLAY_HIGH_WATER ((size_t)512 * 1024)
 
+/* The largest SnapshotChunk's data (or half the high-water mark). */
+#define REPLAY_SNAPSHOT_CHUNK ((size_t)64 * 1024)
+
 /* Starts replaying w's events after since_seq to c, answering request_id
  * with the Ack at the end. 0, or CAS_ENOMEM. */
 int replay_start(struct conn *c, struct workshop *w, uint64_t request_id, uint64_t since_seq);
+
+/* Starts sending img's bytes, then tail's, to c as the SnapshotChunks
+ * answering request_id. Takes its own reference to img, and tail (malloc'd:
+ * freed even on failure). 0, or CAS_ENOMEM. */
+int replay_start_snapshot(struct conn *c, struct snapshot_image *img, uint8_t *tail,
+                          size_t tail_len, uint64_t request_id);
 
 /* Joins c to w's subscribers and acknowledges the Subscribe with w's last
  * durable seq: the end of a replay, or all of it when there is nothing to

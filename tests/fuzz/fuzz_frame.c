@@ -8,6 +8,9 @@
  *   bytes 1..n   read sizes, each byte b meaning b + 1 bytes, used in turn
  *   the rest     the byte stream: 4-byte big-endian lengths and payloads
  *
+ * A SnapshotChunk's data is also read as the client reads a whole
+ * snapshot's: unpacked as a Snapshot and converted to an okr_state.
+ *
  * Every frame that unpacks is packed again and unpacked again: the body and
  * request_id must survive, and packing must be stable (pack(unpack(pack(x)))
  * is pack(x)). The decoder must never hold more than about twice the bytes of
@@ -19,8 +22,10 @@
 #include <string.h>
 
 #include "buf.h"
+#include "convert.h"
 #include "errors.h"
 #include "frame.h"
+#include "okr.h"
 #include "wire.h"
 
 #define FUZZ_MAX_FRAME (64u * 1024)
@@ -102,6 +107,20 @@ static void check_round_trip(const WireFrame *f, size_t len)
     buf_free(&twice);
 }
 
+/* The client's reading of an assembled snapshot, here of one chunk's data. */
+static void read_as_snapshot(const Cascade__V1__SnapshotChunk *chunk)
+{
+    Cascade__V1__Snapshot *snap =
+        wire_unpack_snapshot(chunk->data.data, chunk->data.len, WIRE_BUDGET_TRUSTED(chunk->data.len));
+    if (snap == NULL)
+        return;
+    struct okr_state st;
+    okr_state_init(&st);
+    (void)convert_snapshot_to_state(snap, &st);
+    okr_state_free(&st);
+    wire_snapshot_free(snap);
+}
+
 static int on_frame(void *vctx, const uint8_t *payload, size_t len)
 {
     struct fuzz_ctx *ctx = vctx;
@@ -113,6 +132,8 @@ static int on_frame(void *vctx, const uint8_t *payload, size_t len)
     (void)wire_body_name(f);
     if (f->body_case == CASCADE__V1__FRAME__BODY_ERROR)
         (void)wire_error_name(f->error->code);
+    if (f->body_case == CASCADE__V1__FRAME__BODY_SNAPSHOT_CHUNK)
+        read_as_snapshot(f->snapshot_chunk);
     check_round_trip(f, len);
     wire_free(f);
     return 0;

@@ -528,6 +528,65 @@ int harness_request(SSL *ssl, WireFrame *frame, WireFrame **reply_out, harness_p
     return *reply_out != NULL ? 0 : -1;
 }
 
+uint64_t harness_snapshot_send(SSL *ssl, const char *code)
+{
+    Cascade__V1__SnapshotRequest m = CASCADE__V1__SNAPSHOT_REQUEST__INIT;
+    m.workshop = (char *)code;
+    WireFrame f = CASCADE__V1__FRAME__INIT;
+    f.body_case = CASCADE__V1__FRAME__BODY_SNAPSHOT_REQUEST;
+    f.snapshot_request = &m;
+    return harness_send(ssl, &f);
+}
+
+Cascade__V1__Snapshot *harness_snapshot_receive(SSL *ssl, uint64_t id, harness_push_fn on_push,
+                                                void *ctx, int *error, size_t *chunks)
+{
+    if (error != NULL)
+        *error = 0;
+    if (chunks != NULL)
+        *chunks = 0;
+    uint8_t *bytes = NULL;
+    uint64_t have = 0, total = 0;
+    for (;;) {
+        WireFrame *f = harness_await(ssl, id, on_push, ctx, HARNESS_REPLY_TIMEOUT_MS);
+        if (f == NULL)
+            break;
+        if (f->body_case == CASCADE__V1__FRAME__BODY_ERROR && error != NULL)
+            *error = f->error->code;
+        const Cascade__V1__SnapshotChunk *ch =
+            f->body_case == CASCADE__V1__FRAME__BODY_SNAPSHOT_CHUNK ? f->snapshot_chunk : NULL;
+        int good = ch != NULL && ch->offset == have && (have == 0 || ch->total == total) &&
+                   ch->total <= WIRE_MAX_SNAPSHOT && ch->data.len <= ch->total - ch->offset;
+        if (good && have == 0)
+            good = (bytes = malloc(ch->total + 1)) != NULL;
+        if (good) {
+            total = ch->total;
+            memcpy(bytes + have, ch->data.data, ch->data.len);
+            have += ch->data.len;
+            if (chunks != NULL)
+                (*chunks)++;
+        }
+        wire_free(f);
+        if (!good)
+            break;
+        if (have == total) {
+            Cascade__V1__Snapshot *snap =
+                wire_unpack_snapshot(bytes, have, WIRE_BUDGET_TRUSTED(have));
+            free(bytes);
+            return snap;
+        }
+    }
+    free(bytes);
+    return NULL;
+}
+
+Cascade__V1__Snapshot *harness_snapshot(SSL *ssl, const char *code, harness_push_fn on_push,
+                                        void *ctx)
+{
+    uint64_t id = harness_snapshot_send(ssl, code);
+    return id != 0 ? harness_snapshot_receive(ssl, id, on_push, ctx, NULL, NULL) : NULL;
+}
+
 int harness_read_ready(SSL *ssl, harness_push_fn on_push, void *ctx, int wait_ms)
 {
     int fd = SSL_get_fd(ssl);

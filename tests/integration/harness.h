@@ -151,6 +151,23 @@ int harness_request(SSL *ssl, WireFrame *frame, WireFrame **reply_out, harness_p
  * Returns how many it read, or -1 when the connection closed. */
 int harness_read_ready(SSL *ssl, harness_push_fn on_push, void *ctx, int wait_ms);
 
+/* ---- Snapshots ---- */
+
+/* Sends a SnapshotRequest for code; returns its request id, 0 on failure. */
+uint64_t harness_snapshot_send(SSL *ssl, const char *code);
+
+/* Reads the SnapshotChunks answering id (other frames go to on_push),
+ * checks that they continue one another, and unpacks the Snapshot they
+ * make (free it with wire_snapshot_free). NULL on close, time-out, a
+ * malformed stream, or an Error answer, whose code then goes to *error
+ * (when not NULL; 0 otherwise). *chunks (when not NULL) counts the chunks. */
+Cascade__V1__Snapshot *harness_snapshot_receive(SSL *ssl, uint64_t id, harness_push_fn on_push,
+                                                void *ctx, int *error, size_t *chunks);
+
+/* harness_snapshot_send, then harness_snapshot_receive. */
+Cascade__V1__Snapshot *harness_snapshot(SSL *ssl, const char *code, harness_push_fn on_push,
+                                        void *ctx);
+
 /* ---- Event streams ---- */
 
 enum harness_value_kind { HARNESS_ABSENT, HARNESS_TEXT, HARNESS_NUMBER, HARNESS_FLAG };

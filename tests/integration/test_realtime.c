@@ -11,6 +11,9 @@
  *   (it is paced, not dropped), and its requests keep their order.
  * - A subscriber taking a long replay slowly is not closed as idle; one that
  *   takes nothing is.
+ * - A snapshot far larger than --max-outbound reaches a slow reader whole,
+ *   in chunks; readers at the same seq share one packed image, and a new
+ *   image that would pass --max-snapshot-memory waits for room.
  *
  * Each test starts its own server. Tests count what arrives and never assert
  * on how long anything took; every loop is bounded in rounds and in time. */
@@ -242,16 +245,11 @@ static uint64_t subscribe(SSL *ssl, const char *code, uint64_t since, int from_n
     return seq;
 }
 
-static WireFrame *snapshot(SSL *ssl, const char *code)
+static Cascade__V1__Snapshot *snapshot(SSL *ssl, const char *code)
 {
-    Cascade__V1__SnapshotRequest m = CASCADE__V1__SNAPSHOT_REQUEST__INIT;
-    m.workshop = (char *)code;
-    WireFrame f = CASCADE__V1__FRAME__INIT;
-    f.body_case = CASCADE__V1__FRAME__BODY_SNAPSHOT_REQUEST;
-    f.snapshot_request = &m;
-    WireFrame *r = must_request(ssl, &f, NULL, NULL);
-    assert_int_equal(r->body_case, CASCADE__V1__FRAME__BODY_SNAPSHOT);
-    return r;
+    Cascade__V1__Snapshot *s = harness_snapshot(ssl, code, NULL, NULL);
+    assert_non_null(s);
+    return s;
 }
 
 /* A Ping round trip; the frames read before the Pong go to on_push. Since
@@ -623,11 +621,11 @@ static void test_concurrent_editors(void **state)
     memset(model, 0, sizeof model);
     for (size_t i = 0; i < ev[2].n; i++)
         model_apply(model, kr_ids, &ev[2].items[i]);
-    WireFrame *snap = snapshot(adm, code);
-    assert_int_equal(snap->snapshot->seq, last);
-    assert_int_equal(snap->snapshot->n_key_results, CE_KRS);
-    for (size_t i = 0; i < snap->snapshot->n_key_results; i++) {
-        const Cascade__V1__KeyResult *kr = snap->snapshot->key_results[i];
+    Cascade__V1__Snapshot *snap = snapshot(adm, code);
+    assert_int_equal(snap->seq, last);
+    assert_int_equal(snap->n_key_results, CE_KRS);
+    for (size_t i = 0; i < snap->n_key_results; i++) {
+        const Cascade__V1__KeyResult *kr = snap->key_results[i];
         int k = -1;
         for (int j = 0; j < CE_KRS; j++)
             if (strcmp(kr_ids[j], kr->id) == 0)
@@ -637,7 +635,7 @@ static void test_concurrent_editors(void **state)
         assert_true(kr->target == model[k].target);
         assert_int_equal(kr->version, model[k].version);
     }
-    wire_free(snap);
+    wire_snapshot_free(snap);
 
     free(seen);
     free(ack_seqs);
@@ -798,8 +796,8 @@ static void k9_verify(struct test_server *srv, const char *token, struct k9_stat
                       int cycles_done)
 {
     SSL *ssl = authed(srv->port, token);
-    WireFrame *snap = snapshot(ssl, st->code);
-    uint64_t n = snap->snapshot->seq;
+    Cascade__V1__Snapshot *snap = snapshot(ssl, st->code);
+    uint64_t n = snap->seq;
     struct harness_events ev;
     harness_events_init(&ev);
     assert_int_equal(subscribe(ssl, st->code, 0, 0, &ev), n);
@@ -840,9 +838,9 @@ static void k9_verify(struct test_server *srv, const char *token, struct k9_stat
         if (st->acked[i].value > max_acked[st->acked[i].kr])
             max_acked[st->acked[i].kr] = st->acked[i].value;
 
-    assert_int_equal(snap->snapshot->n_key_results, K9_KRS);
-    for (size_t i = 0; i < snap->snapshot->n_key_results; i++) {
-        const Cascade__V1__KeyResult *kr = snap->snapshot->key_results[i];
+    assert_int_equal(snap->n_key_results, K9_KRS);
+    for (size_t i = 0; i < snap->n_key_results; i++) {
+        const Cascade__V1__KeyResult *kr = snap->key_results[i];
         int k = -1;
         for (int j = 0; j < K9_KRS; j++)
             if (strcmp(st->kr_ids[j], kr->id) == 0)
@@ -851,7 +849,7 @@ static void k9_verify(struct test_server *srv, const char *token, struct k9_stat
         assert_true(kr->current == last_value[k]);
         assert_true(kr->current >= (double)max_acked[k]);
     }
-    wire_free(snap);
+    wire_snapshot_free(snap);
     harness_events_free(&ev);
     tls_close(ssl);
 }
@@ -1253,6 +1251,111 @@ static void test_replay_keeps_a_slow_reader_drops_a_stuck_one(void **state)
     assert_int_equal(server_stop(srv, SIGTERM, 10000), 0);
 }
 
+/* Sends n comments of ~2 KB on target after seq, 16 in flight (each Ack
+ * carries its comment back: more would pass the 64 KiB outbound limit),
+ * and returns the seq of the last. */
+static uint64_t post_comments(SSL *editor, const char *code, const char *target, uint64_t seq,
+                              size_t n)
+{
+    enum { WINDOW = 16 };
+    char text[2001];
+    memset(text, 'c', sizeof text - 1);
+    text[sizeof text - 1] = '\0';
+    size_t sent = 0, acked = 0;
+    while (acked < n) {
+        while (sent < n && sent - acked < WINDOW) {
+            Cascade__V1__CommentAdd m = CASCADE__V1__COMMENT_ADD__INIT;
+            m.workshop = (char *)code;
+            m.target = (char *)target;
+            m.text = text;
+            WireFrame f = CASCADE__V1__FRAME__INIT;
+            f.body_case = CASCADE__V1__FRAME__BODY_COMMENT_ADD;
+            f.comment_add = &m;
+            assert_true(harness_send(editor, &f) != 0);
+            sent++;
+        }
+        WireFrame *r = harness_next_reply(editor, NULL, NULL, HARNESS_REPLY_TIMEOUT_MS);
+        assert_non_null(r);
+        assert_int_equal(r->body_case, CASCADE__V1__FRAME__BODY_ACK);
+        assert_int_equal(r->ack->seq, seq + ++acked);
+        wire_free(r);
+    }
+    return seq + n;
+}
+
+static void test_big_snapshot_is_paced_shared_and_bounded(void **state)
+{
+    struct test_server *srv = *state;
+    /* ~8 MB of comments: past what the kernel's socket buffers take from a
+     * reader that does not read, and 128 times --max-outbound. The memory
+     * for snapshots has room for one such image, not two. */
+    enum { COMMENTS = 4000 };
+    static const char *const extra[] = {"--max-outbound", "65536", "--rate", "1000000",
+                                        "--max-snapshot-memory", "12000000", NULL};
+    server_start(srv, extra);
+    char token[HARNESS_TOKEN_MAX], code[16], kr[1][16];
+    admin_token(srv, token);
+    SSL *editor = authed(srv->port, token);
+    create_workshop(editor, code);
+    uint64_t seq = set_up_cascade(editor, code, 1, kr);
+    seq = post_comments(editor, code, "O1", seq, COMMENTS);
+
+    /* The slow reader asks, pings right behind, and reads nothing yet. */
+    SSL *slow = harness_authed_client_rcvbuf(srv->port, token, 4096);
+    assert_non_null(slow);
+    uint64_t slow_id = harness_snapshot_send(slow, code);
+    uint64_t slow_ping = send_ping(slow);
+    assert_true(slow_id != 0);
+
+    /* Another reader at the same seq shares the slow one's image, so there
+     * is room for it: it gets the whole state. */
+    SSL *other = authed(srv->port, token);
+    size_t chunks = 0;
+    int error = 0;
+    Cascade__V1__Snapshot *s =
+        harness_snapshot_receive(other, harness_snapshot_send(other, code), NULL, NULL, &error,
+                                 &chunks);
+    assert_non_null(s);
+    assert_int_equal(s->seq, seq);
+    assert_int_equal(s->n_comments, COMMENTS);
+    assert_true(chunks > 100); /* no chunk near the 64 KiB limit */
+    assert_non_null(s->info);
+    assert_int_equal(s->info->role, CASCADE__V1__ROLE__FACILITATOR);
+    wire_snapshot_free(s);
+
+    /* One more comment: the state at the new seq needs an image of its own,
+     * which does not fit beside the one the slow reader still holds. */
+    seq = post_comments(editor, code, "O1", seq, 1);
+    uint64_t id = harness_snapshot_send(other, code);
+    assert_null(harness_snapshot_receive(other, id, NULL, NULL, &error, NULL));
+    assert_int_equal(error, CASCADE__V1__ERROR_CODE__RATE_LIMITED);
+
+    /* The slow reader takes its snapshot whole, then its Pong: requests
+     * behind a snapshot wait for it. */
+    s = harness_snapshot_receive(slow, slow_id, NULL, NULL, &error, &chunks);
+    assert_non_null(s);
+    assert_int_equal(s->seq, seq - 1);
+    assert_int_equal(s->n_comments, COMMENTS);
+    wire_snapshot_free(s);
+    WireFrame *pong = harness_await(slow, slow_ping, NULL, NULL, HARNESS_REPLY_TIMEOUT_MS);
+    assert_non_null(pong);
+    assert_int_equal(pong->body_case, CASCADE__V1__FRAME__BODY_PONG);
+    wire_free(pong);
+
+    /* Its image is gone with it: now the new state fits. */
+    s = harness_snapshot(other, code, NULL, NULL);
+    assert_non_null(s);
+    assert_int_equal(s->seq, seq);
+    assert_int_equal(s->n_comments, COMMENTS + 1);
+    wire_snapshot_free(s);
+    assert_int_equal(server_log_count(srv, "peer is not reading"), 0);
+
+    tls_close(slow);
+    tls_close(other);
+    tls_close(editor);
+    assert_int_equal(server_stop(srv, SIGTERM, 10000), 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1262,6 +1365,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_resume_since_seq_across_restart, setup_server, teardown_server),
         cmocka_unit_test_setup_teardown(test_long_replay_is_paced_not_dropped, setup_server, teardown_server),
         cmocka_unit_test_setup_teardown(test_replay_keeps_a_slow_reader_drops_a_stuck_one, setup_server, teardown_server),
+        cmocka_unit_test_setup_teardown(test_big_snapshot_is_paced_shared_and_bounded, setup_server, teardown_server),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

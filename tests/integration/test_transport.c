@@ -785,16 +785,11 @@ static WireFrame *create_workshop(SSL *ssl)
 /* The workshop's snapshot seq; its number of teams goes to nteams. */
 static uint64_t snapshot_seq(SSL *ssl, const char *code, size_t *nteams)
 {
-    Cascade__V1__SnapshotRequest m = CASCADE__V1__SNAPSHOT_REQUEST__INIT;
-    m.workshop = (char *)code;
-    WireFrame f = CASCADE__V1__FRAME__INIT;
-    f.body_case = CASCADE__V1__FRAME__BODY_SNAPSHOT_REQUEST;
-    f.snapshot_request = &m;
-    WireFrame *r = request(ssl, &f);
-    assert_int_equal(r->body_case, CASCADE__V1__FRAME__BODY_SNAPSHOT);
-    uint64_t seq = r->snapshot->seq;
-    *nteams = r->snapshot->n_teams;
-    wire_free(r);
+    Cascade__V1__Snapshot *s = harness_snapshot(ssl, code, NULL, NULL);
+    assert_non_null(s);
+    uint64_t seq = s->seq;
+    *nteams = s->n_teams;
+    wire_snapshot_free(s);
     return seq;
 }
 
