@@ -5,7 +5,8 @@
  * the two. When the connection drops (a server restart, a network fault) it
  * reconnects with exponential backoff and jitter and resumes after the last
  * event it printed, so the stream has no gap and no duplicate either;
- * --no-resume exits 3 instead. */
+ * --no-resume exits 3 instead. People arriving, leaving and announcing what
+ * they edit are printed too, on lines of their own (event_format.h). */
 #include <cjson/cJSON.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -94,8 +95,8 @@ static int subscribe(struct client *c, const char *workshop, int since_given, ui
 }
 
 /* Prints one pushed event and advances *last. Events at or before *last
- * are ones already printed (a resume can overlap) and are skipped; other
- * pushes are not printed here. */
+ * are ones already printed (a resume can overlap) and are skipped.
+ * Presence is printed as it comes, without a seq. */
 static void print_push(const struct cli *cli, const WireFrame *f, uint64_t *last)
 {
     if (f->body_case == CASCADE__V1__FRAME__BODY_EVENT) {
@@ -106,6 +107,11 @@ static void print_push(const struct cli *cli, const WireFrame *f, uint64_t *last
             output_json(event_format_json(f->event));
         else
             event_format_line(stdout, f->event);
+    } else if (f->body_case == CASCADE__V1__FRAME__BODY_PRESENCE_EVENT) {
+        if (cli->json)
+            output_json(event_format_presence_json(f->presence_event));
+        else
+            event_format_presence_line(stdout, f->presence_event);
     }
     fflush(stdout);
 }

@@ -1,5 +1,7 @@
 #include "event_format.h"
 
+#include <string.h>
+
 #include "output.h"
 #include "render.h"
 
@@ -122,5 +124,39 @@ cJSON *event_format_json(const Cascade__V1__Event *e)
         if (has_value(fc->old_value))
             add_value(old, fc->field, fc->old_value);
     }
+    return o;
+}
+
+void event_format_presence_line(FILE *out, const Cascade__V1__PresenceEvent *p)
+{
+    char when[32], entity[64];
+    output_time(p->time_ms, when, sizeof when);
+    render_flat(p->entity, entity, sizeof entity);
+    const char *user = p->user[0] != '\0' ? p->user : "-";
+    if (strcmp(p->change, "join") == 0)
+        fprintf(out, "~ %s %s arrived\n", when, user);
+    else if (strcmp(p->change, "leave") == 0)
+        fprintf(out, "~ %s %s left\n", when, user);
+    else if (strcmp(p->change, "editing") == 0 && entity[0] != '\0')
+        fprintf(out, "~ %s %s is editing %s\n", when, user, entity);
+    else if (strcmp(p->change, "editing") == 0)
+        fprintf(out, "~ %s %s stopped editing\n", when, user);
+    /* A change this client does not know yet is not printed. */
+}
+
+cJSON *event_format_presence_json(const Cascade__V1__PresenceEvent *p)
+{
+    cJSON *o = cJSON_CreateObject();
+    if (o == NULL)
+        return NULL;
+    cJSON_AddStringToObject(o, "type", "presence");
+    cJSON_AddStringToObject(o, "change", p->change);
+    cJSON_AddStringToObject(o, "user", p->user);
+    if (p->entity[0] != '\0')
+        cJSON_AddStringToObject(o, "entity", p->entity);
+    else
+        cJSON_AddNullToObject(o, "entity");
+    cJSON_AddNumberToObject(o, "time_ms", (double)p->time_ms);
+    cJSON_AddStringToObject(o, "workshop", p->workshop);
     return o;
 }

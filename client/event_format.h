@@ -10,7 +10,14 @@
  *
  * For scripts, one JSON object: {"seq","time_ms","actor","type","id",
  * "workshop","fields":{field:new,...},"old":{field:old,...}} with typed
- * values (string, number, boolean). */
+ * values (string, number, boolean).
+ *
+ * Presence (people arriving, leaving, announcing what they edit) is not a
+ * change and has no seq: its lines start with "~" instead of "#", so a
+ * script keeping only changes can drop them ("~ HH:MM:SS alice arrived",
+ * "~ ... alice is editing K3", "~ ... alice stopped editing", "~ ... alice
+ * left"); as JSON, {"type":"presence","change","user","entity","time_ms",
+ * "workshop"} with no "seq". */
 #ifndef CASCADE_EVENT_FORMAT_H
 #define CASCADE_EVENT_FORMAT_H
 
@@ -24,5 +31,9 @@ void event_format_line(FILE *out, const Cascade__V1__Event *e);
 
 /* The JSON object (the caller owns it), or NULL when out of memory. */
 cJSON *event_format_json(const Cascade__V1__Event *e);
+
+/* The same for a presence event. */
+void event_format_presence_line(FILE *out, const Cascade__V1__PresenceEvent *p);
+cJSON *event_format_presence_json(const Cascade__V1__PresenceEvent *p);
 
 #endif
