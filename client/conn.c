@@ -210,12 +210,24 @@ static int wait_frame(struct client *c, int (*match)(const WireFrame *f, uint64_
                       uint64_t id, int64_t timeout_ms, WireFrame **out, char *err, size_t errlen)
 {
     c->timed_out = 0;
-    if (timeout_ms >= 0)
+    /* The loop's clock is only as fresh as its last turn: from a stale one
+     * a short time-out could be due at once, fire before the loop's poll,
+     * and leave that poll waiting for the next timer (the heartbeat). */
+    uv_update_time(&c->loop);
+    if (timeout_ms > 0)
         uv_timer_start(&c->wait_timer, on_wait_timeout, (uint64_t)timeout_ms, 0);
     WireFrame *f = NULL;
     while ((f = take_frame(c, match, id)) == NULL && !c->closed && !c->timed_out &&
-           !c->interrupted)
+           !c->interrupted) {
+        if (timeout_ms == 0) {
+            /* Only what is here already: one turn that does not block. */
+            uv_run(&c->loop, UV_RUN_NOWAIT);
+            f = take_frame(c, match, id);
+            c->timed_out = f == NULL;
+            break;
+        }
         uv_run(&c->loop, UV_RUN_ONCE);
+    }
     uv_timer_stop(&c->wait_timer);
     if (f != NULL) {
         *out = f;

@@ -40,6 +40,8 @@ static const char USAGE[] =
     "  watch [--since SEQ] [--no-resume]   one line per change as it happens, until\n"
     "                                   interrupted; reconnects and resumes by itself\n"
     "  who                              who is watching the workshop now, editing what\n"
+    "  live [CODE] [--ascii]            the workshop full screen, changing as people change\n"
+    "                                   it; ? lists the keys, : runs any command here\n"
     "\n"
     "  team add NAME [--parent T#] [--level company|department|team|individual]\n"
     "  obj add TITLE --team T# [--owner USER] [--aligns-to O# | --inherits K#]\n"
@@ -110,6 +112,7 @@ static const struct {
     {"use", cmd_use},
     {"show", cmd_show},
     {"watch", cmd_watch},
+    {"live", cmd_live},
     {"team", cmd_team},
     {"obj", cmd_obj},
     {"kr", cmd_kr},

@@ -1,0 +1,202 @@
+/* What `cascade live` shows, as text: for a workshop's state, the person's
+ * choices (selection, folds, search, the command line) and the terminal's
+ * size, the lines of the screen with the style of each part. No curses
+ * here, so the whole screen can be tested as text (tests/unit/
+ * test_live_model.c); live_term.c paints the lines, cmd_live.c feeds the
+ * model from the server and the keyboard.
+ *
+ * The screen, top to bottom:
+ *   header    title (period) · code · your role · seq · connection
+ *   banner    only while the server is away: the retry countdown
+ *   tree      teams > objectives > key results, folded as chosen; each row
+ *             with its score as a bar, a number to one decimal and a glyph
+ *             (colour is never the only signal), owner, status, confidence,
+ *             committed or aspirational, alignment, and who is editing it;
+ *             rows someone else changed are highlighted for a few seconds
+ *   detail    the selection: numbers, blockers, initiatives, dependencies
+ *             both ways, comments, lint warnings (beside the tree when the
+ *             terminal is wide, below it otherwise)
+ *   presence  who is here, and what each is editing
+ *   ticker    the last changes, with who made them
+ *   message   the last command's result, or the command line being typed
+ *   footer    the keys that work here, for this role
+ * Below LIVE_MIN_COLS x LIVE_MIN_ROWS the screen says so and nothing else. */
+#ifndef CASCADE_LIVE_MODEL_H
+#define CASCADE_LIVE_MODEL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "okr.h"
+
+#define LIVE_MIN_COLS 80
+#define LIVE_MIN_ROWS 24
+/* From this width the detail pane goes beside the tree. */
+#define LIVE_WIDE_COLS 120
+/* How long a row someone else changed stays highlighted. */
+#define LIVE_HIGHLIGHT_MS 3000
+
+enum live_style {
+    LIVE_PLAIN,
+    LIVE_DIM,
+    LIVE_BOLD,
+    LIVE_RED,
+    LIVE_ORANGE,
+    LIVE_GREEN,
+    LIVE_SELECTED, /* the selected row */
+    LIVE_CHANGED,  /* a row someone else changed a moment ago */
+    LIVE_BAR,      /* header and footer */
+    LIVE_WARN,     /* the banner */
+    LIVE_STYLES
+};
+
+/* A part of a line in one style: byte offsets into the line's text. */
+struct live_span {
+    unsigned short start, len;
+    unsigned char style;
+};
+
+#define LIVE_LINE_BYTES 2048
+#define LIVE_LINE_SPANS 24
+
+/* One screen line: exactly `cols` columns of UTF-8 text (padded with
+ * spaces), the style of the whole line, and the spans styled otherwise. */
+struct live_line {
+    char text[LIVE_LINE_BYTES];
+    size_t len;
+    int cols;
+    unsigned char base;
+    struct live_span spans[LIVE_LINE_SPANS];
+    int nspans;
+};
+
+struct live_ref {
+    enum okr_kind kind;
+    uint32_t num;
+};
+
+enum live_mode {
+    LIVE_BROWSE,  /* moving about */
+    LIVE_COMMAND, /* typing a command after ':' */
+    LIVE_SEARCH,  /* typing a search after '/' */
+    LIVE_HELP,    /* the keys, until any key */
+    LIVE_OUTPUT,  /* a command's output, until any key */
+};
+
+#define LIVE_NAME_MAX 33
+#define LIVE_PEOPLE_MAX 64
+#define LIVE_TICKS 32
+#define LIVE_TICK_BYTES 200
+#define LIVE_INPUT_MAX 512
+#define LIVE_OUTPUT_MAX 400
+
+struct live_person {
+    char user[LIVE_NAME_MAX];
+    char editing[16]; /* an id, "" for nothing */
+};
+
+struct live_highlight {
+    struct live_ref ref;
+    uint64_t until_ms;
+    char by[LIVE_NAME_MAX];
+};
+
+struct live_model {
+    /* What the server says. */
+    const struct okr_state *s; /* owned by the caller; replaced by live_model_set_state */
+    char code[16];
+    char title[256];
+    char period[64];
+    char role[16]; /* "facilitator", "member", "observer" */
+    char me[LIVE_NAME_MAX];
+    uint64_t seq;
+    char trouble[160]; /* "" while connected; else the banner's text */
+    struct live_person people[LIVE_PEOPLE_MAX];
+    size_t npeople;
+    char ticks[LIVE_TICKS][LIVE_TICK_BYTES]; /* newest first */
+    size_t nticks;
+    struct live_highlight highlights[64];
+    size_t nhighlights;
+
+    /* What the person chose. */
+    struct live_ref selected;
+    struct live_ref *folded;
+    size_t nfolded, cap_folded;
+    size_t top; /* the first tree row on screen */
+    enum live_mode mode;
+    char input[LIVE_INPUT_MAX]; /* the command or search being typed */
+    size_t input_len;
+    char search[LIVE_INPUT_MAX];
+    char message[LIVE_TICK_BYTES];
+    char *output[LIVE_OUTPUT_MAX]; /* a command's output lines */
+    size_t noutput;
+    int ascii; /* no UTF-8: ASCII glyphs only */
+    int color; /* colours, as well as glyphs */
+
+    /* The tree's visible rows, rebuilt from the state and the folds. */
+    struct live_ref *rows;
+    int *depth;
+    size_t nrows, cap_rows;
+};
+
+void live_model_init(struct live_model *m);
+void live_model_free(struct live_model *m);
+
+/* Takes a new state (the caller keeps it alive until the next call or
+ * live_model_free) and rebuilds the rows. The selection stays on its
+ * entity while that exists, otherwise on the row where it was. 0, or -1
+ * when out of memory (the model is then left showing no rows). */
+int live_model_set_state(struct live_model *m, const struct okr_state *s);
+
+/* Moving: by delta rows (clamped), to the first or last row. */
+void live_model_move(struct live_model *m, long delta);
+void live_model_home(struct live_model *m, int end);
+
+/* Folding the selected row: fold 1, unfold 0, toggle -1. Folding a row
+ * without children, or one already folded, selects its parent instead (as
+ * a tree view's left arrow does). 0, or -1 when out of memory. */
+int live_model_fold(struct live_model *m, int fold);
+
+/* Selects the next row after the selection (wrapping) whose id, title or
+ * owner contains text, case-insensitively, unfolding what hides it.
+ * 1 when found, 0 when not. */
+int live_model_search(struct live_model *m, const char *text);
+
+/* A change from the stream: goes to the ticker, and when someone else made
+ * it, highlights its row until now_ms + LIVE_HIGHLIGHT_MS. */
+void live_model_event(struct live_model *m, uint64_t seq, const char *actor, const char *type,
+                      const char *entity, uint64_t now_ms);
+
+/* Presence: "join", "leave", or "editing" with an id ("" for nothing). */
+void live_model_presence(struct live_model *m, const char *user, const char *change,
+                         const char *entity);
+
+/* Whether this person may edit the OKRs of team `team` (facilitators all,
+ * members their own teams' as the snapshot lists them, observers none),
+ * and whether they may comment (everyone but observers). */
+int live_model_may_edit_team(const struct live_model *m, uint32_t team);
+int live_model_may_comment(const struct live_model *m);
+
+/* The team whose OKRs an entity belongs to (0 when none). */
+uint32_t live_model_team_of(const struct okr_state *s, struct live_ref ref);
+
+/* The command line a key opens for the selection, prefilled ("checkin K3
+ * --value "), or NULL when the key offers nothing for this row and role:
+ * 'c' check in, 'e' edit, 'a' add below, 'm' comment, 't' the
+ * necessary-and-sufficient test. *editing gets the entity being edited,
+ * which the live view announces while the line is open. */
+const char *live_model_edit_line(const struct live_model *m, int key, struct live_ref *editing,
+                                 char *out, size_t outlen);
+
+/* Replaces the output shown in LIVE_OUTPUT mode with text's lines. */
+void live_model_set_output(struct live_model *m, const char *text);
+
+/* Fills lines[0..rows) with the screen for cols x rows at now_ms (for the
+ * highlights). Keeps the selection on screen (adjusting m->top). */
+void live_model_render(struct live_model *m, int cols, int rows, uint64_t now_ms,
+                       struct live_line *lines);
+
+/* The display width of a UTF-8 string, in terminal columns. */
+int live_text_width(const char *s);
+
+#endif
