@@ -112,6 +112,7 @@ static void wake(struct live_app *a)
 static void open_line(struct live_app *a, enum live_mode mode, const char *prefill)
 {
     a->m.mode = mode;
+    a->m.message[0] = '\0';
     snprintf(a->m.input, sizeof a->m.input, "%s", prefill);
     a->m.input_len = strlen(a->m.input);
 }

@@ -5,6 +5,7 @@
 #include <cjson/cJSON.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli.h"
 #include "output.h"
@@ -160,6 +161,13 @@ static int take_code(struct args *a, const char *command, char *code, size_t cod
     return EXIT_OK;
 }
 
+/* On a terminal (a person, not a script): where to go next. */
+static void hint_live(void)
+{
+    if (isatty(STDOUT_FILENO))
+        printf("Run 'cascade live' to follow it full screen.\n");
+}
+
 int cmd_join(struct cli *cli, struct args *a)
 {
     char code[SETTINGS_CODE_MAX + 1];
@@ -182,6 +190,8 @@ int cmd_join(struct cli *cli, struct args *a)
                wire_role_name(w->role)[0] != '\0' ? wire_role_name(w->role) : "participant");
     else
         printf("Joined %s (%s) as %s.\n", w->title, w->code, wire_role_name(w->role));
+    if (rc == EXIT_OK && !cli->json)
+        hint_live();
     wire_free(reply);
     return rc;
 }
@@ -215,6 +225,8 @@ int cmd_use(struct cli *cli, struct args *a)
             output_json(workshop_json(w));
         else
             printf("Using %s (%s).\n", w->code, w->title);
+        if (!cli->json)
+            hint_live();
     }
     wire_free(reply);
     return rc;

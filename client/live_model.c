@@ -1201,7 +1201,11 @@ void live_model_render(struct live_model *m, int cols, int rows, uint64_t now_ms
     for (int i = 0; i < 2; i++) {
         char tick[LIVE_TICK_BYTES + 4];
         snprintf(tick, sizeof tick, " %s", (size_t)i < m->nticks ? m->ticks[i] : "");
-        line_text(&lines[y++], cols, LIVE_DIM, tick, m->ascii);
+        /* While a line is typed, the message (completions) shows above it. */
+        if (i == 1 && (m->mode == LIVE_COMMAND || m->mode == LIVE_SEARCH) && m->message[0])
+            line_text(&lines[y++], cols, LIVE_BOLD, m->message, m->ascii);
+        else
+            line_text(&lines[y++], cols, LIVE_DIM, tick, m->ascii);
     }
     char msg[LIVE_INPUT_MAX + 8];
     if (m->mode == LIVE_COMMAND || m->mode == LIVE_SEARCH)

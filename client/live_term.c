@@ -105,14 +105,20 @@ void live_term_paint(const struct live_line *lines, int rows, int cursor_col)
     for (int y = 0; y < rows; y++) {
         const struct live_line *l = &lines[y];
         attr_t base = attr_of(l->base);
-        /* A styled part of a selected row keeps the selection's reverse. */
+        /* A styled part of a selected row keeps the selection's reverse; of
+         * a highlighted row, the highlight (only the grades keep their
+         * colour there). */
         attr_t extra = l->base == LIVE_SELECTED ? A_REVERSE : 0;
         move(y, 0);
         size_t pos = 0;
         for (int i = 0; i < l->nspans; i++) {
             const struct live_span *s = &l->spans[i];
             put(l->text + pos, s->start - pos, base);
-            put(l->text + s->start, s->len, attr_of(s->style) | extra);
+            attr_t a = attr_of(s->style) | extra;
+            if (l->base == LIVE_CHANGED && s->style != LIVE_RED && s->style != LIVE_ORANGE &&
+                s->style != LIVE_GREEN)
+                a = base | (s->style == LIVE_BOLD ? A_BOLD : 0);
+            put(l->text + s->start, s->len, a);
             pos = (size_t)s->start + s->len;
         }
         put(l->text + pos, l->len - pos, base);

@@ -1,0 +1,196 @@
+#!/usr/bin/env bash
+# The live view through the real binaries, in tmux: alice's `cascade live`
+# in one pane while bob and mike edit from two others; an observer's view
+# that offers no edit; ':' commands; the server restarting under the view
+# (banner, then the missed changes); a resize to 60x20 and back; NO_COLOR;
+# q and SIGTERM giving the terminal back. Every wait is for what the screen
+# shows, bounded; nothing is timed.
+# Usage: test_live.sh BIN_DIR
+set -u
+source "$(dirname "$0")/lib.sh"
+lib_init live "$@"
+
+TMUX_SOCKET="cascade-live-$$"
+t() { tmux -u -L "$TMUX_SOCKET" "$@"; }
+lib_cleanup_live() { t kill-server 2>/dev/null; lib_cleanup; }
+trap lib_cleanup_live EXIT
+
+as() { local who=$1; shift; XDG_CONFIG_HOME="$WORK/home-$who" "$CASCADE" "$@"; }
+# screen PANE [-e]: the pane's text now (with -e, its escape sequences too).
+screen() { t capture-pane -p ${2:-} -t "$1"; }
+# shows PANE TEXT [TRIES]: waits (bounded: TRIES polls of 50 ms, 15 s by
+# default) until the pane shows TEXT.
+shows() {
+    for _ in $(seq 1 "${3:-300}"); do
+        screen "$1" | grep -qF -- "$2" && return 0
+        sleep 0.05
+    done
+    return 1
+}
+gone() { # gone PANE TEXT: waits until the pane no longer shows TEXT
+    for _ in $(seq 1 300); do
+        screen "$1" | grep -qF -- "$2" || return 0
+        sleep 0.05
+    done
+    return 1
+}
+# see NAME PANE TEXT: a check that the pane comes to show TEXT.
+see() {
+    if shows "$2" "$3"; then ok "$1"
+    else not_ok "$1" "$(screen "$2")"; fi
+}
+# eventually CMD...: retries a command (bounded, 15 s) until it succeeds.
+eventually() {
+    for _ in $(seq 1 300); do "$@" && return 0; sleep 0.05; done
+    return 1
+}
+seq_now() { as alice --json show | grep -o '"seq":[0-9]*' | head -n1 | cut -d: -f2; }
+# live_pid WINDOW: the cascade process of a live pane.
+live_pid() { pgrep -P "$(t display -p -t "$1" '#{pane_pid}')" -f "$CASCADE live" | head -n1; }
+# in_pane PANE USER COMMAND...: types a command into a pane's shell as USER.
+in_pane() {
+    local pane=$1 who=$2; shift 2
+    t send-keys -t "$pane" "XDG_CONFIG_HOME=$WORK/home-$who $CASCADE $*" Enter
+}
+# live_pane NAME USER [ENV...]: a new 100x30 window running USER's live view;
+# when it ends, the pane says how.
+live_pane() {
+    local name=$1 who=$2; shift 2
+    t new-window -d -n "$name" -t live \
+        "env XDG_CONFIG_HOME=$WORK/home-$who CASCADE_SERVER=127.0.0.1:$PORT TERM=xterm-256color LANG=C.UTF-8 $* $CASCADE live; echo \"live ended with \$?\"; sleep 600"
+}
+
+unset CASCADE_WORKSHOP NO_COLOR
+start_server main
+export CASCADE_SERVER="127.0.0.1:$PORT"
+as admin login --user admin <"$WORK/main/initial-admin-password" >/dev/null 2>&1
+for u in alice bob mike olga; do
+    as admin admin user add "$u" --password-stdin <<<"pw-$u-0123456789" >/dev/null 2>&1
+    as "$u" login --user "$u" <<<"pw-$u-0123456789" >/dev/null 2>&1
+done
+CODE=$(as alice workshop create "Q3 planning" --period 2026-Q3 2>/dev/null)
+as alice team add Acme --level company >/dev/null
+as alice team add Sales --parent T1 --level department >/dev/null
+as alice obj add "Grow revenue" --team T1 --committed >/dev/null
+as alice kr add O1 "Raise ARR" --from 100 --to 200 --unit kEUR >/dev/null
+as alice obj add "Win Europe" --team T2 --aligns-to O1 >/dev/null
+as alice kr add O2 "Close deals" --from 0 --to 10 >/dev/null
+as bob join "$(as alice workshop invite --role member --team T2)" >/dev/null
+as mike join "$(as alice workshop invite --role member --team T1)" >/dev/null
+as olga join "$(as alice workshop invite --role observer)" >/dev/null
+
+check "live without a terminal says to use watch (exit 2)" run 2 as alice live
+check "... in one sentence" grep -q "cascade live needs a terminal" <<<"$err"
+
+# ---- three panes: alice watches, bob and mike edit ------------------------------------
+t new-session -d -s live -x 100 -y 30 -n shells "env CASCADE_SERVER=127.0.0.1:$PORT bash --norc"
+t split-window -t live:shells "env CASCADE_SERVER=127.0.0.1:$PORT bash --norc"
+live_pane alice alice
+A=live:alice
+S=$(seq_now)
+see "the header names the workshop, the code, alice's role and the seq" "$A" \
+    "Q3 planning (2026-Q3) · code $CODE · you: alice facilitator · seq $S · live"
+see "the tree shows the cascade with scores" "$A" "K1 Raise ARR"
+if screen "$A" | grep -q "O2 Win Europe .*→O1 aspirational ░░░░░░░░░░ 0.0 ✗"; then
+    ok "an objective's row: alignment, kind, bar, score and glyph"
+else not_ok "an objective's row" "$(screen "$A")"; fi
+see "the footer offers editing keys to a facilitator" "$A" "c check in  e edit  a add"
+see "presence lists alice herself" "$A" "alice (you)"
+
+in_pane live:shells.0 bob kr set K2 4
+see "bob's check-in from his pane appears in alice's view" "$A" "K2 Close deals"
+see "... with its new score" "$A" "████░░░░░░ 0.4 ✗"
+see "... on the ticker, with who made it" "$A" "#$((S + 1)) bob kr.checkin K2"
+if screen "$A" -e | grep "Close deals" | grep -q $'\e\[43m'; then
+    ok "the row bob changed is highlighted"
+else not_ok "the row bob changed is highlighted" "$(screen "$A" -e | grep "Close deals" | cat -v)"; fi
+in_pane live:shells.1 mike kr set K1 170
+see "mike's check-in from the other pane appears too" "$A" "#$((S + 2)) mike kr.checkin K1"
+see "... and K1's score" "$A" "███████░░░ 0.7 ✓"
+see "the header follows the seq" "$A" "seq $((S + 2)) · live"
+
+# Keys: down to K1, its details; fold O1; search; help.
+t send-keys -t "$A" j j
+see "moving down selects K1 and shows its numbers" "$A" "100 → 170 → 200 kEUR"
+t send-keys -t "$A" k h
+if gone "$A" "K1 Raise ARR"; then ok "left folds O1 away"; else not_ok "left folds O1" "$(screen "$A")"; fi
+t send-keys -t "$A" / r a i s e Enter
+see "a search finds K1 again, unfolding O1" "$A" "K1 Raise ARR"
+t send-keys -t "$A" '?'
+see "? lists the keys" "$A" "answer the necessary-and-sufficient test"
+t send-keys -t "$A" x
+see "any key closes the help" "$A" "K1 Raise ARR"
+
+# An edit key opens a prefilled command line and announces the edit.
+t send-keys -t "$A" g j j c
+see "c on K1 opens a check-in line" "$A" ":checkin K1 --value"
+editing_k1() { run 0 as bob who && grep -q "^alice .* K1$" <<<"$out"; }
+if eventually editing_k1; then ok "while the line is open, alice is announced as editing K1"
+else not_ok "alice is announced as editing K1" "$out"; fi
+t send-keys -t "$A" 1 9 0 Enter
+see "the check-in runs and says so" "$A" "Checked in K1."
+see "... and the view shows it" "$A" "100 → 190 → 200 kEUR"
+if eventually eval '! editing_k1'; then ok "after it, alice edits nothing"
+else not_ok "after it, alice edits nothing" "$out"; fi
+t send-keys -t "$A" : l i n t Enter
+see "':lint' shows lint's output in the view" "$A" "(exit"
+t send-keys -t "$A" x
+t send-keys -t "$A" : w a t c h Enter
+see "':watch' is refused: it needs a terminal of its own" "$A" "needs a terminal of its own"
+t send-keys -t "$A" : k r Space s e t Space K Tab
+see "Tab completes an id's start into the ids there are" "$A" "K1 K2"
+
+# ---- an observer's view ---------------------------------------------------------------------
+t send-keys -t "$A" Escape
+live_pane olga olga
+O=live:olga
+see "an observer's footer says read-only and offers no edit key" "$O" "read-only (observer)"
+see "alice's presence bar shows olga arrive" "$A" "●olga"
+if ! screen "$O" | grep -q "c check in"; then ok "no check-in key is offered to an observer"
+else not_ok "no check-in key for an observer" "$(screen "$O")"; fi
+t send-keys -t "$O" j j c
+see "pressing c anyway says observers only read" "$O" "Observers read; they do not change the cascade."
+t send-keys -t "$O" : k r Space s e t Space K 1 Space 5 Enter
+see "a ':' edit is refused by the server, which says why" "$O" "Observers can read but not change the cascade."
+t send-keys -t "$O" q
+see "q quits with 0" "$O" "live ended with 0"
+if gone "$A" "●olga"; then ok "olga is gone from alice's presence bar"
+else not_ok "olga is gone from the presence bar" "$(screen "$A" | grep here:)"; fi
+
+# ---- the server restarts under the view ------------------------------------------------------
+stop_server "$SPID" >/dev/null
+see "a banner says the server is away, with a countdown" "$A" "The server is away"
+see "... and the header says offline" "$A" "· offline"
+start_server main --listen "127.0.0.1:$PORT"
+S=$(seq_now)
+as bob kr set K2 7 >/dev/null
+see "after the restart the view comes back by itself" "$A" "· live"
+see "... with the change made while it was away" "$A" "#$((S + 1)) bob kr.checkin K2"
+see "... in the state too" "$A" "███████░░░ 0.7 ✓"
+if gone "$A" "The server is away"; then ok "the banner is gone"; else not_ok "the banner is gone" "$(screen "$A")"; fi
+
+# ---- resize, colour, leaving ----------------------------------------------------------------
+t resize-window -t "$A" -x 60 -y 20
+see "at 60x20 the view says plainly it needs more room" "$A" "The window is 60x20; cascade live needs 80x24."
+t resize-window -t "$A" -x 100 -y 30
+see "back at 100x30 the tree returns" "$A" "K1 Raise ARR"
+if screen "$A" -e | grep -q $'\e\[3[123]m'; then ok "scores are coloured by default"
+else not_ok "scores are coloured by default" "$(screen "$A" -e | head -5)"; fi
+live_pane mono alice NO_COLOR=1
+see "NO_COLOR: the view comes up" "live:mono" "K1 Raise ARR"
+if ! screen live:mono -e | grep -q $'\e\[3[0-8]m\|\e\[4[0-8]m'; then ok "NO_COLOR: no colour at all"
+else not_ok "NO_COLOR: no colour" "$(screen live:mono -e | grep -m3 $'\e\[3')"; fi
+if screen live:mono | grep -q "0.7 ✓"; then ok "NO_COLOR: the glyph still tells the grade"
+else not_ok "NO_COLOR: the glyph tells the grade" "$(screen live:mono)"; fi
+live_pane plain alice
+t send-keys -t live:plain q
+see "q quits with 0" "live:plain" "live ended with 0"
+live_pane ascii alice LANG=C
+see "without UTF-8 the view uses ASCII glyphs" "live:ascii" "#######... 0.7 +"
+kill -TERM "$(live_pid live:ascii)"
+see "SIGTERM ends a live view with 0" "live:ascii" "live ended with 0"
+t send-keys -t "$A" q
+see "alice's view quits on q" "$A" "live ended with 0"
+stop_server "$SPID" >/dev/null
+
+finish
