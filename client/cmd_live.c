@@ -36,6 +36,7 @@
 #include "live_model.h"
 #include "live_term.h"
 #include "output.h"
+#include "render.h"
 #include "session.h"
 #include "settings.h"
 #include "snapshot.h"
@@ -71,6 +72,8 @@ struct live_app {
     int quit;
     int busy;          /* a request is in flight: do not interrupt the wait */
     char *command;     /* typed after ':', waiting to run */
+    int submit;        /* the form's value waits to be sent */
+    int resubmit;      /* after a conflict: send mine on top of theirs */
     struct live_ref announce; /* what should be announced as being edited */
     struct live_ref announced;
     int announce_due;
@@ -92,10 +95,7 @@ static void paint(struct live_app *a)
     if (lines == NULL)
         return;
     live_model_render(&a->m, cols, rows, now_ms(), lines);
-    int cursor = -1;
-    if ((a->m.mode == LIVE_COMMAND || a->m.mode == LIVE_SEARCH) && cols >= LIVE_MIN_COLS &&
-        rows >= LIVE_MIN_ROWS)
-        cursor = 1 + live_text_width(a->m.input);
+    int cursor = a->m.cursor_col;
     live_term_paint(lines, rows, cursor < cols ? cursor : cols - 1);
     free(lines);
 }
@@ -167,8 +167,20 @@ static void complete_id(struct live_app *a)
 static void key_line(struct live_app *a, int k)
 {
     struct live_model *m = &a->m;
+    if (m->mode == LIVE_FORM && k == LIVE_KEY_TAB) {
+        live_model_form_next(m);
+        return;
+    }
+    if (m->mode == LIVE_FORM && k == LIVE_KEY_ENTER) {
+        a->submit = 1;
+        wake(a);
+        return;
+    }
     if (k == LIVE_KEY_ESCAPE) {
         close_line(a);
+    } else if (k == 21) { /* Ctrl-U: clear the line, as shells do */
+        m->input[0] = '\0';
+        m->input_len = 0;
     } else if (k == LIVE_KEY_BACKSPACE) {
         /* One whole UTF-8 character. */
         while (m->input_len > 0 && ((unsigned char)m->input[--m->input_len] & 0xC0) == 0x80)
@@ -262,6 +274,12 @@ static void key_browse(struct live_app *a, int k)
     default:
         break;
     }
+    if (k == 'e' && live_model_form_open(m) == 0) {
+        a->announce = m->form.ref;
+        a->announce_due = 1;
+        wake(a);
+        return;
+    }
     if (k < 256 && live_model_edit_line(m, k, &editing, line, sizeof line) != NULL) {
         open_line(a, LIVE_COMMAND, line);
         if (editing.kind != 0) {
@@ -293,7 +311,18 @@ static void on_input(uv_poll_t *h, int status, int events)
         switch (a->m.mode) {
         case LIVE_COMMAND:
         case LIVE_SEARCH:
+        case LIVE_FORM:
             key_line(a, k);
+            break;
+        case LIVE_CONFLICT:
+            if (k == 'a') {
+                a->resubmit = 1;
+                wake(a);
+            } else if (k == 'k' || k == LIVE_KEY_ESCAPE) {
+                snprintf(a->m.message, sizeof a->m.message, "Kept %s's %s.",
+                         a->m.conflict.by[0] ? a->m.conflict.by : "their", a->m.conflict.field);
+                a->m.mode = LIVE_BROWSE;
+            }
             break;
         case LIVE_HELP:
         case LIVE_OUTPUT:
@@ -451,6 +480,95 @@ static void announce(struct live_app *a)
         a->announced = a->announce;
     a->busy = 0;
     wire_free(reply);
+}
+
+/* ---- The edit form ------------------------------------------------------------ */
+
+static void value_text(const Cascade__V1__Value *v, char *out, size_t outlen)
+{
+    if (v == NULL || v->kind_case == CASCADE__V1__VALUE__KIND__NOT_SET)
+        snprintf(out, outlen, "none");
+    else if (v->kind_case == CASCADE__V1__VALUE__KIND_NUMBER)
+        render_number(v->number, out, outlen);
+    else if (v->kind_case == CASCADE__V1__VALUE__KIND_FLAG)
+        snprintf(out, outlen, "%s", v->flag ? "true" : "false");
+    else
+        render_flat(v->text, out, outlen);
+}
+
+/* Sends the form's field as value, based on version base. A conflict opens
+ * the dialog; anything else ends the form with a message. */
+static void send_form(struct live_app *a, uint64_t base, const char *value)
+{
+    struct live_model *m = &a->m;
+    struct live_ref ref = m->form.ref;
+    const char *const *fields = live_form_fields(m->s, ref);
+    char *field = fields != NULL ? (char *)fields[m->form.field] : "title";
+    char id[16], err[640];
+    okr_id_format(ref.kind, ref.num, id, sizeof id);
+    int numeric = strcmp(field, "target") == 0 || strcmp(field, "start") == 0;
+    double number = 0;
+    if (numeric && args_number(value, &number) != 0) {
+        snprintf(m->message, sizeof m->message, "The %s must be a number, like 42 or 7.5.", field);
+        m->mode = LIVE_BROWSE;
+        return;
+    }
+    WireFrame *reply = NULL;
+    int rc;
+    a->busy = 1;
+    if (ref.kind == OKR_OBJECTIVE) {
+        Cascade__V1__Objective v = CASCADE__V1__OBJECTIVE__INIT;
+        v.title = v.owner = v.rationale = (char *)value;
+        Cascade__V1__ObjectiveEdit e = CASCADE__V1__OBJECTIVE_EDIT__INIT;
+        e.workshop = a->ws;
+        e.id = id;
+        e.base_version = base;
+        e.n_fields = 1;
+        e.fields = &field;
+        e.values = &v;
+        WireFrame req = CLIENT_REQUEST(objective_edit, OBJECTIVE_EDIT, &e);
+        rc = client_call(a->c, &req, &reply, err, sizeof err);
+    } else {
+        Cascade__V1__KeyResult v = CASCADE__V1__KEY_RESULT__INIT;
+        v.title = v.owner = v.unit = (char *)value;
+        v.target = v.start = number;
+        Cascade__V1__KeyResultEdit e = CASCADE__V1__KEY_RESULT_EDIT__INIT;
+        e.workshop = a->ws;
+        e.id = id;
+        e.base_version = base;
+        e.n_fields = 1;
+        e.fields = &field;
+        e.values = &v;
+        WireFrame req = CLIENT_REQUEST(key_result_edit, KEY_RESULT_EDIT, &e);
+        rc = client_call(a->c, &req, &reply, err, sizeof err);
+    }
+    a->busy = 0;
+    const Cascade__V1__Conflict *cf =
+        rc == CLIENT_REFUSED && reply->error->code == CASCADE__V1__ERROR_CODE__CONFLICT
+            ? reply->error->conflict
+            : NULL;
+    if (cf != NULL && cf->n_fields > 0) {
+        struct live_conflict *c = &m->conflict;
+        c->ref = ref;
+        snprintf(c->field, sizeof c->field, "%s", field);
+        value_text(cf->fields[0]->new_value, c->now, sizeof c->now);
+        snprintf(c->by, sizeof c->by, "%.32s", cf->changed_by);
+        snprintf(c->mine, sizeof c->mine, "%s", value);
+        c->version = cf->current_version;
+        m->mode = LIVE_CONFLICT;
+    } else {
+        if (rc == CLIENT_OK)
+            snprintf(m->message, sizeof m->message, "Saved %s's %s.", id, field);
+        else
+            snprintf(m->message, sizeof m->message, "%.190s", err);
+        m->mode = LIVE_BROWSE;
+        a->stale = 1;
+    }
+    wire_free(reply);
+    if (m->mode != LIVE_CONFLICT && a->announce.kind != 0) {
+        a->announce = (struct live_ref){0, 0};
+        a->announce_due = 1;
+    }
 }
 
 /* ---- Commands after ':' ------------------------------------------------------- */
@@ -753,6 +871,22 @@ static int run(struct live_app *a, char *err, size_t errlen)
         if (a->command != NULL) {
             run_command(a);
             a->stale = 1; /* its change, if any, comes as an event too */
+            paint(a);
+        }
+        if (a->submit) {
+            a->submit = 0;
+            char value[LIVE_INPUT_MAX];
+            snprintf(value, sizeof value, "%s", a->m.input);
+            a->m.input[0] = '\0';
+            a->m.input_len = 0;
+            send_form(a, a->m.form.base_version, value);
+            paint(a);
+        }
+        if (a->resubmit) {
+            a->resubmit = 0;
+            char value[sizeof a->m.conflict.mine];
+            snprintf(value, sizeof value, "%s", a->m.conflict.mine);
+            send_form(a, a->m.conflict.version, value);
             paint(a);
         }
         if (a->announce_due)

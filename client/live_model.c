@@ -607,11 +607,6 @@ const char *live_model_edit_line(const struct live_model *m, int key, struct liv
         snprintf(out, outlen, "checkin %s %s", id,
                  k != NULL && k->milestone ? "--done" : "--value ");
         return out;
-    case 'e':
-        if (r.kind == OKR_TEAM)
-            return NULL;
-        snprintf(out, outlen, "%s edit %s --title ", r.kind == OKR_OBJECTIVE ? "obj" : "kr", id);
-        return out;
     case 'a':
         if (r.kind == OKR_TEAM)
             snprintf(out, outlen, "obj add --team %s ", id);
@@ -628,6 +623,83 @@ const char *live_model_edit_line(const struct live_model *m, int key, struct liv
     default:
         return NULL;
     }
+}
+
+const char *const *live_form_fields(const struct okr_state *s, struct live_ref ref)
+{
+    static const char *const OBJECTIVE[] = {"title", "owner", "rationale", NULL};
+    static const char *const METRIC[] = {"title", "owner", "target", "start", "unit", NULL};
+    static const char *const MILESTONE[] = {"title", "owner", NULL};
+    if (ref.kind == OKR_OBJECTIVE)
+        return OBJECTIVE;
+    if (ref.kind != OKR_KEY_RESULT)
+        return NULL;
+    const struct okr_key_result *k = okr_key_result_find(s, ref.num);
+    return k != NULL && k->milestone ? MILESTONE : METRIC;
+}
+
+void live_model_field_text(const struct okr_state *s, struct live_ref ref, const char *field,
+                           char *out, size_t outlen)
+{
+    const char *text = NULL;
+    out[0] = '\0';
+    if (ref.kind == OKR_OBJECTIVE) {
+        const struct okr_objective *o = okr_objective_find(s, ref.num);
+        if (o == NULL)
+            return;
+        text = strcmp(field, "title") == 0 ? o->title
+               : strcmp(field, "owner") == 0 ? o->owner
+                                             : o->rationale;
+    } else if (ref.kind == OKR_KEY_RESULT) {
+        const struct okr_key_result *k = okr_key_result_find(s, ref.num);
+        if (k == NULL)
+            return;
+        if (strcmp(field, "target") == 0 || strcmp(field, "start") == 0) {
+            render_number(strcmp(field, "target") == 0 ? k->target : k->start, out, outlen);
+            return;
+        }
+        text = strcmp(field, "title") == 0 ? k->title
+               : strcmp(field, "owner") == 0 ? k->owner
+                                             : k->unit;
+    }
+    render_flat(text, out, outlen);
+}
+
+static void form_load(struct live_model *m)
+{
+    const char *const *fields = live_form_fields(m->s, m->form.ref);
+    live_model_field_text(m->s, m->form.ref, fields[m->form.field], m->input, sizeof m->input);
+    m->input_len = strlen(m->input);
+}
+
+int live_model_form_open(struct live_model *m)
+{
+    struct live_ref r = m->selected;
+    if (m->s == NULL || m->nrows == 0 || live_form_fields(m->s, r) == NULL ||
+        !live_model_may_edit_team(m, live_model_team_of(m->s, r)))
+        return -1;
+    uint64_t version = 0;
+    if (r.kind == OKR_OBJECTIVE) {
+        const struct okr_objective *o = okr_objective_find(m->s, r.num);
+        version = o != NULL ? o->version : 0;
+    } else {
+        const struct okr_key_result *k = okr_key_result_find(m->s, r.num);
+        version = k != NULL ? k->version : 0;
+    }
+    m->form = (struct live_form){r, version, 0};
+    m->mode = LIVE_FORM;
+    m->message[0] = '\0';
+    form_load(m);
+    return 0;
+}
+
+void live_model_form_next(struct live_model *m)
+{
+    const char *const *fields = live_form_fields(m->s, m->form.ref);
+    if (fields == NULL)
+        return;
+    m->form.field = fields[m->form.field + 1] != NULL ? m->form.field + 1 : 0;
+    form_load(m);
 }
 
 void live_model_set_output(struct live_model *m, const char *text)
@@ -1021,6 +1093,10 @@ static const char *footer_text(const struct live_model *m, int cols)
     case LIVE_HELP:
     case LIVE_OUTPUT:
         return " any key: back";
+    case LIVE_FORM:
+        return " Enter save · Tab next field · Esc cancel";
+    case LIVE_CONFLICT:
+        return " a apply yours on top · k keep theirs";
     default:
         break;
     }
@@ -1088,7 +1164,8 @@ static void help_lines(const struct live_model *m, struct detail *d)
     dl(d, LIVE_PLAIN, "  :COMMAND          any cascade command, e.g. :kr set K1 42, :lint, :score");
     if (strcmp(m->role, "observer") != 0) {
         dl(d, LIVE_PLAIN, "  c                 check in on the key result");
-        dl(d, LIVE_PLAIN, "  e                 edit the objective or key result's title");
+        dl(d, LIVE_PLAIN, "  e                 edit a field of the objective or key result (Tab: next field);");
+        dl(d, LIVE_PLAIN, "                    if someone changed it meanwhile, choose theirs or yours");
         dl(d, LIVE_PLAIN, "  a                 add an objective to the team, a key result to the objective");
         dl(d, LIVE_PLAIN, "  m                 comment on the objective or key result");
         dl(d, LIVE_PLAIN, "  t                 answer the necessary-and-sufficient test");
@@ -1105,13 +1182,44 @@ static void help_lines(const struct live_model *m, struct detail *d)
                                : "  ✎NAME  someone is editing it;  → aligns to;  ⇐ inherits");
 }
 
+/* The conflict dialog, line by line. */
+static void conflict_line(const struct live_model *m, int i, int cols, struct live_line *l)
+{
+    const struct live_conflict *c = &m->conflict;
+    char text[LIVE_LINE_BYTES / 2], id[16];
+    okr_id_format(c->ref.kind, c->ref.num, id, sizeof id);
+    switch (i) {
+    case 0:
+        snprintf(text, sizeof text, " %s's %s changed while you were editing it.", id, c->field);
+        line_text(l, cols, LIVE_WARN, text, m->ascii);
+        return;
+    case 1:
+        snprintf(text, sizeof text, "   now:   %s   (set by %s)", c->now, c->by[0] ? c->by : "?");
+        break;
+    case 2:
+        snprintf(text, sizeof text, "   yours: %s", c->mine);
+        break;
+    case 4:
+        snprintf(text, sizeof text, " a: apply yours on top    k: keep theirs");
+        line_text(l, cols, LIVE_BOLD, text, m->ascii);
+        return;
+    default:
+        text[0] = '\0';
+    }
+    line_text(l, cols, LIVE_PLAIN, text, m->ascii);
+}
+
 void live_model_render(struct live_model *m, int cols, int rows, uint64_t now_ms,
                        struct live_line *lines)
 {
+    m->cursor_col = -1;
+    if (m->mode == LIVE_COMMAND || m->mode == LIVE_SEARCH)
+        m->cursor_col = 1 + live_text_width(m->input);
     if (cols > LIVE_LINE_BYTES / 4)
         cols = LIVE_LINE_BYTES / 4;
     if (cols < LIVE_MIN_COLS || rows < LIVE_MIN_ROWS) {
         char msg[200];
+        m->cursor_col = -1;
         for (int i = 0; i < rows; i++)
             line_text(&lines[i], cols, LIVE_PLAIN, "", m->ascii);
         snprintf(msg, sizeof msg, "The window is %dx%d; cascade live needs %dx%d.", cols, rows,
@@ -1155,6 +1263,8 @@ void live_model_render(struct live_model *m, int cols, int rows, uint64_t now_ms
         if (m->mode == LIVE_HELP) {
             line_text(l, tree_cols, (size_t)i < d->n ? d->style[i] : LIVE_PLAIN,
                       (size_t)i < d->n ? d->lines[i] : "", m->ascii);
+        } else if (m->mode == LIVE_CONFLICT && i < 6) {
+            conflict_line(m, i, tree_cols, l);
         } else if (m->mode == LIVE_OUTPUT) {
             line_text(l, tree_cols, LIVE_PLAIN, (size_t)i < m->noutput ? m->output[i] : "",
                       m->ascii);
@@ -1207,11 +1317,18 @@ void live_model_render(struct live_model *m, int cols, int rows, uint64_t now_ms
         else
             line_text(&lines[y++], cols, LIVE_DIM, tick, m->ascii);
     }
-    char msg[LIVE_INPUT_MAX + 8];
-    if (m->mode == LIVE_COMMAND || m->mode == LIVE_SEARCH)
+    char msg[LIVE_INPUT_MAX + 64];
+    if (m->mode == LIVE_COMMAND || m->mode == LIVE_SEARCH) {
         snprintf(msg, sizeof msg, "%c%s", m->mode == LIVE_COMMAND ? ':' : '/', m->input);
-    else
+    } else if (m->mode == LIVE_FORM) {
+        char id[16];
+        okr_id_format(m->form.ref.kind, m->form.ref.num, id, sizeof id);
+        snprintf(msg, sizeof msg, "%s %s: %s", id,
+                 live_form_fields(m->s, m->form.ref)[m->form.field], m->input);
+        m->cursor_col = live_text_width(msg);
+    } else {
         snprintf(msg, sizeof msg, " %s", m->message);
+    }
     line_text(&lines[y++], cols, LIVE_PLAIN, msg, m->ascii);
     footer_line(m, cols, &lines[y++]);
 }

@@ -75,20 +75,42 @@ struct live_ref {
     uint32_t num;
 };
 
-enum live_mode {
-    LIVE_BROWSE,  /* moving about */
-    LIVE_COMMAND, /* typing a command after ':' */
-    LIVE_SEARCH,  /* typing a search after '/' */
-    LIVE_HELP,    /* the keys, until any key */
-    LIVE_OUTPUT,  /* a command's output, until any key */
-};
-
 #define LIVE_NAME_MAX 33
 #define LIVE_PEOPLE_MAX 64
 #define LIVE_TICKS 32
 #define LIVE_TICK_BYTES 200
 #define LIVE_INPUT_MAX 512
 #define LIVE_OUTPUT_MAX 400
+
+enum live_mode {
+    LIVE_BROWSE,  /* moving about */
+    LIVE_COMMAND, /* typing a command after ':' */
+    LIVE_SEARCH,  /* typing a search after '/' */
+    LIVE_HELP,    /* the keys, until any key */
+    LIVE_OUTPUT,  /* a command's output, until any key */
+    LIVE_FORM,    /* editing one field of the selection */
+    LIVE_CONFLICT, /* the field changed meanwhile: keep theirs or apply mine */
+};
+
+/* The edit form: one field of an objective or key result at a time, typed
+ * into input, with the version it started from so that the server can say
+ * when someone else changed that field meanwhile. */
+struct live_form {
+    struct live_ref ref;
+    uint64_t base_version;
+    int field; /* into live_form_fields(ref.kind) */
+};
+
+/* What the server said when a form's edit conflicted. */
+struct live_conflict {
+    struct live_ref ref;
+    char field[24];
+    char now[256];   /* its value now, as text */
+    char by[LIVE_NAME_MAX];
+    char mine[512];  /* the value typed */
+    uint64_t version; /* the entity's version now */
+};
+
 
 struct live_person {
     char user[LIVE_NAME_MAX];
@@ -130,6 +152,9 @@ struct live_model {
     char message[LIVE_TICK_BYTES];
     char *output[LIVE_OUTPUT_MAX]; /* a command's output lines */
     size_t noutput;
+    struct live_form form;
+    struct live_conflict conflict;
+    int cursor_col; /* set by render: where the typing cursor is, -1 for none */
     int ascii; /* no UTF-8: ASCII glyphs only */
     int color; /* colours, as well as glyphs */
 
@@ -182,11 +207,28 @@ uint32_t live_model_team_of(const struct okr_state *s, struct live_ref ref);
 
 /* The command line a key opens for the selection, prefilled ("checkin K3
  * --value "), or NULL when the key offers nothing for this row and role:
- * 'c' check in, 'e' edit, 'a' add below, 'm' comment, 't' the
- * necessary-and-sufficient test. *editing gets the entity being edited,
+ * 'c' check in, 'a' add below, 'm' comment, 't' the necessary-and-sufficient
+ * test ('e', editing a field, opens the form instead). *editing gets the entity being edited,
  * which the live view announces while the line is open. */
 const char *live_model_edit_line(const struct live_model *m, int key, struct live_ref *editing,
                                  char *out, size_t outlen);
+
+/* The fields the edit form offers for a kind (NULL-terminated): title,
+ * owner and rationale of an objective; title, owner, target, start and
+ * unit of a metric key result (a milestone: title and owner). */
+const char *const *live_form_fields(const struct okr_state *s, struct live_ref ref);
+
+/* Opens the form on the selection's first field, its current value in
+ * input, when this person may edit it. 0, or -1 when not offered here. */
+int live_model_form_open(struct live_model *m);
+
+/* The form's next field (wrapping), its current value in input. */
+void live_model_form_next(struct live_model *m);
+
+/* The current value of a field of ref, as the form shows it ("" when the
+ * entity is gone). */
+void live_model_field_text(const struct okr_state *s, struct live_ref ref, const char *field,
+                           char *out, size_t outlen);
 
 /* Replaces the output shown in LIVE_OUTPUT mode with text's lines. */
 void live_model_set_output(struct live_model *m, const char *text);

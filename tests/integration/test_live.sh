@@ -140,6 +140,28 @@ see "':watch' is refused: it needs a terminal of its own" "$A" "needs a terminal
 t send-keys -t "$A" : k r Space s e t Space K Tab
 see "Tab completes an id's start into the ids there are" "$A" "K1 K2"
 
+# ---- the edit form, and a conflict over one field -----------------------------------------
+t send-keys -t "$A" Escape g j j e
+see "e on K1 opens the form on its title" "$A" "K1 title: Raise ARR"
+as mike kr edit K1 --title "Raise ARR now" >/dev/null
+t send-keys -t "$A" C-u "Raise ARR fast" Enter
+see "mike changed the title meanwhile: the dialog says so" "$A" "K1's title changed while you were editing it."
+see "... with the value now and who set it" "$A" "now:   Raise ARR now   (set by mike)"
+see "... and alice's value" "$A" "yours: Raise ARR fast"
+t send-keys -t "$A" a
+see "a applies hers on top" "$A" "Saved K1's title."
+see "... and the tree shows it" "$A" "K1 Raise ARR fast"
+t send-keys -t "$A" e
+see "the form opens again" "$A" "K1 title: Raise ARR fast"
+as mike kr edit K1 --title "Raise ARR again" >/dev/null
+t send-keys -t "$A" C-u "Mine" Enter
+see "a second conflict" "$A" "now:   Raise ARR again   (set by mike)"
+t send-keys -t "$A" k
+see "k keeps his" "$A" "Kept mike's title."
+see "... and the tree shows his" "$A" "K1 Raise ARR again"
+t send-keys -t "$A" e Tab Tab C-u "abc" Enter
+see "a number field refuses text" "$A" "The target must be a number"
+
 # ---- an observer's view ---------------------------------------------------------------------
 t send-keys -t "$A" Escape
 live_pane olga olga

@@ -314,6 +314,46 @@ static void test_what_each_role_is_offered(void **state)
     okr_state_free(&s);
 }
 
+static void test_the_edit_form_and_its_conflict(void **state)
+{
+    (void)state;
+    struct okr_state s;
+    struct live_model m;
+    struct screen sc;
+    setup_model(&m, &s, "member"); /* mike: T2 only */
+    live_model_move(&m, 2);        /* K1, in T1 */
+    assert_int_equal(live_model_form_open(&m), -1);
+    assert_int_equal(m.mode, LIVE_BROWSE);
+    live_model_home(&m, 1); /* K3, in T2 */
+    assert_int_equal(live_model_form_open(&m), 0);
+    assert_int_equal(m.mode, LIVE_FORM);
+    assert_string_equal(m.input, "Close deals");
+    render(&m, &sc, 100, 24);
+    assert_non_null(strstr(sc.lines[22].text, "K3 title: Close deals"));
+    assert_int_equal(m.cursor_col, live_text_width("K3 title: Close deals"));
+    assert_non_null(strstr(sc.lines[23].text, "Enter save"));
+    live_model_form_next(&m);
+    assert_string_equal(m.input, "bob"); /* owner */
+    live_model_form_next(&m);
+    assert_string_equal(m.input, "10"); /* target */
+    live_model_form_next(&m);
+    live_model_form_next(&m);
+    live_model_form_next(&m);
+    assert_string_equal(m.input, "Close deals"); /* round to the title */
+
+    m.mode = LIVE_CONFLICT;
+    m.conflict = (struct live_conflict){.ref = {OKR_KEY_RESULT, 3}, .field = "title",
+                                        .now = "Close more deals", .by = "carol",
+                                        .mine = "Close deals fast", .version = 4};
+    render(&m, &sc, 100, 24);
+    assert_non_null(strstr(sc.lines[1].text, "K3's title changed while you were editing it."));
+    assert_non_null(strstr(sc.lines[2].text, "now:   Close more deals   (set by carol)"));
+    assert_non_null(strstr(sc.lines[3].text, "yours: Close deals fast"));
+    assert_non_null(strstr(sc.lines[23].text, "a apply yours on top · k keep theirs"));
+    live_model_free(&m);
+    okr_state_free(&s);
+}
+
 static void test_wide_terminal_puts_details_beside(void **state)
 {
     (void)state;
@@ -369,6 +409,7 @@ int main(void)
         cmocka_unit_test(test_selection_survives_a_new_state),
         cmocka_unit_test(test_events_tick_and_highlight),
         cmocka_unit_test(test_what_each_role_is_offered),
+        cmocka_unit_test(test_the_edit_form_and_its_conflict),
         cmocka_unit_test(test_wide_terminal_puts_details_beside),
         cmocka_unit_test(test_a_thousand_objectives_render_in_bounded_work),
     };
