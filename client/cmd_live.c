@@ -77,7 +77,7 @@ struct live_app {
     struct live_ref announce; /* what should be announced as being edited */
     struct live_ref announced;
     int announce_due;
-    char cmd_error[512];
+    FILE *trace; /* CASCADE_LIVE_TRACE: one line of timings per fetch and paint */
 };
 
 static uint64_t now_ms(void)
@@ -87,6 +87,7 @@ static uint64_t now_ms(void)
 
 static void paint(struct live_app *a)
 {
+    uint64_t t0 = uv_hrtime();
     int cols, rows;
     live_term_size(&cols, &rows);
     if (rows <= 0 || cols <= 0)
@@ -98,6 +99,8 @@ static void paint(struct live_app *a)
     int cursor = a->m.cursor_col;
     live_term_paint(lines, rows, cursor < cols ? cursor : cols - 1);
     free(lines);
+    if (a->trace != NULL)
+        fprintf(a->trace, "paint_us=%llu\n", (unsigned long long)((uv_hrtime() - t0) / 1000));
 }
 
 /* Wakes the main loop for something only it may do. */
@@ -388,11 +391,13 @@ static int fetch(struct live_app *a, char *err, size_t errlen)
 {
     struct okr_state st;
     Cascade__V1__Snapshot *snap;
+    uint64_t t0 = uv_hrtime();
     a->busy = 1;
     int rc = snapshot_request(a->c, a->ws, &snap, &st, err, errlen);
     a->busy = 0;
     if (rc != EXIT_OK)
         return rc;
+    uint64_t t1 = uv_hrtime();
     okr_state_free(&a->st);
     wire_snapshot_free(a->snap);
     a->st = st;
@@ -411,7 +416,12 @@ static int fetch(struct live_app *a, char *err, size_t errlen)
         a->ticked = snap->seq; /* the ticker starts now, not with the history */
     a->stale = 0;
     a->fetched_ms = now_ms();
-    return live_model_set_state(&a->m, &a->st) == 0 ? EXIT_OK : EXIT_REFUSED;
+    rc = live_model_set_state(&a->m, &a->st) == 0 ? EXIT_OK : EXIT_REFUSED;
+    if (a->trace != NULL)
+        fprintf(a->trace, "seq=%llu fetch_us=%llu rows_us=%llu\n", (unsigned long long)snap->seq,
+                (unsigned long long)((t1 - t0) / 1000),
+                (unsigned long long)((uv_hrtime() - t1) / 1000));
+    return rc;
 }
 
 static void take_push(struct live_app *a, const WireFrame *f)
@@ -958,6 +968,9 @@ int cmd_live(struct cli *cli, struct args *args)
     struct session_stored s;
     if ((rc = session_stored(cli, NULL, &s)) != EXIT_OK)
         return rc;
+    const char *trace = getenv("CASCADE_LIVE_TRACE");
+    if (trace != NULL && trace[0] && (a.trace = fopen(trace, "a")) != NULL)
+        setvbuf(a.trace, NULL, _IOLBF, 0);
     snprintf(a.m.me, sizeof a.m.me, "%.32s", s.user);
     if ((rc = cli_connect_user(cli, &a.c)) != EXIT_OK)
         return rc;
@@ -983,6 +996,8 @@ int cmd_live(struct cli *cli, struct args *args)
     live_model_free(&a.m);
     okr_state_free(&a.st);
     wire_snapshot_free(a.snap);
+    if (a.trace != NULL)
+        fclose(a.trace);
     if (rc != EXIT_OK && err[0])
         cli_error("%s", err);
     return rc;

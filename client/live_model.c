@@ -164,9 +164,31 @@ static void clear_output(struct live_model *m)
     m->noutput = 0;
 }
 
+/* Forgets what was computed for the previous state. */
+static int reset_caches(struct live_model *m)
+{
+    free(m->scores);
+    free(m->warnings);
+    m->scores = NULL;
+    m->warnings = NULL;
+    m->nwarnings = 0;
+    m->linted = 0;
+    if (m->s == NULL)
+        return 0;
+    size_t n = m->s->nteams + m->s->nobjectives + m->s->nkey_results;
+    m->scores = malloc((n + 1) * sizeof *m->scores);
+    if (m->scores == NULL)
+        return -1;
+    for (size_t i = 0; i < n; i++)
+        m->scores[i] = -1.0; /* not computed yet (scores are 0..1) */
+    return 0;
+}
+
 void live_model_free(struct live_model *m)
 {
     clear_output(m);
+    free(m->scores);
+    free(m->warnings);
     free(m->folded);
     free(m->rows);
     free(m->depth);
@@ -325,7 +347,7 @@ int live_model_set_state(struct live_model *m, const struct okr_state *s)
 {
     long was = row_of(m, m->selected);
     m->s = s;
-    if (build_rows(m) != 0)
+    if (reset_caches(m) != 0 || build_rows(m) != 0)
         return -1;
     if (m->nrows == 0) {
         m->selected = (struct live_ref){0, 0};
@@ -833,18 +855,40 @@ static void row_meta(const struct live_model *m, struct live_ref r, int wide, ch
     }
 }
 
-static double row_score(const struct okr_state *s, struct live_ref r)
+/* A row's score, from score.h (the one definition), computed once per state. */
+static double row_score(const struct live_model *m, struct live_ref r)
 {
+    const struct okr_state *s = m->s;
+    size_t at;
+    double v;
     if (r.kind == OKR_TEAM) {
         const struct okr_team *t = okr_team_find(s, r.num);
-        return t != NULL ? score_team(s, t) : 0;
-    }
-    if (r.kind == OKR_OBJECTIVE) {
+        if (t == NULL)
+            return 0;
+        at = (size_t)(t - s->teams);
+        if (m->scores != NULL && m->scores[at] >= 0)
+            return m->scores[at];
+        v = score_team(s, t);
+    } else if (r.kind == OKR_OBJECTIVE) {
         const struct okr_objective *o = okr_objective_find(s, r.num);
-        return o != NULL ? score_objective(s, o) : 0;
+        if (o == NULL)
+            return 0;
+        at = s->nteams + (size_t)(o - s->objectives);
+        if (m->scores != NULL && m->scores[at] >= 0)
+            return m->scores[at];
+        v = score_objective(s, o);
+    } else {
+        const struct okr_key_result *k = okr_key_result_find(s, r.num);
+        if (k == NULL)
+            return 0;
+        at = s->nteams + s->nobjectives + (size_t)(k - s->key_results);
+        if (m->scores != NULL && m->scores[at] >= 0)
+            return m->scores[at];
+        v = score_key_result(s, k);
     }
-    const struct okr_key_result *k = okr_key_result_find(s, r.num);
-    return k != NULL ? score_key_result(s, k) : 0;
+    if (m->scores != NULL)
+        m->scores[at] = v;
+    return v;
 }
 
 static const char *row_title(const struct okr_state *s, struct live_ref r)
@@ -914,7 +958,7 @@ static void format_row(const struct live_model *m, size_t i, int cols, uint64_t 
     lb_put(&b, who, -1, selected ? base : LIVE_BOLD, m->ascii);
     lb_put(&b, meta, -1, selected ? base : LIVE_DIM, m->ascii);
     lb_put(&b, " ", 1, base, m->ascii);
-    put_score(&b, m, row_score(m->s, r), base);
+    put_score(&b, m, row_score(m, r), base);
     lb_pad(&b, cols);
 }
 
@@ -940,17 +984,38 @@ static void dl(struct detail *d, unsigned char style, const char *fmt, ...)
     d->style[d->n++] = style;
 }
 
-struct lint_for {
-    struct detail *d;
-    const char *id;
+struct lint_keep {
+    struct live_warning *items;
+    size_t n, cap;
 };
 
-static int lint_line(void *ctx, const struct lint_warning *w)
+static int keep_warning(void *ctx, const struct lint_warning *w)
 {
-    struct lint_for *lf = ctx;
-    if (strcmp(w->entity, lf->id) == 0)
-        dl(lf->d, LIVE_ORANGE, "! %s", w->message);
+    struct lint_keep *k = ctx;
+    if (k->n == k->cap) {
+        size_t cap = k->cap ? 2 * k->cap : 16;
+        struct live_warning *p = realloc(k->items, cap * sizeof *p);
+        if (p == NULL)
+            return 1; /* out of memory: the warnings so far */
+        k->items = p;
+        k->cap = cap;
+    }
+    snprintf(k->items[k->n].entity, sizeof k->items[k->n].entity, "%s", w->entity);
+    snprintf(k->items[k->n].message, sizeof k->items[k->n].message, "%s", w->message);
+    k->n++;
     return 0;
+}
+
+/* Lint's warnings for the state, once per state. */
+static void lint_once(struct live_model *m)
+{
+    if (m->linted || m->s == NULL)
+        return;
+    struct lint_keep k = {NULL, 0, 0};
+    lint_run(m->s, keep_warning, &k);
+    m->warnings = k.items;
+    m->nwarnings = k.n;
+    m->linted = 1;
 }
 
 static void detail_comments(const struct live_model *m, struct live_ref r, struct detail *d)
@@ -1029,7 +1094,7 @@ static void detail_key_result(const struct live_model *m, const struct okr_key_r
     }
 }
 
-static void build_detail(const struct live_model *m, struct detail *d)
+static void build_detail(struct live_model *m, struct detail *d)
 {
     d->n = 0;
     struct live_ref r = m->selected;
@@ -1064,8 +1129,10 @@ static void build_detail(const struct live_model *m, struct detail *d)
             detail_key_result(m, k, d);
     }
     detail_comments(m, r, d);
-    struct lint_for lf = {d, id};
-    lint_run(m->s, lint_line, &lf);
+    lint_once(m);
+    for (size_t i = 0; i < m->nwarnings; i++)
+        if (strcmp(m->warnings[i].entity, id) == 0)
+            dl(d, LIVE_ORANGE, "! %s", m->warnings[i].message);
 }
 
 /* ---- The screen ----------------------------------------------------------- */

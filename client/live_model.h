@@ -75,6 +75,11 @@ struct live_ref {
     uint32_t num;
 };
 
+struct live_warning {
+    char entity[16];
+    char message[256];
+};
+
 #define LIVE_NAME_MAX 33
 #define LIVE_PEOPLE_MAX 64
 #define LIVE_TICKS 32
@@ -157,6 +162,15 @@ struct live_model {
     int cursor_col; /* set by render: where the typing cursor is, -1 for none */
     int ascii; /* no UTF-8: ASCII glyphs only */
     int color; /* colours, as well as glyphs */
+
+    /* Per state, computed when first needed: every entity's score (NaN:
+     * not yet; teams, then objectives, then key results, in array order)
+     * and lint's warnings, so that a redraw does not score a thousand
+     * objectives again or lint the whole workshop. */
+    double *scores;
+    struct live_warning *warnings;
+    size_t nwarnings;
+    int linted;
 
     /* The tree's visible rows, rebuilt from the state and the folds. */
     struct live_ref *rows;
