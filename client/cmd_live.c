@@ -338,6 +338,8 @@ static void on_input(uv_poll_t *h, int status, int events)
     }
     if (any && a->resize_ms == 0)
         paint(a);
+    if (live_model_wants_history(&a->m))
+        wake(a);
 }
 
 static void on_quit_signal(uv_signal_t *h, int signum)
@@ -579,6 +581,55 @@ static void send_form(struct live_app *a, uint64_t base, const char *value)
         a->announce = (struct live_ref){0, 0};
         a->announce_due = 1;
     }
+}
+
+/* ---- The selected key result's history ----------------------------------------------- */
+
+static void load_history(struct live_app *a)
+{
+    struct live_model *m = &a->m;
+    struct live_history *h = &m->history;
+    const struct okr_key_result *k = okr_key_result_find(m->s, m->selected.num);
+    memset(h, 0, sizeof *h);
+    h->ref = m->selected; /* even when the request fails: not asked again for this state */
+    if (k == NULL)
+        return;
+    char id[16], err[256];
+    okr_id_format(OKR_KEY_RESULT, k->num, id, sizeof id);
+    Cascade__V1__KeyResultHistory q = CASCADE__V1__KEY_RESULT_HISTORY__INIT;
+    q.workshop = a->ws;
+    q.key_result = id;
+    WireFrame req = CLIENT_REQUEST(key_result_history, KEY_RESULT_HISTORY, &q);
+    WireFrame *reply = NULL;
+    a->busy = 1;
+    int rc = client_call(a->c, &req, &reply, err, sizeof err);
+    a->busy = 0;
+    if (rc == CLIENT_OK && reply->body_case == CASCADE__V1__FRAME__BODY_KEY_RESULT_HISTORY_REPLY) {
+        const Cascade__V1__KeyResultHistoryReply *r = reply->key_result_history_reply;
+        h->total = r->n_check_ins;
+        size_t with_value = 0;
+        for (size_t i = 0; i < r->n_check_ins; i++)
+            with_value += r->check_ins[i]->has_value;
+        size_t skip = with_value > LIVE_HISTORY_MAX ? with_value - LIVE_HISTORY_MAX : 0;
+        for (size_t i = 0; i < r->n_check_ins; i++) {
+            const Cascade__V1__CheckInRecord *c = r->check_ins[i];
+            if (!c->has_value || (skip > 0 && skip--))
+                continue;
+            struct okr_key_result at = *k; /* as it stood then */
+            at.current = c->value;
+            at.done = c->value >= 1;
+            h->levels[h->n++] = okr_key_result_progress(&at);
+        }
+        if (r->n_check_ins > 0) {
+            const Cascade__V1__CheckInRecord *c = r->check_ins[r->n_check_ins - 1];
+            char when[32], note[160];
+            output_time(c->time_ms, when, sizeof when);
+            render_flat(c->note, note, sizeof note);
+            snprintf(h->last, sizeof h->last, "%.32s at %.20s%s%.120s", c->actor, when,
+                     note[0] ? ": " : "", note);
+        }
+    }
+    wire_free(reply);
 }
 
 /* ---- Commands after ':' ------------------------------------------------------- */
@@ -901,6 +952,10 @@ static int run(struct live_app *a, char *err, size_t errlen)
         }
         if (a->announce_due)
             announce(a);
+        if (live_model_wants_history(&a->m)) {
+            load_history(a);
+            paint(a);
+        }
         if (a->resize_ms != 0 && now_ms() >= a->resize_ms + LIVE_RESIZE_SETTLE_MS) {
             a->resize_ms = 0;
             live_term_resized();

@@ -9,6 +9,7 @@
 #include "lint.h"
 #include "render.h"
 #include "score.h"
+#include "sparkline.h"
 #include "team_tree.h"
 
 /* ---- Text in columns ----------------------------------------------------- */
@@ -347,6 +348,7 @@ int live_model_set_state(struct live_model *m, const struct okr_state *s)
 {
     long was = row_of(m, m->selected);
     m->s = s;
+    m->history.ref.kind = 0; /* a new state may have new check-ins */
     if (reset_caches(m) != 0 || build_rows(m) != 0)
         return -1;
     if (m->nrows == 0) {
@@ -597,6 +599,12 @@ int live_model_may_edit_team(const struct live_model *m, uint32_t team)
         if (strcmp(t->members[i], m->me) == 0)
             return 1;
     return 0;
+}
+
+int live_model_wants_history(const struct live_model *m)
+{
+    return m->s != NULL && m->nrows > 0 && m->selected.kind == OKR_KEY_RESULT &&
+           !same_ref(m->history.ref, m->selected);
 }
 
 int live_model_may_comment(const struct live_model *m)
@@ -1075,6 +1083,23 @@ static void detail_key_result(const struct live_model *m, const struct okr_key_r
     if (k->blocker != NULL && k->blocker[0]) {
         render_flat(k->blocker, flat, sizeof flat);
         dl(d, LIVE_RED, "blocked: %s", flat);
+    }
+    const struct live_history *h = &m->history;
+    if (h->ref.kind == OKR_KEY_RESULT && h->ref.num == k->num && h->total > 0) {
+        char line[LIVE_HISTORY_MAX * SPARKLINE_BLOCK_BYTES + 1];
+        if (m->ascii) { /* eight levels in ASCII */
+            static const char LEVELS[] = "_.,-=+*#";
+            size_t i;
+            for (i = 0; i < h->n; i++) {
+                double v = h->levels[i] != h->levels[i] ? 0 : h->levels[i];
+                int at = (int)(v * 7 + 0.5);
+                line[i] = LEVELS[at < 0 ? 0 : at > 7 ? 7 : at];
+            }
+            line[i] = '\0';
+        } else {
+            sparkline_format(h->levels, h->n, line, sizeof line);
+        }
+        dl(d, LIVE_PLAIN, "check-ins %s (%zu), last: %s", line, h->total, h->last);
     }
     for (size_t i = 0; i < m->s->ninitiatives; i++) {
         const struct okr_initiative *in = &m->s->initiatives[i];

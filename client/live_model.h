@@ -106,6 +106,16 @@ struct live_form {
     int field; /* into live_form_fields(ref.kind) */
 };
 
+/* The selected key result's check-ins, fetched for the detail pane. */
+#define LIVE_HISTORY_MAX 48
+struct live_history {
+    struct live_ref ref; /* kind 0: none loaded */
+    size_t n;            /* check-ins with a value, the last LIVE_HISTORY_MAX */
+    size_t total;        /* every check-in */
+    double levels[LIVE_HISTORY_MAX]; /* progress 0..1 after each */
+    char last[200];      /* "bob, 12:04: two signed" */
+};
+
 /* What the server said when a form's edit conflicted. */
 struct live_conflict {
     struct live_ref ref;
@@ -159,6 +169,7 @@ struct live_model {
     size_t noutput;
     struct live_form form;
     struct live_conflict conflict;
+    struct live_history history;
     int cursor_col; /* set by render: where the typing cursor is, -1 for none */
     int ascii; /* no UTF-8: ASCII glyphs only */
     int color; /* colours, as well as glyphs */
@@ -243,6 +254,10 @@ void live_model_form_next(struct live_model *m);
  * entity is gone). */
 void live_model_field_text(const struct okr_state *s, struct live_ref ref, const char *field,
                            char *out, size_t outlen);
+
+/* Whether the detail pane wants the selection's check-ins (a key result
+ * whose history is not loaded for this state). */
+int live_model_wants_history(const struct live_model *m);
 
 /* Replaces the output shown in LIVE_OUTPUT mode with text's lines. */
 void live_model_set_output(struct live_model *m, const char *text);

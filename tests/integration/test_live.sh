@@ -112,6 +112,7 @@ see "the header follows the seq" "$A" "seq $((S + 2)) · live"
 # Keys: down to K1, its details; fold O1; search; help.
 t send-keys -t "$A" j j
 see "moving down selects K1 and shows its numbers" "$A" "100 → 170 → 200 kEUR"
+see "... and its check-ins as a sparkline, with the last one's author" "$A" "check-ins ▁▆ (2), last: mike at"
 t send-keys -t "$A" k h
 if gone "$A" "K1 Raise ARR"; then ok "left folds O1 away"; else not_ok "left folds O1" "$(screen "$A")"; fi
 t send-keys -t "$A" / r a i s e Enter

@@ -354,6 +354,33 @@ static void test_the_edit_form_and_its_conflict(void **state)
     okr_state_free(&s);
 }
 
+static void test_history_sparkline(void **state)
+{
+    (void)state;
+    struct okr_state s;
+    struct live_model m;
+    struct screen sc;
+    setup_model(&m, &s, "facilitator");
+    live_model_move(&m, 2); /* K1 */
+    assert_true(live_model_wants_history(&m));
+    m.history = (struct live_history){.ref = {OKR_KEY_RESULT, 1}, .n = 3, .total = 4,
+                                      .levels = {0, 0.5, 1}, .last = "bob at 12:04: two signed"};
+    assert_false(live_model_wants_history(&m));
+    render(&m, &sc, 100, 24);
+    assert_true(find(&sc, "check-ins ▁▅█ (4), last: bob at 12:04: two signed") > 0);
+    m.ascii = 1;
+    render(&m, &sc, 100, 24);
+    assert_true(find(&sc, "check-ins _=# (4)") > 0);
+    /* A new state asks again; another row does not show K1's. */
+    assert_int_equal(live_model_set_state(&m, &s), 0);
+    assert_true(live_model_wants_history(&m));
+    live_model_move(&m, 1);
+    render(&m, &sc, 100, 24);
+    assert_int_equal(find(&sc, "check-ins"), -1);
+    live_model_free(&m);
+    okr_state_free(&s);
+}
+
 static void test_wide_terminal_puts_details_beside(void **state)
 {
     (void)state;
@@ -410,6 +437,7 @@ int main(void)
         cmocka_unit_test(test_events_tick_and_highlight),
         cmocka_unit_test(test_what_each_role_is_offered),
         cmocka_unit_test(test_the_edit_form_and_its_conflict),
+        cmocka_unit_test(test_history_sparkline),
         cmocka_unit_test(test_wide_terminal_puts_details_beside),
         cmocka_unit_test(test_a_thousand_objectives_render_in_bounded_work),
     };
