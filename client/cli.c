@@ -29,5 +29,6 @@ int cli_connect(const struct cli *cli, struct client **out)
     int rc = client_connect(out, &cli->opts, err, sizeof err);
     if (rc != CLIENT_OK)
         cli_error("%s", err);
-    return rc;
+    /* Not trusting the server is exit 3, like not reaching it (CLI.md). */
+    return rc == CLIENT_UNTRUSTED ? EXIT_UNREACHABLE : rc;
 }

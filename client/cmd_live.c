@@ -858,25 +858,44 @@ static int reconnect(struct live_app *a, const char *why, char *err, size_t errl
         if (a->quit)
             return EXIT_UNREACHABLE;
         wait_s = wait_s * 2 > LIVE_RETRY_MAX_S ? LIVE_RETRY_MAX_S : wait_s * 2;
-        int saved = dup(STDERR_FILENO), null = open("/dev/null", O_WRONLY);
-        /* cli_connect_quiet speaks on stderr about refusals: keep the screen clean. */
-        if (null >= 0)
-            dup2(null, STDERR_FILENO);
+        /* cli_connect_quiet says why it was refused on stderr: catch that
+         * sentence for the end of the view instead of letting it scribble
+         * over the screen. */
+        FILE *said = tmpfile();
+        int saved = dup(STDERR_FILENO);
+        if (said != NULL)
+            dup2(fileno(said), STDERR_FILENO);
         int rc = cli_connect_quiet(a->cli, &a->c);
+        fflush(stderr);
         if (saved >= 0) {
             dup2(saved, STDERR_FILENO);
             close(saved);
         }
-        if (null >= 0)
-            close(null);
-        if (rc == EXIT_UNREACHABLE)
+        if (rc == EXIT_UNREACHABLE) {
+            if (said != NULL)
+                fclose(said);
             continue;
+        }
         if (rc != EXIT_OK) {
-            snprintf(err, errlen,
-                     "The server refused to take you back: your login may have expired or "
-                     "been revoked. Run 'cascade login --user NAME', then 'cascade live'.");
+            size_t n = 0;
+            if (said != NULL) {
+                rewind(said);
+                n = fread(err, 1, errlen - 1, said);
+            }
+            err[n] = '\0';
+            while (n > 0 && err[n - 1] == '\n')
+                err[--n] = '\0';
+            /* The sentence already starts with "cascade: ", which cli_error adds again. */
+            if (strncmp(err, "cascade: ", 9) == 0)
+                memmove(err, err + 9, strlen(err + 9) + 1);
+            if (err[0] == '\0')
+                snprintf(err, errlen, "The server refused to take you back.");
+            if (said != NULL)
+                fclose(said);
             return EXIT_REFUSED;
         }
+        if (said != NULL)
+            fclose(said);
         attach(a, client_loop(a->c));
         rc = join_stream(a, a->ticked, err, errlen);
         if (rc == EXIT_OK)

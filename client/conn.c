@@ -455,7 +455,7 @@ int client_connect(struct client **out, const struct client_opts *opts, char *er
     int rc = CLIENT_OK;
     if (!c->ready) {
         explain_close(c, err, errlen);
-        rc = CLIENT_UNREACHABLE;
+        rc = c->trust_error[0] != '\0' ? CLIENT_UNTRUSTED : CLIENT_UNREACHABLE;
     } else {
         rc = say_hello(c, err, errlen);
     }

@@ -28,6 +28,7 @@ enum client_status {
     CLIENT_UNREACHABLE = 3, /* cannot reach, trust or keep talking to the server */
     CLIENT_TIMEOUT = 4,     /* client_wait_push: nothing arrived in time */
     CLIENT_INTERRUPTED = 5, /* client_wait_push: client_interrupt was called */
+    CLIENT_UNTRUSTED = 6,   /* client_connect: the server's certificate is refused */
 };
 
 struct client_opts {

@@ -2,6 +2,7 @@
 
 #include <curses.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/ioctl.h>
 #include <unistd.h>
 
@@ -16,9 +17,15 @@ int live_term_open(int color)
     if (open_now)
         return 0;
     /* newterm rather than initscr: a terminal curses cannot drive is an
-     * error to report, not a reason for curses to exit the process. */
-    if ((screen = newterm(NULL, stdout, stdin)) == NULL)
+     * error to report, not a reason for curses to exit the process. A
+     * "dumb" terminal (set to keep programs plain) is drawn as a VT100,
+     * which every terminal emulator understands, and without colour. */
+    const char *term = getenv("TERM");
+    int dumb = term != NULL && strcmp(term, "dumb") == 0;
+    if ((screen = newterm(dumb ? "vt100" : NULL, stdout, stdin)) == NULL)
         return -1;
+    if (dumb)
+        color = 0;
     open_now = 1;
     cbreak();
     noecho();

@@ -98,6 +98,11 @@ static int begin_user_session(const struct cli *cli, int quiet, struct user_sess
         if (rc != CLIENT_OK)
             client_close(c);
     }
+    if (rc == CLIENT_UNTRUSTED) {
+        /* Said even when quiet: a refused certificate is no reason to retry. */
+        cli_error("%s", err);
+        return quiet ? EXIT_REFUSED : EXIT_UNREACHABLE;
+    }
     if (rc != CLIENT_OK) {
         if (!quiet)
             cli_error("%s", err);

@@ -40,7 +40,9 @@ int session_authenticate(struct client *c, const char *token, int *code, char *u
 int cli_connect_user(const struct cli *cli, struct client **out);
 
 /* Like cli_connect_user, but says nothing when the server cannot be
- * reached (EXIT_UNREACHABLE), for callers that retry. */
+ * reached (EXIT_UNREACHABLE), for callers that retry. A certificate that is
+ * not trusted (a changed pin) is said and returned as EXIT_REFUSED: no
+ * retry will mend it. */
 int cli_connect_quiet(const struct cli *cli, struct client **out);
 
 /* Sends req and waits for its answer, which must be a `want` body. EXIT_OK

@@ -205,6 +205,13 @@ if ! screen live:mono -e | grep -q $'\e\[3[0-8]m\|\e\[4[0-8]m'; then ok "NO_COLO
 else not_ok "NO_COLOR: no colour" "$(screen live:mono -e | grep -m3 $'\e\[3')"; fi
 if screen live:mono | grep -q "0.7 ✓"; then ok "NO_COLOR: the glyph still tells the grade"
 else not_ok "NO_COLOR: the glyph tells the grade" "$(screen live:mono)"; fi
+live_pane dumb alice TERM=dumb
+see "TERM=dumb: the view comes up" "live:dumb" "K1 Raise"
+if ! screen live:dumb -e | grep -q $'\e\[3[0-8]m\|\e\[4[0-8]m'; then ok "TERM=dumb: monochrome"
+else not_ok "TERM=dumb: monochrome" "$(screen live:dumb -e | head -3)"; fi
+if screen live:dumb | grep -q "0.9 ✓"; then ok "TERM=dumb: the glyphs stay"
+else not_ok "TERM=dumb: the glyphs stay" "$(screen live:dumb)"; fi
+t send-keys -t live:dumb q
 live_pane plain alice
 t send-keys -t live:plain q
 see "q quits with 0" "live:plain" "live ended with 0"
@@ -214,6 +221,27 @@ kill -TERM "$(live_pid live:ascii)"
 see "SIGTERM ends a live view with 0" "live:ascii" "live ended with 0"
 t send-keys -t "$A" q
 see "alice's view quits on q" "$A" "live ended with 0"
+
+# ---- a login that ends, a certificate that changes --------------------------------------------
+# alice's second terminal has her token too; she logs out everywhere from the
+# first, and the view finds out when it next connects (after a restart).
+cp -r "$WORK/home-alice" "$WORK/home-alice2"
+live_pane second alice2
+see "a second view of alice's comes up" "live:second" "K1 Raise"
+as alice logout --all >/dev/null
+stop_server "$SPID" >/dev/null
+start_server main --listen "127.0.0.1:$PORT"
+see "when her sessions end, the view ends saying how to log in again" "live:second" \
+    "run 'cascade login --user alice' again"
+see "... with exit 1" "live:second" "live ended with 1"
+live_pane bobs bob
+see "bob's view comes up" "live:bobs" "K1 Raise"
+stop_server "$SPID" >/dev/null
+rm -f "$WORK/main/cert.pem" "$WORK/main/key.pem"
+start_server main --listen "127.0.0.1:$PORT"
+see "a server back with another certificate is refused, saying so" "live:bobs" \
+    "The certificate of 127.0.0.1:$PORT has changed"
+see "... and the view ends (exit 1) instead of retrying" "live:bobs" "live ended with 1"
 stop_server "$SPID" >/dev/null
 
 finish
