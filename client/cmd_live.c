@@ -72,7 +72,7 @@ struct live_app {
     int quit;
     int busy;          /* a request is in flight: do not interrupt the wait */
     char *command;     /* typed after ':', waiting to run */
-    int submit;        /* the form's value waits to be sent */
+    int submit;        /* the form waits to be sent */
     int resubmit;      /* after a conflict: send mine on top of theirs */
     struct live_ref announce; /* what should be announced as being edited */
     struct live_ref announced;
@@ -97,7 +97,7 @@ static void paint(struct live_app *a)
         return;
     live_model_render(&a->m, cols, rows, now_ms(), lines);
     int cursor = a->m.cursor_col;
-    live_term_paint(lines, rows, cursor < cols ? cursor : cols - 1);
+    live_term_paint(lines, rows, a->m.cursor_row, cursor < cols ? cursor : cols - 1);
     free(lines);
     if (a->trace != NULL)
         fprintf(a->trace, "paint_us=%llu\n", (unsigned long long)((uv_hrtime() - t0) / 1000));
@@ -170,11 +170,12 @@ static void complete_id(struct live_app *a)
 static void key_line(struct live_app *a, int k)
 {
     struct live_model *m = &a->m;
-    if (m->mode == LIVE_FORM && k == LIVE_KEY_TAB) {
+    if (m->mode == LIVE_FORM && (k == LIVE_KEY_TAB || k == LIVE_KEY_DOWN)) {
         live_model_form_next(m);
         return;
     }
     if (m->mode == LIVE_FORM && k == LIVE_KEY_ENTER) {
+        live_model_form_keep(m);
         a->submit = 1;
         wake(a);
         return;
@@ -277,8 +278,10 @@ static void key_browse(struct live_app *a, int k)
     default:
         break;
     }
-    if (k == 'e' && live_model_form_open(m) == 0) {
-        a->announce = m->form.ref;
+    enum live_form_kind form = k == 'e' ? LIVE_FORM_EDIT : k == 'c' ? LIVE_FORM_CHECKIN
+                                                                     : LIVE_FORM_ADD;
+    if ((k == 'e' || k == 'c' || k == 'a') && live_model_form_open(m, form) == 0) {
+        a->announce = m->selected; /* for a new entity: its parent */
         a->announce_due = 1;
         wake(a);
         return;
@@ -508,69 +511,167 @@ static void value_text(const Cascade__V1__Value *v, char *out, size_t outlen)
         render_flat(v->text, out, outlen);
 }
 
-/* Sends the form's field as value, based on version base. A conflict opens
- * the dialog; anything else ends the form with a message. */
-static void send_form(struct live_app *a, uint64_t base, const char *value)
+/* The form's field name as a number; a sentence in the message when it is
+ * not one. */
+static int form_number(struct live_model *m, const char *name, double *out)
+{
+    int i = live_form_find(&m->form, name);
+    if (i >= 0 && args_number(m->form.values[i], out) == 0)
+        return 0;
+    snprintf(m->message, sizeof m->message, "The %s must be a number, like 42 or 7.5.", name);
+    return -1;
+}
+
+static char *form_text(struct live_model *m, const char *name)
+{
+    int i = live_form_find(&m->form, name);
+    return i >= 0 ? m->form.values[i] : "";
+}
+
+/* The edit: the fields that changed, based on version base. */
+static int send_edit(struct live_app *a, uint64_t base, const char *id, WireFrame **reply,
+                     char *err, size_t errlen)
 {
     struct live_model *m = &a->m;
-    struct live_ref ref = m->form.ref;
-    const char *const *fields = live_form_fields(m->s, ref);
-    char *field = fields != NULL ? (char *)fields[m->form.field] : "title";
-    char id[16], err[640];
-    okr_id_format(ref.kind, ref.num, id, sizeof id);
-    int numeric = strcmp(field, "target") == 0 || strcmp(field, "start") == 0;
-    double number = 0;
-    if (numeric && args_number(value, &number) != 0) {
-        snprintf(m->message, sizeof m->message, "The %s must be a number, like 42 or 7.5.", field);
-        m->mode = LIVE_BROWSE;
-        return;
+    struct live_form *f = &m->form;
+    char *fields[LIVE_FORM_FIELDS];
+    size_t n = 0;
+    for (int i = 0; i < f->nfields; i++)
+        if (live_form_changed(f, i))
+            fields[n++] = (char *)f->names[i];
+    if (n == 0) {
+        snprintf(m->message, sizeof m->message, "Nothing changed.");
+        return -1;
     }
-    WireFrame *reply = NULL;
-    int rc;
-    a->busy = 1;
-    if (ref.kind == OKR_OBJECTIVE) {
+    if (f->ref_kind == OKR_OBJECTIVE) {
         Cascade__V1__Objective v = CASCADE__V1__OBJECTIVE__INIT;
-        v.title = v.owner = v.rationale = (char *)value;
+        v.title = form_text(m, "title");
+        v.owner = form_text(m, "owner");
+        v.rationale = form_text(m, "rationale");
         Cascade__V1__ObjectiveEdit e = CASCADE__V1__OBJECTIVE_EDIT__INIT;
         e.workshop = a->ws;
-        e.id = id;
+        e.id = (char *)id;
         e.base_version = base;
-        e.n_fields = 1;
-        e.fields = &field;
+        e.n_fields = n;
+        e.fields = fields;
         e.values = &v;
         WireFrame req = CLIENT_REQUEST(objective_edit, OBJECTIVE_EDIT, &e);
-        rc = client_call(a->c, &req, &reply, err, sizeof err);
-    } else {
-        Cascade__V1__KeyResult v = CASCADE__V1__KEY_RESULT__INIT;
-        v.title = v.owner = v.unit = (char *)value;
-        v.target = v.start = number;
-        Cascade__V1__KeyResultEdit e = CASCADE__V1__KEY_RESULT_EDIT__INIT;
-        e.workshop = a->ws;
-        e.id = id;
-        e.base_version = base;
-        e.n_fields = 1;
-        e.fields = &field;
-        e.values = &v;
-        WireFrame req = CLIENT_REQUEST(key_result_edit, KEY_RESULT_EDIT, &e);
-        rc = client_call(a->c, &req, &reply, err, sizeof err);
+        return client_call(a->c, &req, reply, err, errlen);
     }
+    Cascade__V1__KeyResult v = CASCADE__V1__KEY_RESULT__INIT;
+    v.title = form_text(m, "title");
+    v.owner = form_text(m, "owner");
+    v.unit = form_text(m, "unit");
+    if (!f->milestone &&
+        (form_number(m, "target", &v.target) != 0 || form_number(m, "start", &v.start) != 0))
+        return -1;
+    Cascade__V1__KeyResultEdit e = CASCADE__V1__KEY_RESULT_EDIT__INIT;
+    e.workshop = a->ws;
+    e.id = (char *)id;
+    e.base_version = base;
+    e.n_fields = n;
+    e.fields = fields;
+    e.values = &v;
+    WireFrame req = CLIENT_REQUEST(key_result_edit, KEY_RESULT_EDIT, &e);
+    return client_call(a->c, &req, reply, err, errlen);
+}
+
+static int send_checkin(struct live_app *a, const char *id, WireFrame **reply, char *err,
+                        size_t errlen)
+{
+    struct live_model *m = &a->m;
+    Cascade__V1__CheckIn ci = CASCADE__V1__CHECK_IN__INIT;
+    ci.workshop = a->ws;
+    ci.key_result = (char *)id;
+    if (m->form.milestone) {
+        const char *done = form_text(m, "done");
+        if (strcmp(done, "yes") != 0 && strcmp(done, "no") != 0) {
+            snprintf(m->message, sizeof m->message, "Done is yes or no.");
+            return -1;
+        }
+        ci.value_case = CASCADE__V1__CHECK_IN__VALUE_DONE;
+        ci.done = strcmp(done, "yes") == 0;
+    } else {
+        ci.value_case = CASCADE__V1__CHECK_IN__VALUE_CURRENT;
+        if (form_number(m, "value", &ci.current) != 0)
+            return -1;
+    }
+    if (form_number(m, "confidence", &ci.confidence) != 0)
+        return -1;
+    ci.has_confidence = 1;
+    ci.note = form_text(m, "note");
+    ci.blocker = form_text(m, "blocker");
+    WireFrame req = CLIENT_REQUEST(check_in, CHECK_IN, &ci);
+    return client_call(a->c, &req, reply, err, errlen);
+}
+
+static int send_add(struct live_app *a, const char *id, WireFrame **reply, char *err,
+                    size_t errlen)
+{
+    struct live_model *m = &a->m;
+    if (m->form.ref_kind == OKR_TEAM) {
+        Cascade__V1__ObjectiveAdd add = CASCADE__V1__OBJECTIVE_ADD__INIT;
+        add.workshop = a->ws;
+        add.team = (char *)id;
+        add.title = form_text(m, "title");
+        add.owner = form_text(m, "owner");
+        WireFrame req = CLIENT_REQUEST(objective_add, OBJECTIVE_ADD, &add);
+        return client_call(a->c, &req, reply, err, errlen);
+    }
+    Cascade__V1__KeyResultAdd add = CASCADE__V1__KEY_RESULT_ADD__INIT;
+    add.workshop = a->ws;
+    add.objective = (char *)id;
+    add.title = form_text(m, "title");
+    add.owner = form_text(m, "owner");
+    add.unit = form_text(m, "unit");
+    if (form_number(m, "from", &add.start) != 0 || form_number(m, "to", &add.target) != 0)
+        return -1;
+    WireFrame req = CLIENT_REQUEST(key_result_add, KEY_RESULT_ADD, &add);
+    return client_call(a->c, &req, reply, err, errlen);
+}
+
+/* Sends the open form (an edit based on version base). A conflict opens the
+ * dialog; a value that does not parse keeps the form open with a sentence;
+ * anything else ends the form with a message. */
+static void send_form(struct live_app *a, uint64_t base)
+{
+    struct live_model *m = &a->m;
+    struct live_form *f = &m->form;
+    char id[16], err[640];
+    okr_id_format(f->ref_kind, f->ref_num, id, sizeof id);
+    WireFrame *reply = NULL;
+    m->message[0] = '\0';
+    a->busy = 1;
+    int rc = f->kind == LIVE_FORM_EDIT      ? send_edit(a, base, id, &reply, err, sizeof err)
+             : f->kind == LIVE_FORM_CHECKIN ? send_checkin(a, id, &reply, err, sizeof err)
+                                            : send_add(a, id, &reply, err, sizeof err);
     a->busy = 0;
+    if (rc < 0) { /* refused here: the form stays open to fix it */
+        snprintf(m->input, sizeof m->input, "%s", f->values[f->field]);
+        m->input_len = strlen(m->input);
+        m->mode = LIVE_FORM;
+        return;
+    }
     const Cascade__V1__Conflict *cf =
         rc == CLIENT_REFUSED && reply->error->code == CASCADE__V1__ERROR_CODE__CONFLICT
             ? reply->error->conflict
             : NULL;
     if (cf != NULL && cf->n_fields > 0) {
         struct live_conflict *c = &m->conflict;
-        c->ref = ref;
-        snprintf(c->field, sizeof c->field, "%s", field);
+        c->ref = (struct live_ref){f->ref_kind, f->ref_num};
+        snprintf(c->field, sizeof c->field, "%s", cf->fields[0]->field);
         value_text(cf->fields[0]->new_value, c->now, sizeof c->now);
         snprintf(c->by, sizeof c->by, "%.32s", cf->changed_by);
-        snprintf(c->mine, sizeof c->mine, "%s", value);
+        snprintf(c->mine, sizeof c->mine, "%s", form_text(m, c->field));
         c->version = cf->current_version;
         m->mode = LIVE_CONFLICT;
     } else {
-        if (rc == CLIENT_OK)
-            snprintf(m->message, sizeof m->message, "Saved %s's %s.", id, field);
+        if (rc == CLIENT_OK && f->kind == LIVE_FORM_ADD)
+            snprintf(m->message, sizeof m->message, "Added %s.",
+                     reply->body_case == CASCADE__V1__FRAME__BODY_ACK ? reply->ack->id : "it");
+        else if (rc == CLIENT_OK)
+            snprintf(m->message, sizeof m->message, "%s %s.",
+                     f->kind == LIVE_FORM_CHECKIN ? "Checked in" : "Saved", id);
         else
             snprintf(m->message, sizeof m->message, "%.190s", err);
         m->mode = LIVE_BROWSE;
@@ -955,18 +1056,12 @@ static int run(struct live_app *a, char *err, size_t errlen)
         }
         if (a->submit) {
             a->submit = 0;
-            char value[LIVE_INPUT_MAX];
-            snprintf(value, sizeof value, "%s", a->m.input);
-            a->m.input[0] = '\0';
-            a->m.input_len = 0;
-            send_form(a, a->m.form.base_version, value);
+            send_form(a, a->m.form.base_version);
             paint(a);
         }
         if (a->resubmit) {
             a->resubmit = 0;
-            char value[sizeof a->m.conflict.mine];
-            snprintf(value, sizeof value, "%s", a->m.conflict.mine);
-            send_form(a, a->m.conflict.version, value);
+            send_form(a, a->m.conflict.version);
             paint(a);
         }
         if (a->announce_due)

@@ -630,21 +630,6 @@ const char *live_model_edit_line(const struct live_model *m, int key, struct liv
     if (!may)
         return NULL;
     switch (key) {
-    case 'c':
-        if (r.kind != OKR_KEY_RESULT)
-            return NULL;
-        const struct okr_key_result *k = okr_key_result_find(m->s, r.num);
-        snprintf(out, outlen, "checkin %s %s", id,
-                 k != NULL && k->milestone ? "--done" : "--value ");
-        return out;
-    case 'a':
-        if (r.kind == OKR_TEAM)
-            snprintf(out, outlen, "obj add --team %s ", id);
-        else if (r.kind == OKR_OBJECTIVE)
-            snprintf(out, outlen, "kr add %s --from 0 --to 100 ", id);
-        else
-            return NULL;
-        return out;
     case 't':
         if (r.kind != OKR_OBJECTIVE)
             return NULL;
@@ -655,81 +640,33 @@ const char *live_model_edit_line(const struct live_model *m, int key, struct liv
     }
 }
 
-const char *const *live_form_fields(const struct okr_state *s, struct live_ref ref)
-{
-    static const char *const OBJECTIVE[] = {"title", "owner", "rationale", NULL};
-    static const char *const METRIC[] = {"title", "owner", "target", "start", "unit", NULL};
-    static const char *const MILESTONE[] = {"title", "owner", NULL};
-    if (ref.kind == OKR_OBJECTIVE)
-        return OBJECTIVE;
-    if (ref.kind != OKR_KEY_RESULT)
-        return NULL;
-    const struct okr_key_result *k = okr_key_result_find(s, ref.num);
-    return k != NULL && k->milestone ? MILESTONE : METRIC;
-}
-
-void live_model_field_text(const struct okr_state *s, struct live_ref ref, const char *field,
-                           char *out, size_t outlen)
-{
-    const char *text = NULL;
-    out[0] = '\0';
-    if (ref.kind == OKR_OBJECTIVE) {
-        const struct okr_objective *o = okr_objective_find(s, ref.num);
-        if (o == NULL)
-            return;
-        text = strcmp(field, "title") == 0 ? o->title
-               : strcmp(field, "owner") == 0 ? o->owner
-                                             : o->rationale;
-    } else if (ref.kind == OKR_KEY_RESULT) {
-        const struct okr_key_result *k = okr_key_result_find(s, ref.num);
-        if (k == NULL)
-            return;
-        if (strcmp(field, "target") == 0 || strcmp(field, "start") == 0) {
-            render_number(strcmp(field, "target") == 0 ? k->target : k->start, out, outlen);
-            return;
-        }
-        text = strcmp(field, "title") == 0 ? k->title
-               : strcmp(field, "owner") == 0 ? k->owner
-                                             : k->unit;
-    }
-    render_flat(text, out, outlen);
-}
-
-static void form_load(struct live_model *m)
-{
-    const char *const *fields = live_form_fields(m->s, m->form.ref);
-    live_model_field_text(m->s, m->form.ref, fields[m->form.field], m->input, sizeof m->input);
-    m->input_len = strlen(m->input);
-}
-
-int live_model_form_open(struct live_model *m)
+int live_model_form_open(struct live_model *m, enum live_form_kind kind)
 {
     struct live_ref r = m->selected;
-    if (m->s == NULL || m->nrows == 0 || live_form_fields(m->s, r) == NULL ||
-        !live_model_may_edit_team(m, live_model_team_of(m->s, r)))
+    if (m->s == NULL || m->nrows == 0 ||
+        !live_model_may_edit_team(m, live_model_team_of(m->s, r)) ||
+        live_form_open(&m->form, kind, m->s, r.kind, r.num) != 0)
         return -1;
-    uint64_t version = 0;
-    if (r.kind == OKR_OBJECTIVE) {
-        const struct okr_objective *o = okr_objective_find(m->s, r.num);
-        version = o != NULL ? o->version : 0;
-    } else {
-        const struct okr_key_result *k = okr_key_result_find(m->s, r.num);
-        version = k != NULL ? k->version : 0;
-    }
-    m->form = (struct live_form){r, version, 0};
     m->mode = LIVE_FORM;
     m->message[0] = '\0';
-    form_load(m);
+    snprintf(m->input, sizeof m->input, "%s", m->form.values[0]);
+    m->input_len = strlen(m->input);
     return 0;
+}
+
+void live_model_form_keep(struct live_model *m)
+{
+    struct live_form *f = &m->form;
+    snprintf(f->values[f->field], sizeof f->values[f->field], "%.255s", m->input);
 }
 
 void live_model_form_next(struct live_model *m)
 {
-    const char *const *fields = live_form_fields(m->s, m->form.ref);
-    if (fields == NULL)
-        return;
-    m->form.field = fields[m->form.field + 1] != NULL ? m->form.field + 1 : 0;
-    form_load(m);
+    struct live_form *f = &m->form;
+    live_model_form_keep(m);
+    f->field = f->field + 1 < f->nfields ? f->field + 1 : 0;
+    snprintf(m->input, sizeof m->input, "%s", f->values[f->field]);
+    m->input_len = strlen(m->input);
 }
 
 void live_model_set_output(struct live_model *m, const char *text)
@@ -1160,6 +1097,28 @@ static void build_detail(struct live_model *m, struct detail *d)
             dl(d, LIVE_ORANGE, "! %s", m->warnings[i].message);
 }
 
+/* The open form as detail lines: its title, then one line per field, the
+ * one being typed marked and showing input. *active gets that line's
+ * index, *cursor_from the columns before the typed text ends. */
+static void form_lines(const struct live_model *m, struct detail *d, int *active, int *cursor_at)
+{
+    const struct live_form *f = &m->form;
+    char title[LIVE_TICK_BYTES];
+    d->n = 0;
+    live_form_title(f, m->s, title, sizeof title);
+    dl(d, LIVE_BOLD, "%s", title);
+    for (int i = 0; i < f->nfields; i++) {
+        int on = i == f->field;
+        char head[40];
+        snprintf(head, sizeof head, "%s %-11s", on ? (m->ascii ? ">" : "▸") : " ", f->names[i]);
+        if (on) {
+            *active = (int)d->n;
+            *cursor_at = 1 + live_text_width(head) + 1 + live_text_width(m->input);
+        }
+        dl(d, on ? LIVE_BOLD : LIVE_PLAIN, "%s %s", head, on ? m->input : f->values[i]);
+    }
+}
+
 /* ---- The screen ----------------------------------------------------------- */
 
 static void header_line(const struct live_model *m, int cols, struct live_line *l)
@@ -1186,7 +1145,7 @@ static const char *footer_text(const struct live_model *m, int cols)
     case LIVE_OUTPUT:
         return " any key: back";
     case LIVE_FORM:
-        return " Enter save · Tab next field · Esc cancel";
+        return " Enter send · Tab next field · Ctrl-U clear · Esc cancel";
     case LIVE_CONFLICT:
         return " a apply yours on top · k keep theirs";
     default:
@@ -1255,9 +1214,9 @@ static void help_lines(const struct live_model *m, struct detail *d)
     dl(d, LIVE_PLAIN, "  /TEXT, n          search ids, titles and owners; next match");
     dl(d, LIVE_PLAIN, "  :COMMAND          any cascade command, e.g. :kr set K1 42, :lint, :score");
     if (strcmp(m->role, "observer") != 0) {
-        dl(d, LIVE_PLAIN, "  c                 check in on the key result");
-        dl(d, LIVE_PLAIN, "  e                 edit a field of the objective or key result (Tab: next field);");
-        dl(d, LIVE_PLAIN, "                    if someone changed it meanwhile, choose theirs or yours");
+        dl(d, LIVE_PLAIN, "  c                 check in on the key result: value, confidence, note, blocker");
+        dl(d, LIVE_PLAIN, "  e                 edit the objective or key result (Tab: next field); if someone");
+        dl(d, LIVE_PLAIN, "                    changed a field meanwhile, choose theirs or yours");
         dl(d, LIVE_PLAIN, "  a                 add an objective to the team, a key result to the objective");
         dl(d, LIVE_PLAIN, "  m                 comment on the objective or key result");
         dl(d, LIVE_PLAIN, "  t                 answer the necessary-and-sufficient test");
@@ -1305,6 +1264,7 @@ void live_model_render(struct live_model *m, int cols, int rows, uint64_t now_ms
                        struct live_line *lines)
 {
     m->cursor_col = -1;
+    m->cursor_row = rows - 2; /* the message line, where commands are typed */
     if (m->mode == LIVE_COMMAND || m->mode == LIVE_SEARCH)
         m->cursor_col = 1 + live_text_width(m->input);
     if (cols > LIVE_LINE_BYTES / 4)
@@ -1335,8 +1295,11 @@ void live_model_render(struct live_model *m, int cols, int rows, uint64_t now_ms
     struct detail *d = malloc(sizeof *d);
     if (d == NULL)
         return;
+    int form_line = -1, form_col = 0;
     if (m->mode == LIVE_HELP)
         help_lines(m, d);
+    else if (m->mode == LIVE_FORM)
+        form_lines(m, d, &form_line, &form_col);
     else
         build_detail(m, d);
 
@@ -1377,6 +1340,10 @@ void live_model_render(struct live_model *m, int cols, int rows, uint64_t now_ms
             if (m->mode != LIVE_HELP && (size_t)i < d->n)
                 lb_put(&b, d->lines[i], -1, d->style[i], m->ascii);
             lb_pad(&b, cols);
+            if (i == form_line) {
+                m->cursor_row = y + i;
+                m->cursor_col = tree_cols + 1 + form_col;
+            }
         }
     }
     y += tree_rows;
@@ -1393,6 +1360,10 @@ void live_model_render(struct live_model *m, int cols, int rows, uint64_t now_ms
             lb_put(&b, " ", 1, LIVE_PLAIN, m->ascii);
             lb_put(&b, d->lines[i - 1], -1, d->style[i - 1], m->ascii);
             lb_pad(&b, cols);
+            if (i - 1 == form_line) {
+                m->cursor_row = y + i;
+                m->cursor_col = form_col;
+            }
         } else {
             line_text(l, cols, LIVE_PLAIN, "", m->ascii);
         }
@@ -1412,12 +1383,6 @@ void live_model_render(struct live_model *m, int cols, int rows, uint64_t now_ms
     char msg[LIVE_INPUT_MAX + 64];
     if (m->mode == LIVE_COMMAND || m->mode == LIVE_SEARCH) {
         snprintf(msg, sizeof msg, "%c%s", m->mode == LIVE_COMMAND ? ':' : '/', m->input);
-    } else if (m->mode == LIVE_FORM) {
-        char id[16];
-        okr_id_format(m->form.ref.kind, m->form.ref.num, id, sizeof id);
-        snprintf(msg, sizeof msg, "%s %s: %s", id,
-                 live_form_fields(m->s, m->form.ref)[m->form.field], m->input);
-        m->cursor_col = live_text_width(msg);
     } else {
         snprintf(msg, sizeof msg, " %s", m->message);
     }

@@ -27,6 +27,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "live_form.h"
 #include "okr.h"
 
 #define LIVE_MIN_COLS 80
@@ -97,15 +98,6 @@ enum live_mode {
     LIVE_CONFLICT, /* the field changed meanwhile: keep theirs or apply mine */
 };
 
-/* The edit form: one field of an objective or key result at a time, typed
- * into input, with the version it started from so that the server can say
- * when someone else changed that field meanwhile. */
-struct live_form {
-    struct live_ref ref;
-    uint64_t base_version;
-    int field; /* into live_form_fields(ref.kind) */
-};
-
 /* The selected key result's check-ins, fetched for the detail pane. */
 #define LIVE_HISTORY_MAX 48
 struct live_history {
@@ -170,7 +162,7 @@ struct live_model {
     struct live_form form;
     struct live_conflict conflict;
     struct live_history history;
-    int cursor_col; /* set by render: where the typing cursor is, -1 for none */
+    int cursor_row, cursor_col; /* set by render: where the typing cursor is; col -1: none */
     int ascii; /* no UTF-8: ASCII glyphs only */
     int color; /* colours, as well as glyphs */
 
@@ -232,28 +224,23 @@ uint32_t live_model_team_of(const struct okr_state *s, struct live_ref ref);
 
 /* The command line a key opens for the selection, prefilled ("checkin K3
  * --value "), or NULL when the key offers nothing for this row and role:
- * 'c' check in, 'a' add below, 'm' comment, 't' the necessary-and-sufficient
- * test ('e', editing a field, opens the form instead). *editing gets the entity being edited,
+ * 'm' comment, 't' the necessary-and-sufficient test ('c', 'e' and 'a'
+ * open forms instead: live_model_form_open). *editing gets the entity being edited,
  * which the live view announces while the line is open. */
 const char *live_model_edit_line(const struct live_model *m, int key, struct live_ref *editing,
                                  char *out, size_t outlen);
 
-/* The fields the edit form offers for a kind (NULL-terminated): title,
- * owner and rationale of an objective; title, owner, target, start and
- * unit of a metric key result (a milestone: title and owner). */
-const char *const *live_form_fields(const struct okr_state *s, struct live_ref ref);
+/* Opens a form on the selection: LIVE_FORM_EDIT on an objective or key
+ * result, LIVE_FORM_CHECKIN on a key result, LIVE_FORM_ADD on a team or an
+ * objective, when this person's role lets them change that team's OKRs.
+ * The first field's value goes to input. 0, or -1 when not offered here. */
+int live_model_form_open(struct live_model *m, enum live_form_kind kind);
 
-/* Opens the form on the selection's first field, its current value in
- * input, when this person may edit it. 0, or -1 when not offered here. */
-int live_model_form_open(struct live_model *m);
+/* Keeps what is typed in input as the current field's value. */
+void live_model_form_keep(struct live_model *m);
 
-/* The form's next field (wrapping), its current value in input. */
+/* Keeps input, then moves to the next field (wrapping), its value in input. */
 void live_model_form_next(struct live_model *m);
-
-/* The current value of a field of ref, as the form shows it ("" when the
- * entity is gone). */
-void live_model_field_text(const struct okr_state *s, struct live_ref ref, const char *field,
-                           char *out, size_t outlen);
 
 /* Whether the detail pane wants the selection's check-ins (a key result
  * whose history is not loaded for this state). */

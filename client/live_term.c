@@ -107,7 +107,7 @@ static void put(const char *text, size_t len, attr_t a)
     addnstr(text, (int)len);
 }
 
-void live_term_paint(const struct live_line *lines, int rows, int cursor_col)
+void live_term_paint(const struct live_line *lines, int rows, int cursor_row, int cursor_col)
 {
     for (int y = 0; y < rows; y++) {
         const struct live_line *l = &lines[y];
@@ -134,7 +134,7 @@ void live_term_paint(const struct live_line *lines, int rows, int cursor_col)
     }
     if (cursor_col >= 0) {
         curs_set(1);
-        move(rows - 2, cursor_col);
+        move(cursor_row, cursor_col);
     } else {
         curs_set(0);
     }

@@ -39,9 +39,9 @@ void live_term_resized(void);
 /* The terminal's size now. */
 void live_term_size(int *cols, int *rows);
 
-/* Paints rows lines, and shows the cursor at (cursor_col, last line but
- * one) when cursor_col >= 0. */
-void live_term_paint(const struct live_line *lines, int rows, int cursor_col);
+/* Paints rows lines, and shows the cursor at (cursor_row, cursor_col) when
+ * cursor_col >= 0. */
+void live_term_paint(const struct live_line *lines, int rows, int cursor_row, int cursor_col);
 
 /* The next key waiting, LIVE_KEY_NONE when none: a character (a UTF-8
  * byte), or one of the LIVE_KEY_ values. */

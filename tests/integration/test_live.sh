@@ -124,13 +124,18 @@ see "any key closes the help" "$A" "K1 Raise ARR"
 
 # An edit key opens a prefilled command line and announces the edit.
 t send-keys -t "$A" g j j c
-see "c on K1 opens a check-in line" "$A" ":checkin K1 --value"
+see "c on K1 opens the check-in form" "$A" "Check in on K1 Raise ARR"
+see "... its value first, as it is now" "$A" "▸ value       170"
 editing_k1() { run 0 as bob who && grep -q "^alice .* K1$" <<<"$out"; }
 if eventually editing_k1; then ok "while the line is open, alice is announced as editing K1"
 else not_ok "alice is announced as editing K1" "$out"; fi
-t send-keys -t "$A" 1 9 0 Enter
-see "the check-in runs and says so" "$A" "Checked in K1."
+t send-keys -t "$A" C-u 1 9 0 Tab C-u 0.8 Tab "two signed" Enter
+see "the check-in is sent and says so" "$A" "Checked in K1."
 see "... and the view shows it" "$A" "100 → 190 → 200 kEUR"
+see "... with its confidence" "$A" "confidence 0.8"
+see "... and its note on the last check-in" "$A" "last: alice at"
+if screen "$A" | grep -q "two signed"; then ok "... the note itself"
+else not_ok "the check-in's note" "$(screen "$A")"; fi
 if eventually eval '! editing_k1'; then ok "after it, alice edits nothing"
 else not_ok "after it, alice edits nothing" "$out"; fi
 t send-keys -t "$A" : l i n t Enter
@@ -143,17 +148,17 @@ see "Tab completes an id's start into the ids there are" "$A" "K1 K2"
 
 # ---- the edit form, and a conflict over one field -----------------------------------------
 t send-keys -t "$A" Escape g j j e
-see "e on K1 opens the form on its title" "$A" "K1 title: Raise ARR"
+see "e on K1 opens the edit form on its title" "$A" "▸ title       Raise ARR"
 as mike kr edit K1 --title "Raise ARR now" >/dev/null
 t send-keys -t "$A" C-u "Raise ARR fast" Enter
 see "mike changed the title meanwhile: the dialog says so" "$A" "K1's title changed while you were editing it."
 see "... with the value now and who set it" "$A" "now:   Raise ARR now   (set by mike)"
 see "... and alice's value" "$A" "yours: Raise ARR fast"
 t send-keys -t "$A" a
-see "a applies hers on top" "$A" "Saved K1's title."
+see "a applies hers on top" "$A" "Saved K1."
 see "... and the tree shows it" "$A" "K1 Raise ARR fast"
 t send-keys -t "$A" e
-see "the form opens again" "$A" "K1 title: Raise ARR fast"
+see "the form opens again" "$A" "▸ title       Raise ARR fast"
 as mike kr edit K1 --title "Raise ARR again" >/dev/null
 t send-keys -t "$A" C-u "Mine" Enter
 see "a second conflict" "$A" "now:   Raise ARR again   (set by mike)"
@@ -161,7 +166,13 @@ t send-keys -t "$A" k
 see "k keeps his" "$A" "Kept mike's title."
 see "... and the tree shows his" "$A" "K1 Raise ARR again"
 t send-keys -t "$A" e Tab Tab C-u "abc" Enter
-see "a number field refuses text" "$A" "The target must be a number"
+see "a number field refuses text, and the form stays open" "$A" "The target must be a number"
+see "... on that field" "$A" "▸ target      abc"
+t send-keys -t "$A" Escape g j a
+see "a on O1 opens a form for a new key result" "$A" "New key result under O1 Grow revenue"
+t send-keys -t "$A" "Sign partners" Tab C-u 0 Tab C-u 12 Enter
+see "... which adds it" "$A" "Added K3."
+see "... and the tree shows it" "$A" "K3 Sign partners"
 
 # ---- an observer's view ---------------------------------------------------------------------
 t send-keys -t "$A" Escape

@@ -283,29 +283,37 @@ static void test_what_each_role_is_offered(void **state)
     char line[256];
     setup_model(&m, &s, "member"); /* mike, a member of T2 only */
     live_model_home(&m, 1);        /* K3, in T2 */
-    assert_string_equal(live_model_edit_line(&m, 'c', &editing, line, sizeof line),
-                        "checkin K3 --value ");
-    assert_int_equal(editing.kind, OKR_KEY_RESULT);
-    assert_int_equal(editing.num, 3);
+    assert_int_equal(live_model_form_open(&m, LIVE_FORM_CHECKIN), 0);
+    assert_string_equal(m.form.names[0], "value");
+    assert_string_equal(m.input, "5");
+    m.mode = LIVE_BROWSE;
     live_model_move(&m, -4); /* K1, in T1: not his */
     assert_int_equal(m.selected.num, 1);
-    assert_null(live_model_edit_line(&m, 'c', &editing, line, sizeof line));
-    assert_null(live_model_edit_line(&m, 'e', &editing, line, sizeof line));
+    assert_int_equal(live_model_form_open(&m, LIVE_FORM_CHECKIN), -1);
+    assert_int_equal(live_model_form_open(&m, LIVE_FORM_EDIT), -1);
+    assert_int_equal(m.mode, LIVE_BROWSE);
     assert_string_equal(live_model_edit_line(&m, 'm', &editing, line, sizeof line), "comment K1 ");
 
     snprintf(m.role, sizeof m.role, "observer");
     live_model_home(&m, 1);
-    for (const char *k = "ceamt"; *k; k++)
+    for (const char *k = "mt"; *k; k++)
         assert_null(live_model_edit_line(&m, *k, &editing, line, sizeof line));
+    assert_int_equal(live_model_form_open(&m, LIVE_FORM_CHECKIN), -1);
+    assert_int_equal(live_model_form_open(&m, LIVE_FORM_EDIT), -1);
     render(&m, &sc, 100, 24);
     assert_non_null(strstr(sc.lines[23].text, "read-only"));
     assert_null(strstr(sc.lines[23].text, "check in"));
 
     snprintf(m.role, sizeof m.role, "facilitator");
     live_model_home(&m, 0); /* T1 */
-    assert_string_equal(live_model_edit_line(&m, 'a', &editing, line, sizeof line),
-                        "obj add --team T1 ");
+    assert_int_equal(live_model_form_open(&m, LIVE_FORM_CHECKIN), -1); /* not on a team */
+    assert_int_equal(live_model_form_open(&m, LIVE_FORM_ADD), 0);
+    assert_int_equal(m.form.nfields, 2); /* a new objective: title, owner */
+    m.mode = LIVE_BROWSE;
     live_model_move(&m, 1); /* O1 */
+    assert_int_equal(live_model_form_open(&m, LIVE_FORM_ADD), 0);
+    assert_string_equal(m.form.names[1], "from"); /* a new key result */
+    m.mode = LIVE_BROWSE;
     assert_string_equal(live_model_edit_line(&m, 't', &editing, line, sizeof line),
                         "obj check O1 --necessary ");
     render(&m, &sc, 100, 24);
@@ -321,35 +329,70 @@ static void test_the_edit_form_and_its_conflict(void **state)
     struct live_model m;
     struct screen sc;
     setup_model(&m, &s, "member"); /* mike: T2 only */
-    live_model_move(&m, 2);        /* K1, in T1 */
-    assert_int_equal(live_model_form_open(&m), -1);
-    assert_int_equal(m.mode, LIVE_BROWSE);
-    live_model_home(&m, 1); /* K3, in T2 */
-    assert_int_equal(live_model_form_open(&m), 0);
+    live_model_home(&m, 1);        /* K3, in T2 */
+    assert_int_equal(live_model_form_open(&m, LIVE_FORM_EDIT), 0);
     assert_int_equal(m.mode, LIVE_FORM);
     assert_string_equal(m.input, "Close deals");
     render(&m, &sc, 100, 24);
-    assert_non_null(strstr(sc.lines[22].text, "K3 title: Close deals"));
-    assert_int_equal(m.cursor_col, live_text_width("K3 title: Close deals"));
-    assert_non_null(strstr(sc.lines[23].text, "Enter save"));
+    int title = find(&sc, "Edit K3 Close deals");
+    assert_true(title > 0);
+    assert_non_null(strstr(sc.lines[title + 1].text, "▸ title       Close deals"));
+    assert_non_null(strstr(sc.lines[title + 2].text, "  owner       bob"));
+    assert_int_equal(m.cursor_row, title + 1);
+    assert_int_equal(m.cursor_col, live_text_width(" ▸ title       Close deals"));
+    assert_non_null(strstr(sc.lines[23].text, "Enter send"));
+    /* Typing goes to the field; Tab keeps it and moves on. */
+    snprintf(m.input, sizeof m.input, "Close more deals");
     live_model_form_next(&m);
     assert_string_equal(m.input, "bob"); /* owner */
     live_model_form_next(&m);
     assert_string_equal(m.input, "10"); /* target */
+    assert_false(live_form_changed(&m.form, 2));
+    assert_true(live_form_changed(&m.form, 0));
+    assert_false(live_form_changed(&m.form, 1));
     live_model_form_next(&m);
     live_model_form_next(&m);
     live_model_form_next(&m);
-    assert_string_equal(m.input, "Close deals"); /* round to the title */
+    assert_string_equal(m.input, "Close more deals"); /* round to the title */
 
     m.mode = LIVE_CONFLICT;
     m.conflict = (struct live_conflict){.ref = {OKR_KEY_RESULT, 3}, .field = "title",
-                                        .now = "Close more deals", .by = "carol",
-                                        .mine = "Close deals fast", .version = 4};
+                                        .now = "Close many deals", .by = "carol",
+                                        .mine = "Close more deals", .version = 4};
     render(&m, &sc, 100, 24);
     assert_non_null(strstr(sc.lines[1].text, "K3's title changed while you were editing it."));
-    assert_non_null(strstr(sc.lines[2].text, "now:   Close more deals   (set by carol)"));
-    assert_non_null(strstr(sc.lines[3].text, "yours: Close deals fast"));
+    assert_non_null(strstr(sc.lines[2].text, "now:   Close many deals   (set by carol)"));
+    assert_non_null(strstr(sc.lines[3].text, "yours: Close more deals"));
     assert_non_null(strstr(sc.lines[23].text, "a apply yours on top · k keep theirs"));
+    live_model_free(&m);
+    okr_state_free(&s);
+}
+
+static void test_check_in_and_add_forms(void **state)
+{
+    (void)state;
+    struct okr_state s;
+    struct live_model m;
+    struct screen sc;
+    setup_model(&m, &s, "facilitator");
+    live_model_move(&m, 2); /* K1: 7 of 10 */
+    assert_int_equal(live_model_form_open(&m, LIVE_FORM_CHECKIN), 0);
+    assert_int_equal(m.form.nfields, 4);
+    assert_string_equal(m.form.values[live_form_find(&m.form, "value")], "7");
+    assert_string_equal(m.form.values[live_form_find(&m.form, "confidence")], "0.5");
+    assert_string_equal(m.form.values[live_form_find(&m.form, "note")], "");
+    render(&m, &sc, 140, 30); /* wide: the form beside the tree */
+    int title = find(&sc, "Check in on K1 Raise ARR");
+    assert_true(title > 0);
+    assert_int_equal(m.cursor_row, title + 1);
+    assert_true(m.cursor_col > 140 / 2);
+    m.mode = LIVE_BROWSE;
+    live_model_move(&m, -1); /* O1 */
+    assert_int_equal(live_model_form_open(&m, LIVE_FORM_CHECKIN), -1);
+    assert_int_equal(live_model_form_open(&m, LIVE_FORM_ADD), 0);
+    render(&m, &sc, 100, 24);
+    assert_true(find(&sc, "New key result under O1 Grow revenue") > 0);
+    assert_true(find(&sc, "  to          100") > 0);
     live_model_free(&m);
     okr_state_free(&s);
 }
@@ -437,6 +480,7 @@ int main(void)
         cmocka_unit_test(test_events_tick_and_highlight),
         cmocka_unit_test(test_what_each_role_is_offered),
         cmocka_unit_test(test_the_edit_form_and_its_conflict),
+        cmocka_unit_test(test_check_in_and_add_forms),
         cmocka_unit_test(test_history_sparkline),
         cmocka_unit_test(test_wide_terminal_puts_details_beside),
         cmocka_unit_test(test_a_thousand_objectives_render_in_bounded_work),
