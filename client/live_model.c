@@ -250,22 +250,26 @@ static int add_row(struct live_model *m, struct live_ref r, int depth)
     return 0;
 }
 
+/* Orders by parent, then by number. */
+static int by_parent(uint32_t parent_a, uint32_t num_a, uint32_t parent_b, uint32_t num_b)
+{
+    if (parent_a != parent_b)
+        return parent_a < parent_b ? -1 : 1;
+    return num_a < num_b ? -1 : num_a > num_b;
+}
+
 static int by_team(const void *a, const void *b)
 {
     const struct okr_objective *x = *(const struct okr_objective *const *)a;
     const struct okr_objective *y = *(const struct okr_objective *const *)b;
-    if (x->team != y->team)
-        return x->team < y->team ? -1 : 1;
-    return x->num < y->num ? -1 : x->num > y->num;
+    return by_parent(x->team, x->num, y->team, y->num);
 }
 
 static int by_objective(const void *a, const void *b)
 {
     const struct okr_key_result *x = *(const struct okr_key_result *const *)a;
     const struct okr_key_result *y = *(const struct okr_key_result *const *)b;
-    if (x->objective != y->objective)
-        return x->objective < y->objective ? -1 : 1;
-    return x->num < y->num ? -1 : x->num > y->num;
+    return by_parent(x->objective, x->num, y->objective, y->num);
 }
 
 /* Rows of the tree: teams in team_tree order, each followed (unless

@@ -1072,19 +1072,16 @@ static void on_replay_frame(void *ctx, const WireFrame *f)
     }
 }
 
-/* Sends n check-ins of ~1 KiB each after seq, 64 in flight, and returns the
- * seq of the last. */
-static uint64_t write_history(SSL *editor, const char *code, const char *kr, uint64_t seq,
-                              size_t n)
+/* Sends n changes after seq with `window` in flight (send_one sends the
+ * i-th), checks that each is acknowledged with the next seq, and returns
+ * the seq of the last. */
+static uint64_t pipelined(SSL *editor, uint64_t seq, size_t n, size_t window,
+                          void (*send_one)(SSL *ssl, size_t i, void *ctx), void *ctx)
 {
-    enum { WINDOW = 64 };
-    char note[1025];
-    memset(note, 'r', sizeof note - 1);
-    note[sizeof note - 1] = '\0';
     size_t sent = 0, acked = 0;
     while (acked < n) {
-        while (sent < n && sent - acked < WINDOW)
-            send_checkin(editor, code, kr, (double)++sent, note);
+        while (sent < n && sent - acked < window)
+            send_one(editor, ++sent, ctx);
         WireFrame *r = harness_next_reply(editor, NULL, NULL, HARNESS_REPLY_TIMEOUT_MS);
         assert_non_null(r);
         assert_int_equal(r->body_case, CASCADE__V1__FRAME__BODY_ACK);
@@ -1092,6 +1089,28 @@ static uint64_t write_history(SSL *editor, const char *code, const char *kr, uin
         wire_free(r);
     }
     return seq + n;
+}
+
+struct history_ctx {
+    const char *code, *kr;
+    char note[1025];
+};
+
+static void send_history_checkin(SSL *ssl, size_t i, void *ctx)
+{
+    struct history_ctx *h = ctx;
+    send_checkin(ssl, h->code, h->kr, (double)i, h->note);
+}
+
+/* Sends n check-ins of ~1 KiB each after seq, 64 in flight, and returns the
+ * seq of the last. */
+static uint64_t write_history(SSL *editor, const char *code, const char *kr, uint64_t seq,
+                              size_t n)
+{
+    struct history_ctx h = {code, kr, ""};
+    memset(h.note, 'r', sizeof h.note - 1);
+    h.note[sizeof h.note - 1] = '\0';
+    return pipelined(editor, seq, n, 64, send_history_checkin, &h);
 }
 
 static uint64_t send_subscribe_since0(SSL *ssl, const char *code)
@@ -1251,36 +1270,35 @@ static void test_replay_keeps_a_slow_reader_drops_a_stuck_one(void **state)
     assert_int_equal(server_stop(srv, SIGTERM, 10000), 0);
 }
 
+struct comment_ctx {
+    const char *code, *target;
+    char text[2001];
+};
+
+static void send_comment(SSL *ssl, size_t i, void *ctx)
+{
+    (void)i;
+    struct comment_ctx *c = ctx;
+    Cascade__V1__CommentAdd m = CASCADE__V1__COMMENT_ADD__INIT;
+    m.workshop = (char *)c->code;
+    m.target = (char *)c->target;
+    m.text = c->text;
+    WireFrame f = CASCADE__V1__FRAME__INIT;
+    f.body_case = CASCADE__V1__FRAME__BODY_COMMENT_ADD;
+    f.comment_add = &m;
+    assert_true(harness_send(ssl, &f) != 0);
+}
+
 /* Sends n comments of ~2 KB on target after seq, 16 in flight (each Ack
  * carries its comment back: more would pass the 64 KiB outbound limit),
  * and returns the seq of the last. */
 static uint64_t post_comments(SSL *editor, const char *code, const char *target, uint64_t seq,
                               size_t n)
 {
-    enum { WINDOW = 16 };
-    char text[2001];
-    memset(text, 'c', sizeof text - 1);
-    text[sizeof text - 1] = '\0';
-    size_t sent = 0, acked = 0;
-    while (acked < n) {
-        while (sent < n && sent - acked < WINDOW) {
-            Cascade__V1__CommentAdd m = CASCADE__V1__COMMENT_ADD__INIT;
-            m.workshop = (char *)code;
-            m.target = (char *)target;
-            m.text = text;
-            WireFrame f = CASCADE__V1__FRAME__INIT;
-            f.body_case = CASCADE__V1__FRAME__BODY_COMMENT_ADD;
-            f.comment_add = &m;
-            assert_true(harness_send(editor, &f) != 0);
-            sent++;
-        }
-        WireFrame *r = harness_next_reply(editor, NULL, NULL, HARNESS_REPLY_TIMEOUT_MS);
-        assert_non_null(r);
-        assert_int_equal(r->body_case, CASCADE__V1__FRAME__BODY_ACK);
-        assert_int_equal(r->ack->seq, seq + ++acked);
-        wire_free(r);
-    }
-    return seq + n;
+    struct comment_ctx c = {code, target, ""};
+    memset(c.text, 'c', sizeof c.text - 1);
+    c.text[sizeof c.text - 1] = '\0';
+    return pipelined(editor, seq, n, 16, send_comment, &c);
 }
 
 static void test_big_snapshot_is_paced_shared_and_bounded(void **state)
