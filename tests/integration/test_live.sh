@@ -96,6 +96,9 @@ if screen "$A" | grep -q "O2 Win Europe .*→O1 aspirational ░░░░░░�
 else not_ok "an objective's row" "$(screen "$A")"; fi
 see "the footer offers editing keys to a facilitator" "$A" "c check in  e edit  a add"
 see "presence lists alice herself" "$A" "alice (you)"
+in_pane live:shells.0 bob use "$CODE"
+see "on a terminal, 'use' ends with a hint to run cascade live" live:shells.0 \
+    "Run 'cascade live' to follow it full screen."
 
 in_pane live:shells.0 bob kr set K2 4
 see "bob's check-in from his pane appears in alice's view" "$A" "K2 Close deals"
@@ -173,6 +176,23 @@ see "a on O1 opens a form for a new key result" "$A" "New key result under O1 Gr
 t send-keys -t "$A" "Sign partners" Tab C-u 0 Tab C-u 12 Enter
 see "... which adds it" "$A" "Added K3."
 see "... and the tree shows it" "$A" "K3 Sign partners"
+
+# ---- a burst of changes is drawn in coalesced frames ------------------------------------------
+live_pane traced mike CASCADE_LIVE_TRACE="$WORK/trace"
+see "a traced view comes up" "live:traced" "K1 Raise"
+# The view is stopped while N changes are made, so that all of them are
+# waiting when it goes on: it must draw them in a frame or two, not N.
+S=$(seq_now)
+N=60
+before=$(grep -c '^seq=' "$WORK/trace")
+kill -STOP "$(live_pid live:traced)"
+seq 1 $N | xargs -P 6 -I{} env XDG_CONFIG_HOME="$WORK/home-bob" "$CASCADE" kr set K2 {} >/dev/null 2>&1
+kill -CONT "$(live_pid live:traced)"
+see "after $N changes in a burst the view is at their last seq" "live:traced" "seq $((S + N)) · live"
+fetches=$(( $(grep -c '^seq=' "$WORK/trace") - before ))
+if [ "$fetches" -le 3 ]; then ok "... having fetched the state $fetches times for $N events (coalesced)"
+else not_ok "fetches are coalesced" "$fetches fetches for $N events"; fi
+t send-keys -t live:traced q
 
 # ---- an observer's view ---------------------------------------------------------------------
 t send-keys -t "$A" Escape
