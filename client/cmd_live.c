@@ -1082,6 +1082,11 @@ static int run(struct live_app *a, char *err, size_t errlen)
             if (rc == EXIT_OK)
                 paint(a);
         }
+        /* Something asked for while a request was in flight (which must
+         * not be interrupted) is done before sleeping. */
+        if (a->quit || a->command != NULL || a->submit || a->resubmit || a->announce_due ||
+            live_model_wants_history(&a->m))
+            continue;
         WireFrame *f;
         int st = client_wait_push(a->c, sleep_ms(a), &f, err, errlen);
         if (st == CLIENT_OK) {
