@@ -112,6 +112,13 @@ see "mike's check-in from the other pane appears too" "$A" "#$((S + 2)) mike kr.
 see "... and K1's score" "$A" "███████░░░ 0.7 ✓"
 see "the header follows the seq" "$A" "seq $((S + 2)) · live"
 
+# Idle, the view sleeps: its CPU time (in clock ticks) does not move.
+cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
+pid=$(live_pid "$A")
+t0=$(cpu_ticks "$pid"); sleep 2; t1=$(cpu_ticks "$pid")
+if [ $((t1 - t0)) -le 1 ]; then ok "an idle view uses no CPU ($((t1 - t0)) ticks in 2 s)"
+else not_ok "an idle view uses no CPU" "$((t1 - t0)) ticks"; fi
+
 # Keys: down to K1, its details; fold O1; search; help.
 t send-keys -t "$A" j j
 see "moving down selects K1 and shows its numbers" "$A" "100 → 170 → 200 kEUR"
