@@ -644,12 +644,24 @@ const char *live_model_edit_line(const struct live_model *m, int key, struct liv
     }
 }
 
+/* Whether this person owns key result r and may report on it (members and
+ * facilitators check in on what they own, wherever its team is). */
+static int owns(const struct live_model *m, struct live_ref r)
+{
+    const struct okr_key_result *k =
+        r.kind == OKR_KEY_RESULT ? okr_key_result_find(m->s, r.num) : NULL;
+    return k != NULL && k->owner != NULL && strcmp(k->owner, m->me) == 0 &&
+           live_model_may_comment(m);
+}
+
 int live_model_form_open(struct live_model *m, enum live_form_kind kind)
 {
     struct live_ref r = m->selected;
-    if (m->s == NULL || m->nrows == 0 ||
-        !live_model_may_edit_team(m, live_model_team_of(m->s, r)) ||
-        live_form_open(&m->form, kind, m->s, r.kind, r.num) != 0)
+    if (m->s == NULL || m->nrows == 0)
+        return -1;
+    int may = live_model_may_edit_team(m, live_model_team_of(m->s, r)) ||
+              (kind == LIVE_FORM_CHECKIN && owns(m, r));
+    if (!may || live_form_open(&m->form, kind, m->s, r.kind, r.num) != 0)
         return -1;
     m->mode = LIVE_FORM;
     m->message[0] = '\0';
@@ -1224,8 +1236,8 @@ static void help_lines(const struct live_model *m, struct detail *d)
         dl(d, LIVE_PLAIN, "  a                 add an objective to the team, a key result to the objective");
         dl(d, LIVE_PLAIN, "  m                 comment on the objective or key result");
         dl(d, LIVE_PLAIN, "  t                 answer the necessary-and-sufficient test");
-        dl(d, LIVE_DIM, "  (offered only where your role may: facilitators everywhere,");
-        dl(d, LIVE_DIM, "   members on their own teams; everyone but observers comments)");
+        dl(d, LIVE_DIM, "  (offered only where your role may: facilitators everywhere, members on");
+        dl(d, LIVE_DIM, "   their own teams and on key results they own; all but observers comment)");
     } else {
         dl(d, LIVE_DIM, "  You are an observer: you can read everything and change nothing.");
     }

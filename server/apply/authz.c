@@ -88,8 +88,20 @@ int authz_check(const struct workshop *w, const struct participant *p, int admin
                  c->num);
         return CAS_EINVAL;
     }
-    if (need != AUTHZ_EDIT_TEAM)
+    if (need != AUTHZ_EDIT_TEAM && need != AUTHZ_CHECK_IN)
         return 0;
+    if (need == AUTHZ_CHECK_IN) {
+        /* Whoever owns a key result reports on it, wherever its team is. */
+        uint32_t num;
+        enum okr_kind kind;
+        const char *ref = request_team_ref(f, &kind);
+        const struct okr_key_result *k =
+            ref != NULL && okr_id_parse(ref, OKR_KEY_RESULT, &num) == 0
+                ? okr_key_result_find(&w->state, num)
+                : NULL;
+        if (k != NULL && k->owner != NULL && strcmp(k->owner, p->name) == 0)
+            return 0;
+    }
     uint32_t team = authz_team_of(&w->state, f);
     /* An unknown entity is apply's to refuse, with NOT_FOUND. */
     if (team == 0 || workshop_team_member(w, team, p->user_id))

@@ -23,6 +23,7 @@ enum authz_need {
     AUTHZ_COMMENT,     /* a member or a facilitator */
     AUTHZ_AUTHOR,      /* the author of the comment the request names (a member), or a facilitator */
     AUTHZ_EDIT_TEAM,   /* a member of the team the change touches, or a facilitator */
+    AUTHZ_CHECK_IN,    /* as EDIT_TEAM, or the member who owns the key result, wherever its team is */
     AUTHZ_FACILITATOR, /* a facilitator */
 };
 

@@ -144,6 +144,13 @@ says "olga, an observer, cannot remove a comment" 1 "$OBSERVER" as olga comment 
 says "an unknown comment" 1 "There is no comment C9 in this workshop." as mike comment rm C9
 check "comment rm takes a comment id (exit 2)" run 2 as mike comment rm K1
 says "mike takes his comment back" 0 "Removed C1." as mike comment rm C1
+# The owner of a key result reports on it wherever its team is; editing it
+# stays with its team.
+says "alice makes mike the owner of T1's K1" 0 "Updated K1." as alice kr edit K1 --owner mike
+says "mike, its owner, checks in on K1 in T1" 0 "Checked in K1." as mike checkin K1 --value 20 --confidence 0.6
+says "... and sets it" 0 "Updated K1." as mike kr set K1 25
+says "owning K1 does not let mike edit it" 1 "$NOT_T1" as mike kr edit K1 --to 500
+says "nor check in on T1's other key results" 1 "$NOT_T1" as mike checkin K2 --done
 check "the comment is gone from show" eval '! show_json | grep -q "ambitious"'
 says "a facilitator removes anyone's" 0 "Removed C2." as alice comment rm C2
 says "the administrator edits a workshop they never joined" 0 "Updated K1." as admin -w "$CODE" kr set K1 10

@@ -157,7 +157,7 @@ static void test_every_request_every_caller(void **state)
         R("KeyResultAdd", KEY_RESULT_ADD, key_result_add, &kadd, AUTHZ_EDIT_TEAM),
         R("KeyResultEdit", KEY_RESULT_EDIT, key_result_edit, &kedit, AUTHZ_EDIT_TEAM),
         R("KeyResultRemove", KEY_RESULT_REMOVE, key_result_remove, &krm, AUTHZ_EDIT_TEAM),
-        R("CheckIn", CHECK_IN, check_in, &checkin, AUTHZ_EDIT_TEAM),
+        R("CheckIn", CHECK_IN, check_in, &checkin, AUTHZ_CHECK_IN),
         R("InitiativeAdd", INITIATIVE_ADD, initiative_add, &iadd, AUTHZ_EDIT_TEAM),
         R("InitiativeDone", INITIATIVE_DONE, initiative_done, &idone, AUTHZ_EDIT_TEAM),
         R("DependencyAdd", DEPENDENCY_ADD, dependency_add, &dep, AUTHZ_EDIT_TEAM),
@@ -181,7 +181,10 @@ static void test_every_request_every_caller(void **state)
             case STRANGER: allowed = 0; break;
             case OBSERVER: allowed = r->need == AUTHZ_READ; break;
             case TEAM_MEMBER: allowed = r->need != AUTHZ_FACILITATOR; break;
-            default: allowed = r->need != AUTHZ_FACILITATOR && r->need != AUTHZ_EDIT_TEAM; break;
+            default:
+                allowed = r->need != AUTHZ_FACILITATOR && r->need != AUTHZ_EDIT_TEAM &&
+                          r->need != AUTHZ_CHECK_IN; /* K1 has no owner here */
+                break;
             }
             int rc = check_as(fx, who, &r->f, msg, sizeof msg);
             if (allowed) {
@@ -252,6 +255,36 @@ static void test_unknown_entities_pass_to_apply(void **state)
 }
 
 /* Requests that do not act on a workshop's contents are not authz's. */
+/* The owner of a key result checks it in wherever its team is, and only
+ * checks in: editing it stays with its team. */
+static void test_owner_checks_in(void **state)
+{
+    struct fixture *fx = *state;
+    struct okr_key_result *k = okr_key_result_find(&fx->w.state, 1); /* in T1 */
+    free(k->owner);
+    k->owner = xstrdup("otto"); /* a member of T2 only */
+    char msg[300];
+    Cascade__V1__CheckIn ci = CASCADE__V1__CHECK_IN__INIT;
+    ci.workshop = ID("ABCDEF");
+    ci.key_result = ID("K1");
+    WireFrame f = CASCADE__V1__FRAME__INIT;
+    f.body_case = CASCADE__V1__FRAME__BODY_CHECK_IN;
+    f.check_in = &ci;
+    assert_int_equal(check_as(fx, OTHER_MEMBER, &f, msg, sizeof msg), 0);
+    Cascade__V1__KeyResultEdit ke = CASCADE__V1__KEY_RESULT_EDIT__INIT;
+    ke.workshop = ID("ABCDEF");
+    ke.id = ID("K1");
+    WireFrame e = CASCADE__V1__FRAME__INIT;
+    e.body_case = CASCADE__V1__FRAME__BODY_KEY_RESULT_EDIT;
+    e.key_result_edit = &ke;
+    assert_int_not_equal(check_as(fx, OTHER_MEMBER, &e, msg, sizeof msg), 0);
+    /* An observer who owns it still only reads. */
+    free(k->owner);
+    k->owner = xstrdup("olga");
+    assert_int_not_equal(check_as(fx, OBSERVER, &f, msg, sizeof msg), 0);
+    assert_string_equal(msg, "Observers can read but not change the cascade.");
+}
+
 static void test_other_requests(void **state)
 {
     struct fixture *fx = *state;
@@ -286,6 +319,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_every_request_every_caller, setup, teardown),
         cmocka_unit_test_setup_teardown(test_team_of, setup, teardown),
         cmocka_unit_test_setup_teardown(test_unknown_entities_pass_to_apply, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_owner_checks_in, setup, teardown),
         cmocka_unit_test_setup_teardown(test_other_requests, setup, teardown),
         cmocka_unit_test(test_code_lengths),
     };

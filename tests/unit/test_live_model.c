@@ -293,6 +293,13 @@ static void test_what_each_role_is_offered(void **state)
     assert_int_equal(live_model_form_open(&m, LIVE_FORM_EDIT), -1);
     assert_int_equal(m.mode, LIVE_BROWSE);
     assert_string_equal(live_model_edit_line(&m, 'm', &editing, line, sizeof line), "comment K1 ");
+    /* Once he owns K1 he may check in on it, and still not edit it. */
+    struct okr_key_result *k1 = okr_key_result_find(&s, 1);
+    free(k1->owner);
+    k1->owner = xstrdup("mike");
+    assert_int_equal(live_model_form_open(&m, LIVE_FORM_CHECKIN), 0);
+    m.mode = LIVE_BROWSE;
+    assert_int_equal(live_model_form_open(&m, LIVE_FORM_EDIT), -1);
 
     snprintf(m.role, sizeof m.role, "observer");
     live_model_home(&m, 1);
