@@ -35,12 +35,23 @@ static int send_for_code(struct cli *cli, WireFrame *req, int make_default)
     if (rc != EXIT_OK)
         return rc;
     const Cascade__V1__WorkshopInfo *w = reply->workshop_info;
-    if (make_default)
+    char was[256] = "", file[PATH_MAX + 16];
+    if (make_default) {
+        session_path(cli, "config", file, sizeof file);
+        if (settings_get(file, SETTINGS_WORKSHOP, was, sizeof was) != 0)
+            was[0] = '\0';
         rc = cli_set_default_workshop(cli, w->code);
+    }
     if (cli->json)
         output_json(workshop_json(w));
     else
         printf("%s\n", w->code);
+    /* stdout is just the code, for scripts; a person is told on stderr
+     * that later commands now act on the new workshop. */
+    if (make_default && rc == EXIT_OK && was[0] != '\0' && strcmp(was, w->code) != 0)
+        fprintf(stderr,
+                "Your default workshop is now %s (it was %.32s; 'cascade use %.32s' goes back).\n",
+                w->code, was, was);
     wire_free(reply);
     return rc;
 }

@@ -124,6 +124,13 @@ else not_ok "workshop list shows the creator as facilitator" "$out $err"; fi
 if run 0 as alice use "$CODE" && [ "$out" = "Using $CODE (Q3 planning)." ]; then
     ok "use CODE chooses a workshop one is in"
 else not_ok "use CODE chooses a workshop one is in" "$out $err"; fi
+# A second workshop becomes the default too, and says so on stderr
+# (stdout stays just the code, for scripts).
+if run 0 as alice workshop create "Scratch" && [ "$(wc -l <<<"$out")" -eq 1 ] \
+   && [ "$err" = "Your default workshop is now $out (it was $CODE; 'cascade use $CODE' goes back)." ]; then
+    ok "creating a second workshop says the default moved to it, and how to go back"
+else not_ok "creating a second workshop says the default moved" "$out / $err"; fi
+check "... and going back works" run 0 as alice use "$CODE"
 
 # Carol is logged in but has not joined yet: she can neither read nor write.
 check "a workshop one has not joined cannot be shown (exit 1)" \
