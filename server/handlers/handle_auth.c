@@ -158,6 +158,18 @@ void handle_authenticate(struct conn *c, const WireFrame *f)
     auth_send_user_info(c, f->request_id, &u);
 }
 
+/* Closes the other connections logged in with c's session token. */
+static void close_token_sessions(struct conn *c, const char *reason)
+{
+    struct conn *next;
+    for (struct conn *o = c->net->conns; o != NULL; o = next) {
+        next = o->next;
+        if (o != c && o->user_id == c->user_id &&
+            memcmp(o->token_hash, c->token_hash, sizeof o->token_hash) == 0)
+            conn_close(o, reason);
+    }
+}
+
 void handle_logout(struct conn *c, const WireFrame *f)
 {
     struct live *l = c->live;
@@ -168,6 +180,13 @@ void handle_logout(struct conn *c, const WireFrame *f)
                         "The server could not end the session; try again later.");
         return;
     }
+    /* The sessions ended: connections still logged in with them (a watch,
+     * a live view) are closed now rather than when they next reconnect.
+     * This one stays open, logged out. */
+    if (f->logout->all)
+        auth_close_sessions(c->net, c->user_id, NULL, c, "logged out everywhere");
+    else
+        close_token_sessions(c, "logged out");
     /* Logged out, the connection leaves the workshops it was watching. */
     presence_drop(c);
     conn_log_out(c);

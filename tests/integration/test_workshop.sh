@@ -343,12 +343,26 @@ else not_ok "a wrong password is refused" "$status $err"; fi
 check "login without a password on stdin is a usage error (exit 2)" \
     run 2 as nobody login --user alice </dev/null
 unchanged "strangers"
-if run 0 as bob logout && [ "$out" = "Logged out of 127.0.0.1:$MAIN_PORT." ] \
-   && ! grep -q "127.0.0.1:$MAIN_PORT" "$WORK/home-bob/cascade/credentials"; then
+# Bob's laptop: a session of its own (his first one keeps a watch running
+# through the restart below). A watch there, with the same session, ends
+# with the logout.
+check "bob logs in on his laptop too" run 0 as laptop login --user bob <<<"pw-bob-0123456789"
+cp -r "$WORK/home-laptop" "$WORK/home-laptop2"
+XDG_CONFIG_HOME="$WORK/home-laptop2" "$CASCADE" -w "$CODE" watch --no-resume \
+    >"$WORK/laptop-watch" 2>"$WORK/laptop-watch.err" &
+LAPTOP_WATCH=$!
+PIDS+=("$LAPTOP_WATCH")
+for _ in $(seq 1 250); do as alice who 2>/dev/null | grep -q "^bob " && break; sleep 0.02; done
+if run 0 as laptop logout && [ "$out" = "Logged out of 127.0.0.1:$MAIN_PORT." ] \
+   && ! grep -q "127.0.0.1:$MAIN_PORT" "$WORK/home-laptop/cascade/credentials"; then
     ok "logout ends the session and forgets the token"
 else not_ok "logout ends the session" "$status $out $err"; fi
-check "after logout, a command is refused (exit 1)" run 1 as bob kr set K1 1
-check "logout when not logged in is refused (exit 1)" run 1 as bob logout
+check "after logout, a command is refused (exit 1)" run 1 as laptop -w "$CODE" kr set K1 1
+stop_watch "$LAPTOP_WATCH" 0; ended=$? # signal 0: only wait (bounded) for it to end
+if [ "$ended" = 3 ]; then ok "a watch on the same session is closed by the logout (exit 3)"
+else not_ok "a watch on the same session is closed by the logout" "$ended $(cat "$WORK/laptop-watch.err")"; fi
+check "bob's other session is untouched" run 0 as bob whoami
+check "logout when not logged in is refused (exit 1)" run 1 as laptop logout
 unchanged "after logout"
 
 # ---- logout --all ----------------------------------------------------------------------
