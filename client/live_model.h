@@ -2,8 +2,9 @@
  * choices (selection, folds, search, the command line) and the terminal's
  * size, the lines of the screen with the style of each part. No curses
  * here, so the whole screen can be tested as text (tests/unit/
- * test_live_model.c); live_term.c paints the lines, cmd_live.c feeds the
- * model from the server and the keyboard.
+ * test_live_model.c); live_model.c keeps the model, live_screen.c draws
+ * it (live_model_render), live_term.c paints the lines, cmd_live.c feeds
+ * the model from the server and the keyboard.
  *
  * The screen, top to bottom:
  *   header    title (period) · code · your role · seq · connection
@@ -28,6 +29,7 @@
 #include <stdint.h>
 
 #include "live_form.h"
+#include "live_text.h"
 #include "okr.h"
 
 #define LIVE_MIN_COLS 80
@@ -36,40 +38,6 @@
 #define LIVE_WIDE_COLS 120
 /* How long a row someone else changed stays highlighted. */
 #define LIVE_HIGHLIGHT_MS 3000
-
-enum live_style {
-    LIVE_PLAIN,
-    LIVE_DIM,
-    LIVE_BOLD,
-    LIVE_RED,
-    LIVE_ORANGE,
-    LIVE_GREEN,
-    LIVE_SELECTED, /* the selected row */
-    LIVE_CHANGED,  /* a row someone else changed a moment ago */
-    LIVE_BAR,      /* header and footer */
-    LIVE_WARN,     /* the banner */
-    LIVE_STYLES
-};
-
-/* A part of a line in one style: byte offsets into the line's text. */
-struct live_span {
-    unsigned short start, len;
-    unsigned char style;
-};
-
-#define LIVE_LINE_BYTES 2048
-#define LIVE_LINE_SPANS 24
-
-/* One screen line: exactly `cols` columns of UTF-8 text (padded with
- * spaces), the style of the whole line, and the spans styled otherwise. */
-struct live_line {
-    char text[LIVE_LINE_BYTES];
-    size_t len;
-    int cols;
-    unsigned char base;
-    struct live_span spans[LIVE_LINE_SPANS];
-    int nspans;
-};
 
 struct live_ref {
     enum okr_kind kind;
@@ -249,12 +217,16 @@ int live_model_wants_history(const struct live_model *m);
 /* Replaces the output shown in LIVE_OUTPUT mode with text's lines. */
 void live_model_set_output(struct live_model *m, const char *text);
 
+/* For live_screen.c: whether two refs name one entity; whether a row is
+ * folded, and has rows below it; the index of r's row (-1: not shown). */
+int live_ref_same(struct live_ref a, struct live_ref b);
+int live_model_is_folded(const struct live_model *m, struct live_ref r);
+int live_model_has_children(const struct live_model *m, struct live_ref r);
+long live_model_row_of(const struct live_model *m, struct live_ref r);
+
 /* Fills lines[0..rows) with the screen for cols x rows at now_ms (for the
  * highlights). Keeps the selection on screen (adjusting m->top). */
 void live_model_render(struct live_model *m, int cols, int rows, uint64_t now_ms,
                        struct live_line *lines);
-
-/* The display width of a UTF-8 string, in terminal columns. */
-int live_text_width(const char *s);
 
 #endif
