@@ -166,7 +166,7 @@ static void close_token_sessions(struct conn *c, const char *reason)
         next = o->next;
         if (o != c && o->user_id == c->user_id &&
             memcmp(o->token_hash, c->token_hash, sizeof o->token_hash) == 0)
-            conn_close(o, reason);
+            auth_end_session(o, reason);
     }
 }
 

@@ -207,16 +207,11 @@ void handle_kick(struct conn *c, const WireFrame *f)
      * resubscription is refused. */
     char why[160];
     snprintf(why, sizeof why, "You were removed from workshop %s by %s.", w->code, c->user);
-    Cascade__V1__GoingAway away = CASCADE__V1__GOING_AWAY__INIT;
-    away.reason = why;
-    WireFrame bye = CASCADE__V1__FRAME__INIT;
-    bye.body_case = CASCADE__V1__FRAME__BODY_GOING_AWAY;
-    bye.going_away = &away;
     struct conn *next;
     for (struct conn *o = c->net->conns; o != NULL; o = next) {
         next = o->next;
         if (o->user_id == user_id && o != c && presence_find(o, w) != NULL) {
-            conn_send(o, &bye);
+            conn_send_going_away(o, why);
             conn_close(o, "removed from the workshop");
         }
     }

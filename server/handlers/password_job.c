@@ -71,6 +71,14 @@ int password_throttle_refuses(struct conn *c, uint64_t request_id, const char *n
     return 0;
 }
 
+void auth_end_session(struct conn *c, const char *reason)
+{
+    char why[200];
+    snprintf(why, sizeof why, "Your session ended (%s); log in again.", reason);
+    conn_send_going_away(c, why);
+    conn_close(c, reason);
+}
+
 void auth_close_sessions(struct net *n, int64_t user_id, const uint8_t *keep_token,
                          const struct conn *except, const char *reason)
 {
@@ -81,7 +89,7 @@ void auth_close_sessions(struct net *n, int64_t user_id, const uint8_t *keep_tok
             continue;
         if (keep_token != NULL && memcmp(o->token_hash, keep_token, sizeof o->token_hash) == 0)
             continue;
-        conn_close(o, reason);
+        auth_end_session(o, reason);
     }
 }
 

@@ -111,6 +111,10 @@ int password_throttle_refuses(struct conn *c, uint64_t request_id, const char *n
  * answering INTERNAL. */
 int password_job_start(struct conn *c, struct kdf_job *job);
 
+/* Tells c its session ended and why ("Your session ended (REASON); log in
+ * again." in a GoingAway), then closes it. */
+void auth_end_session(struct conn *c, const char *reason);
+
 /* Closes the open connections of a user, but except and those logged in
  * with keep_token (NULL: none kept): their sessions have just ended. */
 void auth_close_sessions(struct net *n, int64_t user_id, const uint8_t *keep_token,

@@ -442,17 +442,22 @@ void net_sweep(struct net *n)
     }
 }
 
-void net_close_all(struct net *n, const char *reason)
+int conn_send_going_away(struct conn *c, const char *reason)
 {
-    n->stopping = 1;
     Cascade__V1__GoingAway away = CASCADE__V1__GOING_AWAY__INIT;
     away.reason = (char *)reason;
     WireFrame f = CASCADE__V1__FRAME__INIT;
     f.body_case = CASCADE__V1__FRAME__BODY_GOING_AWAY;
     f.going_away = &away;
+    return conn_send(c, &f);
+}
+
+void net_close_all(struct net *n, const char *reason)
+{
+    n->stopping = 1;
     for (struct conn *c = n->conns; c != NULL; c = c->next) {
         if (c->greeted)
-            conn_send(c, &f);
+            conn_send_going_away(c, reason);
         transport_close(&c->transport, "server shutting down");
     }
     /* Every connection is closing, its frames written: nothing more to batch. */

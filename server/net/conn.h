@@ -190,6 +190,11 @@ int conn_send_error(struct conn *c, uint64_t request_id, Cascade__V1__ErrorCode 
  * given tail (NULL: none), e.g. "nothing changed". */
 int conn_send_no_memory(struct conn *c, uint64_t request_id, const char *tail);
 
+/* Pushes a GoingAway saying why the server is about to close c (a
+ * shutdown, a removal, an ended session), so the client can tell its
+ * person instead of reporting a bare lost connection. */
+int conn_send_going_away(struct conn *c, const char *reason);
+
 /* Sends an Error with code (RATE_LIMITED, TOO_MANY_ATTEMPTS), message and
  * retry_after_ms: the one shape of "come back later". */
 int conn_send_retry_after(struct conn *c, uint64_t request_id, Cascade__V1__ErrorCode code,

@@ -359,7 +359,8 @@ if run 0 as laptop logout && [ "$out" = "Logged out of 127.0.0.1:$MAIN_PORT." ] 
 else not_ok "logout ends the session" "$status $out $err"; fi
 check "after logout, a command is refused (exit 1)" run 1 as laptop -w "$CODE" kr set K1 1
 stop_watch "$LAPTOP_WATCH" 0; ended=$? # signal 0: only wait (bounded) for it to end
-if [ "$ended" = 3 ]; then ok "a watch on the same session is closed by the logout (exit 3)"
+if [ "$ended" = 3 ] && grep -q "went away: Your session ended (logged out); log in again." "$WORK/laptop-watch.err"; then
+    ok "a watch on the same session is closed by the logout (exit 3), saying why"
 else not_ok "a watch on the same session is closed by the logout" "$ended $(cat "$WORK/laptop-watch.err")"; fi
 check "bob's other session is untouched" run 0 as bob whoami
 check "logout when not logged in is refused (exit 1)" run 1 as laptop logout
