@@ -414,14 +414,13 @@ static int join_stream(struct live_app *a, uint64_t seq, char *err, size_t errle
     sub.since_seq = seq;
     WireFrame req = CLIENT_REQUEST(subscribe, SUBSCRIBE, &sub);
     WireFrame *reply = NULL;
-    a->busy = 1;
-    int rc = client_call(a->c, &req, &reply, err, errlen);
+    int rc = live_call(a, &req, &reply, err, errlen);
     wire_free(reply);
     if (rc == CLIENT_OK) {
         Cascade__V1__PresenceQuery q = CASCADE__V1__PRESENCE_QUERY__INIT;
         q.workshop = a->ws;
         WireFrame preq = CLIENT_REQUEST(presence_query, PRESENCE_QUERY, &q);
-        rc = client_call(a->c, &preq, &reply, err, errlen);
+        rc = live_call(a, &preq, &reply, err, errlen);
         if (rc == CLIENT_OK && reply->body_case == CASCADE__V1__FRAME__BODY_PRESENCE_REPLY) {
             a->m.npeople = 0;
             for (size_t i = 0; i < reply->presence_reply->n_present; i++) {
@@ -432,7 +431,6 @@ static int join_stream(struct live_app *a, uint64_t seq, char *err, size_t errle
         }
         wire_free(reply);
     }
-    a->busy = 0;
     return rc == CLIENT_OK ? EXIT_OK : rc == CLIENT_REFUSED ? EXIT_REFUSED : EXIT_UNREACHABLE;
 }
 
@@ -449,10 +447,8 @@ static void announce(struct live_app *a)
     e.entity = id;
     WireFrame req = CLIENT_REQUEST(editing, EDITING, &e);
     WireFrame *reply = NULL;
-    a->busy = 1;
-    if (client_call(a->c, &req, &reply, err, sizeof err) == CLIENT_OK)
+    if (live_call(a, &req, &reply, err, sizeof err) == CLIENT_OK)
         a->announced = a->announce;
-    a->busy = 0;
     wire_free(reply);
 }
 

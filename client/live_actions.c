@@ -16,6 +16,14 @@
 #include "output.h"
 #include "render.h"
 
+int live_call(struct live_app *a, WireFrame *req, WireFrame **reply, char *err, size_t errlen)
+{
+    a->busy = 1;
+    int rc = client_call(a->c, req, reply, err, errlen);
+    a->busy = 0;
+    return rc;
+}
+
 /* What a command's output may be, and how long it may run. */
 #define LIVE_CMD_OUTPUT_MAX (256 * 1024)
 #define LIVE_CMD_TIMEOUT_MS 30000
@@ -79,7 +87,7 @@ static int send_edit(struct live_app *a, uint64_t base, const char *id, WireFram
         e.fields = fields;
         e.values = &v;
         WireFrame req = CLIENT_REQUEST(objective_edit, OBJECTIVE_EDIT, &e);
-        return client_call(a->c, &req, reply, err, errlen);
+        return live_call(a, &req, reply, err, errlen);
     }
     Cascade__V1__KeyResult v = CASCADE__V1__KEY_RESULT__INIT;
     v.title = form_text(m, "title");
@@ -96,7 +104,7 @@ static int send_edit(struct live_app *a, uint64_t base, const char *id, WireFram
     e.fields = fields;
     e.values = &v;
     WireFrame req = CLIENT_REQUEST(key_result_edit, KEY_RESULT_EDIT, &e);
-    return client_call(a->c, &req, reply, err, errlen);
+    return live_call(a, &req, reply, err, errlen);
 }
 
 static int send_checkin(struct live_app *a, const char *id, WireFrame **reply, char *err,
@@ -125,7 +133,7 @@ static int send_checkin(struct live_app *a, const char *id, WireFrame **reply, c
     ci.note = form_text(m, "note");
     ci.blocker = form_text(m, "blocker");
     WireFrame req = CLIENT_REQUEST(check_in, CHECK_IN, &ci);
-    return client_call(a->c, &req, reply, err, errlen);
+    return live_call(a, &req, reply, err, errlen);
 }
 
 static int send_add(struct live_app *a, const char *id, WireFrame **reply, char *err,
@@ -139,7 +147,7 @@ static int send_add(struct live_app *a, const char *id, WireFrame **reply, char 
         add.title = form_text(m, "title");
         add.owner = form_text(m, "owner");
         WireFrame req = CLIENT_REQUEST(objective_add, OBJECTIVE_ADD, &add);
-        return client_call(a->c, &req, reply, err, errlen);
+        return live_call(a, &req, reply, err, errlen);
     }
     Cascade__V1__KeyResultAdd add = CASCADE__V1__KEY_RESULT_ADD__INIT;
     add.workshop = a->ws;
@@ -150,7 +158,7 @@ static int send_add(struct live_app *a, const char *id, WireFrame **reply, char 
     if (form_number(m, "from", &add.start) != 0 || form_number(m, "to", &add.target) != 0)
         return -1;
     WireFrame req = CLIENT_REQUEST(key_result_add, KEY_RESULT_ADD, &add);
-    return client_call(a->c, &req, reply, err, errlen);
+    return live_call(a, &req, reply, err, errlen);
 }
 
 void live_send_form(struct live_app *a, uint64_t base)
@@ -161,11 +169,9 @@ void live_send_form(struct live_app *a, uint64_t base)
     okr_id_format(f->ref_kind, f->ref_num, id, sizeof id);
     WireFrame *reply = NULL;
     m->message[0] = '\0';
-    a->busy = 1;
     int rc = f->kind == LIVE_FORM_EDIT      ? send_edit(a, base, id, &reply, err, sizeof err)
              : f->kind == LIVE_FORM_CHECKIN ? send_checkin(a, id, &reply, err, sizeof err)
                                             : send_add(a, id, &reply, err, sizeof err);
-    a->busy = 0;
     if (rc < 0) { /* refused here: the form stays open to fix it */
         snprintf(m->input, sizeof m->input, "%s", f->values[f->field]);
         m->input_len = strlen(m->input);
@@ -222,9 +228,7 @@ void live_load_history(struct live_app *a)
     q.key_result = id;
     WireFrame req = CLIENT_REQUEST(key_result_history, KEY_RESULT_HISTORY, &q);
     WireFrame *reply = NULL;
-    a->busy = 1;
-    int rc = client_call(a->c, &req, &reply, err, sizeof err);
-    a->busy = 0;
+    int rc = live_call(a, &req, &reply, err, sizeof err);
     if (rc == CLIENT_OK && reply->body_case == CASCADE__V1__FRAME__BODY_KEY_RESULT_HISTORY_REPLY) {
         const Cascade__V1__KeyResultHistoryReply *r = reply->key_result_history_reply;
         h->total = r->n_check_ins;

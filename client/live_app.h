@@ -47,6 +47,11 @@ static inline uint64_t live_now_ms(void)
     return uv_hrtime() / 1000000u;
 }
 
+/* client_call for the view: while the request is in flight the view is
+ * busy, so that a key pressed meanwhile does not interrupt the wait for
+ * its answer (it sets a flag the loop reads afterwards). */
+int live_call(struct live_app *a, WireFrame *req, WireFrame **reply, char *err, size_t errlen);
+
 /* Sends the open form (an edit based on version base). A conflict opens the
  * dialog; a value that does not parse keeps the form open with a sentence;
  * anything else ends the form with a message. */
