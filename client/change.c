@@ -163,9 +163,14 @@ int change_send(struct cli *cli, const char *workshop, WireFrame *req, enum chan
             if (how == CHANGE_REMOVE)
                 cJSON_AddBoolToObject(o, "removed", 1);
         }
+        if (ack->note[0] != '\0')
+            cJSON_AddStringToObject(o, "note", ack->note);
         output_json(o);
     } else {
         printf("%s\n", how == CHANGE_CREATE || done == NULL ? ack->id : done);
+        /* What else the change took along (a forced removal). */
+        if (ack->note[0] != '\0')
+            printf("%s\n", ack->note);
     }
     client_close(c);
     wire_free(reply);

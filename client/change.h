@@ -52,7 +52,8 @@ int change_take_number_flag(struct args *a, const char *command, const char *fla
 enum change_how { CHANGE_CREATE, CHANGE_UPDATE, CHANGE_REMOVE };
 
 /* Connects as the user, sends req (a change to workshop) and prints the
- * outcome. With --json: the entity the Ack carries, in the shape okr_json.h
+ * outcome, and the Ack's note, when it has one, on a line of its own ("note"
+ * in JSON). With --json: the entity the Ack carries, in the shape okr_json.h
  * describes (an updated objective or key result with its score
  * in the workshop as it now is, which costs one more round trip; a new one
  * has nothing to roll up yet), or {"id"} (plus "removed":true) when it

@@ -68,4 +68,8 @@ int cmd_kr_history(struct cli *cli, struct args *a);
 int cmd_workshop_invite(struct cli *cli, struct args *a);
 int cmd_team_member(struct cli *cli, struct args *a);
 
+/* 'participants', and 'workshop invites | revoke | set' (cmd_participants.c). */
+int cmd_participants(struct cli *cli, struct args *a);
+int cmd_workshop_manage(struct cli *cli, struct args *a, const char *sub);
+
 #endif

@@ -1,6 +1,6 @@
-/* cascade team add | obj add/edit/rm | kr add/edit/set/rm: changing the
- * shared cascade ('obj check' and 'kr history' live in files of their
- * own). Each command is one request answered by an Ack that carries the
+/* cascade obj add/edit/rm | kr add/edit/move/set/rm: changing the shared
+ * cascade ('team' commands, 'obj check' and 'kr history' live in files of
+ * their own). Each command is one request answered by an Ack that carries the
  * entity as it now is; the change is done only when that Ack
  * (which the server sends after the change is durable) arrives. Creating
  * commands print the new id, edits "Updated O3.", removals "Removed K7.";
@@ -23,45 +23,6 @@ static int send_done(struct cli *cli, const struct change_target *t, WireFrame *
     char done[64];
     snprintf(done, sizeof done, "%s %s.", how == CHANGE_REMOVE ? "Removed" : "Updated", t->id);
     return change_send(cli, t->workshop, req, how, done);
-}
-
-/* ---- team ------------------------------------------------------------------ */
-
-static int team_add(struct cli *cli, struct args *a)
-{
-    const char *cmd = "team add", *level_text = NULL;
-    char parent[CHANGE_ID_MAX], ws[SETTINGS_CODE_MAX + 1];
-    enum okr_level level = OKR_LEVEL_NONE;
-    int rc = change_take_id_flag(a, cmd, "--parent", OKR_TEAM, parent);
-    if (rc != EXIT_OK)
-        return rc;
-    if (args_value(a, "--level", &level_text) < 0)
-        return cli_usage(cmd, a->err);
-    if (level_text != NULL && okr_level_parse(level_text, &level) != 0)
-        return cli_usage(cmd, "--level must be company, department, team or individual.");
-    const char *name = args_next(a);
-    if (name == NULL)
-        return cli_usage(cmd, "Give the team a name.");
-    if ((rc = cli_finish(cli, a, cmd, NULL, ws)) != EXIT_OK)
-        return rc;
-    Cascade__V1__TeamAdd msg = CASCADE__V1__TEAM_ADD__INIT;
-    msg.workshop = ws;
-    msg.name = (char *)name;
-    msg.parent = parent;
-    msg.level = (Cascade__V1__Level)level;
-    WireFrame req = CLIENT_REQUEST(team_add, TEAM_ADD, &msg);
-    return change_send(cli, ws, &req, CHANGE_CREATE, NULL);
-}
-
-int cmd_team(struct cli *cli, struct args *a)
-{
-    const char *sub = args_next(a);
-    if (sub != NULL && strcmp(sub, "add") == 0)
-        return team_add(cli, a);
-    if (sub != NULL && strcmp(sub, "member") == 0)
-        return cmd_team_member(cli, a);
-    return cli_usage("team", "Use 'team add NAME [--parent T#] [--level LEVEL]' or "
-                             "'team member add T# USER'.");
 }
 
 /* ---- obj ------------------------------------------------------------------- */
@@ -138,7 +99,7 @@ struct edit {
     const char *cmd;
     enum okr_kind kind;
     uint64_t base;
-    char *fields[6];
+    char *fields[12];
     size_t n;
     Cascade__V1__Objective objective;   /* the values, for obj edit */
     Cascade__V1__KeyResult key_result;  /* for kr edit */
@@ -174,17 +135,40 @@ static int send_edit(struct cli *cli, struct args *a, struct edit *e, const char
     return send_done(cli, &t, e->kind == OKR_OBJECTIVE ? &obj : &kr, CHANGE_UPDATE);
 }
 
+/* Takes "--flag ID" where "none" stands for no link: *given says whether
+ * the flag was there, out gets the id or "". */
+static int take_link(struct args *a, const char *cmd, const char *flag, enum okr_kind kind,
+                     int *given, char out[CHANGE_ID_MAX])
+{
+    const char *text = NULL;
+    out[0] = '\0';
+    if (args_value(a, flag, &text) < 0)
+        return cli_usage(cmd, a->err);
+    *given = text != NULL;
+    if (text == NULL || strcmp(text, "none") == 0)
+        return EXIT_OK;
+    return change_parse_id(cmd, text, kind, out);
+}
+
 static int obj_edit(struct cli *cli, struct args *a)
 {
     const char *cmd = "obj edit", *title = NULL, *owner = NULL, *rationale = NULL, *status = NULL;
     struct edit e = {.cmd = cmd, .kind = OKR_OBJECTIVE, .n = 0,
                      .objective = CASCADE__V1__OBJECTIVE__INIT,
                      .key_result = CASCADE__V1__KEY_RESULT__INIT};
-    int set = 0, committed = 0, rc;
+    int set = 0, committed = 0, rc, aligns = 0, inherits = 0;
+    char aligns_to[CHANGE_ID_MAX], inherited[CHANGE_ID_MAX], team[CHANGE_ID_MAX];
     enum okr_status st;
     if (args_value(a, "--title", &title) < 0 || args_value(a, "--owner", &owner) < 0 ||
         args_value(a, "--rationale", &rationale) < 0 || args_value(a, "--status", &status) < 0)
         return cli_usage(cmd, a->err);
+    if ((rc = take_link(a, cmd, "--aligns-to", OKR_OBJECTIVE, &aligns, aligns_to)) != EXIT_OK ||
+        (rc = take_link(a, cmd, "--inherits", OKR_KEY_RESULT, &inherits, inherited)) != EXIT_OK ||
+        (rc = change_take_id_flag(a, cmd, "--team", OKR_TEAM, team)) != EXIT_OK)
+        return rc;
+    if (aligns && inherits)
+        return cli_usage(cmd, "An objective either aligns to an objective or inherits a key "
+                              "result: give --aligns-to or --inherits, not both.");
     if ((rc = take_base_version(a, cmd, &e.base)) != EXIT_OK)
         return rc;
     if (status != NULL && okr_status_parse(status, &st) != 0)
@@ -201,14 +185,26 @@ static int obj_edit(struct cli *cli, struct args *a)
         e.objective.committed = committed;
     if (edit_names(&e, "status", status != NULL))
         e.objective.status = (char *)okr_status_name(st);
+    if (edit_names(&e, "team", team[0] != '\0'))
+        e.objective.team = team;
+    /* Aligning replaces inheriting and the other way round. */
+    if (aligns || inherits) {
+        edit_names(&e, "aligns_to", 1);
+        edit_names(&e, "inherits", 1);
+        e.objective.aligns_to = aligns_to;
+        e.objective.inherits = inherited;
+    }
     return send_edit(cli, a, &e, "Say what to change: --title, --owner, --rationale, --committed, "
-                                 "--aspirational or --status.");
+                                 "--aspirational, --status, --team, --aligns-to or --inherits.");
 }
 
-/* obj rm and kr rm: the same shape with a different message. */
+/* obj rm and kr rm: the same shape with a different message. The server
+ * refuses while others refer to the entity, naming them; --force takes
+ * those references along, and the answer says what went. */
 static int remove_entity(struct cli *cli, struct args *a, enum okr_kind kind)
 {
     const char *cmd = kind == OKR_OBJECTIVE ? "obj rm" : "kr rm";
+    int force = args_flag(a, "--force");
     struct change_target t;
     int rc = change_take_target(cli, a, cmd, kind, NULL, &t);
     if (rc != EXIT_OK)
@@ -217,6 +213,7 @@ static int remove_entity(struct cli *cli, struct args *a, enum okr_kind kind)
     Cascade__V1__KeyResultRemove krm = CASCADE__V1__KEY_RESULT_REMOVE__INIT;
     orm.workshop = krm.workshop = t.workshop;
     orm.id = krm.id = t.id;
+    orm.force = krm.force = force;
     WireFrame obj = CLIENT_REQUEST(objective_remove, OBJECTIVE_REMOVE, &orm);
     WireFrame kr = CLIENT_REQUEST(key_result_remove, KEY_RESULT_REMOVE, &krm);
     return send_done(cli, &t, kind == OKR_OBJECTIVE ? &obj : &kr, CHANGE_REMOVE);
@@ -238,8 +235,8 @@ int cmd_obj(struct cli *cli, struct args *a)
         return remove_entity(cli, a, OKR_OBJECTIVE);
     if (is(sub, "check", NULL))
         return cmd_obj_check(cli, a);
-    return cli_usage("obj", "Use 'obj add TITLE --team T#', 'obj edit O# ...', 'obj rm O#' or "
-                            "'obj check O# ...'.");
+    return cli_usage("obj", "Use 'obj add TITLE --team T#', 'obj edit O# ...', 'obj rm O# "
+                            "[--force]' or 'obj check O# ...'.");
 }
 
 /* ---- kr -------------------------------------------------------------------- */
@@ -292,6 +289,9 @@ static int kr_edit(struct cli *cli, struct args *a)
     if (args_value(a, "--title", &title) < 0 || args_value(a, "--unit", &unit) < 0 ||
         args_value(a, "--owner", &owner) < 0 || args_value(a, "--status", &status) < 0)
         return cli_usage(cmd, a->err);
+    int metric = args_flag(a, "--metric"), milestone = args_flag(a, "--milestone");
+    if (metric && milestone)
+        return cli_usage(cmd, "A key result is a --metric or a --milestone, not both.");
     if ((rc = take_base_version(a, cmd, &e.base)) != EXIT_OK)
         return rc;
     if (status != NULL && okr_kr_status_parse(status, &st) != 0)
@@ -310,8 +310,41 @@ static int kr_edit(struct cli *cli, struct args *a)
         e.key_result.owner = (char *)owner;
     if (edit_names(&e, "status", status != NULL))
         e.key_result.status = (char *)okr_kr_status_name(st);
-    return send_edit(cli, a, &e, "Say what to change: --title, --from, --to, --unit, --owner or "
-                                 "--status.");
+    if (metric && !(has_from && has_to))
+        return cli_usage(cmd, "A --metric needs --from X --to Y.");
+    if (edit_names(&e, "milestone", metric || milestone))
+        e.key_result.milestone = milestone;
+    return send_edit(cli, a, &e, "Say what to change: --title, --from, --to, --unit, --owner, "
+                                 "--status, --metric or --milestone.");
+}
+
+/* kr move K# O#: the key result, its history, initiatives and comments go
+ * under another objective. */
+static int kr_move(struct cli *cli, struct args *a)
+{
+    const char *cmd = "kr move";
+    struct edit e = {.cmd = cmd, .kind = OKR_KEY_RESULT, .n = 0,
+                     .objective = CASCADE__V1__OBJECTIVE__INIT,
+                     .key_result = CASCADE__V1__KEY_RESULT__INIT};
+    struct change_target t;
+    char dest[CHANGE_ID_MAX];
+    int rc = change_parse_id(cmd, args_next(a), OKR_KEY_RESULT, t.id);
+    if (rc != EXIT_OK ||
+        (rc = change_parse_id(cmd, args_next(a), OKR_OBJECTIVE, dest)) != EXIT_OK ||
+        (rc = cli_finish(cli, a, cmd, NULL, t.workshop)) != EXIT_OK)
+        return rc;
+    edit_names(&e, "objective", 1);
+    e.key_result.objective = dest;
+    Cascade__V1__KeyResultEdit ke = CASCADE__V1__KEY_RESULT_EDIT__INIT;
+    ke.workshop = t.workshop;
+    ke.id = e.key_result.id = t.id;
+    ke.n_fields = e.n;
+    ke.fields = e.fields;
+    ke.values = &e.key_result;
+    WireFrame req = CLIENT_REQUEST(key_result_edit, KEY_RESULT_EDIT, &ke);
+    char done[64];
+    snprintf(done, sizeof done, "Moved %s under %s.", t.id, dest);
+    return change_send(cli, t.workshop, &req, CHANGE_UPDATE, done);
 }
 
 static int kr_set(struct cli *cli, struct args *a)
@@ -350,10 +383,12 @@ int cmd_kr(struct cli *cli, struct args *a)
         return kr_edit(cli, a);
     if (is(sub, "set", NULL))
         return kr_set(cli, a);
+    if (is(sub, "move", "mv"))
+        return kr_move(cli, a);
     if (is(sub, "rm", "remove"))
         return remove_entity(cli, a, OKR_KEY_RESULT);
     if (is(sub, "history", NULL))
         return cmd_kr_history(cli, a);
-    return cli_usage("kr", "Use 'kr add O# TITLE ...', 'kr edit K# ...', 'kr set K# VALUE', "
-                           "'kr history K#' or 'kr rm K#'.");
+    return cli_usage("kr", "Use 'kr add O# TITLE ...', 'kr edit K# ...', 'kr move K# O#', "
+                           "'kr set K# VALUE', 'kr history K#' or 'kr rm K# [--force]'.");
 }

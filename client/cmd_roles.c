@@ -113,19 +113,33 @@ int cmd_role(struct cli *cli, struct args *a)
 
 int cmd_team_member(struct cli *cli, struct args *a)
 {
-    const char *cmd = "team member add";
     char team[CHANGE_ID_MAX], ws[SETTINGS_CODE_MAX + 1];
     const char *sub = args_next(a);
-    if (sub == NULL || strcmp(sub, "add") != 0)
-        return cli_usage("team member", "Use 'team member add T# USER'.");
+    int add = sub != NULL && strcmp(sub, "add") == 0;
+    int rm = sub != NULL && (strcmp(sub, "rm") == 0 || strcmp(sub, "remove") == 0);
+    if (!add && !rm)
+        return cli_usage("team member", "Use 'team member add T# USER' or 'team member rm T# "
+                                        "USER'.");
+    const char *cmd = add ? "team member add" : "team member rm";
     int rc = change_parse_id(cmd, args_next(a), OKR_TEAM, team);
     if (rc != EXIT_OK)
         return rc;
     const char *user = args_next(a);
     if (user == NULL)
-        return cli_usage(cmd, "Name the user to add to the team.");
+        return cli_usage(cmd, add ? "Name the user to add to the team."
+                                  : "Name the user to take off the team.");
     if ((rc = cli_finish(cli, a, cmd, NULL, ws)) != EXIT_OK)
         return rc;
+    if (rm) {
+        Cascade__V1__TeamMemberRemove msg = CASCADE__V1__TEAM_MEMBER_REMOVE__INIT;
+        msg.workshop = ws;
+        msg.team = team;
+        msg.user = (char *)user;
+        WireFrame req = CLIENT_REQUEST(team_member_remove, TEAM_MEMBER_REMOVE, &msg);
+        cJSON *o = change_json_texts("team", team, "user", user);
+        cJSON_AddBoolToObject(o, "removed", 1);
+        return change_send_acked(cli, &req, o, "%s is no longer a member of %s.", user, team);
+    }
     Cascade__V1__TeamMemberAdd msg = CASCADE__V1__TEAM_MEMBER_ADD__INIT;
     msg.workshop = ws;
     msg.team = team;

@@ -153,9 +153,13 @@ int cmd_workshop(struct cli *cli, struct args *a)
         return cmd_workshop_invite(cli, a);
     if (sub != NULL && strcmp(sub, "code") == 0)
         return rotate_code(cli, a);
+    if (sub != NULL && (strcmp(sub, "invites") == 0 || strcmp(sub, "revoke") == 0 ||
+                        strcmp(sub, "set") == 0))
+        return cmd_workshop_manage(cli, a, sub);
     return cli_usage("workshop", "Use 'workshop create TITLE [--period P]', 'workshop list', "
-                                 "'workshop invite --role member|observer [--team T#]' or "
-                                 "'workshop code rotate'.");
+                                 "'workshop invite --role member|observer [--team T#]', "
+                                 "'workshop invites', 'workshop revoke CODE', 'workshop set "
+                                 "observer-comments on|off' or 'workshop code rotate'.");
 }
 
 /* Takes the CODE argument of join and use, normalised. */

@@ -139,6 +139,11 @@ cJSON *okr_json_comment(const struct okr_comment *c)
     output_json_text_or_null(o, "author", c->author);
     cJSON_AddStringToObject(o, "text", c->text != NULL ? c->text : "");
     cJSON_AddNumberToObject(o, "time_ms", (double)c->time_ms);
+    int resolved = c->resolved_by != NULL && c->resolved_by[0] != '\0';
+    cJSON_AddBoolToObject(o, "resolved", resolved);
+    output_json_text_or_null(o, "resolved_by", resolved ? c->resolved_by : NULL);
+    if (resolved)
+        cJSON_AddNumberToObject(o, "resolved_ms", (double)c->resolved_ms);
     return o;
 }
 

@@ -113,6 +113,8 @@ void convert_comment_to_wire(const struct okr_comment *c, Cascade__V1__Comment *
     out->author = c->author;
     out->text = c->text;
     out->time_ms = c->time_ms;
+    out->resolved_by = c->resolved_by != NULL ? c->resolved_by : (char *)"";
+    out->resolved_ms = c->resolved_ms;
 }
 
 /* Parses an optional reference: "" is 0. */
@@ -237,7 +239,9 @@ int convert_comment_from_wire(const Cascade__V1__Comment *in, struct okr_comment
     out->time_ms = in->time_ms;
     out->author = dup_text(in->author);
     out->text = dup_text(in->text);
-    if (out->author == NULL || out->text == NULL) {
+    out->resolved_by = dup_text(in->resolved_by);
+    out->resolved_ms = in->resolved_ms;
+    if (out->author == NULL || out->text == NULL || out->resolved_by == NULL) {
         okr_comment_clear(out);
         return CAS_ENOMEM;
     }

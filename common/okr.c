@@ -250,6 +250,16 @@ int okr_comment_remove(struct okr_state *s, uint32_t num)
     return 0;
 }
 
+int okr_team_remove(struct okr_state *s, uint32_t num)
+{
+    struct okr_team *t = okr_team_find(s, num);
+    if (t == NULL)
+        return CAS_ENOTFOUND;
+    okr_team_clear(t);
+    close_gap(s->teams, &s->nteams, sizeof *s->teams, t);
+    return 0;
+}
+
 int okr_objective_remove(struct okr_state *s, uint32_t num)
 {
     struct okr_objective *o = okr_objective_find(s, num);
@@ -325,6 +335,7 @@ void okr_comment_clear(struct okr_comment *c)
 {
     free(c->author);
     free(c->text);
+    free(c->resolved_by);
     memset(c, 0, sizeof *c);
 }
 

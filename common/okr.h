@@ -132,6 +132,8 @@ struct okr_comment {
     char *author;
     char *text;
     int64_t time_ms;
+    char *resolved_by; /* who marked it resolved; NULL or "" while open */
+    int64_t resolved_ms;
 };
 
 /* One workshop's cascade. Arrays are kept sorted by number. */
@@ -184,6 +186,8 @@ int okr_dependency_exists(const struct okr_state *s, uint32_t key_result, uint32
 /* Removes the entity with that number (freeing its strings); 0 or CAS_ENOTFOUND.
  * Removing a key result also removes its initiatives and dependencies. */
 int okr_objective_remove(struct okr_state *s, uint32_t num);
+/* Removing a team removes only the team: the caller sees that nothing is in it. */
+int okr_team_remove(struct okr_state *s, uint32_t num);
 int okr_key_result_remove(struct okr_state *s, uint32_t num);
 int okr_comment_remove(struct okr_state *s, uint32_t num);
 

@@ -45,8 +45,9 @@ int apply_request(struct okr_state *state, const struct apply_ctx *ctx, const Wi
 
 void apply_result_free(struct apply_result *result)
 {
-    free(result->removed_key_results);
-    result->removed_key_results = NULL;
+    free(result->also);
+    result->also = NULL;
+    result->nalso = result->cap_also = 0;
     buf_free(&result->event);
     buf_free(&result->ack);
 }

@@ -22,6 +22,12 @@ struct apply_ctx {
     const struct okr_limits *limits; /* NULL: okr_limits_default */
 };
 
+/* An entity a change touched besides its own. */
+struct apply_touched {
+    enum okr_kind kind;
+    uint32_t num;
+};
+
 struct apply_result {
     Cascade__V1__ErrorCode code; /* 0: applied */
     char message[640];          /* the refusal, one sentence */
@@ -30,8 +36,11 @@ struct apply_result {
     enum okr_kind kind;         /* the entity changed */
     uint32_t num;
     struct okr_dependency dependency; /* a dependency the change added (key_result 0: none) */
-    uint32_t *removed_key_results; /* removed along with an objective */
-    size_t nremoved_key_results;
+    /* Other entities the change saved or removed (an objective's key
+     * results going with it, objectives a forced removal unaligned): the
+     * commit writes each as the state holds it then, deleting what is gone. */
+    struct apply_touched *also;
+    size_t nalso, cap_also;
     char subject[OKR_NAME_MAX + 1]; /* apply_people: whom the change is about */
     struct buf event;           /* packed Frame{request_id 0, event}, for the log and subscribers */
     struct buf ack;             /* packed Frame{request_id, ack}, for the requester */

@@ -62,19 +62,6 @@ int apply_team_add(struct okr_state *s, const struct apply_ctx *ctx, const WireF
 
 /* ---- Objectives ------------------------------------------------------------------ */
 
-/* Alignment points up the cascade: the parent's team sits at a higher level. */
-static int check_alignment(const struct okr_state *s, uint32_t team, uint32_t parent_team,
-                           const char *what, struct apply_result *r)
-{
-    enum okr_level mine = apply_team_level(s, team), theirs = apply_team_level(s, parent_team);
-    if (mine != OKR_LEVEL_NONE && theirs != OKR_LEVEL_NONE && theirs >= mine)
-        return apply_refuse(r, CASCADE__V1__ERROR_CODE__INVALID_ARGUMENT,
-                      "An objective of T%u (%s) can only %s one of a higher level, not of T%u (%s).",
-                      team, okr_level_name(mine), what, parent_team, okr_level_name(theirs));
-    return 0;
-}
-
-
 int apply_objective_add(struct okr_state *s, const struct apply_ctx *ctx, const WireFrame *req,
                         struct apply_result *r)
 {
@@ -93,12 +80,12 @@ int apply_objective_add(struct okr_state *s, const struct apply_ctx *ctx, const 
         return apply_refuse(r, CASCADE__V1__ERROR_CODE__INVALID_ARGUMENT,
                       "An objective either aligns to an objective or inherits a key result, not both.");
     if (aligns_to &&
-        (rc = check_alignment(s, team, okr_objective_find(s, aligns_to)->team, "align to", r)) != 0)
+        (rc = apply_check_alignment(s, team, okr_objective_find(s, aligns_to)->team, "align to", r)) != 0)
         return rc;
     if (inherits) {
         const struct okr_key_result *k = okr_key_result_find(s, inherits);
         const struct okr_objective *parent = okr_objective_find(s, k->objective);
-        if (parent != NULL && (rc = check_alignment(s, team, parent->team, "inherit from", r)) != 0)
+        if (parent != NULL && (rc = apply_check_alignment(s, team, parent->team, "inherit from", r)) != 0)
             return rc;
     }
 
@@ -146,7 +133,8 @@ int apply_objective_edit(struct okr_state *s, const struct apply_ctx *ctx, const
                          struct apply_result *r)
 {
     const struct okr_limits *lim = apply_limits(ctx);
-    static const char *const EDITABLE[] = {"title", "owner", "rationale", "committed", "status",
+    static const char *const EDITABLE[] = {"title",     "owner",     "rationale", "committed",
+                                           "status",    "team",      "aligns_to", "inherits",
                                            NULL};
     const Cascade__V1__ObjectiveEdit *m = req->objective_edit;
     uint32_t num;
@@ -173,6 +161,23 @@ int apply_objective_edit(struct okr_state *s, const struct apply_ctx *ctx, const
         return rc;
 
     struct okr_objective *o = okr_objective_find(s, num);
+    /* Restructuring: where it sits, checked as at creation. */
+    int team = apply_names_field(m->fields, m->n_fields, "team");
+    int aligns = apply_names_field(m->fields, m->n_fields, "aligns_to");
+    int inherits = apply_names_field(m->fields, m->n_fields, "inherits");
+    uint32_t new_team = o->team, new_aligns = o->aligns_to, new_inherits = o->inherits;
+    if ((team && (rc = apply_resolve(s, v->team, OKR_TEAM, &new_team, r)) != 0) ||
+        (aligns && (rc = apply_resolve_optional(s, v->aligns_to, OKR_OBJECTIVE, &new_aligns, r)) != 0) ||
+        (inherits &&
+         (rc = apply_resolve_optional(s, v->inherits, OKR_KEY_RESULT, &new_inherits, r)) != 0))
+        return rc;
+    if (new_aligns && new_inherits)
+        return apply_refuse(r, CASCADE__V1__ERROR_CODE__INVALID_ARGUMENT,
+                            "An objective either aligns to an objective or inherits a key result, "
+                            "not both.");
+    if ((team || aligns || inherits) &&
+        (rc = apply_check_objective_place(s, num, new_team, new_aligns, new_inherits, r)) != 0)
+        return rc;
     if ((rc = apply_check_conflict(o, OKR_OBJECTIVE, num, o->version, o->stamps, m->base_version,
                              m->fields, m->n_fields, req->request_id, r)) != 0)
         return rc;
@@ -200,6 +205,9 @@ int apply_objective_edit(struct okr_state *s, const struct apply_ctx *ctx, const
         neu.committed = v->committed;
     if (status)
         neu.status = new_status;
+    neu.team = new_team;
+    neu.aligns_to = new_aligns;
+    neu.inherits = new_inherits;
     neu.version++;
     *o = neu;
     apply_take_seq(s, r, OKR_OBJECTIVE, num);
@@ -216,6 +224,14 @@ int apply_objective_edit(struct okr_state *s, const struct apply_ctx *ctx, const
         eb_flag(&eb, "committed", &old.committed, &o->committed);
     if (status)
         eb_text(&eb, "status", okr_status_name(old.status), okr_status_name(o->status));
+    if (team)
+        eb_text(&eb, "team", eb_id(&eb, OKR_TEAM, old.team), eb_id(&eb, OKR_TEAM, o->team));
+    if (aligns)
+        eb_text(&eb, "aligns_to", eb_id(&eb, OKR_OBJECTIVE, old.aligns_to),
+                eb_id(&eb, OKR_OBJECTIVE, o->aligns_to));
+    if (inherits)
+        eb_text(&eb, "inherits", eb_id(&eb, OKR_KEY_RESULT, old.inherits),
+                eb_id(&eb, OKR_KEY_RESULT, o->inherits));
     Cascade__V1__Objective wo;
     struct convert_ids ids;
     Cascade__V1__Ack ack = CASCADE__V1__ACK__INIT;
@@ -227,56 +243,6 @@ int apply_objective_edit(struct okr_state *s, const struct apply_ctx *ctx, const
         free(old.owner);
     if (rationale)
         free(old.rationale);
-    return rc;
-}
-
-int apply_objective_remove(struct okr_state *s, const struct apply_ctx *ctx, const WireFrame *req,
-                           struct apply_result *r)
-{
-    const Cascade__V1__ObjectiveRemove *m = req->objective_remove;
-    uint32_t num;
-    int rc;
-    if ((rc = apply_resolve(s, m->id, OKR_OBJECTIVE, &num, r)) != 0)
-        return rc;
-    /* Children must be re-aligned or removed first: removing silently would
-     * orphan them without anyone deciding to. */
-    for (size_t i = 0; i < s->nobjectives; i++) {
-        const struct okr_objective *o = &s->objectives[i];
-        if (o->aligns_to == num)
-            return apply_refuse(r, CASCADE__V1__ERROR_CODE__INVALID_ARGUMENT,
-                          "O%u aligns to O%u; remove or re-align O%u first.", o->num, num, o->num);
-        const struct okr_key_result *k = o->inherits ? okr_key_result_find(s, o->inherits) : NULL;
-        if (k != NULL && k->objective == num)
-            return apply_refuse(r, CASCADE__V1__ERROR_CODE__INVALID_ARGUMENT,
-                          "O%u inherits K%u of O%u; remove O%u first.", o->num, k->num, num, o->num);
-    }
-    size_t n = 0;
-    for (size_t i = 0; i < s->nkey_results; i++)
-        n += s->key_results[i].objective == num;
-    if (n > 0 && (r->removed_key_results = calloc(n, sizeof *r->removed_key_results)) == NULL)
-        return apply_no_memory(r);
-    char krs[256] = "";
-    for (size_t i = 0; i < s->nkey_results; i++) {
-        if (s->key_results[i].objective != num)
-            continue;
-        r->removed_key_results[r->nremoved_key_results++] = s->key_results[i].num;
-        size_t len = strlen(krs);
-        snprintf(krs + len, sizeof krs - len, "%sK%u", len ? " " : "", s->key_results[i].num);
-    }
-    apply_take_seq(s, r, OKR_OBJECTIVE, num);
-
-    struct okr_objective *o = okr_objective_find(s, num);
-    struct event_builder eb;
-    eb_init(&eb, ctx, "objective.remove", OKR_OBJECTIVE, num);
-    eb_text(&eb, "team", eb_id(&eb, OKR_TEAM, o->team), NULL);
-    eb_text(&eb, "title", o->title, NULL);
-    if (n > 0)
-        eb_text(&eb, "key_results", krs, NULL);
-    Cascade__V1__Ack ack = CASCADE__V1__ACK__INIT;
-    rc = apply_finish(s, &eb, req->request_id, &ack, r);
-    for (size_t i = 0; i < r->nremoved_key_results; i++)
-        okr_key_result_remove(s, r->removed_key_results[i]);
-    okr_objective_remove(s, num);
     return rc;
 }
 
@@ -348,8 +314,8 @@ int apply_key_result_edit(struct okr_state *s, const struct apply_ctx *ctx, cons
                           struct apply_result *r)
 {
     const struct okr_limits *lim = apply_limits(ctx);
-    static const char *const EDITABLE[] = {"title", "start", "target", "unit", "owner", "status",
-                                           NULL};
+    static const char *const EDITABLE[] = {"title",  "start",     "target",    "unit", "owner",
+                                           "status", "objective", "milestone", NULL};
     const Cascade__V1__KeyResultEdit *m = req->key_result_edit;
     uint32_t num;
     char quoted[APPLY_QUOTE_MAX];
@@ -371,9 +337,21 @@ int apply_key_result_edit(struct okr_state *s, const struct apply_ctx *ctx, cons
         return apply_refuse(r, CASCADE__V1__ERROR_CODE__INVALID_ARGUMENT,
                             "The status is on-track, at-risk or off-track, not '%s'.",
                             apply_quote(v->status, quoted));
-    if (k->milestone && (start || target || unit))
+    /* A metric may become a milestone and back; history stays in the log. */
+    int kind = apply_names_field(m->fields, m->n_fields, "milestone");
+    int milestone = kind ? v->milestone != 0 : k->milestone;
+    if (milestone && (start || target || unit))
         return apply_refuse(r, CASCADE__V1__ERROR_CODE__INVALID_ARGUMENT,
                       "K%u is a milestone; it has no start, target or unit.", num);
+    if (kind && !milestone && k->milestone && !(start && target))
+        return apply_refuse(r, CASCADE__V1__ERROR_CODE__INVALID_ARGUMENT,
+                            "A metric needs a start and a target: give --from and --to with "
+                            "--metric.");
+    int move = apply_names_field(m->fields, m->n_fields, "objective");
+    uint32_t dest = k->objective;
+    if (move && ((rc = apply_resolve(s, v->objective, OKR_OBJECTIVE, &dest, r)) != 0 ||
+                 (rc = apply_check_key_result_move(s, k, dest, r)) != 0))
+        return rc;
     if ((title && (rc = apply_check_text(v->title, "title", lim->title, 1, 0, r)) != 0) ||
         (owner && (rc = apply_check_owner(ctx, v->owner, r)) != 0) ||
         (unit && (rc = apply_check_text(v->unit, "unit", lim->unit, 0, 0, r)) != 0) ||
@@ -408,6 +386,21 @@ int apply_key_result_edit(struct okr_state *s, const struct apply_ctx *ctx, cons
         k->target = v->target;
     if (status)
         k->status = new_status;
+    k->objective = dest;
+    if (kind && milestone != k->milestone) {
+        /* Either way it starts afresh: a milestone not done, a metric at its start. */
+        k->milestone = milestone;
+        k->done = 0;
+        if (milestone) {
+            k->start = 0;
+            k->target = 1;
+            k->current = 0;
+            if (k->unit != NULL)
+                k->unit[0] = '\0';
+        } else {
+            k->current = k->start;
+        }
+    }
     k->version++;
     apply_take_seq(s, r, OKR_KEY_RESULT, num);
 
@@ -425,6 +418,13 @@ int apply_key_result_edit(struct okr_state *s, const struct apply_ctx *ctx, cons
         eb_text(&eb, "owner", old.owner, k->owner);
     if (status)
         eb_text(&eb, "status", okr_kr_status_name(old.status), okr_kr_status_name(k->status));
+    if (move)
+        eb_text(&eb, "objective", eb_id(&eb, OKR_OBJECTIVE, old.objective),
+                eb_id(&eb, OKR_OBJECTIVE, k->objective));
+    if (kind && old.milestone != k->milestone) {
+        eb_flag(&eb, "milestone", &old.milestone, &k->milestone);
+        eb_number(&eb, "current", &old.current, &k->current);
+    }
     Cascade__V1__KeyResult wk;
     struct convert_ids ids;
     Cascade__V1__Ack ack = CASCADE__V1__ACK__INIT;
@@ -436,31 +436,6 @@ int apply_key_result_edit(struct okr_state *s, const struct apply_ctx *ctx, cons
         free(old.owner);
     if (unit)
         free(old.unit);
-    return rc;
-}
-
-int apply_key_result_remove(struct okr_state *s, const struct apply_ctx *ctx, const WireFrame *req,
-                            struct apply_result *r)
-{
-    const Cascade__V1__KeyResultRemove *m = req->key_result_remove;
-    uint32_t num;
-    int rc;
-    if ((rc = apply_resolve(s, m->id, OKR_KEY_RESULT, &num, r)) != 0)
-        return rc;
-    for (size_t i = 0; i < s->nobjectives; i++)
-        if (s->objectives[i].inherits == num)
-            return apply_refuse(r, CASCADE__V1__ERROR_CODE__INVALID_ARGUMENT,
-                          "O%u inherits K%u; remove O%u first.", s->objectives[i].num, num,
-                          s->objectives[i].num);
-    apply_take_seq(s, r, OKR_KEY_RESULT, num);
-    struct okr_key_result *k = okr_key_result_find(s, num);
-    struct event_builder eb;
-    eb_init(&eb, ctx, "kr.remove", OKR_KEY_RESULT, num);
-    eb_text(&eb, "objective", eb_id(&eb, OKR_OBJECTIVE, k->objective), NULL);
-    eb_text(&eb, "title", k->title, NULL);
-    Cascade__V1__Ack ack = CASCADE__V1__ACK__INIT;
-    rc = apply_finish(s, &eb, req->request_id, &ack, r);
-    okr_key_result_remove(s, num);
     return rc;
 }
 

@@ -91,6 +91,23 @@ int apply_check_fields(char **fields, size_t n, const char *const *allowed, cons
 /* Whether an edit names that field. */
 int apply_names_field(char **fields, size_t n, const char *name);
 
+/* Alignment points up the cascade: an objective of team may align to (or
+ * inherit from) one of parent_team only when parent_team's level is higher.
+ * what: "align to" or "inherit from", for the sentence. */
+int apply_check_alignment(const struct okr_state *s, uint32_t team, uint32_t parent_team,
+                          const char *what, struct apply_result *r);
+
+/* Notes another entity the change touched (r->also). 0 or CAS_ENOMEM. */
+int apply_also(struct apply_result *r, enum okr_kind kind, uint32_t num);
+
+/* The objective above o in the cascade: the one it aligns to, or the one
+ * whose key result it inherits; 0 for none. */
+uint32_t apply_objective_parent(const struct okr_state *s, const struct okr_objective *o);
+
+/* Whether walking up the cascade from objective `from` reaches `target`
+ * (from itself included). */
+int apply_reaches(const struct okr_state *s, uint32_t from, uint32_t target);
+
 /* The level of a team, OKR_LEVEL_NONE when it does not exist. */
 enum okr_level apply_team_level(const struct okr_state *s, uint32_t team);
 
@@ -142,5 +159,23 @@ int apply_comment_add(struct okr_state *s, const struct apply_ctx *ctx, const Wi
                       struct apply_result *r);
 int apply_comment_remove(struct okr_state *s, const struct apply_ctx *ctx, const WireFrame *req,
                          struct apply_result *r);
+int apply_comment_resolve(struct okr_state *s, const struct apply_ctx *ctx, const WireFrame *req,
+                          struct apply_result *r);
+int apply_team_edit(struct okr_state *s, const struct apply_ctx *ctx, const WireFrame *req,
+                    struct apply_result *r);
+int apply_team_remove(struct okr_state *s, const struct apply_ctx *ctx, const WireFrame *req,
+                      struct apply_result *r);
+
+/* Restructuring checks shared by the edits (apply_structure.c). An
+ * objective num placed in team with the given parent (aligns_to or
+ * inherits, at most one non-zero): its parent's team must sit higher, its
+ * children's lower, and the parent must not be below it. */
+int apply_check_objective_place(const struct okr_state *s, uint32_t num, uint32_t team,
+                                uint32_t aligns_to, uint32_t inherits, struct apply_result *r);
+
+/* Key result k moving under objective dest: the objectives inheriting k
+ * must stay below dest, level and cycle alike. */
+int apply_check_key_result_move(const struct okr_state *s, const struct okr_key_result *k,
+                                uint32_t dest, struct apply_result *r);
 
 #endif

@@ -289,3 +289,34 @@ int apply_comment_remove(struct okr_state *s, const struct apply_ctx *ctx, const
     return rc;
 }
 
+
+int apply_comment_resolve(struct okr_state *s, const struct apply_ctx *ctx, const WireFrame *req,
+                          struct apply_result *r)
+{
+    const Cascade__V1__CommentResolve *m = req->comment_resolve;
+    uint32_t num;
+    int rc = apply_resolve(s, m->id, OKR_COMMENT, &num, r);
+    if (rc != 0)
+        return rc;
+    struct okr_comment *c = okr_comment_find(s, num);
+    int resolved = c->resolved_by != NULL && c->resolved_by[0] != '\0';
+    if (resolved == !m->reopen)
+        return apply_refuse(r, CASCADE__V1__ERROR_CODE__INVALID_ARGUMENT,
+                            resolved ? "C%u is resolved already (by %s)." : "C%u is open already%s.",
+                            num, resolved ? c->resolved_by : "");
+    char *by = strdup(m->reopen ? "" : ctx->actor);
+    if (by == NULL)
+        return apply_no_memory(r);
+    char *old_by = c->resolved_by;
+    c->resolved_by = by;
+    c->resolved_ms = m->reopen ? 0 : ctx->now_ms;
+    apply_take_seq(s, r, OKR_COMMENT, num);
+    struct event_builder eb;
+    eb_init(&eb, ctx, m->reopen ? "comment.reopen" : "comment.resolve", OKR_COMMENT, num);
+    eb_text(&eb, "target", eb_id(&eb, c->target_kind, c->target), eb_id(&eb, c->target_kind, c->target));
+    eb_text(&eb, "resolved_by", old_by != NULL && old_by[0] ? old_by : NULL, by[0] ? by : NULL);
+    Cascade__V1__Ack ack = CASCADE__V1__ACK__INIT;
+    rc = apply_finish(s, &eb, req->request_id, &ack, r);
+    free(old_by);
+    return rc;
+}

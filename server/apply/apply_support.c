@@ -3,6 +3,7 @@
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "apply_internal.h"
@@ -215,6 +216,31 @@ int apply_resolve_optional(const struct okr_state *s, const char *text, enum okr
     if (text == NULL || text[0] == '\0')
         return 0;
     return apply_resolve(s, text, kind, num, r);
+}
+
+int apply_check_alignment(const struct okr_state *s, uint32_t team, uint32_t parent_team,
+                          const char *what, struct apply_result *r)
+{
+    enum okr_level mine = apply_team_level(s, team), theirs = apply_team_level(s, parent_team);
+    if (mine != OKR_LEVEL_NONE && theirs != OKR_LEVEL_NONE && theirs >= mine)
+        return apply_refuse(r, CASCADE__V1__ERROR_CODE__INVALID_ARGUMENT,
+                      "An objective of T%u (%s) can only %s one of a higher level, not of T%u (%s).",
+                      team, okr_level_name(mine), what, parent_team, okr_level_name(theirs));
+    return 0;
+}
+
+int apply_also(struct apply_result *r, enum okr_kind kind, uint32_t num)
+{
+    if (r->nalso == r->cap_also) {
+        size_t cap = r->cap_also ? 2 * r->cap_also : 8;
+        struct apply_touched *grown = realloc(r->also, cap * sizeof *grown);
+        if (grown == NULL)
+            return CAS_ENOMEM;
+        r->also = grown;
+        r->cap_also = cap;
+    }
+    r->also[r->nalso++] = (struct apply_touched){kind, num};
+    return 0;
 }
 
 const struct okr_limits *apply_limits(const struct apply_ctx *ctx)

@@ -2,6 +2,7 @@
 
 #include <ctype.h>
 #include <stdio.h>
+#include <string.h>
 #include <stdlib.h>
 
 #include "array.h"
@@ -80,6 +81,15 @@ int workshop_add_team_member(struct workshop *w, uint32_t team, int64_t user_id)
     return 0;
 }
 
+void workshop_remove_team_member(struct workshop *w, uint32_t team, int64_t user_id)
+{
+    size_t kept = 0;
+    for (size_t i = 0; i < w->nteam_members; i++)
+        if (w->team_members[i].team != team || w->team_members[i].user_id != user_id)
+            w->team_members[kept++] = w->team_members[i];
+    w->nteam_members = kept;
+}
+
 int workshop_drop_participant(struct workshop *w, int64_t user_id)
 {
     struct participant *p = entry_of(w, user_id);
@@ -94,7 +104,8 @@ int workshop_drop_participant(struct workshop *w, int64_t user_id)
     return 0;
 }
 
-int workshop_set_participant(struct workshop *w, int64_t user_id, const char *name, int role)
+int workshop_set_participant(struct workshop *w, int64_t user_id, const char *name, int role,
+                             int64_t now_ms)
 {
     struct participant *p = entry_of(w, user_id);
     if (p == NULL) {
@@ -102,7 +113,9 @@ int workshop_set_participant(struct workshop *w, int64_t user_id, const char *na
         if (rc != 0)
             return rc;
         p = &w->participants[w->nparticipants++];
+        memset(p, 0, sizeof *p);
         p->user_id = user_id;
+        p->joined_ms = now_ms;
         snprintf(p->name, sizeof p->name, "%s", name);
     }
     p->role = role;

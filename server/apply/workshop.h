@@ -22,6 +22,12 @@ struct participant {
     int64_t user_id;
     char name[OKR_NAME_MAX + 1];
     int role; /* cascade.v1.Role */
+    int64_t joined_ms;
+    /* When their last connection stopped following the workshop (0: never
+     * seen). Kept in memory at once and saved lazily (live/seen.h): it is
+     * for people's information, not worth a disk write per departure. */
+    int64_t last_seen_ms;
+    int seen_unsaved;
 };
 
 /* One user's membership of one team: members edit that team's OKRs. */
@@ -37,6 +43,7 @@ struct workshop {
     char period[OKR_PERIOD_CAP + 1];
     char created_by[OKR_NAME_MAX + 1];
     int64_t created_ms;
+    int observer_comments; /* the setting: observers may comment */
     /* Every applied change, including those of the batch being committed;
      * state.seq is the last seq handed out. */
     struct okr_state state;
@@ -76,12 +83,17 @@ int workshop_reserve_people(struct workshop *w);
 /* Makes a participant a member of team. 0 or CAS_ENOMEM. */
 int workshop_add_team_member(struct workshop *w, uint32_t team, int64_t user_id);
 
+/* Ends a participant's membership of team (no error when there is none). */
+void workshop_remove_team_member(struct workshop *w, uint32_t team, int64_t user_id);
+
 /* Removes a participant and their team memberships: their role becomes 0,
  * so only an invite lets them in again. 0 or CAS_ENOTFOUND. */
 int workshop_drop_participant(struct workshop *w, int64_t user_id);
 
-/* Adds (or re-roles) a participant. 0 or CAS_ENOMEM. */
-int workshop_set_participant(struct workshop *w, int64_t user_id, const char *name, int role);
+/* Adds (or re-roles) a participant; one new to it joined at now_ms. 0 or
+ * CAS_ENOMEM. */
+int workshop_set_participant(struct workshop *w, int64_t user_id, const char *name, int role,
+                             int64_t now_ms);
 
 /* Adds or removes a subscriber (no effect if already so). 0 or CAS_ENOMEM. */
 int workshop_subscribe(struct workshop *w, struct conn *c);

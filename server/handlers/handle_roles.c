@@ -19,6 +19,10 @@
 /* The longest an expiring invite may last: 366 days. */
 #define INVITE_MAX_LIFETIME_S (366u * 24 * 3600)
 
+/* Invites that still admit someone, per workshop: plenty for any room, and
+ * a bound on what one facilitator's script can pile up. */
+#define INVITES_OPEN_MAX 1000
+
 /* The participant named user, or NULL after answering NOT_FOUND. */
 static const struct participant *named_participant(struct conn *c, uint64_t request_id,
                                                    const struct workshop *w, const char *user)
@@ -100,6 +104,17 @@ void handle_invite(struct conn *c, const WireFrame *f)
     };
     if (m->team[0] != '\0' && (inv.team = named_team(c, f->request_id, w, m->team)) == 0)
         return;
+    int64_t open = 0;
+    if (store_invite_count_open(c->live->store, w->id, now, &open) == 0 &&
+        open >= INVITES_OPEN_MAX) {
+        char msg[200];
+        snprintf(msg, sizeof msg,
+                 "Workshop %s has %d invites that still work; revoke unused ones with "
+                 "'cascade workshop revoke CODE' first.",
+                 w->code, INVITES_OPEN_MAX);
+        conn_send_error(c, f->request_id, CASCADE__V1__ERROR_CODE__LIMIT_EXCEEDED, msg);
+        return;
+    }
     char code[WORKSHOP_CODE_LEN + 1];
     int rc = CAS_EEXIST;
     /* Invite codes share the space of workshop codes: draw again on a clash. */
@@ -183,6 +198,36 @@ void handle_team_member_add(struct conn *c, const WireFrame *f)
     if (people_change(c, w, f->request_id, &change, name, "team.member_add", team_id, &member, 1,
                       NULL) == 0)
         log_info("'%s' added '%s' to team %s of workshop %s", c->user, name, team_id, w->code);
+}
+
+void handle_team_member_remove(struct conn *c, const WireFrame *f)
+{
+    const Cascade__V1__TeamMemberRemove *m = f->team_member_remove;
+    struct workshop *w = workshop_for_request(c, f);
+    if (w == NULL)
+        return;
+    uint32_t team = named_team(c, f->request_id, w, m->team);
+    if (team == 0)
+        return;
+    const struct participant *p = named_participant(c, f->request_id, w, m->user);
+    if (p == NULL)
+        return;
+    char name[OKR_NAME_MAX + 1], team_id[16];
+    snprintf(name, sizeof name, "%s", p->name);
+    okr_id_format(OKR_TEAM, team, team_id, sizeof team_id);
+    if (!workshop_team_member(w, team, p->user_id)) {
+        char msg[300];
+        snprintf(msg, sizeof msg, "%s is not a member of %s.", name, team_id);
+        conn_send_error(c, f->request_id, CASCADE__V1__ERROR_CODE__NOT_FOUND, msg);
+        return;
+    }
+    struct people_change change = {
+        .op = PEOPLE_REMOVE_FROM_TEAM, .user_id = p->user_id, .team = team};
+    struct people_field member = {.name = "member", .old_value = name};
+    if (people_change(c, w, f->request_id, &change, name, "team.member_remove", team_id, &member,
+                      1, NULL) == 0)
+        log_info("'%s' removed '%s' from team %s of workshop %s", c->user, name, team_id,
+                 w->code);
 }
 
 void handle_kick(struct conn *c, const WireFrame *f)

@@ -34,6 +34,7 @@ static void fill_info(Cascade__V1__WorkshopInfo *info, const struct workshop *w,
     info->created_ms = w->created_ms;
     info->role = (Cascade__V1__Role)role;
     info->last_seq = w->committed_seq;
+    info->observer_comments = w->observer_comments;
 }
 
 static void send_info(struct conn *c, uint64_t request_id, const struct workshop *w, int role)
@@ -173,7 +174,7 @@ static void refuse_unknown_code(struct conn *c, uint64_t request_id, const char 
  * team.member_add), answered after its commit; joining as what one already
  * is changes nothing and is answered at once. */
 static void join_as(struct conn *c, uint64_t request_id, struct workshop *w, int role,
-                    uint32_t team)
+                    uint32_t team, const char *invite)
 {
     const struct participant *p = workshop_participant(w, c->user_id);
     int old_role = p != NULL ? p->role : 0;
@@ -204,6 +205,8 @@ static void join_as(struct conn *c, uint64_t request_id, struct workshop *w, int
         type = "team.member_add";
         nfields = 1;
     }
+    if (invite != NULL) /* counted as used when the change is saved */
+        snprintf(change.invite, sizeof change.invite, "%s", invite);
     /* The answer, sent after the commit, reports the seq of this change. */
     Cascade__V1__WorkshopInfo info;
     fill_info(&info, w, role);
@@ -235,7 +238,7 @@ void handle_join(struct conn *c, const WireFrame *f)
                             "You were removed from this workshop; ask a facilitator for an invite.");
             return;
         }
-        join_as(c, f->request_id, w, CASCADE__V1__ROLE__MEMBER, 0);
+        join_as(c, f->request_id, w, CASCADE__V1__ROLE__MEMBER, 0, NULL);
         return;
     }
     char code[WORKSHOP_CODE_LEN + 1];
@@ -244,6 +247,14 @@ void handle_join(struct conn *c, const WireFrame *f)
         store_invite_get(c->live->store, code, &inv) != 0 ||
         (w = workshop_by_id(&c->live->registry, inv.workshop_id)) == NULL) {
         refuse_unknown_code(c, f->request_id, f->join->code);
+        return;
+    }
+    if (inv.revoked_ms != 0) {
+        char msg[200];
+        snprintf(msg, sizeof msg,
+                 "The invite code %s was revoked; ask a facilitator of the workshop for a new "
+                 "one.", code);
+        conn_send_error(c, f->request_id, CASCADE__V1__ERROR_CODE__FORBIDDEN, msg);
         return;
     }
     if (inv.expires_ms != 0 && clock_now_ms() >= inv.expires_ms) {
@@ -272,7 +283,7 @@ void handle_join(struct conn *c, const WireFrame *f)
     /* An invite never demotes a facilitator. */
     const struct participant *p = workshop_participant(w, c->user_id);
     int role = p != NULL && p->role == CASCADE__V1__ROLE__FACILITATOR ? p->role : inv.role;
-    join_as(c, f->request_id, w, role, inv.team);
+    join_as(c, f->request_id, w, role, inv.team, code);
 }
 
 /* A code that no workshop and no invite has, in code; 0, or a negative

@@ -69,53 +69,59 @@ int batch_pending(const struct batch *b)
     return b->n > 0 || b->nreads > 0;
 }
 
-/* Writes the entity row the change left behind (or deletes it). */
-static int save_entity(struct store *st, const struct batch_item *it)
+/* Writes one entity's row as the state holds it now, or deletes it. Saved
+ * state is the latest: a later change in the batch may already have removed
+ * what an earlier one added. */
+static int save_one(struct store *st, const struct workshop *w, enum okr_kind kind, uint32_t num)
 {
-    const struct okr_state *s = &it->workshop->state;
-    int64_t wid = it->workshop->id;
-    const struct apply_result *r = &it->result;
+    const struct okr_state *s = &w->state;
+    int64_t wid = w->id;
     int rc = 0;
-    switch (r->kind) {
+    switch (kind) {
     case OKR_TEAM: {
-        const struct okr_team *t = okr_team_find(s, r->num);
-        if (t != NULL)
-            rc = store_team_save(st, wid, t);
+        const struct okr_team *t = okr_team_find(s, num);
+        rc = t != NULL ? store_team_save(st, wid, t) : store_team_delete(st, wid, num);
         break;
     }
     case OKR_OBJECTIVE: {
-        const struct okr_objective *o = okr_objective_find(s, r->num);
-        rc = o != NULL ? store_objective_save(st, wid, o) : store_objective_delete(st, wid, r->num);
-        for (size_t i = 0; rc == 0 && i < r->nremoved_key_results; i++) {
-            rc = store_key_result_delete(st, wid, r->removed_key_results[i]);
-            if (rc == CAS_ENOTFOUND)
-                rc = 0;
-        }
+        const struct okr_objective *o = okr_objective_find(s, num);
+        rc = o != NULL ? store_objective_save(st, wid, o) : store_objective_delete(st, wid, num);
         break;
     }
     case OKR_KEY_RESULT: {
-        const struct okr_key_result *k = okr_key_result_find(s, r->num);
-        rc = k != NULL ? store_key_result_save(st, wid, k) : store_key_result_delete(st, wid, r->num);
-        /* A dependency has no id of its own; it rides on its key result. */
-        if (rc == 0 && r->dependency.key_result != 0)
-            rc = store_dependency_save(st, wid, &r->dependency);
+        const struct okr_key_result *k = okr_key_result_find(s, num);
+        rc = k != NULL ? store_key_result_save(st, wid, k) : store_key_result_delete(st, wid, num);
         break;
     }
     case OKR_INITIATIVE: {
-        const struct okr_initiative *i = okr_initiative_find(s, r->num);
+        const struct okr_initiative *i = okr_initiative_find(s, num);
         if (i != NULL)
             rc = store_initiative_save(st, wid, i);
         break;
     }
     case OKR_COMMENT: {
-        const struct okr_comment *c = okr_comment_find(s, r->num);
-        rc = c != NULL ? store_comment_save(st, wid, c) : store_comment_delete(st, wid, r->num);
+        const struct okr_comment *c = okr_comment_find(s, num);
+        rc = c != NULL ? store_comment_save(st, wid, c) : store_comment_delete(st, wid, num);
         break;
     }
     }
-    /* Saved state is the latest: a later change in the batch may already
-     * have removed what an earlier one added. */
     return rc == CAS_ENOTFOUND ? 0 : rc;
+}
+
+/* Writes the entity rows the change left behind (or deletes them). */
+static int save_entity(struct store *st, const struct batch_item *it)
+{
+    const struct apply_result *r = &it->result;
+    int rc = save_one(st, it->workshop, r->kind, r->num);
+    for (size_t i = 0; rc == 0 && i < r->nalso; i++)
+        rc = save_one(st, it->workshop, r->also[i].kind, r->also[i].num);
+    /* A dependency has no id of its own; it rides on its key result. */
+    if (rc == 0 && r->dependency.key_result != 0 &&
+        okr_key_result_find(&it->workshop->state, r->dependency.key_result) != NULL &&
+        okr_dependency_exists(&it->workshop->state, r->dependency.key_result,
+                              r->dependency.depends_on))
+        rc = store_dependency_save(st, it->workshop->id, &r->dependency);
+    return rc;
 }
 
 /* Writes a change to who takes part. */
@@ -136,9 +142,18 @@ static int save_people(struct store *st, const struct batch_item *it)
     case PEOPLE_REMOVE:
         rc = store_participant_drop(st, wid, p->user_id, it->time_ms);
         break;
+    case PEOPLE_REMOVE_FROM_TEAM:
+        rc = store_team_member_remove(st, wid, p->team, p->user_id);
+        break;
+    case PEOPLE_SET_OBSERVER_COMMENTS:
+        rc = store_workshop_set_observer_comments(st, wid, p->value);
+        break;
+    case PEOPLE_NOTE:
     case PEOPLE_NONE:
         break;
     }
+    if (rc == 0 && p->invite[0] != '\0')
+        rc = store_invite_used(st, p->invite);
     return rc;
 }
 

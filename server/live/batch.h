@@ -13,14 +13,25 @@ struct conn;
 struct live;
 struct workshop;
 
-/* A change to who takes part, saved at the commit in place of an entity. */
-enum people_op { PEOPLE_NONE, PEOPLE_SET_ROLE, PEOPLE_ADD_TO_TEAM, PEOPLE_REMOVE };
+/* A change to who takes part or to how the workshop runs, saved at the
+ * commit in place of an entity. */
+enum people_op {
+    PEOPLE_NONE,
+    PEOPLE_SET_ROLE,
+    PEOPLE_ADD_TO_TEAM,
+    PEOPLE_REMOVE,
+    PEOPLE_REMOVE_FROM_TEAM,
+    PEOPLE_SET_OBSERVER_COMMENTS,
+    PEOPLE_NOTE, /* only the event: what it records is durable already */
+};
 
 struct people_change {
     enum people_op op;
     int64_t user_id;
     int role;      /* PEOPLE_SET_ROLE */
-    uint32_t team; /* PEOPLE_ADD_TO_TEAM, and PEOPLE_SET_ROLE when not 0 */
+    uint32_t team; /* PEOPLE_ADD_TO_TEAM, PEOPLE_REMOVE_FROM_TEAM, and PEOPLE_SET_ROLE when not 0 */
+    int value;     /* PEOPLE_SET_OBSERVER_COMMENTS */
+    char invite[16]; /* the invite code that let them in, counted as used; "" for none */
 };
 
 struct batch_item {

@@ -1,7 +1,9 @@
 #include "live.h"
 
+#include "clock.h"
 #include "presence.h"
 #include "replay.h"
+#include "seen.h"
 
 void live_turn_end(struct live *l)
 {
@@ -9,6 +11,8 @@ void live_turn_end(struct live *l)
         batch_commit(l);
     if (l->replays != NULL)
         replay_step(l);
+    if (l->seen_unsaved)
+        seen_save(l, clock_now_ms(), 0);
 }
 
 void live_forget_conn(struct live *l, struct conn *c)
@@ -20,6 +24,8 @@ void live_forget_conn(struct live *l, struct conn *c)
 
 void live_free(struct live *l)
 {
+    if (l->store != NULL)
+        seen_save(l, clock_now_ms(), 1);
     batch_free(&l->batch);
     registry_free(&l->registry);
 }

@@ -40,6 +40,8 @@ struct live {
     struct snapshot_image *images; /* packed snapshots those replays share */
     size_t image_bytes;            /* their total size */
     const char *server_id;  /* told to clients in Welcome */
+    int seen_unsaved;       /* participants' last-seen times wait to be saved (seen.h) */
+    int64_t seen_saved_ms;  /* when they were last saved */
     char decoy_hash[CRYPTO_HASH_MAX]; /* for logins with an unknown name */
 };
 

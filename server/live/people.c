@@ -8,12 +8,13 @@
 #include "workshop.h"
 
 /* The change in memory, after workshop_reserve_people: it cannot fail. */
-static void change_in_memory(struct workshop *w, const struct people_change *p, const char *name)
+static void change_in_memory(struct workshop *w, const struct people_change *p, const char *name,
+                             int64_t now_ms)
 {
     int rc = 0;
     switch (p->op) {
     case PEOPLE_SET_ROLE:
-        rc = workshop_set_participant(w, p->user_id, name, p->role);
+        rc = workshop_set_participant(w, p->user_id, name, p->role, now_ms);
         if (rc == 0 && p->team != 0)
             rc = workshop_add_team_member(w, p->team, p->user_id);
         break;
@@ -23,6 +24,13 @@ static void change_in_memory(struct workshop *w, const struct people_change *p, 
     case PEOPLE_REMOVE:
         rc = workshop_drop_participant(w, p->user_id); /* the caller found them */
         break;
+    case PEOPLE_REMOVE_FROM_TEAM:
+        workshop_remove_team_member(w, p->team, p->user_id);
+        break;
+    case PEOPLE_SET_OBSERVER_COMMENTS:
+        w->observer_comments = p->value;
+        break;
+    case PEOPLE_NOTE:
     case PEOPLE_NONE:
         break;
     }
@@ -47,7 +55,7 @@ int people_change(struct conn *c, struct workshop *w, uint64_t request_id,
         conn_send_no_memory(c, request_id, "nothing changed");
         return rc;
     }
-    change_in_memory(w, change, name);
+    change_in_memory(w, change, name, ctx.now_ms);
     batch_add_people(&l->batch, w, c, request_id, c->user, ctx.now_ms, &r, change);
     return 0;
 }

@@ -7,6 +7,8 @@
 #include "clock.h"
 #include "conn.h"
 #include "errors.h"
+#include "live.h"
+#include "seen.h"
 #include "workshop.h"
 
 struct subscription *presence_find(struct conn *c, const struct workshop *w)
@@ -66,8 +68,10 @@ void presence_unsubscribe(struct conn *c, struct workshop *w)
         return;
     *s = c->subs[--c->nsubs];
     workshop_unsubscribe(w, c);
-    if (user_connections(w, c->user_id, NULL) == 0)
+    if (user_connections(w, c->user_id, NULL) == 0) {
+        seen_note(c->live, w, c->user_id, clock_now_ms());
         presence_announce(w, c->user, "leave", "");
+    }
 }
 
 void presence_drop(struct conn *c)

@@ -21,7 +21,19 @@ static int load_participant(void *vctx, int64_t user_id, int role)
     struct load_ctx *ctx = vctx;
     struct store_user u;
     int rc = store_user_by_id(ctx->r->store, user_id, &u);
-    return rc != 0 ? rc : workshop_set_participant(ctx->w, user_id, u.name, role);
+    return rc != 0 ? rc : workshop_set_participant(ctx->w, user_id, u.name, role, 0);
+}
+
+static int load_seen(void *vctx, int64_t user_id, int64_t last_seen_ms, int64_t joined_ms)
+{
+    struct workshop *w = vctx;
+    for (size_t i = 0; i < w->nparticipants; i++) {
+        if (w->participants[i].user_id == user_id) {
+            w->participants[i].last_seen_ms = last_seen_ms;
+            w->participants[i].joined_ms = joined_ms;
+        }
+    }
+    return 0;
 }
 
 static int load_team_member(void *vctx, uint32_t team, int64_t user_id)
@@ -43,6 +55,8 @@ static int load_contents(struct registry *r, struct workshop *w)
     rc = store_participant_each(r->store, w->id, load_participant, &ctx);
     if (rc == 0)
         rc = store_team_member_each(r->store, w->id, load_team_member, w);
+    if (rc == 0)
+        rc = store_participant_seen_each(r->store, w->id, load_seen, w);
     return rc;
 }
 
@@ -65,6 +79,7 @@ static int load_workshop(void *vctx, const struct store_workshop *sw)
     snprintf(w->title, sizeof w->title, "%s", sw->title);
     snprintf(w->period, sizeof w->period, "%s", sw->period);
     w->created_ms = sw->created_ms;
+    w->observer_comments = sw->observer_comments;
     struct store_user u;
     if (store_user_by_id(r->store, sw->created_by, &u) == 0)
         snprintf(w->created_by, sizeof w->created_by, "%s", u.name);
@@ -146,7 +161,8 @@ int registry_create(struct registry *r, const char *title, const char *period,
      * not an event (its log begins with its first change). */
     if ((rc = store_participant_set(r->store, w->id, creator_id, CASCADE__V1__ROLE__FACILITATOR,
                                     now_ms)) != 0 ||
-        (rc = workshop_set_participant(w, creator_id, creator, CASCADE__V1__ROLE__FACILITATOR)) != 0)
+        (rc = workshop_set_participant(w, creator_id, creator, CASCADE__V1__ROLE__FACILITATOR,
+                                       now_ms)) != 0)
         return rc;
     *out = w;
     return 0;

@@ -17,7 +17,7 @@
 
 /* The schema version this build writes; older databases are migrated
  * forward at open, newer ones refused. */
-#define STORE_SCHEMA_VERSION 6
+#define STORE_SCHEMA_VERSION 7
 
 struct store;
 
@@ -87,6 +87,7 @@ struct store_workshop {
     char period[OKR_PERIOD_CAP + 1];
     int64_t created_by; /* user id */
     int64_t created_ms;
+    int observer_comments; /* read back by store_workshop_each */
 };
 
 /* Creates a workshop (w->id is ignored; *id_out gets the new one).
@@ -106,6 +107,20 @@ int store_participant_set(struct store *st, int64_t workshop_id, int64_t user_id
 int store_participant_each(struct store *st, int64_t workshop_id,
                            int (*cb)(void *ctx, int64_t user_id, int role), void *ctx);
 
+/* Calls cb with when each participant was last seen and joined. */
+int store_participant_seen_each(struct store *st, int64_t workshop_id,
+                                int (*cb)(void *ctx, int64_t user_id, int64_t last_seen_ms,
+                                          int64_t joined_ms),
+                                void *ctx);
+
+/* Notes when a participant was last seen (within the caller's transaction,
+ * or on its own). */
+int store_participant_seen(struct store *st, int64_t workshop_id, int64_t user_id,
+                           int64_t last_seen_ms);
+
+/* The workshop's settings (written within a batch's commit). */
+int store_workshop_set_observer_comments(struct store *st, int64_t workshop_id, int on);
+
 /* Removes a participant, within the caller's transaction (a batch's
  * commit): their role becomes 0 (removed, so the workshop's own code no
  * longer lets them in), now_ms is kept as the time of removal, and their
@@ -122,6 +137,9 @@ int store_participant_removed_ms(struct store *st, int64_t workshop_id, int64_t 
 
 /* Makes the user a member of team (a team number); adding twice is no error. */
 int store_team_member_add(struct store *st, int64_t workshop_id, uint32_t team, int64_t user_id);
+/* Ends one team membership (no error when there is none). */
+int store_team_member_remove(struct store *st, int64_t workshop_id, uint32_t team,
+                             int64_t user_id);
 /* Calls cb for every (team, user) pair of the workshop. */
 int store_team_member_each(struct store *st, int64_t workshop_id,
                            int (*cb)(void *ctx, uint32_t team, int64_t user_id), void *ctx);
@@ -132,6 +150,11 @@ struct store_invite {
     uint32_t team; /* 0: none */
     int64_t expires_ms; /* Unix ms after which the code is refused; 0: never */
     int64_t created_ms; /* read back by store_invite_get; store_invite_add takes it apart */
+    /* Read back by store_invite_get and store_invite_each: */
+    uint32_t uses;      /* joins it let in */
+    int64_t revoked_ms; /* 0: not revoked */
+    char code[16];                        /* store_invite_each only */
+    char created_by[OKR_NAME_MAX + 1];    /* store_invite_each only */
 };
 
 /* Stores an invite code. CAS_EEXIST when the code is taken. */
@@ -139,6 +162,18 @@ int store_invite_add(struct store *st, const char *code, const struct store_invi
                      int64_t created_by, int64_t created_ms);
 /* Looks an invite code up. CAS_ENOTFOUND when there is none. */
 int store_invite_get(struct store *st, const char *code, struct store_invite *out);
+/* Counts one more join by the code (within a batch's commit). */
+int store_invite_used(struct store *st, const char *code);
+/* Revokes the workshop's invite code at now_ms, by `by`. CAS_ENOTFOUND when
+ * the workshop has no such code not yet revoked. */
+int store_invite_revoke(struct store *st, int64_t workshop_id, const char *code, int64_t now_ms,
+                        const char *by);
+/* Calls cb for the workshop's invites, newest first, at most `limit`. */
+int store_invite_each(struct store *st, int64_t workshop_id, size_t limit,
+                      int (*cb)(void *ctx, const struct store_invite *inv), void *ctx);
+/* How many of the workshop's invites still admit someone at now_ms. */
+int store_invite_count_open(struct store *st, int64_t workshop_id, int64_t now_ms,
+                            int64_t *count);
 
 /* ---- The cascade's current state ---- */
 
@@ -167,6 +202,8 @@ int store_comment_save(struct store *st, int64_t workshop_id, const struct okr_c
 /* Deleting an objective deletes the comments on it; deleting a key result
  * also its initiatives and dependencies, as okr_*_remove does in memory. */
 int store_objective_delete(struct store *st, int64_t workshop_id, uint32_t num);
+/* Deleting a team deletes its memberships. */
+int store_team_delete(struct store *st, int64_t workshop_id, uint32_t num);
 int store_key_result_delete(struct store *st, int64_t workshop_id, uint32_t num);
 /* Deletes one comment; no error when it is gone already. */
 int store_comment_delete(struct store *st, int64_t workshop_id, uint32_t num);

@@ -143,6 +143,18 @@ const char *const STORE_MIGRATIONS[] = {
     ("ALTER TABLE participants ADD COLUMN removed_ms INTEGER NOT NULL DEFAULT 0;"
      "UPDATE participants SET removed_ms = CAST(strftime('%s', 'now') AS INTEGER) * 1000"
      " WHERE role = 0;"),
+    /* 6 -> 7: running a workshop. Settings a facilitator changes
+     * (observers may comment), invites that count their uses and can be
+     * revoked, when each participant was last seen, and comments that are
+     * resolved rather than removed. */
+    ("ALTER TABLE workshops ADD COLUMN observer_comments INTEGER NOT NULL DEFAULT 0;"
+     "ALTER TABLE invites ADD COLUMN uses INTEGER NOT NULL DEFAULT 0;"
+     "ALTER TABLE invites ADD COLUMN revoked_ms INTEGER NOT NULL DEFAULT 0;"
+     "ALTER TABLE invites ADD COLUMN revoked_by TEXT;"
+     "CREATE INDEX invites_workshop ON invites(workshop_id, created_ms);"
+     "ALTER TABLE participants ADD COLUMN last_seen_ms INTEGER NOT NULL DEFAULT 0;"
+     "ALTER TABLE comments ADD COLUMN resolved_by TEXT;"
+     "ALTER TABLE comments ADD COLUMN resolved_ms INTEGER NOT NULL DEFAULT 0;"),
 };
 
 const size_t STORE_MIGRATION_COUNT = sizeof STORE_MIGRATIONS / sizeof STORE_MIGRATIONS[0];
@@ -175,8 +187,8 @@ const char *const STORE_SQL[ST_COUNT] = {
     [ST_USER_COUNT_ADMINS] = "SELECT count(*) FROM users WHERE admin = 1 AND disabled = 0",
     [ST_WORKSHOP_ADD] = "INSERT INTO workshops (code, title, period, created_by, created_ms)"
                         " VALUES (?, ?, ?, ?, ?)",
-    [ST_WORKSHOP_EACH] = "SELECT id, code, title, period, created_by, created_ms"
-                         " FROM workshops ORDER BY id",
+    [ST_WORKSHOP_EACH] = "SELECT id, code, title, period, created_by, created_ms,"
+                         " observer_comments FROM workshops ORDER BY id",
     [ST_WORKSHOP_COUNTERS] = "SELECT next_team, next_objective, next_key_result,"
                              " next_initiative, next_comment FROM workshops WHERE id = ?",
     [ST_PARTICIPANT_SET] = "INSERT INTO participants (workshop_id, user_id, role, joined_ms)"
@@ -239,8 +251,8 @@ const char *const STORE_SQL[ST_COUNT] = {
                             " WHERE workshop_id = ? ORDER BY num",
     [ST_DEPENDENCIES_LOAD] = "SELECT key_result, depends_on FROM dependencies"
                              " WHERE workshop_id = ? ORDER BY rowid",
-    [ST_COMMENTS_LOAD] = "SELECT num, target_kind, target, author, text, time_ms FROM comments"
-                         " WHERE workshop_id = ? ORDER BY num",
+    [ST_COMMENTS_LOAD] = "SELECT num, target_kind, target, author, text, time_ms, resolved_by,"
+                         " resolved_ms FROM comments WHERE workshop_id = ? ORDER BY num",
     [ST_INITIATIVE_SAVE] = "INSERT INTO initiatives (workshop_id, num, key_result, title, done,"
                            " version) VALUES (?, ?, ?, ?, ?, ?)"
                            " ON CONFLICT (workshop_id, num) DO UPDATE SET"
@@ -249,8 +261,9 @@ const char *const STORE_SQL[ST_COUNT] = {
     [ST_DEPENDENCY_SAVE] = "INSERT INTO dependencies (workshop_id, key_result, depends_on)"
                            " VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
     [ST_COMMENT_SAVE] = "INSERT INTO comments (workshop_id, num, target_kind, target, author,"
-                        " text, time_ms) VALUES (?, ?, ?, ?, ?, ?, ?)"
-                        " ON CONFLICT (workshop_id, num) DO UPDATE SET text = excluded.text",
+                        " text, time_ms, resolved_by, resolved_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
+                        " ON CONFLICT (workshop_id, num) DO UPDATE SET text = excluded.text,"
+                        " resolved_by = excluded.resolved_by, resolved_ms = excluded.resolved_ms",
     [ST_KR_INITIATIVES_DELETE] = "DELETE FROM initiatives WHERE workshop_id = ? AND key_result = ?",
     [ST_KR_DEPENDENCIES_DELETE] = "DELETE FROM dependencies WHERE workshop_id = ?"
                                   " AND (key_result = ?2 OR depends_on = ?2)",
@@ -264,8 +277,8 @@ const char *const STORE_SQL[ST_COUNT] = {
                                     " AND user_id = ?",
     [ST_INVITE_ADD] = "INSERT INTO invites (code, workshop_id, role, team, created_by, created_ms,"
                       " expires_ms) VALUES (?, ?, ?, ?, ?, ?, ?)",
-    [ST_INVITE_GET] = "SELECT workshop_id, role, team, expires_ms, created_ms FROM invites"
-                      " WHERE code = ?",
+    [ST_INVITE_GET] = "SELECT workshop_id, role, team, expires_ms, created_ms, uses, revoked_ms"
+                      " FROM invites WHERE code = ?",
     [ST_PARTICIPANT_REMOVED_AT] = "UPDATE participants SET removed_ms = ?"
                                   " WHERE workshop_id = ? AND user_id = ?",
     [ST_COMMENT_DELETE] = "DELETE FROM comments WHERE workshop_id = ? AND num = ?",
@@ -274,4 +287,23 @@ const char *const STORE_SQL[ST_COUNT] = {
                                   " WHERE workshop_id = ? AND user_id = ?",
     [ST_EVENT_EACH_ENTITY] = "SELECT seq, payload FROM events WHERE workshop_id = ?"
                              " AND entity = ? ORDER BY seq",
+    [ST_WORKSHOP_SET_OBSERVER_COMMENTS] = "UPDATE workshops SET observer_comments = ? WHERE id = ?",
+    [ST_INVITE_USED] = "UPDATE invites SET uses = uses + 1 WHERE code = ?",
+    [ST_INVITE_REVOKE] = "UPDATE invites SET revoked_ms = ?, revoked_by = ?"
+                         " WHERE code = ? AND workshop_id = ? AND revoked_ms = 0",
+    /* The newest first, so that a long list cut short keeps what matters. */
+    [ST_INVITE_EACH] = "SELECT i.code, i.role, i.team, i.expires_ms, i.created_ms, i.uses,"
+                       " i.revoked_ms, coalesce(u.name, '') FROM invites i"
+                       " LEFT JOIN users u ON u.id = i.created_by"
+                       " WHERE i.workshop_id = ? ORDER BY i.created_ms DESC, i.code LIMIT ?",
+    [ST_INVITE_COUNT_OPEN] = "SELECT count(*) FROM invites WHERE workshop_id = ? AND revoked_ms = 0"
+                             " AND (expires_ms = 0 OR expires_ms > ?)",
+    [ST_PARTICIPANT_SEEN] = "UPDATE participants SET last_seen_ms = ?"
+                            " WHERE workshop_id = ? AND user_id = ?",
+    [ST_PARTICIPANT_SEEN_EACH] = "SELECT user_id, last_seen_ms, joined_ms FROM participants"
+                                 " WHERE workshop_id = ? ORDER BY user_id",
+    [ST_TEAM_DELETE] = "DELETE FROM teams WHERE workshop_id = ? AND num = ?",
+    [ST_TEAM_MEMBERS_DELETE_TEAM] = "DELETE FROM team_members WHERE workshop_id = ? AND team = ?",
+    [ST_TEAM_MEMBER_REMOVE] = "DELETE FROM team_members WHERE workshop_id = ? AND team = ?"
+                              " AND user_id = ?",
 };

@@ -134,8 +134,10 @@ static int load_comment(sqlite3_stmt *s, struct okr_state *state)
         .author = db_column_dup(s, 3),
         .text = db_column_dup(s, 4),
         .time_ms = sqlite3_column_int64(s, 5),
+        .resolved_by = db_column_dup(s, 6),
+        .resolved_ms = sqlite3_column_int64(s, 7),
     };
-    if (c.author == NULL || c.text == NULL) {
+    if (c.author == NULL || c.text == NULL || c.resolved_by == NULL) {
         okr_comment_clear(&c);
         return CAS_ENOMEM;
     }
@@ -297,6 +299,8 @@ int store_comment_save(struct store *st, int64_t workshop_id, const struct okr_c
     db_bind_text_nn(s, 5, c->author, &rc);
     db_bind_text_nn(s, 6, c->text, &rc);
     db_bind_i64(s, 7, c->time_ms, &rc);
+    db_bind_text(s, 8, c->resolved_by != NULL && c->resolved_by[0] ? c->resolved_by : NULL, &rc);
+    db_bind_i64(s, 9, c->resolved_ms, &rc);
     return db_run(st, s, rc, 0, "save a comment");
 }
 
@@ -331,6 +335,22 @@ static int delete_dependents(struct store *st, int64_t workshop_id, enum okr_kin
         ret = db_run(st, s, rc, 0, "delete what hangs off a key result");
     }
     return ret;
+}
+
+int store_team_delete(struct store *st, int64_t workshop_id, uint32_t num)
+{
+    sqlite3_stmt *s = st->stmt[ST_TEAM_MEMBERS_DELETE_TEAM];
+    int rc = SQLITE_OK;
+    db_bind_i64(s, 1, workshop_id, &rc);
+    db_bind_i64(s, 2, num, &rc);
+    int ret = db_run(st, s, rc, 0, "remove a team's members");
+    if (ret != 0)
+        return ret;
+    s = st->stmt[ST_TEAM_DELETE];
+    rc = SQLITE_OK;
+    db_bind_i64(s, 1, workshop_id, &rc);
+    db_bind_i64(s, 2, num, &rc);
+    return db_run(st, s, rc, 0, "remove a team");
 }
 
 int store_objective_delete(struct store *st, int64_t workshop_id, uint32_t num)

@@ -49,6 +49,7 @@ int store_workshop_each(struct store *st,
         db_column_copy(s, 3, w.period, sizeof w.period);
         w.created_by = sqlite3_column_int64(s, 4);
         w.created_ms = sqlite3_column_int64(s, 5);
+        w.observer_comments = sqlite3_column_int(s, 6);
         ret = cb(ctx, &w);
         if (ret != 0)
             break;
@@ -185,7 +186,126 @@ int store_invite_get(struct store *st, const char *code, struct store_invite *ou
         out->team = (uint32_t)sqlite3_column_int64(s, 2);
         out->expires_ms = sqlite3_column_int64(s, 3);
         out->created_ms = sqlite3_column_int64(s, 4);
+        out->uses = (uint32_t)sqlite3_column_int64(s, 5);
+        out->revoked_ms = sqlite3_column_int64(s, 6);
     }
     db_done(s);
     return ret;
+}
+
+int store_invite_used(struct store *st, const char *code)
+{
+    sqlite3_stmt *s = st->stmt[ST_INVITE_USED];
+    int rc = SQLITE_OK;
+    db_bind_text(s, 1, code, &rc);
+    return db_run(st, s, rc, 0, "count an invite's use");
+}
+
+int store_invite_revoke(struct store *st, int64_t workshop_id, const char *code, int64_t now_ms,
+                        const char *by)
+{
+    sqlite3_stmt *s = st->stmt[ST_INVITE_REVOKE];
+    int rc = SQLITE_OK;
+    db_bind_i64(s, 1, now_ms, &rc);
+    db_bind_text(s, 2, by, &rc);
+    db_bind_text(s, 3, code, &rc);
+    db_bind_i64(s, 4, workshop_id, &rc);
+    return db_run(st, s, rc, 1, "revoke an invite");
+}
+
+int store_invite_each(struct store *st, int64_t workshop_id, size_t limit,
+                      int (*cb)(void *ctx, const struct store_invite *inv), void *ctx)
+{
+    sqlite3_stmt *s = st->stmt[ST_INVITE_EACH];
+    int rc = SQLITE_OK, ret = 0;
+    db_bind_i64(s, 1, workshop_id, &rc);
+    db_bind_i64(s, 2, (int64_t)limit, &rc);
+    if (rc == SQLITE_OK) {
+        while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+            struct store_invite inv;
+            memset(&inv, 0, sizeof inv);
+            inv.workshop_id = workshop_id;
+            db_column_copy(s, 0, inv.code, sizeof inv.code);
+            inv.role = sqlite3_column_int(s, 1);
+            inv.team = (uint32_t)sqlite3_column_int64(s, 2);
+            inv.expires_ms = sqlite3_column_int64(s, 3);
+            inv.created_ms = sqlite3_column_int64(s, 4);
+            inv.uses = (uint32_t)sqlite3_column_int64(s, 5);
+            inv.revoked_ms = sqlite3_column_int64(s, 6);
+            db_column_copy(s, 7, inv.created_by, sizeof inv.created_by);
+            if ((ret = cb(ctx, &inv)) != 0)
+                break;
+        }
+    }
+    if (ret == 0 && rc != SQLITE_DONE)
+        ret = db_fail(st, rc, "list invites");
+    db_done(s);
+    return ret;
+}
+
+int store_invite_count_open(struct store *st, int64_t workshop_id, int64_t now_ms,
+                            int64_t *count)
+{
+    sqlite3_stmt *s = st->stmt[ST_INVITE_COUNT_OPEN];
+    int rc = SQLITE_OK;
+    db_bind_i64(s, 1, workshop_id, &rc);
+    db_bind_i64(s, 2, now_ms, &rc);
+    int ret = db_step_row(st, s, rc, "count invites");
+    if (ret == 0)
+        *count = sqlite3_column_int64(s, 0);
+    db_done(s);
+    return ret;
+}
+
+int store_participant_seen_each(struct store *st, int64_t workshop_id,
+                                int (*cb)(void *ctx, int64_t user_id, int64_t last_seen_ms,
+                                          int64_t joined_ms),
+                                void *ctx)
+{
+    sqlite3_stmt *s = st->stmt[ST_PARTICIPANT_SEEN_EACH];
+    int rc = SQLITE_OK, ret = 0;
+    db_bind_i64(s, 1, workshop_id, &rc);
+    if (rc == SQLITE_OK) {
+        while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+            ret = cb(ctx, sqlite3_column_int64(s, 0), sqlite3_column_int64(s, 1),
+                     sqlite3_column_int64(s, 2));
+            if (ret != 0)
+                break;
+        }
+    }
+    if (ret == 0 && rc != SQLITE_DONE)
+        ret = db_fail(st, rc, "list when participants were seen");
+    db_done(s);
+    return ret;
+}
+
+int store_participant_seen(struct store *st, int64_t workshop_id, int64_t user_id,
+                           int64_t last_seen_ms)
+{
+    sqlite3_stmt *s = st->stmt[ST_PARTICIPANT_SEEN];
+    int rc = SQLITE_OK;
+    db_bind_i64(s, 1, last_seen_ms, &rc);
+    db_bind_i64(s, 2, workshop_id, &rc);
+    db_bind_i64(s, 3, user_id, &rc);
+    return db_run(st, s, rc, 0, "note when a participant was seen");
+}
+
+int store_workshop_set_observer_comments(struct store *st, int64_t workshop_id, int on)
+{
+    sqlite3_stmt *s = st->stmt[ST_WORKSHOP_SET_OBSERVER_COMMENTS];
+    int rc = SQLITE_OK;
+    db_bind_i64(s, 1, on ? 1 : 0, &rc);
+    db_bind_i64(s, 2, workshop_id, &rc);
+    return db_run(st, s, rc, 1, "change a workshop's settings");
+}
+
+int store_team_member_remove(struct store *st, int64_t workshop_id, uint32_t team,
+                             int64_t user_id)
+{
+    sqlite3_stmt *s = st->stmt[ST_TEAM_MEMBER_REMOVE];
+    int rc = SQLITE_OK;
+    db_bind_i64(s, 1, workshop_id, &rc);
+    db_bind_i64(s, 2, team, &rc);
+    db_bind_i64(s, 3, user_id, &rc);
+    return db_run(st, s, rc, 0, "remove a team member");
 }

@@ -105,8 +105,10 @@ static void check_applied(const struct okr_state *s, const struct counts *before
     wire_free(ack);
 
     /* What an objective's removal took with it is really gone. */
-    for (size_t i = 0; i < r->nremoved_key_results; i++)
-        if (okr_key_result_find(s, r->removed_key_results[i]) != NULL)
+    for (size_t i = 0; i < r->nalso; i++)
+        if (r->also[i].kind == OKR_KEY_RESULT &&
+            strcmp(r->type, "objective.remove") == 0 &&
+            okr_key_result_find(s, r->also[i].num) != NULL)
             abort();
 }
 

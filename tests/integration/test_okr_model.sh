@@ -390,7 +390,7 @@ else not_ok "dep add --json" "$out $err"; fi
 
 build "comment on a key result" C1 as carol comment K7 "Is 24 hours realistic?"
 if run 0 as bob --json comment o2 "Which churn definition do we use?" \
-   && grep -qE '^\{"id":"C2","target":"O2","author":"bob","text":"Which churn definition do we use\?","time_ms":[0-9]+\}$' <<<"$out"; then
+   && grep -qE '^\{"id":"C2","target":"O2","author":"bob","text":"Which churn definition do we use\?","time_ms":[0-9]+,"resolved":false,"resolved_by":null\}$' <<<"$out"; then
     ok "comment --json on an objective prints the comment"
 else not_ok "comment --json" "$out $err"; fi
 check "comment on a team is a usage error (exit 2)" run 2 as bob comment T1 "Hello"

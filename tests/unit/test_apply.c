@@ -269,7 +269,7 @@ static void test_objectives_add_edit_remove(void **state)
     struct okr_objective *o1 = okr_objective_find(&fx->state, 1);
     assert_string_equal(o1->title, "Earn customer love and trust");
     assert_int_equal(o1->version, 2);
-    char *bad[] = {"team"};
+    char *bad[] = {"version"};
     oe.fields = bad;
     oe.n_fields = 1;
     refused(&fx->state, &ef, CASCADE__V1__ERROR_CODE__INVALID_ARGUMENT, "cannot be edited");
@@ -283,7 +283,9 @@ static void test_objectives_add_edit_remove(void **state)
     WireFrame rf = CASCADE__V1__FRAME__INIT;
     rf.body_case = CASCADE__V1__FRAME__BODY_OBJECTIVE_REMOVE;
     rf.objective_remove = &orm;
-    refused(&fx->state, &rf, CASCADE__V1__ERROR_CODE__INVALID_ARGUMENT, "aligns to O1");
+    refused(&fx->state, &rf, CASCADE__V1__ERROR_CODE__INVALID_ARGUMENT,
+            "O1 is referred to by O2 (aligned to it); O3 (inheriting its key results); change "
+            "those first");
     orm.id = "O2";
     wire_free(ok(&fx->state, &rf, 9, "O2"));
     orm.id = "O3";
@@ -291,7 +293,7 @@ static void test_objectives_add_edit_remove(void **state)
     orm.id = "O1";
     struct apply_result r;
     assert_int_equal(apply_request(&fx->state, &CTX, &rf, &r), 0);
-    assert_int_equal(r.nremoved_key_results, 2);
+    assert_int_equal(r.nalso, 2);
     WireFrame *rev = unpack(&r.event);
     assert_string_equal(field(rev->event, "key_results")->old_value->text, "K1 K2");
     assert_null(field(rev->event, "title")->new_value);
@@ -387,7 +389,8 @@ static void test_key_results_edit_set_remove(void **state)
     WireFrame rf = CASCADE__V1__FRAME__INIT;
     rf.body_case = CASCADE__V1__FRAME__BODY_KEY_RESULT_REMOVE;
     rf.key_result_remove = &kr;
-    refused(&fx->state, &rf, CASCADE__V1__ERROR_CODE__INVALID_ARGUMENT, "inherits K1");
+    refused(&fx->state, &rf, CASCADE__V1__ERROR_CODE__INVALID_ARGUMENT,
+            "K1 is referred to by O2 (inheriting it)");
     kr.id = "K3";
     ev = ok(&fx->state, &rf, 11, "K3");
     assert_string_equal(field(ev->event, "title")->old_value->text, "Cut response time");
@@ -595,14 +598,26 @@ static void test_initiatives_dependencies_comments(void **state)
     ca.text = "";
     refused(&fx->state, &mf, CASCADE__V1__ERROR_CODE__INVALID_ARGUMENT, "empty");
 
-    /* Removing K3 takes its initiative, dependency and comment with it. */
+    /* Removing K3 is refused while someone commented on it; forced, it
+     * takes its initiative, its own dependency and the comment with it. */
     Cascade__V1__KeyResultRemove kr = CASCADE__V1__KEY_RESULT_REMOVE__INIT;
     kr.workshop = "ABCDEF";
     kr.id = "K3";
     WireFrame rf = CASCADE__V1__FRAME__INIT;
     rf.body_case = CASCADE__V1__FRAME__BODY_KEY_RESULT_REMOVE;
     rf.key_result_remove = &kr;
-    wire_free(ok(&fx->state, &rf, 12, "K3"));
+    refused(&fx->state, &rf, CASCADE__V1__ERROR_CODE__INVALID_ARGUMENT,
+            "K3 is referred to by C1 (comments on it); change those first, or remove it with "
+            "--force");
+    kr.force = 1;
+    assert_int_equal(apply_request(&fx->state, &CTX, &rf, &r), 0);
+    WireFrame *ack = unpack(&r.ack);
+    assert_string_equal(ack->ack->note, "Also removed C1.");
+    wire_free(ack);
+    WireFrame *rev = unpack(&r.event);
+    assert_string_equal(field(rev->event, "comments")->old_value->text, "C1");
+    wire_free(rev);
+    apply_result_free(&r);
     assert_int_equal(fx->state.ninitiatives, 0);
     assert_int_equal(fx->state.ndependencies, 0);
     assert_int_equal(fx->state.ncomments, 0);
@@ -778,6 +793,293 @@ static void test_people_changes_are_events(void **state)
     apply_result_free(&r);
 }
 
+static WireFrame obj_edit(Cascade__V1__ObjectiveEdit *m, Cascade__V1__Objective *v,
+                          const char *id, char **fields, size_t n)
+{
+    cascade__v1__objective_edit__init(m);
+    m->workshop = "ABCDEF";
+    m->id = (char *)id;
+    m->fields = fields;
+    m->n_fields = n;
+    m->values = v;
+    WireFrame f = CASCADE__V1__FRAME__INIT;
+    f.body_case = CASCADE__V1__FRAME__BODY_OBJECTIVE_EDIT;
+    f.objective_edit = m;
+    return f;
+}
+
+/* Re-aligning, re-teaming and moving keep ids and history, under the rules
+ * of creation: levels point up, and no cycle. */
+static void test_restructuring_objectives_and_key_results(void **state)
+{
+    struct fixture *fx = *state;
+    struct okr_state *s = &fx->state;
+    build(s); /* T1 company, T2 department; O1 (T1) with K1, K2 */
+    Cascade__V1__TeamAdd ta;
+    Cascade__V1__ObjectiveAdd oa;
+    WireFrame f = team_add(&ta, "Tier 1", "T2", CASCADE__V1__LEVEL__LEVEL_UNSPECIFIED);
+    wire_free(ok(s, &f, 6, "T3")); /* a team */
+    f = obj_add(&oa, "T2", "Answer faster", "", "");
+    wire_free(ok(s, &f, 7, "O2"));
+    f = obj_add(&oa, "T3", "Close tickets", "O2", "");
+    wire_free(ok(s, &f, 8, "O3"));
+
+    Cascade__V1__ObjectiveEdit oe;
+    Cascade__V1__Objective v = CASCADE__V1__OBJECTIVE__INIT;
+    char *aligns[] = {"aligns_to"};
+    f = obj_edit(&oe, &v, "O2", aligns, 1);
+    v.aligns_to = "O1";
+    WireFrame *ev = ok(s, &f, 9, "O2");
+    assert_string_equal(ev->event->type, "objective.edit");
+    assert_null(field(ev->event, "aligns_to")->old_value);
+    assert_string_equal(field(ev->event, "aligns_to")->new_value->text, "O1");
+    wire_free(ev);
+    assert_int_equal(okr_objective_find(s, 2)->aligns_to, 1);
+    /* O1 under O3 would close O1 <- O2 <- O3 <- O1. */
+    f = obj_edit(&oe, &v, "O1", aligns, 1);
+    v.aligns_to = "O3";
+    refused(s, &f, CASCADE__V1__ERROR_CODE__INVALID_ARGUMENT, "sits below it in the cascade");
+    v.aligns_to = "O1";
+    refused(s, &f, CASCADE__V1__ERROR_CODE__INVALID_ARGUMENT, "O1 cannot align to itself");
+    /* Inheriting a key result of its own objective is a cycle too. */
+    char *inherits[] = {"inherits"};
+    f = obj_edit(&oe, &v, "O1", inherits, 1);
+    v.inherits = "K1";
+    refused(s, &f, CASCADE__V1__ERROR_CODE__INVALID_ARGUMENT, "O1 cannot inherit from itself");
+    /* O2 may inherit K1 instead of aligning: both at once is refused. */
+    char *both[] = {"aligns_to", "inherits"};
+    f = obj_edit(&oe, &v, "O2", both, 2);
+    v.aligns_to = "O1";
+    refused(s, &f, CASCADE__V1__ERROR_CODE__INVALID_ARGUMENT, "not both");
+    v.aligns_to = "";
+    wire_free(ok(s, &f, 10, "O2"));
+    assert_int_equal(okr_objective_find(s, 2)->aligns_to, 0);
+    assert_int_equal(okr_objective_find(s, 2)->inherits, 1);
+
+    /* O3 (a team's) cannot move up to the company while it aligns to O2. */
+    char *team[] = {"team"};
+    f = obj_edit(&oe, &v, "O3", team, 1);
+    v.team = "T1";
+    refused(s, &f, CASCADE__V1__ERROR_CODE__INVALID_ARGUMENT, "one of a higher level");
+    /* O2 cannot drop to T3 while O3, of T3, aligns to it. */
+    f = obj_edit(&oe, &v, "O2", team, 1);
+    v.team = "T3";
+    refused(s, &f, CASCADE__V1__ERROR_CODE__INVALID_ARGUMENT, "not of T3");
+    v.team = "T9";
+    refused(s, &f, CASCADE__V1__ERROR_CODE__NOT_FOUND, "no team T9");
+
+    /* K1 moves under O3: O2 inherits K1 and O3 sits below O2, a cycle. */
+    Cascade__V1__KeyResultEdit ke;
+    Cascade__V1__KeyResult kv = CASCADE__V1__KEY_RESULT__INIT;
+    char *move[] = {"objective"};
+    f = kr_edit(&ke, &kv, move, 1, 0);
+    kv.objective = "O3";
+    refused(s, &f, CASCADE__V1__ERROR_CODE__INVALID_ARGUMENT, "which would make a cycle");
+    /* K2 (inherited by nobody) moves under O2, keeping its number. */
+    ke.id = "K2";
+    kv.objective = "O2";
+    ev = ok(s, &f, 11, "K2");
+    assert_string_equal(field(ev->event, "objective")->old_value->text, "O1");
+    assert_string_equal(field(ev->event, "objective")->new_value->text, "O2");
+    wire_free(ev);
+    assert_int_equal(okr_key_result_find(s, 2)->objective, 2);
+
+    /* K2, a milestone, becomes a metric (needing --from and --to), then back. */
+    char *metric_only[] = {"milestone"};
+    f = kr_edit(&ke, &kv, metric_only, 1, 0);
+    ke.id = "K2";
+    kv.milestone = 0;
+    refused(s, &f, CASCADE__V1__ERROR_CODE__INVALID_ARGUMENT, "needs a start and a target");
+    char *metric[] = {"milestone", "start", "target"};
+    f = kr_edit(&ke, &kv, metric, 3, 0);
+    ke.id = "K2";
+    kv.start = 10;
+    kv.target = 40;
+    ev = ok(s, &f, 12, "K2");
+    assert_false(field(ev->event, "milestone")->new_value->flag);
+    wire_free(ev);
+    struct okr_key_result *k2 = okr_key_result_find(s, 2);
+    assert_false(k2->milestone);
+    assert_true(k2->current == 10 && k2->target == 40);
+    f = kr_edit(&ke, &kv, metric_only, 1, 0);
+    ke.id = "K2";
+    kv.milestone = 1;
+    wire_free(ok(s, &f, 13, "K2"));
+    k2 = okr_key_result_find(s, 2);
+    assert_true(k2->milestone && !k2->done && k2->target == 1);
+    f = kr_edit(&ke, &kv, metric, 3, 0);
+    ke.id = "K2";
+    refused(s, &f, CASCADE__V1__ERROR_CODE__INVALID_ARGUMENT, "is a milestone");
+}
+
+static WireFrame team_edit(Cascade__V1__TeamEdit *m, Cascade__V1__Team *v, const char *id,
+                           char **fields, size_t n)
+{
+    cascade__v1__team_edit__init(m);
+    m->workshop = "ABCDEF";
+    m->id = (char *)id;
+    m->fields = fields;
+    m->n_fields = n;
+    m->values = v;
+    WireFrame f = CASCADE__V1__FRAME__INIT;
+    f.body_case = CASCADE__V1__FRAME__BODY_TEAM_EDIT;
+    f.team_edit = m;
+    return f;
+}
+
+static void test_team_edit_and_remove(void **state)
+{
+    struct fixture *fx = *state;
+    struct okr_state *s = &fx->state;
+    build(s); /* T1 company, T2 department under it; O1 (T1) */
+    Cascade__V1__TeamAdd ta;
+    Cascade__V1__ObjectiveAdd oa;
+    WireFrame f = team_add(&ta, "Tier 1", "T2", CASCADE__V1__LEVEL__LEVEL_UNSPECIFIED);
+    wire_free(ok(s, &f, 6, "T3"));
+    f = obj_add(&oa, "T2", "Answer faster", "O1", "");
+    wire_free(ok(s, &f, 7, "O2"));
+
+    Cascade__V1__TeamEdit te;
+    Cascade__V1__Team v = CASCADE__V1__TEAM__INIT;
+    char *name[] = {"name"};
+    f = team_edit(&te, &v, "T2", name, 1);
+    v.name = "Customer Care";
+    WireFrame *ev = ok(s, &f, 8, "T2");
+    assert_string_equal(ev->event->type, "team.edit");
+    assert_string_equal(field(ev->event, "name")->old_value->text, "Support");
+    wire_free(ev);
+    assert_string_equal(okr_team_find(s, 2)->name, "Customer Care");
+    v.name = "";
+    refused(s, &f, CASCADE__V1__ERROR_CODE__INVALID_ARGUMENT, "team name");
+
+    /* T1 under T3 would be a cycle; T2 as a team would sit level with T3. */
+    char *parent[] = {"parent"};
+    f = team_edit(&te, &v, "T1", parent, 1);
+    v.parent = "T3";
+    refused(s, &f, CASCADE__V1__ERROR_CODE__INVALID_ARGUMENT, "which would make a cycle");
+    char *level[] = {"level"};
+    f = team_edit(&te, &v, "T2", level, 1);
+    v.level = CASCADE__V1__LEVEL__TEAM;
+    refused(s, &f, CASCADE__V1__ERROR_CODE__INVALID_ARGUMENT, "its sub-team T3 is a team");
+    /* T1 as a department would sit level with T2, whose O2 aligns to O1. */
+    f = team_edit(&te, &v, "T1", level, 1);
+    v.level = CASCADE__V1__LEVEL__DEPARTMENT;
+    refused(s, &f, CASCADE__V1__ERROR_CODE__INVALID_ARGUMENT, "below its parent");
+    /* T3 may move straight under T1 as a department. */
+    char *both[] = {"parent", "level"};
+    f = team_edit(&te, &v, "T3", both, 2);
+    v.parent = "T1";
+    v.level = CASCADE__V1__LEVEL__DEPARTMENT;
+    ev = ok(s, &f, 9, "T3");
+    assert_string_equal(field(ev->event, "parent")->old_value->text, "T2");
+    assert_string_equal(field(ev->event, "parent")->new_value->text, "T1");
+    assert_string_equal(field(ev->event, "level")->new_value->text, "department");
+    wire_free(ev);
+
+    /* Removing a team is for empty ones. */
+    Cascade__V1__TeamRemove tr = CASCADE__V1__TEAM_REMOVE__INIT;
+    tr.workshop = "ABCDEF";
+    tr.id = "T1";
+    WireFrame rf = CASCADE__V1__FRAME__INIT;
+    rf.body_case = CASCADE__V1__FRAME__BODY_TEAM_REMOVE;
+    rf.team_remove = &tr;
+    refused(s, &rf, CASCADE__V1__ERROR_CODE__INVALID_ARGUMENT, "still has sub-teams (T2 and T3)");
+    tr.id = "T2";
+    refused(s, &rf, CASCADE__V1__ERROR_CODE__INVALID_ARGUMENT, "still has objectives (O2)");
+    tr.id = "T3";
+    ev = ok(s, &rf, 10, "T3");
+    assert_string_equal(ev->event->type, "team.remove");
+    wire_free(ev);
+    assert_null(okr_team_find(s, 3));
+    assert_int_equal(s->next_team, 4); /* never reused */
+}
+
+/* A forced removal takes the references along and says so. */
+static void test_forced_removal_unlinks_and_reports(void **state)
+{
+    struct fixture *fx = *state;
+    struct okr_state *s = &fx->state;
+    build_with_support_kr(s); /* O2 (T2) aligns to O1; K3 under O2 */
+    Cascade__V1__DependencyAdd da = CASCADE__V1__DEPENDENCY_ADD__INIT;
+    da.workshop = "ABCDEF";
+    da.key_result = "K3";
+    da.depends_on = "K1";
+    WireFrame f = CASCADE__V1__FRAME__INIT;
+    f.body_case = CASCADE__V1__FRAME__BODY_DEPENDENCY_ADD;
+    f.dependency_add = &da;
+    wire_free(ok(s, &f, 8, "K3"));
+    Cascade__V1__CommentAdd ca = CASCADE__V1__COMMENT_ADD__INIT;
+    ca.workshop = "ABCDEF";
+    ca.target = "K1";
+    ca.text = "Which survey?";
+    f.body_case = CASCADE__V1__FRAME__BODY_COMMENT_ADD;
+    f.comment_add = &ca;
+    wire_free(ok(s, &f, 9, "C1"));
+
+    Cascade__V1__ObjectiveRemove orm = CASCADE__V1__OBJECTIVE_REMOVE__INIT;
+    orm.workshop = "ABCDEF";
+    orm.id = "O1";
+    WireFrame rf = CASCADE__V1__FRAME__INIT;
+    rf.body_case = CASCADE__V1__FRAME__BODY_OBJECTIVE_REMOVE;
+    rf.objective_remove = &orm;
+    refused(s, &rf, CASCADE__V1__ERROR_CODE__INVALID_ARGUMENT,
+            "O1 is referred to by O2 (aligned to it); K3 (depending on it); C1 (comments on it)");
+    orm.force = 1;
+    struct apply_result r;
+    assert_int_equal(apply_request(s, &CTX, &rf, &r), 0);
+    WireFrame *ack = unpack(&r.ack);
+    assert_string_equal(ack->ack->note, "Also removed C1. The dependencies of K3 on it went. "
+                                        "O2 no longer sits under anything.");
+    wire_free(ack);
+    WireFrame *ev = unpack(&r.event);
+    assert_string_equal(field(ev->event, "key_results")->old_value->text, "K1 K2");
+    assert_string_equal(field(ev->event, "unlinked")->old_value->text, "O2");
+    wire_free(ev);
+    /* The commit saves O2 and deletes K1 and K2 besides O1. */
+    assert_int_equal(r.nalso, 3);
+    apply_result_free(&r);
+    assert_int_equal(okr_objective_find(s, 2)->aligns_to, 0);
+    assert_int_equal(s->ndependencies, 0);
+    assert_int_equal(s->ncomments, 0);
+    assert_non_null(okr_key_result_find(s, 3));
+}
+
+static void test_comment_resolve_and_reopen(void **state)
+{
+    struct fixture *fx = *state;
+    struct okr_state *s = &fx->state;
+    build(s);
+    Cascade__V1__CommentAdd ca = CASCADE__V1__COMMENT_ADD__INIT;
+    ca.workshop = "ABCDEF";
+    ca.target = "O1";
+    ca.text = "Too vague";
+    WireFrame f = CASCADE__V1__FRAME__INIT;
+    f.body_case = CASCADE__V1__FRAME__BODY_COMMENT_ADD;
+    f.comment_add = &ca;
+    wire_free(ok(s, &f, 6, "C1"));
+    Cascade__V1__CommentResolve cr = CASCADE__V1__COMMENT_RESOLVE__INIT;
+    cr.workshop = "ABCDEF";
+    cr.id = "C1";
+    f.body_case = CASCADE__V1__FRAME__BODY_COMMENT_RESOLVE;
+    f.comment_resolve = &cr;
+    WireFrame *ev = ok(s, &f, 7, "C1");
+    assert_string_equal(ev->event->type, "comment.resolve");
+    assert_string_equal(field(ev->event, "resolved_by")->new_value->text, "alice");
+    wire_free(ev);
+    const struct okr_comment *c = okr_comment_find(s, 1);
+    assert_string_equal(c->resolved_by, "alice");
+    assert_int_equal(c->resolved_ms, CTX.now_ms);
+    refused(s, &f, CASCADE__V1__ERROR_CODE__INVALID_ARGUMENT, "resolved already (by alice)");
+    cr.reopen = 1;
+    ev = ok(s, &f, 8, "C1");
+    assert_string_equal(ev->event->type, "comment.reopen");
+    wire_free(ev);
+    assert_string_equal(okr_comment_find(s, 1)->resolved_by, "");
+    refused(s, &f, CASCADE__V1__ERROR_CODE__INVALID_ARGUMENT, "open already");
+    cr.id = "C9";
+    refused(s, &f, CASCADE__V1__ERROR_CODE__NOT_FOUND, "no comment C9");
+}
+
 static void test_not_a_change(void **state)
 {
     struct fixture *fx = *state;
@@ -803,6 +1105,11 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_configured_text_limits, setup, teardown),
         cmocka_unit_test_setup_teardown(test_people_changes_are_events, setup, teardown),
         cmocka_unit_test_setup_teardown(test_not_a_change, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_restructuring_objectives_and_key_results, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_team_edit_and_remove, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_forced_removal_unlinks_and_reports, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_comment_resolve_and_reopen, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

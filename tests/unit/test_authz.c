@@ -18,7 +18,7 @@ enum caller { OBSERVER, TEAM_MEMBER, OTHER_MEMBER, FACILITATOR, ADMIN, STRANGER,
 struct fixture {
     struct workshop w;
     struct participant people[4]; /* observer, member of T1, member of T2, facilitator */
-    struct team_member memberships[2];
+    struct team_member memberships[3];
 };
 
 static char *xstrdup(const char *s)
@@ -47,6 +47,13 @@ static int setup(void **state)
     }
     struct okr_initiative i = {.num = 1, .key_result = 1, .title = xstrdup("initiative")};
     assert_non_null(okr_initiative_insert(&w->state, &i));
+    /* C1 on O1 by the facilitator, C2 on O1 by otto (a member of T2 only). */
+    struct okr_comment c1 = {.num = 1, .target_kind = OKR_OBJECTIVE, .target = 1,
+                             .author = xstrdup("alice"), .text = xstrdup("why?")};
+    assert_non_null(okr_comment_insert(&w->state, &c1));
+    struct okr_comment c2 = {.num = 2, .target_kind = OKR_OBJECTIVE, .target = 1,
+                             .author = xstrdup("otto"), .text = xstrdup("how?")};
+    assert_non_null(okr_comment_insert(&w->state, &c2));
     static const char *const NAMES[] = {"olga", "tina", "otto", "alice"};
     static const int ROLES[] = {CASCADE__V1__ROLE__OBSERVER, CASCADE__V1__ROLE__MEMBER,
                                 CASCADE__V1__ROLE__MEMBER, CASCADE__V1__ROLE__FACILITATOR};
@@ -139,6 +146,17 @@ static void test_every_request_every_caller(void **state)
     Cascade__V1__Invite invite = CASCADE__V1__INVITE__INIT;
     Cascade__V1__RoleSet roleset = CASCADE__V1__ROLE_SET__INIT;
     Cascade__V1__Kick kick = CASCADE__V1__KICK__INIT;
+    Cascade__V1__TeamEdit tedit = CASCADE__V1__TEAM_EDIT__INIT;
+    tedit.id = ID("T1");
+    Cascade__V1__TeamRemove trm = CASCADE__V1__TEAM_REMOVE__INIT;
+    trm.id = ID("T1");
+    Cascade__V1__TeamMemberRemove tmrm = CASCADE__V1__TEAM_MEMBER_REMOVE__INIT;
+    Cascade__V1__WorkshopSet wset = CASCADE__V1__WORKSHOP_SET__INIT;
+    Cascade__V1__InviteList ilist = CASCADE__V1__INVITE_LIST__INIT;
+    Cascade__V1__InviteRevoke irevoke = CASCADE__V1__INVITE_REVOKE__INIT;
+    Cascade__V1__ParticipantList plist = CASCADE__V1__PARTICIPANT_LIST__INIT;
+    Cascade__V1__CommentResolve resolve = CASCADE__V1__COMMENT_RESOLVE__INIT;
+    resolve.id = ID("C1");
     struct request reqs[] = {
 #define R(name, body, field, ptr, need) \
     {name, {.base = PROTOBUF_C_MESSAGE_INIT(&cascade__v1__frame__descriptor), .request_id = 1, \
@@ -166,6 +184,14 @@ static void test_every_request_every_caller(void **state)
         R("Invite", INVITE, invite, &invite, AUTHZ_FACILITATOR),
         R("RoleSet", ROLE_SET, role_set, &roleset, AUTHZ_FACILITATOR),
         R("Kick", KICK, kick, &kick, AUTHZ_FACILITATOR),
+        R("TeamEdit", TEAM_EDIT, team_edit, &tedit, AUTHZ_FACILITATOR),
+        R("TeamRemove", TEAM_REMOVE, team_remove, &trm, AUTHZ_FACILITATOR),
+        R("TeamMemberRemove", TEAM_MEMBER_REMOVE, team_member_remove, &tmrm, AUTHZ_FACILITATOR),
+        R("WorkshopSet", WORKSHOP_SET, workshop_set, &wset, AUTHZ_FACILITATOR),
+        R("InviteList", INVITE_LIST, invite_list, &ilist, AUTHZ_FACILITATOR),
+        R("InviteRevoke", INVITE_REVOKE, invite_revoke, &irevoke, AUTHZ_FACILITATOR),
+        R("ParticipantList", PARTICIPANT_LIST, participant_list, &plist, AUTHZ_READ),
+        R("CommentResolve", COMMENT_RESOLVE, comment_resolve, &resolve, AUTHZ_EDIT_TEAM),
 #undef R
     };
     char msg[300];
@@ -285,6 +311,87 @@ static void test_owner_checks_in(void **state)
     assert_string_equal(msg, "Observers can read but not change the cascade.");
 }
 
+/* Facilitators may let observers comment; they then remove only their own
+ * comments, and still change nothing else. */
+static void test_observer_comments(void **state)
+{
+    struct fixture *fx = *state;
+    char msg[300];
+    Cascade__V1__CommentAdd ca = CASCADE__V1__COMMENT_ADD__INIT;
+    ca.target = ID("O1");
+    WireFrame f = CASCADE__V1__FRAME__INIT;
+    f.body_case = CASCADE__V1__FRAME__BODY_COMMENT_ADD;
+    f.comment_add = &ca;
+    assert_int_not_equal(check_as(fx, OBSERVER, &f, msg, sizeof msg), 0);
+    fx->w.observer_comments = 1;
+    assert_int_equal(check_as(fx, OBSERVER, &f, msg, sizeof msg), 0);
+    struct okr_comment mine = {.num = 3, .target_kind = OKR_OBJECTIVE, .target = 1,
+                               .author = xstrdup("olga"), .text = xstrdup("ok")};
+    assert_non_null(okr_comment_insert(&fx->w.state, &mine));
+    Cascade__V1__CommentRemove cr = CASCADE__V1__COMMENT_REMOVE__INIT;
+    cr.id = ID("C3");
+    f.body_case = CASCADE__V1__FRAME__BODY_COMMENT_REMOVE;
+    f.comment_remove = &cr;
+    assert_int_equal(check_as(fx, OBSERVER, &f, msg, sizeof msg), 0);
+    cr.id = ID("C1");
+    assert_int_not_equal(check_as(fx, OBSERVER, &f, msg, sizeof msg), 0);
+    assert_string_equal(msg, "Only alice, who wrote it, or a facilitator can remove C1.");
+    Cascade__V1__CheckIn ci = CASCADE__V1__CHECK_IN__INIT;
+    ci.key_result = ID("K1");
+    f.body_case = CASCADE__V1__FRAME__BODY_CHECK_IN;
+    f.check_in = &ci;
+    assert_int_not_equal(check_as(fx, OBSERVER, &f, msg, sizeof msg), 0);
+}
+
+/* Moving something needs the right to edit where it lands; resolving a
+ * comment is for its target's team and its author. */
+static void test_moves_and_resolving(void **state)
+{
+    struct fixture *fx = *state;
+    char msg[300];
+    char *team_field[] = {"team"};
+    Cascade__V1__Objective ov = CASCADE__V1__OBJECTIVE__INIT;
+    ov.team = ID("T2");
+    Cascade__V1__ObjectiveEdit oe = CASCADE__V1__OBJECTIVE_EDIT__INIT;
+    oe.id = ID("O1");
+    oe.fields = team_field;
+    oe.n_fields = 1;
+    oe.values = &ov;
+    WireFrame f = CASCADE__V1__FRAME__INIT;
+    f.body_case = CASCADE__V1__FRAME__BODY_OBJECTIVE_EDIT;
+    f.objective_edit = &oe;
+    assert_int_not_equal(check_as(fx, TEAM_MEMBER, &f, msg, sizeof msg), 0);
+    assert_string_equal(msg, "You are not a member of T2; ask a facilitator to add you with "
+                             "'cascade team member add T2 tina'.");
+    char *move_field[] = {"objective"};
+    Cascade__V1__KeyResult kv = CASCADE__V1__KEY_RESULT__INIT;
+    kv.objective = ID("O2");
+    Cascade__V1__KeyResultEdit ke = CASCADE__V1__KEY_RESULT_EDIT__INIT;
+    ke.id = ID("K1");
+    ke.fields = move_field;
+    ke.n_fields = 1;
+    ke.values = &kv;
+    WireFrame k = CASCADE__V1__FRAME__INIT;
+    k.body_case = CASCADE__V1__FRAME__BODY_KEY_RESULT_EDIT;
+    k.key_result_edit = &ke;
+    assert_int_not_equal(check_as(fx, TEAM_MEMBER, &k, msg, sizeof msg), 0);
+    fx->memberships[2] = (struct team_member){2, 2}; /* tina joins T2 too */
+    fx->w.nteam_members = 3;
+    assert_int_equal(check_as(fx, TEAM_MEMBER, &f, msg, sizeof msg), 0);
+    assert_int_equal(check_as(fx, TEAM_MEMBER, &k, msg, sizeof msg), 0);
+
+    Cascade__V1__CommentResolve cr = CASCADE__V1__COMMENT_RESOLVE__INIT;
+    cr.id = ID("C2"); /* otto's, on T1's O1 */
+    WireFrame r = CASCADE__V1__FRAME__INIT;
+    r.body_case = CASCADE__V1__FRAME__BODY_COMMENT_RESOLVE;
+    r.comment_resolve = &cr;
+    assert_int_equal(check_as(fx, OTHER_MEMBER, &r, msg, sizeof msg), 0);
+    cr.id = ID("C1"); /* alice's */
+    assert_int_not_equal(check_as(fx, OTHER_MEMBER, &r, msg, sizeof msg), 0);
+    assert_int_equal(check_as(fx, TEAM_MEMBER, &r, msg, sizeof msg), 0);
+    assert_int_not_equal(check_as(fx, OBSERVER, &r, msg, sizeof msg), 0);
+}
+
 static void test_other_requests(void **state)
 {
     struct fixture *fx = *state;
@@ -321,6 +428,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_unknown_entities_pass_to_apply, setup, teardown),
         cmocka_unit_test_setup_teardown(test_owner_checks_in, setup, teardown),
         cmocka_unit_test_setup_teardown(test_other_requests, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_observer_comments, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_moves_and_resolving, setup, teardown),
         cmocka_unit_test(test_code_lengths),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
