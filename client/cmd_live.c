@@ -371,6 +371,7 @@ static int fetch(struct live_app *a, char *err, size_t errlen)
         snprintf(a->m.title, sizeof a->m.title, "%s", info->title);
         snprintf(a->m.period, sizeof a->m.period, "%s", info->period);
         snprintf(a->m.role, sizeof a->m.role, "%s", wire_role_name(info->role));
+        a->m.observer_comments = info->observer_comments;
     }
     snprintf(a->m.code, sizeof a->m.code, "%s", snap->workshop);
     a->state_seq = snap->seq;

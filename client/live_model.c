@@ -471,7 +471,8 @@ int live_model_wants_history(const struct live_model *m)
 
 int live_model_may_comment(const struct live_model *m)
 {
-    return strcmp(m->role, "facilitator") == 0 || strcmp(m->role, "member") == 0;
+    return strcmp(m->role, "facilitator") == 0 || strcmp(m->role, "member") == 0 ||
+           (strcmp(m->role, "observer") == 0 && m->observer_comments);
 }
 
 const char *live_model_edit_line(const struct live_model *m, int key, struct live_ref *editing,

@@ -105,6 +105,7 @@ struct live_model {
     char title[256];
     char period[64];
     char role[16]; /* "facilitator", "member", "observer" */
+    int observer_comments; /* the workshop lets observers comment */
     char me[LIVE_NAME_MAX];
     uint64_t seq;
     char trouble[160]; /* "" while connected; else the banner's text */

@@ -300,7 +300,10 @@ static void detail_comments(const struct live_model *m, struct live_ref r, struc
         if (c->target_kind != r.kind || c->target != r.num)
             continue;
         render_flat(c->text, text, sizeof text);
-        dl(d, LIVE_PLAIN, "C%u %s: %s", c->num, c->author, text);
+        if (c->resolved_by != NULL && c->resolved_by[0] != '\0')
+            dl(d, LIVE_DIM, "C%u %s: %s (resolved by %s)", c->num, c->author, text, c->resolved_by);
+        else
+            dl(d, LIVE_PLAIN, "C%u %s: %s", c->num, c->author, text);
     }
 }
 
@@ -480,6 +483,9 @@ static const char *footer_text(const struct live_model *m, int cols)
     default:
         break;
     }
+    if (!may && m->observer_comments)
+        return cols >= 100 ? " ↑↓ move  ←→ fold  / search  m comment  : command  ? help  q quit  · observer"
+                           : " ↑↓ ←→ / m comment : cmd ? help q quit · observer";
     if (!may)
         return cols >= 100 ? " ↑↓ move  ←→ fold  / search  n next  : command  ? help  q quit  · read-only (observer)"
                            : " ↑↓ move ←→ fold / search : command ? help q quit · read-only";

@@ -120,8 +120,11 @@ static void print_comments(const struct view *v, enum okr_kind kind, uint32_t nu
         okr_id_format(OKR_COMMENT, c->num, id, sizeof id);
         render_flat(c->text, text, sizeof text);
         indent(v, depth);
-        fprintf(v->out, "%s %s: %s\n", id, c->author != NULL && c->author[0] ? c->author : "?",
+        fprintf(v->out, "%s %s: %s", id, c->author != NULL && c->author[0] ? c->author : "?",
                 text);
+        if (c->resolved_by != NULL && c->resolved_by[0] != '\0')
+            fprintf(v->out, " (resolved by %s)", c->resolved_by);
+        fputc('\n', v->out);
     }
 }
 

@@ -213,6 +213,15 @@ t send-keys -t "$O" j j c
 see "pressing c anyway says observers only read" "$O" "Observers read; they do not change the cascade."
 t send-keys -t "$O" : k r Space s e t Space K 1 Space 5 Enter
 see "a ':' edit is refused by the server, which says why" "$O" "Observers can read but not change the cascade."
+# Once the facilitator lets observers comment, the view offers m, and it works.
+as alice workshop set observer-comments on >/dev/null
+see "with observer comments on, the observer's footer offers m" "$O" "m comment"
+t send-keys -t "$O" Escape m F i n e Enter
+olga_commented() { as alice --json show | jq -e '[.comments[] | select(.author == "olga")] | length == 1' >/dev/null; }
+if eventually olga_commented; then ok "the observer comments from the view"
+else not_ok "the observer comments from the view" "$(screen "$O")"; fi
+as alice workshop set observer-comments off >/dev/null
+see "turned off again, the footer says read-only" "$O" "read-only (observer)"
 t send-keys -t "$O" q
 see "q quits with 0" "$O" "live ended with 0"
 if gone "$A" "●olga"; then ok "olga is gone from alice's presence bar"

@@ -266,6 +266,116 @@ static int collect_role(void *ctx, int64_t user_id, int role)
     return 0;
 }
 
+
+/* Running a workshop (schema 7): invites count their uses and can be
+ * revoked, participants' last-seen times, the observer-comments setting,
+ * resolved comments, and removing a team with its memberships. */
+struct invite_rows {
+    char codes[8][16];
+    uint32_t uses[8];
+    int64_t revoked[8];
+    size_t n;
+};
+
+static int collect_invite(void *ctx, const struct store_invite *inv)
+{
+    struct invite_rows *rows = ctx;
+    snprintf(rows->codes[rows->n], sizeof rows->codes[0], "%s", inv->code);
+    rows->uses[rows->n] = inv->uses;
+    rows->revoked[rows->n] = inv->revoked_ms;
+    rows->n++;
+    return 0;
+}
+
+static int collect_seen(void *ctx, int64_t user_id, int64_t last_seen_ms, int64_t joined_ms)
+{
+    int64_t *seen = ctx;
+    seen[user_id] = last_seen_ms;
+    (void)joined_ms;
+    return 0;
+}
+
+static int find_observer_setting(void *ctx, const struct store_workshop *w)
+{
+    *(int *)ctx = w->observer_comments;
+    return 0;
+}
+
+static void test_running_a_workshop_round_trip(void **state)
+{
+    struct fixture *f = *state;
+    open_store(f);
+    int64_t alice = add_user(f->st, "alice", 0), bob = add_user(f->st, "bob", 0);
+    int64_t ws = add_workshop(f->st, "ABCDEF", "Run", alice);
+    struct store_invite inv = {.workshop_id = ws, .role = 2};
+    assert_int_equal(store_invite_add(f->st, "OLDERONE22", &inv, alice, 10), 0);
+    assert_int_equal(store_invite_add(f->st, "NEWERONE33", &inv, alice, 20), 0);
+    inv.expires_ms = 15;
+    assert_int_equal(store_invite_add(f->st, "EXPIRED444", &inv, alice, 5), 0);
+    int64_t open = 0;
+    assert_int_equal(store_invite_count_open(f->st, ws, 16, &open), 0);
+    assert_int_equal(open, 2);
+    assert_int_equal(store_begin(f->st), 0);
+    assert_int_equal(store_invite_used(f->st, "OLDERONE22"), 0);
+    assert_int_equal(store_invite_used(f->st, "OLDERONE22"), 0);
+    assert_int_equal(store_commit(f->st), 0);
+    assert_int_equal(store_invite_revoke(f->st, ws, "NEWERONE33", 30, "alice"), 0);
+    /* Once only, and only the workshop's own codes. */
+    assert_int_equal(store_invite_revoke(f->st, ws, "NEWERONE33", 31, "alice"), CAS_ENOTFOUND);
+    assert_int_equal(store_invite_revoke(f->st, ws + 1, "OLDERONE22", 31, "alice"), CAS_ENOTFOUND);
+    assert_int_equal(store_invite_count_open(f->st, ws, 16, &open), 0);
+    assert_int_equal(open, 1);
+
+    assert_int_equal(store_participant_set(f->st, ws, alice, 1, 1), 0);
+    assert_int_equal(store_participant_set(f->st, ws, bob, 2, 2), 0);
+    assert_int_equal(store_participant_seen(f->st, ws, bob, 4242), 0);
+    assert_int_equal(store_team_member_add(f->st, ws, 3, bob), 0);
+    assert_int_equal(store_team_member_add(f->st, ws, 4, bob), 0);
+    assert_int_equal(store_begin(f->st), 0);
+    assert_int_equal(store_workshop_set_observer_comments(f->st, ws, 1), 0);
+    assert_int_equal(store_team_member_remove(f->st, ws, 4, bob), 0);
+    struct okr_team t = {.num = 3, .name = "Gone", .level = OKR_LEVEL_TEAM, .version = 1};
+    assert_int_equal(store_team_save(f->st, ws, &t), 0);
+    assert_int_equal(store_team_delete(f->st, ws, 3), 0);
+    struct okr_comment c = {.num = 1, .target_kind = OKR_OBJECTIVE, .target = 1,
+                            .author = "bob", .text = "why?", .time_ms = 7,
+                            .resolved_by = "alice", .resolved_ms = 8};
+    assert_int_equal(store_comment_save(f->st, ws, &c), 0);
+    assert_int_equal(store_commit(f->st), 0);
+    reopen_store(f);
+
+    struct invite_rows rows = {0};
+    assert_int_equal(store_invite_each(f->st, ws, 8, collect_invite, &rows), 0);
+    assert_int_equal(rows.n, 3);
+    assert_string_equal(rows.codes[0], "NEWERONE33"); /* newest first */
+    assert_true(rows.revoked[0] == 30);
+    assert_string_equal(rows.codes[1], "OLDERONE22");
+    assert_int_equal(rows.uses[1], 2);
+    memset(&rows, 0, sizeof rows);
+    assert_int_equal(store_invite_each(f->st, ws, 1, collect_invite, &rows), 0);
+    assert_int_equal(rows.n, 1);
+    struct store_invite got;
+    assert_int_equal(store_invite_get(f->st, "NEWERONE33", &got), 0);
+    assert_true(got.revoked_ms == 30);
+    int64_t seen[8] = {0};
+    assert_int_equal(store_participant_seen_each(f->st, ws, collect_seen, seen), 0);
+    assert_true(seen[bob] == 4242 && seen[alice] == 0);
+    int observer_comments = -1;
+    assert_int_equal(store_workshop_each(f->st, find_observer_setting, &observer_comments), 0);
+    assert_int_equal(observer_comments, 1);
+    int64_t members[16] = {0};
+    assert_int_equal(store_team_member_each(f->st, ws, collect_member, members), 0);
+    assert_int_equal(members[0], 0); /* T3 went with its team, T4 was removed */
+    struct okr_state st;
+    okr_state_init(&st);
+    assert_int_equal(store_state_load(f->st, ws, &st), 0);
+    assert_int_equal(st.nteams, 0);
+    assert_int_equal(st.ncomments, 1);
+    assert_string_equal(st.comments[0].resolved_by, "alice");
+    assert_true(st.comments[0].resolved_ms == 8);
+    okr_state_free(&st);
+}
+
 /* Team members, invites and removal survive a reopen; removing someone
  * drops their team memberships and leaves role 0. */
 static void test_roles_round_trip(void **state)
@@ -1105,6 +1215,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_full_model_round_trip, setup, teardown),
         cmocka_unit_test_setup_teardown(test_newer_schema_refused, setup, teardown),
         cmocka_unit_test_setup_teardown(test_version0_with_other_table_migrates, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_running_a_workshop_round_trip, setup, teardown),
         cmocka_unit_test_setup_teardown(test_version4_invites_upgrade, setup, teardown),
         cmocka_unit_test_setup_teardown(test_version1_database_upgrades, setup, teardown),
         cmocka_unit_test_setup_teardown(test_not_a_database, setup, teardown),
