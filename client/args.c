@@ -102,3 +102,17 @@ int args_number(const char *text, double *out)
     *out = v;
     return 0;
 }
+
+int args_duration(const char *text, unsigned long max_s, unsigned long *out)
+{
+    char *end;
+    unsigned long n = text[0] >= '0' && text[0] <= '9' ? strtoul(text, &end, 10) : 0;
+    if (n == 0 || end[0] == '\0' || end[1] != '\0')
+        return -1;
+    unsigned long unit = end[0] == 's' ? 1 : end[0] == 'm' ? 60 : end[0] == 'h' ? 3600
+                       : end[0] == 'd' ? 86400 : 0;
+    if (unit == 0 || n > max_s / unit)
+        return -1;
+    *out = n * unit;
+    return 0;
+}

@@ -28,4 +28,8 @@ int args_finish(struct args *a);
 /* Parses a finite number written like 42, -3.5 or 1e3. 0, or -1. */
 int args_number(const char *text, double *out);
 
+/* Parses a length of time written as a whole number and a unit: 90s, 5m,
+ * 12h or 7d. 0 with the seconds in *out, or -1 (also above max_s). */
+int args_duration(const char *text, unsigned long max_s, unsigned long *out);
+
 #endif

@@ -70,6 +70,10 @@ int cmd_team_member(struct cli *cli, struct args *a);
 
 /* 'participants', and 'workshop invites | revoke | set' (cmd_participants.c). */
 int cmd_participants(struct cli *cli, struct args *a);
+
+/* 'idea' and 'vote' (cmd_idea.c). */
+int cmd_idea(struct cli *cli, struct args *a);
+int cmd_vote(struct cli *cli, struct args *a);
 int cmd_workshop_manage(struct cli *cli, struct args *a, const char *sub);
 
 #endif

@@ -27,19 +27,14 @@ static Cascade__V1__Role parse_role(const char *text, unsigned allowed)
  * the seconds in *out, or -1. */
 static int parse_lifetime(const char *text, uint32_t *out)
 {
+    unsigned long s;
     if (strcmp(text, "never") == 0) {
         *out = 0;
         return 0;
     }
-    char *end;
-    unsigned long n = text[0] >= '0' && text[0] <= '9' ? strtoul(text, &end, 10) : 0;
-    if (n == 0 || end[0] == '\0' || end[1] != '\0')
+    if (args_duration(text, INVITE_MAX_S, &s) != 0)
         return -1;
-    unsigned long unit = end[0] == 's' ? 1 : end[0] == 'm' ? 60 : end[0] == 'h' ? 3600
-                       : end[0] == 'd' ? 86400 : 0;
-    if (unit == 0 || n > INVITE_MAX_S / unit)
-        return -1;
-    *out = (uint32_t)(n * unit);
+    *out = (uint32_t)s;
     return 0;
 }
 

@@ -321,6 +321,8 @@ static void detail_objective(const struct live_model *m, const struct okr_object
         dl(d, LIVE_PLAIN, "aligns to O%u", o->aligns_to);
     if (o->inherits)
         dl(d, LIVE_PLAIN, "inherits K%u", o->inherits);
+    if (o->from_idea)
+        dl(d, LIVE_DIM, "from idea D%u", o->from_idea);
     if (o->rationale != NULL && o->rationale[0]) {
         render_flat(o->rationale, flat, sizeof flat);
         dl(d, LIVE_DIM, "why: %s", flat);
@@ -349,6 +351,8 @@ static void detail_key_result(const struct live_model *m, const struct okr_key_r
     dl(d, (unsigned char)grade_style(sc), "score %.1f %s, confidence %s, %s, owner %s",
        score_rounded(sc), grade_glyph(g, sc), conf, okr_kr_status_name(k->status),
        k->owner[0] ? k->owner : "none");
+    if (k->from_idea)
+        dl(d, LIVE_DIM, "from idea D%u", k->from_idea);
     if (k->blocker != NULL && k->blocker[0]) {
         render_flat(k->blocker, flat, sizeof flat);
         dl(d, LIVE_RED, "blocked: %s", flat);

@@ -84,6 +84,17 @@ static const char USAGE[] =
     "  comment rm C#                    take a comment back (its author or a facilitator)\n"
     "  comment list [O#|K#]             the comments, open ones first\n"
     "  comment resolve C# [--reopen]    mark a comment dealt with (or open it again)\n"
+    "  idea add TEXT [--anonymous]      an idea (D1, ...); seen only by you until revealed;\n"
+    "                                   --anonymous keeps no author at all\n"
+    "  idea list                        the ideas you may see, with what became of them\n"
+    "  idea reveal | hide D# [--undo] | merge D# D#   (facilitators) show every idea, hide\n"
+    "                                   one, fold the second into the first\n"
+    "  idea promote D# (--objective --team T# | --kr O# (--from X --to Y | --milestone))\n"
+    "          [--title T]              make an idea an objective or key result\n"
+    "  vote start [--votes 3] [--max-per-idea N] [--for 5m]   open a dot vote (facilitators)\n"
+    "  vote D# [--count N] | vote undo D#   place or take back your dots\n"
+    "  vote status                      how many have voted and your dots (no tallies)\n"
+    "  vote reveal                      close the vote and show the tallies (facilitators)\n"
     "  score                            the OKR grades of every team, objective, key result\n"
     "  lint [--strict]                  what a coach would warn about (--strict: exit 1\n"
     "                                   when there is any warning)\n"
@@ -139,6 +150,8 @@ static const struct {
     {"role", cmd_role},
     {"kick", cmd_kick},
     {"participants", cmd_participants},
+    {"idea", cmd_idea},
+    {"vote", cmd_vote},
 };
 
 /* Takes the global options out of a, wherever they stand. */

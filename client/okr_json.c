@@ -2,6 +2,7 @@
 
 #include <math.h>
 
+#include "ideas.h"
 #include "output.h"
 #include "score.h"
 
@@ -73,6 +74,8 @@ cJSON *okr_json_objective(const struct okr_state *s, const struct okr_objective 
     output_json_text_or_null(o, "owner", ob->owner);
     add_id(o, "aligns_to", OKR_OBJECTIVE, ob->aligns_to);
     add_id(o, "inherits", OKR_KEY_RESULT, ob->inherits);
+    if (ob->from_idea) /* only for a promoted idea, keeping the usual shape short */
+        add_id(o, "from_idea", OKR_IDEA, ob->from_idea);
     cJSON_AddBoolToObject(o, "committed", ob->committed);
     cJSON_AddStringToObject(o, "rationale", ob->rationale != NULL ? ob->rationale : "");
     cJSON_AddStringToObject(o, "status", okr_status_name(ob->status));
@@ -91,6 +94,8 @@ cJSON *okr_json_key_result(const struct okr_state *s, const struct okr_key_resul
         return NULL;
     add_id(o, "id", OKR_KEY_RESULT, k->num);
     add_id(o, "objective", OKR_OBJECTIVE, k->objective);
+    if (k->from_idea)
+        add_id(o, "from_idea", OKR_IDEA, k->from_idea);
     cJSON_AddStringToObject(o, "title", k->title);
     output_json_text_or_null(o, "owner", k->owner);
     cJSON_AddStringToObject(o, "kind", k->milestone ? "milestone" : "metric");
@@ -147,6 +152,32 @@ cJSON *okr_json_comment(const struct okr_comment *c)
     return o;
 }
 
+cJSON *okr_json_idea(const struct okr_idea *i)
+{
+    cJSON *o = cJSON_CreateObject();
+    char id[16];
+    okr_id_format(OKR_IDEA, i->num, id, sizeof id);
+    cJSON_AddStringToObject(o, "id", id);
+    output_json_text_or_null(o, "text", okr_idea_hidden(i) ? NULL : i->text);
+    output_json_text_or_null(o, "author", i->author);
+    cJSON_AddNumberToObject(o, "time_ms", (double)i->time_ms);
+    cJSON_AddBoolToObject(o, "revealed", i->revealed);
+    output_json_text_or_null(o, "hidden_by", i->hidden_by);
+    if (i->merged_into) {
+        okr_id_format(OKR_IDEA, i->merged_into, id, sizeof id);
+        cJSON_AddStringToObject(o, "merged_into", id);
+    } else {
+        cJSON_AddNullToObject(o, "merged_into");
+    }
+    if (i->promoted_num) {
+        okr_id_format(i->promoted_kind, i->promoted_num, id, sizeof id);
+        cJSON_AddStringToObject(o, "promoted_to", id);
+    } else {
+        cJSON_AddNullToObject(o, "promoted_to");
+    }
+    return o;
+}
+
 int okr_json_add_state(cJSON *o, const struct okr_state *s)
 {
     cJSON *teams = cJSON_AddArrayToObject(o, "teams");
@@ -171,5 +202,8 @@ int okr_json_add_state(cJSON *o, const struct okr_state *s)
         ok &= cJSON_AddItemToArray(deps, okr_json_dependency(&s->dependencies[i]));
     for (size_t i = 0; i < s->ncomments; i++)
         ok &= cJSON_AddItemToArray(comments, okr_json_comment(&s->comments[i]));
-    return ok ? 0 : -1;
+    cJSON *ideas = cJSON_AddArrayToObject(o, "ideas");
+    for (size_t i = 0; ideas != NULL && i < s->nideas; i++)
+        ok &= cJSON_AddItemToArray(ideas, okr_json_idea(&s->ideas[i]));
+    return ok && ideas != NULL ? 0 : -1;
 }

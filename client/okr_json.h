@@ -42,6 +42,8 @@ cJSON *okr_json_key_result(const struct okr_state *s, const struct okr_key_resul
 
 cJSON *okr_json_initiative(const struct okr_initiative *i);
 cJSON *okr_json_dependency(const struct okr_dependency *d);
+/* An idea as the reader may see it (a hidden one without its text). */
+cJSON *okr_json_idea(const struct okr_idea *i);
 cJSON *okr_json_comment(const struct okr_comment *c);
 
 /* Adds "teams", "objectives", "key_results", "initiatives", "dependencies"

@@ -195,6 +195,8 @@ static void print_key_result(const struct view *v, const struct okr_key_result *
         fprintf(out, " · %s! blocked: %s%s", v->color ? ANSI_RED : "", blocker,
                 v->color ? RENDER_RESET : "");
     }
+    if (k->from_idea != 0)
+        fprintf(out, " · from idea D%u", k->from_idea);
     fputc('\n', out);
     print_kr_details(v, k, depth + 1);
 }
@@ -230,6 +232,8 @@ static void print_objective(const struct view *v, size_t index, int depth)
         fprintf(out, " · N&S %s/%s", answer_text(&o->necessary), answer_text(&o->sufficient));
     if (v->orphan != NULL && v->orphan[index])
         fputs(" · orphan", out);
+    if (o->from_idea != 0)
+        fprintf(out, " · from idea D%u", o->from_idea);
     fputs(" · ", out);
     print_score(v, score_objective(v->s, o), 0);
     fputc('\n', out);

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "errors.h"
+#include "ideas.h"
 
 /* An id text for a reference, "" for none. */
 static char *ref_text(enum okr_kind kind, uint32_t num, char buf[16])
@@ -63,6 +64,7 @@ void convert_objective_to_wire(const struct okr_objective *o, Cascade__V1__Objec
     }
     out->necessary = &ids->necessary;
     out->sufficient = &ids->sufficient;
+    out->from_idea = ref_text(OKR_IDEA, o->from_idea, ids->ref4);
 }
 
 void convert_key_result_to_wire(const struct okr_key_result *k, Cascade__V1__KeyResult *out,
@@ -71,6 +73,7 @@ void convert_key_result_to_wire(const struct okr_key_result *k, Cascade__V1__Key
     cascade__v1__key_result__init(out);
     out->id = ref_text(OKR_KEY_RESULT, k->num, ids->id);
     out->objective = ref_text(OKR_OBJECTIVE, k->objective, ids->ref1);
+    out->from_idea = ref_text(OKR_IDEA, k->from_idea, ids->ref2);
     out->title = k->title;
     out->owner = k->owner;
     out->milestone = k->milestone;
@@ -161,7 +164,8 @@ int convert_objective_from_wire(const Cascade__V1__Objective *in, struct okr_obj
     if (okr_id_parse(in->id, OKR_OBJECTIVE, &out->num) != 0 ||
         parse_ref(in->team, OKR_TEAM, &out->team) != 0 ||
         parse_ref(in->aligns_to, OKR_OBJECTIVE, &out->aligns_to) != 0 ||
-        parse_ref(in->inherits, OKR_KEY_RESULT, &out->inherits) != 0)
+        parse_ref(in->inherits, OKR_KEY_RESULT, &out->inherits) != 0 ||
+        parse_ref(in->from_idea, OKR_IDEA, &out->from_idea) != 0)
         return CAS_EINVAL;
     out->committed = in->committed;
     out->version = in->version;
@@ -194,7 +198,8 @@ int convert_key_result_from_wire(const Cascade__V1__KeyResult *in, struct okr_ke
 {
     memset(out, 0, sizeof *out);
     if (okr_id_parse(in->id, OKR_KEY_RESULT, &out->num) != 0 ||
-        parse_ref(in->objective, OKR_OBJECTIVE, &out->objective) != 0)
+        parse_ref(in->objective, OKR_OBJECTIVE, &out->objective) != 0 ||
+        parse_ref(in->from_idea, OKR_IDEA, &out->from_idea) != 0)
         return CAS_EINVAL;
     out->milestone = in->milestone;
     out->start = in->start;
@@ -244,6 +249,95 @@ int convert_comment_from_wire(const Cascade__V1__Comment *in, struct okr_comment
     if (out->author == NULL || out->text == NULL || out->resolved_by == NULL) {
         okr_comment_clear(out);
         return CAS_ENOMEM;
+    }
+    return 0;
+}
+
+void convert_idea_to_wire(const struct okr_idea *i, int redact, uint32_t votes,
+                          Cascade__V1__Idea *out, struct convert_ids *ids)
+{
+    cascade__v1__idea__init(out);
+    out->id = ref_text(OKR_IDEA, i->num, ids->id);
+    out->text = redact ? (char *)"" : i->text;
+    out->author = redact || i->author == NULL ? (char *)"" : i->author;
+    out->time_ms = i->time_ms;
+    out->revealed = i->revealed;
+    out->hidden_by = i->hidden_by != NULL ? i->hidden_by : (char *)"";
+    out->merged_into = ref_text(OKR_IDEA, i->merged_into, ids->ref1);
+    out->promoted_to = ref_text(i->promoted_kind, i->promoted_num, ids->ref2);
+    out->votes = votes;
+}
+
+int convert_idea_from_wire(const Cascade__V1__Idea *in, struct okr_idea *out)
+{
+    memset(out, 0, sizeof *out);
+    uint32_t promoted = 0;
+    enum okr_kind kind = in->promoted_to[0] == 'K' ? OKR_KEY_RESULT : OKR_OBJECTIVE;
+    if (okr_id_parse(in->id, OKR_IDEA, &out->num) != 0 ||
+        parse_ref(in->merged_into, OKR_IDEA, &out->merged_into) != 0 ||
+        parse_ref(in->promoted_to, kind, &promoted) != 0)
+        return CAS_EINVAL;
+    out->promoted_kind = promoted ? kind : 0;
+    out->promoted_num = promoted;
+    out->time_ms = in->time_ms;
+    out->revealed = in->revealed;
+    out->votes = in->votes;
+    out->text = dup_text(in->text);
+    out->author = dup_text(in->author);
+    out->hidden_by = dup_text(in->hidden_by);
+    if (out->text == NULL || out->author == NULL || out->hidden_by == NULL) {
+        okr_idea_clear(out);
+        return CAS_ENOMEM;
+    }
+    return 0;
+}
+
+static const char *const VOTE_STATES[] = {"", "open", "revealed"};
+
+void convert_vote_to_wire(const struct okr_vote *v, uint32_t voters, Cascade__V1__VoteState *out)
+{
+    cascade__v1__vote_state__init(out);
+    out->number = v->number;
+    out->state = (char *)VOTE_STATES[v->state <= OKR_VOTE_REVEALED ? v->state : 0];
+    out->budget = v->budget;
+    out->max_per_idea = v->max_per_idea;
+    out->closes_ms = v->closes_ms;
+    out->started_by = v->started_by != NULL ? v->started_by : (char *)"";
+    out->voters = voters;
+}
+
+/* The ideas, the vote and the reader's own dots of a snapshot. */
+static int snapshot_ideas(const Cascade__V1__Snapshot *snap, struct okr_state *state)
+{
+    for (size_t i = 0; i < snap->n_ideas; i++) {
+        struct okr_idea idea;
+        int rc = convert_idea_from_wire(snap->ideas[i], &idea);
+        if (rc != 0)
+            return rc;
+        if (okr_idea_insert(state, &idea) == NULL)
+            return CAS_ENOMEM;
+    }
+    state->ideas_unrevealed = snap->ideas_unrevealed;
+    const Cascade__V1__VoteState *v = snap->vote;
+    if (v != NULL && v->number != 0) {
+        state->vote.number = v->number;
+        state->vote.state = strcmp(v->state, "open") == 0       ? OKR_VOTE_OPEN
+                            : strcmp(v->state, "revealed") == 0 ? OKR_VOTE_REVEALED
+                                                                : OKR_VOTE_NONE;
+        state->vote.budget = v->budget;
+        state->vote.max_per_idea = v->max_per_idea;
+        state->vote.closes_ms = v->closes_ms;
+        if ((state->vote.started_by = dup_text(v->started_by)) == NULL)
+            return CAS_ENOMEM;
+    }
+    /* The reader's own dots, kept under the name "" (a snapshot does not
+     * say whose they are). */
+    for (size_t i = 0; i < snap->n_my_votes; i++) {
+        uint32_t num;
+        if (okr_id_parse(snap->my_votes[i]->idea, OKR_IDEA, &num) != 0)
+            return CAS_EINVAL;
+        if (okr_ballot_set(state, "", num, snap->my_votes[i]->count) != 0)
+            return CAS_ENOMEM;
     }
     return 0;
 }
@@ -299,5 +393,5 @@ int convert_snapshot_to_state(const Cascade__V1__Snapshot *snap, struct okr_stat
         if (okr_comment_insert(state, &c) == NULL)
             return CAS_ENOMEM;
     }
-    return 0;
+    return snapshot_ideas(snap, state);
 }

@@ -10,7 +10,7 @@
 
 /* Room for the short ids one entity message refers to. */
 struct convert_ids {
-    char id[16], ref1[16], ref2[16], ref3[16];
+    char id[16], ref1[16], ref2[16], ref3[16], ref4[16];
     Cascade__V1__Check necessary, sufficient; /* an objective's test answers */
 };
 
@@ -27,6 +27,15 @@ void convert_dependency_to_wire(const struct okr_dependency *d, Cascade__V1__Dep
                                 struct convert_ids *ids);
 void convert_comment_to_wire(const struct okr_comment *c, Cascade__V1__Comment *out,
                              struct convert_ids *ids);
+
+/* An idea as everyone may see it: its text (and author) left out when
+ * redact is set, as for a hidden one. votes: its tally, 0 until revealed. */
+void convert_idea_to_wire(const struct okr_idea *i, int redact, uint32_t votes,
+                          Cascade__V1__Idea *out, struct convert_ids *ids);
+int convert_idea_from_wire(const Cascade__V1__Idea *in, struct okr_idea *out);
+
+/* The vote's state (tallies are the caller's to add, once revealed). */
+void convert_vote_to_wire(const struct okr_vote *v, uint32_t voters, Cascade__V1__VoteState *out);
 
 /* 0, CAS_EINVAL for an id that does not parse, or CAS_ENOMEM. */
 int convert_team_from_wire(const Cascade__V1__Team *in, struct okr_team *out);

@@ -8,6 +8,7 @@
 #include <strings.h>
 
 #include "errors.h"
+#include "ideas.h"
 
 /* The sorted-array helpers below read an entity's number through a pointer to
  * the entity itself, which C allows only because num is the first member. */
@@ -16,6 +17,7 @@ _Static_assert(offsetof(struct okr_objective, num) == 0, "num must come first");
 _Static_assert(offsetof(struct okr_key_result, num) == 0, "num must come first");
 _Static_assert(offsetof(struct okr_initiative, num) == 0, "num must come first");
 _Static_assert(offsetof(struct okr_comment, num) == 0, "num must come first");
+_Static_assert(offsetof(struct okr_idea, num) == 0, "num must come first");
 
 void okr_state_init(struct okr_state *s)
 {
@@ -25,6 +27,7 @@ void okr_state_init(struct okr_state *s)
     s->next_key_result = 1;
     s->next_initiative = 1;
     s->next_comment = 1;
+    s->next_idea = 1;
 }
 
 void okr_state_free(struct okr_state *s)
@@ -45,6 +48,7 @@ void okr_state_free(struct okr_state *s)
     free(s->initiatives);
     free(s->dependencies);
     free(s->comments);
+    okr_ideas_free(s);
     okr_state_init(s);
 }
 
@@ -193,6 +197,19 @@ struct okr_comment *okr_comment_insert(struct okr_state *s, struct okr_comment *
     struct sorted a = {(void **)&s->comments, &s->ncomments, &s->cap_comments, sizeof *c,
                        clear_comment};
     return insert_sorted(a, c);
+}
+
+static void clear_idea(void *e) { okr_idea_clear(e); }
+
+struct okr_idea *okr_idea_insert(struct okr_state *s, struct okr_idea *i)
+{
+    struct sorted a = {(void **)&s->ideas, &s->nideas, &s->cap_ideas, sizeof *i, clear_idea};
+    return insert_sorted(a, i);
+}
+
+struct okr_idea *okr_idea_find(const struct okr_state *s, uint32_t num)
+{
+    return find(s->ideas, s->nideas, sizeof *s->ideas, num);
 }
 
 struct okr_initiative *okr_initiative_find(const struct okr_state *s, uint32_t num)
@@ -438,6 +455,8 @@ int okr_entity_exists(const struct okr_state *s, enum okr_kind kind, uint32_t nu
     case OKR_KEY_RESULT: return okr_key_result_find(s, num) != NULL;
     case OKR_INITIATIVE: return okr_initiative_find(s, num) != NULL;
     case OKR_COMMENT: return okr_comment_find(s, num) != NULL;
+    case OKR_IDEA: return okr_idea_find(s, num) != NULL;
+    case OKR_VOTE: return num != 0 && num == s->vote.number;
     }
     return 0;
 }
@@ -455,6 +474,10 @@ const char *okr_kind_name(enum okr_kind kind)
         return "initiative";
     case OKR_COMMENT:
         return "comment";
+    case OKR_IDEA:
+        return "idea";
+    case OKR_VOTE:
+        return "vote";
     }
     return "entity";
 }

@@ -15,6 +15,8 @@ enum okr_kind {
     OKR_KEY_RESULT = 'K',
     OKR_INITIATIVE = 'I',
     OKR_COMMENT = 'C',
+    OKR_IDEA = 'D',  /* a brainstormed idea (ideas.h) */
+    OKR_VOTE = 'V',  /* a dot vote on the ideas (ideas.h) */
 };
 
 /* An objective's life: drafted, agreed (final), then put away (archived). */
@@ -94,6 +96,7 @@ struct okr_objective {
     enum okr_status status;
     struct okr_check necessary, sufficient;
     char *stamps; /* when each field last changed and by whom: see stamps.h; NULL or "" */
+    uint32_t from_idea; /* the idea it was promoted from, 0: none */
 };
 
 struct okr_key_result {
@@ -110,6 +113,7 @@ struct okr_key_result {
     enum okr_kr_status status;
     char *blocker; /* the open blocker from the latest check-in; NULL or "" when none */
     char *stamps;  /* when each field last changed and by whom: see stamps.h */
+    uint32_t from_idea; /* the idea it was promoted from, 0: none */
 };
 
 struct okr_initiative {
@@ -136,6 +140,43 @@ struct okr_comment {
     int64_t resolved_ms;
 };
 
+/* A brainstormed idea (D1, D2, ...). Until a facilitator reveals the ideas
+ * each is seen by its author alone; an anonymous one by nobody, since it
+ * keeps no author at all. */
+struct okr_idea {
+    uint32_t num;
+    char *text;
+    char *author; /* NULL or "" for an anonymous idea */
+    int64_t time_ms;
+    int revealed;
+    char *hidden_by;      /* a facilitator hid it (moderation); NULL or "" when shown */
+    uint32_t merged_into; /* a duplicate folded into that idea; 0 when not */
+    enum okr_kind promoted_kind; /* what it became (OKR_OBJECTIVE or OKR_KEY_RESULT) ... */
+    uint32_t promoted_num;       /* ... and its number; 0 when not promoted */
+    uint32_t votes; /* a client's copy: its dots, as sent once the vote is revealed */
+};
+
+/* The workshop's dot vote on its ideas: one at a time. */
+enum okr_vote_state { OKR_VOTE_NONE = 0, OKR_VOTE_OPEN = 1, OKR_VOTE_REVEALED = 2 };
+
+struct okr_vote {
+    enum okr_vote_state state;
+    uint32_t number;       /* votes held in this workshop so far: V1, V2, ... */
+    uint32_t budget;       /* dots per person */
+    uint32_t max_per_idea; /* dots one person may put on one idea */
+    int64_t closes_ms;     /* no dots after this; 0: until the reveal */
+    char *started_by;
+    int64_t started_ms;
+};
+
+/* One person's dots on one idea. Secret until the vote is revealed: only the
+ * voter ever reads their own. */
+struct okr_ballot {
+    char *voter;
+    uint32_t idea;
+    uint32_t count;
+};
+
 /* One workshop's cascade. Arrays are kept sorted by number. */
 struct okr_state {
     struct okr_team *teams;
@@ -153,6 +194,14 @@ struct okr_state {
     uint32_t next_team, next_objective, next_key_result; /* never reused */
     uint32_t next_initiative, next_comment;
     uint64_t seq; /* the last event applied */
+    struct okr_idea *ideas;
+    size_t nideas, cap_ideas;
+    uint32_t next_idea;
+    /* In a client's copy, only the reader's own dots (and the ideas it may see). */
+    struct okr_ballot *ballots;
+    size_t nballots, cap_ballots;
+    struct okr_vote vote;
+    uint32_t ideas_unrevealed; /* a client's copy: ideas it cannot see yet */
 };
 
 void okr_state_init(struct okr_state *s);

@@ -36,6 +36,12 @@ struct apply_result {
     enum okr_kind kind;         /* the entity changed */
     uint32_t num;
     struct okr_dependency dependency; /* a dependency the change added (key_result 0: none) */
+    /* A vote's ballot the change set (idea 0: none), saved as the state holds
+     * it then; ballots_cleared: a new vote emptied them. */
+    char ballot_voter[OKR_NAME_MAX + 1];
+    uint32_t ballot_idea;
+    int ballots_cleared;
+    int anonymous; /* the change is logged with no actor (an anonymous idea) */
     /* Other entities the change saved or removed (an objective's key
      * results going with it, objectives a forced removal unaligned): the
      * commit writes each as the state holds it then, deleting what is gone. */

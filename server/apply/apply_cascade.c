@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "apply_internal.h"
+#include "ideas.h"
 
 /* ---- Teams ---------------------------------------------------------------------- */
 
@@ -67,10 +68,14 @@ int apply_objective_add(struct okr_state *s, const struct apply_ctx *ctx, const 
 {
     const struct okr_limits *lim = apply_limits(ctx);
     const Cascade__V1__ObjectiveAdd *m = req->objective_add;
-    uint32_t team, aligns_to, inherits;
+    uint32_t team, aligns_to, inherits, idea;
     int rc;
+    if ((rc = apply_promote_idea(s, m->from_idea, &idea, r)) != 0)
+        return rc;
+    /* A promoted idea's text is the title unless another is given. */
+    const char *title = idea && m->title[0] == '\0' ? okr_idea_find(s, idea)->text : m->title;
     if ((rc = apply_resolve(s, m->team, OKR_TEAM, &team, r)) != 0 ||
-        (rc = apply_check_text(m->title, "title", lim->title, 1, 0, r)) != 0 ||
+        (rc = apply_check_text(title, "title", lim->title, 1, 0, r)) != 0 ||
         (rc = apply_check_owner(ctx, m->owner, r)) != 0 ||
         (rc = apply_check_text(m->rationale, "rationale", lim->text, 0, 1, r)) != 0 ||
         (rc = apply_resolve_optional(s, m->aligns_to, OKR_OBJECTIVE, &aligns_to, r)) != 0 ||
@@ -92,7 +97,8 @@ int apply_objective_add(struct okr_state *s, const struct apply_ctx *ctx, const 
     struct okr_objective o = {0};
     o.num = s->next_objective;
     o.team = team;
-    o.title = strdup(m->title);
+    o.from_idea = idea;
+    o.title = strdup(title);
     o.owner = strdup(m->owner);
     o.rationale = strdup(m->rationale);
     o.aligns_to = aligns_to;
@@ -107,6 +113,8 @@ int apply_objective_add(struct okr_state *s, const struct apply_ctx *ctx, const 
     if (stored == NULL)
         return apply_no_memory(r);
     s->next_objective++;
+    if (idea && apply_promoted(s, idea, OKR_OBJECTIVE, stored->num, r) != 0)
+        return apply_no_memory(r);
     apply_take_seq(s, r, OKR_OBJECTIVE, stored->num);
 
     struct event_builder eb;
@@ -122,6 +130,8 @@ int apply_objective_add(struct okr_state *s, const struct apply_ctx *ctx, const 
     eb_flag(&eb, "committed", NULL, &stored->committed);
     if (stored->rationale[0])
         eb_text(&eb, "rationale", NULL, stored->rationale);
+    if (idea)
+        eb_text(&eb, "from_idea", NULL, eb_id(&eb, OKR_IDEA, idea));
     Cascade__V1__Objective wo;
     struct convert_ids ids;
     Cascade__V1__Ack ack = CASCADE__V1__ACK__INIT;
@@ -254,10 +264,13 @@ int apply_key_result_add(struct okr_state *s, const struct apply_ctx *ctx, const
 {
     const struct okr_limits *lim = apply_limits(ctx);
     const Cascade__V1__KeyResultAdd *m = req->key_result_add;
-    uint32_t objective;
+    uint32_t objective, idea;
     int rc;
+    if ((rc = apply_promote_idea(s, m->from_idea, &idea, r)) != 0)
+        return rc;
+    const char *title = idea && m->title[0] == '\0' ? okr_idea_find(s, idea)->text : m->title;
     if ((rc = apply_resolve(s, m->objective, OKR_OBJECTIVE, &objective, r)) != 0 ||
-        (rc = apply_check_text(m->title, "title", lim->title, 1, 0, r)) != 0 ||
+        (rc = apply_check_text(title, "title", lim->title, 1, 0, r)) != 0 ||
         (rc = apply_check_owner(ctx, m->owner, r)) != 0 ||
         (rc = apply_check_text(m->unit, "unit", lim->unit, 0, 0, r)) != 0 ||
         (rc = apply_check_number(m->start, "start value", r)) != 0 ||
@@ -270,7 +283,8 @@ int apply_key_result_add(struct okr_state *s, const struct apply_ctx *ctx, const
     struct okr_key_result k = {0};
     k.num = s->next_key_result;
     k.objective = objective;
-    k.title = strdup(m->title);
+    k.from_idea = idea;
+    k.title = strdup(title);
     k.owner = strdup(m->owner);
     k.unit = strdup(m->unit);
     k.milestone = m->milestone;
@@ -287,6 +301,8 @@ int apply_key_result_add(struct okr_state *s, const struct apply_ctx *ctx, const
     if (stored == NULL)
         return apply_no_memory(r);
     s->next_key_result++;
+    if (idea && apply_promoted(s, idea, OKR_KEY_RESULT, stored->num, r) != 0)
+        return apply_no_memory(r);
     apply_take_seq(s, r, OKR_KEY_RESULT, stored->num);
 
     struct event_builder eb;
@@ -303,6 +319,8 @@ int apply_key_result_add(struct okr_state *s, const struct apply_ctx *ctx, const
         if (stored->unit[0])
             eb_text(&eb, "unit", NULL, stored->unit);
     }
+    if (idea)
+        eb_text(&eb, "from_idea", NULL, eb_id(&eb, OKR_IDEA, idea));
     Cascade__V1__KeyResult wk;
     struct convert_ids ids;
     Cascade__V1__Ack ack = CASCADE__V1__ACK__INIT;

@@ -161,6 +161,32 @@ int apply_comment_remove(struct okr_state *s, const struct apply_ctx *ctx, const
                          struct apply_result *r);
 int apply_comment_resolve(struct okr_state *s, const struct apply_ctx *ctx, const WireFrame *req,
                           struct apply_result *r);
+int apply_idea_add(struct okr_state *s, const struct apply_ctx *ctx, const WireFrame *req,
+                   struct apply_result *r);
+int apply_idea_reveal(struct okr_state *s, const struct apply_ctx *ctx, const WireFrame *req,
+                      struct apply_result *r);
+int apply_idea_hide(struct okr_state *s, const struct apply_ctx *ctx, const WireFrame *req,
+                    struct apply_result *r);
+int apply_idea_merge(struct okr_state *s, const struct apply_ctx *ctx, const WireFrame *req,
+                     struct apply_result *r);
+int apply_vote_start(struct okr_state *s, const struct apply_ctx *ctx, const WireFrame *req,
+                     struct apply_result *r);
+int apply_vote_cast(struct okr_state *s, const struct apply_ctx *ctx, const WireFrame *req,
+                    struct apply_result *r);
+int apply_vote_undo(struct okr_state *s, const struct apply_ctx *ctx, const WireFrame *req,
+                    struct apply_result *r);
+int apply_vote_reveal(struct okr_state *s, const struct apply_ctx *ctx, const WireFrame *req,
+                      struct apply_result *r);
+
+/* Promoting an idea (apply_ideas.c): the idea an objective or key result
+ * being added names (text "" for none: *num 0), which must be revealed and
+ * neither hidden, merged nor promoted; then, once the entity is made,
+ * marks the idea promoted to it. */
+int apply_promote_idea(struct okr_state *s, const char *text, uint32_t *num,
+                       struct apply_result *r);
+int apply_promoted(struct okr_state *s, uint32_t idea, enum okr_kind kind, uint32_t num,
+                   struct apply_result *r);
+
 int apply_team_edit(struct okr_state *s, const struct apply_ctx *ctx, const WireFrame *req,
                     struct apply_result *r);
 int apply_team_remove(struct okr_state *s, const struct apply_ctx *ctx, const WireFrame *req,

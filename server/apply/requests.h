@@ -21,6 +21,7 @@ enum authz_need {
     AUTHZ_READ,        /* any participant */
     AUTHZ_PRESENCE,    /* any participant but an observer (announcing an edit) */
     AUTHZ_COMMENT,     /* a member or a facilitator; an observer when the workshop lets them */
+    AUTHZ_CONTRIBUTE,  /* a member or a facilitator, never an observer (ideas, votes) */
     AUTHZ_AUTHOR,      /* the author of the comment the request names (a member), or a facilitator */
     AUTHZ_EDIT_TEAM,   /* a member of the team the change touches, or a facilitator */
     AUTHZ_CHECK_IN,    /* as EDIT_TEAM, or the member who owns the key result, wherever its team is */

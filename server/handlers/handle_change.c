@@ -22,7 +22,7 @@ static int user_exists(void *ctx, const char *name)
 static size_t entity_count(const struct okr_state *st)
 {
     return st->nteams + st->nobjectives + st->nkey_results + st->ninitiatives +
-           st->ndependencies + st->ncomments;
+           st->ndependencies + st->ncomments + st->nideas;
 }
 
 void handle_change(struct conn *c, const WireFrame *f)
@@ -67,5 +67,6 @@ void handle_change(struct conn *c, const WireFrame *f)
         apply_result_free(&r);
         return;
     }
-    batch_add(&l->batch, w, c, f->request_id, c->user, ctx.now_ms, &r);
+    /* An anonymous idea is logged with no actor: its author is kept nowhere. */
+    batch_add(&l->batch, w, c, f->request_id, r.anonymous ? "" : c->user, ctx.now_ms, &r);
 }

@@ -11,6 +11,7 @@
 #include "crypto.h"
 #include "errors.h"
 #include "handlers.h"
+#include "ideas.h"
 #include "log.h"
 #include "password_job.h"
 #include "people.h"
@@ -333,6 +334,11 @@ struct wire_state {
     Cascade__V1__Initiative *inits, **ip;
     Cascade__V1__Dependency *deps, **dp;
     Cascade__V1__Comment *comments, **cp;
+    Cascade__V1__Idea *ideas, **dp_ideas;
+    Cascade__V1__VoteState vote;
+    Cascade__V1__VoteCount *tallies, **tp_tallies;
+    struct convert_ids *idea_ids; /* what the Idea messages point into */
+    char (*tally_ids)[16];
     struct convert_ids *ids;
     char **members; /* Team.members of every team, slices of one array */
 };
@@ -351,6 +357,12 @@ static void wire_state_free(struct wire_state *ws)
     free(ws->dp);
     free(ws->comments);
     free(ws->cp);
+    free(ws->ideas);
+    free(ws->dp_ideas);
+    free(ws->tallies);
+    free(ws->tp_tallies);
+    free(ws->idea_ids);
+    free(ws->tally_ids);
     free(ws->ids);
     free(ws->members);
 }
@@ -378,6 +390,60 @@ static int wire_state_members(struct wire_state *ws, const struct workshop *w,
             t->n_members++;
         }
     }
+    return 0;
+}
+
+/* The brainstorm as every reader may see it: the revealed ideas (a hidden
+ * one without its text), how many are not revealed yet, the vote, and its
+ * tallies only once it is revealed. Each reader's own ideas and dots go in
+ * their own part of the answer (own_part). */
+static int wire_state_ideas(struct wire_state *ws, const struct okr_state *s,
+                            Cascade__V1__Snapshot *snap)
+{
+    ws->ideas = calloc(s->nideas + 1, sizeof *ws->ideas);
+    ws->dp_ideas = calloc(s->nideas + 1, sizeof *ws->dp_ideas);
+    ws->tallies = calloc(s->nideas + 1, sizeof *ws->tallies);
+    ws->tp_tallies = calloc(s->nideas + 1, sizeof *ws->tp_tallies);
+    ws->idea_ids = calloc(s->nideas + 1, sizeof *ws->idea_ids);
+    ws->tally_ids = calloc(s->nideas + 1, sizeof *ws->tally_ids);
+    uint32_t *order = calloc(s->nideas + 1, sizeof *order);
+    if (!ws->ideas || !ws->dp_ideas || !ws->tallies || !ws->tp_tallies || !ws->idea_ids ||
+        !ws->tally_ids || !order) {
+        free(order);
+        return CAS_ENOMEM;
+    }
+    int revealed_vote = s->vote.state == OKR_VOTE_REVEALED;
+    size_t n = 0;
+    for (size_t i = 0; i < s->nideas; i++) {
+        const struct okr_idea *idea = &s->ideas[i];
+        if (!idea->revealed) {
+            snap->ideas_unrevealed++;
+            continue;
+        }
+        uint32_t votes = revealed_vote && okr_idea_votable(idea) ? okr_vote_tally(s, idea->num) : 0;
+        convert_idea_to_wire(idea, okr_idea_hidden(idea), votes, &ws->ideas[n], &ws->idea_ids[n]);
+        ws->dp_ideas[n] = &ws->ideas[n];
+        n++;
+    }
+    snap->n_ideas = n;
+    snap->ideas = ws->dp_ideas;
+    if (s->vote.number != 0) {
+        convert_vote_to_wire(&s->vote, (uint32_t)okr_voters(s), &ws->vote);
+        snap->vote = &ws->vote;
+    }
+    if (revealed_vote) {
+        size_t ranked = okr_vote_ranking(s, order);
+        for (size_t i = 0; i < ranked; i++) {
+            cascade__v1__vote_count__init(&ws->tallies[i]);
+            okr_id_format(OKR_IDEA, order[i], ws->tally_ids[i], sizeof ws->tally_ids[i]);
+            ws->tallies[i].idea = ws->tally_ids[i];
+            ws->tallies[i].count = okr_vote_tally(s, order[i]);
+            ws->tp_tallies[i] = &ws->tallies[i];
+        }
+        ws->vote.n_tallies = ranked;
+        ws->vote.tallies = ws->tp_tallies;
+    }
+    free(order);
     return 0;
 }
 
@@ -440,7 +506,7 @@ static int wire_state_fill(struct wire_state *ws, const struct okr_state *s, Cas
     snap->dependencies = ws->dp;
     snap->n_comments = s->ncomments;
     snap->comments = ws->cp;
-    return 0;
+    return wire_state_ideas(ws, s, snap);
 }
 
 /* Packs w's state at its durable seq, everything but the reader's own
@@ -485,6 +551,59 @@ static void refuse_image(struct conn *c, uint64_t request_id, const struct works
                           SNAPSHOT_RETRY_AFTER_MS);
 }
 
+/* The reader's own part of a snapshot, packed as a Snapshot holding only
+ * it: their role, their ideas not yet revealed, and their own dots. Nobody
+ * else's ever goes here. NULL when out of memory. */
+static uint8_t *own_part(const struct conn *c, const struct workshop *w, size_t *len)
+{
+    const struct okr_state *s = &w->state;
+    const struct participant *p = workshop_participant(w, c->user_id);
+    Cascade__V1__WorkshopInfo info;
+    fill_info(&info, w, p != NULL ? p->role : 0);
+    Cascade__V1__Snapshot own = CASCADE__V1__SNAPSHOT__INIT;
+    own.info = &info;
+    Cascade__V1__Idea *ideas = calloc(s->nideas + 1, sizeof *ideas);
+    Cascade__V1__Idea **ip = calloc(s->nideas + 1, sizeof *ip);
+    struct convert_ids *ids = calloc(s->nideas + 1, sizeof *ids);
+    Cascade__V1__VoteCount *mine = calloc(s->nballots + 1, sizeof *mine);
+    Cascade__V1__VoteCount **mp = calloc(s->nballots + 1, sizeof *mp);
+    char (*mine_ids)[16] = calloc(s->nballots + 1, sizeof *mine_ids);
+    uint8_t *out = NULL;
+    if (ideas && ip && ids && mine && mp && mine_ids) {
+        for (size_t i = 0; i < s->nideas; i++) {
+            const struct okr_idea *idea = &s->ideas[i];
+            if (idea->revealed || okr_idea_anonymous(idea) || strcmp(idea->author, c->user) != 0)
+                continue;
+            convert_idea_to_wire(idea, 0, 0, &ideas[own.n_ideas], &ids[own.n_ideas]);
+            ip[own.n_ideas] = &ideas[own.n_ideas];
+            own.n_ideas++;
+        }
+        own.ideas = ip;
+        for (size_t i = 0; i < s->nballots; i++) {
+            const struct okr_ballot *b = &s->ballots[i];
+            if (strcmp(b->voter, c->user) != 0)
+                continue;
+            cascade__v1__vote_count__init(&mine[own.n_my_votes]);
+            okr_id_format(OKR_IDEA, b->idea, mine_ids[own.n_my_votes], sizeof mine_ids[0]);
+            mine[own.n_my_votes].idea = mine_ids[own.n_my_votes];
+            mine[own.n_my_votes].count = b->count;
+            mp[own.n_my_votes] = &mine[own.n_my_votes];
+            own.n_my_votes++;
+        }
+        own.my_votes = mp;
+        *len = cascade__v1__snapshot__get_packed_size(&own);
+        if ((out = malloc(*len + 1)) != NULL)
+            cascade__v1__snapshot__pack(&own, out);
+    }
+    free(ideas);
+    free(ip);
+    free(ids);
+    free(mine);
+    free(mp);
+    free(mine_ids);
+    return out;
+}
+
 void answer_snapshot(struct conn *c, struct workshop *w, uint64_t request_id, const char *arg)
 {
     (void)arg;
@@ -503,16 +622,8 @@ void answer_snapshot(struct conn *c, struct workshop *w, uint64_t request_id, co
             return;
         }
     }
-    /* The reader's own part: its role, in a Snapshot holding only info. */
-    const struct participant *p = workshop_participant(w, c->user_id);
-    Cascade__V1__WorkshopInfo info;
-    fill_info(&info, w, p != NULL ? p->role : 0);
-    Cascade__V1__Snapshot own = CASCADE__V1__SNAPSHOT__INIT;
-    own.info = &info;
-    size_t tail_len = cascade__v1__snapshot__get_packed_size(&own);
-    uint8_t *tail = malloc(tail_len);
-    if (tail != NULL)
-        cascade__v1__snapshot__pack(&own, tail);
+    size_t tail_len = 0;
+    uint8_t *tail = own_part(c, w, &tail_len);
     if (tail == NULL || replay_start_snapshot(c, img, tail, tail_len, request_id) != 0)
         conn_send_no_memory(c, request_id, NULL);
     snapshot_image_release(l, img); /* the replay holds its own reference */

@@ -10,6 +10,7 @@
 #include "conn.h"
 #include "errors.h"
 #include "frame.h"
+#include "ideas.h"
 #include "live.h"
 #include "log.h"
 #include "store.h"
@@ -104,6 +105,15 @@ static int save_one(struct store *st, const struct workshop *w, enum okr_kind ki
         rc = c != NULL ? store_comment_save(st, wid, c) : store_comment_delete(st, wid, num);
         break;
     }
+    case OKR_IDEA: {
+        const struct okr_idea *i = okr_idea_find(s, num);
+        if (i != NULL)
+            rc = store_idea_save(st, wid, i);
+        break;
+    }
+    case OKR_VOTE:
+        rc = store_vote_save(st, wid, &s->vote);
+        break;
     }
     return rc == CAS_ENOTFOUND ? 0 : rc;
 }
@@ -115,6 +125,14 @@ static int save_entity(struct store *st, const struct batch_item *it)
     int rc = save_one(st, it->workshop, r->kind, r->num);
     for (size_t i = 0; rc == 0 && i < r->nalso; i++)
         rc = save_one(st, it->workshop, r->also[i].kind, r->also[i].num);
+    /* A ballot is one person's dots on one idea, as the state holds them now;
+     * a new vote clears them all first. */
+    if (rc == 0 && r->ballots_cleared)
+        rc = store_ballots_delete(st, it->workshop->id);
+    if (rc == 0 && r->ballot_idea != 0)
+        rc = store_ballot_save(st, it->workshop->id, r->ballot_voter, r->ballot_idea,
+                               okr_ballot_count(&it->workshop->state, r->ballot_voter,
+                                                r->ballot_idea, 0));
     /* A dependency has no id of its own; it rides on its key result. */
     if (rc == 0 && r->dependency.key_result != 0 &&
         okr_key_result_find(&it->workshop->state, r->dependency.key_result) != NULL &&
@@ -163,7 +181,8 @@ static int write_batch(struct store *st, struct batch *b)
     for (size_t i = 0; rc == 0 && i < b->n; i++) {
         const struct batch_item *it = &b->items[i];
         char entity[OKR_NAME_MAX + 1];
-        if (it->people.op != PEOPLE_NONE) /* the subject: a user's name, or a team */
+        /* The subject: a user's name, a team, or a change to many ("ideas"). */
+        if (it->people.op != PEOPLE_NONE || it->result.subject[0] != '\0')
             snprintf(entity, sizeof entity, "%s", it->result.subject);
         else
             okr_id_format(it->result.kind, it->result.num, entity, sizeof entity);

@@ -17,7 +17,7 @@
 
 /* The schema version this build writes; older databases are migrated
  * forward at open, newer ones refused. */
-#define STORE_SCHEMA_VERSION 7
+#define STORE_SCHEMA_VERSION 8
 
 struct store;
 
@@ -207,6 +207,18 @@ int store_team_delete(struct store *st, int64_t workshop_id, uint32_t num);
 int store_key_result_delete(struct store *st, int64_t workshop_id, uint32_t num);
 /* Deletes one comment; no error when it is gone already. */
 int store_comment_delete(struct store *st, int64_t workshop_id, uint32_t num);
+/* Ideas and the dot vote (store_ideas.c). An idea's text and author never
+ * change once saved. */
+int store_idea_save(struct store *st, int64_t workshop_id, const struct okr_idea *i);
+int store_vote_save(struct store *st, int64_t workshop_id, const struct okr_vote *v);
+/* The voter's dots on one idea (count 0 deletes the row). */
+int store_ballot_save(struct store *st, int64_t workshop_id, const char *voter, uint32_t idea,
+                      uint32_t count);
+/* Every ballot of the workshop (a new vote starts). */
+int store_ballots_delete(struct store *st, int64_t workshop_id);
+/* Loads the ideas, the vote and the ballots into state (store_state_load). */
+int store_ideas_load(struct store *st, int64_t workshop_id, struct okr_state *state);
+
 /* Saves the workshop's id counters (next_team, next_objective, next_key_result,
  * next_initiative, next_comment). */
 int store_counters_save(struct store *st, int64_t workshop_id, const struct okr_state *state);

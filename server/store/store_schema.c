@@ -155,6 +155,39 @@ const char *const STORE_MIGRATIONS[] = {
      "ALTER TABLE participants ADD COLUMN last_seen_ms INTEGER NOT NULL DEFAULT 0;"
      "ALTER TABLE comments ADD COLUMN resolved_by TEXT;"
      "ALTER TABLE comments ADD COLUMN resolved_ms INTEGER NOT NULL DEFAULT 0;"),
+    /* 7 -> 8: ideas and the dot vote. An anonymous idea's author is NULL:
+     * it is not kept anywhere. Ballots are the secret part of a vote, read
+     * by nobody but their voter until it is revealed. */
+    ("CREATE TABLE ideas ("
+     "  workshop_id INTEGER NOT NULL REFERENCES workshops(id),"
+     "  num INTEGER NOT NULL,"
+     "  text TEXT NOT NULL,"
+     "  author TEXT,"
+     "  time_ms INTEGER NOT NULL,"
+     "  revealed INTEGER NOT NULL,"
+     "  hidden_by TEXT,"
+     "  merged_into INTEGER NOT NULL,"
+     "  promoted_kind TEXT,"
+     "  promoted_num INTEGER NOT NULL,"
+     "  PRIMARY KEY (workshop_id, num));"
+     "CREATE TABLE votes ("
+     "  workshop_id INTEGER PRIMARY KEY REFERENCES workshops(id),"
+     "  number INTEGER NOT NULL,"
+     "  state INTEGER NOT NULL,"
+     "  budget INTEGER NOT NULL,"
+     "  max_per_idea INTEGER NOT NULL,"
+     "  closes_ms INTEGER NOT NULL,"
+     "  started_by TEXT,"
+     "  started_ms INTEGER NOT NULL);"
+     "CREATE TABLE ballots ("
+     "  workshop_id INTEGER NOT NULL REFERENCES workshops(id),"
+     "  voter TEXT NOT NULL,"
+     "  idea INTEGER NOT NULL,"
+     "  count INTEGER NOT NULL,"
+     "  PRIMARY KEY (workshop_id, voter, idea));"
+     "ALTER TABLE workshops ADD COLUMN next_idea INTEGER NOT NULL DEFAULT 1;"
+     "ALTER TABLE objectives ADD COLUMN from_idea INTEGER NOT NULL DEFAULT 0;"
+     "ALTER TABLE key_results ADD COLUMN from_idea INTEGER NOT NULL DEFAULT 0;"),
 };
 
 const size_t STORE_MIGRATION_COUNT = sizeof STORE_MIGRATIONS / sizeof STORE_MIGRATIONS[0];
@@ -190,7 +223,8 @@ const char *const STORE_SQL[ST_COUNT] = {
     [ST_WORKSHOP_EACH] = "SELECT id, code, title, period, created_by, created_ms,"
                          " observer_comments FROM workshops ORDER BY id",
     [ST_WORKSHOP_COUNTERS] = "SELECT next_team, next_objective, next_key_result,"
-                             " next_initiative, next_comment FROM workshops WHERE id = ?",
+                             " next_initiative, next_comment, next_idea FROM workshops"
+                             " WHERE id = ?",
     [ST_PARTICIPANT_SET] = "INSERT INTO participants (workshop_id, user_id, role, joined_ms)"
                            " VALUES (?, ?, ?, ?)"
                            " ON CONFLICT (workshop_id, user_id) DO UPDATE SET role = excluded.role",
@@ -200,11 +234,11 @@ const char *const STORE_SQL[ST_COUNT] = {
                       " WHERE workshop_id = ? ORDER BY num",
     [ST_OBJECTIVES_LOAD] = "SELECT num, team, title, owner, aligns_to, inherits, committed,"
                            " rationale, version, status, necessary, necessary_by, necessary_ms,"
-                           " sufficient, sufficient_by, sufficient_ms, stamps"
+                           " sufficient, sufficient_by, sufficient_ms, stamps, from_idea"
                            " FROM objectives WHERE workshop_id = ? ORDER BY num",
     [ST_KEY_RESULTS_LOAD] = "SELECT num, objective, title, owner, milestone, start, target,"
-                            " current, unit, done, confidence, version, status, blocker, stamps"
-                            " FROM key_results"
+                            " current, unit, done, confidence, version, status, blocker, stamps,"
+                            " from_idea FROM key_results"
                             " WHERE workshop_id = ? ORDER BY num",
     [ST_EVENT_LAST_SEQ] = "SELECT coalesce(max(seq), 0) FROM events WHERE workshop_id = ?",
     [ST_EVENT_APPEND] = "INSERT INTO events (workshop_id, seq, actor, time_ms, type, entity,"
@@ -219,8 +253,8 @@ const char *const STORE_SQL[ST_COUNT] = {
     [ST_OBJECTIVE_SAVE] = "INSERT INTO objectives (workshop_id, num, team, title, owner, aligns_to,"
                           " inherits, committed, rationale, version, status, necessary,"
                           " necessary_by, necessary_ms, sufficient, sufficient_by, sufficient_ms,"
-                          " stamps)"
-                          " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+                          " stamps, from_idea)"
+                          " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
                           " ON CONFLICT (workshop_id, num) DO UPDATE SET team = excluded.team,"
                           " title = excluded.title, owner = excluded.owner,"
                           " aligns_to = excluded.aligns_to, inherits = excluded.inherits,"
@@ -229,11 +263,12 @@ const char *const STORE_SQL[ST_COUNT] = {
                           " necessary = excluded.necessary, necessary_by = excluded.necessary_by,"
                           " necessary_ms = excluded.necessary_ms,"
                           " sufficient = excluded.sufficient, sufficient_by = excluded.sufficient_by,"
-                          " sufficient_ms = excluded.sufficient_ms, stamps = excluded.stamps",
+                          " sufficient_ms = excluded.sufficient_ms, stamps = excluded.stamps,"
+                          " from_idea = excluded.from_idea",
     [ST_KEY_RESULT_SAVE] = "INSERT INTO key_results (workshop_id, num, objective, title, owner,"
                            " milestone, start, target, current, unit, done, confidence, version,"
-                           " status, blocker, stamps)"
-                           " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+                           " status, blocker, stamps, from_idea)"
+                           " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
                            " ON CONFLICT (workshop_id, num) DO UPDATE SET"
                            " objective = excluded.objective, title = excluded.title,"
                            " owner = excluded.owner, milestone = excluded.milestone,"
@@ -241,12 +276,13 @@ const char *const STORE_SQL[ST_COUNT] = {
                            " current = excluded.current, unit = excluded.unit,"
                            " done = excluded.done, confidence = excluded.confidence,"
                            " version = excluded.version, status = excluded.status,"
-                           " blocker = excluded.blocker, stamps = excluded.stamps",
+                           " blocker = excluded.blocker, stamps = excluded.stamps,"
+                           " from_idea = excluded.from_idea",
     [ST_OBJECTIVE_DELETE] = "DELETE FROM objectives WHERE workshop_id = ? AND num = ?",
     [ST_KEY_RESULT_DELETE] = "DELETE FROM key_results WHERE workshop_id = ? AND num = ?",
     [ST_COUNTERS_SAVE] = "UPDATE workshops SET next_team = ?, next_objective = ?,"
-                         " next_key_result = ?, next_initiative = ?, next_comment = ?"
-                         " WHERE id = ?",
+                         " next_key_result = ?, next_initiative = ?, next_comment = ?,"
+                         " next_idea = ? WHERE id = ?",
     [ST_INITIATIVES_LOAD] = "SELECT num, key_result, title, done, version FROM initiatives"
                             " WHERE workshop_id = ? ORDER BY num",
     [ST_DEPENDENCIES_LOAD] = "SELECT key_result, depends_on FROM dependencies"
@@ -306,4 +342,28 @@ const char *const STORE_SQL[ST_COUNT] = {
     [ST_TEAM_MEMBERS_DELETE_TEAM] = "DELETE FROM team_members WHERE workshop_id = ? AND team = ?",
     [ST_TEAM_MEMBER_REMOVE] = "DELETE FROM team_members WHERE workshop_id = ? AND team = ?"
                               " AND user_id = ?",
+    [ST_IDEAS_LOAD] = "SELECT num, text, author, time_ms, revealed, hidden_by, merged_into,"
+                      " promoted_kind, promoted_num FROM ideas WHERE workshop_id = ? ORDER BY num",
+    [ST_IDEA_SAVE] = "INSERT INTO ideas (workshop_id, num, text, author, time_ms, revealed,"
+                     " hidden_by, merged_into, promoted_kind, promoted_num)"
+                     " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+                     " ON CONFLICT (workshop_id, num) DO UPDATE SET revealed = excluded.revealed,"
+                     " hidden_by = excluded.hidden_by, merged_into = excluded.merged_into,"
+                     " promoted_kind = excluded.promoted_kind,"
+                     " promoted_num = excluded.promoted_num",
+    [ST_VOTE_LOAD] = "SELECT number, state, budget, max_per_idea, closes_ms, started_by,"
+                     " started_ms FROM votes WHERE workshop_id = ?",
+    [ST_VOTE_SAVE] = "INSERT INTO votes (workshop_id, number, state, budget, max_per_idea,"
+                     " closes_ms, started_by, started_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
+                     " ON CONFLICT (workshop_id) DO UPDATE SET number = excluded.number,"
+                     " state = excluded.state, budget = excluded.budget,"
+                     " max_per_idea = excluded.max_per_idea, closes_ms = excluded.closes_ms,"
+                     " started_by = excluded.started_by, started_ms = excluded.started_ms",
+    [ST_BALLOTS_LOAD] = "SELECT voter, idea, count FROM ballots WHERE workshop_id = ?"
+                        " ORDER BY rowid",
+    [ST_BALLOT_SAVE] = "INSERT INTO ballots (workshop_id, voter, idea, count) VALUES (?, ?, ?, ?)"
+                       " ON CONFLICT (workshop_id, voter, idea) DO UPDATE SET"
+                       " count = excluded.count",
+    [ST_BALLOT_DELETE] = "DELETE FROM ballots WHERE workshop_id = ? AND voter = ? AND idea = ?",
+    [ST_BALLOTS_DELETE] = "DELETE FROM ballots WHERE workshop_id = ?",
 };

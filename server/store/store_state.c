@@ -17,6 +17,7 @@ static int load_counters(struct store *st, int64_t workshop_id, struct okr_state
         state->next_key_result = (uint32_t)sqlite3_column_int64(s, 2);
         state->next_initiative = (uint32_t)sqlite3_column_int64(s, 3);
         state->next_comment = (uint32_t)sqlite3_column_int64(s, 4);
+        state->next_idea = (uint32_t)sqlite3_column_int64(s, 5);
     }
     db_done(s);
     return ret;
@@ -68,6 +69,7 @@ static int load_objective(sqlite3_stmt *s, struct okr_state *state)
         .sufficient = {(enum okr_answer)sqlite3_column_int(s, 13), db_column_dup(s, 14),
                        sqlite3_column_int64(s, 15)},
         .stamps = db_column_dup(s, 16),
+        .from_idea = (uint32_t)sqlite3_column_int64(s, 17),
     };
     if (o.title == NULL || o.owner == NULL || o.rationale == NULL || o.necessary.by == NULL ||
         o.sufficient.by == NULL || o.stamps == NULL) {
@@ -95,6 +97,7 @@ static int load_key_result(sqlite3_stmt *s, struct okr_state *state)
         .status = (enum okr_kr_status)sqlite3_column_int(s, 12),
         .blocker = db_column_dup(s, 13),
         .stamps = db_column_dup(s, 14),
+        .from_idea = (uint32_t)sqlite3_column_int64(s, 15),
     };
     if (k.title == NULL || k.owner == NULL || k.unit == NULL || k.blocker == NULL ||
         k.stamps == NULL) {
@@ -192,6 +195,8 @@ int store_state_load(struct store *st, int64_t workshop_id, struct okr_state *st
     if (ret == 0)
         ret = load_rows(st, ST_COMMENTS_LOAD, workshop_id, load_comment, state, "load comments");
     if (ret == 0)
+        ret = store_ideas_load(st, workshop_id, state);
+    if (ret == 0)
         ret = load_last_seq(st, workshop_id, state);
     /* Nothing was written, so ending the read cannot lose anything. */
     if (own_tx)
@@ -239,6 +244,7 @@ int store_objective_save(struct store *st, int64_t workshop_id, const struct okr
     db_bind_text(s, 16, o->sufficient.by, &rc);
     db_bind_i64(s, 17, o->sufficient.at_ms, &rc);
     db_bind_text(s, 18, o->stamps, &rc);
+    db_bind_i64(s, 19, o->from_idea, &rc);
     return db_run(st, s, rc, 0, "save an objective");
 }
 
@@ -262,6 +268,7 @@ int store_key_result_save(struct store *st, int64_t workshop_id, const struct ok
     db_bind_i64(s, 14, (int64_t)k->status, &rc);
     db_bind_text(s, 15, k->blocker, &rc);
     db_bind_text(s, 16, k->stamps, &rc);
+    db_bind_i64(s, 17, k->from_idea, &rc);
     return db_run(st, s, rc, 0, "save a key result");
 }
 
@@ -382,7 +389,8 @@ int store_counters_save(struct store *st, int64_t workshop_id, const struct okr_
     db_bind_i64(s, 3, state->next_key_result, &rc);
     db_bind_i64(s, 4, state->next_initiative, &rc);
     db_bind_i64(s, 5, state->next_comment, &rc);
-    db_bind_i64(s, 6, workshop_id, &rc);
+    db_bind_i64(s, 6, state->next_idea, &rc);
+    db_bind_i64(s, 7, workshop_id, &rc);
     return db_run(st, s, rc, 1, "save a workshop's counters");
 }
 
