@@ -143,6 +143,12 @@ const char *const STORE_MIGRATIONS[] = {
     ("ALTER TABLE participants ADD COLUMN removed_ms INTEGER NOT NULL DEFAULT 0;"
      "UPDATE participants SET removed_ms = CAST(strftime('%s', 'now') AS INTEGER) * 1000"
      " WHERE role = 0;"),
+    /* 6 -> 7: a workshop's agenda and shared timer, one row per workshop
+     * holding its packed cascade.v1.Agenda (steps, timer, ready signals):
+     * at most 50 steps, written whole at each change and checkpoint. */
+    ("CREATE TABLE agendas ("
+     "  workshop_id INTEGER PRIMARY KEY REFERENCES workshops(id),"
+     "  agenda BLOB NOT NULL);"),
 };
 
 const size_t STORE_MIGRATION_COUNT = sizeof STORE_MIGRATIONS / sizeof STORE_MIGRATIONS[0];
