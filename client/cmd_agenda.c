@@ -13,6 +13,7 @@
 #include "cli.h"
 #include "duration.h"
 #include "output.h"
+#include "render.h"
 #include "session.h"
 
 /* Takes "--flag DURATION" when present (*present says whether it was). */
@@ -314,14 +315,16 @@ static int template_list(struct cli *cli, struct args *a)
     for (size_t i = 0; i < r->n_templates && ok; i++) {
         const Cascade__V1__TemplateInfo *ti = r->templates[i];
         if (ti->problem[0] != '\0') {
-            snprintf(title, sizeof title, "cannot be used: %.200s", ti->problem);
+            char problem[200];
+            render_flat(ti->problem, problem, sizeof problem);
+            snprintf(title, sizeof title, "cannot be used: %s", problem);
             const char *row[] = {ti->name, "-", "-", title};
             ok = table_add(&t, row) == 0;
             continue;
         }
         snprintf(steps, sizeof steps, "%u", ti->steps);
         duration_format(ti->total_ms, length, sizeof length);
-        snprintf(title, sizeof title, "%.200s", ti->title);
+        render_flat(ti->title, title, sizeof title);
         const char *row[] = {ti->name, steps, length, title};
         ok = table_add(&t, row) == 0;
     }

@@ -42,6 +42,10 @@ static void on_tick(uv_timer_t *t)
     struct live *l = t->data;
     int64_t now = clock_now_ms();
     int save = now - l->agenda_checkpoint_ms >= AGENDA_CHECKPOINT_MS;
+    /* Every checkpoint of the tick in one transaction: one sync, however
+     * many timers run. */
+    if (save && store_begin(l->store) != 0)
+        save = 0;
     for (size_t i = 0; i < l->registry.n; i++) {
         struct workshop *w = l->registry.items[i];
         if (w->agenda.state != AGENDA_RUNNING)
@@ -50,8 +54,11 @@ static void on_tick(uv_timer_t *t)
             checkpoint(l, w, now);
         give_due(l, w, now);
     }
-    if (save)
+    if (save) {
+        if (store_commit(l->store) != 0)
+            store_rollback(l->store);
         l->agenda_checkpoint_ms = now;
+    }
 }
 
 int agenda_timer_start(struct live *l)
@@ -70,7 +77,10 @@ void agenda_timer_stop(struct live *l)
     if (l->agenda_timer.loop == NULL || uv_is_closing((uv_handle_t *)&l->agenda_timer))
         return;
     int64_t now = clock_now_ms();
+    int began = store_begin(l->store) == 0;
     for (size_t i = 0; i < l->registry.n; i++)
         checkpoint(l, l->registry.items[i], now);
+    if (began && store_commit(l->store) != 0)
+        store_rollback(l->store);
     uv_close((uv_handle_t *)&l->agenda_timer, NULL);
 }
