@@ -59,6 +59,17 @@ int cmd_who(struct cli *cli, struct args *a);
 int cmd_role(struct cli *cli, struct args *a);
 int cmd_kick(struct cli *cli, struct args *a);
 
+/* Running the workshop (cmd_agenda.c): agenda, ready, template. */
+int cmd_agenda(struct cli *cli, struct args *a);
+int cmd_ready(struct cli *cli, struct args *a);
+int cmd_template(struct cli *cli, struct args *a);
+/* For 'workshop create --template NAME [--examples]': whether the server
+ * offers a usable template of that name (printing why not), and giving a
+ * new workshop its steps (and the example OKRs). Exit statuses. */
+int agenda_check_template(const struct cli *cli, const char *name);
+int agenda_apply_template(const struct cli *cli, const char *workshop, const char *name,
+                          int examples);
+
 /* Subcommands with files of their own: 'obj check' and 'kr history' (a
  * holds what follows the subcommand's name). */
 int cmd_obj_check(struct cli *cli, struct args *a);

@@ -28,6 +28,7 @@
 
 #include <uv.h>
 
+#include "clock.h"
 #include "live_app.h"
 #include "live_term.h"
 #include "output.h"
@@ -382,6 +383,15 @@ static int fetch(struct live_app *a, char *err, size_t errlen)
     a->stale = 0;
     a->fetched_ms = live_now_ms();
     rc = live_model_set_state(&a->m, &a->st) == 0 ? EXIT_OK : EXIT_REFUSED;
+    /* The countdown runs on the server's clock: the offset is taken from
+     * the Welcome of each new connection, which has just arrived. */
+    const Cascade__V1__Welcome *welcome = client_welcome(a->c);
+    if (a->clock_of != a->c && welcome != NULL && welcome->server_time_ms != 0) {
+        a->clock_offset_ms = welcome->server_time_ms - clock_now_ms();
+        a->clock_of = a->c;
+    }
+    live_model_set_agenda(&a->m, snap->agenda, clock_now_ms() + a->clock_offset_ms,
+                          live_now_ms());
     if (a->trace != NULL)
         fprintf(a->trace, "seq=%llu fetch_us=%llu rows_us=%llu\n", (unsigned long long)snap->seq,
                 (unsigned long long)((t1 - t0) / 1000),
@@ -581,6 +591,12 @@ static int64_t sleep_ms(const struct live_app *a)
     if (a->resize_ms != 0) {
         uint64_t due = a->resize_ms + LIVE_RESIZE_SETTLE_MS;
         int64_t w = due > t ? (int64_t)(due - t) : 0;
+        best = best < 0 || w < best ? w : best;
+    }
+    /* A countdown on screen is drawn again at each second it shows. */
+    if (a->m.agenda.shown && !a->m.agenda.finished && !a->m.agenda.paused) {
+        int64_t left = live_model_agenda_left(&a->m, t);
+        int64_t w = left > 0 ? (left - 1) % 1000 + 1 : 1000 - (-left) % 1000;
         best = best < 0 || w < best ? w : best;
     }
     for (size_t i = 0; i < a->m.nhighlights; i++) {

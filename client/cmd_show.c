@@ -2,11 +2,14 @@
  * tree for people (render.h) or as one JSON object for scripts:
  * {"workshop":{"code","title","period","seq"},"teams":[...],
  *  "objectives":[...],"key_results":[...],"initiatives":[...],
- *  "dependencies":[...],"comments":[...]} (entities as in okr_json.h). */
+ *  "dependencies":[...],"comments":[...],"agenda":{...}} (entities as in
+ *  okr_json.h, the agenda as `agenda --json` prints it). */
 #include <cjson/cJSON.h>
 #include <stdio.h>
 
+#include "agenda_view.h"
 #include "cli.h"
+#include "clock.h"
 #include "okr.h"
 #include "okr_json.h"
 #include "output.h"
@@ -21,6 +24,14 @@ int cmd_show(struct cli *cli, struct args *a)
         return rc;
     if (cli->json) {
         cJSON *o = snapshot_json_head(v.snap);
+        /* Running the workshop: the agenda and its timer, timed on this
+         * machine's clock (the snapshot may have been packed a while ago,
+         * so it says nothing of the clocks' offset). */
+        cJSON *agenda = o != NULL && v.snap->agenda != NULL
+                            ? agenda_view_json(v.snap->agenda, clock_now_ms(), 0)
+                            : NULL;
+        if (agenda != NULL)
+            cJSON_AddItemToObject(o, "agenda", agenda);
         if (o != NULL && okr_json_add_state(o, &v.st) != 0) {
             cJSON_Delete(o);
             o = NULL;

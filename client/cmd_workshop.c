@@ -28,13 +28,16 @@ static cJSON *workshop_json(const Cascade__V1__WorkshopInfo *w)
 /* Sends req, answered with a WorkshopInfo whose code is new (a workshop
  * made, a code replaced), makes that code the default when make_default,
  * and prints the bare code for scripts (--json: the workshop). */
-static int send_for_code(struct cli *cli, WireFrame *req, int make_default)
+static int send_for_code(struct cli *cli, WireFrame *req, int make_default,
+                         char code[SETTINGS_CODE_MAX + 1])
 {
     WireFrame *reply;
     int rc = cli_request(cli, req, CASCADE__V1__FRAME__BODY_WORKSHOP_INFO, &reply);
     if (rc != EXIT_OK)
         return rc;
     const Cascade__V1__WorkshopInfo *w = reply->workshop_info;
+    if (code != NULL)
+        snprintf(code, SETTINGS_CODE_MAX + 1, "%s", w->code);
     char was[256] = "", file[PATH_MAX + 16];
     if (make_default) {
         session_path(cli, "config", file, sizeof file);
@@ -58,21 +61,30 @@ static int send_for_code(struct cli *cli, WireFrame *req, int make_default)
 
 static int create(struct cli *cli, struct args *a)
 {
-    const char *period = "";
-    if (args_value(a, "--period", &period) < 0)
+    const char *period = "", *template = NULL;
+    if (args_value(a, "--period", &period) < 0 || args_value(a, "--template", &template) < 0)
         return cli_usage("workshop create", a->err);
+    int examples = args_flag(a, "--examples");
     const char *title = args_next(a);
     if (title == NULL)
         return cli_usage("workshop create", "Give the workshop a title, e.g. \"Q3 planning\".");
     if (args_finish(a) != 0)
         return cli_usage("workshop create", a->err);
+    /* A template is looked up first, so that a wrong name makes no workshop. */
+    int rc = template != NULL ? agenda_check_template(cli, template) : EXIT_OK;
+    if (rc != EXIT_OK)
+        return rc;
     Cascade__V1__WorkshopCreate msg = CASCADE__V1__WORKSHOP_CREATE__INIT;
     msg.title = (char *)title;
     msg.period = (char *)period;
     WireFrame req = CLIENT_REQUEST(workshop_create, WORKSHOP_CREATE, &msg);
     /* Whoever creates a workshop builds it next, so it becomes their default
      * just as joining makes it. */
-    return send_for_code(cli, &req, 1);
+    char code[SETTINGS_CODE_MAX + 1] = "";
+    rc = send_for_code(cli, &req, 1, code);
+    if (rc == EXIT_OK && (template != NULL || examples))
+        rc = agenda_apply_template(cli, code, template != NULL ? template : "blank", examples);
+    return rc;
 }
 
 /* Fetches the caller's workshops, once the command line of `command` is
@@ -139,7 +151,7 @@ static int rotate_code(struct cli *cli, struct args *a)
     Cascade__V1__WorkshopCodeRotate msg = CASCADE__V1__WORKSHOP_CODE_ROTATE__INIT;
     msg.workshop = ws;
     WireFrame req = CLIENT_REQUEST(workshop_code_rotate, WORKSHOP_CODE_ROTATE, &msg);
-    return send_for_code(cli, &req, cli->workshop == NULL || cli->workshop[0] == '\0');
+    return send_for_code(cli, &req, cli->workshop == NULL || cli->workshop[0] == '\0', NULL);
 }
 
 int cmd_workshop(struct cli *cli, struct args *a)

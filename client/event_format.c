@@ -2,6 +2,7 @@
 
 #include <string.h>
 
+#include "agenda_view.h"
 #include "output.h"
 #include "render.h"
 
@@ -54,6 +55,9 @@ static void print_value(FILE *out, const Cascade__V1__Value *v)
 
 void event_format_line(FILE *out, const Cascade__V1__Event *e)
 {
+    /* The timer's events read as sentences. */
+    if (agenda_view_event_line(out, e))
+        return;
     char when[32];
     output_time(e->time_ms, when, sizeof when);
     fprintf(out, "#%llu %s %s %s %s", (unsigned long long)e->seq, when,

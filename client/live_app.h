@@ -15,6 +15,10 @@
 #include "wire.h"
 
 struct live_app {
+    /* Running the workshop: how far the server's clock is ahead of this
+     * one, from the Welcome of the connection clock_of names. */
+    int64_t clock_offset_ms;
+    const struct client *clock_of;
     const struct cli *cli;
     char ws[SETTINGS_CODE_MAX + 1];
     struct client *c;

@@ -559,3 +559,34 @@ void live_model_set_output(struct live_model *m, const char *text)
         text += n + (nl != NULL);
     }
 }
+
+/* ---- Running the workshop --------------------------------------------------------------- */
+
+void live_model_set_agenda(struct live_model *m, const Cascade__V1__Agenda *a,
+                           int64_t server_now_ms, uint64_t now_ms)
+{
+    memset(&m->agenda, 0, sizeof m->agenda);
+    if (a == NULL)
+        return;
+    struct live_agenda *g = &m->agenda;
+    g->finished = a->state == CASCADE__V1__TIMER_STATE__TIMER_FINISHED;
+    g->paused = a->state == CASCADE__V1__TIMER_STATE__TIMER_PAUSED;
+    int running = a->state == CASCADE__V1__TIMER_STATE__TIMER_RUNNING;
+    if ((running || g->paused) && a->current >= 1 && a->current <= a->n_steps) {
+        g->shown = 1;
+        g->step = a->current;
+        g->steps = (uint32_t)a->n_steps;
+        render_flat(a->steps[a->current - 1]->title, g->title, sizeof g->title);
+        g->left_ms = g->paused ? a->remaining_ms : a->ends_ms - server_now_ms;
+        g->ends_ms = (uint64_t)((int64_t)now_ms + g->left_ms);
+        g->ready = a->n_ready;
+        g->ready_of = a->ready_of;
+    }
+    g->shown |= g->finished;
+}
+
+int64_t live_model_agenda_left(const struct live_model *m, uint64_t now_ms)
+{
+    const struct live_agenda *g = &m->agenda;
+    return g->paused ? g->left_ms : (int64_t)g->ends_ms - (int64_t)now_ms;
+}

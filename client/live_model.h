@@ -8,6 +8,9 @@
  *
  * The screen, top to bottom:
  *   header    title (period) · code · your role · seq · connection
+ *   agenda    while a step is under way: "Step 2/6 Draft objectives · 12:34
+ *             left" (time is up: highlighted), and for facilitators how many
+ *             are ready; "Agenda finished" at its end
  *   banner    only while the server is away: the retry countdown
  *   tree      teams > objectives > key results, folded as chosen; each row
  *             with its score as a bar, a number to one decimal and a glyph
@@ -31,6 +34,7 @@
 #include "live_form.h"
 #include "live_text.h"
 #include "okr.h"
+#include "wire.h"
 
 #define LIVE_MIN_COLS 80
 #define LIVE_MIN_ROWS 24
@@ -144,6 +148,18 @@ struct live_model {
     size_t nwarnings;
     int linted;
 
+    /* Running the workshop: what the agenda line shows, from the snapshot. */
+    struct live_agenda {
+        int shown;    /* a step under way, or the agenda finished */
+        int finished, paused;
+        uint32_t step, steps;
+        char title[128];
+        uint64_t ends_ms; /* running: when the time is up, on render's now_ms clock */
+        int64_t left_ms;  /* paused: the time left */
+        size_t ready;
+        uint32_t ready_of;
+    } agenda;
+
     /* The tree's visible rows, rebuilt from the state and the folds. */
     struct live_ref *rows;
     int *depth;
@@ -158,6 +174,15 @@ void live_model_free(struct live_model *m);
  * entity while that exists, otherwise on the row where it was. 0, or -1
  * when out of memory (the model is then left showing no rows). */
 int live_model_set_state(struct live_model *m, const struct okr_state *s);
+
+/* Takes the agenda of a new snapshot (NULL: none): server_now_ms is the
+ * server's clock now (this machine's corrected by its offset), now_ms the
+ * clock render is given, so the countdown runs on that. */
+void live_model_set_agenda(struct live_model *m, const Cascade__V1__Agenda *a,
+                           int64_t server_now_ms, uint64_t now_ms);
+
+/* The time left of the step under way at now_ms (negative: over time). */
+int64_t live_model_agenda_left(const struct live_model *m, uint64_t now_ms);
 
 /* Moving: by delta rows (clamped), to the first or last row. */
 void live_model_move(struct live_model *m, long delta);

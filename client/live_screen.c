@@ -1,6 +1,7 @@
 /* The live view's screen: the model (live_model.h) drawn as lines of text
  * for a terminal size — the tree's rows, the detail pane, the forms and
  * dialogs, the bars around them. */
+#include "duration.h"
 #include "live_model.h"
 
 #include <stdarg.h>
@@ -469,6 +470,31 @@ static void header_line(const struct live_model *m, int cols, struct live_line *
     live_line_text(l, cols, LIVE_BAR, text, m->ascii);
 }
 
+/* The agenda's line: the step under way and its countdown, highlighted
+ * once the time is up; for facilitators, how many are ready. */
+static void agenda_line(const struct live_model *m, int cols, uint64_t now_ms,
+                        struct live_line *l)
+{
+    const struct glyphs *g = glyphs_of(m);
+    const struct live_agenda *a = &m->agenda;
+    char text[LIVE_LINE_BYTES], clock[DURATION_TEXT_MAX], ready[64] = "";
+    if (a->finished) {
+        live_line_text(l, cols, LIVE_BAR, " Agenda finished", m->ascii);
+        return;
+    }
+    int64_t left = live_model_agenda_left(m, now_ms);
+    duration_clock(left, clock, sizeof clock);
+    if (strcmp(m->role, "facilitator") == 0)
+        snprintf(ready, sizeof ready, "%s%zu of %u ready", g->sep, a->ready, a->ready_of);
+    if (left <= 0)
+        snprintf(text, sizeof text, " Step %u/%u %s%stime is up%s%s", a->step, a->steps, a->title,
+                 g->sep, a->paused ? " (paused)" : "", ready);
+    else
+        snprintf(text, sizeof text, " Step %u/%u %s%s%s%s left%s", a->step, a->steps, a->title,
+                 g->sep, a->paused ? "paused, " : "", clock, ready);
+    live_line_text(l, cols, left <= 0 ? LIVE_WARN : LIVE_BAR, text, m->ascii);
+}
+
 static const char *footer_text(const struct live_model *m, int cols)
 {
     int may = strcmp(m->role, "observer") != 0;
@@ -623,6 +649,8 @@ void live_model_render(struct live_model *m, int cols, int rows, uint64_t now_ms
     }
     int y = 0;
     header_line(m, cols, &lines[y++]);
+    if (m->agenda.shown)
+        agenda_line(m, cols, now_ms, &lines[y++]);
     if (m->trouble[0])
         live_line_text(&lines[y++], cols, LIVE_WARN, m->trouble, m->ascii);
     /* Bottom: presence, two ticker lines, message, footer. */

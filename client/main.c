@@ -99,6 +99,19 @@ static const char USAGE[] =
     "  lint [--strict]                  what a coach would warn about (--strict: exit 1\n"
     "                                   when there is any warning)\n"
     "\n"
+    "Running the workshop:\n"
+    "  workshop create TITLE [--period P] [--template NAME] [--examples]\n"
+    "                                   start from a template (okr-2h, okr-half-day, blank,\n"
+    "                                   or the server's own); --examples adds example OKRs\n"
+    "  template list                    the templates, with their steps and length\n"
+    "  agenda                           the steps, planned and actual times, the timer,\n"
+    "                                   the projected end and who is ready\n"
+    "  agenda add TITLE --for 15m [--prompt TEXT]   (facilitators, as below)\n"
+    "  agenda edit N [--title T] [--for 10m] [--prompt TEXT] | agenda rm N | agenda move N M\n"
+    "  agenda start | next | back | pause | resume | extend +5m\n"
+    "                                   the shared timer (durations: 90s, 15m, 1h30m)\n"
+    "  ready [--undo]                   say you are ready to move on from the current step\n"
+    "\n"
     "  admin user add NAME [--password-stdin]   add an account (a password is generated\n"
     "                                   unless one comes on stdin)\n"
     "  admin user list                  the accounts\n"
@@ -152,6 +165,10 @@ static const struct {
     {"participants", cmd_participants},
     {"idea", cmd_idea},
     {"vote", cmd_vote},
+    /* Running the workshop. */
+    {"agenda", cmd_agenda},
+    {"ready", cmd_ready},
+    {"template", cmd_template},
 };
 
 /* Takes the global options out of a, wherever they stand. */

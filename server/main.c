@@ -7,6 +7,7 @@
 #include <sys/resource.h>
 #include <sys/stat.h>
 
+#include "duration.h"
 #include "server.h"
 #include "version.h"
 
@@ -20,6 +21,7 @@ static const char USAGE[] =
     "                [--max-per-address N] [--max-handshakes N] [--max-entities N]\n"
     "                [--max-workshops-per-user N] [--max-snapshot-memory BYTES]\n"
     "                [--text-limit KIND=BYTES]...\n"
+    "                [--templates DIR] [--agenda-warning DURATION]\n"
     "\n"
     "  --listen HOST:PORT        address to listen on (default 127.0.0.1:7447; port 0: any free)\n"
     "  --data DIR                data directory (default ./cascade-data)\n"
@@ -60,6 +62,11 @@ static const char USAGE[] =
     "                            for several kinds (defaults: team-name=80, title=200,\n"
     "                            text=2000 for rationales, notes and comments, unit=24,\n"
     "                            period=32; ceilings 400, 1000, 16000, 64, 64)\n"
+    "  --templates DIR           where administrators' workshop templates are read,\n"
+    "                            files NAME.template (default DATA/templates); the\n"
+    "                            built-ins okr-2h, okr-half-day and blank are always there\n"
+    "  --agenda-warning DURATION  how long before a step's end everyone is warned\n"
+    "                            (default 2m; from 1s to 1h)\n"
     "  --help, --version\n";
 
 /* Parses a positive whole number within [min, max]. */
@@ -108,7 +115,9 @@ int main(int argc, char **argv)
         OPT_CERT = 256, OPT_KEY, OPT_MAX_FRAME, OPT_MAX_OUT, OPT_HS, OPT_SYNC, OPT_TTL,
         OPT_IDLE, OPT_LOGIN, OPT_MAX_CONN, OPT_RATE, OPT_PER_ADDR,
         OPT_MAX_HS, OPT_MAX_ENT, OPT_MAX_WS, OPT_TEXT_LIMIT, OPT_FIRST_BYTE, OPT_ANON_MEM, OPT_HS_PER_ADDR, OPT_MAX_SNAP,
-        OPT_VERSION, OPT_HELP
+        OPT_VERSION, OPT_HELP,
+        /* Running the workshop. */
+        OPT_TEMPLATES, OPT_AGENDA_WARNING
     };
     static const struct option opts[] = {
         {"listen", required_argument, NULL, 'l'},
@@ -131,6 +140,8 @@ int main(int argc, char **argv)
         {"max-handshakes", required_argument, NULL, OPT_MAX_HS},
         {"max-entities", required_argument, NULL, OPT_MAX_ENT},
         {"max-snapshot-memory", required_argument, NULL, OPT_MAX_SNAP},
+        {"templates", required_argument, NULL, OPT_TEMPLATES},
+        {"agenda-warning", required_argument, NULL, OPT_AGENDA_WARNING},
         {"max-workshops-per-user", required_argument, NULL, OPT_MAX_WS},
         {"text-limit", required_argument, NULL, OPT_TEXT_LIMIT},
         {"version", no_argument, NULL, OPT_VERSION},
@@ -245,6 +256,20 @@ int main(int argc, char **argv)
                 return 2;
             }
             break;
+        case OPT_TEMPLATES:
+            cfg.live.templates_dir = optarg;
+            break;
+        case OPT_AGENDA_WARNING: {
+            int64_t ms;
+            err[0] = '\0';
+            if (duration_parse(optarg, 0, &ms, err, sizeof err) != 0 || ms > 3600 * 1000) {
+                fprintf(stderr, "cascaded: --agenda-warning takes a duration from 1s to 1h, "
+                                "like 2m; %s\n", err[0] != '\0' ? err : "that is too long.");
+                return 2;
+            }
+            cfg.live.agenda_warning_ms = ms;
+            break;
+        }
         case OPT_VERSION:
             printf("cascaded %s (protocol %u)\n", CASCADE_VERSION, CASCADE_PROTOCOL_VERSION);
             return 0;

@@ -4,6 +4,7 @@
 #include <string.h>
 #include <stddef.h>
 
+#include "agenda_timer.h"
 #include "batch.h"
 #include "cert.h"
 #include "errors.h"
@@ -11,6 +12,7 @@
 #include "handlers.h"
 #include "log.h"
 #include "store.h"
+#include "templates_dir.h"
 #include "tls.h"
 #include "version.h"
 
@@ -43,6 +45,7 @@ void server_config_defaults(struct server_config *cfg)
         .max_workshops_per_user = 100,
         .text_limits = okr_limits_default,
         .max_snapshot_memory = (size_t)256 << 20,
+        .agenda_warning_ms = 2 * 60 * 1000,
     };
 }
 
@@ -109,6 +112,7 @@ void server_stop(struct server *s)
     uv_close((uv_handle_t *)&s->sigterm, NULL);
     /* What this turn applied is committed and answered before goodbye. */
     batch_commit(&s->live);
+    agenda_timer_stop(&s->live);
     uv_close((uv_handle_t *)&s->commit_check, NULL);
     uv_close((uv_handle_t *)&s->live.replay_idle, NULL);
     uv_close((uv_handle_t *)&s->sweep_timer, NULL);
@@ -143,6 +147,27 @@ static int setup_tls(struct server *s, char *err, size_t errlen)
     return 0;
 }
 
+/* Where templates are read (DATA/templates unless --templates), and a word
+ * to the operator about files that cannot be used: they are read again at
+ * each use, so mending one needs no restart. */
+static void setup_templates(struct server *s)
+{
+    struct live *l = &s->live;
+    if (s->cfg.live.templates_dir != NULL)
+        snprintf(l->templates_path, sizeof l->templates_path, "%s", s->cfg.live.templates_dir);
+    else
+        snprintf(l->templates_path, sizeof l->templates_path, "%.4096s/templates", s->data.path);
+    struct template_set set;
+    if (templates_read(l->templates_path, &l->cfg.text_limits, &set) != 0)
+        return;
+    for (size_t i = 0; i < set.n; i++)
+        if (set.items[i].problem[0] != '\0')
+            log_warn("template %s in %s cannot be used: %s", set.items[i].name,
+                     l->templates_path, set.items[i].problem);
+    log_info("%zu templates (%s)", set.n, l->templates_path);
+    templates_free(&set);
+}
+
 static int setup_storage(struct server *s, char *err, size_t errlen)
 {
     char path[PATH_MAX + 32];
@@ -156,6 +181,8 @@ static int setup_storage(struct server *s, char *err, size_t errlen)
         rc = registry_load(&l->registry, l->store, err, errlen);
     if (rc == 0)
         log_info("database %s: %zu workshops loaded", path, l->registry.n);
+    if (rc == 0)
+        setup_templates(s);
     return rc;
 }
 
@@ -223,6 +250,7 @@ int server_open(struct server *s, const struct server_config *cfg, uv_loop_t *lo
     uv_timer_init(loop, &s->sweep_timer);
     s->sweep_timer.data = s;
     uv_timer_start(&s->sweep_timer, on_sweep, 1000, 1000);
+    agenda_timer_start(&s->live);
     uv_signal_init(loop, &s->sigint);
     uv_signal_init(loop, &s->sigterm);
     uv_timer_init(loop, &s->shutdown_timer);

@@ -11,6 +11,7 @@
 void workshop_free(struct workshop *w)
 {
     okr_state_free(&w->state);
+    agenda_free(&w->agenda);
     free(w->participants);
     free(w->team_members);
     free(w->subscribers);

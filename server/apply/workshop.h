@@ -7,6 +7,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "agenda.h"
 #include "okr.h"
 
 struct conn;
@@ -56,6 +57,11 @@ struct workshop {
     size_t nteam_members, cap_team_members;
     struct conn **subscribers;
     size_t nsubscribers, cap_subscribers;
+    /* Running the workshop: its agenda, timer and ready signals (changed
+     * by apply_agenda.c, saved whole by the batch), and the batch that
+     * last saved it (batch.c). */
+    struct agenda agenda;
+    uint64_t agenda_saved_in;
 };
 
 /* Normalises a join code as people type it (case, spaces, dashes) into

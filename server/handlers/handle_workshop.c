@@ -6,6 +6,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "apply_agenda.h"
 #include "authz.h"
 #include "convert.h"
 #include "crypto.h"
@@ -519,6 +520,11 @@ static int pack_image(struct live *l, struct workshop *w, struct snapshot_image 
     int rc = wire_state_fill(&ws, &w->state, &snap);
     if (rc == 0)
         rc = wire_state_members(&ws, w, &snap);
+    /* Running the workshop: the agenda and its timer ride along. */
+    struct agenda_wire aw = {0};
+    if (rc == 0 && (rc = agenda_to_wire(&w->agenda, clock_now_ms(), apply_agenda_ready_of(w),
+                                        l->cfg.agenda_warning_ms, &aw)) == 0)
+        snap.agenda = &aw.msg;
     if (rc == 0) {
         snap.workshop = w->code;
         snap.seq = w->committed_seq;
@@ -527,6 +533,7 @@ static int pack_image(struct live *l, struct workshop *w, struct snapshot_image 
         if (rc == 0)
             cascade__v1__snapshot__pack(&snap, (*out)->bytes);
     }
+    agenda_wire_free(&aw);
     wire_state_free(&ws);
     return rc;
 }

@@ -47,6 +47,13 @@ void batch_add_people(struct batch *b, struct workshop *w, struct conn *c, uint6
     b->items[b->n - 1].people = *change;
 }
 
+void batch_add_agenda(struct batch *b, struct workshop *w, struct conn *c, uint64_t request_id,
+                      const char *actor, int64_t time_ms, struct apply_result *result)
+{
+    batch_add(b, w, c, request_id, actor, time_ms, result);
+    b->items[b->n - 1].agenda = 1;
+}
+
 int batch_add_read(struct batch *b, struct workshop *w, struct conn *c, uint64_t request_id,
                    void (*answer)(struct conn *c, struct workshop *w, uint64_t request_id,
                                   const char *arg),
@@ -181,8 +188,9 @@ static int write_batch(struct store *st, struct batch *b)
     for (size_t i = 0; rc == 0 && i < b->n; i++) {
         const struct batch_item *it = &b->items[i];
         char entity[OKR_NAME_MAX + 1];
-        /* The subject: a user's name, a team, or a change to many ("ideas"). */
-        if (it->people.op != PEOPLE_NONE || it->result.subject[0] != '\0')
+        /* The subject: a user's name, a team, a step, or a change to many
+         * ("ideas"). */
+        if (it->people.op != PEOPLE_NONE || it->agenda || it->result.subject[0] != '\0')
             snprintf(entity, sizeof entity, "%s", it->result.subject);
         else
             okr_id_format(it->result.kind, it->result.num, entity, sizeof entity);
@@ -190,8 +198,15 @@ static int write_batch(struct store *st, struct batch *b)
         rc = store_event_append(st, it->workshop->id, it->result.seq, it->actor, it->time_ms,
                                 it->result.type, entity, it->result.event.data + FRAME_HEADER_LEN,
                                 it->result.event.len - FRAME_HEADER_LEN);
-        if (rc == 0)
+        if (rc == 0 && it->agenda) {
+            /* Once per workshop and batch: the agenda is written whole. */
+            if (it->workshop->agenda_saved_in != b->commits + 1) {
+                it->workshop->agenda_saved_in = b->commits + 1;
+                rc = store_agenda_save(st, it->workshop->id, &it->workshop->agenda);
+            }
+        } else if (rc == 0) {
             rc = it->people.op != PEOPLE_NONE ? save_people(st, it) : save_entity(st, it);
+        }
     }
     /* Once per workshop is enough: its items share one state. The mark
      * is this batch's number, so nothing needs clearing afterwards (a

@@ -42,6 +42,7 @@ struct batch_item {
     int64_t time_ms;
     struct apply_result result;
     struct people_change people; /* op PEOPLE_NONE: a change to the cascade */
+    int agenda; /* a change to the agenda: the workshop's agenda is saved whole */
 };
 
 /* A read that must see only durable state, answered after the commit. */
@@ -74,6 +75,12 @@ void batch_add(struct batch *b, struct workshop *w, struct conn *c, uint64_t req
 void batch_add_people(struct batch *b, struct workshop *w, struct conn *c, uint64_t request_id,
                       const char *actor, int64_t time_ms, struct apply_result *result,
                       const struct people_change *change);
+
+/* Queues a change to the agenda (its event in result, its entity in
+ * result->subject), after batch_reserve; c may be NULL (the timer's own
+ * events, or all but the last change of a request). */
+void batch_add_agenda(struct batch *b, struct workshop *w, struct conn *c, uint64_t request_id,
+                      const char *actor, int64_t time_ms, struct apply_result *result);
 
 /* Queues a read to answer after the commit. 0 or CAS_ENOMEM. */
 int batch_add_read(struct batch *b, struct workshop *w, struct conn *c, uint64_t request_id,

@@ -26,6 +26,9 @@ struct live_config {
     size_t max_workshops_per_user; /* workshops one user may create */
     struct okr_limits text_limits; /* longest texts accepted, per kind */
     size_t max_snapshot_memory;    /* packed snapshots being sent, all together */
+    /* Running the workshop. */
+    int64_t agenda_warning_ms;     /* the warning comes this long before a step ends */
+    const char *templates_dir;     /* admins' template files; NULL: DATA/templates */
 };
 
 struct live {
@@ -43,6 +46,11 @@ struct live {
     int seen_unsaved;       /* participants' last-seen times wait to be saved (seen.h) */
     int64_t seen_saved_ms;  /* when they were last saved */
     char decoy_hash[CRYPTO_HASH_MAX]; /* for logins with an unknown name */
+    /* Running the workshop: the agendas' shared timer (agenda_timer.h)
+     * and where template files are read from. */
+    uv_timer_t agenda_timer;
+    int64_t agenda_checkpoint_ms;
+    char templates_path[4096 + 16];
 };
 
 /* Runs after each loop turn's I/O: commits the turn's changes together,

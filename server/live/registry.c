@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "array.h"
+#include "clock.h"
 #include "crypto.h"
 #include "errors.h"
 #include "log.h"
@@ -49,6 +50,9 @@ static int load_contents(struct registry *r, struct workshop *w)
     if (rc != 0)
         return rc;
     w->committed_seq = w->state.seq;
+    agenda_free(&w->agenda);
+    if ((rc = store_agenda_load(r->store, w->id, &w->agenda)) != 0)
+        return rc;
     w->nparticipants = 0;
     w->nteam_members = 0;
     struct load_ctx ctx = {.r = r, .w = w};
@@ -84,6 +88,11 @@ static int load_workshop(void *vctx, const struct store_workshop *sw)
     if (store_user_by_id(r->store, sw->created_by, &u) == 0)
         snprintf(w->created_by, sizeof w->created_by, "%s", u.name);
     int rc = load_contents(r, w);
+    /* A step that was running when the server stopped goes on with the
+     * time it had left at the last checkpoint (at a graceful stop, the
+     * moment of stopping): the time the server was down does not count. */
+    if (rc == 0 && w->agenda.state == AGENDA_RUNNING)
+        w->agenda.resumed_ms = clock_now_ms();
     if (rc == 0)
         rc = append(r, w);
     if (rc != 0)

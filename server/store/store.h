@@ -17,7 +17,7 @@
 
 /* The schema version this build writes; older databases are migrated
  * forward at open, newer ones refused. */
-#define STORE_SCHEMA_VERSION 8
+#define STORE_SCHEMA_VERSION 9
 
 struct store;
 
@@ -222,6 +222,19 @@ int store_ideas_load(struct store *st, int64_t workshop_id, struct okr_state *st
 /* Saves the workshop's id counters (next_team, next_objective, next_key_result,
  * next_initiative, next_comment). */
 int store_counters_save(struct store *st, int64_t workshop_id, const struct okr_state *state);
+
+/* ---- A workshop's agenda (store_agenda.c) ---- */
+
+struct agenda;
+
+/* Writes the workshop's agenda whole (inside a batch's transaction, or on
+ * its own for a timer checkpoint). */
+int store_agenda_save(struct store *st, int64_t workshop_id, const struct agenda *a);
+
+/* Reads the workshop's agenda into a (initialised by the caller; left
+ * empty when the workshop has none). CAS_EINVAL for a row that does not
+ * hold a valid agenda. */
+int store_agenda_load(struct store *st, int64_t workshop_id, struct agenda *a);
 
 /* ---- Reading history ---- */
 

@@ -188,6 +188,12 @@ const char *const STORE_MIGRATIONS[] = {
      "ALTER TABLE workshops ADD COLUMN next_idea INTEGER NOT NULL DEFAULT 1;"
      "ALTER TABLE objectives ADD COLUMN from_idea INTEGER NOT NULL DEFAULT 0;"
      "ALTER TABLE key_results ADD COLUMN from_idea INTEGER NOT NULL DEFAULT 0;"),
+    /* 8 -> 9: a workshop's agenda and shared timer, one row per workshop
+     * holding its packed cascade.v1.Agenda (steps, timer, ready signals):
+     * at most 50 steps, written whole at each change and checkpoint. */
+    ("CREATE TABLE agendas ("
+     "  workshop_id INTEGER PRIMARY KEY REFERENCES workshops(id),"
+     "  agenda BLOB NOT NULL);"),
 };
 
 const size_t STORE_MIGRATION_COUNT = sizeof STORE_MIGRATIONS / sizeof STORE_MIGRATIONS[0];
