@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "apply.h"
+#include "ideas.h"
 #include "frame.h"
 
 static int known_user(void *ctx, const char *name)
@@ -1080,6 +1081,129 @@ static void test_comment_resolve_and_reopen(void **state)
     refused(s, &f, CASCADE__V1__ERROR_CODE__NOT_FOUND, "no comment C9");
 }
 
+static WireFrame idea_add(Cascade__V1__IdeaAdd *m, const char *text, int anonymous)
+{
+    cascade__v1__idea_add__init(m);
+    m->workshop = "ABCDEF";
+    m->text = (char *)text;
+    m->anonymous = anonymous;
+    WireFrame f = CASCADE__V1__FRAME__INIT;
+    f.body_case = CASCADE__V1__FRAME__BODY_IDEA_ADD;
+    f.idea_add = m;
+    return f;
+}
+
+/* Ideas: an anonymous one keeps no author and its event no actor; no event
+ * carries an idea's text or which idea a dot went to; the vote's budget and
+ * cap; promotion links both ways. */
+static void test_ideas_and_votes(void **state)
+{
+    struct fixture *fx = *state;
+    struct okr_state *s = &fx->state;
+    build(s); /* seq 5 */
+    Cascade__V1__IdeaAdd ia;
+    WireFrame f = idea_add(&ia, "Grow in Asia", 0);
+    WireFrame *ev = ok(s, &f, 6, "D1");
+    assert_string_equal(ev->event->type, "idea.add");
+    assert_string_equal(ev->event->actor, "alice");
+    assert_null(field(ev->event, "text"));
+    wire_free(ev);
+    f = idea_add(&ia, "Secret", 1);
+    struct apply_result r;
+    assert_int_equal(apply_request(s, &CTX, &f, &r), 0);
+    assert_true(r.anonymous);
+    WireFrame *packed = unpack(&r.event);
+    assert_string_equal(packed->event->actor, "");
+    assert_null(field(packed->event, "text"));
+    wire_free(packed);
+    apply_result_free(&r);
+    assert_null(okr_idea_find(s, 2)->author);
+    f = idea_add(&ia, "", 0);
+    refused(s, &f, CASCADE__V1__ERROR_CODE__INVALID_ARGUMENT, "empty");
+
+    /* A vote needs revealed ideas; revealing shows them all at once. */
+    Cascade__V1__VoteStart vs = CASCADE__V1__VOTE_START__INIT;
+    vs.workshop = "ABCDEF";
+    WireFrame vf = CASCADE__V1__FRAME__INIT;
+    vf.body_case = CASCADE__V1__FRAME__BODY_VOTE_START;
+    vf.vote_start = &vs;
+    refused(s, &vf, CASCADE__V1__ERROR_CODE__INVALID_ARGUMENT, "no revealed ideas");
+    Cascade__V1__IdeaReveal ir = CASCADE__V1__IDEA_REVEAL__INIT;
+    WireFrame rf = CASCADE__V1__FRAME__INIT;
+    rf.body_case = CASCADE__V1__FRAME__BODY_IDEA_REVEAL;
+    rf.idea_reveal = &ir;
+    assert_int_equal(apply_request(s, &CTX, &rf, &r), 0);
+    assert_int_equal(r.nalso, 2);
+    assert_string_equal(r.subject, "ideas");
+    apply_result_free(&r);
+    refused(s, &rf, CASCADE__V1__ERROR_CODE__INVALID_ARGUMENT, "no ideas waiting");
+
+    vs.votes = 21;
+    refused(s, &vf, CASCADE__V1__ERROR_CODE__INVALID_ARGUMENT, "at most 20 dots");
+    vs.votes = 2;
+    vs.max_per_idea = 3;
+    refused(s, &vf, CASCADE__V1__ERROR_CODE__INVALID_ARGUMENT, "cannot be more than");
+    vs.max_per_idea = 1;
+    vs.for_s = 5;
+    refused(s, &vf, CASCADE__V1__ERROR_CODE__INVALID_ARGUMENT, "from 10 seconds");
+    vs.for_s = 60;
+    wire_free(ok(s, &vf, 9, "V1"));
+    assert_int_equal(s->vote.closes_ms, CTX.now_ms + 60000);
+
+    Cascade__V1__VoteCast vc = CASCADE__V1__VOTE_CAST__INIT;
+    vc.workshop = "ABCDEF";
+    vc.idea = "D1";
+    WireFrame cf = CASCADE__V1__FRAME__INIT;
+    cf.body_case = CASCADE__V1__FRAME__BODY_VOTE_CAST;
+    cf.vote_cast = &vc;
+    assert_int_equal(apply_request(s, &CTX, &cf, &r), 0);
+    WireFrame *ack = unpack(&r.ack);
+    assert_string_equal(ack->ack->note, "You have 1 of your 2 votes left.");
+    wire_free(ack);
+    ev = unpack(&r.event);
+    assert_string_equal(ev->event->type, "vote.cast");
+    assert_int_equal(ev->event->n_changes, 0); /* never which idea */
+    wire_free(ev);
+    assert_string_equal(r.ballot_voter, "alice");
+    assert_int_equal(r.ballot_idea, 1);
+    apply_result_free(&r);
+    refused(s, &cf, CASCADE__V1__ERROR_CODE__INVALID_ARGUMENT, "At most 1 votes per idea");
+    vc.idea = "D2";
+    vc.count = 2;
+    refused(s, &cf, CASCADE__V1__ERROR_CODE__INVALID_ARGUMENT, "You have 1 of your 2 votes left.");
+    vc.idea = "D9";
+    vc.count = 1;
+    refused(s, &cf, CASCADE__V1__ERROR_CODE__NOT_FOUND, "no idea D9");
+    /* Past its closing time the vote takes no more dots. */
+    struct apply_ctx later = CTX;
+    later.now_ms += 60000;
+    vc.idea = "D2";
+    assert_int_not_equal(apply_request(s, &later, &cf, &r), 0);
+    assert_non_null(strstr(r.message, "has closed"));
+    apply_result_free(&r);
+
+    Cascade__V1__VoteReveal vr = CASCADE__V1__VOTE_REVEAL__INIT;
+    WireFrame xf = CASCADE__V1__FRAME__INIT;
+    xf.body_case = CASCADE__V1__FRAME__BODY_VOTE_REVEAL;
+    xf.vote_reveal = &vr;
+    ev = ok(s, &xf, 11, "V1");
+    assert_string_equal(field(ev->event, "results")->new_value->text, "D1 1, D2 0");
+    wire_free(ev);
+    refused(s, &xf, CASCADE__V1__ERROR_CODE__INVALID_ARGUMENT, "revealed already");
+
+    /* Promoting: the title comes from the idea; the link goes both ways. */
+    Cascade__V1__ObjectiveAdd oa;
+    f = obj_add(&oa, "T2", "", "", "");
+    oa.from_idea = "D1";
+    ev = ok(s, &f, 12, "O2");
+    assert_string_equal(field(ev->event, "from_idea")->new_value->text, "D1");
+    wire_free(ev);
+    assert_string_equal(okr_objective_find(s, 2)->title, "Grow in Asia");
+    assert_int_equal(okr_objective_find(s, 2)->from_idea, 1);
+    assert_int_equal(okr_idea_find(s, 1)->promoted_num, 2);
+    refused(s, &f, CASCADE__V1__ERROR_CODE__INVALID_ARGUMENT, "D1 became O2 already.");
+}
+
 static void test_not_a_change(void **state)
 {
     struct fixture *fx = *state;
@@ -1110,6 +1234,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_team_edit_and_remove, setup, teardown),
         cmocka_unit_test_setup_teardown(test_forced_removal_unlinks_and_reports, setup, teardown),
         cmocka_unit_test_setup_teardown(test_comment_resolve_and_reopen, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_ideas_and_votes, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
