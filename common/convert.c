@@ -327,6 +327,7 @@ static int snapshot_ideas(const Cascade__V1__Snapshot *snap, struct okr_state *s
         state->vote.budget = v->budget;
         state->vote.max_per_idea = v->max_per_idea;
         state->vote.closes_ms = v->closes_ms;
+        state->vote.voters = v->voters;
         if ((state->vote.started_by = dup_text(v->started_by)) == NULL)
             return CAS_ENOMEM;
     }

@@ -167,6 +167,7 @@ struct okr_vote {
     int64_t closes_ms;     /* no dots after this; 0: until the reveal */
     char *started_by;
     int64_t started_ms;
+    uint32_t voters; /* a client's copy: how many have placed dots */
 };
 
 /* One person's dots on one idea. Secret until the vote is revealed: only the

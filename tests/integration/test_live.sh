@@ -227,6 +227,17 @@ see "q quits with 0" "$O" "live ended with 0"
 if gone "$A" "●olga"; then ok "olga is gone from alice's presence bar"
 else not_ok "olga is gone from the presence bar" "$(screen "$A" | grep here:)"; fi
 
+# ---- the brainstorm's line --------------------------------------------------------------------
+as bob idea add "Grow in Asia" >/dev/null
+see "an idea waiting for its reveal shows as a count only" "$A" "Ideas: 0 revealed, 1 waiting for the reveal"
+as alice idea reveal >/dev/null
+as alice vote start --votes 2 >/dev/null
+see "after the reveal and a vote's start: its progress and your dots" "$A" "Vote V1 open: 0 voted · your dots 0 of 2"
+as bob vote D1 >/dev/null
+see "a dot placed counts a voter, never an idea" "$A" "Vote V1 open: 1 voted"
+as alice vote reveal >/dev/null
+see "the revealed vote shows its results" "$A" "Vote V1: D1 Grow in Asia 1"
+
 # ---- the server restarts under the view ------------------------------------------------------
 stop_server "$SPID" >/dev/null
 see "a banner says the server is away, with a countdown" "$A" "The server is away"
