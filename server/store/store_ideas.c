@@ -33,23 +33,6 @@ static int load_idea(sqlite3_stmt *s, struct okr_state *state)
     return okr_idea_insert(state, &i) != NULL ? 0 : CAS_ENOMEM;
 }
 
-/* Runs a per-workshop query, handing each row to load. */
-static int each_row(struct store *st, enum store_stmt id, int64_t workshop_id,
-                    int (*load)(sqlite3_stmt *s, struct okr_state *state),
-                    struct okr_state *state, const char *what)
-{
-    sqlite3_stmt *s = st->stmt[id];
-    int rc = SQLITE_OK, ret = 0;
-    db_bind_i64(s, 1, workshop_id, &rc);
-    if (rc == SQLITE_OK)
-        while (ret == 0 && (rc = sqlite3_step(s)) == SQLITE_ROW)
-            ret = load(s, state);
-    if (ret == 0 && rc != SQLITE_DONE)
-        ret = db_fail(st, rc, what);
-    db_done(s);
-    return ret;
-}
-
 static int load_vote(sqlite3_stmt *s, struct okr_state *state)
 {
     struct okr_vote *v = &state->vote;
@@ -74,11 +57,11 @@ static int load_ballot(sqlite3_stmt *s, struct okr_state *state)
 
 int store_ideas_load(struct store *st, int64_t workshop_id, struct okr_state *state)
 {
-    int ret = each_row(st, ST_IDEAS_LOAD, workshop_id, load_idea, state, "load ideas");
+    int ret = store_load_rows(st, ST_IDEAS_LOAD, workshop_id, load_idea, state, "load ideas");
     if (ret == 0)
-        ret = each_row(st, ST_VOTE_LOAD, workshop_id, load_vote, state, "load the vote");
+        ret = store_load_rows(st, ST_VOTE_LOAD, workshop_id, load_vote, state, "load the vote");
     if (ret == 0)
-        ret = each_row(st, ST_BALLOTS_LOAD, workshop_id, load_ballot, state, "load ballots");
+        ret = store_load_rows(st, ST_BALLOTS_LOAD, workshop_id, load_ballot, state, "load ballots");
     return ret;
 }
 

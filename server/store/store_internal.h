@@ -47,6 +47,12 @@ int db_step_row(struct store *st, sqlite3_stmt *s, int rc, const char *what);
 /* Copies a text column into a fixed array, truncating safely; NULL is "". */
 void db_column_copy(sqlite3_stmt *s, int col, char *out, size_t outlen);
 
+/* Runs a per-workshop query (its one parameter the workshop's id), handing
+ * each row to load, which adds it to state; stops at load's first error. */
+int store_load_rows(struct store *st, enum store_stmt id, int64_t workshop_id,
+                    int (*load)(sqlite3_stmt *s, struct okr_state *state),
+                    struct okr_state *state, const char *what);
+
 /* A malloc'd copy of a text column, "" for NULL; NULL when out of memory. */
 char *db_column_dup(sqlite3_stmt *s, int col);
 

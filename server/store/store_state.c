@@ -147,9 +147,9 @@ static int load_comment(sqlite3_stmt *s, struct okr_state *state)
     return okr_comment_insert(state, &c) != NULL ? 0 : CAS_ENOMEM;
 }
 
-static int load_rows(struct store *st, enum store_stmt id, int64_t workshop_id,
-                     int (*load)(sqlite3_stmt *s, struct okr_state *state),
-                     struct okr_state *state, const char *what)
+int store_load_rows(struct store *st, enum store_stmt id, int64_t workshop_id,
+                    int (*load)(sqlite3_stmt *s, struct okr_state *state),
+                    struct okr_state *state, const char *what)
 {
     sqlite3_stmt *s = st->stmt[id];
     int rc = SQLITE_OK, ret = 0;
@@ -179,21 +179,21 @@ int store_state_load(struct store *st, int64_t workshop_id, struct okr_state *st
     }
     int ret = load_counters(st, workshop_id, state);
     if (ret == 0)
-        ret = load_rows(st, ST_TEAMS_LOAD, workshop_id, load_team, state, "load teams");
+        ret = store_load_rows(st, ST_TEAMS_LOAD, workshop_id, load_team, state, "load teams");
     if (ret == 0)
-        ret = load_rows(st, ST_OBJECTIVES_LOAD, workshop_id, load_objective, state,
+        ret = store_load_rows(st, ST_OBJECTIVES_LOAD, workshop_id, load_objective, state,
                         "load objectives");
     if (ret == 0)
-        ret = load_rows(st, ST_KEY_RESULTS_LOAD, workshop_id, load_key_result, state,
+        ret = store_load_rows(st, ST_KEY_RESULTS_LOAD, workshop_id, load_key_result, state,
                         "load key results");
     if (ret == 0)
-        ret = load_rows(st, ST_INITIATIVES_LOAD, workshop_id, load_initiative, state,
+        ret = store_load_rows(st, ST_INITIATIVES_LOAD, workshop_id, load_initiative, state,
                         "load initiatives");
     if (ret == 0)
-        ret = load_rows(st, ST_DEPENDENCIES_LOAD, workshop_id, load_dependency, state,
+        ret = store_load_rows(st, ST_DEPENDENCIES_LOAD, workshop_id, load_dependency, state,
                         "load dependencies");
     if (ret == 0)
-        ret = load_rows(st, ST_COMMENTS_LOAD, workshop_id, load_comment, state, "load comments");
+        ret = store_load_rows(st, ST_COMMENTS_LOAD, workshop_id, load_comment, state, "load comments");
     if (ret == 0)
         ret = store_ideas_load(st, workshop_id, state);
     if (ret == 0)
