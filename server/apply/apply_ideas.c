@@ -79,7 +79,8 @@ int apply_idea_reveal(struct okr_state *s, const struct apply_ctx *ctx, const Wi
     snprintf(r->subject, sizeof r->subject, "ideas");
     struct event_builder eb;
     eb_init(&eb, ctx, "idea.reveal", OKR_IDEA, 0);
-    eb.ev.entity = r->subject;
+    /* The event and the Ack name what changed: every idea, "ideas". */
+    snprintf(eb.entity, sizeof eb.entity, "ideas");
     double count = (double)n;
     eb_number(&eb, "revealed", NULL, &count);
     eb_text(&eb, "ideas", NULL, list);

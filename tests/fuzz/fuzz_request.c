@@ -15,6 +15,7 @@
  * well-formed cascade: arrays sorted and unique, and every reference pointing
  * at an entity that exists. Any breach calls abort(). */
 #include <stddef.h>
+#include <stdio.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -47,6 +48,9 @@ struct counts {
     uint64_t seq;
     size_t nteams, nobjectives, nkey_results, ninitiatives, ndependencies, ncomments;
     uint32_t next_team, next_objective, next_key_result, next_initiative, next_comment;
+    size_t nideas, nballots;
+    uint32_t next_idea, vote_number;
+    int vote_state;
 };
 
 static struct counts counts_of(const struct okr_state *s)
@@ -65,6 +69,11 @@ static struct counts counts_of(const struct okr_state *s)
     c.next_key_result = s->next_key_result;
     c.next_initiative = s->next_initiative;
     c.next_comment = s->next_comment;
+    c.nideas = s->nideas;
+    c.nballots = s->nballots;
+    c.next_idea = s->next_idea;
+    c.vote_number = s->vote.number;
+    c.vote_state = s->vote.state;
     return c;
 }
 
@@ -88,8 +97,10 @@ static void check_applied(const struct okr_state *s, const struct counts *before
 {
     if (r->code != 0 || r->seq != before->seq + 1 || s->seq != r->seq)
         abort();
-    char id[16];
+    char id[OKR_NAME_MAX + 1];
     okr_id_format(r->kind, r->num, id, sizeof id);
+    if (r->subject[0] != '\0') /* a change to many names them in a word ("ideas") */
+        snprintf(id, sizeof id, "%s", r->subject);
 
     WireFrame *ev = unpack_packed(&r->event);
     if (ev->body_case != CASCADE__V1__FRAME__BODY_EVENT || ev->request_id != 0 ||
