@@ -22,7 +22,7 @@
 
 /* Indexed by body case (the Frame field's number, at most a few hundred),
  * so a lookup is one bounds check. */
-#define RULES_CAP 160
+#define RULES_CAP 200
 static const struct request_rule RULES[RULES_CAP] = {
 #define REQUEST(BODY, member, ACCESS, NEED, WORDS, WORKSHOP, TEAM, KIND, CREATES, handler, applier) \
     [CASCADE__V1__FRAME__BODY_##BODY] = {                                                        \

@@ -10,6 +10,7 @@
 #include "okr.h"
 
 struct conn;
+struct round;
 
 /* Join and invite codes: 10 characters from a 31-letter alphabet
  * (31^10, about 8.2 x 10^14), so guessing one at the throttled rate is
@@ -56,6 +57,9 @@ struct workshop {
     size_t nteam_members, cap_team_members;
     struct conn **subscribers;
     size_t nsubscribers, cap_subscribers;
+    /* The confidence round open now, or the last one revealed; NULL before
+     * the first (round.h). Changed like the state, saved by the batch. */
+    struct round *round;
 };
 
 /* Normalises a join code as people type it (case, spaces, dashes) into

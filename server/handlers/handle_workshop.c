@@ -18,6 +18,7 @@
 #include "requests.h"
 #include "presence.h"
 #include "replay.h"
+#include "round.h"
 #include "snapshot_image.h"
 #include "clock.h"
 #include "conn.h"
@@ -450,9 +451,15 @@ static int pack_image(struct live *l, struct workshop *w, struct snapshot_image 
 {
     Cascade__V1__Snapshot snap = CASCADE__V1__SNAPSHOT__INIT;
     struct wire_state ws;
+    /* The round without anyone's own value: the image is everyone's. */
+    struct round_wire rw = {0};
     int rc = wire_state_fill(&ws, &w->state, &snap);
     if (rc == 0)
         rc = wire_state_members(&ws, w, &snap);
+    if (rc == 0 && w->round != NULL) {
+        rc = round_wire_fill(&rw, w, NULL);
+        snap.round = &rw.round;
+    }
     if (rc == 0) {
         snap.workshop = w->code;
         snap.seq = w->committed_seq;
@@ -462,6 +469,7 @@ static int pack_image(struct live *l, struct workshop *w, struct snapshot_image 
             cascade__v1__snapshot__pack(&snap, (*out)->bytes);
     }
     wire_state_free(&ws);
+    round_wire_free(&rw);
     return rc;
 }
 
