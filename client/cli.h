@@ -72,4 +72,7 @@ int cmd_team_member(struct cli *cli, struct args *a);
 int cmd_participants(struct cli *cli, struct args *a);
 int cmd_workshop_manage(struct cli *cli, struct args *a, const char *sub);
 
+/* 'round start | submit | status | reveal' (cmd_round.c). */
+int cmd_round(struct cli *cli, struct args *a);
+
 #endif

@@ -84,6 +84,14 @@ static const char USAGE[] =
     "  comment rm C#                    take a comment back (its author or a facilitator)\n"
     "  comment list [O#|K#]             the comments, open ones first\n"
     "  comment resolve C# [--reopen]    mark a comment dealt with (or open it again)\n"
+    "  round start [K# ...]             open a blind confidence round (facilitators) over\n"
+    "                                   those key results, or every one\n"
+    "  round submit K# CONFIDENCE       your confidence (0 to 1) that it will be hit, hidden\n"
+    "                                   from everyone until the reveal; again replaces it\n"
+    "  round status                     who has submitted and who not yet (never what)\n"
+    "  round reveal [--apply]           show every value with count, min, max, mean, median\n"
+    "                                   and spread, flagging spreads of 0.3 or more\n"
+    "                                   (facilitators); --apply checks in each median\n"
     "  score                            the OKR grades of every team, objective, key result\n"
     "  lint [--strict]                  what a coach would warn about (--strict: exit 1\n"
     "                                   when there is any warning)\n"
@@ -139,6 +147,7 @@ static const struct {
     {"role", cmd_role},
     {"kick", cmd_kick},
     {"participants", cmd_participants},
+    {"round", cmd_round},
 };
 
 /* Takes the global options out of a, wherever they stand. */
