@@ -221,9 +221,12 @@ WP=$!
 PIDS+=("$WP")
 for _ in $(seq 1 200); do grep -q "round.reveal" "$WORK/lines" && break; sleep 0.05; done
 kill "$WP" 2>/dev/null; wait "$WP" 2>/dev/null
-says "watch prints a submit without its value" 0 "sam round.submit R1 key_result=\"K2\", replaced=true" \
+says "watch prints the start" 0 "alice round.start R1 opened over K2 K3 K4" cat "$WORK/lines"
+says "watch prints a submit without its value" 0 \
+    "sam round.submit R1 submitted for K2, replacing their earlier value" cat "$WORK/lines"
+says "watch prints the reveal with its figures" 0 \
+    "alice round.reveal R1 revealed K2: alice 0.64, mia 0.37, sam 0.83 (n=3, median 0.64, spread 0.46 WIDE); K3: max 0.71 (n=1, median 0.71, spread 0); K4: mia 0.29, sam 0.46 (n=2, median 0.38, spread 0.17); each median checked in" \
     cat "$WORK/lines"
-says "watch prints the reveal" 0 "round.reveal R1" cat "$WORK/lines"
 
 # ---- a second round ------------------------------------------------------------------------
 says "a new round opens over every key result" 0 "Confidence round 2 is open for 4 key results." \
