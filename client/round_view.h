@@ -27,4 +27,11 @@ void round_view_summary(const Cascade__V1__ConfidenceRound *r, char *out, size_t
  * spread 0.46 WIDE", or "K1  no values". */
 void round_view_key_result_line(const Cascade__V1__RoundKeyResult *k, char *out, size_t outlen);
 
+/* The live view's two lines for a snapshot's round (NULL: none, both
+ * ""): round_view_summary, and once revealed each key result's range and
+ * median, "K2 0.37-0.83 med 0.64 WIDE · K3 0.71", cut to fit. *wide says
+ * whether some spread is wide. */
+void round_view_live_lines(const Cascade__V1__ConfidenceRound *r, char *summary, size_t slen,
+                           char *values, size_t vlen, int *wide);
+
 #endif
