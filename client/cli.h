@@ -87,4 +87,7 @@ int cmd_idea(struct cli *cli, struct args *a);
 int cmd_vote(struct cli *cli, struct args *a);
 int cmd_workshop_manage(struct cli *cli, struct args *a, const char *sub);
 
+/* 'round start | submit | status | reveal' (cmd_round.c). */
+int cmd_round(struct cli *cli, struct args *a);
+
 #endif

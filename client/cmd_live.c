@@ -34,6 +34,7 @@
 #include "output.h"
 #include "session.h"
 #include "settings.h"
+#include "round_view.h"
 #include "snapshot.h"
 
 /* The shortest time between two fetches of the state: ~30 frames a second. */
@@ -375,6 +376,8 @@ static int fetch(struct live_app *a, char *err, size_t errlen)
         a->m.observer_comments = info->observer_comments;
     }
     snprintf(a->m.code, sizeof a->m.code, "%s", snap->workshop);
+    round_view_live_lines(snap->round, a->m.round, sizeof a->m.round, a->m.round_values,
+                          sizeof a->m.round_values, &a->m.round_wide);
     a->state_seq = snap->seq;
     if (snap->seq > a->m.seq)
         a->m.seq = snap->seq;

@@ -5,6 +5,7 @@
 #include "agenda_view.h"
 #include "output.h"
 #include "render.h"
+#include "round_stats.h"
 
 static int has_value(const Cascade__V1__Value *v)
 {
@@ -53,6 +54,87 @@ static void print_value(FILE *out, const Cascade__V1__Value *v)
     }
 }
 
+/* ---- Confidence rounds: said in words, the reveal with its figures ---- */
+
+static const Cascade__V1__Value *new_value(const Cascade__V1__Event *e, const char *field)
+{
+    for (size_t i = 0; i < e->n_changes; i++)
+        if (strcmp(e->changes[i]->field, field) == 0 && has_value(e->changes[i]->new_value))
+            return e->changes[i]->new_value;
+    return NULL;
+}
+
+static const char *new_text(const Cascade__V1__Event *e, const char *field)
+{
+    const Cascade__V1__Value *v = new_value(e, field);
+    return v != NULL && v->kind_case == CASCADE__V1__VALUE__KIND_TEXT ? v->text : "";
+}
+
+/* The reveal's values come as fields "K# USER", grouped by key result:
+ * each group is printed with its count, median and spread. */
+static void print_reveal(FILE *out, const Cascade__V1__Event *e)
+{
+    double values[64];
+    size_t n = 0, shown = 0;
+    char current[16] = "";
+    const Cascade__V1__Value *applied = new_value(e, "applied");
+    fputs(" revealed", out);
+    for (size_t i = 0; i <= e->n_changes; i++) {
+        const Cascade__V1__FieldChange *fc = i < e->n_changes ? e->changes[i] : NULL;
+        const char *space = fc != NULL ? strchr(fc->field, ' ') : NULL;
+        int is_value = space != NULL && fc->field[0] == 'K' && has_value(fc->new_value) &&
+                       fc->new_value->kind_case == CASCADE__V1__VALUE__KIND_NUMBER;
+        if (fc != NULL && !is_value)
+            continue;
+        size_t idlen = space != NULL ? (size_t)(space - fc->field) : 0;
+        int same = fc != NULL && idlen < sizeof current && strlen(current) == idlen &&
+                   strncmp(current, fc->field, idlen) == 0;
+        if (!same && current[0] != '\0') { /* the group just ended */
+            struct round_stats st;
+            char median[32], spread[32];
+            if (round_stats_compute(values, n, &st) == 0 && st.count > 0) {
+                render_confidence(st.median, median, sizeof median);
+                render_confidence(st.spread, spread, sizeof spread);
+                fprintf(out, " (n=%zu, median %s, spread %s%s)", st.count, median, spread,
+                        st.wide ? " WIDE" : "");
+            }
+            n = 0;
+        }
+        if (fc == NULL)
+            break;
+        char v[32];
+        render_confidence(fc->new_value->number, v, sizeof v);
+        if (!same) {
+            snprintf(current, sizeof current, "%.*s", (int)idlen, fc->field);
+            fprintf(out, "%s %s:", shown++ ? ";" : "", current);
+        } else {
+            fputc(',', out);
+        }
+        fprintf(out, " %s %s", space + 1, v);
+        if (n < sizeof values / sizeof values[0])
+            values[n++] = fc->new_value->number;
+    }
+    if (shown == 0)
+        fputs(" no values", out);
+    if (applied != NULL && applied->kind_case == CASCADE__V1__VALUE__KIND_FLAG && applied->flag)
+        fputs("; each median checked in", out);
+}
+
+/* Writes the words of a round event after its head; 0 when e is none. */
+static int print_round(FILE *out, const Cascade__V1__Event *e)
+{
+    if (strcmp(e->type, "round.start") == 0)
+        fprintf(out, " opened over %s", new_text(e, "key_results"));
+    else if (strcmp(e->type, "round.submit") == 0)
+        fprintf(out, " submitted for %s%s", new_text(e, "key_result"),
+                new_value(e, "replaced") != NULL ? ", replacing their earlier value" : "");
+    else if (strcmp(e->type, "round.reveal") == 0)
+        print_reveal(out, e);
+    else
+        return 0;
+    return 1;
+}
+
 void event_format_line(FILE *out, const Cascade__V1__Event *e)
 {
     /* The timer's events read as sentences. */
@@ -63,6 +145,10 @@ void event_format_line(FILE *out, const Cascade__V1__Event *e)
     fprintf(out, "#%llu %s %s %s %s", (unsigned long long)e->seq, when,
             e->actor[0] != '\0' ? e->actor : "-", e->type[0] != '\0' ? e->type : "event",
             e->entity[0] != '\0' ? e->entity : "-");
+    if (print_round(out, e)) {
+        fputc('\n', out);
+        return;
+    }
     const char *sep = " ";
     for (size_t i = 0; i < e->n_changes; i++) {
         const Cascade__V1__FieldChange *fc = e->changes[i];

@@ -113,6 +113,14 @@ struct live_model {
     char me[LIVE_NAME_MAX];
     uint64_t seq;
     char trouble[160]; /* "" while connected; else the banner's text */
+    /* The confidence round, as two lines under the header ("" for none):
+     * its progress ("confidence round 2: 5 of 9 submitted"), and once
+     * revealed each key result's range, median and a WIDE flag
+     * (round_view.h makes them from the snapshot). round_wide: some
+     * spread is wide, which the first line shows as a warning. */
+    char round[LIVE_TICK_BYTES];
+    char round_values[LIVE_TICK_BYTES];
+    int round_wide;
     struct live_person people[LIVE_PEOPLE_MAX];
     size_t npeople;
     char ticks[LIVE_TICKS][LIVE_TICK_BYTES]; /* newest first */

@@ -728,6 +728,16 @@ void live_model_render(struct live_model *m, int cols, int rows, uint64_t now_ms
     int bottom = 5;
     int wide = cols >= LIVE_WIDE_COLS;
     int detail_rows = wide ? 0 : 7;
+    /* The confidence round, while the tree keeps a few rows. */
+    if (m->round[0] && rows - y - bottom - detail_rows > 5) {
+        char text[LIVE_TICK_BYTES + 4];
+        snprintf(text, sizeof text, " %s", m->round);
+        live_line_text(&lines[y++], cols, m->round_wide ? LIVE_WARN : LIVE_BOLD, text, m->ascii);
+        if (m->round_values[0]) {
+            snprintf(text, sizeof text, " %s", m->round_values);
+            live_line_text(&lines[y++], cols, LIVE_PLAIN, text, m->ascii);
+        }
+    }
     int tree_rows = rows - y - bottom - detail_rows;
     int tree_cols = wide ? cols - cols * 2 / 5 : cols;
     struct detail *d = malloc(sizeof *d);

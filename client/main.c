@@ -95,6 +95,14 @@ static const char USAGE[] =
     "  vote D# [--count N] | vote undo D#   place or take back your dots\n"
     "  vote status                      how many have voted and your dots (no tallies)\n"
     "  vote reveal                      close the vote and show the tallies (facilitators)\n"
+    "  round start [K# ...]             open a blind confidence round (facilitators) over\n"
+    "                                   those key results, or every one\n"
+    "  round submit K# CONFIDENCE       your confidence (0 to 1) that it will be hit, hidden\n"
+    "                                   from everyone until the reveal; again replaces it\n"
+    "  round status                     who has submitted and who not yet (never what)\n"
+    "  round reveal [--apply]           show every value with count, min, max, mean, median\n"
+    "                                   and spread, flagging spreads of 0.3 or more\n"
+    "                                   (facilitators); --apply checks in each median\n"
     "  score                            the OKR grades of every team, objective, key result\n"
     "  lint [--strict]                  what a coach would warn about (--strict: exit 1\n"
     "                                   when there is any warning)\n"
@@ -169,6 +177,7 @@ static const struct {
     {"agenda", cmd_agenda},
     {"ready", cmd_ready},
     {"template", cmd_template},
+    {"round", cmd_round},
 };
 
 /* Takes the global options out of a, wherever they stand. */

@@ -7,6 +7,7 @@
 
 #include "array.h"
 #include "errors.h"
+#include "round.h"
 
 void workshop_free(struct workshop *w)
 {
@@ -15,6 +16,7 @@ void workshop_free(struct workshop *w)
     free(w->participants);
     free(w->team_members);
     free(w->subscribers);
+    round_free(w->round);
     free(w);
 }
 

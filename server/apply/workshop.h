@@ -11,6 +11,7 @@
 #include "okr.h"
 
 struct conn;
+struct round;
 
 /* Join and invite codes: 10 characters from a 31-letter alphabet
  * (31^10, about 8.2 x 10^14), so guessing one at the throttled rate is
@@ -62,6 +63,9 @@ struct workshop {
      * last saved it (batch.c). */
     struct agenda agenda;
     uint64_t agenda_saved_in;
+    /* The confidence round open now, or the last one revealed; NULL before
+     * the first (round.h). Changed like the state, saved by the batch. */
+    struct round *round;
 };
 
 /* Normalises a join code as people type it (case, spaces, dashes) into

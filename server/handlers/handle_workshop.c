@@ -20,6 +20,7 @@
 #include "requests.h"
 #include "presence.h"
 #include "replay.h"
+#include "round.h"
 #include "snapshot_image.h"
 #include "clock.h"
 #include "conn.h"
@@ -517,6 +518,8 @@ static int pack_image(struct live *l, struct workshop *w, struct snapshot_image 
 {
     Cascade__V1__Snapshot snap = CASCADE__V1__SNAPSHOT__INIT;
     struct wire_state ws;
+    /* The round without anyone's own value: the image is everyone's. */
+    struct round_wire rw = {0};
     int rc = wire_state_fill(&ws, &w->state, &snap);
     if (rc == 0)
         rc = wire_state_members(&ws, w, &snap);
@@ -525,6 +528,10 @@ static int pack_image(struct live *l, struct workshop *w, struct snapshot_image 
     if (rc == 0 && (rc = agenda_to_wire(&w->agenda, clock_now_ms(), apply_agenda_ready_of(w),
                                         l->cfg.agenda_warning_ms, &aw)) == 0)
         snap.agenda = &aw.msg;
+    if (rc == 0 && w->round != NULL) {
+        rc = round_wire_fill(&rw, w, NULL);
+        snap.round = &rw.round;
+    }
     if (rc == 0) {
         snap.workshop = w->code;
         snap.seq = w->committed_seq;
@@ -535,6 +542,7 @@ static int pack_image(struct live *l, struct workshop *w, struct snapshot_image 
     }
     agenda_wire_free(&aw);
     wire_state_free(&ws);
+    round_wire_free(&rw);
     return rc;
 }
 

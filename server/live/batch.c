@@ -13,6 +13,7 @@
 #include "ideas.h"
 #include "live.h"
 #include "log.h"
+#include "rounds.h"
 #include "store.h"
 
 /* A commit this slow is logged (see batch_commit). */
@@ -21,6 +22,11 @@
 int batch_reserve(struct batch *b)
 {
     return ARRAY_GROW(b->items, b->cap, b->n + 1);
+}
+
+int batch_reserve_more(struct batch *b, size_t more)
+{
+    return ARRAY_GROW(b->items, b->cap, b->n + more);
 }
 
 void batch_add(struct batch *b, struct workshop *w, struct conn *c, uint64_t request_id,
@@ -172,6 +178,11 @@ static int save_people(struct store *st, const struct batch_item *it)
         break;
     case PEOPLE_SET_OBSERVER_COMMENTS:
         rc = store_workshop_set_observer_comments(st, wid, p->value);
+        break;
+    case PEOPLE_ROUND_START:
+    case PEOPLE_ROUND_SUBMIT:
+    case PEOPLE_ROUND_REVEAL:
+        rc = rounds_save(st, it);
         break;
     case PEOPLE_NOTE:
     case PEOPLE_NONE:

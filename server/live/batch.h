@@ -23,6 +23,11 @@ enum people_op {
     PEOPLE_REMOVE_FROM_TEAM,
     PEOPLE_SET_OBSERVER_COMMENTS,
     PEOPLE_NOTE, /* only the event: what it records is durable already */
+    /* Confidence rounds (live/rounds.h): the round the change is about is
+     * `round`; the actor is who started, submitted or revealed. */
+    PEOPLE_ROUND_START,  /* its key results ride in the result's `also` */
+    PEOPLE_ROUND_SUBMIT, /* key_result and confidence */
+    PEOPLE_ROUND_REVEAL, /* value: revealed with apply */
 };
 
 struct people_change {
@@ -32,6 +37,9 @@ struct people_change {
     uint32_t team; /* PEOPLE_ADD_TO_TEAM, PEOPLE_REMOVE_FROM_TEAM, and PEOPLE_SET_ROLE when not 0 */
     int value;     /* PEOPLE_SET_OBSERVER_COMMENTS */
     char invite[16]; /* the invite code that let them in, counted as used; "" for none */
+    uint32_t round;       /* PEOPLE_ROUND_*: the round's number */
+    uint32_t key_result;  /* PEOPLE_ROUND_SUBMIT */
+    double confidence;    /* PEOPLE_ROUND_SUBMIT: kept here, never in the event */
 };
 
 struct batch_item {
@@ -65,6 +73,10 @@ struct batch {
 /* Makes room for one more change, so that batch_add cannot fail once a
  * change is applied. 0 or CAS_ENOMEM. */
 int batch_reserve(struct batch *b);
+
+/* Makes room for `more` changes at once (a change that comes with others,
+ * like a reveal with its check-ins). 0 or CAS_ENOMEM. */
+int batch_reserve_more(struct batch *b, size_t more);
 
 /* Queues an applied change (taking over result), after batch_reserve. */
 void batch_add(struct batch *b, struct workshop *w, struct conn *c, uint64_t request_id,

@@ -30,6 +30,9 @@ static void change_in_memory(struct workshop *w, const struct people_change *p, 
     case PEOPLE_SET_OBSERVER_COMMENTS:
         w->observer_comments = p->value;
         break;
+    case PEOPLE_ROUND_START: /* rounds change in memory by their appliers (round.h) */
+    case PEOPLE_ROUND_SUBMIT:
+    case PEOPLE_ROUND_REVEAL:
     case PEOPLE_NOTE:
     case PEOPLE_NONE:
         break;

@@ -9,6 +9,7 @@
 #include "crypto.h"
 #include "errors.h"
 #include "log.h"
+#include "rounds.h"
 #include "store.h"
 #include "wire.h"
 
@@ -61,6 +62,8 @@ static int load_contents(struct registry *r, struct workshop *w)
         rc = store_team_member_each(r->store, w->id, load_team_member, w);
     if (rc == 0)
         rc = store_participant_seen_each(r->store, w->id, load_seen, w);
+    if (rc == 0)
+        rc = rounds_load(r->store, w);
     return rc;
 }
 

@@ -17,7 +17,7 @@
 
 /* The schema version this build writes; older databases are migrated
  * forward at open, newer ones refused. */
-#define STORE_SCHEMA_VERSION 9
+#define STORE_SCHEMA_VERSION 10
 
 struct store;
 
@@ -235,6 +235,40 @@ int store_agenda_save(struct store *st, int64_t workshop_id, const struct agenda
  * empty when the workshop has none). CAS_EINVAL for a row that does not
  * hold a valid agenda. */
 int store_agenda_load(struct store *st, int64_t workshop_id, struct agenda *a);
+/* ---- Confidence rounds (store_round.c) ----
+ * Each person's value lives only here until the reveal: the event log
+ * never holds it. Writes run within a batch's commit. */
+
+struct store_round {
+    uint32_t number;
+    int open, applied;
+    char started_by[OKR_NAME_MAX + 1];
+    int64_t started_ms;
+    uint64_t started_seq;
+    char revealed_by[OKR_NAME_MAX + 1];
+    int64_t revealed_ms;
+    uint64_t revealed_seq;
+};
+
+/* Adds an open round (number, started_*) with the key results it covers. */
+int store_round_add(struct store *st, int64_t workshop_id, const struct store_round *r,
+                    const uint32_t *key_results, size_t n);
+/* Closes round `number`: revealed by whom, when, at which seq, applied or not. */
+int store_round_reveal(struct store *st, int64_t workshop_id, uint32_t number, int applied,
+                       const char *by, int64_t ms, uint64_t seq);
+/* Sets (adds or replaces) user's value for key_result in round `number`. */
+int store_round_submit(struct store *st, int64_t workshop_id, uint32_t number,
+                       uint32_t key_result, const char *user, double confidence, int64_t ms);
+/* The workshop's latest round; CAS_ENOTFOUND when it never had one. */
+int store_round_latest(struct store *st, int64_t workshop_id, struct store_round *out);
+/* Calls cb for each key result round `number` covers, ascending. */
+int store_round_key_result_each(struct store *st, int64_t workshop_id, uint32_t number,
+                                int (*cb)(void *ctx, uint32_t key_result), void *ctx);
+/* Calls cb for each value of round `number`. */
+int store_round_submission_each(struct store *st, int64_t workshop_id, uint32_t number,
+                                int (*cb)(void *ctx, uint32_t key_result, const char *user,
+                                          double confidence),
+                                void *ctx);
 
 /* ---- Reading history ---- */
 

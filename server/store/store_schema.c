@@ -194,6 +194,34 @@ const char *const STORE_MIGRATIONS[] = {
     ("CREATE TABLE agendas ("
      "  workshop_id INTEGER PRIMARY KEY REFERENCES workshops(id),"
      "  agenda BLOB NOT NULL);"),
+    /* 9 -> 10: blind confidence rounds. A round, the key results it
+     * covers, and each person's value, kept here and never in the event
+     * log, where it would be replayed before the reveal. */
+    ("CREATE TABLE confidence_rounds ("
+     "  workshop_id INTEGER NOT NULL REFERENCES workshops(id),"
+     "  num INTEGER NOT NULL,"
+     "  open INTEGER NOT NULL,"
+     "  applied INTEGER NOT NULL DEFAULT 0,"
+     "  started_by TEXT NOT NULL,"
+     "  started_ms INTEGER NOT NULL,"
+     "  started_seq INTEGER NOT NULL,"
+     "  revealed_by TEXT NOT NULL DEFAULT '',"
+     "  revealed_ms INTEGER NOT NULL DEFAULT 0,"
+     "  revealed_seq INTEGER NOT NULL DEFAULT 0,"
+     "  PRIMARY KEY (workshop_id, num));"
+     "CREATE TABLE confidence_round_key_results ("
+     "  workshop_id INTEGER NOT NULL REFERENCES workshops(id),"
+     "  round INTEGER NOT NULL,"
+     "  key_result INTEGER NOT NULL,"
+     "  PRIMARY KEY (workshop_id, round, key_result));"
+     "CREATE TABLE confidence_submissions ("
+     "  workshop_id INTEGER NOT NULL REFERENCES workshops(id),"
+     "  round INTEGER NOT NULL,"
+     "  key_result INTEGER NOT NULL,"
+     "  user TEXT NOT NULL,"
+     "  confidence REAL NOT NULL,"
+     "  time_ms INTEGER NOT NULL,"
+     "  PRIMARY KEY (workshop_id, round, key_result, user));"),
 };
 
 const size_t STORE_MIGRATION_COUNT = sizeof STORE_MIGRATIONS / sizeof STORE_MIGRATIONS[0];
@@ -372,4 +400,22 @@ const char *const STORE_SQL[ST_COUNT] = {
                        " count = excluded.count",
     [ST_BALLOT_DELETE] = "DELETE FROM ballots WHERE workshop_id = ? AND voter = ? AND idea = ?",
     [ST_BALLOTS_DELETE] = "DELETE FROM ballots WHERE workshop_id = ?",
+    /* Confidence rounds (store_round.c). */
+    [ST_ROUND_ADD] = "INSERT INTO confidence_rounds (workshop_id, num, open, started_by,"
+                     " started_ms, started_seq) VALUES (?, ?, 1, ?, ?, ?)",
+    [ST_ROUND_KEY_RESULT_ADD] = "INSERT INTO confidence_round_key_results (workshop_id, round,"
+                                " key_result) VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
+    [ST_ROUND_REVEAL] = "UPDATE confidence_rounds SET open = 0, applied = ?, revealed_by = ?,"
+                        " revealed_ms = ?, revealed_seq = ? WHERE workshop_id = ? AND num = ?",
+    [ST_ROUND_SUBMIT] = "INSERT INTO confidence_submissions (workshop_id, round, key_result, user,"
+                        " confidence, time_ms) VALUES (?, ?, ?, ?, ?, ?)"
+                        " ON CONFLICT (workshop_id, round, key_result, user) DO UPDATE SET"
+                        " confidence = excluded.confidence, time_ms = excluded.time_ms",
+    [ST_ROUND_LATEST] = "SELECT num, open, applied, started_by, started_ms, started_seq,"
+                        " revealed_by, revealed_ms, revealed_seq FROM confidence_rounds"
+                        " WHERE workshop_id = ? ORDER BY num DESC LIMIT 1",
+    [ST_ROUND_KEY_RESULT_EACH] = "SELECT key_result FROM confidence_round_key_results"
+                                 " WHERE workshop_id = ? AND round = ? ORDER BY key_result",
+    [ST_ROUND_SUBMISSION_EACH] = "SELECT key_result, user, confidence FROM confidence_submissions"
+                                 " WHERE workshop_id = ? AND round = ? ORDER BY key_result, user",
 };

@@ -83,6 +83,14 @@ enum store_stmt {
     ST_BALLOT_SAVE,
     ST_BALLOT_DELETE,
     ST_BALLOTS_DELETE,
+    /* Confidence rounds. */
+    ST_ROUND_ADD,
+    ST_ROUND_KEY_RESULT_ADD,
+    ST_ROUND_REVEAL,
+    ST_ROUND_SUBMIT,
+    ST_ROUND_LATEST,
+    ST_ROUND_KEY_RESULT_EACH,
+    ST_ROUND_SUBMISSION_EACH,
     ST_COUNT
 };
 

@@ -157,6 +157,11 @@ static void test_every_request_every_caller(void **state)
     Cascade__V1__ParticipantList plist = CASCADE__V1__PARTICIPANT_LIST__INIT;
     Cascade__V1__CommentResolve resolve = CASCADE__V1__COMMENT_RESOLVE__INIT;
     resolve.id = ID("C1");
+    Cascade__V1__RoundStart rstart = CASCADE__V1__ROUND_START__INIT;
+    Cascade__V1__RoundSubmit rsubmit = CASCADE__V1__ROUND_SUBMIT__INIT;
+    rsubmit.key_result = ID("K1");
+    Cascade__V1__RoundStatus rstatus = CASCADE__V1__ROUND_STATUS__INIT;
+    Cascade__V1__RoundReveal rreveal = CASCADE__V1__ROUND_REVEAL__INIT;
     struct request reqs[] = {
 #define R(name, body, field, ptr, need) \
     {name, {.base = PROTOBUF_C_MESSAGE_INIT(&cascade__v1__frame__descriptor), .request_id = 1, \
@@ -192,6 +197,11 @@ static void test_every_request_every_caller(void **state)
         R("InviteRevoke", INVITE_REVOKE, invite_revoke, &irevoke, AUTHZ_FACILITATOR),
         R("ParticipantList", PARTICIPANT_LIST, participant_list, &plist, AUTHZ_READ),
         R("CommentResolve", COMMENT_RESOLVE, comment_resolve, &resolve, AUTHZ_EDIT_TEAM),
+        /* A confidence round: submitting is for whoever may check K1 in. */
+        R("RoundStart", ROUND_START, round_start, &rstart, AUTHZ_FACILITATOR),
+        R("RoundSubmit", ROUND_SUBMIT, round_submit, &rsubmit, AUTHZ_CHECK_IN),
+        R("RoundStatus", ROUND_STATUS, round_status, &rstatus, AUTHZ_READ),
+        R("RoundReveal", ROUND_REVEAL, round_reveal, &rreveal, AUTHZ_FACILITATOR),
 #undef R
     };
     char msg[300];

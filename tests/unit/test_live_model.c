@@ -12,6 +12,7 @@
 
 #include "live_model.h"
 #include "okr.h"
+#include "round_view.h"
 
 static char *xstrdup(const char *s)
 {
@@ -273,6 +274,52 @@ static void test_events_tick_and_highlight(void **state)
     okr_state_free(&s);
 }
 
+/* The confidence round under the header: its progress while open (never
+ * values: the snapshot has none), and once revealed each key result's
+ * range and median, a wide spread flagged. */
+static void test_confidence_round_lines(void **state)
+{
+    (void)state;
+    struct okr_state s;
+    struct live_model m;
+    struct screen sc;
+    setup_model(&m, &s, "member");
+    Cascade__V1__RoundValue v[3] = {CASCADE__V1__ROUND_VALUE__INIT, CASCADE__V1__ROUND_VALUE__INIT,
+                                    CASCADE__V1__ROUND_VALUE__INIT};
+    Cascade__V1__RoundValue *vp[3] = {&v[0], &v[1], &v[2]};
+    v[0].user = "alice", v[0].confidence = 0.64;
+    v[1].user = "mia", v[1].confidence = 0.37;
+    v[2].user = "sam", v[2].confidence = 0.83;
+    char *names[] = {"alice", "mia", "sam"}, *waiting[] = {"max"};
+    Cascade__V1__RoundKeyResult k[2] = {CASCADE__V1__ROUND_KEY_RESULT__INIT,
+                                        CASCADE__V1__ROUND_KEY_RESULT__INIT};
+    Cascade__V1__RoundKeyResult *kp[2] = {&k[0], &k[1]};
+    k[0].key_result = "K2", k[0].submitted = names, k[0].n_submitted = 3;
+    k[1].key_result = "K3", k[1].waiting = waiting, k[1].n_waiting = 1;
+    Cascade__V1__ConfidenceRound r = CASCADE__V1__CONFIDENCE_ROUND__INIT;
+    r.number = 1, r.open = 1, r.key_results = kp, r.n_key_results = 2;
+    round_view_live_lines(&r, m.round, sizeof m.round, m.round_values, sizeof m.round_values,
+                          &m.round_wide);
+    render(&m, &sc, 100, 24);
+    assert_int_equal(find(&sc, "confidence round 1: 3 of 4 submitted"), 1);
+    assert_int_equal(sc.lines[1].base, LIVE_BOLD);
+    assert_true(find(&sc, "K1 Raise") > 1);
+    r.open = 0;
+    k[0].values = vp, k[0].n_values = 3;
+    round_view_live_lines(&r, m.round, sizeof m.round, m.round_values, sizeof m.round_values,
+                          &m.round_wide);
+    render(&m, &sc, 100, 24);
+    assert_int_equal(find(&sc, "confidence round 1 revealed: 1 of 2 key results with wide"), 1);
+    assert_int_equal(sc.lines[1].base, LIVE_WARN);
+    assert_int_equal(find(&sc, "K2 0.37-0.83 med 0.64 WIDE"), 2);
+    round_view_live_lines(NULL, m.round, sizeof m.round, m.round_values, sizeof m.round_values,
+                          &m.round_wide);
+    render(&m, &sc, 100, 24);
+    assert_int_equal(find(&sc, "confidence round"), -1);
+    live_model_free(&m);
+    okr_state_free(&s);
+}
+
 static void test_what_each_role_is_offered(void **state)
 {
     (void)state;
@@ -489,6 +536,7 @@ int main(void)
         cmocka_unit_test(test_the_edit_form_and_its_conflict),
         cmocka_unit_test(test_check_in_and_add_forms),
         cmocka_unit_test(test_history_sparkline),
+        cmocka_unit_test(test_confidence_round_lines),
         cmocka_unit_test(test_wide_terminal_puts_details_beside),
         cmocka_unit_test(test_a_thousand_objectives_render_in_bounded_work),
     };
