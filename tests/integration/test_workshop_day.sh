@@ -72,37 +72,63 @@ check "and merges the duplicate" run 0 as alice idea merge D1 D5
 check "the vote opens: two dots each" run 0 as alice vote start --votes 2 --max-per-idea 1
 for v in "bob D1" "bob D4" "carol D2" "carol D1" "dave D1"; do as ${v% *} vote "${v#* }" >/dev/null; done
 
-# ---- the server restarts in the middle ------------------------------------------------------
+# ---- step 3: drafting while the vote runs; the winners are clear enough -----------------
+check "agenda next (objectives), a longer step" run 0 as alice agenda edit 3 --for 10m
+check "agenda next" run 0 as alice agenda next
+says "D1 becomes the company's objective" 0 O1 as alice idea promote D1 --objective --team T1
+says "D4 becomes Support's objective" 0 O2 as erin idea promote D4 --objective --team T3
+says "a key result for O1" 0 K1 as bob kr add O1 "Open 3 Asian offices" --from 0 --to 3 --owner bob
+says "a key result for O2" 0 K2 as erin kr add O2 "Tickets answered within a day" --from 60 --to 100 --unit % --owner erin
+says "Sales' objective" 0 O3 as carol obj add "Sell to the mid-market" --team T2 --aligns-to O1
+says "... with its key result" 0 K3 as carol kr add O3 "Sign 40 mid-market deals" --from 0 --to 40 --owner carol
+
+# ---- a blind confidence round over every key result ------------------------------------------
+check "the round opens" run 0 as alice round start
+for v in "bob K1 0.40" "gina K1 0.85" "erin K2 0.70" "carol K3 0.55"; do
+    set -- $v; as "$1" round submit "$2" "$3" >/dev/null
+done
+
+# ---- the server restarts with the timer running, the vote and the round open ------------------
 step_before=$(agenda_field .current)
+left_before=$(agenda_field .remaining_ms)
 stop_server "$SPID"
 sleep 1
 start_server main --listen "127.0.0.1:$PORT0" --agenda-warning 1s
-XDG_CONFIG_HOME="$WORK/home-erin" "$CASCADE" watch --since "$(wc -l <"$WORK/watch")" >>"$WORK/watch" 2>&1 &
+XDG_CONFIG_HOME="$WORK/home-erin" "$CASCADE" watch --since "$(grep -c '^#' "$WORK/watch")" >>"$WORK/watch" 2>&1 &
 PIDS+=("$!")
-if [ "$(agenda_field .current)" = "$step_before" ]; then ok "after the restart the agenda is on the same step ($step_before)"
-else not_ok "agenda step after restart" "$(as alice agenda)"; fi
-says "after the restart the votes are still there" 0 "3 people have voted" as erin vote status
+left_after=$(agenda_field .remaining_ms)
+if [ "$(agenda_field .current)" = "$step_before" ] && [ "$(agenda_field .state)" = running ] \
+   && [ "$left_after" -le "$left_before" ] && [ "$left_after" -gt $((left_before - 60000)) ]; then
+    ok "after the restart step $step_before runs on with the time it had left"
+else not_ok "agenda after restart" "$step_before $left_before -> $(as alice --json agenda)"; fi
+says "the votes are still there" 0 "3 people have voted" as erin vote status
 says "... and dave's still count against him" 1 "You have 1 of your 2 votes left." \
     as dave vote D2 --count 2
+if run 0 as alice --json round status \
+   && [ "$(jq -r '.key_results[] | select(.id == "K1") | .submitted | join(",")' <<<"$out")" = "bob,gina" ] \
+   && ! grep -qE '0\.(40|85|70|55)' <<<"$out"; then
+    ok "the round is still open, who submitted kept, no value shown"
+else not_ok "round status after restart" "$out"; fi
 for v in "dave D4" "erin D4" "frank D1" "gina D2"; do as ${v% *} vote "${v#* }" >/dev/null; done
+as dave round submit K3 0.95 >/dev/null
 if run 0 as alice vote reveal && grep -qE '^ 1\. D1 +4 ' <<<"$out" && grep -qE '^ 2\. D4 +3 ' <<<"$out"; then
     ok "the reveal ranks D1 (4 dots, its duplicate's included) then D4 (3)"
 else not_ok "vote reveal" "$out $err"; fi
-
-# ---- promote the winners ------------------------------------------------------------------
-check "agenda next (objectives)" run 0 as alice agenda next
-says "D1 becomes the company's objective" 0 O1 as alice idea promote D1 --objective --team T1
-says "D4 becomes Support's objective, aligned later" 0 O2 as erin idea promote D4 --objective --team T3
-says "a key result for O1" 0 K1 as bob kr add O1 "Open 3 Asian offices" --from 0 --to 3
-says "a key result for O2" 0 K2 as erin kr add O2 "Tickets answered within a day" --from 60 --to 100 --unit %
-says "Sales' objective" 0 O3 as carol obj add "Sell to the mid-market" --team T2 --aligns-to O1
-says "... with its key result" 0 K3 as carol kr add O3 "Sign 40 mid-market deals" --from 0 --to 40
+if run 0 as alice --json round reveal --apply \
+   && [ "$(jq -r '.key_results[] | select(.id == "K1") | "\(.count) \(.median) \(.wide)"' <<<"$out")" = "2 0.625 true" ] \
+   && [ "$(jq -r '.key_results[] | select(.id == "K3") | "\(.count) \(.median) \(.wide)"' <<<"$out")" = "2 0.75 true" ] \
+   && [ "$(jq -r '.key_results[] | select(.id == "K2") | "\(.count) \(.median) \(.wide)"' <<<"$out")" = "1 0.7 false" ]; then
+    ok "the round's reveal: medians and wide disagreement, as worked out by hand"
+else not_ok "round reveal" "$out $err"; fi
+if [ "$(as alice --json show | jq -r '[.key_results[] | "\(.id)=\(.confidence)"] | join(" ")')" = "K1=0.625 K2=0.7 K3=0.75" ]; then
+    ok "--apply checked the medians in"
+else not_ok "medians applied" "$(as alice --json show | jq -c '[.key_results[] | {id, confidence}]')"; fi
 
 # ---- restructure without losing history ------------------------------------------------------
 says "O2 now aligns to the company's objective" 0 "Updated O2." as erin obj edit O2 --aligns-to O1
 says "the facilitator moves K3 under the company's objective" 0 "Moved K3 under O1." \
     as alice kr move K3 O1
-says "... and it keeps its history" 0 "Sign 40 mid-market deals" as alice kr history K3
+says "... and it keeps its history" 0 "median of 2" as alice kr history K3
 says "a cycle is refused" 1 "which would make a cycle" as alice obj edit O1 --aligns-to O3
 if [ "$(as alice --json show | jq -r '.objectives[] | select(.id == "O1") | .from_idea')" = D1 ]; then
     ok "O1 keeps its link to D1"
@@ -123,7 +149,7 @@ n=$(wc -w <<<"$seqs")
 if [ "$n" -gt 40 ] && [ "$seqs" = "$(seq -s ' ' 1 "$n") " ]; then ok "the day is one gapless history ($n events)"
 else not_ok "gapless history" "$seqs"; fi
 for t in agenda.start agenda.timeup idea.add idea.reveal idea.merge vote.start vote.cast \
-         vote.reveal objective.add objective.edit; do
+         vote.reveal objective.add objective.edit round.start round.submit round.reveal kr.checkin; do
     grep -q "\"type\":\"$t\"" "$WORK/history" && ok "the history has $t" || not_ok "history has $t"
 done
 if [ "$(grep -c '"type":"idea.add"' "$WORK/history")" = 5 ] \
