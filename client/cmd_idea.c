@@ -59,14 +59,19 @@ static int list(struct cli *cli, struct args *a)
         cJSON_AddNumberToObject(o, "unrevealed", s->ideas_unrevealed);
         output_json(o);
     } else {
-        for (size_t i = 0; i < s->nideas; i++)
+        uint32_t mine_waiting = 0;
+        for (size_t i = 0; i < s->nideas; i++) {
             print_idea(s, &s->ideas[i], revealed_vote);
+            mine_waiting += !s->ideas[i].revealed;
+        }
+        /* Others' ideas waiting for the reveal: a count, never their text. */
+        uint32_t others = s->ideas_unrevealed - mine_waiting;
         if (s->nideas == 0 && s->ideas_unrevealed == 0)
             printf("No ideas yet; add one with 'cascade idea add TEXT'.\n");
-        else if (s->ideas_unrevealed)
-            printf("%u idea%s not revealed yet; a facilitator shows them with 'cascade idea "
-                   "reveal'.\n",
-                   s->ideas_unrevealed, s->ideas_unrevealed == 1 ? "" : "s");
+        else if (others)
+            printf("%u more idea%s not revealed yet; a facilitator shows them with 'cascade "
+                   "idea reveal'.\n",
+                   others, others == 1 ? "" : "s");
     }
     snapshot_close(&v);
     return EXIT_OK;
