@@ -363,7 +363,9 @@ int apply_vote_reveal(struct okr_state *s, const struct apply_ctx *ctx, const Wi
         return apply_refuse(r, CASCADE__V1__ERROR_CODE__INVALID_ARGUMENT,
                             "There is no vote to reveal; start one with 'cascade vote start'.");
     uint32_t *order = calloc(s->nideas + 1, sizeof *order);
-    char *results = malloc(s->nideas * 24 + 1);
+    /* ", D4294967295 4294967295" at most per idea. */
+    enum { RESULT_ROOM = 32 };
+    char *results = malloc(s->nideas * RESULT_ROOM + 1);
     if (order == NULL || results == NULL) {
         free(order);
         free(results);
@@ -372,7 +374,7 @@ int apply_vote_reveal(struct okr_state *s, const struct apply_ctx *ctx, const Wi
     size_t n = okr_vote_ranking(s, order), len = 0;
     results[0] = '\0';
     for (size_t i = 0; i < n; i++)
-        len += (size_t)snprintf(results + len, 24, "%sD%u %u", i ? ", " : "", order[i],
+        len += (size_t)snprintf(results + len, RESULT_ROOM, "%sD%u %u", i ? ", " : "", order[i],
                                 okr_vote_tally(s, order[i]));
     v->state = OKR_VOTE_REVEALED;
     apply_take_seq(s, r, OKR_VOTE, v->number);
