@@ -3,11 +3,13 @@
  * {"workshop":{"code","title","period","seq"},"teams":[...],
  *  "objectives":[...],"key_results":[...],"initiatives":[...],
  *  "dependencies":[...],"comments":[...],"agenda":{...}} (entities as in
- *  okr_json.h, the agenda as `agenda --json` prints it). */
+ *  okr_json.h, the agenda as `agenda --json` prints it, and "round" as
+ *  `round status --json` prints it). */
 #include <cjson/cJSON.h>
 #include <stdio.h>
 
 #include "agenda_view.h"
+#include "round_view.h"
 #include "cli.h"
 #include "clock.h"
 #include "okr.h"
@@ -32,6 +34,14 @@ int cmd_show(struct cli *cli, struct args *a)
                             : NULL;
         if (agenda != NULL)
             cJSON_AddItemToObject(o, "agenda", agenda);
+        /* The confidence round, as `round status --json` prints it: who has
+         * submitted, and values only once revealed (the server sends no
+         * others). */
+        if (o != NULL && v.snap->round != NULL) {
+            cJSON *round = cJSON_CreateObject();
+            round_view_json_into(round, v.snap->round);
+            cJSON_AddItemToObject(o, "round", round);
+        }
         if (o != NULL && okr_json_add_state(o, &v.st) != 0) {
             cJSON_Delete(o);
             o = NULL;

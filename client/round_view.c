@@ -1,9 +1,11 @@
 #include "round_view.h"
 
+#include <cjson/cJSON.h>
 #include <stdio.h>
 #include <stdlib.h>
 
 #include "errors.h"
+#include "output.h"
 #include "render.h"
 
 void round_view_progress(const Cascade__V1__ConfidenceRound *r, size_t *submitted,
@@ -96,4 +98,69 @@ void round_view_live_lines(const Cascade__V1__ConfidenceRound *r, char *summary,
         }
         len += (size_t)n;
     }
+}
+
+static cJSON *names_json(char **names, size_t n)
+{
+    cJSON *arr = cJSON_CreateArray();
+    for (size_t i = 0; i < n; i++)
+        cJSON_AddItemToArray(arr, cJSON_CreateString(names[i]));
+    return arr;
+}
+
+static cJSON *key_result_json(const Cascade__V1__ConfidenceRound *r,
+                              const Cascade__V1__RoundKeyResult *k)
+{
+    cJSON *e = cJSON_CreateObject();
+    cJSON_AddStringToObject(e, "id", k->key_result);
+    cJSON_AddItemToObject(e, "submitted", names_json(k->submitted, k->n_submitted));
+    cJSON_AddItemToObject(e, "waiting", names_json(k->waiting, k->n_waiting));
+    if (k->has_mine)
+        cJSON_AddNumberToObject(e, "mine", k->mine);
+    else
+        cJSON_AddNullToObject(e, "mine");
+    if (r->open)
+        return e;
+    cJSON *values = cJSON_AddArrayToObject(e, "values");
+    for (size_t i = 0; i < k->n_values; i++) {
+        cJSON *v = cJSON_CreateObject();
+        cJSON_AddStringToObject(v, "user", k->values[i]->user);
+        cJSON_AddNumberToObject(v, "confidence", k->values[i]->confidence);
+        cJSON_AddItemToArray(values, v);
+    }
+    struct round_stats st;
+    if (round_view_stats(k, &st) == 0 && st.count > 0) {
+        cJSON_AddNumberToObject(e, "count", (double)st.count);
+        cJSON_AddNumberToObject(e, "min", st.min);
+        cJSON_AddNumberToObject(e, "max", st.max);
+        cJSON_AddNumberToObject(e, "mean", st.mean);
+        cJSON_AddNumberToObject(e, "median", st.median);
+        cJSON_AddNumberToObject(e, "spread", st.spread);
+        cJSON_AddBoolToObject(e, "wide", st.wide);
+    } else {
+        cJSON_AddNumberToObject(e, "count", 0);
+    }
+    return e;
+}
+
+void round_view_json_into(cJSON *o, const Cascade__V1__ConfidenceRound *r)
+{
+    size_t submitted, expected;
+    round_view_progress(r, &submitted, &expected);
+    cJSON_AddNumberToObject(o, "round", r->number);
+    cJSON_AddBoolToObject(o, "open", r->open);
+    cJSON_AddStringToObject(o, "started_by", r->started_by);
+    cJSON_AddNumberToObject(o, "started_ms", (double)r->started_ms);
+    output_json_text_or_null(o, "revealed_by", r->revealed_by);
+    if (r->open)
+        cJSON_AddNullToObject(o, "revealed_ms");
+    else
+        cJSON_AddNumberToObject(o, "revealed_ms", (double)r->revealed_ms);
+    cJSON_AddBoolToObject(o, "applied", r->applied);
+    cJSON_AddNumberToObject(o, "submitted", (double)submitted);
+    cJSON_AddNumberToObject(o, "expected", (double)expected);
+    cJSON_AddNumberToObject(o, "wide_spread", ROUND_WIDE_SPREAD);
+    cJSON *arr = cJSON_AddArrayToObject(o, "key_results");
+    for (size_t i = 0; i < r->n_key_results; i++)
+        cJSON_AddItemToArray(arr, key_result_json(r, r->key_results[i]));
 }

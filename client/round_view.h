@@ -34,4 +34,9 @@ void round_view_key_result_line(const Cascade__V1__RoundKeyResult *k, char *out,
 void round_view_live_lines(const Cascade__V1__ConfidenceRound *r, char *summary, size_t slen,
                            char *values, size_t vlen, int *wide);
 
+/* The round as `round status --json` prints it (and `show --json` as
+ * "round"), added to o. */
+struct cJSON;
+void round_view_json_into(struct cJSON *o, const Cascade__V1__ConfidenceRound *r);
+
 #endif

@@ -148,7 +148,7 @@ if run 0 as olga --json round status \
     ok "round status: who submitted and who is waited for"
 else not_ok "round status lists" "$out $err"; fi
 says "round status prints the progress" 0 "5 of 6 submitted" as mia round status
-if as alice --json show | jq -e '.round == null or (.round | tostring | test("confidence\":") | not)' >/dev/null; then
+if as alice --json show | jq -e '.round.open == true and (.round | tostring | test("confidence\":") | not)' >/dev/null; then
     ok "show --json carries no values"
 else not_ok "show --json and values"; fi
 # (Each line but its time stamp, whose milliseconds may look like a value.)
@@ -183,6 +183,9 @@ if run 0 as alice --json round reveal --apply \
     ok "round reveal --apply: every value, count, min, max, median, spread, wide"
 else not_ok "round reveal --json" "$out $err"; fi
 if ! grep -qF 0.52 <<<"$out"; then ok "the replaced value is gone"; else not_ok "0.52 revealed"; fi
+if [ "$(as olga --json show | jq -r '.round.key_results[] | select(.id == "K2") | "\(.median) \(.wide)"')" = "0.64 true" ]; then
+    ok "show --json carries the revealed round"
+else not_ok "show --json round" "$(as olga --json show | jq -c .round)"; fi
 says "round status after the reveal shows the values" 0 "mia 0.37" as olga round status
 says "... and flags the wide spread" 0 "0.46 WIDE" as olga round status
 says "... and says what WIDE means" 0 "0.3 or more apart" as olga round status
