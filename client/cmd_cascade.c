@@ -289,7 +289,13 @@ static int kr_edit(struct cli *cli, struct args *a)
     if (args_value(a, "--title", &title) < 0 || args_value(a, "--unit", &unit) < 0 ||
         args_value(a, "--owner", &owner) < 0 || args_value(a, "--status", &status) < 0)
         return cli_usage(cmd, a->err);
-    int metric = args_flag(a, "--metric"), milestone = args_flag(a, "--milestone");
+    int metric = args_flag(a, "--metric"), milestone = args_flag(a, "--milestone"), has_weight;
+    if ((rc = change_take_number_flag(a, cmd, "--weight", &has_weight, &e.key_result.weight)) !=
+        EXIT_OK)
+        return rc;
+    if (has_weight && (e.key_result.weight < 0 || e.key_result.weight > OKR_WEIGHT_MAX))
+        return cli_usage(cmd, "--weight is a number from 0 (left out of the score) to 100.");
+    edit_names(&e, "weight", has_weight);
     if (metric && milestone)
         return cli_usage(cmd, "A key result is a --metric or a --milestone, not both.");
     if ((rc = take_base_version(a, cmd, &e.base)) != EXIT_OK)
@@ -315,7 +321,7 @@ static int kr_edit(struct cli *cli, struct args *a)
     if (edit_names(&e, "milestone", metric || milestone))
         e.key_result.milestone = milestone;
     return send_edit(cli, a, &e, "Say what to change: --title, --from, --to, --unit, --owner, "
-                                 "--status, --metric or --milestone.");
+                                 "--status, --weight, --metric or --milestone.");
 }
 
 /* kr move K# O#: the key result, its history, initiatives and comments go

@@ -354,6 +354,10 @@ static void detail_key_result(const struct live_model *m, const struct okr_key_r
        k->owner[0] ? k->owner : "none");
     if (k->from_idea)
         dl(d, LIVE_DIM, "from idea D%u", k->from_idea);
+    if (okr_key_result_weight(k) != 1.0) {
+        render_number(okr_key_result_weight(k), a, sizeof a);
+        dl(d, LIVE_PLAIN, "weight %s of its objective's score", a);
+    }
     if (k->blocker != NULL && k->blocker[0]) {
         render_flat(k->blocker, flat, sizeof flat);
         dl(d, LIVE_RED, "blocked: %s", flat);

@@ -62,6 +62,7 @@ static const char USAGE[] =
     "  kr add O# TITLE (--from X --to Y [--unit U] | --milestone) [--owner USER]\n"
     "  kr edit K# [--title T] [--from X] [--to Y] [--unit U] [--owner U]\n"
     "          [--status on-track|at-risk|off-track] [--metric --from X --to Y | --milestone]\n"
+    "          [--weight W]             (W: its share of the objective's score, 0 to 100)\n"
     "          [--base-version N]\n"
     "                                   (--base-version: refuse if a field I change moved\n"
     "                                   since version N)\n"

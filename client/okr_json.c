@@ -99,6 +99,8 @@ cJSON *okr_json_key_result(const struct okr_state *s, const struct okr_key_resul
     cJSON_AddStringToObject(o, "title", k->title);
     output_json_text_or_null(o, "owner", k->owner);
     cJSON_AddStringToObject(o, "kind", k->milestone ? "milestone" : "metric");
+    if (k->has_weight && k->weight != 1.0) /* the usual shape stays short */
+        cJSON_AddNumberToObject(o, "weight", k->weight);
     cJSON_AddNumberToObject(o, "start", k->start);
     cJSON_AddNumberToObject(o, "target", k->target);
     cJSON_AddNumberToObject(o, "current", k->current);

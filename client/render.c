@@ -195,6 +195,10 @@ static void print_key_result(const struct view *v, const struct okr_key_result *
         fprintf(out, " · %s! blocked: %s%s", v->color ? ANSI_RED : "", blocker,
                 v->color ? RENDER_RESET : "");
     }
+    if (okr_key_result_weight(k) != 1.0) {
+        render_number(okr_key_result_weight(k), a, sizeof a);
+        fprintf(out, " · weight %s", a);
+    }
     if (k->from_idea != 0)
         fprintf(out, " · from idea D%u", k->from_idea);
     fputc('\n', out);

@@ -74,6 +74,8 @@ void convert_key_result_to_wire(const struct okr_key_result *k, Cascade__V1__Key
     out->id = ref_text(OKR_KEY_RESULT, k->num, ids->id);
     out->objective = ref_text(OKR_OBJECTIVE, k->objective, ids->ref1);
     out->from_idea = ref_text(OKR_IDEA, k->from_idea, ids->ref2);
+    out->weight = okr_key_result_weight(k);
+    out->has_weight = 1;
     out->title = k->title;
     out->owner = k->owner;
     out->milestone = k->milestone;
@@ -202,6 +204,8 @@ int convert_key_result_from_wire(const Cascade__V1__KeyResult *in, struct okr_ke
         parse_ref(in->from_idea, OKR_IDEA, &out->from_idea) != 0)
         return CAS_EINVAL;
     out->milestone = in->milestone;
+    out->has_weight = in->has_weight;
+    out->weight = in->weight;
     out->start = in->start;
     out->target = in->target;
     out->current = in->current;

@@ -17,6 +17,7 @@ enum {
     R_KEY_RESULT_OWNER,
     R_NO_MEASURE,
     R_TASK,
+    R_HEAVY_KEY_RESULT,
     R_COUNT
 };
 
@@ -85,6 +86,12 @@ const struct lint_rule LINT_RULES[] = {
         "initiative in disguise.",
         "Rewrite it as the measurable result the activity should bring (\"from X to Y\") and "
         "track the activity as an initiative under it.",
+    },
+    [R_HEAVY_KEY_RESULT] = {
+        "heavy-key-result",
+        "No key result carries more than half of its objective's weight.",
+        "Lower its weight or raise the others': if one result decides the objective alone, the "
+        "others are not needed, or the objective is that one result.",
     },
 };
 
@@ -514,6 +521,39 @@ static int check_task(const struct okr_state *s, const struct sink *out)
     return 0;
 }
 
+static int check_heavy_key_result(const struct okr_state *s, const struct sink *out)
+{
+    for (size_t i = 0; i < s->nobjectives; i++) {
+        const struct okr_objective *o = &s->objectives[i];
+        if (!objective_live(o))
+            continue;
+        double total = 0.0, heaviest = 0.0;
+        uint32_t which = 0;
+        size_t counted = 0;
+        for (size_t j = 0; j < s->nkey_results; j++) {
+            const struct okr_key_result *k = &s->key_results[j];
+            double w = okr_key_result_weight(k);
+            if (k->objective != o->num || !(w > 0.0))
+                continue;
+            total += w;
+            counted++;
+            if (w > heaviest) {
+                heaviest = w;
+                which = k->num;
+            }
+        }
+        /* A lone key result carries everything by nature; that is another rule's. */
+        if (counted < 2 || !(heaviest > total / 2))
+            continue;
+        int rc = emit(out, R_HEAVY_KEY_RESULT, OKR_KEY_RESULT, which,
+                      "K%u carries %.0f%% of objective O%u's weight, more than half.",
+                      (unsigned)which, 100.0 * heaviest / total, (unsigned)o->num);
+        if (rc != 0)
+            return rc;
+    }
+    return 0;
+}
+
 static int (*const CHECKS[])(const struct okr_state *s, const struct sink *out) = {
     [R_COMPANY_OBJECTIVES] = check_company_objectives,
     [R_TEAM_OBJECTIVES] = check_team_objectives,
@@ -526,6 +566,7 @@ static int (*const CHECKS[])(const struct okr_state *s, const struct sink *out) 
     [R_KEY_RESULT_OWNER] = check_key_result_owner,
     [R_NO_MEASURE] = check_no_measure,
     [R_TASK] = check_task,
+    [R_HEAVY_KEY_RESULT] = check_heavy_key_result,
 };
 
 _Static_assert(sizeof CHECKS / sizeof CHECKS[0] == R_COUNT, "every rule needs a check");

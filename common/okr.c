@@ -521,6 +521,11 @@ int okr_level_parse(const char *text, enum okr_level *out)
     return CAS_EINVAL;
 }
 
+double okr_key_result_weight(const struct okr_key_result *k)
+{
+    return k->has_weight ? k->weight : 1.0;
+}
+
 double okr_key_result_progress(const struct okr_key_result *k)
 {
     if (k->milestone)

@@ -114,7 +114,17 @@ struct okr_key_result {
     char *blocker; /* the open blocker from the latest check-in; NULL or "" when none */
     char *stamps;  /* when each field last changed and by whom: see stamps.h */
     uint32_t from_idea; /* the idea it was promoted from, 0: none */
+    /* Its share of its objective's score, relative to the others' (read it
+     * with okr_key_result_weight): 1 unless set, 0 leaves it out. */
+    int has_weight;
+    double weight;
 };
+
+/* The heaviest weight a key result may carry (weights are relative). */
+#define OKR_WEIGHT_MAX 100.0
+
+/* A key result's weight: 1 unless one was set. */
+double okr_key_result_weight(const struct okr_key_result *k);
 
 struct okr_initiative {
     uint32_t num;

@@ -41,26 +41,29 @@ static double key_result_at(const struct okr_state *s, const struct okr_key_resu
     return okr_key_result_progress(k);
 }
 
+/* An objective's score is the weighted mean of its key results' scores (a
+ * weight of 0 leaves one out); a committed objective scores 1 when every key
+ * result that counts is hit, else 0. */
 static double objective_at(const struct okr_state *s, const struct okr_objective *o, int depth)
 {
-    double sum = 0.0;
-    size_t n = 0;
+    double sum = 0.0, weights = 0.0;
     int all_hit = 1;
     for (size_t i = 0; i < s->nkey_results; i++) {
         const struct okr_key_result *k = &s->key_results[i];
-        if (k->objective != o->num)
+        double w = okr_key_result_weight(k);
+        if (k->objective != o->num || !(w > 0.0))
             continue;
         double v = key_result_at(s, k, depth);
         if (!(v >= 1.0))
             all_hit = 0;
-        sum += v;
-        n++;
+        sum += w * v;
+        weights += w;
     }
-    if (n == 0)
+    if (!(weights > 0.0))
         return 0.0;
     if (o->committed)
         return all_hit ? 1.0 : 0.0;
-    return sum / (double)n;
+    return sum / weights;
 }
 
 double score_key_result(const struct okr_state *s, const struct okr_key_result *k)

@@ -332,8 +332,9 @@ int apply_key_result_edit(struct okr_state *s, const struct apply_ctx *ctx, cons
                           struct apply_result *r)
 {
     const struct okr_limits *lim = apply_limits(ctx);
-    static const char *const EDITABLE[] = {"title",  "start",     "target",    "unit", "owner",
-                                           "status", "objective", "milestone", NULL};
+    static const char *const EDITABLE[] = {"title",     "start",     "target", "unit",
+                                           "owner",     "status",    "objective",
+                                           "milestone", "weight",    NULL};
     const Cascade__V1__KeyResultEdit *m = req->key_result_edit;
     uint32_t num;
     char quoted[APPLY_QUOTE_MAX];
@@ -365,6 +366,14 @@ int apply_key_result_edit(struct okr_state *s, const struct apply_ctx *ctx, cons
         return apply_refuse(r, CASCADE__V1__ERROR_CODE__INVALID_ARGUMENT,
                             "A metric needs a start and a target: give --from and --to with "
                             "--metric.");
+    int weight = apply_names_field(m->fields, m->n_fields, "weight");
+    if (weight && ((rc = apply_check_number(v->weight, "weight", r)) != 0 ||
+                   v->weight < 0 || v->weight > OKR_WEIGHT_MAX))
+        return rc != 0 ? rc
+                       : apply_refuse(r, CASCADE__V1__ERROR_CODE__INVALID_ARGUMENT,
+                                      "A weight is a number from 0 (left out of the objective's "
+                                      "score) to %g.",
+                                      OKR_WEIGHT_MAX);
     int move = apply_names_field(m->fields, m->n_fields, "objective");
     uint32_t dest = k->objective;
     if (move && ((rc = apply_resolve(s, v->objective, OKR_OBJECTIVE, &dest, r)) != 0 ||
@@ -405,6 +414,10 @@ int apply_key_result_edit(struct okr_state *s, const struct apply_ctx *ctx, cons
     if (status)
         k->status = new_status;
     k->objective = dest;
+    if (weight) {
+        k->has_weight = 1;
+        k->weight = v->weight;
+    }
     if (kind && milestone != k->milestone) {
         /* Either way it starts afresh: a milestone not done, a metric at its start. */
         k->milestone = milestone;
@@ -439,6 +452,9 @@ int apply_key_result_edit(struct okr_state *s, const struct apply_ctx *ctx, cons
     if (move)
         eb_text(&eb, "objective", eb_id(&eb, OKR_OBJECTIVE, old.objective),
                 eb_id(&eb, OKR_OBJECTIVE, k->objective));
+    double old_weight = okr_key_result_weight(&old), new_weight = okr_key_result_weight(k);
+    if (weight)
+        eb_number(&eb, "weight", &old_weight, &new_weight);
     if (kind && old.milestone != k->milestone) {
         eb_flag(&eb, "milestone", &old.milestone, &k->milestone);
         eb_number(&eb, "current", &old.current, &k->current);

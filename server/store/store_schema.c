@@ -222,6 +222,8 @@ const char *const STORE_MIGRATIONS[] = {
      "  confidence REAL NOT NULL,"
      "  time_ms INTEGER NOT NULL,"
      "  PRIMARY KEY (workshop_id, round, key_result, user));"),
+    /* 10 -> 11: key results' weights; NULL is the default weight, 1. */
+    "ALTER TABLE key_results ADD COLUMN weight REAL;",
 };
 
 const size_t STORE_MIGRATION_COUNT = sizeof STORE_MIGRATIONS / sizeof STORE_MIGRATIONS[0];
@@ -272,7 +274,7 @@ const char *const STORE_SQL[ST_COUNT] = {
                            " FROM objectives WHERE workshop_id = ? ORDER BY num",
     [ST_KEY_RESULTS_LOAD] = "SELECT num, objective, title, owner, milestone, start, target,"
                             " current, unit, done, confidence, version, status, blocker, stamps,"
-                            " from_idea FROM key_results"
+                            " from_idea, weight FROM key_results"
                             " WHERE workshop_id = ? ORDER BY num",
     [ST_EVENT_LAST_SEQ] = "SELECT coalesce(max(seq), 0) FROM events WHERE workshop_id = ?",
     [ST_EVENT_APPEND] = "INSERT INTO events (workshop_id, seq, actor, time_ms, type, entity,"
@@ -301,8 +303,8 @@ const char *const STORE_SQL[ST_COUNT] = {
                           " from_idea = excluded.from_idea",
     [ST_KEY_RESULT_SAVE] = "INSERT INTO key_results (workshop_id, num, objective, title, owner,"
                            " milestone, start, target, current, unit, done, confidence, version,"
-                           " status, blocker, stamps, from_idea)"
-                           " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+                           " status, blocker, stamps, from_idea, weight)"
+                           " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
                            " ON CONFLICT (workshop_id, num) DO UPDATE SET"
                            " objective = excluded.objective, title = excluded.title,"
                            " owner = excluded.owner, milestone = excluded.milestone,"
@@ -311,7 +313,7 @@ const char *const STORE_SQL[ST_COUNT] = {
                            " done = excluded.done, confidence = excluded.confidence,"
                            " version = excluded.version, status = excluded.status,"
                            " blocker = excluded.blocker, stamps = excluded.stamps,"
-                           " from_idea = excluded.from_idea",
+                           " from_idea = excluded.from_idea, weight = excluded.weight",
     [ST_OBJECTIVE_DELETE] = "DELETE FROM objectives WHERE workshop_id = ? AND num = ?",
     [ST_KEY_RESULT_DELETE] = "DELETE FROM key_results WHERE workshop_id = ? AND num = ?",
     [ST_COUNTERS_SAVE] = "UPDATE workshops SET next_team = ?, next_objective = ?,"

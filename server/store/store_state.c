@@ -98,6 +98,8 @@ static int load_key_result(sqlite3_stmt *s, struct okr_state *state)
         .blocker = db_column_dup(s, 13),
         .stamps = db_column_dup(s, 14),
         .from_idea = (uint32_t)sqlite3_column_int64(s, 15),
+        .has_weight = sqlite3_column_type(s, 16) != SQLITE_NULL,
+        .weight = sqlite3_column_double(s, 16),
     };
     if (k.title == NULL || k.owner == NULL || k.unit == NULL || k.blocker == NULL ||
         k.stamps == NULL) {
@@ -269,6 +271,8 @@ int store_key_result_save(struct store *st, int64_t workshop_id, const struct ok
     db_bind_text(s, 15, k->blocker, &rc);
     db_bind_text(s, 16, k->stamps, &rc);
     db_bind_i64(s, 17, k->from_idea, &rc);
+    if (k->has_weight)
+        db_bind_double(s, 18, k->weight, &rc);
     return db_run(st, s, rc, 0, "save a key result");
 }
 

@@ -178,5 +178,19 @@ else not_ok "the --json answers of edits carry the scores" "$out $err"; fi
 agree "step D"
 expect "step D" K5=1 O2=0.9 K2=0.9 O1=0.7 T1=0.7
 
+# Weights: K3 counts twice, K4 not at all. O2 = (2 * 0.7 + 1) / 3 = 0.8 = K2;
+# O1 = (0.5 + 0.8) / 2 = 0.65.
+check "K3 weighs 2" run 0 as kr edit K3 --weight 2
+check "K4 is left out" run 0 as kr edit K4 --weight 0
+says_weight() { run 2 as kr edit K3 --weight "$1" && grep -qF -- "--weight is a number" <<<"$err"; }
+check "a weight of 101 is a usage error" says_weight 101
+check "a weight of -1 is a usage error" says_weight -1
+agree "step E"
+expect "step E" K3=0.7 O2=0.8 K2=0.8 O1=0.65 T1=0.65
+if [ "$(jq -r '.key_results[] | select(.id == "K3") | .weight' <<<"$SHOW")" = 2 ] \
+   && grep -qE '^      K3 .* · weight 2( |$)' <<<"$SHOW_TEXT"; then
+    ok "step E: show and show --json give K3's weight"
+else not_ok "step E: weight shown" "$(grep K3 <<<"$SHOW_TEXT")"; fi
+
 stop_server "$SPID"
 finish

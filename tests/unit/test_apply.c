@@ -911,6 +911,23 @@ static void test_restructuring_objectives_and_key_results(void **state)
     f = kr_edit(&ke, &kv, metric, 3, 0);
     ke.id = "K2";
     refused(s, &f, CASCADE__V1__ERROR_CODE__INVALID_ARGUMENT, "is a milestone");
+
+    /* A weight: 0 to 100, shown in the event as a number. */
+    char *weight[] = {"weight"};
+    f = kr_edit(&ke, &kv, weight, 1, 0);
+    ke.id = "K2";
+    kv.weight = 150;
+    refused(s, &f, CASCADE__V1__ERROR_CODE__INVALID_ARGUMENT, "from 0");
+    kv.weight = -1;
+    refused(s, &f, CASCADE__V1__ERROR_CODE__INVALID_ARGUMENT, "from 0");
+    kv.weight = NAN;
+    refused(s, &f, CASCADE__V1__ERROR_CODE__INVALID_ARGUMENT, "weight");
+    kv.weight = 2.5;
+    WireFrame *wev = ok(s, &f, 14, "K2");
+    assert_float_equal(field(wev->event, "weight")->old_value->number, 1.0, 1e-9);
+    assert_float_equal(field(wev->event, "weight")->new_value->number, 2.5, 1e-9);
+    wire_free(wev);
+    assert_float_equal(okr_key_result_weight(okr_key_result_find(s, 2)), 2.5, 1e-9);
 }
 
 static WireFrame team_edit(Cascade__V1__TeamEdit *m, Cascade__V1__Team *v, const char *id,

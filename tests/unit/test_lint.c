@@ -196,7 +196,7 @@ static void assert_no_warnings(const struct okr_state *s)
 static void test_table(void **state)
 {
     (void)state;
-    assert_int_equal(LINT_RULE_COUNT, 11);
+    assert_int_equal(LINT_RULE_COUNT, 12);
     for (size_t i = 0; i < LINT_RULE_COUNT; i++) {
         const struct lint_rule *r = &LINT_RULES[i];
         assert_non_null(r->id);
@@ -499,6 +499,26 @@ static void test_no_measure(void **state)
     okr_state_free(&s);
 }
 
+/* O1 has K1, K2 and K3: one of them weighing more than the other two
+ * together carries more than half of it. */
+static void test_heavy_key_result(void **state)
+{
+    (void)state;
+    struct okr_state s;
+    clean_cascade(&s);
+    struct okr_key_result *k = okr_key_result_find(&s, 2);
+    k->has_weight = 1;
+    k->weight = 2; /* 2 of 4: exactly half */
+    assert_no_warnings(&s);
+    k->weight = 2.5; /* 2.5 of 4.5 */
+    struct lint_warning w = fires_once(&s, "heavy-key-result", "K2", NULL);
+    assert_non_null(strstr(w.message, "56% of objective O1's weight"));
+    /* Left out, the others share O1: no key result is too heavy then. */
+    k->weight = 0;
+    assert_no_warnings(&s);
+    okr_state_free(&s);
+}
+
 static void test_task_not_result(void **state)
 {
     (void)state;
@@ -716,6 +736,7 @@ int main(void)
         cmocka_unit_test(test_final_without_check),
         cmocka_unit_test(test_no_measure),
         cmocka_unit_test(test_task_not_result),
+        cmocka_unit_test(test_heavy_key_result),
         cmocka_unit_test(test_archived_ignored),
         cmocka_unit_test(test_stable_order),
         cmocka_unit_test(test_callback_stops_the_run),

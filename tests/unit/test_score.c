@@ -232,6 +232,55 @@ static void test_roll_up_two_levels(void **state)
     okr_state_free(&s);
 }
 
+static void set_weight(struct okr_state *s, uint32_t num, double weight)
+{
+    struct okr_key_result *k = okr_key_result_find(s, num);
+    assert_non_null(k);
+    k->has_weight = 1;
+    k->weight = weight;
+}
+
+/* Worked by hand: O1 holds a decreasing metric K1 (40 -> 10, now 25:
+ * 0.5) weighing 2, a done milestone K2 (1.0) weighing 1, and K3 weighing 1,
+ * which O2 inherits; O2's own K4 (0 -> 10, now 2: 0.2) weighs 3 and K5 (a
+ * milestone not done: 0) weighs 1, so O2 = (3 * 0.2 + 0) / 4 = 0.15 and
+ * K3 = 0.15. O1 = (2 * 0.5 + 1 * 1.0 + 1 * 0.15) / 4 = 0.5375. A weight of
+ * 0 leaves a key result out; all left out, the objective scores 0. */
+static void test_weights(void **state)
+{
+    (void)state;
+    struct okr_state s;
+    okr_state_init(&s);
+    add_team(&s, 1, 0, OKR_LEVEL_COMPANY);
+    add_team(&s, 2, 1, OKR_LEVEL_DEPARTMENT);
+    add_objective(&s, 1, 1);
+    add_metric(&s, 1, 1, 40, 10, 25);
+    add_milestone(&s, 2, 1, 1);
+    add_metric(&s, 3, 1, 0, 100, 100); /* own progress 1, but inherited */
+    add_objective(&s, 2, 2)->inherits = 3;
+    add_metric(&s, 4, 2, 0, 10, 2);
+    add_milestone(&s, 5, 2, 0);
+    set_weight(&s, 1, 2);
+    set_weight(&s, 4, 3);
+    assert_float_equal(obj(&s, 2), 0.15, EPS);
+    assert_float_equal(kr(&s, 3), 0.15, EPS);
+    assert_float_equal(obj(&s, 1), 0.5375, EPS);
+    assert_int_equal(score_colour(obj(&s, 1)), SCORE_ORANGE);
+    set_weight(&s, 2, 0); /* the milestone left out: (1.0 + 0.15) / 3 */
+    assert_float_equal(obj(&s, 1), (2 * 0.5 + 0.15) / 3, EPS);
+    set_weight(&s, 1, 0);
+    set_weight(&s, 3, 0);
+    assert_float_equal(obj(&s, 1), 0.0, EPS);
+    /* Committed: every key result that counts must be hit; one left out
+     * does not count against it. */
+    okr_objective_find(&s, 2)->committed = 1;
+    set_weight(&s, 4, 0);
+    set_weight(&s, 5, 1);
+    okr_key_result_find(&s, 5)->done = 1;
+    assert_float_equal(obj(&s, 2), 1.0, EPS);
+    okr_state_free(&s);
+}
+
 static void test_roll_up_several_inheritors(void **state)
 {
     (void)state;
@@ -459,6 +508,7 @@ int main(void)
         cmocka_unit_test(test_empty_objective),
         cmocka_unit_test(test_committed_all_or_nothing),
         cmocka_unit_test(test_roll_up_two_levels),
+        cmocka_unit_test(test_weights),
         cmocka_unit_test(test_roll_up_several_inheritors),
         cmocka_unit_test(test_roll_up_committed_child),
         cmocka_unit_test(test_roll_up_skips_archived_inheritor),

@@ -671,7 +671,8 @@ static void test_full_model_round_trip(void **state)
                               .stamps = "title 2 amy;status 3 bob"};
     struct okr_key_result k1 = {.num = 1, .objective = 1, .title = "K1", .status = OKR_AT_RISK,
                                 .blocker = "vendor late", .version = 1};
-    struct okr_key_result k2 = {.num = 2, .objective = 1, .title = "K2", .version = 1};
+    struct okr_key_result k2 = {.num = 2, .objective = 1, .title = "K2", .version = 1,
+                                .has_weight = 1, .weight = 0.5};
     struct okr_initiative in = {.num = 4, .key_result = 1, .title = "Hire", .done = 1, .version = 2};
     struct okr_dependency d = {2, 1};
     struct okr_comment c1 = {.num = 7, .target_kind = OKR_KEY_RESULT, .target = 1,
@@ -708,6 +709,10 @@ static void test_full_model_round_trip(void **state)
     assert_int_equal(s.key_results[0].status, OKR_AT_RISK);
     assert_string_equal(s.key_results[0].blocker, "vendor late");
     assert_string_equal(s.key_results[1].blocker, "");
+    /* A weight set is kept; none set stays the default. */
+    assert_true(s.key_results[1].has_weight && s.key_results[1].weight == 0.5);
+    assert_false(s.key_results[0].has_weight);
+    assert_true(okr_key_result_weight(&s.key_results[0]) == 1.0);
     assert_int_equal(s.ninitiatives, 1);
     assert_string_equal(s.initiatives[0].title, "Hire");
     assert_true(s.initiatives[0].done);
