@@ -296,23 +296,19 @@ int apply_objective_remove(struct okr_state *s, const struct apply_ctx *ctx, con
     if (refs.any && !m->force)
         return refuse_referenced(r, m->id, 0, &refs);
 
-    /* Its key results are its own and go with it, as do their initiatives. */
-    struct id_list krs = {0};
+    /* Its key results are its own and go with it, as do their initiatives;
+     * the event lists every one of them. */
+    char all_krs[2048] = "";
+    size_t nkrs = 0;
     for (size_t i = 0; i < s->nkey_results; i++) {
         if (s->key_results[i].objective != num)
             continue;
         if (apply_also(r, OKR_KEY_RESULT, s->key_results[i].num) != 0)
             return apply_no_memory(r);
-        id_list_add_id(&krs, OKR_KEY_RESULT, s->key_results[i].num);
-    }
-    /* Every key result of a removed objective is listed in the event. */
-    char all_krs[2048] = "";
-    for (size_t i = 0; i < s->nkey_results; i++) {
-        if (s->key_results[i].objective != num)
-            continue;
         size_t len = strlen(all_krs);
         snprintf(all_krs + len, sizeof all_krs - len, "%sK%u", len ? " " : "",
                  s->key_results[i].num);
+        nkrs++;
     }
     if (unlink_children(s, num, 0, r) != 0)
         return apply_no_memory(r);
@@ -323,7 +319,7 @@ int apply_objective_remove(struct okr_state *s, const struct apply_ctx *ctx, con
     eb_init(&eb, ctx, "objective.remove", OKR_OBJECTIVE, num);
     eb_text(&eb, "team", eb_id(&eb, OKR_TEAM, o->team), NULL);
     eb_text(&eb, "title", o->title, NULL);
-    if (krs.n > 0)
+    if (nkrs > 0)
         eb_text(&eb, "key_results", all_krs, NULL);
     event_references(&eb, &refs);
     char note[700];

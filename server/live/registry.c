@@ -18,24 +18,18 @@ struct load_ctx {
     struct workshop *w;
 };
 
-static int load_participant(void *vctx, int64_t user_id, int role)
+static int load_participant(void *vctx, const struct store_participant *p)
 {
     struct load_ctx *ctx = vctx;
     struct store_user u;
-    int rc = store_user_by_id(ctx->r->store, user_id, &u);
-    return rc != 0 ? rc : workshop_set_participant(ctx->w, user_id, u.name, role, 0);
-}
-
-static int load_seen(void *vctx, int64_t user_id, int64_t last_seen_ms, int64_t joined_ms)
-{
-    struct workshop *w = vctx;
-    for (size_t i = 0; i < w->nparticipants; i++) {
-        if (w->participants[i].user_id == user_id) {
-            w->participants[i].last_seen_ms = last_seen_ms;
-            w->participants[i].joined_ms = joined_ms;
-        }
-    }
-    return 0;
+    int rc = store_user_by_id(ctx->r->store, p->user_id, &u);
+    if (rc == 0)
+        rc = workshop_set_participant(ctx->w, p->user_id, u.name, p->role, p->joined_ms);
+    if (rc == 0) /* the entry just set: set_participant never reorders */
+        for (size_t i = 0; i < ctx->w->nparticipants; i++)
+            if (ctx->w->participants[i].user_id == p->user_id)
+                ctx->w->participants[i].last_seen_ms = p->last_seen_ms;
+    return rc;
 }
 
 static int load_team_member(void *vctx, uint32_t team, int64_t user_id)
@@ -60,8 +54,6 @@ static int load_contents(struct registry *r, struct workshop *w)
     rc = store_participant_each(r->store, w->id, load_participant, &ctx);
     if (rc == 0)
         rc = store_team_member_each(r->store, w->id, load_team_member, w);
-    if (rc == 0)
-        rc = store_participant_seen_each(r->store, w->id, load_seen, w);
     if (rc == 0)
         rc = rounds_load(r->store, w);
     return rc;

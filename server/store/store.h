@@ -103,15 +103,17 @@ int store_workshop_each(struct store *st,
 /* Roles as in cascade.v1.Role: 1 facilitator, 2 member, 3 observer. */
 int store_participant_set(struct store *st, int64_t workshop_id, int64_t user_id, int role,
                           int64_t joined_ms);
+/* One participant's row (role 0: removed). */
+struct store_participant {
+    int64_t user_id;
+    int role;
+    int64_t joined_ms;
+    int64_t last_seen_ms; /* 0: never seen */
+};
+
 /* Calls cb for every participant of the workshop. */
 int store_participant_each(struct store *st, int64_t workshop_id,
-                           int (*cb)(void *ctx, int64_t user_id, int role), void *ctx);
-
-/* Calls cb with when each participant was last seen and joined. */
-int store_participant_seen_each(struct store *st, int64_t workshop_id,
-                                int (*cb)(void *ctx, int64_t user_id, int64_t last_seen_ms,
-                                          int64_t joined_ms),
-                                void *ctx);
+                           int (*cb)(void *ctx, const struct store_participant *p), void *ctx);
 
 /* Notes when a participant was last seen (within the caller's transaction,
  * or on its own). */

@@ -264,8 +264,8 @@ const char *const STORE_SQL[ST_COUNT] = {
     [ST_PARTICIPANT_SET] = "INSERT INTO participants (workshop_id, user_id, role, joined_ms)"
                            " VALUES (?, ?, ?, ?)"
                            " ON CONFLICT (workshop_id, user_id) DO UPDATE SET role = excluded.role",
-    [ST_PARTICIPANT_EACH] = "SELECT user_id, role FROM participants WHERE workshop_id = ?"
-                            " ORDER BY user_id",
+    [ST_PARTICIPANT_EACH] = "SELECT user_id, role, joined_ms, last_seen_ms FROM participants"
+                            " WHERE workshop_id = ? ORDER BY user_id",
     [ST_TEAMS_LOAD] = "SELECT num, name, parent, level, version FROM teams"
                       " WHERE workshop_id = ? ORDER BY num",
     [ST_OBJECTIVES_LOAD] = "SELECT num, team, title, owner, aligns_to, inherits, committed,"
@@ -372,8 +372,6 @@ const char *const STORE_SQL[ST_COUNT] = {
                              " AND (expires_ms = 0 OR expires_ms > ?)",
     [ST_PARTICIPANT_SEEN] = "UPDATE participants SET last_seen_ms = ?"
                             " WHERE workshop_id = ? AND user_id = ?",
-    [ST_PARTICIPANT_SEEN_EACH] = "SELECT user_id, last_seen_ms, joined_ms FROM participants"
-                                 " WHERE workshop_id = ? ORDER BY user_id",
     [ST_TEAM_DELETE] = "DELETE FROM teams WHERE workshop_id = ? AND num = ?",
     [ST_TEAM_MEMBERS_DELETE_TEAM] = "DELETE FROM team_members WHERE workshop_id = ? AND team = ?",
     [ST_TEAM_MEMBER_REMOVE] = "DELETE FROM team_members WHERE workshop_id = ? AND team = ?"

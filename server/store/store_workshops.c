@@ -74,14 +74,20 @@ int store_participant_set(struct store *st, int64_t workshop_id, int64_t user_id
 }
 
 int store_participant_each(struct store *st, int64_t workshop_id,
-                           int (*cb)(void *ctx, int64_t user_id, int role), void *ctx)
+                           int (*cb)(void *ctx, const struct store_participant *p), void *ctx)
 {
     sqlite3_stmt *s = st->stmt[ST_PARTICIPANT_EACH];
     int rc = SQLITE_OK, ret = 0;
     db_bind_i64(s, 1, workshop_id, &rc);
     if (rc == SQLITE_OK) {
         while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-            ret = cb(ctx, sqlite3_column_int64(s, 0), sqlite3_column_int(s, 1));
+            struct store_participant p = {
+                .user_id = sqlite3_column_int64(s, 0),
+                .role = sqlite3_column_int(s, 1),
+                .joined_ms = sqlite3_column_int64(s, 2),
+                .last_seen_ms = sqlite3_column_int64(s, 3),
+            };
+            ret = cb(ctx, &p);
             if (ret != 0)
                 break;
         }
@@ -253,28 +259,6 @@ int store_invite_count_open(struct store *st, int64_t workshop_id, int64_t now_m
     int ret = db_step_row(st, s, rc, "count invites");
     if (ret == 0)
         *count = sqlite3_column_int64(s, 0);
-    db_done(s);
-    return ret;
-}
-
-int store_participant_seen_each(struct store *st, int64_t workshop_id,
-                                int (*cb)(void *ctx, int64_t user_id, int64_t last_seen_ms,
-                                          int64_t joined_ms),
-                                void *ctx)
-{
-    sqlite3_stmt *s = st->stmt[ST_PARTICIPANT_SEEN_EACH];
-    int rc = SQLITE_OK, ret = 0;
-    db_bind_i64(s, 1, workshop_id, &rc);
-    if (rc == SQLITE_OK) {
-        while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-            ret = cb(ctx, sqlite3_column_int64(s, 0), sqlite3_column_int64(s, 1),
-                     sqlite3_column_int64(s, 2));
-            if (ret != 0)
-                break;
-        }
-    }
-    if (ret == 0 && rc != SQLITE_DONE)
-        ret = db_fail(st, rc, "list when participants were seen");
     db_done(s);
     return ret;
 }

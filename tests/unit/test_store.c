@@ -198,12 +198,12 @@ struct participants_seen {
     size_t n;
 };
 
-static int collect_participant(void *ctx, int64_t user_id, int role)
+static int collect_participant(void *ctx, const struct store_participant *p)
 {
     struct participants_seen *s = ctx;
     assert_true(s->n < 8);
-    s->user[s->n] = user_id;
-    s->role[s->n] = role;
+    s->user[s->n] = p->user_id;
+    s->role[s->n] = p->role;
     s->n++;
     return 0;
 }
@@ -259,10 +259,10 @@ static int collect_member(void *ctx, uint32_t team, int64_t user_id)
     return 0;
 }
 
-static int collect_role(void *ctx, int64_t user_id, int role)
+static int collect_role(void *ctx, const struct store_participant *p)
 {
     int *roles = ctx;
-    roles[user_id] = role;
+    roles[p->user_id] = p->role;
     return 0;
 }
 
@@ -287,11 +287,10 @@ static int collect_invite(void *ctx, const struct store_invite *inv)
     return 0;
 }
 
-static int collect_seen(void *ctx, int64_t user_id, int64_t last_seen_ms, int64_t joined_ms)
+static int collect_seen(void *ctx, const struct store_participant *p)
 {
     int64_t *seen = ctx;
-    seen[user_id] = last_seen_ms;
-    (void)joined_ms;
+    seen[p->user_id] = p->last_seen_ms;
     return 0;
 }
 
@@ -358,7 +357,7 @@ static void test_running_a_workshop_round_trip(void **state)
     assert_int_equal(store_invite_get(f->st, "NEWERONE33", &got), 0);
     assert_true(got.revoked_ms == 30);
     int64_t seen[8] = {0};
-    assert_int_equal(store_participant_seen_each(f->st, ws, collect_seen, seen), 0);
+    assert_int_equal(store_participant_each(f->st, ws, collect_seen, seen), 0);
     assert_true(seen[bob] == 4242 && seen[alice] == 0);
     int observer_comments = -1;
     assert_int_equal(store_workshop_each(f->st, find_observer_setting, &observer_comments), 0);
@@ -1093,10 +1092,9 @@ static int stop_at_first_workshop(void *ctx, const struct store_workshop *w)
     return 6;
 }
 
-static int stop_at_first_participant(void *ctx, int64_t user_id, int role)
+static int stop_at_first_participant(void *ctx, const struct store_participant *p)
 {
-    (void)user_id;
-    (void)role;
+    (void)p;
     (*(int *)ctx)++;
     return 8;
 }
