@@ -165,9 +165,41 @@ static int user_list(struct cli *cli, struct args *a)
     return rc;
 }
 
+/* admin drain [--within 60s] [--reason TEXT]. */
+static int drain(struct cli *cli, struct args *a)
+{
+    const char *within_text = NULL, *reason = NULL;
+    if (args_value(a, "--within", &within_text) < 0 || args_value(a, "--reason", &reason) < 0)
+        return cli_usage("admin drain", a->err);
+    unsigned long within = 60;
+    if (within_text != NULL && (args_duration(within_text, 3600, &within) != 0 || within == 0))
+        return cli_usage("admin drain",
+                         "--within takes a duration from 1s to 1h, like 90s, 5m or 1h.");
+    Cascade__V1__AdminDrain m = CASCADE__V1__ADMIN_DRAIN__INIT;
+    m.within_s = (uint32_t)within;
+    m.reason = (char *)(reason != NULL ? reason : "");
+    WireFrame req = CLIENT_REQUEST(admin_drain, ADMIN_DRAIN, &m);
+    WireFrame *reply;
+    int rc = cli_ask(cli, a, "admin drain", &req, CASCADE__V1__FRAME__BODY_ACK, &reply);
+    if (rc != EXIT_OK)
+        return rc;
+    wire_free(reply);
+    if (cli->json) {
+        cJSON *o = cJSON_CreateObject();
+        cJSON_AddNumberToObject(o, "drain_within_s", (double)within);
+        output_json(o);
+    } else {
+        printf("Draining: the server takes no new connections, has told everyone, and stops "
+               "within %lu s.\n", within);
+    }
+    return EXIT_OK;
+}
+
 int cmd_admin(struct cli *cli, struct args *a)
 {
     const char *area = args_next(a);
+    if (area != NULL && strcmp(area, "drain") == 0)
+        return drain(cli, a);
     const char *sub = area != NULL && strcmp(area, "user") == 0 ? args_next(a) : NULL;
     if (sub != NULL && strcmp(sub, "add") == 0)
         return user_password(cli, a, 0);
@@ -179,5 +211,6 @@ int cmd_admin(struct cli *cli, struct args *a)
         return user_set_disabled(cli, a, strcmp(sub, "disable") == 0);
     return cli_usage("admin", "Use 'admin user add NAME [--password-stdin]', 'admin user list', "
                               "'admin user passwd NAME [--password-stdin]', "
-                              "'admin user disable NAME' or 'admin user enable NAME'.");
+                              "'admin user disable NAME', 'admin user enable NAME' or "
+                              "'admin drain [--within 60s] [--reason TEXT]'.");
 }

@@ -46,9 +46,25 @@
 #define LIVE_RETRY_MAX_S 8
 
 
+/* A drain's countdown, in the message line while it lasts. */
+static void drain_message(struct live_app *a)
+{
+    if (a->drain_ends_ms == 0)
+        return;
+    uint64_t t = live_now_ms();
+    uint64_t left = a->drain_ends_ms > t ? (a->drain_ends_ms - t + 999) / 1000 : 0;
+    char line[sizeof a->m.message + 64];
+    snprintf(line, sizeof line, "%.180s The server stops in %llu s.", a->drain_reason,
+             (unsigned long long)left);
+    snprintf(a->m.message, sizeof a->m.message, "%.*s", (int)sizeof a->m.message - 1, line);
+    if (left == 0)
+        a->drain_ends_ms = 0;
+}
+
 static void paint(struct live_app *a)
 {
     uint64_t t0 = uv_hrtime();
+    drain_message(a);
     int cols, rows;
     live_term_size(&cols, &rows);
     if (rows <= 0 || cols <= 0)
@@ -417,6 +433,10 @@ static void take_push(struct live_app *a, const WireFrame *f)
         live_model_presence(&a->m, p->user, p->change, p->entity);
     } else if (f->body_case == CASCADE__V1__FRAME__BODY_GOING_AWAY) {
         snprintf(a->m.message, sizeof a->m.message, "%s", f->going_away->reason);
+        if (f->going_away->closes_in_s > 0) {
+            a->drain_ends_ms = live_now_ms() + (uint64_t)f->going_away->closes_in_s * 1000;
+            snprintf(a->drain_reason, sizeof a->drain_reason, "%s", f->going_away->reason);
+        }
     }
 }
 
@@ -600,6 +620,11 @@ static int64_t sleep_ms(const struct live_app *a)
     if (a->m.agenda.shown && !a->m.agenda.finished && !a->m.agenda.paused) {
         int64_t left = live_model_agenda_left(&a->m, t);
         int64_t w = left > 0 ? (left - 1) % 1000 + 1 : 1000 - (-left) % 1000;
+        best = best < 0 || w < best ? w : best;
+    }
+    if (a->drain_ends_ms != 0) {
+        uint64_t left = a->drain_ends_ms > t ? a->drain_ends_ms - t : 0;
+        int64_t w = (int64_t)(left % 1000) + 1;
         best = best < 0 || w < best ? w : best;
     }
     for (size_t i = 0; i < a->m.nhighlights; i++) {

@@ -112,6 +112,20 @@ static void print_push(const struct cli *cli, const WireFrame *f, uint64_t *last
             output_json(event_format_presence_json(f->presence_event));
         else
             event_format_presence_line(stdout, f->presence_event);
+    } else if (f->body_case == CASCADE__V1__FRAME__BODY_GOING_AWAY) {
+        /* A drain's countdown: the watch goes on, and after the server has
+         * gone it resumes on whatever takes its place. */
+        const Cascade__V1__GoingAway *g = f->going_away;
+        if (cli->json) {
+            cJSON *o = cJSON_CreateObject();
+            cJSON *w = cJSON_AddObjectToObject(o, "going_away");
+            cJSON_AddStringToObject(w, "reason", g->reason);
+            cJSON_AddNumberToObject(w, "closes_in_s", g->closes_in_s);
+            output_json(o);
+        } else {
+            fprintf(stderr, "cascade: %s The server stops in %u s; the watch resumes once it "
+                            "is back.\n", g->reason, g->closes_in_s);
+        }
     }
     fflush(stdout);
 }

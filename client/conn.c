@@ -121,7 +121,11 @@ static void on_frame(struct transport *t, const uint8_t *payload, size_t len)
         wire_free(f);
         return;
     }
-    if (f->request_id == 0 && f->body_case == CASCADE__V1__FRAME__BODY_GOING_AWAY) {
+    /* A drain's notice (the server stops later) is news for the command
+     * to show; a GoingAway without a countdown is why the connection is
+     * about to end. */
+    if (f->request_id == 0 && f->body_case == CASCADE__V1__FRAME__BODY_GOING_AWAY &&
+        f->going_away->closes_in_s == 0) {
         snprintf(c->going_away, sizeof c->going_away, "%s", f->going_away->reason);
         wire_free(f);
         return;

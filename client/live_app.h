@@ -44,6 +44,9 @@ struct live_app {
     struct live_ref announced;
     int announce_due;
     FILE *trace; /* CASCADE_LIVE_TRACE: one line of timings per fetch and paint */
+    /* A drain's notice: when the server stops, and why (0: none). */
+    uint64_t drain_ends_ms;
+    char drain_reason[180];
 };
 
 static inline uint64_t live_now_ms(void)

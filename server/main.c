@@ -1,5 +1,5 @@
 /* cascaded: the Cascade server. Parses its flags and runs the loop. */
-#include <getopt.h>
+#include <errno.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -7,7 +7,8 @@
 #include <sys/resource.h>
 #include <sys/stat.h>
 
-#include "duration.h"
+#include "log.h"
+#include "options.h"
 #include "server.h"
 #include "version.h"
 
@@ -21,8 +22,17 @@ static const char USAGE[] =
     "                [--max-per-address N] [--max-handshakes N] [--max-entities N]\n"
     "                [--max-workshops-per-user N] [--max-snapshot-memory BYTES]\n"
     "                [--text-limit KIND=BYTES]...\n"
-    "                [--templates DIR] [--agenda-warning DURATION]\n"
+    "                [--templates DIR] [--agenda-warning DURATION] [--log FILE]\n"
+    "                [--config FILE] [--check-config]\n"
     "\n"
+    "Every flag but --config and --check-config is also a key of the configuration\n"
+    "file (max-frame = 65536); flags override the file.\n"
+    "\n"
+    "  --config FILE             read settings from FILE first (key = value lines)\n"
+    "  --check-config            check the configuration and the flags, say what is\n"
+    "                            wrong (file and line) or 'configuration OK', and exit\n"
+    "  --log FILE                append the log to FILE instead of stderr (reopened on\n"
+    "                            SIGUSR1, for log rotation)\n"
     "  --listen HOST:PORT        address to listen on (default 127.0.0.1:7447; port 0: any free)\n"
     "  --data DIR                data directory (default ./cascade-data)\n"
     "  --cert FILE --key FILE    PEM certificate chain and key (default: a self-signed\n"
@@ -69,25 +79,6 @@ static const char USAGE[] =
     "                            (default 2m; from 1s to 1h)\n"
     "  --help, --version\n";
 
-/* Parses a positive whole number within [min, max]. */
-static int parse_size(const char *flag, const char *text, unsigned long long min,
-                      unsigned long long max, unsigned long long *out)
-{
-    char *end;
-    if (text[0] < '0' || text[0] > '9') {
-        fprintf(stderr, "cascaded: %s needs a whole number, not '%s'.\n", flag, text);
-        return -1;
-    }
-    unsigned long long v = strtoull(text, &end, 10);
-    if (*end != '\0' || v < min || v > max) {
-        fprintf(stderr, "cascaded: %s must be a whole number from %llu to %llu, not '%s'.\n",
-                flag, min, max, text);
-        return -1;
-    }
-    *out = v;
-    return 0;
-}
-
 /* Each connection is a descriptor: lift the soft limit toward what
  * --max-connections needs, as far as the hard limit allows. */
 static void raise_fd_limit(size_t max_connections)
@@ -110,186 +101,30 @@ static void raise_fd_limit(size_t max_connections)
 int main(int argc, char **argv)
 {
     struct server_config cfg;
-    server_config_defaults(&cfg);
-    enum {
-        OPT_CERT = 256, OPT_KEY, OPT_MAX_FRAME, OPT_MAX_OUT, OPT_HS, OPT_SYNC, OPT_TTL,
-        OPT_IDLE, OPT_LOGIN, OPT_MAX_CONN, OPT_RATE, OPT_PER_ADDR,
-        OPT_MAX_HS, OPT_MAX_ENT, OPT_MAX_WS, OPT_TEXT_LIMIT, OPT_FIRST_BYTE, OPT_ANON_MEM, OPT_HS_PER_ADDR, OPT_MAX_SNAP,
-        OPT_VERSION, OPT_HELP,
-        /* Running the workshop. */
-        OPT_TEMPLATES, OPT_AGENDA_WARNING
-    };
-    static const struct option opts[] = {
-        {"listen", required_argument, NULL, 'l'},
-        {"data", required_argument, NULL, 'd'},
-        {"cert", required_argument, NULL, OPT_CERT},
-        {"key", required_argument, NULL, OPT_KEY},
-        {"max-frame", required_argument, NULL, OPT_MAX_FRAME},
-        {"max-outbound", required_argument, NULL, OPT_MAX_OUT},
-        {"handshake-timeout", required_argument, NULL, OPT_HS},
-        {"first-byte-timeout", required_argument, NULL, OPT_FIRST_BYTE},
-        {"max-anonymous-memory", required_argument, NULL, OPT_ANON_MEM},
-        {"max-handshakes-per-address", required_argument, NULL, OPT_HS_PER_ADDR},
-        {"sync", required_argument, NULL, OPT_SYNC},
-        {"token-ttl", required_argument, NULL, OPT_TTL},
-        {"idle-timeout", required_argument, NULL, OPT_IDLE},
-        {"login-timeout", required_argument, NULL, OPT_LOGIN},
-        {"max-connections", required_argument, NULL, OPT_MAX_CONN},
-        {"rate", required_argument, NULL, OPT_RATE},
-        {"max-per-address", required_argument, NULL, OPT_PER_ADDR},
-        {"max-handshakes", required_argument, NULL, OPT_MAX_HS},
-        {"max-entities", required_argument, NULL, OPT_MAX_ENT},
-        {"max-snapshot-memory", required_argument, NULL, OPT_MAX_SNAP},
-        {"templates", required_argument, NULL, OPT_TEMPLATES},
-        {"agenda-warning", required_argument, NULL, OPT_AGENDA_WARNING},
-        {"max-workshops-per-user", required_argument, NULL, OPT_MAX_WS},
-        {"text-limit", required_argument, NULL, OPT_TEXT_LIMIT},
-        {"version", no_argument, NULL, OPT_VERSION},
-        {"help", no_argument, NULL, OPT_HELP},
-        {NULL, 0, NULL, 0},
-    };
-    char err[512];
-    unsigned long long v;
-    int opt;
-    opterr = 0;
-    while ((opt = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-        switch (opt) {
-        case 'l':
-            if (addr_parse(optarg, &cfg.listen, err, sizeof err) != 0) {
-                fprintf(stderr, "cascaded: %s\n", err);
-                return 2;
-            }
-            break;
-        case 'd': cfg.data_dir = optarg; break;
-        case OPT_CERT: cfg.cert_file = optarg; break;
-        case OPT_KEY: cfg.key_file = optarg; break;
-        case OPT_MAX_FRAME:
-            if (parse_size("--max-frame", optarg, 1024, 64ull << 20, &v) != 0)
-                return 2;
-            cfg.net.max_frame = (size_t)v;
-            break;
-        case OPT_MAX_OUT:
-            if (parse_size("--max-outbound", optarg, 64 * 1024, 1ull << 30, &v) != 0)
-                return 2;
-            cfg.net.max_outbound = (size_t)v;
-            break;
-        case OPT_HS:
-            if (parse_size("--handshake-timeout", optarg, 1, 600000, &v) != 0)
-                return 2;
-            cfg.net.handshake_timeout_ms = v;
-            break;
-        case OPT_HS_PER_ADDR:
-            if (parse_size("--max-handshakes-per-address", optarg, 1, 1000000, &v) != 0)
-                return 2;
-            cfg.net.max_handshakes_per_address = (size_t)v;
-            break;
-        case OPT_ANON_MEM:
-            if (parse_size("--max-anonymous-memory", optarg, 64 * 1024, 1ull << 40, &v) != 0)
-                return 2;
-            cfg.net.max_anonymous_memory = (size_t)v;
-            break;
-        case OPT_FIRST_BYTE:
-            if (parse_size("--first-byte-timeout", optarg, 1, 600000, &v) != 0)
-                return 2;
-            cfg.net.first_byte_timeout_ms = v;
-            break;
-        case OPT_SYNC:
-            if (strcmp(optarg, "full") != 0 && strcmp(optarg, "normal") != 0) {
-                fprintf(stderr, "cascaded: --sync is 'full' or 'normal', not '%s'.\n", optarg);
-                return 2;
-            }
-            cfg.sync_full = strcmp(optarg, "full") == 0;
-            break;
-        case OPT_TTL:
-            if (parse_size("--token-ttl", optarg, 1, 10ull * 365 * 24 * 3600, &v) != 0)
-                return 2;
-            cfg.live.token_ttl_s = (int64_t)v;
-            break;
-        case OPT_IDLE:
-            if (parse_size("--idle-timeout", optarg, 1, 86400, &v) != 0)
-                return 2;
-            cfg.net.idle_timeout_ms = v * 1000;
-            break;
-        case OPT_LOGIN:
-            if (parse_size("--login-timeout", optarg, 1, 86400, &v) != 0)
-                return 2;
-            cfg.net.login_timeout_ms = v * 1000;
-            break;
-        case OPT_MAX_CONN:
-            if (parse_size("--max-connections", optarg, 1, 1000000, &v) != 0)
-                return 2;
-            cfg.net.max_connections = (size_t)v;
-            break;
-        case OPT_RATE:
-            if (parse_size("--rate", optarg, 1, 1000000, &v) != 0)
-                return 2;
-            cfg.net.rate_per_s = (uint32_t)v;
-            break;
-        case OPT_PER_ADDR:
-            if (parse_size("--max-per-address", optarg, 1, 1000000, &v) != 0)
-                return 2;
-            cfg.net.max_per_address = (size_t)v;
-            break;
-        case OPT_MAX_HS:
-            if (parse_size("--max-handshakes", optarg, 1, 1000000, &v) != 0)
-                return 2;
-            cfg.net.max_handshakes = (size_t)v;
-            break;
-        case OPT_MAX_ENT:
-            if (parse_size("--max-entities", optarg, 1, 100000000, &v) != 0)
-                return 2;
-            cfg.live.max_entities = (size_t)v;
-            break;
-        case OPT_MAX_SNAP:
-            if (parse_size("--max-snapshot-memory", optarg, 64 * 1024, 1ull << 40, &v) != 0)
-                return 2;
-            cfg.live.max_snapshot_memory = (size_t)v;
-            break;
-        case OPT_MAX_WS:
-            if (parse_size("--max-workshops-per-user", optarg, 1, 1000000, &v) != 0)
-                return 2;
-            cfg.live.max_workshops_per_user = (size_t)v;
-            break;
-        case OPT_TEXT_LIMIT:
-            if (okr_limits_set(&cfg.live.text_limits, optarg, err, sizeof err) != 0) {
-                fprintf(stderr, "cascaded: --text-limit: %s\n", err);
-                return 2;
-            }
-            break;
-        case OPT_TEMPLATES:
-            cfg.live.templates_dir = optarg;
-            break;
-        case OPT_AGENDA_WARNING: {
-            int64_t ms;
-            err[0] = '\0';
-            if (duration_parse(optarg, 0, &ms, err, sizeof err) != 0 || ms > 3600 * 1000) {
-                fprintf(stderr, "cascaded: --agenda-warning takes a duration from 1s to 1h, "
-                                "like 2m; %s\n", err[0] != '\0' ? err : "that is too long.");
-                return 2;
-            }
-            cfg.live.agenda_warning_ms = ms;
-            break;
-        }
-        case OPT_VERSION:
+    struct server_invocation inv;
+    char err[1024];
+    if (server_options_load(argc, argv, &cfg, &inv, err, sizeof err) != 0) {
+        fprintf(stderr, "cascaded: %s\nRun 'cascaded --help' for the options.\n", err);
+        server_options_free_strings();
+        return 2;
+    }
+    if (inv.version || inv.help) {
+        if (inv.version)
             printf("cascaded %s (protocol %u)\n", CASCADE_VERSION, CASCADE_PROTOCOL_VERSION);
-            return 0;
-        case OPT_HELP:
+        else
             fputs(USAGE, stdout);
-            return 0;
-        default:
-            fprintf(stderr, "cascaded: '%s' is an unknown option or lacks its value.\n%s",
-                    argv[optind - 1], USAGE);
-            return 2;
-        }
+        return 0;
     }
-    if (optind < argc) {
-        fprintf(stderr, "cascaded: unexpected argument '%s'.\n%s", argv[optind], USAGE);
-        return 2;
+    if (inv.check_config) {
+        if (inv.config_path != NULL)
+            printf("configuration OK (%s, then the flags)\n", inv.config_path);
+        else
+            puts("configuration OK (no configuration file: the flags only)");
+        server_options_free_strings();
+        return 0;
     }
-    if ((cfg.cert_file == NULL) != (cfg.key_file == NULL)) {
-        fprintf(stderr, "cascaded: give --cert and --key together, or neither for a self-signed pair.\n");
-        return 2;
-    }
+    cfg.argc = argc;
+    cfg.argv = argv;
     /* A peer that vanishes mid-write must cost an error code, not the process. */
     signal(SIGPIPE, SIG_IGN);
     /* Past a file size limit, writes should fail (and commits answer
@@ -300,6 +135,12 @@ int main(int argc, char **argv)
      * its user's alone, whatever the shell's umask. */
     umask(077);
 
+    if (cfg.log_file != NULL && log_to_file(cfg.log_file) != 0) {
+        fprintf(stderr, "cascaded: cannot write the log file %s: %s.\n", cfg.log_file,
+                strerror(errno));
+        server_options_free_strings();
+        return 1;
+    }
     uv_loop_t loop;
     uv_loop_init(&loop);
     struct server *s = malloc(sizeof *s);
@@ -317,5 +158,7 @@ int main(int argc, char **argv)
     server_close(s);
     free(s);
     int rc = uv_loop_close(&loop);
+    server_options_free_strings();
+    log_close();
     return rc == 0 ? 0 : 1;
 }

@@ -1,5 +1,6 @@
 #include "server.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 #include <stddef.h>
@@ -7,10 +8,12 @@
 #include "agenda_timer.h"
 #include "batch.h"
 #include "cert.h"
+#include "clock.h"
 #include "errors.h"
 #include "frame.h"
 #include "handlers.h"
 #include "log.h"
+#include "options.h"
 #include "store.h"
 #include "templates_dir.h"
 #include "tls.h"
@@ -79,6 +82,10 @@ static void on_sweep(uv_timer_t *timer)
 {
     struct server *s = timer->data;
     net_sweep(&s->net);
+    if (s->draining && s->net.nconns == 0) {
+        log_info("drained: every connection has gone");
+        server_stop(s);
+    }
 }
 
 /* Runs after each loop turn's I/O: the turn's changes commit together. */
@@ -88,11 +95,32 @@ static void on_turn_end(uv_check_t *check)
     live_turn_end(&s->live);
 }
 
+/* How long SIGUSR2 gives everyone before the server stops. */
+#define SERVER_SIGNAL_DRAIN_S 60
+
 static void on_signal(uv_signal_t *sig, int signum)
 {
     struct server *s = sig->data;
-    log_info("received %s; shutting down", signum == SIGINT ? "SIGINT" : "SIGTERM");
-    server_stop(s);
+    switch (signum) {
+    case SIGHUP:
+        log_info("received SIGHUP; reloading the configuration and the certificate");
+        server_reload(s);
+        break;
+    case SIGUSR1:
+        if (log_reopen() != 0)
+            log_warn("received SIGUSR1 but cannot reopen the log file: %s; writing on to "
+                     "the old one", strerror(errno));
+        else
+            log_info("received SIGUSR1; log file reopened");
+        break;
+    case SIGUSR2:
+        log_info("received SIGUSR2; draining within %d s", SERVER_SIGNAL_DRAIN_S);
+        server_drain(s, SERVER_SIGNAL_DRAIN_S, "The server is being drained for maintenance.");
+        break;
+    default:
+        log_info("received %s; shutting down", signum == SIGINT ? "SIGINT" : "SIGTERM");
+        server_stop(s);
+    }
 }
 
 static void on_shutdown_deadline(uv_timer_t *timer)
@@ -107,9 +135,12 @@ void server_stop(struct server *s)
     if (s->stopping)
         return;
     s->stopping = 1;
-    uv_close((uv_handle_t *)&s->listener, NULL);
-    uv_close((uv_handle_t *)&s->sigint, NULL);
-    uv_close((uv_handle_t *)&s->sigterm, NULL);
+    if (!uv_is_closing((uv_handle_t *)&s->listener))
+        uv_close((uv_handle_t *)&s->listener, NULL);
+    uv_signal_t *signals[] = {&s->sigint, &s->sigterm, &s->sighup, &s->sigusr1, &s->sigusr2};
+    for (size_t i = 0; i < sizeof signals / sizeof signals[0]; i++)
+        uv_close((uv_handle_t *)signals[i], NULL);
+    uv_close((uv_handle_t *)&s->drain_timer, NULL);
     /* What this turn applied is committed and answered before goodbye. */
     batch_commit(&s->live);
     agenda_timer_stop(&s->live);
@@ -124,9 +155,15 @@ void server_stop(struct server *s)
     uv_timer_start(&s->shutdown_timer, on_shutdown_deadline, SERVER_SHUTDOWN_MS, 0);
 }
 
-static int setup_tls(struct server *s, char *err, size_t errlen)
+/* A TLS context for cfg's certificate (the data directory's self-signed
+ * pair, made on first start, when it names none) and its fingerprint (room
+ * for TLS_FINGERPRINT_MAX bytes). 0,
+ * or an error with err and *out NULL. */
+static int load_tls(struct server *s, const struct server_config *cfg, struct tls_ctx **out,
+                    char *fingerprint, char *err, size_t errlen)
 {
-    const char *cert = s->cfg.cert_file, *key = s->cfg.key_file;
+    const char *cert = cfg->cert_file, *key = cfg->key_file;
+    *out = NULL;
     if (cert == NULL) {
         int created = 0;
         int rc = cert_ensure_self_signed(s->data.cert, s->data.key, &created, err, errlen);
@@ -137,14 +174,22 @@ static int setup_tls(struct server *s, char *err, size_t errlen)
         cert = s->data.cert;
         key = s->data.key;
     }
-    s->net.env.tls = tls_ctx_new_server(cert, key, err, errlen);
-    if (s->net.env.tls == NULL)
+    struct tls_ctx *tls = tls_ctx_new_server(cert, key, err, errlen);
+    if (tls == NULL)
         return CAS_ETLS;
-    int rc = tls_file_fingerprint(cert, s->fingerprint, err, errlen);
-    if (rc != 0)
+    int rc = tls_file_fingerprint(cert, fingerprint, err, errlen);
+    if (rc != 0) {
+        tls_ctx_free(tls);
         return rc;
-    log_info("certificate %s fingerprint %s", cert, s->fingerprint);
+    }
+    log_info("certificate %s fingerprint %s", cert, fingerprint);
+    *out = tls;
     return 0;
+}
+
+static int setup_tls(struct server *s, char *err, size_t errlen)
+{
+    return load_tls(s, &s->cfg, &s->net.env.tls, s->fingerprint, err, errlen);
 }
 
 /* Where templates are read (DATA/templates unless --templates), and a word
@@ -166,6 +211,95 @@ static void setup_templates(struct server *s)
                      l->templates_path, set.items[i].problem);
     log_info("%zu templates (%s)", set.n, l->templates_path);
     templates_free(&set);
+}
+
+static void on_drain_end(uv_timer_t *timer)
+{
+    struct server *s = timer->data;
+    log_info("drain time is up; shutting down");
+    server_stop(s);
+}
+
+void server_drain(struct server *s, uint32_t within_s, const char *reason)
+{
+    if (s->stopping)
+        return;
+    int64_t ends = clock_now_ms() + (int64_t)within_s * 1000;
+    if (s->draining && ends >= s->drain_ends_ms)
+        return;
+    if (!s->draining) {
+        /* No newcomers: the port is given up at once, so that a new
+         * server (or a load balancer's other node) can take them. */
+        uv_close((uv_handle_t *)&s->listener, NULL);
+        log_info("draining: no longer listening on %s; stopping within %u s", s->bound,
+                 within_s);
+    }
+    s->draining = 1;
+    s->drain_ends_ms = ends;
+    uv_timer_start(&s->drain_timer, on_drain_end, (uint64_t)within_s * 1000, 0);
+    net_warn_all(&s->net, reason, within_s);
+}
+
+static void drain_from_live(struct live *l, uint32_t within_s, const char *reason)
+{
+    struct server *s = (struct server *)((char *)l - offsetof(struct server, live));
+    server_drain(s, within_s, reason);
+}
+
+/* What a reload cannot change, named in the log when the new configuration
+ * has it different. */
+static void note_restart_settings(const struct server_config *now,
+                                  const struct server_config *asked)
+{
+    char a[ADDR_TEXT_MAX], b[ADDR_TEXT_MAX];
+    addr_spec_format(&now->listen, a, sizeof a);
+    addr_spec_format(&asked->listen, b, sizeof b);
+    const char *lf_now = now->log_file != NULL ? now->log_file : "";
+    const char *lf_asked = asked->log_file != NULL ? asked->log_file : "";
+    struct {
+        const char *name;
+        int changed;
+    } checks[] = {
+        {"listen", strcmp(a, b) != 0},
+        {"data", strcmp(now->data_dir, asked->data_dir) != 0},
+        {"sync", now->sync_full != asked->sync_full},
+        {"log", strcmp(lf_now, lf_asked) != 0},
+    };
+    for (size_t i = 0; i < sizeof checks / sizeof checks[0]; i++)
+        if (checks[i].changed)
+            log_warn("reload: %s changed, which takes effect at the next start", checks[i].name);
+}
+
+void server_reload(struct server *s)
+{
+    struct server_config asked;
+    struct server_invocation inv;
+    char err[1024];
+    if (server_options_load(s->cfg.argc, s->cfg.argv, &asked, &inv, err, sizeof err) != 0) {
+        log_warn("reload refused, the running configuration stays: %s", err);
+        return;
+    }
+    struct tls_ctx *tls;
+    char fingerprint[sizeof s->fingerprint];
+    if (load_tls(s, &asked, &tls, fingerprint, err, sizeof err) != 0) {
+        log_warn("reload refused, the running configuration stays: %s", err);
+        return;
+    }
+    /* Open connections keep the context they were made with (OpenSSL
+     * counts its users); new ones get the new certificate. */
+    tls_ctx_free(s->net.env.tls);
+    s->net.env.tls = tls;
+    snprintf(s->fingerprint, sizeof s->fingerprint, "%s", fingerprint);
+    note_restart_settings(&s->cfg, &asked);
+    net_reconfigure(&s->net, &asked.net);
+    s->live.cfg = asked.live;
+    s->cfg.cert_file = asked.cert_file;
+    s->cfg.key_file = asked.key_file;
+    s->cfg.net = asked.net;
+    s->cfg.live = asked.live;
+    setup_templates(s);
+    log_info("configuration reloaded%s%s", inv.config_path != NULL ? " from " : "",
+             inv.config_path != NULL ? inv.config_path : "");
 }
 
 static int setup_storage(struct server *s, char *err, size_t errlen)
@@ -224,7 +358,11 @@ int server_open(struct server *s, const struct server_config *cfg, uv_loop_t *lo
     s->live.loop = loop;
     s->live.net = &s->net;
 
+    /* The address first: a server that cannot listen must not have made
+     * an administrator account or a certificate on its way to failing. */
     int rc = auth_throttle_init(&s->net, err, errlen);
+    if (rc == 0)
+        rc = setup_listener(s, err, errlen);
     if (rc == 0)
         rc = datadir_open(&s->data, cfg->data_dir, err, errlen);
     s->live.server_id = s->data.server_id;
@@ -232,8 +370,6 @@ int server_open(struct server *s, const struct server_config *cfg, uv_loop_t *lo
         rc = setup_storage(s, err, errlen);
     if (rc == 0)
         rc = setup_tls(s, err, errlen);
-    if (rc == 0)
-        rc = setup_listener(s, err, errlen);
     if (rc != 0) {
         /* The listener may be initialised; close it so the loop can end. */
         if (s->listener.loop != NULL)
@@ -251,12 +387,20 @@ int server_open(struct server *s, const struct server_config *cfg, uv_loop_t *lo
     s->sweep_timer.data = s;
     uv_timer_start(&s->sweep_timer, on_sweep, 1000, 1000);
     agenda_timer_start(&s->live);
-    uv_signal_init(loop, &s->sigint);
-    uv_signal_init(loop, &s->sigterm);
     uv_timer_init(loop, &s->shutdown_timer);
-    s->sigint.data = s->sigterm.data = s->shutdown_timer.data = s;
-    uv_signal_start(&s->sigint, on_signal, SIGINT);
-    uv_signal_start(&s->sigterm, on_signal, SIGTERM);
+    uv_timer_init(loop, &s->drain_timer);
+    s->shutdown_timer.data = s->drain_timer.data = s;
+    s->live.drain = drain_from_live;
+    struct {
+        uv_signal_t *handle;
+        int signum;
+    } signals[] = {{&s->sigint, SIGINT},   {&s->sigterm, SIGTERM}, {&s->sighup, SIGHUP},
+                   {&s->sigusr1, SIGUSR1}, {&s->sigusr2, SIGUSR2}};
+    for (size_t i = 0; i < sizeof signals / sizeof signals[0]; i++) {
+        uv_signal_init(loop, signals[i].handle);
+        signals[i].handle->data = s;
+        uv_signal_start(signals[i].handle, on_signal, signals[i].signum);
+    }
     log_info("cascaded %s (protocol %u) listening on %s, data in %s, server id %s",
              CASCADE_VERSION, CASCADE_PROTOCOL_VERSION, s->bound, s->data.path,
              s->data.server_id);

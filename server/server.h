@@ -20,9 +20,13 @@ struct server_config {
     const char *data_dir;
     const char *cert_file; /* NULL: the data directory's self-signed pair */
     const char *key_file;
+    const char *log_file;  /* NULL: stderr */
     int sync_full;         /* fsync every commit (1) or only WAL checkpoints (0) */
     struct net_config net;
     struct live_config live;
+    /* How the server was started, read again on SIGHUP (options.h). */
+    int argc;
+    char **argv;
 };
 
 /* Fills in the documented defaults. */
@@ -34,7 +38,13 @@ struct server {
     uv_loop_t *loop;
     uv_tcp_t listener;
     uv_signal_t sigint, sigterm;
+    /* SIGHUP reloads the configuration and certificate, SIGUSR1 reopens
+     * the log file, SIGUSR2 drains. */
+    uv_signal_t sighup, sigusr1, sigusr2;
     uv_timer_t shutdown_timer;
+    uv_timer_t drain_timer; /* a drain's end */
+    int draining;
+    int64_t drain_ends_ms;
     uv_timer_t sweep_timer; /* closes idle connections and ones that never log in */
     uv_check_t commit_check; /* commits the batch once per loop turn */
     struct net net;
@@ -56,6 +66,18 @@ int server_run(struct server *s);
 /* Starts a graceful shutdown: no new connections; clients are told the
  * server is going away; whatever is still open after a second is dropped. */
 void server_stop(struct server *s);
+
+/* Drains: no new connections, everyone told (GoingAway with the reason
+ * and the seconds left), what they send still served; server_stop when
+ * the time is up or the last connection has gone. A drain under way only
+ * moves to an earlier end. */
+void server_drain(struct server *s, uint32_t within_s, const char *reason);
+
+/* Reads the configuration file and the flags again and takes what can
+ * change while running (limits, timeouts, the certificate); a setting that
+ * needs a restart is named in the log. Nothing changes when the new
+ * configuration has a problem, which is logged. */
+void server_reload(struct server *s);
 
 /* Releases what server_open acquired, after server_run returned. */
 void server_close(struct server *s);

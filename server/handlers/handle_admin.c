@@ -11,6 +11,7 @@
 #include "handlers.h"
 #include "live.h"
 #include "log.h"
+#include "okr.h"
 #include "password_job.h"
 #include "throttle.h"
 
@@ -243,4 +244,36 @@ void handle_admin_user_list(struct conn *c, const WireFrame *f)
     free(l.infos);
     free(l.ptrs);
     free(l.users);
+}
+
+/* The longest drain an administrator may ask for, and the default. */
+#define ADMIN_DRAIN_MAX_S 3600
+#define ADMIN_DRAIN_DEFAULT_S 60
+#define ADMIN_DRAIN_REASON_MAX 200
+
+void handle_admin_drain(struct conn *c, const WireFrame *f)
+{
+    const Cascade__V1__AdminDrain *m = f->admin_drain;
+    char err[256];
+    if (m->within_s > ADMIN_DRAIN_MAX_S) {
+        snprintf(err, sizeof err, "A drain lasts at most %d seconds (one hour), not %u.",
+                 ADMIN_DRAIN_MAX_S, m->within_s);
+        conn_send_error(c, f->request_id, CASCADE__V1__ERROR_CODE__INVALID_ARGUMENT, err);
+        return;
+    }
+    if (okr_text_check(m->reason, "The reason", ADMIN_DRAIN_REASON_MAX, 0, 0, err,
+                       sizeof err) != 0) {
+        conn_send_error(c, f->request_id, CASCADE__V1__ERROR_CODE__INVALID_ARGUMENT, err);
+        return;
+    }
+    struct live *l = c->live;
+    uint32_t within = m->within_s != 0 ? m->within_s : ADMIN_DRAIN_DEFAULT_S;
+    const char *reason =
+        m->reason[0] != '\0' ? m->reason : "The server is being drained for maintenance.";
+    log_info("drain asked by '%s' (%u s): %s", c->user, within, reason);
+    /* The answer goes first: the drain's notice follows it on this
+     * connection as on every other. */
+    conn_send_ack(c, f->request_id, 0, "");
+    if (l->drain != NULL)
+        l->drain(l, within, reason);
 }

@@ -51,6 +51,9 @@ struct live {
     uv_timer_t agenda_timer;
     int64_t agenda_checkpoint_ms;
     char templates_path[4096 + 16];
+    /* Operating the server: how an administrator's drain reaches the
+     * server that owns the listener (server.c sets it). */
+    void (*drain)(struct live *l, uint32_t within_s, const char *reason);
 };
 
 /* Runs after each loop turn's I/O: commits the turn's changes together,

@@ -444,8 +444,14 @@ void net_sweep(struct net *n)
 
 int conn_send_going_away(struct conn *c, const char *reason)
 {
+    return conn_send_going_away_in(c, reason, 0);
+}
+
+int conn_send_going_away_in(struct conn *c, const char *reason, uint32_t closes_in_s)
+{
     Cascade__V1__GoingAway away = CASCADE__V1__GOING_AWAY__INIT;
     away.reason = (char *)reason;
+    away.closes_in_s = closes_in_s;
     WireFrame f = CASCADE__V1__FRAME__INIT;
     f.body_case = CASCADE__V1__FRAME__BODY_GOING_AWAY;
     f.going_away = &away;
@@ -463,6 +469,22 @@ void net_close_all(struct net *n, const char *reason)
     /* Every connection is closing, its frames written: nothing more to batch. */
     transport_batch_close(&n->write_batch);
     n->env.batch = NULL;
+}
+
+void net_warn_all(struct net *n, const char *reason, uint32_t closes_in_s)
+{
+    for (struct conn *c = n->conns; c != NULL; c = c->next)
+        if (c->greeted)
+            conn_send_going_away_in(c, reason, closes_in_s);
+}
+
+void net_reconfigure(struct net *n, const struct net_config *cfg)
+{
+    n->cfg = *cfg;
+    n->env.max_frame = cfg->max_frame;
+    n->env.max_outbound = cfg->max_outbound;
+    n->env.handshake_timeout_ms = cfg->handshake_timeout_ms;
+    n->env.first_byte_timeout_ms = cfg->first_byte_timeout_ms;
 }
 
 void net_abort_all(struct net *n, const char *reason)

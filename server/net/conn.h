@@ -195,6 +195,17 @@ int conn_send_no_memory(struct conn *c, uint64_t request_id, const char *tail);
  * person instead of reporting a bare lost connection. */
 int conn_send_going_away(struct conn *c, const char *reason);
 
+/* The same as a notice: the server will close c in closes_in_s seconds
+ * (a drain) and serves it until then. */
+int conn_send_going_away_in(struct conn *c, const char *reason, uint32_t closes_in_s);
+
+/* Sends that notice to every greeted connection. */
+void net_warn_all(struct net *n, const char *reason, uint32_t closes_in_s);
+
+/* Takes new limits (a configuration reload): new connections and frames
+ * see them at once, open connections as they next use one. */
+void net_reconfigure(struct net *n, const struct net_config *cfg);
+
 /* Sends an Error with code (RATE_LIMITED, TOO_MANY_ATTEMPTS), message and
  * retry_after_ms: the one shape of "come back later". */
 int conn_send_retry_after(struct conn *c, uint64_t request_id, Cascade__V1__ErrorCode code,
