@@ -6,6 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "help.h"
+
 static void remove_at(struct args *a, int i, int n)
 {
     memmove(&a->argv[i], &a->argv[i + n], sizeof(char *) * (size_t)(a->argc - i - n));
@@ -80,7 +82,13 @@ int args_finish(struct args *a)
     for (int i = 0; i < a->argc; i++) {
         if (strcmp(a->argv[i], "--") == 0)
             continue;
-        if (a->argv[i][0] == '-' && a->argv[i][1] != '\0')
+        char near[64];
+        if (a->argv[i][0] == '-' && a->argv[i][1] != '\0' && a->usage != NULL &&
+            a->command != NULL &&
+            help_suggest_flag(a->usage, a->command, a->argv[i], near, sizeof near) != NULL)
+            snprintf(a->err, sizeof a->err, "Unknown option %.80s for this command; did you "
+                     "mean %s?", a->argv[i], near);
+        else if (a->argv[i][0] == '-' && a->argv[i][1] != '\0')
             snprintf(a->err, sizeof a->err, "Unknown option %s for this command.", a->argv[i]);
         else
             snprintf(a->err, sizeof a->err, "Unexpected argument '%s'.", a->argv[i]);

@@ -9,7 +9,10 @@
 #include <openssl/crypto.h>
 
 #include "cli.h"
+#include "completion.h"
 #include "config.h"
+#include "help.h"
+#include "suggest.h"
 #include "version.h"
 
 static const char USAGE[] =
@@ -132,6 +135,10 @@ static const char USAGE[] =
     "                                   everyone, and stop the server when the time is\n"
     "                                   up or everyone has gone (as SIGUSR2 does)\n"
     "\n"
+    "  help [COMMAND]                   this text, or one command's (as COMMAND --help)\n"
+    "  completion bash|zsh              a shell completion script for commands, flags\n"
+    "                                   and ids (completion ids: the workshop's ids)\n"
+    "\n"
     "Global options:\n"
     "  --server HOST:PORT   the server (env CASCADE_SERVER, default 127.0.0.1:7447)\n"
     "  -w, --workshop CODE  the workshop (env CASCADE_WORKSHOP, else the one chosen\n"
@@ -183,6 +190,84 @@ static const struct {
     {"template", cmd_template},
     {"round", cmd_round},
 };
+
+#define NCOMMANDS (sizeof COMMANDS / sizeof COMMANDS[0])
+
+/* cascade --help, cascade help [COMMAND] and cascade COMMAND --help: one
+ * command's lines of the usage text, or all of it. */
+static int print_help(const char *command)
+{
+    if (command == NULL) {
+        fputs(USAGE, stdout);
+        return EXIT_OK;
+    }
+    if (help_print_command(stdout, USAGE, command) > 0)
+        return EXIT_OK;
+    fprintf(stderr, "cascade: '%s' is not a command. Run 'cascade --help' to see the commands.\n",
+            command);
+    return EXIT_USAGE;
+}
+
+struct flag_check {
+    const char *word;
+    int known;
+};
+
+static void match_flag(const char *flag, void *ctx)
+{
+    struct flag_check *f = ctx;
+    size_t len = strcspn(f->word, "=");
+    if (strlen(flag) == len && strncmp(flag, f->word, len) == 0)
+        f->known = 1;
+}
+
+/* Finds, before the command runs, a flag its usage lines do not name (a
+ * typo such as --form for --from), so that the error names it rather than
+ * the required flag it hid. 0, or -1 with the sentence in a->err. */
+static int unknown_flag(struct args *a)
+{
+    for (int i = 0; i < a->argc; i++) {
+        const char *w = a->argv[i];
+        if (strcmp(w, "--") == 0)
+            return 0; /* what follows is not options */
+        if (strncmp(w, "--", 2) != 0 || w[2] == '\0')
+            continue;
+        struct flag_check f = {w, 0};
+        help_each_flag(USAGE, a->command, match_flag, &f);
+        if (f.known)
+            continue;
+        char near[64];
+        if (help_suggest_flag(USAGE, a->command, w, near, sizeof near) != NULL)
+            snprintf(a->err, sizeof a->err, "Unknown option %.80s for this command; did you "
+                     "mean %s?", w, near);
+        else
+            snprintf(a->err, sizeof a->err, "Unknown option %.80s for this command.", w);
+        return -1;
+    }
+    return 0;
+}
+
+/* cascade completion bash|zsh|ids. */
+static int completion(struct cli *cli, struct args *a)
+{
+    const char *shell = args_next(a);
+    if (shell != NULL && strcmp(shell, "ids") == 0)
+        return completion_ids(cli, a);
+    if (shell == NULL || (strcmp(shell, "bash") != 0 && strcmp(shell, "zsh") != 0))
+        return cli_usage("completion", "Name the shell: 'completion bash' or 'completion zsh'.");
+    if (args_finish(a) != 0)
+        return cli_usage("completion", a->err);
+    const char *names[NCOMMANDS + 2];
+    for (size_t i = 0; i < NCOMMANDS; i++)
+        names[i] = COMMANDS[i].name;
+    names[NCOMMANDS] = "help";
+    names[NCOMMANDS + 1] = "completion";
+    if (strcmp(shell, "bash") == 0)
+        completion_write_bash(stdout, USAGE, names, NCOMMANDS + 2);
+    else
+        completion_write_zsh(stdout, USAGE, names, NCOMMANDS + 2);
+    return EXIT_OK;
+}
 
 /* Takes the global options out of a, wherever they stand. */
 static int parse_globals(struct cli *cli, struct args *a)
@@ -236,15 +321,12 @@ int main(int argc, char **argv)
     OPENSSL_init_crypto(OPENSSL_INIT_NO_ATEXIT, NULL);
     struct cli cli;
     memset(&cli, 0, sizeof cli);
-    struct args a = {argc - 1, argv + 1, ""};
+    struct args a = {.argc = argc - 1, .argv = argv + 1};
     if (args_flag(&a, "--version")) {
         printf("cascade %s (protocol %u)\n", CASCADE_VERSION, CASCADE_PROTOCOL_VERSION);
         return EXIT_OK;
     }
-    if (args_flag(&a, "--help") || args_flag(&a, "-h")) {
-        fputs(USAGE, stdout);
-        return EXIT_OK;
-    }
+    int help = args_flag(&a, "--help") || args_flag(&a, "-h");
     if (parse_globals(&cli, &a) != 0) {
         fprintf(stderr, "cascade: %s\n", a.err);
         return EXIT_USAGE;
@@ -256,15 +338,36 @@ int main(int argc, char **argv)
     }
     cli.opts.config_dir = cli.config_dir;
     const char *name = args_next(&a);
+    if (name != NULL && strcmp(name, "help") == 0) {
+        const char *topic = args_next(&a);
+        /* "cascade help --help" asks about help itself. */
+        return print_help(topic != NULL ? topic : help ? "help" : NULL);
+    }
+    if (help)
+        return print_help(name);
     if (name == NULL) {
         fputs(USAGE, stderr);
         return EXIT_USAGE;
     }
-    for (size_t i = 0; i < sizeof COMMANDS / sizeof COMMANDS[0]; i++) {
+    a.command = name;
+    a.usage = USAGE;
+    if (unknown_flag(&a) != 0)
+        return cli_usage(name, a.err);
+    if (strcmp(name, "completion") == 0)
+        return completion(&cli, &a);
+    for (size_t i = 0; i < NCOMMANDS; i++) {
         if (strcmp(COMMANDS[i].name, name) == 0)
             return COMMANDS[i].run(&cli, &a);
     }
-    fprintf(stderr, "cascade: '%s' is not a command. Run 'cascade --help' to see the commands.\n",
-            name);
+    const char *names[NCOMMANDS];
+    for (size_t i = 0; i < NCOMMANDS; i++)
+        names[i] = COMMANDS[i].name;
+    const char *near = suggest_closest(name, names, NCOMMANDS);
+    if (near != NULL)
+        fprintf(stderr, "cascade: '%s' is not a command; did you mean '%s'? Run 'cascade --help' "
+                        "to see the commands.\n", name, near);
+    else
+        fprintf(stderr, "cascade: '%s' is not a command. Run 'cascade --help' to see the "
+                        "commands.\n", name);
     return EXIT_USAGE;
 }

@@ -21,7 +21,10 @@ int output_json(cJSON *o)
 
 int output_color(void)
 {
-    return isatty(STDOUT_FILENO) && getenv("NO_COLOR") == NULL;
+    /* NO_COLOR (no-color.org) and a terminal that says it is dumb. */
+    const char *term = getenv("TERM");
+    return isatty(STDOUT_FILENO) && getenv("NO_COLOR") == NULL &&
+           (term == NULL || strcmp(term, "dumb") != 0);
 }
 
 static int local_tm(int64_t ms, struct tm *tm)
