@@ -48,7 +48,9 @@ static void on_tick(uv_timer_t *t)
         save = 0;
     for (size_t i = 0; i < l->registry.n; i++) {
         struct workshop *w = l->registry.items[i];
-        if (w->agenda.state != AGENDA_RUNNING)
+        /* A closed workshop changes in no way, its timer's events and
+         * checkpoints included, until it is reopened. */
+        if (w->agenda.state != AGENDA_RUNNING || workshop_closed(w))
             continue;
         if (save)
             checkpoint(l, w, now);

@@ -140,6 +140,8 @@ static int save_entity(struct store *st, const struct batch_item *it)
         rc = save_one(st, it->workshop, r->also[i].kind, r->also[i].num);
     /* A ballot is one person's dots on one idea, as the state holds them now;
      * a new vote clears them all first. */
+    if (rc == 0 && r->closing)
+        rc = store_closing_save(st, it->workshop->id, &it->workshop->state);
     if (rc == 0 && r->ballots_cleared)
         rc = store_ballots_delete(st, it->workshop->id);
     if (rc == 0 && r->ballot_idea != 0)
