@@ -81,7 +81,8 @@ void agenda_timer_stop(struct live *l)
     int64_t now = clock_now_ms();
     int began = store_begin(l->store) == 0;
     for (size_t i = 0; i < l->registry.n; i++)
-        checkpoint(l, l->registry.items[i], now);
+        if (!workshop_closed(l->registry.items[i]))
+            checkpoint(l, l->registry.items[i], now);
     if (began && store_commit(l->store) != 0)
         store_rollback(l->store);
     uv_close((uv_handle_t *)&l->agenda_timer, NULL);
