@@ -125,6 +125,10 @@ unchanged "an observer may not close it" "Only a facilitator can close the works
 unchanged "the close is refused while O4 has no closing note, naming it" \
     "O4 Improve onboarding (team Sales, 0.0 red) has no closing note; write one with \`cascade obj close-note O4 TEXT\`, or close with --force." \
     as alice workshop close
+says "an unknown flag of workshop close is a usage error" 2 "--forse" as alice workshop close --forse
+says "workshop reopen takes no argument" 2 "" as alice workshop reopen now
+[ "$(as alice --json show | jq -r .workshop.closed)" = null ] && ok "... and neither closed anything" \
+    || not_ok "usage errors closed the workshop"
 unchanged "a reopen of an open workshop is refused" "is open; there is nothing to reopen" \
     as alice workshop reopen
 unchanged "a note on an unknown objective" "There is no objective O99" as mia obj close-note O99 "Gone"
