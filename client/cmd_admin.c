@@ -165,6 +165,35 @@ static int user_list(struct cli *cli, struct args *a)
     return rc;
 }
 
+/* admin backup FILE: FILE is on the server. The copy may take a while on a
+ * large database, so the answer is awaited for up to ten minutes. */
+static int backup(struct cli *cli, struct args *a)
+{
+    const char *path = args_next(a);
+    if (path == NULL)
+        return cli_usage("admin backup", "Name the file to write, an absolute path on the "
+                                         "server's machine.");
+    if (cli->opts.timeout_ms < 600000)
+        cli->opts.timeout_ms = 600000;
+    Cascade__V1__AdminBackup m = CASCADE__V1__ADMIN_BACKUP__INIT;
+    m.path = (char *)path;
+    WireFrame req = CLIENT_REQUEST(admin_backup, ADMIN_BACKUP, &m);
+    WireFrame *reply;
+    int rc = cli_ask(cli, a, "admin backup", &req, CASCADE__V1__FRAME__BODY_ACK, &reply);
+    if (rc != EXIT_OK)
+        return rc;
+    if (cli->json) {
+        cJSON *o = cJSON_CreateObject();
+        cJSON_AddStringToObject(o, "backup", path);
+        cJSON_AddStringToObject(o, "note", reply->ack->note);
+        output_json(o);
+    } else {
+        printf("%s\n", reply->ack->note);
+    }
+    wire_free(reply);
+    return EXIT_OK;
+}
+
 /* admin drain [--within 60s] [--reason TEXT]. */
 static int drain(struct cli *cli, struct args *a)
 {
@@ -200,6 +229,8 @@ int cmd_admin(struct cli *cli, struct args *a)
     const char *area = args_next(a);
     if (area != NULL && strcmp(area, "drain") == 0)
         return drain(cli, a);
+    if (area != NULL && strcmp(area, "backup") == 0)
+        return backup(cli, a);
     const char *sub = area != NULL && strcmp(area, "user") == 0 ? args_next(a) : NULL;
     if (sub != NULL && strcmp(sub, "add") == 0)
         return user_password(cli, a, 0);
@@ -212,5 +243,6 @@ int cmd_admin(struct cli *cli, struct args *a)
     return cli_usage("admin", "Use 'admin user add NAME [--password-stdin]', 'admin user list', "
                               "'admin user passwd NAME [--password-stdin]', "
                               "'admin user disable NAME', 'admin user enable NAME' or "
+                              "'admin backup FILE' or "
                               "'admin drain [--within 60s] [--reason TEXT]'.");
 }

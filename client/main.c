@@ -138,6 +138,8 @@ static const char USAGE[] =
     "                                   one comes on stdin) and end their sessions\n"
     "  admin user disable NAME          lock an account out and end its sessions\n"
     "  admin user enable NAME           let a disabled account log in again\n"
+    "  admin backup FILE                a consistent copy of the server's database, written\n"
+    "                                   online to FILE (an absolute path on the server)\n"
     "  admin drain [--within 60s] [--reason TEXT]   stop taking connections, tell\n"
     "                                   everyone, and stop the server when the time is\n"
     "                                   up or everyone has gone (as SIGUSR2 does)\n"

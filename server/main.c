@@ -7,13 +7,15 @@
 #include <sys/resource.h>
 #include <sys/stat.h>
 
+#include "data_tools.h"
 #include "log.h"
 #include "options.h"
 #include "server.h"
 #include "version.h"
 
 static const char USAGE[] =
-    "Usage: cascaded [--listen HOST:PORT] [--data DIR] [--cert FILE --key FILE]\n"
+    "Usage: cascaded backup [--data DIR] OUT | restore [--data DIR] FILE\n"
+    "       cascaded [--listen HOST:PORT] [--data DIR] [--cert FILE --key FILE]\n"
     "                [--max-frame BYTES] [--max-outbound BYTES] [--handshake-timeout MS]\n"
     "                [--first-byte-timeout MS] [--max-anonymous-memory BYTES]\n"
     "                [--max-handshakes-per-address N]\n"
@@ -103,6 +105,8 @@ int main(int argc, char **argv)
     struct server_config cfg;
     struct server_invocation inv;
     char err[1024];
+    if (argc > 1 && (strcmp(argv[1], "backup") == 0 || strcmp(argv[1], "restore") == 0))
+        return data_tool_main(argc - 1, argv + 1);
     if (server_options_load(argc, argv, &cfg, &inv, err, sizeof err) != 0) {
         fprintf(stderr, "cascaded: %s\nRun 'cascaded --help' for the options.\n", err);
         server_options_free_strings();

@@ -6,6 +6,7 @@
 #include <stddef.h>
 
 #include "agenda_timer.h"
+#include "backup_job.h"
 #include "batch.h"
 #include "cert.h"
 #include "clock.h"
@@ -144,6 +145,7 @@ void server_stop(struct server *s)
     /* What this turn applied is committed and answered before goodbye. */
     batch_commit(&s->live);
     agenda_timer_stop(&s->live);
+    backup_job_stop(&s->live);
     uv_close((uv_handle_t *)&s->commit_check, NULL);
     uv_close((uv_handle_t *)&s->live.replay_idle, NULL);
     uv_close((uv_handle_t *)&s->sweep_timer, NULL);

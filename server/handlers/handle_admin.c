@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "array.h"
+#include "backup_job.h"
 #include "clock.h"
 #include "errors.h"
 #include "handlers.h"
@@ -276,4 +277,32 @@ void handle_admin_drain(struct conn *c, const WireFrame *f)
     conn_send_ack(c, f->request_id, 0, "");
     if (l->drain != NULL)
         l->drain(l, within, reason);
+}
+
+/* The longest backup path taken, in bytes. */
+#define ADMIN_BACKUP_PATH_MAX 1024
+
+void handle_admin_backup(struct conn *c, const WireFrame *f)
+{
+    const char *path = f->admin_backup->path;
+    char err[1200];
+    if (okr_text_check(path, "The backup's path", ADMIN_BACKUP_PATH_MAX, 1, 0, err,
+                       sizeof err) != 0) {
+        conn_send_error(c, f->request_id, CASCADE__V1__ERROR_CODE__INVALID_ARGUMENT, err);
+        return;
+    }
+    if (path[0] != '/') {
+        conn_send_error(c, f->request_id, CASCADE__V1__ERROR_CODE__INVALID_ARGUMENT,
+                        "The backup's path is a file on the server and must be absolute "
+                        "(start with /).");
+        return;
+    }
+    int rc = backup_job_start(c->live, c, f->request_id, path, err, sizeof err);
+    if (rc == 0)
+        return; /* answered when the copy is whole */
+    Cascade__V1__ErrorCode code = rc == CAS_EEXIST      ? CASCADE__V1__ERROR_CODE__ALREADY_EXISTS
+                                  : rc == CAS_EOVERFLOW ? CASCADE__V1__ERROR_CODE__RATE_LIMITED
+                                  : rc == CAS_ENOMEM    ? CASCADE__V1__ERROR_CODE__INTERNAL
+                                                        : CASCADE__V1__ERROR_CODE__INVALID_ARGUMENT;
+    conn_send_error(c, f->request_id, code, err);
 }

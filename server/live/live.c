@@ -1,5 +1,6 @@
 #include "live.h"
 
+#include "backup_job.h"
 #include "clock.h"
 #include "presence.h"
 #include "replay.h"
@@ -20,6 +21,7 @@ void live_forget_conn(struct live *l, struct conn *c)
     presence_drop(c);
     replay_cancel(c);
     batch_forget_conn(&l->batch, c);
+    backup_job_forget_conn(l, c);
 }
 
 void live_free(struct live *l)

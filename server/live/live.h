@@ -54,6 +54,7 @@ struct live {
     /* Operating the server: how an administrator's drain reaches the
      * server that owns the listener (server.c sets it). */
     void (*drain)(struct live *l, uint32_t within_s, const char *reason);
+    struct backup_job *backup; /* the online backup under way, or NULL */
 };
 
 /* Runs after each loop turn's I/O: commits the turn's changes together,
