@@ -52,6 +52,7 @@ int cmd_live(struct cli *cli, struct args *a);
 int cmd_checkin(struct cli *cli, struct args *a);
 int cmd_score(struct cli *cli, struct args *a);
 int cmd_lint(struct cli *cli, struct args *a);
+int cmd_stats(struct cli *cli, struct args *a);
 int cmd_init(struct cli *cli, struct args *a);
 int cmd_dep(struct cli *cli, struct args *a);
 int cmd_comment(struct cli *cli, struct args *a);

@@ -107,6 +107,10 @@ static const char USAGE[] =
     "  score                            the OKR grades of every team, objective, key result\n"
     "  lint [--strict]                  what a coach would warn about (--strict: exit 1\n"
     "                                   when there is any warning)\n"
+    "  stats [--compare CODE]           the period's figures: teams with OKRs, objectives\n"
+    "                                   and key results per level, grades, check-ins,\n"
+    "                                   confidence; --compare: the change from another\n"
+    "                                   workshop (the previous period's)\n"
     "\n"
     "Running the workshop:\n"
     "  workshop create TITLE [--period P] [--template NAME] [--examples]\n"
@@ -165,6 +169,7 @@ static const struct {
     {"checkin", cmd_checkin},
     {"score", cmd_score},
     {"lint", cmd_lint},
+    {"stats", cmd_stats},
     {"init", cmd_init},
     {"dep", cmd_dep},
     {"comment", cmd_comment},
