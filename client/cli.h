@@ -91,4 +91,9 @@ int cmd_workshop_manage(struct cli *cli, struct args *a, const char *sub);
 /* 'round start | submit | status | reveal' (cmd_round.c). */
 int cmd_round(struct cli *cli, struct args *a);
 
+/* Closing the quarter (cmd_close.c): workshop close [--force] | workshop
+ * reopen (sub: "close" or "reopen"), and obj close-note O# TEXT. */
+int cmd_workshop_close(struct cli *cli, struct args *a, const char *sub);
+int cmd_obj_close_note(struct cli *cli, struct args *a);
+
 #endif

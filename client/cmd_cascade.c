@@ -235,8 +235,10 @@ int cmd_obj(struct cli *cli, struct args *a)
         return remove_entity(cli, a, OKR_OBJECTIVE);
     if (is(sub, "check", NULL))
         return cmd_obj_check(cli, a);
+    if (is(sub, "close-note", NULL))
+        return cmd_obj_close_note(cli, a);
     return cli_usage("obj", "Use 'obj add TITLE --team T#', 'obj edit O# ...', 'obj rm O# "
-                            "[--force]' or 'obj check O# ...'.");
+                            "[--force]', 'obj check O# ...' or 'obj close-note O# TEXT'.");
 }
 
 /* ---- kr -------------------------------------------------------------------- */

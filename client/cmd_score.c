@@ -18,12 +18,16 @@
  * {"workshop":{...},"teams":[{"id","name","score","colour","objectives":
  * [{"id","title","committed","archived","score","colour","key_results":
  * [{"id","title","score","colour"(,"inherited_by":["O3"])}]}]}]}, scores
- * rounded to 3 places. */
+ * rounded to 3 places. Once the workshop is closed, objectives and key
+ * results show the grades fixed at the close (one decimal), under a line
+ * saying who closed it when; with --json they carry "final":{"score",
+ * "colour"} beside their "score", and the workshop "closed":{"by","at_ms"}. */
 #include <cjson/cJSON.h>
 #include <stdio.h>
 #include <stdlib.h>
 
 #include "cli.h"
+#include "closing.h"
 #include "okr.h"
 #include "okr_json.h"
 #include "output.h"
@@ -54,6 +58,7 @@ static cJSON *key_result_json(const struct okr_state *s, const struct okr_key_re
     char id[16];
     cJSON *o = entity_json(OKR_KEY_RESULT, k->num, k->title);
     add_score(o, score_key_result(s, k));
+    okr_json_add_final(o, k->graded, k->final_score);
     cJSON *by = NULL;
     for (size_t i = 0; i < s->nobjectives; i++) {
         if (!score_rolls_up(s, &s->objectives[i], k))
@@ -72,6 +77,7 @@ static cJSON *objective_json(const struct okr_state *s, const struct okr_objecti
     cJSON_AddBoolToObject(o, "committed", ob->committed);
     cJSON_AddBoolToObject(o, "archived", ob->status == OKR_ARCHIVED);
     add_score(o, score_objective(s, ob));
+    okr_json_add_final(o, ob->graded, ob->final_score);
     cJSON *krs = cJSON_AddArrayToObject(o, "key_results");
     for (size_t i = 0; i < s->nkey_results; i++)
         if (s->key_results[i].objective == ob->num)
@@ -106,13 +112,14 @@ static int print_json(const Cascade__V1__Snapshot *snap, const struct okr_state 
     return output_json(o);
 }
 
-/* "0.53 orange  " (coloured on a terminal), two spaces per level, then the
- * entity's id and title (or name). */
-static void print_grade(double score, int depth, int color, enum okr_kind kind, uint32_t num,
-                        const char *title)
+/* "0.53 orange  " (coloured on a terminal; "0.5 orange" for a grade fixed at
+ * the close), two spaces per level, then the entity's id and title (or name). */
+static void print_grade(double score, int fixed, int depth, int color, enum okr_kind kind,
+                        uint32_t num, const char *title)
 {
     char grade[32], id[16];
-    snprintf(grade, sizeof grade, "%.2f %s", score, score_colour_name(score_colour(score)));
+    snprintf(grade, sizeof grade, fixed ? "%.1f %s" : "%.2f %s", score,
+             score_colour_name(score_colour(score)));
     if (color)
         printf("%s%-11s%s  ", render_grade_color(score), grade, RENDER_RESET);
     else
@@ -134,6 +141,7 @@ static void print_text(const Cascade__V1__Snapshot *snap, const struct okr_state
         .seq = snap->seq,
     };
     render_heading(stdout, &h, 0);
+    render_closed(stdout, s);
     if (t->n == 0) {
         puts("No teams yet, so nothing to score; add the first with 'cascade team add NAME'.");
         return;
@@ -141,7 +149,7 @@ static void print_text(const Cascade__V1__Snapshot *snap, const struct okr_state
     for (size_t i = 0; i < t->n; i++) {
         const struct okr_team *team = t->teams[i];
         int depth = t->depth[i];
-        print_grade(score_team(s, team), depth, color, OKR_TEAM, team->num, team->name);
+        print_grade(score_team(s, team), 0, depth, color, OKR_TEAM, team->num, team->name);
         if (team->level != OKR_LEVEL_NONE)
             printf(" [%s]", okr_level_name(team->level));
         putchar('\n');
@@ -149,15 +157,16 @@ static void print_text(const Cascade__V1__Snapshot *snap, const struct okr_state
             const struct okr_objective *o = &s->objectives[j];
             if (o->team != team->num)
                 continue;
-            print_grade(score_objective(s, o), depth + 1, color, OKR_OBJECTIVE, o->num, o->title);
+            print_grade(closing_objective_score(s, o), o->graded, depth + 1, color, OKR_OBJECTIVE,
+                        o->num, o->title);
             printf(" · %s%s\n", o->committed ? "committed" : "aspirational",
                    o->status == OKR_ARCHIVED ? " · archived, not counted" : "");
             for (size_t k = 0; k < s->nkey_results; k++) {
                 const struct okr_key_result *kr = &s->key_results[k];
                 if (kr->objective != o->num)
                     continue;
-                print_grade(score_key_result(s, kr), depth + 2, color, OKR_KEY_RESULT, kr->num,
-                            kr->title);
+                print_grade(closing_key_result_score(s, kr), kr->graded, depth + 2, color,
+                            OKR_KEY_RESULT, kr->num, kr->title);
                 const char *sep = " · from ";
                 char id[16];
                 for (size_t m = 0; m < s->nobjectives; m++) {

@@ -22,6 +22,11 @@ static cJSON *workshop_json(const Cascade__V1__WorkshopInfo *w)
     cJSON_AddStringToObject(o, "created_by", w->created_by);
     cJSON_AddNumberToObject(o, "created_ms", (double)w->created_ms);
     cJSON_AddNumberToObject(o, "last_seq", (double)w->last_seq);
+    if (w->closed) { /* only then, so open workshops read as before */
+        cJSON *c = cJSON_AddObjectToObject(o, "closed");
+        cJSON_AddStringToObject(c, "by", w->closed_by);
+        cJSON_AddNumberToObject(c, "at_ms", (double)w->closed_ms);
+    }
     return o;
 }
 
@@ -168,10 +173,13 @@ int cmd_workshop(struct cli *cli, struct args *a)
     if (sub != NULL && (strcmp(sub, "invites") == 0 || strcmp(sub, "revoke") == 0 ||
                         strcmp(sub, "set") == 0))
         return cmd_workshop_manage(cli, a, sub);
+    if (sub != NULL && (strcmp(sub, "close") == 0 || strcmp(sub, "reopen") == 0))
+        return cmd_workshop_close(cli, a, sub);
     return cli_usage("workshop", "Use 'workshop create TITLE [--period P]', 'workshop list', "
                                  "'workshop invite --role member|observer [--team T#]', "
                                  "'workshop invites', 'workshop revoke CODE', 'workshop set "
-                                 "observer-comments on|off' or 'workshop code rotate'.");
+                                 "observer-comments on|off', 'workshop code rotate', 'workshop close [--force]' or "
+                                 "'workshop reopen'.");
 }
 
 /* Takes the CODE argument of join and use, normalised. */

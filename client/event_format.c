@@ -135,6 +135,32 @@ static int print_round(FILE *out, const Cascade__V1__Event *e)
     return 1;
 }
 
+/* ---- Closing the quarter: said in words ---- */
+
+static double new_number(const Cascade__V1__Event *e, const char *field)
+{
+    const Cascade__V1__Value *v = new_value(e, field);
+    return v != NULL && v->kind_case == CASCADE__V1__VALUE__KIND_NUMBER ? v->number : 0;
+}
+
+/* Writes the words of a close or reopen after its head; 0 when e is neither. */
+static int print_closing(FILE *out, const Cascade__V1__Event *e)
+{
+    if (strcmp(e->type, "workshop.close") == 0) {
+        double n = new_number(e, "objectives");
+        fprintf(out, " closed the workshop: %.0f objective%s graded, %.0f green, %.0f orange, "
+                     "%.0f red%s",
+                n, n == 1 ? "" : "s", new_number(e, "green"), new_number(e, "orange"),
+                new_number(e, "red"),
+                new_value(e, "forced") != NULL ? " (forced, without every closing note)" : "");
+    } else if (strcmp(e->type, "workshop.reopen") == 0) {
+        fputs(" reopened the workshop: scores are live again", out);
+    } else {
+        return 0;
+    }
+    return 1;
+}
+
 void event_format_line(FILE *out, const Cascade__V1__Event *e)
 {
     /* The timer's events read as sentences. */
@@ -145,7 +171,7 @@ void event_format_line(FILE *out, const Cascade__V1__Event *e)
     fprintf(out, "#%llu %s %s %s %s", (unsigned long long)e->seq, when,
             e->actor[0] != '\0' ? e->actor : "-", e->type[0] != '\0' ? e->type : "event",
             e->entity[0] != '\0' ? e->entity : "-");
-    if (print_round(out, e)) {
+    if (print_round(out, e) || print_closing(out, e)) {
         fputc('\n', out);
         return;
     }

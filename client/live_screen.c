@@ -12,6 +12,7 @@
 #include "live_session.h"
 #include "live_text.h"
 #include "render.h"
+#include "closing.h"
 #include "score.h"
 #include "sparkline.h"
 
@@ -151,7 +152,7 @@ static double row_score(const struct live_model *m, struct live_ref r)
         at = s->nteams + (size_t)(o - s->objectives);
         if (m->scores != NULL && m->scores[at] >= 0)
             return m->scores[at];
-        v = score_objective(s, o);
+        v = closing_objective_score(s, o); /* the fixed grade once closed */
     } else {
         const struct okr_key_result *k = okr_key_result_find(s, r.num);
         if (k == NULL)
@@ -159,7 +160,7 @@ static double row_score(const struct live_model *m, struct live_ref r)
         at = s->nteams + s->nobjectives + (size_t)(k - s->key_results);
         if (m->scores != NULL && m->scores[at] >= 0)
             return m->scores[at];
-        v = score_key_result(s, k);
+        v = closing_key_result_score(s, k);
     }
     if (m->scores != NULL)
         m->scores[at] = v;
@@ -332,6 +333,13 @@ static void detail_objective(const struct live_model *m, const struct okr_object
         dl(d, LIVE_PLAIN, "necessary %s, sufficient %s",
            o->necessary.answer ? okr_answer_name(o->necessary.answer) : "?",
            o->sufficient.answer ? okr_answer_name(o->sufficient.answer) : "?");
+    if (o->graded)
+        dl(d, (unsigned char)grade_style(o->final_score), "final grade %.1f %s, fixed at the close",
+           o->final_score, score_colour_name(score_colour(o->final_score)));
+    if (o->close_note != NULL && o->close_note[0]) {
+        render_flat(o->close_note, flat, sizeof flat);
+        dl(d, LIVE_PLAIN, "closing note: %s", flat);
+    }
 }
 
 static void detail_key_result(const struct live_model *m, const struct okr_key_result *k,
@@ -354,6 +362,9 @@ static void detail_key_result(const struct live_model *m, const struct okr_key_r
        k->owner[0] ? k->owner : "none");
     if (k->from_idea)
         dl(d, LIVE_DIM, "from idea D%u", k->from_idea);
+    if (k->graded)
+        dl(d, (unsigned char)grade_style(k->final_score), "final grade %.1f %s, fixed at the close",
+           k->final_score, score_colour_name(score_colour(k->final_score)));
     if (okr_key_result_weight(k) != 1.0) {
         render_number(okr_key_result_weight(k), a, sizeof a);
         dl(d, LIVE_PLAIN, "weight %s of its objective's score", a);
@@ -628,6 +639,13 @@ void live_model_render(struct live_model *m, int cols, int rows, uint64_t now_ms
     }
     int y = 0;
     header_line(m, cols, &lines[y++]);
+    if (m->s != NULL && closing_is_closed(m->s)) {
+        char text[LIVE_TICK_BYTES], when[32];
+        closing_time_text(m->s->closed_ms, when, sizeof when);
+        snprintf(text, sizeof text, " Closed by %s on %s: the grades are final; nothing "
+                 "changes until a facilitator reopens it.", m->s->closed_by, when);
+        live_line_text(&lines[y++], cols, LIVE_BOLD, text, m->ascii);
+    }
     if (m->agenda.shown)
         live_agenda_line(m, cols, now_ms, glyphs_of(m)->sep, &lines[y++]);
     if (live_ideas_shown(m))

@@ -29,6 +29,15 @@ static void add_score(cJSON *o, double score)
     cJSON_AddNumberToObject(o, "score", v);
 }
 
+void okr_json_add_final(cJSON *o, int graded, double score)
+{
+    if (!graded)
+        return;
+    cJSON *f = cJSON_AddObjectToObject(o, "final");
+    cJSON_AddNumberToObject(f, "score", score);
+    cJSON_AddStringToObject(f, "colour", score_colour_name(score_colour(score)));
+}
+
 cJSON *okr_json_team(const struct okr_team *t)
 {
     cJSON *o = cJSON_CreateObject();
@@ -82,6 +91,9 @@ cJSON *okr_json_objective(const struct okr_state *s, const struct okr_objective 
     add_check(o, "necessary", &ob->necessary);
     add_check(o, "sufficient", &ob->sufficient);
     add_score(o, score_objective(s, ob));
+    okr_json_add_final(o, ob->graded, ob->final_score);
+    if (ob->close_note != NULL && ob->close_note[0] != '\0')
+        cJSON_AddStringToObject(o, "close_note", ob->close_note);
     /* What an edit names as --base-version to conflict only over its fields. */
     cJSON_AddNumberToObject(o, "version", (double)ob->version);
     return o;
@@ -110,6 +122,7 @@ cJSON *okr_json_key_result(const struct okr_state *s, const struct okr_key_resul
     cJSON_AddStringToObject(o, "status", okr_kr_status_name(k->status));
     output_json_text_or_null(o, "blocker", k->blocker);
     add_score(o, score_key_result(s, k));
+    okr_json_add_final(o, k->graded, k->final_score);
     cJSON_AddNumberToObject(o, "version", (double)k->version);
     return o;
 }

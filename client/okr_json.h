@@ -20,8 +20,11 @@
  * inheriting objectives, committed objectives all or nothing), the figure
  * `score --json` gives it; "progress" is that same figure, kept for the
  * scripts that read it. Both are 0..1, rounded to 3 places, as is the
- * confidence. The entity functions return a new cJSON object (the caller
- * owns it), or NULL when out of memory. */
+ * confidence. Once the workshop is closed, objectives and key results also
+ * carry "final":{"score","colour"}, the grade fixed at the close (one
+ * decimal); an objective with a closing note carries "close_note". The
+ * entity functions return a new cJSON object (the caller owns it), or NULL
+ * when out of memory. */
 #ifndef CASCADE_OKR_JSON_H
 #define CASCADE_OKR_JSON_H
 
@@ -34,6 +37,9 @@
 double okr_json_round3(double v);
 
 cJSON *okr_json_team(const struct okr_team *t);
+
+/* Adds "final":{"score","colour"} to o when graded (closing.h). */
+void okr_json_add_final(cJSON *o, int graded, double score);
 
 /* s: the workshop the score is computed in (o need not be one
  * of its entities: an Ack's copy works, and an empty state gives 0). */

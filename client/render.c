@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "lint.h"
+#include "closing.h"
 #include "score.h"
 #include "team_tree.h"
 
@@ -104,6 +105,15 @@ static void print_score(const struct view *v, double score, int with_bar)
         fprintf(v->out, "%s%ld%%", bar, pct);
 }
 
+/* " · final 0.4 red" once the workshop is closed. */
+static void print_final(const struct view *v, int graded, double score)
+{
+    if (!graded)
+        return;
+    fprintf(v->out, " · %sfinal %.1f %s%s", v->color ? render_grade_color(score) : "", score,
+            score_colour_name(score_colour(score)), v->color ? RENDER_RESET : "");
+}
+
 static void indent(const struct view *v, int depth)
 {
     for (int i = 0; i < depth; i++)
@@ -184,6 +194,7 @@ static void print_key_result(const struct view *v, const struct okr_key_result *
     }
     fputs(" · ", out);
     print_score(v, score_key_result(v->s, k), 1);
+    print_final(v, k->graded, k->final_score);
     render_confidence(k->confidence, a, sizeof a);
     fprintf(out, " · conf %s", a);
     if (k->status != OKR_ON_TRACK)
@@ -240,7 +251,14 @@ static void print_objective(const struct view *v, size_t index, int depth)
         fprintf(out, " · from idea D%u", o->from_idea);
     fputs(" · ", out);
     print_score(v, score_objective(v->s, o), 0);
+    print_final(v, o->graded, o->final_score);
     fputc('\n', out);
+    if (o->close_note != NULL && o->close_note[0] != '\0') {
+        char note[RENDER_FLAT_MAX];
+        render_flat(o->close_note, note, sizeof note);
+        indent(v, depth + 1);
+        fprintf(out, "closing note: %s\n", note);
+    }
     print_comments(v, OKR_OBJECTIVE, o->num, depth + 1);
     for (size_t i = 0; i < v->s->nkey_results; i++)
         if (v->s->key_results[i].objective == o->num)
@@ -288,12 +306,23 @@ void render_heading(FILE *out, const struct render_header *h, int bold)
     fprintf(out, " · code %s · seq %llu\n", h->code, (unsigned long long)h->seq);
 }
 
+void render_closed(FILE *out, const struct okr_state *s)
+{
+    if (!closing_is_closed(s))
+        return;
+    char when[32];
+    closing_time_text(s->closed_ms, when, sizeof when);
+    fprintf(out, "Closed by %s on %s: the grades are final; a facilitator can reopen it with "
+                 "'cascade workshop reopen'.\n", s->closed_by, when);
+}
+
 int render_tree(FILE *out, const struct render_header *h, const struct okr_state *s, int color)
 {
     struct team_tree tree;
     if (team_tree_build(&tree, s) != 0)
         return -1;
     render_heading(out, h, color);
+    render_closed(out, s);
     if (s->nteams == 0 && s->nobjectives == 0) {
         fputs("No teams yet; add the first with 'cascade team add NAME --level company'.\n", out);
         team_tree_free(&tree);

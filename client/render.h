@@ -21,7 +21,10 @@
  * question of the necessary-and-sufficient test is answered (yes, no, or ?
  * for not yet), and "orphan" when lint's orphan-objective rule flags it. A
  * key result shows its confidence always, its status unless on-track, and
- * its open blocker. Texts that may hold line breaks print on one line. */
+ * its open blocker. Once the workshop is closed, a line under the header
+ * says so, each objective and key result ends with its fixed grade ("final
+ * 0.4 red"), and an objective's closing note follows it on a line of its
+ * own. Texts that may hold line breaks print on one line. */
 #ifndef CASCADE_RENDER_H
 #define CASCADE_RENDER_H
 
@@ -38,6 +41,11 @@ struct render_header {
 /* Prints the header's line: "TITLE (PERIOD) · code CODE · seq N", the
  * title in bold when asked, the period only when there is one. */
 void render_heading(FILE *out, const struct render_header *h, int bold);
+
+/* When the workshop is closed, prints the line saying so: "Closed by alice
+ * on 2026-12-01 17:03 UTC: the grades are final; a facilitator can reopen
+ * it with 'cascade workshop reopen'." Nothing while it is open. */
+void render_closed(FILE *out, const struct okr_state *s);
 
 /* Prints the header and the tree, teams in team_tree.h's order. color: use
  * ANSI colours (the caller decides, see output_color). 0, or -1 when out of

@@ -132,5 +132,10 @@ cJSON *snapshot_json_head(const Cascade__V1__Snapshot *snap)
     cJSON_AddStringToObject(w, "title", info != NULL ? info->title : "");
     cJSON_AddStringToObject(w, "period", info != NULL ? info->period : "");
     cJSON_AddNumberToObject(w, "seq", (double)snap->seq);
+    if (info != NULL && info->closed) { /* only then: open workshops read as before */
+        cJSON *c = cJSON_AddObjectToObject(w, "closed");
+        cJSON_AddStringToObject(c, "by", info->closed_by);
+        cJSON_AddNumberToObject(c, "at_ms", (double)info->closed_ms);
+    }
     return o;
 }

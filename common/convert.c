@@ -5,6 +5,7 @@
 
 #include "errors.h"
 #include "ideas.h"
+#include "score.h"
 
 /* An id text for a reference, "" for none. */
 static char *ref_text(enum okr_kind kind, uint32_t num, char buf[16])
@@ -15,6 +16,17 @@ static char *ref_text(enum okr_kind kind, uint32_t num, char buf[16])
     }
     okr_id_format(kind, num, buf, 16);
     return buf;
+}
+
+/* A fixed grade, with its colour; NULL while the workshop is open. */
+static Cascade__V1__Grade *grade_to_wire(int graded, double score, struct convert_ids *ids)
+{
+    if (!graded)
+        return NULL;
+    cascade__v1__grade__init(&ids->grade);
+    ids->grade.score = score;
+    ids->grade.colour = (char *)score_colour_name(score_colour(score));
+    return &ids->grade;
 }
 
 Cascade__V1__Level convert_level_to_wire(enum okr_level level)
@@ -65,6 +77,8 @@ void convert_objective_to_wire(const struct okr_objective *o, Cascade__V1__Objec
     out->necessary = &ids->necessary;
     out->sufficient = &ids->sufficient;
     out->from_idea = ref_text(OKR_IDEA, o->from_idea, ids->ref4);
+    out->final = grade_to_wire(o->graded, o->final_score, ids);
+    out->close_note = o->close_note != NULL ? o->close_note : (char *)"";
 }
 
 void convert_key_result_to_wire(const struct okr_key_result *k, Cascade__V1__KeyResult *out,
@@ -88,6 +102,7 @@ void convert_key_result_to_wire(const struct okr_key_result *k, Cascade__V1__Key
     out->version = k->version;
     out->status = (char *)okr_kr_status_name(k->status);
     out->blocker = k->blocker != NULL ? k->blocker : (char *)"";
+    out->final = grade_to_wire(k->graded, k->final_score, ids);
 }
 
 void convert_initiative_to_wire(const struct okr_initiative *i, Cascade__V1__Initiative *out,
@@ -184,10 +199,14 @@ int convert_objective_from_wire(const Cascade__V1__Objective *in, struct okr_obj
         mine[i]->by = dup_text(checks[i]->by);
         mine[i]->at_ms = checks[i]->at_ms;
     }
+    out->graded = in->final != NULL;
+    out->final_score = in->final != NULL ? in->final->score : 0;
     out->title = dup_text(in->title);
     out->owner = dup_text(in->owner);
     out->rationale = dup_text(in->rationale);
+    out->close_note = dup_text(in->close_note);
     if (out->title == NULL || out->owner == NULL || out->rationale == NULL ||
+        out->close_note == NULL ||
         (in->necessary != NULL && out->necessary.by == NULL) ||
         (in->sufficient != NULL && out->sufficient.by == NULL)) {
         okr_objective_clear(out);
@@ -212,6 +231,8 @@ int convert_key_result_from_wire(const Cascade__V1__KeyResult *in, struct okr_ke
     out->done = in->done;
     out->confidence = in->confidence;
     out->version = in->version;
+    out->graded = in->final != NULL;
+    out->final_score = in->final != NULL ? in->final->score : 0;
     if (okr_kr_status_parse(in->status, &out->status) != 0)
         out->status = OKR_ON_TRACK;
     out->title = dup_text(in->title);
@@ -350,6 +371,11 @@ static int snapshot_ideas(const Cascade__V1__Snapshot *snap, struct okr_state *s
 int convert_snapshot_to_state(const Cascade__V1__Snapshot *snap, struct okr_state *state)
 {
     state->seq = snap->seq;
+    if (snap->info != NULL && snap->info->closed) {
+        if ((state->closed_by = dup_text(snap->info->closed_by)) == NULL)
+            return CAS_ENOMEM;
+        state->closed_ms = snap->info->closed_ms;
+    }
     for (size_t i = 0; i < snap->n_teams; i++) {
         struct okr_team t;
         int rc = convert_team_from_wire(snap->teams[i], &t);

@@ -12,6 +12,7 @@
 struct convert_ids {
     char id[16], ref1[16], ref2[16], ref3[16], ref4[16];
     Cascade__V1__Check necessary, sufficient; /* an objective's test answers */
+    Cascade__V1__Grade grade; /* the grade fixed at the close */
 };
 
 void convert_team_to_wire(const struct okr_team *t, Cascade__V1__Team *out,

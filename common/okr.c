@@ -49,6 +49,7 @@ void okr_state_free(struct okr_state *s)
     free(s->dependencies);
     free(s->comments);
     okr_ideas_free(s);
+    free(s->closed_by);
     okr_state_init(s);
 }
 
@@ -329,6 +330,7 @@ void okr_objective_clear(struct okr_objective *o)
     free(o->necessary.by);
     free(o->sufficient.by);
     free(o->stamps);
+    free(o->close_note);
     memset(o, 0, sizeof *o);
 }
 

@@ -97,6 +97,11 @@ struct okr_objective {
     struct okr_check necessary, sufficient;
     char *stamps; /* when each field last changed and by whom: see stamps.h; NULL or "" */
     uint32_t from_idea; /* the idea it was promoted from, 0: none */
+    /* Closing the quarter (closing.h): why it ended as it did (NULL or ""
+     * for none), and its grade, fixed while the workshop is closed. */
+    char *close_note;
+    int graded;
+    double final_score;
 };
 
 struct okr_key_result {
@@ -118,6 +123,9 @@ struct okr_key_result {
      * with okr_key_result_weight): 1 unless set, 0 leaves it out. */
     int has_weight;
     double weight;
+    /* Its grade, fixed while the workshop is closed (closing.h). */
+    int graded;
+    double final_score;
 };
 
 /* The heaviest weight a key result may carry (weights are relative). */
@@ -213,6 +221,10 @@ struct okr_state {
     size_t nballots, cap_ballots;
     struct okr_vote vote;
     uint32_t ideas_unrevealed; /* a client's copy: ideas it cannot see yet */
+    /* Closing the quarter (closing.h): who closed the workshop and when;
+     * closed_by is NULL or "" while it is open. */
+    char *closed_by;
+    int64_t closed_ms;
 };
 
 void okr_state_init(struct okr_state *s);

@@ -1,6 +1,7 @@
 /* Period statistics (stats.h). */
 #include "stats.h"
 
+#include "closing.h"
 #include "score.h"
 
 /* Whether objective o counts in the figures: it is not archived. */
@@ -29,7 +30,7 @@ static void count_objectives(const struct okr_state *s, struct okr_stats *out)
             out->committed++;
         else
             out->aspirational++;
-        double score = score_objective(s, o);
+        double score = closing_objective_score(s, o);
         out->objective_grades[score_colour(score)]++;
         out->score_mean += score;
     }
@@ -46,7 +47,7 @@ static void count_key_results(const struct okr_state *s, struct okr_stats *out)
             continue;
         out->key_results++;
         out->key_results_at[level_index(s, o->team)]++;
-        out->key_result_grades[score_colour(score_key_result(s, k))]++;
+        out->key_result_grades[score_colour(closing_key_result_score(s, k))]++;
         out->confidence_mean += k->confidence;
     }
     if (out->key_results > 0)

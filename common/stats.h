@@ -35,8 +35,8 @@ struct okr_stats {
     double score_mean;      /* over the objectives that count; 0 when none */
 };
 
-/* Fills out from s, scoring with score.h (so the grades are those `score`
- * shows). */
+/* Fills out from s, scoring as `score` does (closing.h: a closed
+ * workshop's fixed grades, else the live scores of score.h). */
 void stats_compute(const struct okr_state *s, struct okr_stats *out);
 
 /* The share of the counted key results checked in, 0..1 (0 when none). */

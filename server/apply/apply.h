@@ -42,6 +42,9 @@ struct apply_result {
     uint32_t ballot_idea;
     int ballots_cleared;
     int anonymous; /* the change is logged with no actor (an anonymous idea) */
+    /* The change closed or reopened the workshop: the commit saves whether
+     * it is closed and its fixed grades, as the state holds them then. */
+    int closing;
     /* Other entities the change saved or removed (an objective's key
      * results going with it, objectives a forced removal unaligned): the
      * commit writes each as the state holds it then, deleting what is gone. */

@@ -187,6 +187,14 @@ int apply_promote_idea(struct okr_state *s, const char *text, uint32_t *num,
 int apply_promoted(struct okr_state *s, uint32_t idea, enum okr_kind kind, uint32_t num,
                    struct apply_result *r);
 
+/* Closing the quarter (apply_close.c). */
+int apply_workshop_close(struct okr_state *s, const struct apply_ctx *ctx, const WireFrame *req,
+                         struct apply_result *r);
+int apply_workshop_reopen(struct okr_state *s, const struct apply_ctx *ctx, const WireFrame *req,
+                          struct apply_result *r);
+int apply_objective_close_note(struct okr_state *s, const struct apply_ctx *ctx,
+                               const WireFrame *req, struct apply_result *r);
+
 int apply_team_edit(struct okr_state *s, const struct apply_ctx *ctx, const WireFrame *req,
                     struct apply_result *r);
 int apply_team_remove(struct okr_state *s, const struct apply_ctx *ctx, const WireFrame *req,

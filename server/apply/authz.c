@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "closing.h"
 #include "errors.h"
 
 enum authz_need authz_need_of(const WireFrame *f)
@@ -161,4 +162,13 @@ int authz_check(const struct workshop *w, const struct participant *p, int admin
     if (dest != 0 && !workshop_team_member(w, dest, p->user_id))
         return refuse_not_member(dest, p, msg, msglen);
     return 0;
+}
+
+int authz_check_open(const struct workshop *w, Cascade__V1__Frame__BodyCase body, char *msg,
+                     size_t msglen)
+{
+    if (!workshop_closed(w) || !request_refused_when_closed(body))
+        return 0;
+    closing_refusal(&w->state, w->code, msg, msglen);
+    return CAS_EINVAL;
 }

@@ -31,4 +31,13 @@ uint32_t authz_team_of(const struct okr_state *state, const WireFrame *f);
 int authz_check(const struct workshop *w, const struct participant *p, int admin,
                 const WireFrame *f, char *msg, size_t msglen);
 
+/* Whether a closed workshop refuses a request with that body
+ * (request_refused_when_closed): 0 when w is open or the request changes
+ * nothing; otherwise CAS_EINVAL with the sentence
+ * for a WORKSHOP_CLOSED error in msg (who closed it, when, and how to
+ * reopen it). Checked after authz_check, for everyone, the server's
+ * administrator included. */
+int authz_check_open(const struct workshop *w, Cascade__V1__Frame__BodyCase body, char *msg,
+                     size_t msglen);
+
 #endif

@@ -61,6 +61,24 @@ int request_is_answer(Cascade__V1__Frame__BodyCase body)
     }
 }
 
+int request_refused_when_closed(Cascade__V1__Frame__BodyCase body)
+{
+    const struct request_rule *rule = request_rule(body);
+    if (rule == NULL)
+        return 0;
+    switch (body) {
+    /* Below the line, yet changes: a new participant, a ready signal. */
+    case CASCADE__V1__FRAME__BODY_JOIN:
+    case CASCADE__V1__FRAME__BODY_READY:
+        return 1;
+    /* Above the line, yet the one way out of a closed workshop. */
+    case CASCADE__V1__FRAME__BODY_WORKSHOP_REOPEN:
+        return 0;
+    default:
+        return rule->need > AUTHZ_PRESENCE;
+    }
+}
+
 const char *request_workshop(const WireFrame *f)
 {
     switch (f->body_case) {

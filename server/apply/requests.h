@@ -49,6 +49,11 @@ const struct request_rule *request_rule(Cascade__V1__Frame__BodyCase body);
 /* Whether the server only sends this body (an ANSWER row). */
 int request_is_answer(Cascade__V1__Frame__BodyCase body);
 
+/* Whether a closed workshop refuses this request because it would change
+ * the workshop (requests.def's header states the rule). 0 for reads, for
+ * WORKSHOP_REOPEN and for bodies that are no request. */
+int request_refused_when_closed(Cascade__V1__Frame__BodyCase body);
+
 /* The workshop code f names, or NULL when its request names none. */
 const char *request_workshop(const WireFrame *f);
 

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 
 #include "array.h"
+#include "closing.h"
 #include "errors.h"
 #include "round.h"
 
@@ -147,3 +148,8 @@ void workshop_unsubscribe(struct workshop *w, struct conn *c)
     }
 }
 
+
+int workshop_closed(const struct workshop *w)
+{
+    return closing_is_closed(&w->state);
+}

@@ -79,6 +79,11 @@ const struct participant *workshop_participant(const struct workshop *w, int64_t
 /* Whether the user was a participant and was removed (kicked). */
 int workshop_removed(const struct workshop *w, int64_t user_id);
 
+/* Whether the workshop is closed (closing the quarter): it takes no change
+ * but a reopen, and its timers make no events. The one test every timer and
+ * the request pipeline use. */
+int workshop_closed(const struct workshop *w);
+
 /* Whether the user is a member of team (a team number). */
 int workshop_team_member(const struct workshop *w, uint32_t team, int64_t user_id);
 

@@ -38,6 +38,9 @@ static void fill_info(Cascade__V1__WorkshopInfo *info, const struct workshop *w,
     info->role = (Cascade__V1__Role)role;
     info->last_seq = w->committed_seq;
     info->observer_comments = w->observer_comments;
+    info->closed = workshop_closed(w);
+    info->closed_by = info->closed ? w->state.closed_by : (char *)"";
+    info->closed_ms = info->closed ? w->state.closed_ms : 0;
 }
 
 static void send_info(struct conn *c, uint64_t request_id, const struct workshop *w, int role)
@@ -80,6 +83,10 @@ struct workshop *workshop_for_request(struct conn *c, const WireFrame *f)
     }
     if (authz_check(w, workshop_participant(w, c->user_id), c->admin, f, msg, sizeof msg) != 0) {
         conn_send_error(c, request_id, CASCADE__V1__ERROR_CODE__FORBIDDEN, msg);
+        return NULL;
+    }
+    if (authz_check_open(w, f->body_case, msg, sizeof msg) != 0) {
+        conn_send_error(c, request_id, CASCADE__V1__ERROR_CODE__WORKSHOP_CLOSED, msg);
         return NULL;
     }
     return w;
@@ -186,6 +193,11 @@ static void join_as(struct conn *c, uint64_t request_id, struct workshop *w, int
         team = 0; /* a team gone since the invite, or one they are in already */
     if (old_role == role && team == 0) {
         send_info(c, request_id, w, role);
+        return;
+    }
+    char msg[300];
+    if (authz_check_open(w, CASCADE__V1__FRAME__BODY_JOIN, msg, sizeof msg) != 0) {
+        conn_send_error(c, request_id, CASCADE__V1__ERROR_CODE__WORKSHOP_CLOSED, msg);
         return;
     }
     char team_id[16] = "";

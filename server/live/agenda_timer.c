@@ -48,7 +48,9 @@ static void on_tick(uv_timer_t *t)
         save = 0;
     for (size_t i = 0; i < l->registry.n; i++) {
         struct workshop *w = l->registry.items[i];
-        if (w->agenda.state != AGENDA_RUNNING)
+        /* A closed workshop changes in no way, its timer's events and
+         * checkpoints included, until it is reopened. */
+        if (w->agenda.state != AGENDA_RUNNING || workshop_closed(w))
             continue;
         if (save)
             checkpoint(l, w, now);
@@ -79,7 +81,8 @@ void agenda_timer_stop(struct live *l)
     int64_t now = clock_now_ms();
     int began = store_begin(l->store) == 0;
     for (size_t i = 0; i < l->registry.n; i++)
-        checkpoint(l, l->registry.items[i], now);
+        if (!workshop_closed(l->registry.items[i]))
+            checkpoint(l, l->registry.items[i], now);
     if (began && store_commit(l->store) != 0)
         store_rollback(l->store);
     uv_close((uv_handle_t *)&l->agenda_timer, NULL);

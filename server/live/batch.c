@@ -138,6 +138,10 @@ static int save_entity(struct store *st, const struct batch_item *it)
     int rc = save_one(st, it->workshop, r->kind, r->num);
     for (size_t i = 0; rc == 0 && i < r->nalso; i++)
         rc = save_one(st, it->workshop, r->also[i].kind, r->also[i].num);
+    /* A close or a reopen: whether the workshop is closed, and its fixed
+     * grades, as the state holds them now. */
+    if (rc == 0 && r->closing)
+        rc = store_closing_save(st, it->workshop->id, &it->workshop->state);
     /* A ballot is one person's dots on one idea, as the state holds them now;
      * a new vote clears them all first. */
     if (rc == 0 && r->ballots_cleared)

@@ -17,7 +17,7 @@
 
 /* The schema version this build writes; older databases are migrated
  * forward at open, newer ones refused. */
-#define STORE_SCHEMA_VERSION 11
+#define STORE_SCHEMA_VERSION 12
 
 struct store;
 
@@ -224,6 +224,18 @@ int store_ideas_load(struct store *st, int64_t workshop_id, struct okr_state *st
 /* Saves the workshop's id counters (next_team, next_objective, next_key_result,
  * next_initiative, next_comment). */
 int store_counters_save(struct store *st, int64_t workshop_id, const struct okr_state *state);
+
+/* ---- Closing the quarter (store_closing.c) ---- */
+
+/* Writes whether the workshop is closed, by whom and when, and the grades
+ * fixed at its close, as state holds them now: a closed state saves its
+ * closure and every graded objective and key result (replacing what was
+ * there); an open one deletes them. */
+int store_closing_save(struct store *st, int64_t workshop_id, const struct okr_state *state);
+
+/* Loads the closure and the fixed grades into state, whose objectives and
+ * key results are loaded already (store_state_load). */
+int store_closing_load(struct store *st, int64_t workshop_id, struct okr_state *state);
 
 /* ---- A workshop's agenda (store_agenda.c) ---- */
 

@@ -224,6 +224,21 @@ const char *const STORE_MIGRATIONS[] = {
      "  PRIMARY KEY (workshop_id, round, key_result, user));"),
     /* 10 -> 11: key results' weights; NULL is the default weight, 1. */
     "ALTER TABLE key_results ADD COLUMN weight REAL;",
+    /* 11 -> 12: closing the quarter. A closed workshop has a row in
+     * workshop_closures and the grades fixed at its close in final_grades
+     * (kind 'O' or 'K'); a reopen deletes both. An objective's closing note
+     * is part of it. */
+    ("ALTER TABLE objectives ADD COLUMN close_note TEXT NOT NULL DEFAULT '';"
+     "CREATE TABLE workshop_closures ("
+     "  workshop_id INTEGER PRIMARY KEY REFERENCES workshops(id),"
+     "  closed_by TEXT NOT NULL,"
+     "  closed_ms INTEGER NOT NULL);"
+     "CREATE TABLE final_grades ("
+     "  workshop_id INTEGER NOT NULL REFERENCES workshops(id),"
+     "  kind TEXT NOT NULL,"
+     "  num INTEGER NOT NULL,"
+     "  score REAL NOT NULL,"
+     "  PRIMARY KEY (workshop_id, kind, num));"),
 };
 
 const size_t STORE_MIGRATION_COUNT = sizeof STORE_MIGRATIONS / sizeof STORE_MIGRATIONS[0];
@@ -270,8 +285,8 @@ const char *const STORE_SQL[ST_COUNT] = {
                       " WHERE workshop_id = ? ORDER BY num",
     [ST_OBJECTIVES_LOAD] = "SELECT num, team, title, owner, aligns_to, inherits, committed,"
                            " rationale, version, status, necessary, necessary_by, necessary_ms,"
-                           " sufficient, sufficient_by, sufficient_ms, stamps, from_idea"
-                           " FROM objectives WHERE workshop_id = ? ORDER BY num",
+                           " sufficient, sufficient_by, sufficient_ms, stamps, from_idea,"
+                           " close_note FROM objectives WHERE workshop_id = ? ORDER BY num",
     [ST_KEY_RESULTS_LOAD] = "SELECT num, objective, title, owner, milestone, start, target,"
                             " current, unit, done, confidence, version, status, blocker, stamps,"
                             " from_idea, weight FROM key_results"
@@ -289,8 +304,8 @@ const char *const STORE_SQL[ST_COUNT] = {
     [ST_OBJECTIVE_SAVE] = "INSERT INTO objectives (workshop_id, num, team, title, owner, aligns_to,"
                           " inherits, committed, rationale, version, status, necessary,"
                           " necessary_by, necessary_ms, sufficient, sufficient_by, sufficient_ms,"
-                          " stamps, from_idea)"
-                          " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+                          " stamps, from_idea, close_note)"
+                          " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
                           " ON CONFLICT (workshop_id, num) DO UPDATE SET team = excluded.team,"
                           " title = excluded.title, owner = excluded.owner,"
                           " aligns_to = excluded.aligns_to, inherits = excluded.inherits,"
@@ -300,7 +315,7 @@ const char *const STORE_SQL[ST_COUNT] = {
                           " necessary_ms = excluded.necessary_ms,"
                           " sufficient = excluded.sufficient, sufficient_by = excluded.sufficient_by,"
                           " sufficient_ms = excluded.sufficient_ms, stamps = excluded.stamps,"
-                          " from_idea = excluded.from_idea",
+                          " from_idea = excluded.from_idea, close_note = excluded.close_note",
     [ST_KEY_RESULT_SAVE] = "INSERT INTO key_results (workshop_id, num, objective, title, owner,"
                            " milestone, start, target, current, unit, done, confidence, version,"
                            " status, blocker, stamps, from_idea, weight)"
@@ -418,4 +433,13 @@ const char *const STORE_SQL[ST_COUNT] = {
                                  " WHERE workshop_id = ? AND round = ? ORDER BY key_result",
     [ST_ROUND_SUBMISSION_EACH] = "SELECT key_result, user, confidence FROM confidence_submissions"
                                  " WHERE workshop_id = ? AND round = ? ORDER BY key_result, user",
+    /* Closing the quarter (store_closing.c). */
+    [ST_CLOSURE_LOAD] = "SELECT closed_by, closed_ms FROM workshop_closures WHERE workshop_id = ?",
+    [ST_CLOSURE_SAVE] = "INSERT INTO workshop_closures (workshop_id, closed_by, closed_ms)"
+                        " VALUES (?, ?, ?) ON CONFLICT (workshop_id) DO UPDATE SET"
+                        " closed_by = excluded.closed_by, closed_ms = excluded.closed_ms",
+    [ST_CLOSURE_DELETE] = "DELETE FROM workshop_closures WHERE workshop_id = ?",
+    [ST_GRADES_LOAD] = "SELECT kind, num, score FROM final_grades WHERE workshop_id = ?",
+    [ST_GRADE_SAVE] = "INSERT INTO final_grades (workshop_id, kind, num, score) VALUES (?, ?, ?, ?)",
+    [ST_GRADES_DELETE] = "DELETE FROM final_grades WHERE workshop_id = ?",
 };

@@ -90,6 +90,13 @@ enum store_stmt {
     ST_ROUND_LATEST,
     ST_ROUND_KEY_RESULT_EACH,
     ST_ROUND_SUBMISSION_EACH,
+    /* Closing the quarter (store_closing.c). */
+    ST_CLOSURE_LOAD,
+    ST_CLOSURE_SAVE,
+    ST_CLOSURE_DELETE,
+    ST_GRADES_LOAD,
+    ST_GRADE_SAVE,
+    ST_GRADES_DELETE,
     ST_COUNT
 };
 

@@ -70,9 +70,10 @@ static int load_objective(sqlite3_stmt *s, struct okr_state *state)
                        sqlite3_column_int64(s, 15)},
         .stamps = db_column_dup(s, 16),
         .from_idea = (uint32_t)sqlite3_column_int64(s, 17),
+        .close_note = db_column_dup(s, 18),
     };
     if (o.title == NULL || o.owner == NULL || o.rationale == NULL || o.necessary.by == NULL ||
-        o.sufficient.by == NULL || o.stamps == NULL) {
+        o.sufficient.by == NULL || o.stamps == NULL || o.close_note == NULL) {
         okr_objective_clear(&o);
         return CAS_ENOMEM;
     }
@@ -199,6 +200,8 @@ int store_state_load(struct store *st, int64_t workshop_id, struct okr_state *st
     if (ret == 0)
         ret = store_ideas_load(st, workshop_id, state);
     if (ret == 0)
+        ret = store_closing_load(st, workshop_id, state);
+    if (ret == 0)
         ret = load_last_seq(st, workshop_id, state);
     /* Nothing was written, so ending the read cannot lose anything. */
     if (own_tx)
@@ -247,6 +250,7 @@ int store_objective_save(struct store *st, int64_t workshop_id, const struct okr
     db_bind_i64(s, 17, o->sufficient.at_ms, &rc);
     db_bind_text(s, 18, o->stamps, &rc);
     db_bind_i64(s, 19, o->from_idea, &rc);
+    db_bind_text_nn(s, 20, o->close_note, &rc);
     return db_run(st, s, rc, 0, "save an objective");
 }
 

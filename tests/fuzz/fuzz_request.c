@@ -13,7 +13,10 @@
  * that unpack again; a refusal changes nothing the fuzzer can count and says
  * why in a sentence. After the whole input the state must still be a
  * well-formed cascade: arrays sorted and unique, and every reference pointing
- * at an entity that exists. Any breach calls abort(). */
+ * at an entity that exists. As the server's pipeline does, a closed workshop
+ * takes only what request_refused_when_closed lets through; then every
+ * objective and key result has a fixed grade from 0 to 1 while the
+ * workshop is closed, and none while it is open. Any breach calls abort(). */
 #include <stddef.h>
 #include <stdio.h>
 #include <stdint.h>
@@ -22,9 +25,11 @@
 
 #include "apply.h"
 #include "buf.h"
+#include "closing.h"
 #include "errors.h"
 #include "frame.h"
 #include "okr.h"
+#include "requests.h"
 #include "wire.h"
 
 #define FUZZ_MAX_FRAME (64u * 1024)
@@ -188,6 +193,16 @@ static void check_state(const struct okr_state *s)
             okr_key_result_find(s, d->depends_on) == NULL)
             abort();
     }
+    /* Closing the quarter: grades exist exactly while the workshop is closed. */
+    int closed = closing_is_closed(s);
+    for (size_t i = 0; i < s->nobjectives; i++)
+        if (s->objectives[i].graded != closed || !(s->objectives[i].final_score >= 0) ||
+            s->objectives[i].final_score > 1)
+            abort();
+    for (size_t i = 0; i < s->nkey_results; i++)
+        if (s->key_results[i].graded != closed || !(s->key_results[i].final_score >= 0) ||
+            s->key_results[i].final_score > 1)
+            abort();
     /* Comments go with what they are about. */
     for (size_t i = 0; i < s->ncomments; i++) {
         const struct okr_comment *c = &s->comments[i];
@@ -207,7 +222,10 @@ static int on_frame(void *vctx, const uint8_t *payload, size_t len)
     WireFrame *f = wire_unpack(payload, len, WIRE_BUDGET(len));
     if (f == NULL)
         return 0;
-    if (apply_handles(f)) {
+    /* The pipeline refuses these before any applier in a closed workshop. */
+    int refused_closed =
+        closing_is_closed(&ctx->state) && request_refused_when_closed(f->body_case);
+    if (apply_handles(f) && !refused_closed) {
         struct counts before = counts_of(&ctx->state);
         struct apply_result r;
         int rc = apply_request(&ctx->state, &ctx->apply, f, &r);

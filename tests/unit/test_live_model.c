@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "closing.h"
 #include "live_model.h"
 #include "okr.h"
 #include "round_view.h"
@@ -495,6 +496,35 @@ static void test_wide_terminal_puts_details_beside(void **state)
     okr_state_free(&s);
 }
 
+/* A closed workshop: a line under the header says who closed it when, the
+ * tree shows the fixed grades (not the live figures), and an objective's
+ * details give its grade and closing note. */
+static void test_a_closed_workshop_shows_its_fixed_grades(void **state)
+{
+    (void)state;
+    struct okr_state s;
+    struct live_model m;
+    struct screen sc;
+    setup_model(&m, &s, "member");
+    closing_fix_grades(&s);
+    s.key_results[0].current = 10; /* live figures move on; the grade does not */
+    s.closed_by = xstrdup("alice");
+    s.closed_ms = 1796140980000; /* 2026-12-01 16:03 UTC */
+    s.objectives[0].close_note = xstrdup("Berlin waited\nfor the lease.");
+    assert_int_equal(live_model_set_state(&m, &s), 0);
+    live_model_move(&m, 1); /* O1 */
+    render(&m, &sc, 140, 30);
+    assert_non_null(strstr(sc.lines[1].text, "Closed by alice on 2026-12-01 16:03 UTC: the grades "
+                                             "are final"));
+    int k1 = find(&sc, "K1 Raise ARR");
+    assert_true(k1 > 0);
+    assert_non_null(strstr(sc.lines[k1].text, "0.7 ✓"));
+    assert_true(find(&sc, "final grade 0.5 orange, fixed at the close") > 0);
+    assert_true(find(&sc, "closing note: Berlin waited / for the lease.") > 0);
+    live_model_free(&m);
+    okr_state_free(&s);
+}
+
 static void test_a_thousand_objectives_render_in_bounded_work(void **state)
 {
     (void)state;
@@ -538,6 +568,7 @@ int main(void)
         cmocka_unit_test(test_history_sparkline),
         cmocka_unit_test(test_confidence_round_lines),
         cmocka_unit_test(test_wide_terminal_puts_details_beside),
+        cmocka_unit_test(test_a_closed_workshop_shows_its_fixed_grades),
         cmocka_unit_test(test_a_thousand_objectives_render_in_bounded_work),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

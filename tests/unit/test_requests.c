@@ -2,7 +2,8 @@
  * body of the proto's Frame oneof is either a request with a row or a
  * message only the server sends, never both and never neither; each row
  * names the Frame field it is about; and the lookups it drives (workshop
- * code, team reference) find a field in a real message of that type.
+ * code, team reference) find a field in a real message of that type; and
+ * a closed workshop refuses every row that is not a read.
  * This test links the apply room and cascade_core only: if apply ever
  * needed libuv, OpenSSL or SQLite, it would no longer link. */
 #include <setjmp.h>
@@ -129,6 +130,82 @@ static void rows_carry_what_dispatch_needs(void **state)
     assert_null(request_rule(CASCADE__V1__FRAME__BODY_EVENT));
 }
 
+/* The rows that change nothing in a workshop, though their NEED is at or
+ * below PRESENCE (or NONE): they go on in a closed workshop. A new row
+ * down there must be placed on purpose: here when it only reads, or among
+ * request_refused_when_closed's named exceptions when it changes a
+ * workshop all the same. */
+static const Cascade__V1__Frame__BodyCase READS[] = {
+    CASCADE__V1__FRAME__BODY_HELLO,
+    CASCADE__V1__FRAME__BODY_PING,
+    CASCADE__V1__FRAME__BODY_LOGIN,
+    CASCADE__V1__FRAME__BODY_AUTHENTICATE,
+    CASCADE__V1__FRAME__BODY_LOGOUT,
+    CASCADE__V1__FRAME__BODY_WHOAMI,
+    CASCADE__V1__FRAME__BODY_CHANGE_PASSWORD,
+    CASCADE__V1__FRAME__BODY_ADMIN_USER_ADD,
+    CASCADE__V1__FRAME__BODY_ADMIN_USER_LIST,
+    CASCADE__V1__FRAME__BODY_ADMIN_USER_PASSWD,
+    CASCADE__V1__FRAME__BODY_ADMIN_USER_DISABLE,
+    CASCADE__V1__FRAME__BODY_ADMIN_USER_ENABLE,
+    CASCADE__V1__FRAME__BODY_WORKSHOP_CREATE, /* a new workshop, never a closed one */
+    CASCADE__V1__FRAME__BODY_WORKSHOP_LIST,
+    CASCADE__V1__FRAME__BODY_PARTICIPANT_LIST,
+    CASCADE__V1__FRAME__BODY_SNAPSHOT_REQUEST,
+    CASCADE__V1__FRAME__BODY_SUBSCRIBE,
+    CASCADE__V1__FRAME__BODY_UNSUBSCRIBE,
+    CASCADE__V1__FRAME__BODY_PRESENCE_QUERY,
+    CASCADE__V1__FRAME__BODY_EDITING, /* presence: no event, nothing stored */
+    CASCADE__V1__FRAME__BODY_KEY_RESULT_HISTORY,
+    CASCADE__V1__FRAME__BODY_AGENDA_GET,
+    CASCADE__V1__FRAME__BODY_TEMPLATE_LIST,
+    CASCADE__V1__FRAME__BODY_ROUND_STATUS,
+};
+
+static int is_read(Cascade__V1__Frame__BodyCase body)
+{
+    for (size_t i = 0; i < sizeof READS / sizeof READS[0]; i++)
+        if (READS[i] == body)
+            return 1;
+    return 0;
+}
+
+/* Every row either reads (listed above) or is refused while its workshop is
+ * closed; only a reopen is neither. So a row added later cannot slip past
+ * the rule: one that changes a workshop is refused by its NEED, or fails
+ * here until it is placed. */
+static void a_closed_workshop_refuses_every_change(void **state)
+{
+    (void)state;
+    const ProtobufCFieldDescriptor *fields[256];
+    size_t n = body_fields(fields, 256), changes = 0;
+    for (size_t i = 0; i < n; i++) {
+        Cascade__V1__Frame__BodyCase body = (Cascade__V1__Frame__BodyCase)fields[i]->id;
+        const struct request_rule *rule = request_rule(body);
+        if (rule == NULL)
+            continue;
+        int refused = request_refused_when_closed(body);
+        if (body == CASCADE__V1__FRAME__BODY_WORKSHOP_REOPEN) {
+            assert_false(refused);
+            continue;
+        }
+        if (is_read(body) && refused)
+            fail_msg("'%s' only reads, yet a closed workshop refuses it", rule->name);
+        if (!is_read(body) && !refused)
+            fail_msg("'%s' is neither a read (READS) nor refused in a closed workshop: place "
+                     "it in request_refused_when_closed or among the reads",
+                     rule->name);
+        if (rule->need > AUTHZ_PRESENCE)
+            assert_true(refused);
+        changes += (size_t)refused;
+    }
+    assert_true(request_refused_when_closed(CASCADE__V1__FRAME__BODY_JOIN));
+    assert_true(request_refused_when_closed(CASCADE__V1__FRAME__BODY_READY));
+    assert_true(request_refused_when_closed(CASCADE__V1__FRAME__BODY_WORKSHOP_CLOSE));
+    assert_false(request_refused_when_closed(CASCADE__V1__FRAME__BODY_EVENT));
+    assert_true(changes >= 45);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -136,6 +213,7 @@ int main(void)
         cmocka_unit_test(unknown_bodies_have_no_rule),
         cmocka_unit_test(rows_agree_with_their_messages),
         cmocka_unit_test(rows_carry_what_dispatch_needs),
+        cmocka_unit_test(a_closed_workshop_refuses_every_change),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -120,12 +120,36 @@ static void archived_only_team_and_unknown_team(void **unused)
     okr_state_free(&s);
 }
 
+/* A closed workshop's figures are its fixed grades, not the live scores. */
+static void closed_workshop_counts_fixed_grades(void **unused)
+{
+    (void)unused;
+    struct okr_state s;
+    okr_state_init(&s);
+    add_team(&s, 1, 0, OKR_LEVEL_TEAM);
+    add_objective(&s, 1, 1, 0, OKR_DRAFT);
+    add_metric(&s, 1, 1, 2, 0.5); /* live 0.2, red */
+    s.closed_by = xstrdup("alice");
+    s.closed_ms = 1;
+    s.objectives[0].graded = 1;
+    s.objectives[0].final_score = 0.8;
+    s.key_results[0].graded = 1;
+    s.key_results[0].final_score = 0.6;
+    struct okr_stats st;
+    stats_compute(&s, &st);
+    assert_int_equal(st.objective_grades[2], 1); /* green, as fixed */
+    assert_int_equal(st.key_result_grades[1], 1); /* orange, as fixed */
+    assert_true(fabs(st.score_mean - 0.8) < 1e-9);
+    okr_state_free(&s);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(empty_state_gives_zeros),
         cmocka_unit_test(counts_levels_grades_and_means),
         cmocka_unit_test(archived_only_team_and_unknown_team),
+        cmocka_unit_test(closed_workshop_counts_fixed_grades),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

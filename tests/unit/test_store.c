@@ -741,6 +741,60 @@ static void test_full_model_round_trip(void **state)
     okr_state_free(&s);
 }
 
+/* Closing the quarter: the closure and the fixed grades survive a reopen of
+ * the store; an open state's save deletes them; a closing note is part of
+ * its objective. */
+static void test_closing_round_trip(void **state)
+{
+    struct fixture *f = *state;
+    open_store(f);
+    int64_t ws = add_workshop(f->st, "SHUT", "Closing", 0);
+    struct okr_state s;
+    okr_state_init(&s);
+    struct okr_objective o = {.num = 1, .team = 1, .title = strdup("O"), .owner = strdup(""),
+                              .rationale = strdup(""), .version = 2,
+                              .close_note = strdup("The market turned.")};
+    struct okr_key_result k = {.num = 1, .objective = 1, .title = strdup("K"),
+                               .owner = strdup(""), .unit = strdup(""), .version = 1};
+    assert_non_null(okr_objective_insert(&s, &o));
+    assert_non_null(okr_key_result_insert(&s, &k));
+    s.objectives[0].graded = 1;
+    s.objectives[0].final_score = 0.4;
+    s.key_results[0].graded = 1;
+    s.key_results[0].final_score = 0.7;
+    s.closed_by = strdup("alice");
+    s.closed_ms = 123456;
+    assert_int_equal(store_begin(f->st), 0);
+    assert_int_equal(store_objective_save(f->st, ws, &s.objectives[0]), 0);
+    assert_int_equal(store_key_result_save(f->st, ws, &s.key_results[0]), 0);
+    assert_int_equal(store_closing_save(f->st, ws, &s), 0);
+    assert_int_equal(store_commit(f->st), 0);
+    reopen_store(f);
+
+    struct okr_state back;
+    okr_state_init(&back);
+    assert_int_equal(store_state_load(f->st, ws, &back), 0);
+    assert_string_equal(back.closed_by, "alice");
+    assert_true(back.closed_ms == 123456);
+    assert_string_equal(back.objectives[0].close_note, "The market turned.");
+    assert_true(back.objectives[0].graded && back.objectives[0].final_score == 0.4);
+    assert_true(back.key_results[0].graded && back.key_results[0].final_score == 0.7);
+    okr_state_free(&back);
+
+    /* Reopened: nothing of the close is left, the note stays. */
+    free(s.closed_by);
+    s.closed_by = NULL;
+    assert_int_equal(store_closing_save(f->st, ws, &s), 0);
+    okr_state_init(&back);
+    assert_int_equal(store_state_load(f->st, ws, &back), 0);
+    assert_null(back.closed_by);
+    assert_false(back.objectives[0].graded);
+    assert_false(back.key_results[0].graded);
+    assert_string_equal(back.objectives[0].close_note, "The market turned.");
+    okr_state_free(&back);
+    okr_state_free(&s);
+}
+
 static void test_newer_schema_refused(void **state)
 {
     struct fixture *f = *state;
@@ -1211,6 +1265,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_fresh_open, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_closing_round_trip, setup, teardown),
         cmocka_unit_test_setup_teardown(test_sync_normal, setup, teardown),
         cmocka_unit_test_setup_teardown(test_roles_round_trip, setup, teardown),
         cmocka_unit_test_setup_teardown(test_reopen_keeps_everything, setup, teardown),
