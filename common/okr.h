@@ -118,6 +118,9 @@ struct okr_key_result {
      * with okr_key_result_weight): 1 unless set, 0 leaves it out. */
     int has_weight;
     double weight;
+    /* When it was last checked in (Unix ms; 0: never), for the check-in
+     * cadence (cadence.h). */
+    int64_t checked_in_ms;
 };
 
 /* The heaviest weight a key result may carry (weights are relative). */
