@@ -171,7 +171,8 @@ int cmd_workshop(struct cli *cli, struct args *a)
     return cli_usage("workshop", "Use 'workshop create TITLE [--period P]', 'workshop list', "
                                  "'workshop invite --role member|observer [--team T#]', "
                                  "'workshop invites', 'workshop revoke CODE', 'workshop set "
-                                 "observer-comments on|off' or 'workshop code rotate'.");
+                                 "observer-comments on|off', 'workshop set period|timezone|cadence VALUE' "
+                                 "or 'workshop code rotate'.");
 }
 
 /* Takes the CODE argument of join and use, normalised. */

@@ -1,6 +1,7 @@
 #include "snapshot.h"
 
 #include <stdio.h>
+#include <string.h>
 #include <time.h>
 
 #include "buf.h"
@@ -132,5 +133,14 @@ cJSON *snapshot_json_head(const Cascade__V1__Snapshot *snap)
     cJSON_AddStringToObject(w, "title", info != NULL ? info->title : "");
     cJSON_AddStringToObject(w, "period", info != NULL ? info->period : "");
     cJSON_AddNumberToObject(w, "seq", (double)snap->seq);
+    /* The check-in cadence, only when there is one to show (the usual
+     * shape stays as it was). */
+    if (info != NULL && info->cadence != NULL && info->cadence[0] != '\0' &&
+        strcmp(info->cadence, "off") != 0) {
+        cJSON_AddStringToObject(w, "period_from", info->period_from);
+        cJSON_AddStringToObject(w, "period_to", info->period_to);
+        cJSON_AddStringToObject(w, "cadence", info->cadence);
+        cJSON_AddStringToObject(w, "timezone", info->timezone);
+    }
     return o;
 }

@@ -34,7 +34,8 @@ static void change_in_memory(struct workshop *w, const struct people_change *p, 
         break;
     case PEOPLE_SET_SCHEDULE:
         *w->cadence = *p->schedule;
-        snprintf(w->period, sizeof w->period, "%s", p->period);
+        if (p->period != w->period)
+            snprintf(w->period, sizeof w->period, "%s", p->period);
         break;
     case PEOPLE_CADENCE_DONE:
     case PEOPLE_ROUND_START: /* rounds change in memory by their appliers (round.h) */
