@@ -196,7 +196,13 @@ int workshop_reload(struct registry *r, struct workshop *w)
     w->team_members = NULL;
     w->cap_team_members = 0;
     w->pending = 0;
-    int rc = load_contents(r, w);
+    /* The cadence too: how far it had run may have been in the batch. */
+    struct store_schedule sc;
+    int rc = store_workshop_schedule(r->store, w->id, w->period, &sc);
+    if (rc == 0)
+        rc = cadence_state_load(w, &sc);
+    if (rc == 0)
+        rc = load_contents(r, w);
     if (rc != 0)
         log_error("cannot reload workshop %s after a failed commit: %s", w->code, cas_strerror(rc));
     return rc;

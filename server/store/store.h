@@ -134,6 +134,10 @@ int store_workshop_set_observer_comments(struct store *st, int64_t workshop_id, 
 /* The period's text and the cadence (within a batch's commit). */
 int store_workshop_set_schedule(struct store *st, int64_t workshop_id, const char *period,
                                 const struct store_schedule *s);
+/* The period's text (period, OKR_PERIOD_CAP + 1 bytes) and the cadence as
+ * stored. CAS_ENOTFOUND when there is no such workshop. */
+int store_workshop_schedule(struct store *st, int64_t workshop_id, char *period,
+                            struct store_schedule *out);
 /* How far the cadence's due dates have been given (within a batch's
  * commit, or on its own). */
 int store_workshop_set_cadence_done(struct store *st, int64_t workshop_id, int64_t done_ms);

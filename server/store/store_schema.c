@@ -375,6 +375,8 @@ const char *const STORE_SQL[ST_COUNT] = {
     [ST_WORKSHOP_SET_SCHEDULE] = "UPDATE workshops SET period = ?, period_from = ?, period_to = ?,"
                                  " timezone = ?, cadence = ?, cadence_done_ms = ? WHERE id = ?",
     [ST_WORKSHOP_SET_CADENCE_DONE] = "UPDATE workshops SET cadence_done_ms = ? WHERE id = ?",
+    [ST_WORKSHOP_SCHEDULE] = "SELECT period, period_from, period_to, timezone, cadence,"
+                             " cadence_done_ms FROM workshops WHERE id = ?",
     [ST_INVITE_USED] = "UPDATE invites SET uses = uses + 1 WHERE code = ?",
     [ST_INVITE_REVOKE] = "UPDATE invites SET revoked_ms = ?, revoked_by = ?"
                          " WHERE code = ? AND workshop_id = ? AND revoked_ms = 0",

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "errors.h"
 #include "store_internal.h"
 
 /* ---- Workshops and participants ---- */
@@ -301,6 +302,29 @@ int store_workshop_set_schedule(struct store *st, int64_t workshop_id, const cha
     db_bind_i64(s, 6, sc->done_ms, &rc);
     db_bind_i64(s, 7, workshop_id, &rc);
     return db_run(st, s, rc, 1, "change a workshop's cadence");
+}
+
+int store_workshop_schedule(struct store *st, int64_t workshop_id, char *period,
+                            struct store_schedule *out)
+{
+    sqlite3_stmt *s = st->stmt[ST_WORKSHOP_SCHEDULE];
+    int rc = SQLITE_OK, ret = 0;
+    memset(out, 0, sizeof *out);
+    db_bind_i64(s, 1, workshop_id, &rc);
+    if (rc == SQLITE_OK && (rc = sqlite3_step(s)) == SQLITE_ROW) {
+        db_column_copy(s, 0, period, OKR_PERIOD_CAP + 1);
+        db_column_copy(s, 1, out->period_from, sizeof out->period_from);
+        db_column_copy(s, 2, out->period_to, sizeof out->period_to);
+        db_column_copy(s, 3, out->timezone, sizeof out->timezone);
+        db_column_copy(s, 4, out->cadence, sizeof out->cadence);
+        out->done_ms = sqlite3_column_int64(s, 5);
+    } else if (rc == SQLITE_DONE) {
+        ret = CAS_ENOTFOUND;
+    } else {
+        ret = db_fail(st, rc, "read a workshop's cadence");
+    }
+    db_done(s);
+    return ret;
 }
 
 int store_workshop_set_cadence_done(struct store *st, int64_t workshop_id, int64_t done_ms)
