@@ -303,23 +303,22 @@ int64_t cadence_overdue_at(const struct cadence_schedule *s, int64_t due_ms)
     return to_ms(t, z);
 }
 
-struct cadence_status cadence_status_at(const struct cadence_schedule *s, const int64_t *dues,
-                                        size_t n, int64_t checked_in_ms, int64_t now_ms)
+struct cadence_status cadence_status_of(const int64_t *dues, const int64_t *overdues, size_t n,
+                                        int64_t period_start_ms, int64_t checked_in_ms,
+                                        int64_t now_ms)
 {
     struct cadence_status st = {.state = CADENCE_NONE};
-    if (n == 0)
-        return st;
     /* last: the latest due date passed; next: the first to come. */
     size_t next = 0;
     while (next < n && dues[next] <= now_ms)
         next++;
-    int64_t opened = cadence_period_start(s); /* when the first due date's window opened */
+    int64_t opened = period_start_ms; /* when the first due date's window opened */
     if (next > 0) {
         size_t last = next - 1;
         int64_t since = last > 0 ? dues[last - 1] : opened;
         if (checked_in_ms <= since) {
             st.due_ms = dues[last];
-            st.overdue_ms = cadence_overdue_at(s, dues[last]);
+            st.overdue_ms = overdues[last];
             st.state = st.overdue_ms <= now_ms ? CADENCE_OVERDUE : CADENCE_DUE;
             return st;
         }
@@ -332,8 +331,19 @@ struct cadence_status cadence_status_at(const struct cadence_schedule *s, const 
         return st;
     st.state = CADENCE_UPCOMING;
     st.due_ms = dues[next];
-    st.overdue_ms = cadence_overdue_at(s, dues[next]);
+    st.overdue_ms = overdues[next];
     return st;
+}
+
+struct cadence_status cadence_status_at(const struct cadence_schedule *s, const int64_t *dues,
+                                        size_t n, int64_t checked_in_ms, int64_t now_ms)
+{
+    int64_t overdues[CADENCE_DUES_MAX];
+    if (n > CADENCE_DUES_MAX)
+        n = CADENCE_DUES_MAX;
+    for (size_t i = 0; i < n; i++)
+        overdues[i] = cadence_overdue_at(s, dues[i]);
+    return cadence_status_of(dues, overdues, n, cadence_period_start(s), checked_in_ms, now_ms);
 }
 
 void cadence_local_format(const struct cadence_schedule *s, int64_t ms, char *buf, size_t len)

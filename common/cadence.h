@@ -110,6 +110,13 @@ struct cadence_status {
 struct cadence_status cadence_status_at(const struct cadence_schedule *s, const int64_t *dues,
                                         size_t n, int64_t checked_in_ms, int64_t now_ms);
 
+/* The same from times computed once for many key results: the due
+ * instants, when each becomes overdue (cadence_overdue_at) and when the
+ * period begins (cadence_period_start). Arithmetic only. */
+struct cadence_status cadence_status_of(const int64_t *dues, const int64_t *overdues, size_t n,
+                                        int64_t period_start_ms, int64_t checked_in_ms,
+                                        int64_t now_ms);
+
 /* Formats a Unix ms instant as local time in s's zone, "2026-07-06 09:00"
  * (len >= 17). */
 void cadence_local_format(const struct cadence_schedule *s, int64_t ms, char *buf, size_t len);

@@ -26,8 +26,11 @@ void cadence_state_refresh(struct workshop_cadence *c)
         cadence_date_format(&c->sched.to, c->to_text, sizeof c->to_text);
     }
     cadence_format(&c->sched.rule, c->rule_text, sizeof c->rule_text);
+    /* Computed once here: libical's conversions cost microseconds, and a
+     * snapshot asks for every key result's state. */
     for (size_t i = 0; i < c->ndues; i++)
         c->overdues[i] = cadence_overdue_at(&c->sched, c->dues[i]);
+    c->start_ms = c->has_dates ? cadence_period_start(&c->sched) : 0;
 }
 
 int cadence_state_load(struct workshop *w, const struct store_schedule *s)
@@ -83,7 +86,7 @@ struct cadence_status cadence_key_result_status(const struct workshop *w,
     if (!cadence_active(w))
         return none;
     const struct workshop_cadence *c = w->cadence;
-    return cadence_status_at(&c->sched, c->dues, c->ndues, k->checked_in_ms, now_ms);
+    return cadence_status_of(c->dues, c->overdues, c->ndues, c->start_ms, k->checked_in_ms, now_ms);
 }
 
 size_t cadence_owed_by(const struct workshop *w, const struct okr_key_result *k,
@@ -209,7 +212,7 @@ static int process(struct live *l, struct workshop *w, int64_t now)
     struct workshop_cadence *c = w->cadence;
     int64_t from = c->done_ms;
     int gave = 0;
-    int64_t start = cadence_period_start(&c->sched);
+    int64_t start = c->start_ms;
     for (size_t j = 0; j < w->state.nkey_results; j++) {
         const struct okr_key_result *k = &w->state.key_results[j];
         int64_t oldest = 0, current = 0;

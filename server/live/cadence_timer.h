@@ -38,6 +38,7 @@ struct workshop_cadence {
     int64_t dues[CADENCE_DUES_MAX];
     int64_t overdues[CADENCE_DUES_MAX]; /* when each due date becomes overdue */
     size_t ndues;
+    int64_t start_ms; /* when the period begins */
     /* As readers see them (WorkshopInfo): "" for dates when there are none. */
     char from_text[CADENCE_DATE_LEN + 1], to_text[CADENCE_DATE_LEN + 1];
     char rule_text[CADENCE_TEXT_MAX];
