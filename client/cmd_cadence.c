@@ -223,9 +223,9 @@ int cmd_cadence(struct cli *cli, struct args *a)
         return EXIT_REFUSED;
     }
     used += (size_t)snprintf(text, cap,
-                             "Check-ins of %s: %s at %02d:00 %s, %s to %s, %zu due dates.\n",
+                             "Check-ins of %s: %s at %02d:00 %s, %s to %s, %zu due date%s.\n",
                              s.snap->workshop, info->cadence, CADENCE_HOUR, sched.zone,
-                             info->period_from, info->period_to, n);
+                             info->period_from, info->period_to, n, n == 1 ? "" : "s");
     for (size_t i = 0; i < n && used < cap; i++) {
         cadence_local_format(&sched, dues[i], when, sizeof when);
         used += (size_t)snprintf(text + used, cap - used, "%s\n", when);

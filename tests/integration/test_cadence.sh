@@ -83,6 +83,10 @@ as alice kr add O2 "Close deals" --from 0 --to 20 >/dev/null   # no owner: T2's 
 
 # ---- A: setting the cadence -----------------------------------------------------------------
 says "without a cadence, due says how to set one" 0 "has no check-in cadence" as alice due
+says "without a cadence, cadence --ics is refused with a sentence" 1 "has no check-in cadence" \
+    as alice cadence --ics
+says "due in a workshop that does not exist is refused" 1 "ZZZZZZZZZZ" as alice -w ZZZZZZZZZZ due
+says "cadence --out without a file is a usage error" 2 "--out" as alice cadence --out
 if run 0 as alice --json show && [ "$(jq -r '.workshop | has("cadence") or has("period_from")' <<<"$out")" = false ]; then
     ok "without a cadence show --json's workshop has its usual keys"
 else not_ok "show --json before the cadence" "$out"; fi
@@ -237,7 +241,7 @@ else not_ok "login notice after the check-in" "$err"; fi
 if run 0 as alice --json due && [ "$(jq -r '[.due[] | "\(.key_result) \(.state)"] | join(";")' <<<"$out")" = "K2 due;K3 upcoming;K1 upcoming" ]; then
     ok "due: K2 is due now (not overdue before the day is over)"
 else not_ok "due state" "$out"; fi
-says "a changed cadence recomputes the schedule" 0 "monthly:last at 09:00 Europe/Berlin, 2031-03-01 to 2031-03-31, 1 due dates" \
+says "a changed cadence recomputes the schedule" 0 "monthly:last at 09:00 Europe/Berlin, 2031-03-01 to 2031-03-31, 1 due date." \
     sh -c "XDG_CONFIG_HOME='$WORK/home-alice' '$CASCADE' workshop set cadence monthly:last >/dev/null && XDG_CONFIG_HOME='$WORK/home-alice' '$CASCADE' cadence"
 if run 0 as alice --json due && [ "$(jq -r '[.due[] | "\(.key_result) \(.state) \(.due)"] | join(";")' <<<"$out")" = \
    "K2 upcoming 2031-03-31 09:00;K3 upcoming 2031-03-31 09:00;K1 upcoming 2031-03-31 09:00" ] \
