@@ -225,6 +225,8 @@ int convert_key_result_from_wire(const Cascade__V1__KeyResult *in, struct okr_ke
     out->milestone = in->milestone;
     out->has_weight = in->has_weight;
     out->weight = in->weight;
+    out->next_due_ms = in->next_due_ms;
+    out->overdue = in->overdue;
     out->start = in->start;
     out->target = in->target;
     out->current = in->current;
