@@ -71,6 +71,10 @@ int agenda_check_template(const struct cli *cli, const char *name);
 int agenda_apply_template(const struct cli *cli, const char *workshop, const char *name,
                           int examples);
 
+/* The check-in cadence (cmd_cadence.c): 'due' and 'cadence'. */
+int cmd_due(struct cli *cli, struct args *a);
+int cmd_cadence(struct cli *cli, struct args *a);
+
 /* Subcommands with files of their own: 'obj check' and 'kr history' (a
  * holds what follows the subcommand's name). */
 int cmd_obj_check(struct cli *cli, struct args *a);

@@ -49,6 +49,10 @@ static void count_key_results(const struct okr_state *s, struct okr_stats *out)
         out->key_results_at[level_index(s, o->team)]++;
         out->key_result_grades[score_colour(closing_key_result_score(s, k))]++;
         out->confidence_mean += k->confidence;
+        if (k->checked_in_ms > 0)
+            out->checked_in++;
+        if (k->overdue)
+            out->overdue++;
     }
     if (out->key_results > 0)
         out->confidence_mean /= (double)out->key_results;

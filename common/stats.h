@@ -28,8 +28,9 @@ struct okr_stats {
     size_t committed, aspirational;
     size_t objective_grades[STATS_COLOURS]; /* by score_colour */
     size_t key_result_grades[STATS_COLOURS];
-    /* Key results with at least one check-in, and those overdue now (both
-     * 0 where the state cannot tell: see stats_compute). */
+    /* Key results checked in at least once (checked_in_ms), and those
+     * overdue now (a client's copy knows it from its snapshot, when the
+     * workshop has a check-in cadence). */
     size_t checked_in, overdue;
     double confidence_mean; /* over the key results that count; 0 when none */
     double score_mean;      /* over the objectives that count; 0 when none */

@@ -8,7 +8,8 @@ set -eu
 # may be named as arguments instead (the bench's comparison installs its own).
 PACKAGES="build-essential cmake pkg-config libuv1-dev libssl-dev openssl
 libprotobuf-c-dev protobuf-c-compiler libsqlite3-dev libcjson-dev
-libncurses-dev libcmocka-dev clang libclang-rt-dev jq tmux procps"
+libncurses-dev libcmocka-dev clang libclang-rt-dev jq tmux procps
+libical-dev python3-icalendar"
 if [ "$#" -gt 0 ]; then
     PACKAGES="$*"
 fi

@@ -6,6 +6,7 @@
 
 #include "agenda_timer.h"
 #include "batch.h"
+#include "cadence_timer.h"
 #include "cert.h"
 #include "errors.h"
 #include "frame.h"
@@ -113,6 +114,7 @@ void server_stop(struct server *s)
     /* What this turn applied is committed and answered before goodbye. */
     batch_commit(&s->live);
     agenda_timer_stop(&s->live);
+    cadence_timer_stop(&s->live);
     uv_close((uv_handle_t *)&s->commit_check, NULL);
     uv_close((uv_handle_t *)&s->live.replay_idle, NULL);
     uv_close((uv_handle_t *)&s->sweep_timer, NULL);
@@ -251,6 +253,8 @@ int server_open(struct server *s, const struct server_config *cfg, uv_loop_t *lo
     s->sweep_timer.data = s;
     uv_timer_start(&s->sweep_timer, on_sweep, 1000, 1000);
     agenda_timer_start(&s->live);
+    /* What fell due while the server was down is given at once. */
+    cadence_timer_start(&s->live);
     uv_signal_init(loop, &s->sigint);
     uv_signal_init(loop, &s->sigterm);
     uv_timer_init(loop, &s->shutdown_timer);

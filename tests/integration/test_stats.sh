@@ -3,7 +3,8 @@
 # through the real binaries -- teams with OKRs, objectives and key results
 # per level, committed against aspirational, the grade distribution (an
 # archived objective and its key results counted nowhere), the average score
-# and confidence -- in the text and in --json; --compare against another
+# and confidence, check-in coverage and what is overdue against a cadence --
+# in the text and in --json; --compare against another
 # period with every change; and bad input (an unknown code, the workshop
 # itself, one the caller is not in, a missing value, a server that is down)
 # getting one sentence.
@@ -87,6 +88,22 @@ check "text compare: a header naming both periods" grep -Eq '2026-Q4 +2026-Q3 +c
 check "text compare: teams 1 against 4, -3" grep -Eq '^Teams +1 +4 +-3$' <<<"$out"
 check "text compare: average confidence -0.35" grep -Eq '^  average confidence +0\.30 +0\.65 +-0\.35$' <<<"$out"
 check "text compare: an unchanged figure shows 0" grep -Eq '^  committed +1 +1 +0$' <<<"$out"
+
+expect "Q3 key results checked in (all four)" '.compare.stats.checkins | [.checked_in, .coverage, .overdue]' '[4,1,0]'
+
+# Check-ins against a cadence: a past quarter checked weekly, K1 checked in
+# and K2 never, so K2 owes the quarter's last due date and is overdue.
+Q2=$(as alice workshop create "Q2 review" --period 2026-Q2 2>/dev/null)
+for cmd in "team add Acme --level company" "obj add Grow --team T1" \
+           "kr add O1 Raise --from 0 --to 10" "kr add O1 Keep --from 0 --to 10" \
+           "checkin K1 --value 5" "workshop set cadence weekly:mon"; do
+    as alice -w "$Q2" $cmd >/dev/null 2>"$WORK/err" || not_ok "Q2: $cmd" "$(cat "$WORK/err")"
+done
+J=$(as alice -w "$Q2" --json stats)
+expect "Q2 check-ins: one of two checked in, one overdue" '.stats.checkins | [.checked_in, .coverage, .overdue]' '[1,0.5,1]'
+run 0 as alice -w "$Q2" stats
+check "text: check-in coverage 50%" grep -Eq '^Check-in coverage +50%$' <<<"$out"
+check "text: overdue check-ins 1" grep -Eq '^Overdue check-ins +1$' <<<"$out"
 
 # Bad input: one sentence, and the right exit status.
 refused "--compare an unknown workshop" 1 alice -w "$Q4" stats --compare ZZZZZZZZZZ

@@ -98,6 +98,19 @@ static void counts_levels_grades_and_means(void **unused)
     assert_int_equal(st.key_result_grades[2], 1); /* K3 1.0 */
     assert_true(fabs(st.score_mean - (0.4 + 1.0) / 2) < 1e-9);
     assert_true(fabs(st.confidence_mean - (0.2 + 0.6 + 1.0) / 3) < 1e-9);
+    assert_int_equal(st.checked_in, 0);
+    assert_true(stats_checkin_coverage(&st) == 0.0);
+    /* Two of the three counted key results checked in, one overdue; the
+     * archived objective's does not count either way. */
+    s.key_results[0].checked_in_ms = 1000;
+    s.key_results[2].checked_in_ms = 2000;
+    s.key_results[3].checked_in_ms = 3000;
+    s.key_results[1].overdue = 1;
+    s.key_results[3].overdue = 1;
+    stats_compute(&s, &st);
+    assert_int_equal(st.checked_in, 2);
+    assert_int_equal(st.overdue, 1);
+    assert_true(fabs(stats_checkin_coverage(&st) - 2.0 / 3.0) < 1e-9);
     okr_state_free(&s);
 }
 
