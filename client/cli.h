@@ -52,6 +52,7 @@ int cmd_live(struct cli *cli, struct args *a);
 int cmd_checkin(struct cli *cli, struct args *a);
 int cmd_score(struct cli *cli, struct args *a);
 int cmd_lint(struct cli *cli, struct args *a);
+int cmd_stats(struct cli *cli, struct args *a);
 int cmd_init(struct cli *cli, struct args *a);
 int cmd_dep(struct cli *cli, struct args *a);
 int cmd_comment(struct cli *cli, struct args *a);
@@ -69,6 +70,10 @@ int cmd_template(struct cli *cli, struct args *a);
 int agenda_check_template(const struct cli *cli, const char *name);
 int agenda_apply_template(const struct cli *cli, const char *workshop, const char *name,
                           int examples);
+
+/* The check-in cadence (cmd_cadence.c): 'due' and 'cadence'. */
+int cmd_due(struct cli *cli, struct args *a);
+int cmd_cadence(struct cli *cli, struct args *a);
 
 /* Subcommands with files of their own: 'obj check' and 'kr history' (a
  * holds what follows the subcommand's name). */

@@ -63,10 +63,17 @@ int cmd_login(struct cli *cli, struct args *a)
         cJSON_AddStringToObject(o, "server", cli->server_text);
         cJSON_AddStringToObject(o, "user", name);
         cJSON_AddNumberToObject(o, "expires_ms", (double)ok->expires_ms);
+        if (ok->checkins_due > 0) /* the usual shape stays as it was */
+            cJSON_AddNumberToObject(o, "checkins_due", ok->checkins_due);
         output_json(o);
     } else {
         printf("Logged in to %s as %s.\n", cli->server_text, name);
     }
+    /* A notice, on stderr so that scripts reading stdout are not disturbed. */
+    if (ok->checkins_due > 0)
+        fprintf(stderr, "%u check-in%s due; 'cascade due --mine' lists %s.\n",
+                ok->checkins_due, ok->checkins_due == 1 ? " is" : "s are",
+                ok->checkins_due == 1 ? "it" : "them");
     wire_free(reply);
     return EXIT_OK;
 }

@@ -198,13 +198,27 @@ static int revoke(struct cli *cli, struct args *a)
 static int set_setting(struct cli *cli, struct args *a)
 {
     const char *cmd = "workshop set";
-    char ws[SETTINGS_CODE_MAX + 1];
-    const char *setting = args_next(a), *value = args_next(a);
-    int rc = cli_finish(cli, a, cmd,
-                        value == NULL ? "Name the setting and its value, e.g. 'workshop set "
-                                        "observer-comments on'."
-                                      : NULL,
-                        ws);
+    char ws[SETTINGS_CODE_MAX + 1], range[64];
+    const char *from = NULL, *to = NULL;
+    if (args_value(a, "--from", &from) < 0 || args_value(a, "--to", &to) < 0)
+        return cli_usage(cmd, a->err);
+    const char *setting = args_next(a), *value = NULL;
+    const char *missing = NULL;
+    if (from != NULL || to != NULL) {
+        /* The period's dates as the server reads them: FROM..TO. */
+        if (setting == NULL || strcmp(setting, "period") != 0 || from == NULL || to == NULL)
+            missing = "Give both dates of the period: 'workshop set period --from 2026-07-01 "
+                      "--to 2026-09-30'.";
+        snprintf(range, sizeof range, "%.20s..%.20s", from != NULL ? from : "",
+                 to != NULL ? to : "");
+        value = range;
+    } else {
+        value = args_next(a);
+        if (value == NULL)
+            missing = "Name the setting and its value, e.g. 'workshop set observer-comments on' "
+                      "or 'workshop set cadence weekly:mon'.";
+    }
+    int rc = cli_finish(cli, a, cmd, missing, ws);
     if (rc != EXIT_OK)
         return rc;
     Cascade__V1__WorkshopSet msg = CASCADE__V1__WORKSHOP_SET__INIT;

@@ -178,8 +178,8 @@ int cmd_workshop(struct cli *cli, struct args *a)
     return cli_usage("workshop", "Use 'workshop create TITLE [--period P]', 'workshop list', "
                                  "'workshop invite --role member|observer [--team T#]', "
                                  "'workshop invites', 'workshop revoke CODE', 'workshop set "
-                                 "observer-comments on|off', 'workshop code rotate', 'workshop close [--force]' or "
-                                 "'workshop reopen'.");
+                                 "observer-comments on|off', 'workshop set period|timezone|cadence VALUE', "
+                                 "'workshop code rotate', 'workshop close [--force]' or 'workshop reopen'.");
 }
 
 /* Takes the CODE argument of join and use, normalised. */

@@ -11,6 +11,7 @@
 #include "lint.h"
 #include "live_session.h"
 #include "live_text.h"
+#include "output.h"
 #include "render.h"
 #include "closing.h"
 #include "score.h"
@@ -126,6 +127,8 @@ static void row_meta(const struct live_model *m, struct live_ref r, int wide, ch
             n += (size_t)snprintf(out + n, outlen - n, " %s", okr_kr_status_name(k->status));
         if (k->blocker != NULL && k->blocker[0] && n < outlen)
             n += (size_t)snprintf(out + n, outlen - n, " blocked");
+        if (k->overdue && n < outlen)
+            n += (size_t)snprintf(out + n, outlen - n, " overdue");
         if (wide && k->owner != NULL && k->owner[0] && n < outlen)
             snprintf(out + n, outlen - n, " %s", k->owner);
     }
@@ -372,6 +375,10 @@ static void detail_key_result(const struct live_model *m, const struct okr_key_r
     if (k->blocker != NULL && k->blocker[0]) {
         render_flat(k->blocker, flat, sizeof flat);
         dl(d, LIVE_RED, "blocked: %s", flat);
+    }
+    if (k->overdue) {
+        output_date(k->next_due_ms, a, sizeof a);
+        dl(d, LIVE_RED, "check-in overdue since %s", a);
     }
     const struct live_history *h = &m->history;
     if (h->ref.kind == OKR_KEY_RESULT && h->ref.num == k->num && h->total > 0) {

@@ -110,6 +110,10 @@ static const char USAGE[] =
     "  score                            the OKR grades of every team, objective, key result\n"
     "  lint [--strict]                  what a coach would warn about (--strict: exit 1\n"
     "                                   when there is any warning)\n"
+    "  stats [--compare CODE]           the period's figures: teams with OKRs, objectives\n"
+    "                                   and key results per level, grades, check-ins,\n"
+    "                                   confidence; --compare: the change from another\n"
+    "                                   workshop (the previous period's)\n"
     "\n"
     "Closing the quarter:\n"
     "  obj close-note O# TEXT           why an objective ended as it did (needed before the\n"
@@ -130,6 +134,15 @@ static const char USAGE[] =
     "  agenda start | next | back | pause | resume | extend +5m\n"
     "                                   the shared timer (durations: 90s, 15m, 1h30m)\n"
     "  ready [--undo]                   say you are ready to move on from the current step\n"
+    "\n"
+    "After the workshop, the check-in cadence:\n"
+    "  workshop set period 2026-Q3|2026-H1|2026|2026-07   the period's dates (facilitators)\n"
+    "  workshop set period --from 2026-07-01 --to 2026-09-30\n"
+    "  workshop set timezone Europe/Berlin   the zone check-ins fall due in (default UTC)\n"
+    "  workshop set cadence weekly:mon|biweekly:fri|monthly:1|monthly:last|off\n"
+    "                                   check-ins fall due at 09:00 local on those days\n"
+    "  due [--overdue] [--mine]         who owes which check-in, by due time\n"
+    "  cadence [--ics] [--out FILE]     the due dates of the period, or as iCalendar\n"
     "\n"
     "  admin user add NAME [--password-stdin]   add an account (a password is generated\n"
     "                                   unless one comes on stdin)\n"
@@ -173,6 +186,8 @@ static const struct {
     {"passwd", cmd_passwd},
     {"admin", cmd_admin},
     {"workshop", cmd_workshop},
+    {"due", cmd_due},
+    {"cadence", cmd_cadence},
     {"join", cmd_join},
     {"use", cmd_use},
     {"show", cmd_show},
@@ -184,6 +199,7 @@ static const struct {
     {"checkin", cmd_checkin},
     {"score", cmd_score},
     {"lint", cmd_lint},
+    {"stats", cmd_stats},
     {"init", cmd_init},
     {"dep", cmd_dep},
     {"comment", cmd_comment},

@@ -113,6 +113,10 @@ cJSON *okr_json_key_result(const struct okr_state *s, const struct okr_key_resul
     cJSON_AddStringToObject(o, "kind", k->milestone ? "milestone" : "metric");
     if (k->has_weight && k->weight != 1.0) /* the usual shape stays short */
         cJSON_AddNumberToObject(o, "weight", k->weight);
+    if (k->next_due_ms != 0) { /* only with a check-in cadence */
+        cJSON_AddNumberToObject(o, "next_due", (double)k->next_due_ms);
+        cJSON_AddBoolToObject(o, "overdue", k->overdue);
+    }
     cJSON_AddNumberToObject(o, "start", k->start);
     cJSON_AddNumberToObject(o, "target", k->target);
     cJSON_AddNumberToObject(o, "current", k->current);

@@ -6,6 +6,7 @@
 
 #include "lint.h"
 #include "closing.h"
+#include "output.h"
 #include "score.h"
 #include "team_tree.h"
 
@@ -212,6 +213,11 @@ static void print_key_result(const struct view *v, const struct okr_key_result *
     }
     if (k->from_idea != 0)
         fprintf(out, " · from idea D%u", k->from_idea);
+    if (k->overdue) {
+        output_date(k->next_due_ms, a, sizeof a);
+        fprintf(out, " · %scheck-in overdue since %s%s", v->color ? ANSI_RED : "", a,
+                v->color ? RENDER_RESET : "");
+    }
     fputc('\n', out);
     print_kr_details(v, k, depth + 1);
 }

@@ -1,6 +1,7 @@
 #include "snapshot.h"
 
 #include <stdio.h>
+#include <string.h>
 #include <time.h>
 
 #include "buf.h"
@@ -136,6 +137,15 @@ cJSON *snapshot_json_head(const Cascade__V1__Snapshot *snap)
         cJSON *c = cJSON_AddObjectToObject(w, "closed");
         cJSON_AddStringToObject(c, "by", info->closed_by);
         cJSON_AddNumberToObject(c, "at_ms", (double)info->closed_ms);
+    }
+    /* The check-in cadence, only when there is one to show (the usual
+     * shape stays as it was). */
+    if (info != NULL && info->cadence != NULL && info->cadence[0] != '\0' &&
+        strcmp(info->cadence, "off") != 0) {
+        cJSON_AddStringToObject(w, "period_from", info->period_from);
+        cJSON_AddStringToObject(w, "period_to", info->period_to);
+        cJSON_AddStringToObject(w, "cadence", info->cadence);
+        cJSON_AddStringToObject(w, "timezone", info->timezone);
     }
     return o;
 }

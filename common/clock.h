@@ -4,7 +4,10 @@
 
 #include <stdint.h>
 
-/* Unix time in milliseconds (CLOCK_REALTIME). */
+/* Unix time in milliseconds (CLOCK_REALTIME), shifted by
+ * CASCADE_TEST_CLOCK_OFFSET_MS when that is set in the environment. The
+ * shift is for tests only: it lets a test make a check-in's due date pass
+ * (tests/integration/test_cadence.sh) without waiting for it. */
 int64_t clock_now_ms(void);
 
 #endif

@@ -90,6 +90,7 @@ void convert_key_result_to_wire(const struct okr_key_result *k, Cascade__V1__Key
     out->from_idea = ref_text(OKR_IDEA, k->from_idea, ids->ref2);
     out->weight = okr_key_result_weight(k);
     out->has_weight = 1;
+    out->checked_in_ms = k->checked_in_ms;
     out->title = k->title;
     out->owner = k->owner;
     out->milestone = k->milestone;
@@ -225,6 +226,9 @@ int convert_key_result_from_wire(const Cascade__V1__KeyResult *in, struct okr_ke
     out->milestone = in->milestone;
     out->has_weight = in->has_weight;
     out->weight = in->weight;
+    out->next_due_ms = in->next_due_ms;
+    out->checked_in_ms = in->checked_in_ms;
+    out->overdue = in->overdue;
     out->start = in->start;
     out->target = in->target;
     out->current = in->current;

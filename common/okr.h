@@ -126,6 +126,14 @@ struct okr_key_result {
     /* Its grade, fixed while the workshop is closed (closing.h). */
     int graded;
     double final_score;
+    /* When it was last checked in (Unix ms; 0: never), for the check-in
+     * cadence (cadence.h). */
+    int64_t checked_in_ms;
+    /* A client's copy, from its snapshot when the workshop has a cadence:
+     * the due time of the check-in it owes (0: none) and whether it is
+     * overdue. */
+    int64_t next_due_ms;
+    int overdue;
 };
 
 /* The heaviest weight a key result may carry (weights are relative). */

@@ -9,6 +9,7 @@ set -eu
 PACKAGES="build-essential cmake pkg-config libuv1-dev libssl-dev openssl
 libprotobuf-c-dev protobuf-c-compiler libsqlite3-dev libcjson-dev
 libncurses-dev libcmocka-dev clang libclang-rt-dev jq tmux procps
+libical-dev python3-icalendar
 libinih-dev scdoc zsh man-db"
 if [ "$#" -gt 0 ]; then
     PACKAGES="$*"

@@ -8,6 +8,7 @@
 #include "agenda_timer.h"
 #include "backup_job.h"
 #include "batch.h"
+#include "cadence_timer.h"
 #include "cert.h"
 #include "clock.h"
 #include "errors.h"
@@ -145,6 +146,7 @@ void server_stop(struct server *s)
     /* What this turn applied is committed and answered before goodbye. */
     batch_commit(&s->live);
     agenda_timer_stop(&s->live);
+    cadence_timer_stop(&s->live);
     backup_job_stop(&s->live);
     uv_close((uv_handle_t *)&s->commit_check, NULL);
     uv_close((uv_handle_t *)&s->live.replay_idle, NULL);
@@ -389,6 +391,8 @@ int server_open(struct server *s, const struct server_config *cfg, uv_loop_t *lo
     s->sweep_timer.data = s;
     uv_timer_start(&s->sweep_timer, on_sweep, 1000, 1000);
     agenda_timer_start(&s->live);
+    /* What fell due while the server was down is given at once. */
+    cadence_timer_start(&s->live);
     uv_timer_init(loop, &s->shutdown_timer);
     uv_timer_init(loop, &s->drain_timer);
     s->shutdown_timer.data = s->drain_timer.data = s;

@@ -542,6 +542,7 @@ int apply_check_in(struct okr_state *s, const struct apply_ctx *ctx, const WireF
         k->done = m->done;
     if (m->has_confidence)
         k->confidence = m->confidence;
+    k->checked_in_ms = ctx->now_ms; /* what the check-in cadence counts */
     k->version++;
     apply_take_seq(s, r, OKR_KEY_RESULT, num);
 

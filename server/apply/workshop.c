@@ -18,6 +18,7 @@ void workshop_free(struct workshop *w)
     free(w->team_members);
     free(w->subscribers);
     round_free(w->round);
+    free(w->cadence);
     free(w);
 }
 

@@ -10,6 +10,7 @@
 #include "agenda.h"
 #include "okr.h"
 
+struct workshop_cadence;
 struct conn;
 struct round;
 
@@ -66,6 +67,9 @@ struct workshop {
     /* The confidence round open now, or the last one revealed; NULL before
      * the first (round.h). Changed like the state, saved by the batch. */
     struct round *round;
+    /* The check-in cadence: period dates, zone, rule, due dates and how far
+     * they were given (live/cadence_timer.h); never NULL once loaded. */
+    struct workshop_cadence *cadence;
 };
 
 /* Normalises a join code as people type it (case, spaces, dashes) into

@@ -8,6 +8,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "cadence_timer.h"
 #include "clock.h"
 #include "crypto.h"
 #include "errors.h"
@@ -65,6 +66,8 @@ static void finish_login(struct kdf_job *job)
     ok.token = token;
     ok.expires_ms = expires;
     ok.user = &info;
+    /* The moment a person starts: what they owe is worth a word. */
+    ok.checkins_due = cadence_due_count(l, job->user.id, job->user.name, clock_now_ms());
     WireFrame f = CASCADE__V1__FRAME__INIT;
     f.request_id = job->request_id;
     f.body_case = CASCADE__V1__FRAME__BODY_LOGIN_OK;

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cadence_timer.h"
 #include "clock.h"
 #include "conn.h"
 #include "errors.h"
@@ -230,6 +231,84 @@ static int parse_on_off(const char *text, int *out)
     return 0;
 }
 
+/* The check-in cadence's settings: period (a quarter, half, year, month
+ * or FROM..TO dates), timezone and cadence. Each is checked whole before
+ * anything changes; the schedule then starts afresh from now, so due
+ * dates already past are not announced. */
+static void set_schedule(struct conn *c, const WireFrame *f, struct workshop *w)
+{
+    const Cascade__V1__WorkshopSet *m = f->workshop_set;
+    struct workshop_cadence next = *w->cadence;
+    char quoted[64], msg[400], err[300];
+    const char *period = w->period;
+    const char *old_value, *new_value;
+    char old_text[OKR_PERIOD_CAP + 1];
+    okr_text_quote(m->value, 40, quoted, sizeof quoted);
+    if (strcmp(m->setting, "period") == 0) {
+        if (okr_text_check(m->value, "period", c->live->cfg.text_limits.period, 1, 0, err,
+                           sizeof err) != 0) {
+            conn_send_error(c, f->request_id, CASCADE__V1__ERROR_CODE__INVALID_ARGUMENT, err);
+            return;
+        }
+        int rc = cadence_period_parse(m->value, &next.sched.from, &next.sched.to, err, sizeof err);
+        if (rc == CAS_ENOTFOUND)
+            snprintf(err, sizeof err, "'%s' is not a period: give a quarter (2026-Q3), a half "
+                     "(2026-H1), a year (2026), a month (2026-07) or --from and --to dates.",
+                     quoted);
+        if (rc != 0) {
+            conn_send_error(c, f->request_id, CASCADE__V1__ERROR_CODE__INVALID_ARGUMENT, err);
+            return;
+        }
+        next.has_dates = 1;
+        period = m->value;
+        snprintf(old_text, sizeof old_text, "%s", w->period);
+        old_value = old_text;
+        new_value = m->value;
+    } else if (strcmp(m->setting, "timezone") == 0) {
+        if (!cadence_zone_valid(m->value)) {
+            snprintf(msg, sizeof msg, "'%s' is not a time zone this server knows; give an IANA "
+                     "name such as Europe/Berlin, America/New_York or UTC.", quoted);
+            conn_send_error(c, f->request_id, CASCADE__V1__ERROR_CODE__INVALID_ARGUMENT, msg);
+            return;
+        }
+        snprintf(next.sched.zone, sizeof next.sched.zone, "%s", m->value);
+        old_value = w->cadence->sched.zone;
+        new_value = next.sched.zone;
+    } else {
+        if (cadence_parse(m->value, &next.sched.rule, err, sizeof err) != 0) {
+            snprintf(msg, sizeof msg, "'%s' is not a cadence. %s", quoted, err);
+            conn_send_error(c, f->request_id, CASCADE__V1__ERROR_CODE__INVALID_ARGUMENT, msg);
+            return;
+        }
+        if (next.sched.rule.freq != CADENCE_OFF && !next.has_dates) {
+            conn_send_error(c, f->request_id, CASCADE__V1__ERROR_CODE__BAD_STATE,
+                            "A cadence needs the period's dates; set them first with "
+                            "'workshop set period 2026-Q3' (or --from and --to).");
+            return;
+        }
+        old_value = w->cadence->rule_text;
+        new_value = NULL; /* after the refresh */
+    }
+    cadence_state_refresh(&next);
+    if (new_value == NULL)
+        new_value = next.rule_text;
+    if (strcmp(old_value, new_value) == 0 && strcmp(period, w->period) == 0 &&
+        next.has_dates == w->cadence->has_dates &&
+        memcmp(&next.sched, &w->cadence->sched, sizeof next.sched) == 0) {
+        conn_send_ack(c, f->request_id, 0, NULL); /* nothing to change */
+        return;
+    }
+    next.done_ms = clock_now_ms();
+    struct people_change change = {.op = PEOPLE_SET_SCHEDULE, .schedule = &next, .period = period};
+    struct people_field field = {.name = m->setting, .old_value = old_value,
+                                 .new_value = new_value};
+    if (people_change(c, w, f->request_id, &change, c->user, "workshop.set", w->code, &field, 1,
+                      NULL) != 0)
+        return;
+    log_info("'%s' set the %s of workshop %s to %s", c->user, m->setting, w->code, new_value);
+    cadence_timer_arm(c->live);
+}
+
 void handle_workshop_set(struct conn *c, const WireFrame *f)
 {
     const Cascade__V1__WorkshopSet *m = f->workshop_set;
@@ -237,10 +316,15 @@ void handle_workshop_set(struct conn *c, const WireFrame *f)
     if (w == NULL)
         return;
     char quoted[64], msg[300];
+    if (strcmp(m->setting, "period") == 0 || strcmp(m->setting, "timezone") == 0 ||
+        strcmp(m->setting, "cadence") == 0) {
+        set_schedule(c, f, w);
+        return;
+    }
     if (strcmp(m->setting, "observer-comments") != 0) {
         okr_text_quote(m->setting, 24, quoted, sizeof quoted);
         snprintf(msg, sizeof msg, "'%s' is not a workshop setting; the settings are: "
-                 "observer-comments.", quoted);
+                 "observer-comments, period, timezone, cadence.", quoted);
         conn_send_error(c, f->request_id, CASCADE__V1__ERROR_CODE__INVALID_ARGUMENT, msg);
         return;
     }

@@ -22,6 +22,7 @@
 #include "replay.h"
 #include "round.h"
 #include "snapshot_image.h"
+#include "cadence_timer.h"
 #include "clock.h"
 #include "conn.h"
 #include "live.h"
@@ -41,6 +42,11 @@ static void fill_info(Cascade__V1__WorkshopInfo *info, const struct workshop *w,
     info->closed = workshop_closed(w);
     info->closed_by = info->closed ? w->state.closed_by : (char *)"";
     info->closed_ms = info->closed ? w->state.closed_ms : 0;
+    const struct workshop_cadence *cad = w->cadence;
+    info->period_from = (char *)cad->from_text;
+    info->period_to = (char *)cad->to_text;
+    info->timezone = (char *)cad->sched.zone;
+    info->cadence = (char *)cad->rule_text;
 }
 
 static void send_info(struct conn *c, uint64_t request_id, const struct workshop *w, int role)
@@ -355,10 +361,40 @@ struct wire_state {
     char (*tally_ids)[16];
     struct convert_ids *ids;
     char **members; /* Team.members of every team, slices of one array */
+    char **owed_by; /* KeyResult.owed_by of every key result, CADENCE_OWERS_MAX each */
 };
+
+/* The most names a key result's owed_by carries. */
+#define CADENCE_OWERS_MAX 16
+
+/* Each key result's place in the check-in cadence at now, when the
+ * workshop has one (otherwise the fields stay absent). */
+static int wire_state_cadence(struct wire_state *ws, const struct workshop *w, int64_t now)
+{
+    const struct okr_state *s = &w->state;
+    if (!cadence_active(w))
+        return 0;
+    ws->owed_by = calloc(s->nkey_results * CADENCE_OWERS_MAX + 1, sizeof *ws->owed_by);
+    if (ws->owed_by == NULL)
+        return CAS_ENOMEM;
+    for (size_t i = 0; i < s->nkey_results; i++) {
+        const struct okr_key_result *k = &s->key_results[i];
+        struct cadence_status st = cadence_key_result_status(w, k, now);
+        if (st.state == CADENCE_NONE)
+            continue;
+        Cascade__V1__KeyResult *m = &ws->krs[i];
+        m->next_due_ms = st.due_ms;
+        m->overdue = st.state == CADENCE_OVERDUE;
+        char **names = ws->owed_by + i * CADENCE_OWERS_MAX;
+        m->n_owed_by = cadence_owed_by(w, k, (const char **)names, CADENCE_OWERS_MAX);
+        m->owed_by = names;
+    }
+    return 0;
+}
 
 static void wire_state_free(struct wire_state *ws)
 {
+    free(ws->owed_by);
     free(ws->teams);
     free(ws->tp);
     free(ws->objs);
@@ -535,6 +571,8 @@ static int pack_image(struct live *l, struct workshop *w, struct snapshot_image 
     int rc = wire_state_fill(&ws, &w->state, &snap);
     if (rc == 0)
         rc = wire_state_members(&ws, w, &snap);
+    if (rc == 0)
+        rc = wire_state_cadence(&ws, w, clock_now_ms());
     /* Running the workshop: the agenda and its timer ride along. */
     struct agenda_wire aw = {0};
     if (rc == 0 && (rc = agenda_to_wire(&w->agenda, clock_now_ms(), apply_agenda_ready_of(w),

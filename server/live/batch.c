@@ -7,6 +7,7 @@
 #include <uv.h>
 
 #include "array.h"
+#include "cadence_timer.h"
 #include "conn.h"
 #include "errors.h"
 #include "frame.h"
@@ -187,6 +188,15 @@ static int save_people(struct store *st, const struct batch_item *it)
     case PEOPLE_ROUND_SUBMIT:
     case PEOPLE_ROUND_REVEAL:
         rc = rounds_save(st, it);
+        break;
+    case PEOPLE_SET_SCHEDULE: {
+        struct store_schedule sc;
+        cadence_state_store(it->workshop, &sc);
+        rc = store_workshop_set_schedule(st, wid, it->workshop->period, &sc);
+        break;
+    }
+    case PEOPLE_CADENCE_DONE:
+        rc = store_workshop_set_cadence_done(st, wid, p->when_ms);
         break;
     case PEOPLE_NOTE:
     case PEOPLE_NONE:

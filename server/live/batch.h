@@ -9,6 +9,7 @@
 
 #include "apply.h"
 
+struct workshop_cadence;
 struct conn;
 struct live;
 struct workshop;
@@ -28,6 +29,9 @@ enum people_op {
     PEOPLE_ROUND_START,  /* its key results ride in the result's `also` */
     PEOPLE_ROUND_SUBMIT, /* key_result and confidence */
     PEOPLE_ROUND_REVEAL, /* value: revealed with apply */
+    /* The check-in cadence (live/cadence_timer.h). */
+    PEOPLE_SET_SCHEDULE, /* the workshop's period and cadence, saved as they are at the commit */
+    PEOPLE_CADENCE_DONE, /* when_ms: how far the cadence has given its events */
 };
 
 struct people_change {
@@ -40,6 +44,11 @@ struct people_change {
     uint32_t round;       /* PEOPLE_ROUND_*: the round's number */
     uint32_t key_result;  /* PEOPLE_ROUND_SUBMIT */
     double confidence;    /* PEOPLE_ROUND_SUBMIT: kept here, never in the event */
+    int64_t when_ms;      /* PEOPLE_CADENCE_DONE */
+    /* PEOPLE_SET_SCHEDULE: the new schedule and period text, read when the
+     * change is made (not kept for the commit). */
+    const struct workshop_cadence *schedule;
+    const char *period;
 };
 
 struct batch_item {

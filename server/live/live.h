@@ -50,6 +50,9 @@ struct live {
      * and where template files are read from. */
     uv_timer_t agenda_timer;
     int64_t agenda_checkpoint_ms;
+    /* The check-in cadence's one timer, set for the next moment anything
+     * falls due in any workshop (cadence_timer.h). */
+    uv_timer_t cadence_timer;
     char templates_path[4096 + 16];
     /* Operating the server: how an administrator's drain reaches the
      * server that owns the listener (server.c sets it). */

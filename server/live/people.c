@@ -1,7 +1,9 @@
 #include "people.h"
 
 #include <assert.h>
+#include <stdio.h>
 
+#include "cadence_timer.h"
 #include "clock.h"
 #include "conn.h"
 #include "live.h"
@@ -30,6 +32,12 @@ static void change_in_memory(struct workshop *w, const struct people_change *p, 
     case PEOPLE_SET_OBSERVER_COMMENTS:
         w->observer_comments = p->value;
         break;
+    case PEOPLE_SET_SCHEDULE:
+        *w->cadence = *p->schedule;
+        if (p->period != w->period)
+            snprintf(w->period, sizeof w->period, "%s", p->period);
+        break;
+    case PEOPLE_CADENCE_DONE:
     case PEOPLE_ROUND_START: /* rounds change in memory by their appliers (round.h) */
     case PEOPLE_ROUND_SUBMIT:
     case PEOPLE_ROUND_REVEAL:

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "array.h"
+#include "cadence_timer.h"
 #include "clock.h"
 #include "crypto.h"
 #include "errors.h"
@@ -82,7 +83,9 @@ static int load_workshop(void *vctx, const struct store_workshop *sw)
     struct store_user u;
     if (store_user_by_id(r->store, sw->created_by, &u) == 0)
         snprintf(w->created_by, sizeof w->created_by, "%s", u.name);
-    int rc = load_contents(r, w);
+    int rc = cadence_state_load(w, &sw->schedule);
+    if (rc == 0)
+        rc = load_contents(r, w);
     /* A step that was running when the server stopped goes on with the
      * time it had left at the last checkpoint (at a graceful stop, the
      * moment of stopping): the time the server was down does not count. */
@@ -157,9 +160,20 @@ int registry_create(struct registry *r, const char *title, const char *period,
     snprintf(w->created_by, sizeof w->created_by, "%s", creator);
     w->created_ms = now_ms;
     okr_state_init(&w->state);
-    if ((rc = append(r, w)) != 0) {
+    if ((rc = cadence_state_load(w, NULL)) != 0 || (rc = append(r, w)) != 0) {
         workshop_free(w);
         return rc;
+    }
+    /* A period that reads as one gets its dates; any other text stays a
+     * free title. */
+    struct workshop_cadence *c = w->cadence;
+    if (cadence_period_parse(period, &c->sched.from, &c->sched.to, NULL, 0) == 0) {
+        c->has_dates = 1;
+        cadence_state_refresh(c);
+        struct store_schedule sc;
+        cadence_state_store(w, &sc);
+        if ((rc = store_workshop_set_schedule(r->store, w->id, w->period, &sc)) != 0)
+            return rc;
     }
     /* The creator facilitates from the start: the workshop's first row,
      * not an event (its log begins with its first change). */
@@ -182,7 +196,13 @@ int workshop_reload(struct registry *r, struct workshop *w)
     w->team_members = NULL;
     w->cap_team_members = 0;
     w->pending = 0;
-    int rc = load_contents(r, w);
+    /* The cadence too: how far it had run may have been in the batch. */
+    struct store_schedule sc;
+    int rc = store_workshop_schedule(r->store, w->id, w->period, &sc);
+    if (rc == 0)
+        rc = cadence_state_load(w, &sc);
+    if (rc == 0)
+        rc = load_contents(r, w);
     if (rc != 0)
         log_error("cannot reload workshop %s after a failed commit: %s", w->code, cas_strerror(rc));
     return rc;

@@ -17,7 +17,7 @@
 
 /* The schema version this build writes; older databases are migrated
  * forward at open, newer ones refused. */
-#define STORE_SCHEMA_VERSION 12
+#define STORE_SCHEMA_VERSION 13
 
 struct store;
 
@@ -80,6 +80,14 @@ int store_token_delete_user(struct store *st, int64_t user_id);
 
 /* ---- Workshops and participants ---- */
 
+/* A workshop's check-in cadence as stored (live/cadence_timer.h reads it). */
+struct store_schedule {
+    char period_from[16], period_to[16]; /* "2026-07-01"; "" when the period has no dates */
+    char timezone[64];                   /* "UTC" unless set */
+    char cadence[16];                    /* "weekly:mon", ...; "off" */
+    int64_t done_ms;                     /* due dates up to here were given as events */
+};
+
 struct store_workshop {
     int64_t id;
     char code[16];
@@ -88,6 +96,7 @@ struct store_workshop {
     int64_t created_by; /* user id */
     int64_t created_ms;
     int observer_comments; /* read back by store_workshop_each */
+    struct store_schedule schedule; /* read back by store_workshop_each */
 };
 
 /* Creates a workshop (w->id is ignored; *id_out gets the new one).
@@ -122,6 +131,16 @@ int store_participant_seen(struct store *st, int64_t workshop_id, int64_t user_i
 
 /* The workshop's settings (written within a batch's commit). */
 int store_workshop_set_observer_comments(struct store *st, int64_t workshop_id, int on);
+/* The period's text and the cadence (within a batch's commit). */
+int store_workshop_set_schedule(struct store *st, int64_t workshop_id, const char *period,
+                                const struct store_schedule *s);
+/* The period's text (period, OKR_PERIOD_CAP + 1 bytes) and the cadence as
+ * stored. CAS_ENOTFOUND when there is no such workshop. */
+int store_workshop_schedule(struct store *st, int64_t workshop_id, char *period,
+                            struct store_schedule *out);
+/* How far the cadence's due dates have been given (within a batch's
+ * commit, or on its own). */
+int store_workshop_set_cadence_done(struct store *st, int64_t workshop_id, int64_t done_ms);
 
 /* Removes a participant, within the caller's transaction (a batch's
  * commit): their role becomes 0 (removed, so the workshop's own code no

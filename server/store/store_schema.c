@@ -239,6 +239,16 @@ const char *const STORE_MIGRATIONS[] = {
      "  num INTEGER NOT NULL,"
      "  score REAL NOT NULL,"
      "  PRIMARY KEY (workshop_id, kind, num));"),
+    /* 12 -> 13: the check-in cadence. A period's dates ('' when its text is
+     * a free title), the time zone, the rule ('off': none), and how far
+     * the schedule's due dates have been given as events; when each key
+     * result was last checked in (0: never). */
+    ("ALTER TABLE workshops ADD COLUMN period_from TEXT NOT NULL DEFAULT '';"
+     "ALTER TABLE workshops ADD COLUMN period_to TEXT NOT NULL DEFAULT '';"
+     "ALTER TABLE workshops ADD COLUMN timezone TEXT NOT NULL DEFAULT 'UTC';"
+     "ALTER TABLE workshops ADD COLUMN cadence TEXT NOT NULL DEFAULT 'off';"
+     "ALTER TABLE workshops ADD COLUMN cadence_done_ms INTEGER NOT NULL DEFAULT 0;"
+     "ALTER TABLE key_results ADD COLUMN checked_in_ms INTEGER NOT NULL DEFAULT 0;"),
 };
 
 const size_t STORE_MIGRATION_COUNT = sizeof STORE_MIGRATIONS / sizeof STORE_MIGRATIONS[0];
@@ -272,7 +282,8 @@ const char *const STORE_SQL[ST_COUNT] = {
     [ST_WORKSHOP_ADD] = "INSERT INTO workshops (code, title, period, created_by, created_ms)"
                         " VALUES (?, ?, ?, ?, ?)",
     [ST_WORKSHOP_EACH] = "SELECT id, code, title, period, created_by, created_ms,"
-                         " observer_comments FROM workshops ORDER BY id",
+                         " observer_comments, period_from, period_to, timezone, cadence,"
+                         " cadence_done_ms FROM workshops ORDER BY id",
     [ST_WORKSHOP_COUNTERS] = "SELECT next_team, next_objective, next_key_result,"
                              " next_initiative, next_comment, next_idea FROM workshops"
                              " WHERE id = ?",
@@ -289,7 +300,7 @@ const char *const STORE_SQL[ST_COUNT] = {
                            " close_note FROM objectives WHERE workshop_id = ? ORDER BY num",
     [ST_KEY_RESULTS_LOAD] = "SELECT num, objective, title, owner, milestone, start, target,"
                             " current, unit, done, confidence, version, status, blocker, stamps,"
-                            " from_idea, weight FROM key_results"
+                            " from_idea, weight, checked_in_ms FROM key_results"
                             " WHERE workshop_id = ? ORDER BY num",
     [ST_EVENT_LAST_SEQ] = "SELECT coalesce(max(seq), 0) FROM events WHERE workshop_id = ?",
     [ST_EVENT_APPEND] = "INSERT INTO events (workshop_id, seq, actor, time_ms, type, entity,"
@@ -318,8 +329,8 @@ const char *const STORE_SQL[ST_COUNT] = {
                           " from_idea = excluded.from_idea, close_note = excluded.close_note",
     [ST_KEY_RESULT_SAVE] = "INSERT INTO key_results (workshop_id, num, objective, title, owner,"
                            " milestone, start, target, current, unit, done, confidence, version,"
-                           " status, blocker, stamps, from_idea, weight)"
-                           " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+                           " status, blocker, stamps, from_idea, weight, checked_in_ms)"
+                           " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
                            " ON CONFLICT (workshop_id, num) DO UPDATE SET"
                            " objective = excluded.objective, title = excluded.title,"
                            " owner = excluded.owner, milestone = excluded.milestone,"
@@ -328,7 +339,8 @@ const char *const STORE_SQL[ST_COUNT] = {
                            " done = excluded.done, confidence = excluded.confidence,"
                            " version = excluded.version, status = excluded.status,"
                            " blocker = excluded.blocker, stamps = excluded.stamps,"
-                           " from_idea = excluded.from_idea, weight = excluded.weight",
+                           " from_idea = excluded.from_idea, weight = excluded.weight,"
+                           " checked_in_ms = excluded.checked_in_ms",
     [ST_OBJECTIVE_DELETE] = "DELETE FROM objectives WHERE workshop_id = ? AND num = ?",
     [ST_KEY_RESULT_DELETE] = "DELETE FROM key_results WHERE workshop_id = ? AND num = ?",
     [ST_COUNTERS_SAVE] = "UPDATE workshops SET next_team = ?, next_objective = ?,"
@@ -375,6 +387,11 @@ const char *const STORE_SQL[ST_COUNT] = {
     [ST_EVENT_EACH_ENTITY] = "SELECT seq, payload FROM events WHERE workshop_id = ?"
                              " AND entity = ? ORDER BY seq",
     [ST_WORKSHOP_SET_OBSERVER_COMMENTS] = "UPDATE workshops SET observer_comments = ? WHERE id = ?",
+    [ST_WORKSHOP_SET_SCHEDULE] = "UPDATE workshops SET period = ?, period_from = ?, period_to = ?,"
+                                 " timezone = ?, cadence = ?, cadence_done_ms = ? WHERE id = ?",
+    [ST_WORKSHOP_SET_CADENCE_DONE] = "UPDATE workshops SET cadence_done_ms = ? WHERE id = ?",
+    [ST_WORKSHOP_SCHEDULE] = "SELECT period, period_from, period_to, timezone, cadence,"
+                             " cadence_done_ms FROM workshops WHERE id = ?",
     [ST_INVITE_USED] = "UPDATE invites SET uses = uses + 1 WHERE code = ?",
     [ST_INVITE_REVOKE] = "UPDATE invites SET revoked_ms = ?, revoked_by = ?"
                          " WHERE code = ? AND workshop_id = ? AND revoked_ms = 0",

@@ -101,6 +101,7 @@ static int load_key_result(sqlite3_stmt *s, struct okr_state *state)
         .from_idea = (uint32_t)sqlite3_column_int64(s, 15),
         .has_weight = sqlite3_column_type(s, 16) != SQLITE_NULL,
         .weight = sqlite3_column_double(s, 16),
+        .checked_in_ms = sqlite3_column_int64(s, 17),
     };
     if (k.title == NULL || k.owner == NULL || k.unit == NULL || k.blocker == NULL ||
         k.stamps == NULL) {
@@ -277,6 +278,7 @@ int store_key_result_save(struct store *st, int64_t workshop_id, const struct ok
     db_bind_i64(s, 17, k->from_idea, &rc);
     if (k->has_weight)
         db_bind_double(s, 18, k->weight, &rc);
+    db_bind_i64(s, 19, k->checked_in_ms, &rc);
     return db_run(st, s, rc, 0, "save a key result");
 }
 

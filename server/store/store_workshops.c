@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "errors.h"
 #include "store_internal.h"
 
 /* ---- Workshops and participants ---- */
@@ -50,6 +51,11 @@ int store_workshop_each(struct store *st,
         w.created_by = sqlite3_column_int64(s, 4);
         w.created_ms = sqlite3_column_int64(s, 5);
         w.observer_comments = sqlite3_column_int(s, 6);
+        db_column_copy(s, 7, w.schedule.period_from, sizeof w.schedule.period_from);
+        db_column_copy(s, 8, w.schedule.period_to, sizeof w.schedule.period_to);
+        db_column_copy(s, 9, w.schedule.timezone, sizeof w.schedule.timezone);
+        db_column_copy(s, 10, w.schedule.cadence, sizeof w.schedule.cadence);
+        w.schedule.done_ms = sqlite3_column_int64(s, 11);
         ret = cb(ctx, &w);
         if (ret != 0)
             break;
@@ -281,6 +287,53 @@ int store_workshop_set_observer_comments(struct store *st, int64_t workshop_id, 
     db_bind_i64(s, 1, on ? 1 : 0, &rc);
     db_bind_i64(s, 2, workshop_id, &rc);
     return db_run(st, s, rc, 1, "change a workshop's settings");
+}
+
+int store_workshop_set_schedule(struct store *st, int64_t workshop_id, const char *period,
+                                const struct store_schedule *sc)
+{
+    sqlite3_stmt *s = st->stmt[ST_WORKSHOP_SET_SCHEDULE];
+    int rc = SQLITE_OK;
+    db_bind_text(s, 1, period, &rc);
+    db_bind_text(s, 2, sc->period_from, &rc);
+    db_bind_text(s, 3, sc->period_to, &rc);
+    db_bind_text(s, 4, sc->timezone, &rc);
+    db_bind_text(s, 5, sc->cadence, &rc);
+    db_bind_i64(s, 6, sc->done_ms, &rc);
+    db_bind_i64(s, 7, workshop_id, &rc);
+    return db_run(st, s, rc, 1, "change a workshop's cadence");
+}
+
+int store_workshop_schedule(struct store *st, int64_t workshop_id, char *period,
+                            struct store_schedule *out)
+{
+    sqlite3_stmt *s = st->stmt[ST_WORKSHOP_SCHEDULE];
+    int rc = SQLITE_OK, ret = 0;
+    memset(out, 0, sizeof *out);
+    db_bind_i64(s, 1, workshop_id, &rc);
+    if (rc == SQLITE_OK && (rc = sqlite3_step(s)) == SQLITE_ROW) {
+        db_column_copy(s, 0, period, OKR_PERIOD_CAP + 1);
+        db_column_copy(s, 1, out->period_from, sizeof out->period_from);
+        db_column_copy(s, 2, out->period_to, sizeof out->period_to);
+        db_column_copy(s, 3, out->timezone, sizeof out->timezone);
+        db_column_copy(s, 4, out->cadence, sizeof out->cadence);
+        out->done_ms = sqlite3_column_int64(s, 5);
+    } else if (rc == SQLITE_DONE) {
+        ret = CAS_ENOTFOUND;
+    } else {
+        ret = db_fail(st, rc, "read a workshop's cadence");
+    }
+    db_done(s);
+    return ret;
+}
+
+int store_workshop_set_cadence_done(struct store *st, int64_t workshop_id, int64_t done_ms)
+{
+    sqlite3_stmt *s = st->stmt[ST_WORKSHOP_SET_CADENCE_DONE];
+    int rc = SQLITE_OK;
+    db_bind_i64(s, 1, done_ms, &rc);
+    db_bind_i64(s, 2, workshop_id, &rc);
+    return db_run(st, s, rc, 1, "note how far the check-in cadence has run");
 }
 
 int store_team_member_remove(struct store *st, int64_t workshop_id, uint32_t team,

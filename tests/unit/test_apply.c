@@ -343,11 +343,15 @@ static void test_key_results_edit_set_remove(void **state)
     assert_true(field(ev->event, "current")->new_value->number == 42);
     wire_free(ev);
     assert_true(okr_key_result_find(&fx->state, 1)->current == 42);
+    /* What the check-in cadence counts; a refused check-in leaves it. */
+    assert_true(okr_key_result_find(&fx->state, 1)->checked_in_ms == CTX.now_ms);
+    assert_true(okr_key_result_find(&fx->state, 2)->checked_in_ms == 0);
     ci.current = NAN;
     refused(&fx->state, &cf, CASCADE__V1__ERROR_CODE__INVALID_ARGUMENT, "finite");
     ci.key_result = "K2";
     ci.current = 1;
     refused(&fx->state, &cf, CASCADE__V1__ERROR_CODE__INVALID_ARGUMENT, "milestone");
+    assert_true(okr_key_result_find(&fx->state, 2)->checked_in_ms == 0);
     ci.value_case = CASCADE__V1__CHECK_IN__VALUE_DONE;
     ci.done = 1;
     ev = ok(&fx->state, &cf, 8, "K2");

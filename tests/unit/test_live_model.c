@@ -146,6 +146,29 @@ static void test_tree_order_scores_and_glyphs(void **state)
     okr_state_free(&s);
 }
 
+/* A key result whose check-in is overdue (the check-in cadence) says so on
+ * its row; the others do not. */
+static void test_overdue_key_result(void **state)
+{
+    (void)state;
+    struct okr_state s;
+    struct live_model m;
+    struct screen sc;
+    sample(&s);
+    struct okr_key_result *k2 = okr_key_result_find(&s, 2);
+    k2->next_due_ms = 1783324800000; /* 2026-07-06 08:00 UTC */
+    k2->overdue = 1;
+    live_model_init(&m);
+    snprintf(m.role, sizeof m.role, "%s", "member");
+    assert_int_equal(live_model_set_state(&m, &s), 0);
+    render(&m, &sc, 100, 24);
+    assert_non_null(strstr(sc.lines[find(&sc, "K2 Open Berlin")].text, "overdue"));
+    assert_null(strstr(sc.lines[find(&sc, "K1 Raise ARR")].text, "overdue"));
+    assert_null(strstr(sc.lines[find(&sc, "K3 Close")].text, "overdue"));
+    live_model_free(&m);
+    okr_state_free(&s);
+}
+
 static void test_ascii_and_no_color(void **state)
 {
     (void)state;
@@ -557,6 +580,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_every_line_fills_the_width),
         cmocka_unit_test(test_tree_order_scores_and_glyphs),
+        cmocka_unit_test(test_overdue_key_result),
         cmocka_unit_test(test_ascii_and_no_color),
         cmocka_unit_test(test_too_small_says_so),
         cmocka_unit_test(test_moving_folding_and_search),

@@ -148,6 +148,9 @@ static const Cascade__V1__Frame__BodyCase READS[] = {
     CASCADE__V1__FRAME__BODY_ADMIN_USER_PASSWD,
     CASCADE__V1__FRAME__BODY_ADMIN_USER_DISABLE,
     CASCADE__V1__FRAME__BODY_ADMIN_USER_ENABLE,
+    /* Operating the server: no workshop in them. */
+    CASCADE__V1__FRAME__BODY_ADMIN_BACKUP,
+    CASCADE__V1__FRAME__BODY_ADMIN_DRAIN,
     CASCADE__V1__FRAME__BODY_WORKSHOP_CREATE, /* a new workshop, never a closed one */
     CASCADE__V1__FRAME__BODY_WORKSHOP_LIST,
     CASCADE__V1__FRAME__BODY_PARTICIPANT_LIST,

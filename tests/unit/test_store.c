@@ -1261,6 +1261,58 @@ static void test_sql_metacharacters_verbatim(void **state)
     assert_string_equal(ev.payloads[0], "'");
 }
 
+/* The check-in cadence: a new workshop has none (UTC, off, no dates); the
+ * schedule, how far it has run and a key result's last check-in come back
+ * after a reopen, from store_workshop_each and store_workshop_schedule. */
+static int find_schedule(void *ctx, const struct store_workshop *w)
+{
+    *(struct store_schedule *)ctx = w->schedule;
+    return 0;
+}
+
+static void test_cadence_round_trip(void **state)
+{
+    struct fixture *f = *state;
+    open_store(f);
+    int64_t alice = add_user(f->st, "alice", 0);
+    int64_t ws = add_workshop(f->st, "CADENCE123", "Q3", alice);
+    struct store_schedule sc;
+    char period[OKR_PERIOD_CAP + 1];
+    assert_int_equal(store_workshop_schedule(f->st, ws, period, &sc), 0);
+    assert_string_equal(period, "2026-Q3");
+    assert_string_equal(sc.timezone, "UTC");
+    assert_string_equal(sc.cadence, "off");
+    assert_string_equal(sc.period_from, "");
+    assert_true(sc.done_ms == 0);
+    struct store_schedule set = {.period_from = "2026-07-01", .period_to = "2026-09-30",
+                                 .timezone = "Europe/Berlin", .cadence = "biweekly:fri",
+                                 .done_ms = 1234};
+    assert_int_equal(store_begin(f->st), 0);
+    assert_int_equal(store_workshop_set_schedule(f->st, ws, "2026-07-01..2026-09-30", &set), 0);
+    struct okr_key_result k = {.num = 1, .objective = 1, .title = "Raise ARR", .owner = "alice",
+                               .version = 2, .checked_in_ms = 987654321};
+    assert_int_equal(store_key_result_save(f->st, ws, &k), 0);
+    assert_int_equal(store_commit(f->st), 0);
+    assert_int_equal(store_workshop_set_cadence_done(f->st, ws, 5678), 0);
+    reopen_store(f);
+    memset(&sc, 0, sizeof sc);
+    assert_int_equal(store_workshop_each(f->st, find_schedule, &sc), 0);
+    assert_string_equal(sc.period_from, "2026-07-01");
+    assert_string_equal(sc.period_to, "2026-09-30");
+    assert_string_equal(sc.timezone, "Europe/Berlin");
+    assert_string_equal(sc.cadence, "biweekly:fri");
+    assert_true(sc.done_ms == 5678);
+    assert_int_equal(store_workshop_schedule(f->st, ws, period, &sc), 0);
+    assert_string_equal(period, "2026-07-01..2026-09-30");
+    assert_int_equal(store_workshop_schedule(f->st, ws + 100, period, &sc), CAS_ENOTFOUND);
+    struct okr_state st;
+    okr_state_init(&st);
+    assert_int_equal(store_state_load(f->st, ws, &st), 0);
+    assert_int_equal(st.nkey_results, 1);
+    assert_true(st.key_results[0].checked_in_ms == 987654321);
+    okr_state_free(&st);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1274,6 +1326,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_newer_schema_refused, setup, teardown),
         cmocka_unit_test_setup_teardown(test_version0_with_other_table_migrates, setup, teardown),
         cmocka_unit_test_setup_teardown(test_running_a_workshop_round_trip, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_cadence_round_trip, setup, teardown),
         cmocka_unit_test_setup_teardown(test_version4_invites_upgrade, setup, teardown),
         cmocka_unit_test_setup_teardown(test_version1_database_upgrades, setup, teardown),
         cmocka_unit_test_setup_teardown(test_not_a_database, setup, teardown),
