@@ -1,9 +1,12 @@
 /* The administrator's online backup (backup_job.h). */
 #include "backup_job.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <uv.h>
 
 #include "clock.h"
@@ -22,6 +25,13 @@ struct backup_job {
     uint64_t request_id;
     int64_t started_ms;
     char path[4096];
+    /* The copy is whole and its fsync runs on a worker thread: a large
+     * file's sync would otherwise hold up the loop for as long. */
+    uv_work_t sync;
+    int syncing;
+    int sync_errno;
+    int stopped; /* the server stopped it while it synced */
+    int handle_closed;
 };
 
 static void answer(struct backup_job *j, const char *note, const char *error)
@@ -41,11 +51,23 @@ static void answer(struct backup_job *j, const char *note, const char *error)
     conn_send(j->conn, &f);
 }
 
-static void on_closed(uv_handle_t *h)
+/* Frees the job once its handle has closed and no worker holds it. */
+static void maybe_free(struct backup_job *j)
 {
-    free(h->data);
+    if (!j->handle_closed || j->syncing)
+        return;
+    store_backup_free(j->backup);
+    free(j);
 }
 
+static void on_closed(uv_handle_t *h)
+{
+    struct backup_job *j = h->data;
+    j->handle_closed = 1;
+    maybe_free(j);
+}
+
+/* Lets go of the job: its handle closes, then it is freed. */
 static void end(struct backup_job *j)
 {
     j->live->backup = NULL;
@@ -55,28 +77,62 @@ static void end(struct backup_job *j)
     uv_close((uv_handle_t *)&j->step, on_closed);
 }
 
+static void sync_in_worker(uv_work_t *w)
+{
+    struct backup_job *j = w->data;
+    int fd = open(store_backup_partial_path(j->backup), O_RDONLY);
+    j->sync_errno = fd < 0 ? errno : fsync(fd) != 0 ? errno : 0;
+    if (fd >= 0)
+        close(fd);
+}
+
+static void after_sync(uv_work_t *w, int status)
+{
+    struct backup_job *j = w->data;
+    j->syncing = 0;
+    if (j->stopped) { /* backup_job_stop answered and let go of it */
+        maybe_free(j);
+        return;
+    }
+    char err[4300];
+    if (status != 0 || j->sync_errno != 0) {
+        snprintf(err, sizeof err, "Cannot write the backup %s to disk: %s.", j->path,
+                 strerror(status != 0 ? ECANCELED : j->sync_errno));
+        log_error("%s", err);
+        answer(j, NULL, err);
+    } else if (store_backup_install(j->backup, err, sizeof err) != 0) {
+        log_error("%s", err);
+        answer(j, NULL, err);
+    } else {
+        int64_t done, total;
+        store_backup_progress(j->backup, &done, &total);
+        int64_t ms = clock_now_ms() - j->started_ms;
+        snprintf(err, sizeof err, "Backed up %lld pages (%.1f MiB) to %s in %lld ms.",
+                 (long long)total, (double)total * 4096.0 / (1024.0 * 1024.0), j->path,
+                 (long long)ms);
+        log_info("%s", err);
+        answer(j, err, NULL);
+    }
+    end(j);
+}
+
 static void on_step(uv_idle_t *idle)
 {
     struct backup_job *j = idle->data;
     char err[512];
     int rc = store_backup_step(j->backup, BACKUP_PAGES_PER_STEP, err, sizeof err);
-    int64_t done, total;
-    store_backup_progress(j->backup, &done, &total);
     if (rc == 0)
         return;
     if (rc < 0) {
         log_error("backup to %s failed: %s", j->path, err);
         answer(j, NULL, err);
-    } else {
-        char note[4300];
-        int64_t ms = clock_now_ms() - j->started_ms;
-        snprintf(note, sizeof note, "Backed up %lld pages (%.1f MiB) to %s in %lld ms.",
-                 (long long)total, (double)total * 4096.0 / (1024.0 * 1024.0), j->path,
-                 (long long)ms);
-        log_info("%s", note);
-        answer(j, note, NULL);
+        end(j);
+        return;
     }
-    end(j);
+    uv_idle_stop(&j->step);
+    j->syncing = 1;
+    j->sync.data = j;
+    uv_queue_work(j->live->loop, &j->sync, sync_in_worker, after_sync);
 }
 
 int backup_job_start(struct live *l, struct conn *c, uint64_t request_id, const char *path,
@@ -120,7 +176,17 @@ void backup_job_stop(struct live *l)
 {
     if (l->backup == NULL)
         return;
-    log_warn("backup to %s stopped unfinished: the server is shutting down", l->backup->path);
-    answer(l->backup, NULL, "The server is shutting down; the backup was not finished.");
-    end(l->backup);
+    struct backup_job *j = l->backup;
+    log_warn("backup to %s stopped unfinished: the server is shutting down", j->path);
+    answer(j, NULL, "The server is shutting down; the backup was not finished.");
+    if (j->syncing) {
+        /* The worker still holds it: after_sync frees it (and the partial
+         * file goes with store_backup_free). */
+        j->stopped = 1;
+        j->conn = NULL;
+        l->backup = NULL;
+        uv_close((uv_handle_t *)&j->step, on_closed);
+        return;
+    }
+    end(j);
 }

@@ -20,7 +20,8 @@ struct store_backup {
     sqlite3_backup *copy;
     char path[PATH_MAX];
     char partial[PATH_MAX + 16];
-    int finished;
+    int copied;   /* every page is in the partial file */
+    int finished; /* synced and named */
     int64_t pages; /* the source's size in pages, as of the last step */
 };
 
@@ -64,6 +65,12 @@ static int open_destination(struct store_backup *b, const char *path, char *err,
         unlink(b->partial);
         return CAS_EIO;
     }
+    /* No fsync and no rollback journal while copying (each step would
+     * otherwise make, sync and delete one): the whole file is synced once,
+     * before it is named (store_backup_install), where the caller chooses
+     * (the server off its loop). A crash meanwhile leaves only PATH.partial. */
+    sqlite3_exec(b->dest, "PRAGMA synchronous = OFF; PRAGMA journal_mode = OFF", NULL, NULL,
+                 NULL);
     return 0;
 }
 
@@ -100,7 +107,7 @@ int store_backup_begin(struct store *st, const char *path, struct store_backup *
 
 int store_backup_step(struct store_backup *b, int pages, char *err, size_t errlen)
 {
-    if (b->finished)
+    if (b->copied)
         return 1;
     int rc = sqlite3_backup_step(b->copy, pages);
     b->pages = sqlite3_backup_pagecount(b->copy);
@@ -112,23 +119,55 @@ int store_backup_step(struct store_backup *b, int pages, char *err, size_t errle
     }
     sqlite3_backup_finish(b->copy);
     b->copy = NULL;
-    /* Closing the destination writes and syncs it; only then is it named. */
     rc = sqlite3_close(b->dest);
     b->dest = NULL;
-    if (rc != SQLITE_OK || rename(b->partial, b->path) != 0) {
-        cas_errorf(err, errlen, "Cannot finish the backup %s: %s.", b->path,
-                   rc != SQLITE_OK ? sqlite3_errstr(rc) : strerror(errno));
+    if (rc != SQLITE_OK) {
+        cas_errorf(err, errlen, "Cannot finish the backup %s: %s.", b->partial,
+                   sqlite3_errstr(rc));
+        return CAS_EIO;
+    }
+    b->copied = 1;
+    return 1;
+}
+
+const char *store_backup_partial_path(const struct store_backup *b)
+{
+    return b->partial;
+}
+
+int store_backup_install(struct store_backup *b, char *err, size_t errlen)
+{
+    if (!b->copied) {
+        cas_errorf(err, errlen, "The backup %s is not whole yet.", b->path);
+        return CAS_EINVAL;
+    }
+    if (rename(b->partial, b->path) != 0) {
+        cas_errorf(err, errlen, "Cannot finish the backup %s: %s.", b->path, strerror(errno));
         return CAS_EIO;
     }
     sync_parent(b->path);
     b->finished = 1;
-    return 1;
+    return 0;
+}
+
+/* Syncs the copied file (for callers without a thread to do it in). */
+static int sync_file(const char *path, char *err, size_t errlen)
+{
+    int fd = open(path, O_RDONLY);
+    int rc = fd >= 0 ? fsync(fd) : -1;
+    if (fd >= 0)
+        close(fd);
+    if (rc != 0) {
+        cas_errorf(err, errlen, "Cannot write the backup %s to disk: %s.", path, strerror(errno));
+        return CAS_EIO;
+    }
+    return 0;
 }
 
 void store_backup_progress(const struct store_backup *b, int64_t *done, int64_t *total)
 {
     *total = b->pages;
-    *done = b->finished ? b->pages : b->copy != NULL ? b->pages - sqlite3_backup_remaining(b->copy) : 0;
+    *done = b->copied ? b->pages : b->copy != NULL ? b->pages - sqlite3_backup_remaining(b->copy) : 0;
 }
 
 void store_backup_free(struct store_backup *b)
@@ -158,6 +197,10 @@ int store_copy_file(const char *src, const char *dst, char *err, size_t errlen)
     int rc = begin(source, dst, &b, err, errlen);
     while (rc == 0 && (rc = store_backup_step(b, -1, err, errlen)) == 0)
         ;
+    if (rc == 1)
+        rc = sync_file(store_backup_partial_path(b), err, errlen);
+    if (rc == 0)
+        rc = store_backup_install(b, err, errlen) == 0 ? 1 : CAS_EIO;
     store_backup_free(b);
     sqlite3_close(source);
     return rc == 1 ? 0 : rc;

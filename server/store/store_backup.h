@@ -18,11 +18,21 @@ struct store_backup;
 int store_backup_begin(struct store *st, const char *path, struct store_backup **out,
                        char *err, size_t errlen);
 
-/* Copies up to pages more pages. Returns 1 when the copy is whole and in
- * place at its path, 0 when pages remain, or a negative CAS_E* with err
- * (the partial file is then removed). Changes the server makes meanwhile
- * through the same connection go into the copy too. */
+/* Copies up to pages more pages. Returns 1 when every page is in the
+ * partial file (not yet synced), 0 when pages remain, or a negative CAS_E*
+ * with err (the partial file is then removed by store_backup_free).
+ * Changes the server makes meanwhile through the same connection go into
+ * the copy too. */
 int store_backup_step(struct store_backup *b, int pages, char *err, size_t errlen);
+
+/* The partial file, for the caller to fsync once the copy is whole (the
+ * server does it on a worker thread: a large file's sync would hold up the
+ * loop). */
+const char *store_backup_partial_path(const struct store_backup *b);
+
+/* Names the whole, synced copy PATH and syncs its directory. 0, or a
+ * negative CAS_E* with err. */
+int store_backup_install(struct store_backup *b, char *err, size_t errlen);
 
 /* Pages copied so far and in all (both 0 before the first step). */
 void store_backup_progress(const struct store_backup *b, int64_t *done, int64_t *total);
