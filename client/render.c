@@ -201,6 +201,8 @@ static void print_key_result(const struct view *v, const struct okr_key_result *
     }
     if (k->from_idea != 0)
         fprintf(out, " · from idea D%u", k->from_idea);
+    if (k->carried_from != NULL && k->carried_from[0])
+        fprintf(out, " · carried from %s", k->carried_from);
     fputc('\n', out);
     print_kr_details(v, k, depth + 1);
 }
@@ -238,6 +240,8 @@ static void print_objective(const struct view *v, size_t index, int depth)
         fputs(" · orphan", out);
     if (o->from_idea != 0)
         fprintf(out, " · from idea D%u", o->from_idea);
+    if (o->carried_from != NULL && o->carried_from[0])
+        fprintf(out, " · carried from %s", o->carried_from);
     fputs(" · ", out);
     print_score(v, score_objective(v->s, o), 0);
     fputc('\n', out);

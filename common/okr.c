@@ -329,6 +329,7 @@ void okr_objective_clear(struct okr_objective *o)
     free(o->necessary.by);
     free(o->sufficient.by);
     free(o->stamps);
+    free(o->carried_from);
     memset(o, 0, sizeof *o);
 }
 
@@ -339,6 +340,7 @@ void okr_key_result_clear(struct okr_key_result *k)
     free(k->unit);
     free(k->blocker);
     free(k->stamps);
+    free(k->carried_from);
     memset(k, 0, sizeof *k);
 }
 

@@ -70,9 +70,11 @@ static int load_objective(sqlite3_stmt *s, struct okr_state *state)
                        sqlite3_column_int64(s, 15)},
         .stamps = db_column_dup(s, 16),
         .from_idea = (uint32_t)sqlite3_column_int64(s, 17),
+        .carried_from = sqlite3_column_type(s, 18) == SQLITE_NULL ? NULL : db_column_dup(s, 18),
     };
     if (o.title == NULL || o.owner == NULL || o.rationale == NULL || o.necessary.by == NULL ||
-        o.sufficient.by == NULL || o.stamps == NULL) {
+        o.sufficient.by == NULL || o.stamps == NULL ||
+        (sqlite3_column_type(s, 18) != SQLITE_NULL && o.carried_from == NULL)) {
         okr_objective_clear(&o);
         return CAS_ENOMEM;
     }
@@ -100,9 +102,10 @@ static int load_key_result(sqlite3_stmt *s, struct okr_state *state)
         .from_idea = (uint32_t)sqlite3_column_int64(s, 15),
         .has_weight = sqlite3_column_type(s, 16) != SQLITE_NULL,
         .weight = sqlite3_column_double(s, 16),
+        .carried_from = sqlite3_column_type(s, 17) == SQLITE_NULL ? NULL : db_column_dup(s, 17),
     };
     if (k.title == NULL || k.owner == NULL || k.unit == NULL || k.blocker == NULL ||
-        k.stamps == NULL) {
+        k.stamps == NULL || (sqlite3_column_type(s, 17) != SQLITE_NULL && k.carried_from == NULL)) {
         okr_key_result_clear(&k);
         return CAS_ENOMEM;
     }
@@ -247,6 +250,7 @@ int store_objective_save(struct store *st, int64_t workshop_id, const struct okr
     db_bind_i64(s, 17, o->sufficient.at_ms, &rc);
     db_bind_text(s, 18, o->stamps, &rc);
     db_bind_i64(s, 19, o->from_idea, &rc);
+    db_bind_text(s, 20, o->carried_from != NULL && o->carried_from[0] ? o->carried_from : NULL, &rc);
     return db_run(st, s, rc, 0, "save an objective");
 }
 
@@ -273,6 +277,7 @@ int store_key_result_save(struct store *st, int64_t workshop_id, const struct ok
     db_bind_i64(s, 17, k->from_idea, &rc);
     if (k->has_weight)
         db_bind_double(s, 18, k->weight, &rc);
+    db_bind_text(s, 19, k->carried_from != NULL && k->carried_from[0] ? k->carried_from : NULL, &rc);
     return db_run(st, s, rc, 0, "save a key result");
 }
 
