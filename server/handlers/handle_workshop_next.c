@@ -1,6 +1,6 @@
 /* cascade workshop next: a new workshop for the next period, made from one
- * the caller facilitates. The new state is worked out in memory
- * (common/carry.c), then the workshop's row, its people, its entities and
+ * the caller facilitates. The new state is worked out from the source's
+ * durable state (common/carry.c), then the workshop's row, its people, its entities and
  * its first events are written in one transaction (registry_create_filled):
  * all or nothing. The source is only read, so it may be closed. */
 #include <stdio.h>
@@ -32,6 +32,7 @@ struct next_fill {
     int64_t now_ms;
     struct store *st;
     int64_t id;
+    size_t people; /* participants of the new workshop */
 };
 
 static int emit_event(void *arg, uint64_t seq, const char *type, const char *entity,
@@ -44,28 +45,34 @@ static int emit_event(void *arg, uint64_t seq, const char *type, const char *ent
                               event->data + FRAME_HEADER_LEN, event->len - FRAME_HEADER_LEN);
 }
 
-/* The new workshop's people: every participant of the source with their
- * role (the caller as facilitator) and their team memberships; invites
- * stay behind. */
-static int fill_people(struct next_fill *nf, size_t *people)
+static int copy_participant(void *arg, const struct store_participant *p)
 {
-    const struct workshop *src = nf->src;
-    int rc = 0;
-    *people = 0;
-    for (size_t i = 0; rc == 0 && i < src->nparticipants; i++) {
-        const struct participant *p = &src->participants[i];
-        if (p->role == 0)
-            continue; /* removed from the source */
-        int role = p->user_id == nf->creator_id ? CASCADE__V1__ROLE__FACILITATOR : p->role;
-        rc = store_participant_set(nf->st, nf->id, p->user_id, role, nf->now_ms);
-        ++*people;
-    }
-    for (size_t i = 0; rc == 0 && i < src->nteam_members; i++) {
-        const struct team_member *tm = &src->team_members[i];
-        const struct participant *p = workshop_participant(src, tm->user_id);
-        if (p != NULL && p->role != 0)
-            rc = store_team_member_add(nf->st, nf->id, tm->team, tm->user_id);
-    }
+    struct next_fill *nf = arg;
+    if (p->role == 0)
+        return 0; /* removed from the source */
+    nf->people += p->user_id != nf->creator_id;
+    return store_participant_set(nf->st, nf->id, p->user_id, p->role, nf->now_ms);
+}
+
+static int copy_team_member(void *arg, uint32_t team, int64_t user_id)
+{
+    struct next_fill *nf = arg;
+    return store_team_member_add(nf->st, nf->id, team, user_id);
+}
+
+/* The new workshop's people, as the source's rows hold them (what is
+ * durable): every participant with their role, the caller as facilitator
+ * (the administrator too, who need not have joined), and their team
+ * memberships (a removal took those away already); invites stay behind. */
+static int fill_people(struct next_fill *nf)
+{
+    nf->people = 1;
+    int rc = store_participant_each(nf->st, nf->src->id, copy_participant, nf);
+    if (rc == 0)
+        rc = store_participant_set(nf->st, nf->id, nf->creator_id,
+                                   CASCADE__V1__ROLE__FACILITATOR, nf->now_ms);
+    if (rc == 0)
+        rc = store_team_member_each(nf->st, nf->src->id, copy_team_member, nf);
     return rc;
 }
 
@@ -74,8 +81,7 @@ static int fill(void *arg, struct store *st, int64_t id, const char *code)
     struct next_fill *nf = arg;
     nf->st = st;
     nf->id = id;
-    size_t people;
-    int rc = fill_people(nf, &people);
+    int rc = fill_people(nf);
     const struct okr_state *s = nf->dst;
     for (size_t i = 0; rc == 0 && i < s->nteams; i++)
         rc = store_team_save(st, id, &s->teams[i]);
@@ -89,7 +95,8 @@ static int fill(void *arg, struct store *st, int64_t id, const char *code)
     snprintf(new_code, sizeof new_code, "%.*s", WORKSHOP_CODE_LEN, code);
     struct apply_ctx ctx = {.workshop = new_code, .actor = nf->creator, .now_ms = nf->now_ms};
     if (rc == 0)
-        rc = apply_carry_events(nf->dst, &ctx, nf->src->code, people, nf->notes, emit_event, nf);
+        rc = apply_carry_events(nf->dst, &ctx, nf->src->code, nf->people, nf->notes, emit_event,
+                                nf);
     return rc;
 }
 
@@ -188,15 +195,24 @@ void handle_workshop_next(struct conn *c, const WireFrame *f)
                                   .nobjectives = m->n_objectives,
                                   .all = m->all,
                                   .keep_current = m->keep_current};
-    struct okr_state dst;
+    /* What is durable, not what a batch in flight may still lose: the
+     * source's rows, read back (once a period, not worth a cache). */
+    struct okr_state durable, dst;
+    okr_state_init(&durable);
     okr_state_init(&dst);
     struct carry_notes notes = {0};
     char err[300];
-    int rc = carry_state(&src->state, &choice, &dst, &notes, err, sizeof err);
+    int rc = store_state_load(c->live->store, src->id, &durable);
+    if (rc == 0)
+        rc = carry_state(&durable, &choice, &dst, &notes, err, sizeof err);
     if (rc == CAS_ENOTFOUND) {
         conn_send_error(c, f->request_id, CASCADE__V1__ERROR_CODE__NOT_FOUND, err);
-    } else if (rc != 0) {
+    } else if (rc == CAS_ENOMEM) {
         conn_send_no_memory(c, f->request_id, NULL);
+    } else if (rc != 0) {
+        conn_send_error(c, f->request_id, CASCADE__V1__ERROR_CODE__STORAGE,
+                        "The server could not read the workshop; nothing was created. Try again "
+                        "later.");
     } else if (dst.nteams + dst.nobjectives + dst.nkey_results > c->live->cfg.max_entities) {
         snprintf(err, sizeof err,
                  "The new workshop would hold more than %zu entities, its limit "
@@ -225,6 +241,7 @@ void handle_workshop_next(struct conn *c, const WireFrame *f)
             answer(c, f->request_id, w, src, &notes);
         }
     }
+    okr_state_free(&durable);
     okr_state_free(&dst);
     carry_notes_free(&notes);
     free(nums);

@@ -135,6 +135,12 @@ if run 0 as alice --json workshop list && [ "$(jq -r '.workshops | length' <<<"$
     ok "the facilitator sees every new workshop in her list"
 else not_ok "workshop list" "$out"; fi
 
+ADM=$(as admin -w "$SRC" workshop next --period 2026-Q4 --objectives O1 2>/dev/null)
+if run 0 as admin -w "$ADM" --json participants \
+   && [ "$(jq -r '[.participants[] | "\(.user):\(.role)"] | sort | join(" ")' <<<"$out")" = "admin:facilitator alice:facilitator max:member mia:member olga:observer" ]; then
+    ok "the administrator, who never joined, facilitates the workshop they carried"
+else not_ok "admin next" "$ADM $out"; fi
+
 # ---- its history starts with where it came from ------------------------------------------------
 timeout 5 env XDG_CONFIG_HOME="$WORK/home-olga" "$CASCADE" -w "$NEXT" --json watch --since 0 --no-resume >"$WORK/history" 2>&1
 if [ "$(jq -r 'select(.seq == 1) | "\(.type) \(.actor)"' "$WORK/history")" = "workshop.next alice" ] \
