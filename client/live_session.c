@@ -73,11 +73,17 @@ void live_ideas_line(const struct live_model *m, int cols, uint64_t now_ms, cons
     if (s->ideas_unrevealed)
         n += (size_t)snprintf(text + n, sizeof text - n, ", %u waiting for the reveal",
                               s->ideas_unrevealed);
-    /* The retrospective's cards, by kind, once there are any. */
-    if (cards[1] + cards[2] + cards[3] + cards[4] && n < sizeof text)
-        n += (size_t)snprintf(text + n, sizeof text - n,
-                              "%sRetro: %zu continue, %zu change, %zu stop, %zu start", sep,
-                              cards[1], cards[2], cards[3], cards[4]);
+    /* The retrospective's cards, by kind, once there are any ("Retro: 2
+     * continue, 1 start": the kinds without cards left out, to stay short). */
+    const char *label = "Retro: ";
+    for (int k = OKR_RETRO_CONTINUE; k <= OKR_RETRO_START && n < sizeof text; k++) {
+        if (cards[k] == 0)
+            continue;
+        n += (size_t)snprintf(text + n, sizeof text - n, "%s%s%zu %s", *label ? sep : "",
+                              *label ? label : ", ", cards[k],
+                              okr_retro_kind_name((enum okr_retro_kind)k));
+        label = "";
+    }
     if (n >= sizeof text)
         n = sizeof text - 1; /* cut: what follows is appended to nothing */
     if (v->state == OKR_VOTE_OPEN) {

@@ -230,7 +230,9 @@ void handle_workshop_next(struct conn *c, const WireFrame *f)
         const char *title = m->title[0] ? m->title : src->title;
         rc = registry_create_filled(&c->live->registry, title, m->period, c->user_id,
                                     nf.now_ms, fill, &nf, &w);
-        if (rc != 0) {
+        if (rc == CAS_ENOMEM) {
+            conn_send_no_memory(c, f->request_id, NULL);
+        } else if (rc != 0) {
             conn_send_error(c, f->request_id, CASCADE__V1__ERROR_CODE__STORAGE,
                             "The server could not save the new workshop; nothing was created. "
                             "Try again later.");

@@ -201,8 +201,14 @@ int registry_create_filled(struct registry *r, const char *title, const char *pe
         store_rollback(r->store);
         return rc;
     }
-    if ((rc = load_workshop(r, &sw)) != 0)
-        return rc;
+    /* Saved, so it is there at the next start even if it cannot be served
+     * now; the caller is told the server is short of memory, not that
+     * nothing was made. */
+    if ((rc = load_workshop(r, &sw)) != 0) {
+        log_error("workshop %.*s was saved but cannot be loaded now: %s", WORKSHOP_CODE_LEN,
+                  sw.code, cas_strerror(rc));
+        return CAS_ENOMEM;
+    }
     *out = r->items[r->n - 1];
     return 0;
 }

@@ -36,7 +36,8 @@ int registry_create(struct registry *r, const char *title, const char *period,
  * events, given the new workshop's id and code): all or nothing. The
  * workshop is then loaded from the store as at a start, so what is served
  * is what was saved. 0 and *out; fill's error, or a negative CAS_E* code,
- * with nothing saved. */
+ * with nothing saved; CAS_ENOMEM when it was saved but could not be loaded
+ * (it is served after the next start). */
 int registry_create_filled(struct registry *r, const char *title, const char *period,
                            int64_t creator_id, int64_t now_ms,
                            int (*fill)(void *arg, struct store *st, int64_t id, const char *code),
