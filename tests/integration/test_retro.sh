@@ -168,6 +168,13 @@ unchanged "a card takes no dots in a plain vote" "D1 is a retrospective card; th
     as mia vote D1
 says "the idea does" 0 "left" as mia vote D7
 
+# ---- a start card becomes next period's objective ------------------------------------------
+says "a start card is promoted to an objective" 0 O2 as alice idea promote D6 --objective --team T1
+if run 0 as mia --json show \
+   && [ "$(jq -r '.objectives[] | select(.id == "O2") | "\(.title)|\(.from_idea)"' <<<"$out")" = "Demo days|D6" ]; then
+    ok "the objective keeps its card"
+else not_ok "promoted card" "$out"; fi
+
 # ---- everything is an event -----------------------------------------------------------------
 timeout 5 env XDG_CONFIG_HOME="$WORK/home-olga" "$CASCADE" --json watch --since 0 --no-resume >"$WORK/history" 2>&1
 if grep '"type":"retro.add"' "$WORK/history" | grep -q "Pair on key results"; then
