@@ -324,6 +324,8 @@ static void detail_objective(const struct live_model *m, const struct okr_object
         dl(d, LIVE_PLAIN, "inherits K%u", o->inherits);
     if (o->from_idea)
         dl(d, LIVE_DIM, "from idea D%u", o->from_idea);
+    if (o->carried_from != NULL && o->carried_from[0])
+        dl(d, LIVE_DIM, "carried from %s", o->carried_from);
     if (o->rationale != NULL && o->rationale[0]) {
         render_flat(o->rationale, flat, sizeof flat);
         dl(d, LIVE_DIM, "why: %s", flat);
@@ -354,6 +356,8 @@ static void detail_key_result(const struct live_model *m, const struct okr_key_r
        k->owner[0] ? k->owner : "none");
     if (k->from_idea)
         dl(d, LIVE_DIM, "from idea D%u", k->from_idea);
+    if (k->carried_from != NULL && k->carried_from[0])
+        dl(d, LIVE_DIM, "carried from %s", k->carried_from);
     if (okr_key_result_weight(k) != 1.0) {
         render_number(okr_key_result_weight(k), a, sizeof a);
         dl(d, LIVE_PLAIN, "weight %s of its objective's score", a);
