@@ -90,6 +90,7 @@ int cmd_participants(struct cli *cli, struct args *a);
 /* 'idea' and 'vote' (cmd_idea.c). */
 int cmd_idea(struct cli *cli, struct args *a);
 int cmd_vote(struct cli *cli, struct args *a);
+int cmd_retro(struct cli *cli, struct args *a);
 int cmd_workshop_manage(struct cli *cli, struct args *a, const char *sub);
 
 /* 'round start | submit | status | reveal' (cmd_round.c). */

@@ -36,7 +36,7 @@ static void print_idea(const struct okr_state *s, const struct okr_idea *i, int 
         printf(" → merged into D%u", i->merged_into);
     if (i->promoted_num)
         printf(" → %c%u", (char)i->promoted_kind, i->promoted_num);
-    if (show_votes && okr_idea_votable(i))
+    if (show_votes && okr_idea_in_vote(&s->vote, i))
         printf(" · %u vote%s", i->votes, i->votes == 1 ? "" : "s");
     uint32_t mine = okr_ballot_count(s, "", i->num, 0);
     if (mine)
@@ -55,18 +55,23 @@ static int list(struct cli *cli, struct args *a)
     if (cli->json) {
         cJSON *o = cJSON_CreateObject(), *arr = cJSON_AddArrayToObject(o, "ideas");
         for (size_t i = 0; i < s->nideas; i++)
-            cJSON_AddItemToArray(arr, okr_json_idea(&s->ideas[i]));
+            if (s->ideas[i].retro == OKR_RETRO_NONE)
+                cJSON_AddItemToArray(arr, okr_json_idea(&s->ideas[i]));
         cJSON_AddNumberToObject(o, "unrevealed", s->ideas_unrevealed);
         output_json(o);
     } else {
         uint32_t mine_waiting = 0;
+        size_t shown = 0;
         for (size_t i = 0; i < s->nideas; i++) {
+            if (s->ideas[i].retro != OKR_RETRO_NONE)
+                continue; /* retro list shows the retrospective's cards */
+            shown++;
             print_idea(s, &s->ideas[i], revealed_vote);
             mine_waiting += !s->ideas[i].revealed;
         }
         /* Others' ideas waiting for the reveal: a count, never their text. */
         uint32_t others = s->ideas_unrevealed - mine_waiting;
-        if (s->nideas == 0 && s->ideas_unrevealed == 0)
+        if (shown == 0 && s->ideas_unrevealed == 0)
             printf("No ideas yet; add one with 'cascade idea add TEXT'.\n");
         else if (others)
             printf("%u more idea%s not revealed yet; a facilitator shows them with 'cascade "
@@ -238,6 +243,7 @@ int cmd_idea(struct cli *cli, struct args *a)
 static int vote_start(struct cli *cli, struct args *a)
 {
     const char *cmd = "vote start", *votes = NULL, *max = NULL, *length = NULL;
+    int retro = args_flag(a, "--retro");
     char ws[SETTINGS_CODE_MAX + 1];
     if (args_value(a, "--votes", &votes) < 0 || args_value(a, "--max-per-idea", &max) < 0 ||
         args_value(a, "--for", &length) < 0)
@@ -261,9 +267,12 @@ static int vote_start(struct cli *cli, struct args *a)
     msg.votes = (uint32_t)nvotes;
     msg.max_per_idea = (uint32_t)nmax;
     msg.for_s = (uint32_t)seconds;
+    msg.retro = retro;
     WireFrame req = CLIENT_REQUEST(vote_start, VOTE_START, &msg);
     cJSON *o = cJSON_CreateObject();
     cJSON_AddBoolToObject(o, "started", 1);
+    if (retro)
+        cJSON_AddBoolToObject(o, "retro", 1);
     return change_send_acked(cli, &req, o, "The vote is open: 'cascade vote D#' to vote.");
 }
 
@@ -332,6 +341,8 @@ static int vote_status(struct cli *cli, struct args *a)
             cJSON_AddNumberToObject(o, "max_per_idea", vs->max_per_idea);
             cJSON_AddNumberToObject(o, "voters", vs->voters);
             cJSON_AddNumberToObject(o, "closes_ms", (double)vs->closes_ms);
+            if (vs->retro)
+                cJSON_AddBoolToObject(o, "retro", 1);
             cJSON_AddNumberToObject(o, "my_votes_used", used);
             cJSON *mine = cJSON_AddArrayToObject(o, "my_votes");
             for (size_t i = 0; i < s->nballots; i++) {
@@ -356,7 +367,8 @@ static int vote_status(struct cli *cli, struct args *a)
     } else {
         int open = strcmp(vs->state, "open") == 0;
         int closed = open && vs->closes_ms != 0 && clock_now_ms() >= vs->closes_ms;
-        printf("Vote V%u is %s: %u %s voted; %u dot%s each, at most %u per idea.\n", vs->number,
+        printf("Vote V%u%s is %s: %u %s voted; %u dot%s each, at most %u per idea.\n", vs->number,
+               vs->retro ? " (on the retrospective's cards)" : "",
                closed ? "closed, waiting for its reveal" : vs->state, vs->voters,
                vs->voters == 1 ? "person has" : "people have", vs->budget,
                vs->budget == 1 ? "" : "s", vs->max_per_idea);
@@ -414,7 +426,7 @@ int cmd_vote(struct cli *cli, struct args *a)
         return vote_reveal(cli, a);
     if (sub != NULL && (sub[0] == 'D' || sub[0] == 'd'))
         return vote_cast(cli, a, sub, 0);
-    return cli_usage("vote", "Use 'vote start [--votes 3] [--max-per-idea N] [--for 5m]', "
+    return cli_usage("vote", "Use 'vote start [--votes 3] [--max-per-idea N] [--for 5m] [--retro]', "
                              "'vote D# [--count N]', 'vote undo D#', 'vote status' or 'vote "
                              "reveal'.");
 }

@@ -1,9 +1,10 @@
 /* cascade workshop create TITLE [--period P] | workshop list | workshop
- * code rotate | join CODE | use CODE: finding and choosing workshops. The workshop a later command
+ * code rotate | workshop next | join CODE | use CODE: finding and choosing workshops. The workshop a later command
  * acts on is remembered in CONFIG/config (see session.h for the order in
  * which -w, CASCADE_WORKSHOP and that default are consulted). */
 #include <cjson/cJSON.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -26,6 +27,14 @@ static cJSON *workshop_json(const Cascade__V1__WorkshopInfo *w)
         cJSON *c = cJSON_AddObjectToObject(o, "closed");
         cJSON_AddStringToObject(c, "by", w->closed_by);
         cJSON_AddNumberToObject(c, "at_ms", (double)w->closed_ms);
+    }
+    /* Only in the answer to workshop next. */
+    if (w->carried_from[0] != '\0')
+        cJSON_AddStringToObject(o, "carried_from", w->carried_from);
+    if (w->n_dropped) {
+        cJSON *arr = cJSON_AddArrayToObject(o, "dropped");
+        for (size_t i = 0; i < w->n_dropped; i++)
+            cJSON_AddItemToArray(arr, cJSON_CreateString(w->dropped[i]));
     }
     return o;
 }
@@ -54,6 +63,10 @@ static int send_for_code(struct cli *cli, WireFrame *req, int make_default,
         output_json(workshop_json(w));
     else
         printf("%s\n", w->code);
+    /* Links workshop next could not carry: the person is told, the script
+     * still gets just the code on stdout. */
+    for (size_t i = 0; !cli->json && i < w->n_dropped; i++)
+        fprintf(stderr, "%s\n", w->dropped[i]);
     /* stdout is just the code, for scripts; a person is told on stderr
      * that later commands now act on the new workshop. */
     if (make_default && rc == EXIT_OK && was[0] != '\0' && strcmp(was, w->code) != 0)
@@ -89,6 +102,57 @@ static int create(struct cli *cli, struct args *a)
     rc = send_for_code(cli, &req, 1, code);
     if (rc == EXIT_OK && (template != NULL || examples))
         rc = agenda_apply_template(cli, code, template != NULL ? template : "blank", examples);
+    return rc;
+}
+
+/* workshop next --period P [--title T] [--objectives O1,O3 | --all]
+ * [--keep-current]: the workshop of the next period, made from this one by
+ * the server in one go. Like a workshop created, it becomes the default. */
+static int next(struct cli *cli, struct args *a)
+{
+    const char *cmd = "workshop next";
+    const char *period = NULL, *title = "", *objectives = NULL;
+    if (args_value(a, "--period", &period) < 0 || args_value(a, "--title", &title) < 0 ||
+        args_value(a, "--objectives", &objectives) < 0)
+        return cli_usage(cmd, a->err);
+    int all = args_flag(a, "--all"), keep_current = args_flag(a, "--keep-current");
+    const char *problem = NULL;
+    if (period == NULL || period[0] == '\0')
+        problem = "Give the new period with --period, like 2026-Q4.";
+    else if (all && objectives != NULL)
+        problem = "Name objectives with --objectives or take them all with --all, not both.";
+    else if (objectives != NULL && objectives[0] == '\0')
+        problem = "Name objectives after --objectives, like O1,O3.";
+    char ws[SETTINGS_CODE_MAX + 1];
+    int rc = cli_finish(cli, a, cmd, problem, ws);
+    if (rc != EXIT_OK)
+        return rc;
+    /* "O1,O3" or "O1, O3": one id per comma. */
+    char *list = strdup(objectives != NULL ? objectives : "");
+    size_t n = 1;
+    for (const char *p = objectives; p != NULL && *p; p++)
+        n += *p == ',';
+    char **ids = calloc(n, sizeof *ids);
+    if (list == NULL || ids == NULL) {
+        free(list);
+        free(ids);
+        cli_error("Out of memory while reading --objectives.");
+        return EXIT_REFUSED;
+    }
+    Cascade__V1__WorkshopNext msg = CASCADE__V1__WORKSHOP_NEXT__INIT;
+    char *save = NULL;
+    for (char *t = strtok_r(list, ", ", &save); t != NULL; t = strtok_r(NULL, ", ", &save))
+        ids[msg.n_objectives++] = t;
+    msg.workshop = ws;
+    msg.period = (char *)period;
+    msg.title = (char *)title;
+    msg.objectives = ids;
+    msg.all = all;
+    msg.keep_current = keep_current;
+    WireFrame req = CLIENT_REQUEST(workshop_next, WORKSHOP_NEXT, &msg);
+    rc = send_for_code(cli, &req, 1, NULL);
+    free(ids);
+    free(list);
     return rc;
 }
 
@@ -170,6 +234,8 @@ int cmd_workshop(struct cli *cli, struct args *a)
         return cmd_workshop_invite(cli, a);
     if (sub != NULL && strcmp(sub, "code") == 0)
         return rotate_code(cli, a);
+    if (sub != NULL && strcmp(sub, "next") == 0)
+        return next(cli, a);
     if (sub != NULL && (strcmp(sub, "invites") == 0 || strcmp(sub, "revoke") == 0 ||
                         strcmp(sub, "set") == 0))
         return cmd_workshop_manage(cli, a, sub);
@@ -179,7 +245,8 @@ int cmd_workshop(struct cli *cli, struct args *a)
                                  "'workshop invite --role member|observer [--team T#]', "
                                  "'workshop invites', 'workshop revoke CODE', 'workshop set "
                                  "observer-comments on|off', 'workshop set period|timezone|cadence VALUE', "
-                                 "'workshop code rotate', 'workshop close [--force]' or 'workshop reopen'.");
+                                 "'workshop code rotate', 'workshop close [--force]', 'workshop reopen' or "
+                                 "'workshop next --period P'.");
 }
 
 /* Takes the CODE argument of join and use, normalised. */

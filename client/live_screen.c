@@ -328,6 +328,8 @@ static void detail_objective(const struct live_model *m, const struct okr_object
         dl(d, LIVE_PLAIN, "inherits K%u", o->inherits);
     if (o->from_idea)
         dl(d, LIVE_DIM, "from idea D%u", o->from_idea);
+    if (o->carried_from != NULL && o->carried_from[0])
+        dl(d, LIVE_DIM, "carried from %s", o->carried_from);
     if (o->rationale != NULL && o->rationale[0]) {
         render_flat(o->rationale, flat, sizeof flat);
         dl(d, LIVE_DIM, "why: %s", flat);
@@ -368,6 +370,8 @@ static void detail_key_result(const struct live_model *m, const struct okr_key_r
     if (k->graded)
         dl(d, (unsigned char)grade_style(k->final_score), "final grade %.1f %s, fixed at the close",
            k->final_score, score_colour_name(score_colour(k->final_score)));
+    if (k->carried_from != NULL && k->carried_from[0])
+        dl(d, LIVE_DIM, "carried from %s", k->carried_from);
     if (okr_key_result_weight(k) != 1.0) {
         render_number(okr_key_result_weight(k), a, sizeof a);
         dl(d, LIVE_PLAIN, "weight %s of its objective's score", a);

@@ -64,20 +64,35 @@ void live_ideas_line(const struct live_model *m, int cols, uint64_t now_ms, cons
     const struct okr_state *s = m->s;
     const struct okr_vote *v = &s->vote;
     char text[LIVE_LINE_BYTES];
-    size_t n = 0, revealed = 0;
-    for (size_t i = 0; i < s->nideas; i++)
-        revealed += s->ideas[i].revealed;
+    size_t n = 0, revealed = 0, cards[OKR_RETRO_START + 1] = {0};
+    for (size_t i = 0; i < s->nideas; i++) {
+        revealed += s->ideas[i].revealed && s->ideas[i].retro == OKR_RETRO_NONE;
+        cards[s->ideas[i].retro <= OKR_RETRO_START ? s->ideas[i].retro : 0]++;
+    }
     n += (size_t)snprintf(text, sizeof text, " Ideas: %zu revealed", revealed);
     if (s->ideas_unrevealed)
         n += (size_t)snprintf(text + n, sizeof text - n, ", %u waiting for the reveal",
                               s->ideas_unrevealed);
+    /* The retrospective's cards, by kind, once there are any ("Retro: 2
+     * continue, 1 start": the kinds without cards left out, to stay short). */
+    const char *label = "Retro: ";
+    for (int k = OKR_RETRO_CONTINUE; k <= OKR_RETRO_START && n < sizeof text; k++) {
+        if (cards[k] == 0)
+            continue;
+        n += (size_t)snprintf(text + n, sizeof text - n, "%s%s%zu %s", *label ? sep : "",
+                              *label ? label : ", ", cards[k],
+                              okr_retro_kind_name((enum okr_retro_kind)k));
+        label = "";
+    }
+    if (n >= sizeof text)
+        n = sizeof text - 1; /* cut: what follows is appended to nothing */
     if (v->state == OKR_VOTE_OPEN) {
         uint32_t mine = 0;
         for (size_t i = 0; i < s->nballots; i++)
             mine += s->ballots[i].count;
         int closed = v->closes_ms != 0 && (int64_t)now_ms >= v->closes_ms;
-        n += (size_t)snprintf(text + n, sizeof text - n, "%sVote V%u %s: %u voted", sep,
-                              v->number, closed ? "closed" : "open", v->voters);
+        n += (size_t)snprintf(text + n, sizeof text - n, "%s%s V%u %s: %u voted", sep,
+                              v->retro ? "Retro vote" : "Vote", v->number, closed ? "closed" : "open", v->voters);
         if (strcmp(m->role, "observer") != 0 && n < sizeof text)
             n += (size_t)snprintf(text + n, sizeof text - n, "%syour dots %u of %u", sep, mine,
                                   v->budget);
@@ -91,7 +106,7 @@ void live_ideas_line(const struct live_model *m, int cols, uint64_t now_ms, cons
                 int taken = 0;
                 for (int j = 0; j < k; j++)
                     taken |= shown[j] == (int)i;
-                if (taken || !okr_idea_votable(d))
+                if (taken || !okr_idea_in_vote(v, d))
                     continue;
                 if (shown[k] < 0 || d->votes > s->ideas[shown[k]].votes)
                     shown[k] = (int)i;

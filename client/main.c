@@ -95,10 +95,18 @@ static const char USAGE[] =
     "                                   one, fold the second into the first\n"
     "  idea promote D# (--objective --team T# | --kr O# (--from X --to Y | --milestone))\n"
     "          [--title T]              make an idea an objective or key result\n"
-    "  vote start [--votes 3] [--max-per-idea N] [--for 5m]   open a dot vote (facilitators)\n"
+    "  vote start [--votes 3] [--max-per-idea N] [--for 5m] [--retro]   open a dot vote\n"
+    "                                   (facilitators) on the ideas, or on the retro cards\n"
     "  vote D# [--count N] | vote undo D#   place or take back your dots\n"
     "  vote status                      how many have voted and your dots (no tallies)\n"
     "  vote reveal                      close the vote and show the tallies (facilitators)\n"
+    "  retro add continue|change|stop|start TEXT [--on O#]   a retrospective card, shown\n"
+    "                                   to everyone at once (members, facilitators)\n"
+    "  retro list                       the retrospective's cards in number order\n"
+    "  retro                            the report: cards by kind, most votes first\n"
+    "  workshop next --period P [--title T] [--objectives O1,O3 | --all] [--keep-current]\n"
+    "                                   the next period's workshop: same teams and people,\n"
+    "                                   the chosen objectives (facilitators); prints its code\n"
     "  round start [K# ...]             open a blind confidence round (facilitators) over\n"
     "                                   those key results, or every one\n"
     "  round submit K# CONFIDENCE       your confidence (0 to 1) that it will be hit, hidden\n"
@@ -209,6 +217,7 @@ static const struct {
     {"participants", cmd_participants},
     {"idea", cmd_idea},
     {"vote", cmd_vote},
+    {"retro", cmd_retro},
     /* Running the workshop. */
     {"agenda", cmd_agenda},
     {"ready", cmd_ready},

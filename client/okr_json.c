@@ -85,6 +85,8 @@ cJSON *okr_json_objective(const struct okr_state *s, const struct okr_objective 
     add_id(o, "inherits", OKR_KEY_RESULT, ob->inherits);
     if (ob->from_idea) /* only for a promoted idea, keeping the usual shape short */
         add_id(o, "from_idea", OKR_IDEA, ob->from_idea);
+    if (ob->carried_from != NULL && ob->carried_from[0]) /* only once carried */
+        cJSON_AddStringToObject(o, "carried_from", ob->carried_from);
     cJSON_AddBoolToObject(o, "committed", ob->committed);
     cJSON_AddStringToObject(o, "rationale", ob->rationale != NULL ? ob->rationale : "");
     cJSON_AddStringToObject(o, "status", okr_status_name(ob->status));
@@ -108,6 +110,8 @@ cJSON *okr_json_key_result(const struct okr_state *s, const struct okr_key_resul
     add_id(o, "objective", OKR_OBJECTIVE, k->objective);
     if (k->from_idea)
         add_id(o, "from_idea", OKR_IDEA, k->from_idea);
+    if (k->carried_from != NULL && k->carried_from[0]) /* only once carried */
+        cJSON_AddStringToObject(o, "carried_from", k->carried_from);
     cJSON_AddStringToObject(o, "title", k->title);
     output_json_text_or_null(o, "owner", k->owner);
     cJSON_AddStringToObject(o, "kind", k->milestone ? "milestone" : "metric");
@@ -193,6 +197,16 @@ cJSON *okr_json_idea(const struct okr_idea *i)
         cJSON_AddStringToObject(o, "promoted_to", id);
     } else {
         cJSON_AddNullToObject(o, "promoted_to");
+    }
+    /* A retrospective card says so; a brainstorm idea keeps its shape. */
+    if (i->retro != OKR_RETRO_NONE) {
+        cJSON_AddStringToObject(o, "retro", okr_retro_kind_name(i->retro));
+        if (i->on) {
+            okr_id_format(OKR_OBJECTIVE, i->on, id, sizeof id);
+            cJSON_AddStringToObject(o, "on", id);
+        } else {
+            cJSON_AddNullToObject(o, "on");
+        }
     }
     return o;
 }

@@ -218,6 +218,8 @@ static void print_key_result(const struct view *v, const struct okr_key_result *
         fprintf(out, " · %scheck-in overdue since %s%s", v->color ? ANSI_RED : "", a,
                 v->color ? RENDER_RESET : "");
     }
+    if (k->carried_from != NULL && k->carried_from[0])
+        fprintf(out, " · carried from %s", k->carried_from);
     fputc('\n', out);
     print_kr_details(v, k, depth + 1);
 }
@@ -255,6 +257,8 @@ static void print_objective(const struct view *v, size_t index, int depth)
         fputs(" · orphan", out);
     if (o->from_idea != 0)
         fprintf(out, " · from idea D%u", o->from_idea);
+    if (o->carried_from != NULL && o->carried_from[0])
+        fprintf(out, " · carried from %s", o->carried_from);
     fputs(" · ", out);
     print_score(v, score_objective(v->s, o), 0);
     print_final(v, o->graded, o->final_score);

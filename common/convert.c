@@ -79,6 +79,7 @@ void convert_objective_to_wire(const struct okr_objective *o, Cascade__V1__Objec
     out->from_idea = ref_text(OKR_IDEA, o->from_idea, ids->ref4);
     out->final = grade_to_wire(o->graded, o->final_score, ids);
     out->close_note = o->close_note != NULL ? o->close_note : (char *)"";
+    out->carried_from = o->carried_from != NULL ? o->carried_from : (char *)"";
 }
 
 void convert_key_result_to_wire(const struct okr_key_result *k, Cascade__V1__KeyResult *out,
@@ -104,6 +105,7 @@ void convert_key_result_to_wire(const struct okr_key_result *k, Cascade__V1__Key
     out->status = (char *)okr_kr_status_name(k->status);
     out->blocker = k->blocker != NULL ? k->blocker : (char *)"";
     out->final = grade_to_wire(k->graded, k->final_score, ids);
+    out->carried_from = k->carried_from != NULL ? k->carried_from : (char *)"";
 }
 
 void convert_initiative_to_wire(const struct okr_initiative *i, Cascade__V1__Initiative *out,
@@ -206,8 +208,9 @@ int convert_objective_from_wire(const Cascade__V1__Objective *in, struct okr_obj
     out->owner = dup_text(in->owner);
     out->rationale = dup_text(in->rationale);
     out->close_note = dup_text(in->close_note);
+    out->carried_from = dup_text(in->carried_from);
     if (out->title == NULL || out->owner == NULL || out->rationale == NULL ||
-        out->close_note == NULL ||
+        out->close_note == NULL || out->carried_from == NULL ||
         (in->necessary != NULL && out->necessary.by == NULL) ||
         (in->sufficient != NULL && out->sufficient.by == NULL)) {
         okr_objective_clear(out);
@@ -243,7 +246,9 @@ int convert_key_result_from_wire(const Cascade__V1__KeyResult *in, struct okr_ke
     out->owner = dup_text(in->owner);
     out->unit = dup_text(in->unit);
     out->blocker = dup_text(in->blocker);
-    if (out->title == NULL || out->owner == NULL || out->unit == NULL || out->blocker == NULL) {
+    out->carried_from = dup_text(in->carried_from);
+    if (out->title == NULL || out->owner == NULL || out->unit == NULL || out->blocker == NULL ||
+        out->carried_from == NULL) {
         okr_key_result_clear(out);
         return CAS_ENOMEM;
     }
@@ -295,6 +300,8 @@ void convert_idea_to_wire(const struct okr_idea *i, int redact, uint32_t votes,
     out->merged_into = ref_text(OKR_IDEA, i->merged_into, ids->ref1);
     out->promoted_to = ref_text(i->promoted_kind, i->promoted_num, ids->ref2);
     out->votes = votes;
+    out->retro = (char *)okr_retro_kind_name(i->retro);
+    out->on = ref_text(OKR_OBJECTIVE, i->on, ids->ref3);
 }
 
 int convert_idea_from_wire(const Cascade__V1__Idea *in, struct okr_idea *out)
@@ -304,7 +311,10 @@ int convert_idea_from_wire(const Cascade__V1__Idea *in, struct okr_idea *out)
     enum okr_kind kind = in->promoted_to[0] == 'K' ? OKR_KEY_RESULT : OKR_OBJECTIVE;
     if (okr_id_parse(in->id, OKR_IDEA, &out->num) != 0 ||
         parse_ref(in->merged_into, OKR_IDEA, &out->merged_into) != 0 ||
-        parse_ref(in->promoted_to, kind, &promoted) != 0)
+        parse_ref(in->promoted_to, kind, &promoted) != 0 ||
+        parse_ref(in->on, OKR_OBJECTIVE, &out->on) != 0)
+        return CAS_EINVAL;
+    if (in->retro[0] != '\0' && okr_retro_kind_parse(in->retro, &out->retro) != 0)
         return CAS_EINVAL;
     out->promoted_kind = promoted ? kind : 0;
     out->promoted_num = promoted;
@@ -333,6 +343,7 @@ void convert_vote_to_wire(const struct okr_vote *v, uint32_t voters, Cascade__V1
     out->closes_ms = v->closes_ms;
     out->started_by = v->started_by != NULL ? v->started_by : (char *)"";
     out->voters = voters;
+    out->retro = v->retro;
 }
 
 /* The ideas, the vote and the reader's own dots of a snapshot. */
@@ -357,6 +368,7 @@ static int snapshot_ideas(const Cascade__V1__Snapshot *snap, struct okr_state *s
         state->vote.max_per_idea = v->max_per_idea;
         state->vote.closes_ms = v->closes_ms;
         state->vote.voters = v->voters;
+        state->vote.retro = v->retro;
         if ((state->vote.started_by = dup_text(v->started_by)) == NULL)
             return CAS_ENOMEM;
     }

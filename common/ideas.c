@@ -60,6 +60,60 @@ int okr_idea_votable(const struct okr_idea *i)
     return i->revealed && !okr_idea_hidden(i) && i->merged_into == 0;
 }
 
+int okr_idea_in_vote(const struct okr_vote *v, const struct okr_idea *i)
+{
+    return okr_idea_votable(i) && (i->retro != OKR_RETRO_NONE) == (v->retro != 0);
+}
+
+static const char *const RETRO_KINDS[] = {"", "continue", "change", "stop", "start"};
+
+const char *okr_retro_kind_name(enum okr_retro_kind kind)
+{
+    return RETRO_KINDS[kind <= OKR_RETRO_START ? kind : 0];
+}
+
+int okr_retro_kind_parse(const char *text, enum okr_retro_kind *out)
+{
+    for (int k = OKR_RETRO_CONTINUE; k <= OKR_RETRO_START; k++)
+        if (text != NULL && strcmp(text, RETRO_KINDS[k]) == 0) {
+            *out = (enum okr_retro_kind)k;
+            return 0;
+        }
+    return CAS_EINVAL;
+}
+
+static int by_votes(const void *a, const void *b)
+{
+    const struct okr_idea *x = *(const struct okr_idea *const *)a;
+    const struct okr_idea *y = *(const struct okr_idea *const *)b;
+    if (x->votes != y->votes)
+        return x->votes > y->votes ? -1 : 1;
+    return x->num < y->num ? -1 : x->num > y->num;
+}
+
+size_t okr_retro_order(const struct okr_state *s, enum okr_retro_kind kind, uint32_t *out)
+{
+    const struct okr_idea **cards = calloc(s->nideas + 1, sizeof *cards);
+    size_t n = 0;
+    for (size_t i = 0; i < s->nideas; i++) {
+        const struct okr_idea *d = &s->ideas[i];
+        if (d->retro != kind || kind == OKR_RETRO_NONE || okr_idea_hidden(d) || d->merged_into)
+            continue;
+        if (cards == NULL)
+            out[n] = d->num; /* by number, then: every card, only unordered by votes */
+        else
+            cards[n] = d;
+        n++;
+    }
+    if (cards == NULL)
+        return n;
+    qsort(cards, n, sizeof *cards, by_votes);
+    for (size_t i = 0; i < n; i++)
+        out[i] = cards[i]->num;
+    free(cards);
+    return n;
+}
+
 static struct okr_ballot *ballot_find(const struct okr_state *s, const char *voter, uint32_t num)
 {
     for (size_t i = 0; i < s->nballots; i++)
@@ -113,7 +167,7 @@ int okr_ballot_set(struct okr_state *s, const char *voter, uint32_t num, uint32_
 static int counts(const struct okr_state *s, uint32_t num)
 {
     const struct okr_idea *root = okr_idea_find(s, okr_idea_root(s, num));
-    return root != NULL && okr_idea_votable(root);
+    return root != NULL && okr_idea_in_vote(&s->vote, root);
 }
 
 uint32_t okr_votes_used(const struct okr_state *s, const char *voter)
@@ -167,7 +221,7 @@ size_t okr_vote_ranking(const struct okr_state *s, uint32_t *out)
     struct ranked *r = calloc(s->nideas + 1, sizeof *r);
     size_t n = 0;
     for (size_t i = 0; i < s->nideas; i++)
-        if (okr_idea_votable(&s->ideas[i]))
+        if (okr_idea_in_vote(&s->vote, &s->ideas[i]))
             out[n++] = s->ideas[i].num;
     if (r == NULL)
         return n; /* by number, then: still every idea, only unordered by tally */

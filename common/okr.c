@@ -331,6 +331,7 @@ void okr_objective_clear(struct okr_objective *o)
     free(o->sufficient.by);
     free(o->stamps);
     free(o->close_note);
+    free(o->carried_from);
     memset(o, 0, sizeof *o);
 }
 
@@ -341,6 +342,7 @@ void okr_key_result_clear(struct okr_key_result *k)
     free(k->unit);
     free(k->blocker);
     free(k->stamps);
+    free(k->carried_from);
     memset(k, 0, sizeof *k);
 }
 

@@ -102,6 +102,7 @@ struct okr_objective {
     char *close_note;
     int graded;
     double final_score;
+    char *carried_from; /* "PN73UU7QXK/O1" when workshop next carried it; NULL or "" */
 };
 
 struct okr_key_result {
@@ -134,6 +135,7 @@ struct okr_key_result {
      * overdue. */
     int64_t next_due_ms;
     int overdue;
+    char *carried_from; /* "PN73UU7QXK/K4" when workshop next carried it; NULL or "" */
 };
 
 /* The heaviest weight a key result may carry (weights are relative). */
@@ -166,7 +168,17 @@ struct okr_comment {
     int64_t resolved_ms;
 };
 
-/* A brainstormed idea (D1, D2, ...). Until a facilitator reveals the ideas
+/* What a retrospective card says of the last cycle; OKR_RETRO_NONE for a
+ * brainstorm idea. The order is the report's. */
+enum okr_retro_kind {
+    OKR_RETRO_NONE = 0,
+    OKR_RETRO_CONTINUE = 1,
+    OKR_RETRO_CHANGE = 2,
+    OKR_RETRO_STOP = 3,
+    OKR_RETRO_START = 4,
+};
+
+/* A brainstormed idea (D1, D2, ...), or a retrospective card (retro set). Until a facilitator reveals the ideas
  * each is seen by its author alone; an anonymous one by nobody, since it
  * keeps no author at all. */
 struct okr_idea {
@@ -180,6 +192,8 @@ struct okr_idea {
     enum okr_kind promoted_kind; /* what it became (OKR_OBJECTIVE or OKR_KEY_RESULT) ... */
     uint32_t promoted_num;       /* ... and its number; 0 when not promoted */
     uint32_t votes; /* a client's copy: its dots, as sent once the vote is revealed */
+    enum okr_retro_kind retro; /* a retrospective card's kind; shown at once */
+    uint32_t on;               /* the objective a card is about, 0: none */
 };
 
 /* The workshop's dot vote on its ideas: one at a time. */
@@ -194,6 +208,7 @@ struct okr_vote {
     char *started_by;
     int64_t started_ms;
     uint32_t voters; /* a client's copy: how many have placed dots */
+    int retro;       /* on the retrospective's cards, not the brainstorm's ideas */
 };
 
 /* One person's dots on one idea. Secret until the vote is revealed: only the

@@ -66,6 +66,21 @@ int apply_request(struct okr_state *state, const struct apply_ctx *ctx, const Wi
 
 void apply_result_free(struct apply_result *result);
 
+struct carry_notes;
+
+/* The first events of a workshop made by `workshop next` (apply_carry.c):
+ * "workshop.next" (carried from `source`, with how many teams, objectives,
+ * key results and participants came, and how many links were dropped), then
+ * team.add, objective.add and kr.add for each entity of s, the new
+ * workshop's state, each taking s's next seq. emit gets each packed
+ * Frame{event}, its header included (wire_pack's form); a non-zero return from it stops and is returned. 0 or a
+ * negative CAS_E* code. */
+int apply_carry_events(struct okr_state *s, const struct apply_ctx *ctx, const char *source,
+                       size_t people, const struct carry_notes *notes,
+                       int (*emit)(void *arg, uint64_t seq, const char *type, const char *entity,
+                                   const struct buf *event),
+                       void *arg);
+
 /* One field of a change to who takes part: its text before and after
  * (NULL: absent, as before a join or after a removal). */
 struct people_field {

@@ -152,6 +152,11 @@ int apply_idea_merge(struct okr_state *s, const struct apply_ctx *ctx, const Wir
         return apply_refuse(r, CASCADE__V1__ERROR_CODE__INVALID_ARGUMENT,
                             "D%u is itself merged into D%u; merge into D%u instead.", into,
                             okr_idea_root(s, into), okr_idea_root(s, into));
+    if (dup->retro != keep->retro)
+        return apply_refuse(r, CASCADE__V1__ERROR_CODE__INVALID_ARGUMENT,
+                            "D%u and D%u are of different kinds (%s, %s); merge only alike.",
+                            num, into, dup->retro ? okr_retro_kind_name(dup->retro) : "idea",
+                            keep->retro ? okr_retro_kind_name(keep->retro) : "idea");
     if (okr_idea_hidden(dup) || okr_idea_hidden(keep))
         return apply_refuse(r, CASCADE__V1__ERROR_CODE__INVALID_ARGUMENT,
                             "D%u is hidden; show it again before merging.",
@@ -202,6 +207,69 @@ int apply_promoted(struct okr_state *s, uint32_t idea, enum okr_kind kind, uint3
     return apply_also(r, OKR_IDEA, idea);
 }
 
+/* ---- The retrospective's cards ---------------------------------------------------- */
+
+/* Cards are ideas of a retro kind, so the dot vote, hiding and merging work
+ * on them unchanged. Unlike brainstorm ideas they are shown at once, with
+ * their author: a retrospective looks back together at a cycle everyone
+ * lived, so there is no first idea to anchor the others, and each card is
+ * one person's account, named like a comment. */
+int apply_retro_add(struct okr_state *s, const struct apply_ctx *ctx, const WireFrame *req,
+                    struct apply_result *r)
+{
+    const Cascade__V1__RetroAdd *m = req->retro_add;
+    enum okr_retro_kind kind;
+    uint32_t on;
+    if (okr_retro_kind_parse(m->kind, &kind) != 0) {
+        char quoted[APPLY_QUOTE_MAX];
+        return apply_refuse(r, CASCADE__V1__ERROR_CODE__INVALID_ARGUMENT,
+                            "'%s' is not a kind of retrospective card; use continue, change, "
+                            "stop or start.",
+                            apply_quote(m->kind, quoted));
+    }
+    size_t cards = 0;
+    for (size_t k = 0; k < s->nideas; k++)
+        cards += s->ideas[k].retro != OKR_RETRO_NONE;
+    if (cards >= IDEAS_RETRO_CARDS_MAX)
+        return apply_refuse(r, CASCADE__V1__ERROR_CODE__LIMIT_EXCEEDED,
+                            "This workshop's retrospective holds %d cards, its limit; merge or "
+                            "hide duplicates rather than add more.",
+                            IDEAS_RETRO_CARDS_MAX);
+    int rc = apply_check_text(m->text, "retrospective card", apply_limits(ctx)->title, 1, 0, r);
+    if (rc != 0 || (rc = apply_resolve_optional(s, m->on, OKR_OBJECTIVE, &on, r)) != 0)
+        return rc;
+    struct okr_idea i = {0};
+    i.num = s->next_idea;
+    i.text = strdup(m->text);
+    i.author = strdup(ctx->actor);
+    i.time_ms = ctx->now_ms;
+    i.revealed = 1;
+    i.retro = kind;
+    i.on = on;
+    struct okr_idea *stored = NULL;
+    if (i.text != NULL && i.author != NULL)
+        stored = okr_idea_insert(s, &i);
+    else
+        okr_idea_clear(&i);
+    if (stored == NULL)
+        return apply_no_memory(r);
+    s->next_idea++;
+    apply_take_seq(s, r, OKR_IDEA, stored->num);
+    struct event_builder eb;
+    eb_init(&eb, ctx, "retro.add", OKR_IDEA, stored->num);
+    eb_text(&eb, "kind", NULL, okr_retro_kind_name(kind));
+    eb_text(&eb, "text", NULL, stored->text);
+    if (on)
+        eb_text(&eb, "on", NULL, eb_id(&eb, OKR_OBJECTIVE, on));
+    Cascade__V1__Idea wi;
+    struct convert_ids ids;
+    convert_idea_to_wire(stored, 0, 0, &wi, &ids);
+    Cascade__V1__Ack ack = CASCADE__V1__ACK__INIT;
+    ack.entity_case = CASCADE__V1__ACK__ENTITY_IDEA;
+    ack.idea = &wi;
+    return apply_finish(s, &eb, req->request_id, &ack, r);
+}
+
 /* ---- The dot vote ------------------------------------------------------------------ */
 
 int apply_vote_start(struct okr_state *s, const struct apply_ctx *ctx, const WireFrame *req,
@@ -226,9 +294,16 @@ int apply_vote_start(struct okr_state *s, const struct apply_ctx *ctx, const Wir
     if (m->for_s != 0 && (m->for_s < VOTE_SHORTEST_S || m->for_s > IDEAS_VOTE_LENGTH_MAX_S))
         return apply_refuse(r, CASCADE__V1__ERROR_CODE__INVALID_ARGUMENT,
                             "A vote lasts from %d seconds to 24 hours.", VOTE_SHORTEST_S);
+    /* A vote has a scope: the brainstorm's ideas, or the retrospective's
+     * cards; the other kind takes no dots and keeps none. */
+    struct okr_vote probe = {.retro = m->retro};
     size_t votable = 0;
     for (size_t i = 0; i < s->nideas; i++)
-        votable += okr_idea_votable(&s->ideas[i]);
+        votable += okr_idea_in_vote(&probe, &s->ideas[i]);
+    if (votable == 0 && m->retro)
+        return apply_refuse(r, CASCADE__V1__ERROR_CODE__INVALID_ARGUMENT,
+                            "There are no retrospective cards to vote on; add some with "
+                            "'cascade retro add' first.");
     if (votable == 0)
         return apply_refuse(r, CASCADE__V1__ERROR_CODE__INVALID_ARGUMENT,
                             "There are no revealed ideas to vote on; add ideas and reveal them "
@@ -242,6 +317,7 @@ int apply_vote_start(struct okr_state *s, const struct apply_ctx *ctx, const Wir
     v->started_by = by;
     v->number++;
     v->state = OKR_VOTE_OPEN;
+    v->retro = m->retro;
     v->budget = budget;
     v->max_per_idea = max;
     v->started_ms = ctx->now_ms;
@@ -253,6 +329,8 @@ int apply_vote_start(struct okr_state *s, const struct apply_ctx *ctx, const Wir
     eb_number(&eb, "votes", NULL, &dots);
     eb_number(&eb, "max_per_idea", NULL, &per);
     eb_number(&eb, "ideas", NULL, &ideas);
+    if (v->retro)
+        eb_flag(&eb, "retro", NULL, &v->retro);
     double closes = (double)v->closes_ms;
     if (v->closes_ms)
         eb_number(&eb, "closes_ms", NULL, &closes);
@@ -300,6 +378,13 @@ int apply_vote_cast(struct okr_state *s, const struct apply_ctx *ctx, const Wire
         return apply_refuse(r, CASCADE__V1__ERROR_CODE__INVALID_ARGUMENT,
                             "D%u was merged into D%u; vote for D%u.", num, okr_idea_root(s, num),
                             okr_idea_root(s, num));
+    if (!okr_idea_in_vote(&s->vote, i))
+        return apply_refuse(r, CASCADE__V1__ERROR_CODE__INVALID_ARGUMENT,
+                            s->vote.retro ? "D%u is a brainstorm idea; this vote is on the "
+                                            "retrospective's cards."
+                                          : "D%u is a retrospective card; this vote is on the "
+                                            "brainstorm's ideas.",
+                            num);
     uint32_t count = m->count ? m->count : 1;
     const struct okr_vote *v = &s->vote;
     uint32_t used = okr_votes_used(s, ctx->actor);

@@ -169,6 +169,8 @@ int apply_idea_hide(struct okr_state *s, const struct apply_ctx *ctx, const Wire
                     struct apply_result *r);
 int apply_idea_merge(struct okr_state *s, const struct apply_ctx *ctx, const WireFrame *req,
                      struct apply_result *r);
+int apply_retro_add(struct okr_state *s, const struct apply_ctx *ctx, const WireFrame *req,
+                    struct apply_result *r);
 int apply_vote_start(struct okr_state *s, const struct apply_ctx *ctx, const WireFrame *req,
                      struct apply_result *r);
 int apply_vote_cast(struct okr_state *s, const struct apply_ctx *ctx, const WireFrame *req,

@@ -71,8 +71,11 @@ int request_refused_when_closed(Cascade__V1__Frame__BodyCase body)
     case CASCADE__V1__FRAME__BODY_JOIN:
     case CASCADE__V1__FRAME__BODY_READY:
         return 1;
-    /* Above the line, yet the one way out of a closed workshop. */
+    /* Above the line, yet the one way out of a closed workshop, and
+     * carrying it into the next period, which only reads it (the quarter
+     * is usually closed before its OKRs are carried). */
     case CASCADE__V1__FRAME__BODY_WORKSHOP_REOPEN:
+    case CASCADE__V1__FRAME__BODY_WORKSHOP_NEXT:
         return 0;
     default:
         return rule->need > AUTHZ_PRESENCE;

@@ -470,7 +470,7 @@ static int wire_state_ideas(struct wire_state *ws, const struct okr_state *s,
             snap->ideas_unrevealed++;
             continue;
         }
-        uint32_t votes = revealed_vote && okr_idea_votable(idea) ? okr_vote_tally(s, idea->num) : 0;
+        uint32_t votes = revealed_vote && okr_idea_in_vote(&s->vote, idea) ? okr_vote_tally(s, idea->num) : 0;
         convert_idea_to_wire(idea, okr_idea_hidden(idea), votes, &ws->ideas[n], &ws->idea_ids[n]);
         ws->dp_ideas[n] = &ws->ideas[n];
         n++;

@@ -186,6 +186,47 @@ int registry_create(struct registry *r, const char *title, const char *period,
     return 0;
 }
 
+int registry_create_filled(struct registry *r, const char *title, const char *period,
+                           int64_t creator_id, int64_t now_ms,
+                           int (*fill)(void *arg, struct store *st, int64_t id, const char *code),
+                           void *arg, struct workshop **out)
+{
+    struct store_workshop sw;
+    memset(&sw, 0, sizeof sw);
+    snprintf(sw.title, sizeof sw.title, "%s", title);
+    snprintf(sw.period, sizeof sw.period, "%s", period);
+    sw.created_by = creator_id;
+    sw.created_ms = now_ms;
+    int rc = store_begin(r->store);
+    if (rc != 0)
+        return rc;
+    rc = CAS_EEXIST;
+    /* A clashing code fails its statement only, not the transaction. */
+    for (int attempt = 0; attempt < 16 && rc == CAS_EEXIST; attempt++) {
+        if ((rc = crypto_random_readable(sw.code, WORKSHOP_CODE_LEN)) != 0)
+            break;
+        rc = store_workshop_add(r->store, &sw, &sw.id);
+    }
+    if (rc == 0)
+        rc = fill(arg, r->store, sw.id, sw.code);
+    if (rc == 0)
+        rc = store_commit(r->store);
+    if (rc != 0) {
+        store_rollback(r->store);
+        return rc;
+    }
+    /* Saved, so it is there at the next start even if it cannot be served
+     * now; the caller is told the server is short of memory, not that
+     * nothing was made. */
+    if ((rc = load_workshop(r, &sw)) != 0) {
+        log_error("workshop %.*s was saved but cannot be loaded now: %s", WORKSHOP_CODE_LEN,
+                  sw.code, cas_strerror(rc));
+        return CAS_ENOMEM;
+    }
+    *out = r->items[r->n - 1];
+    return 0;
+}
+
 int workshop_reload(struct registry *r, struct workshop *w)
 {
     okr_state_free(&w->state);

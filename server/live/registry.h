@@ -31,6 +31,18 @@ int registry_create(struct registry *r, const char *title, const char *period,
                     int64_t creator_id, const char *creator, int64_t now_ms,
                     struct workshop **out);
 
+/* Creates a workshop like registry_create, but in one transaction with
+ * whatever fill writes for it (its participants, entities and first
+ * events, given the new workshop's id and code): all or nothing. The
+ * workshop is then loaded from the store as at a start, so what is served
+ * is what was saved. 0 and *out; fill's error, or a negative CAS_E* code,
+ * with nothing saved; CAS_ENOMEM when it was saved but could not be loaded
+ * (it is served after the next start). */
+int registry_create_filled(struct registry *r, const char *title, const char *period,
+                           int64_t creator_id, int64_t now_ms,
+                           int (*fill)(void *arg, struct store *st, int64_t id, const char *code),
+                           void *arg, struct workshop **out);
+
 /* Reloads the state from the store after a failed commit: whatever was not
  * durable is forgotten. 0 or a negative CAS_E* code. */
 int workshop_reload(struct registry *r, struct workshop *w);

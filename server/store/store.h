@@ -17,7 +17,7 @@
 
 /* The schema version this build writes; older databases are migrated
  * forward at open, newer ones refused. */
-#define STORE_SCHEMA_VERSION 13
+#define STORE_SCHEMA_VERSION 14
 
 struct store;
 

@@ -22,7 +22,11 @@ static int load_idea(sqlite3_stmt *s, struct okr_state *state)
         .merged_into = (uint32_t)sqlite3_column_int64(s, 6),
         .promoted_kind = kind != NULL && kind[0] == 'K' ? OKR_KEY_RESULT : OKR_OBJECTIVE,
         .promoted_num = (uint32_t)sqlite3_column_int64(s, 8),
+        .retro = (enum okr_retro_kind)sqlite3_column_int(s, 9),
+        .on = (uint32_t)sqlite3_column_int64(s, 10),
     };
+    if (i.retro > OKR_RETRO_START)
+        i.retro = OKR_RETRO_NONE;
     if (i.promoted_num == 0)
         i.promoted_kind = 0;
     if (i.text == NULL || i.hidden_by == NULL ||
@@ -42,6 +46,7 @@ static int load_vote(sqlite3_stmt *s, struct okr_state *state)
     v->max_per_idea = (uint32_t)sqlite3_column_int64(s, 3);
     v->closes_ms = sqlite3_column_int64(s, 4);
     v->started_ms = sqlite3_column_int64(s, 6);
+    v->retro = sqlite3_column_int(s, 7);
     free(v->started_by);
     v->started_by = db_column_dup(s, 5);
     return v->started_by != NULL ? 0 : CAS_ENOMEM;
@@ -81,6 +86,8 @@ int store_idea_save(struct store *st, int64_t workshop_id, const struct okr_idea
     db_bind_i64(s, 8, i->merged_into, &rc);
     db_bind_text(s, 9, i->promoted_num ? kind : NULL, &rc);
     db_bind_i64(s, 10, i->promoted_num, &rc);
+    db_bind_i64(s, 11, i->retro, &rc);
+    db_bind_i64(s, 12, i->on, &rc);
     return db_run(st, s, rc, 0, "save an idea");
 }
 
@@ -96,6 +103,7 @@ int store_vote_save(struct store *st, int64_t workshop_id, const struct okr_vote
     db_bind_i64(s, 6, v->closes_ms, &rc);
     db_bind_text(s, 7, v->started_by, &rc);
     db_bind_i64(s, 8, v->started_ms, &rc);
+    db_bind_i64(s, 9, v->retro, &rc);
     return db_run(st, s, rc, 0, "save the vote");
 }
 

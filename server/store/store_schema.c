@@ -249,6 +249,14 @@ const char *const STORE_MIGRATIONS[] = {
      "ALTER TABLE workshops ADD COLUMN cadence TEXT NOT NULL DEFAULT 'off';"
      "ALTER TABLE workshops ADD COLUMN cadence_done_ms INTEGER NOT NULL DEFAULT 0;"
      "ALTER TABLE key_results ADD COLUMN checked_in_ms INTEGER NOT NULL DEFAULT 0;"),
+    /* 13 -> 14: the retrospective's cards (ideas of a retro kind, about an
+     * objective), a vote's scope, and where workshop next carried an
+     * objective or key result from (NULL: nowhere). */
+    "ALTER TABLE ideas ADD COLUMN retro INTEGER NOT NULL DEFAULT 0;"
+    "ALTER TABLE ideas ADD COLUMN on_objective INTEGER NOT NULL DEFAULT 0;"
+    "ALTER TABLE votes ADD COLUMN retro INTEGER NOT NULL DEFAULT 0;"
+    "ALTER TABLE objectives ADD COLUMN carried_from TEXT;"
+    "ALTER TABLE key_results ADD COLUMN carried_from TEXT;",
 };
 
 const size_t STORE_MIGRATION_COUNT = sizeof STORE_MIGRATIONS / sizeof STORE_MIGRATIONS[0];
@@ -297,10 +305,10 @@ const char *const STORE_SQL[ST_COUNT] = {
     [ST_OBJECTIVES_LOAD] = "SELECT num, team, title, owner, aligns_to, inherits, committed,"
                            " rationale, version, status, necessary, necessary_by, necessary_ms,"
                            " sufficient, sufficient_by, sufficient_ms, stamps, from_idea,"
-                           " close_note FROM objectives WHERE workshop_id = ? ORDER BY num",
+                           " close_note, carried_from FROM objectives WHERE workshop_id = ? ORDER BY num",
     [ST_KEY_RESULTS_LOAD] = "SELECT num, objective, title, owner, milestone, start, target,"
                             " current, unit, done, confidence, version, status, blocker, stamps,"
-                            " from_idea, weight, checked_in_ms FROM key_results"
+                            " from_idea, weight, checked_in_ms, carried_from FROM key_results"
                             " WHERE workshop_id = ? ORDER BY num",
     [ST_EVENT_LAST_SEQ] = "SELECT coalesce(max(seq), 0) FROM events WHERE workshop_id = ?",
     [ST_EVENT_APPEND] = "INSERT INTO events (workshop_id, seq, actor, time_ms, type, entity,"
@@ -315,8 +323,8 @@ const char *const STORE_SQL[ST_COUNT] = {
     [ST_OBJECTIVE_SAVE] = "INSERT INTO objectives (workshop_id, num, team, title, owner, aligns_to,"
                           " inherits, committed, rationale, version, status, necessary,"
                           " necessary_by, necessary_ms, sufficient, sufficient_by, sufficient_ms,"
-                          " stamps, from_idea, close_note)"
-                          " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+                          " stamps, from_idea, close_note, carried_from)"
+                          " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
                           " ON CONFLICT (workshop_id, num) DO UPDATE SET team = excluded.team,"
                           " title = excluded.title, owner = excluded.owner,"
                           " aligns_to = excluded.aligns_to, inherits = excluded.inherits,"
@@ -326,11 +334,12 @@ const char *const STORE_SQL[ST_COUNT] = {
                           " necessary_ms = excluded.necessary_ms,"
                           " sufficient = excluded.sufficient, sufficient_by = excluded.sufficient_by,"
                           " sufficient_ms = excluded.sufficient_ms, stamps = excluded.stamps,"
-                          " from_idea = excluded.from_idea, close_note = excluded.close_note",
+                          " from_idea = excluded.from_idea, close_note = excluded.close_note,"
+                          " carried_from = excluded.carried_from",
     [ST_KEY_RESULT_SAVE] = "INSERT INTO key_results (workshop_id, num, objective, title, owner,"
                            " milestone, start, target, current, unit, done, confidence, version,"
-                           " status, blocker, stamps, from_idea, weight, checked_in_ms)"
-                           " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+                           " status, blocker, stamps, from_idea, weight, checked_in_ms, carried_from)"
+                           " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
                            " ON CONFLICT (workshop_id, num) DO UPDATE SET"
                            " objective = excluded.objective, title = excluded.title,"
                            " owner = excluded.owner, milestone = excluded.milestone,"
@@ -340,7 +349,8 @@ const char *const STORE_SQL[ST_COUNT] = {
                            " version = excluded.version, status = excluded.status,"
                            " blocker = excluded.blocker, stamps = excluded.stamps,"
                            " from_idea = excluded.from_idea, weight = excluded.weight,"
-                           " checked_in_ms = excluded.checked_in_ms",
+                           " checked_in_ms = excluded.checked_in_ms,"
+                           " carried_from = excluded.carried_from",
     [ST_OBJECTIVE_DELETE] = "DELETE FROM objectives WHERE workshop_id = ? AND num = ?",
     [ST_KEY_RESULT_DELETE] = "DELETE FROM key_results WHERE workshop_id = ? AND num = ?",
     [ST_COUNTERS_SAVE] = "UPDATE workshops SET next_team = ?, next_objective = ?,"
@@ -409,22 +419,23 @@ const char *const STORE_SQL[ST_COUNT] = {
     [ST_TEAM_MEMBER_REMOVE] = "DELETE FROM team_members WHERE workshop_id = ? AND team = ?"
                               " AND user_id = ?",
     [ST_IDEAS_LOAD] = "SELECT num, text, author, time_ms, revealed, hidden_by, merged_into,"
-                      " promoted_kind, promoted_num FROM ideas WHERE workshop_id = ? ORDER BY num",
+                      " promoted_kind, promoted_num, retro, on_objective FROM ideas WHERE workshop_id = ? ORDER BY num",
     [ST_IDEA_SAVE] = "INSERT INTO ideas (workshop_id, num, text, author, time_ms, revealed,"
-                     " hidden_by, merged_into, promoted_kind, promoted_num)"
-                     " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+                     " hidden_by, merged_into, promoted_kind, promoted_num, retro, on_objective)"
+                     " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
                      " ON CONFLICT (workshop_id, num) DO UPDATE SET revealed = excluded.revealed,"
                      " hidden_by = excluded.hidden_by, merged_into = excluded.merged_into,"
                      " promoted_kind = excluded.promoted_kind,"
                      " promoted_num = excluded.promoted_num",
     [ST_VOTE_LOAD] = "SELECT number, state, budget, max_per_idea, closes_ms, started_by,"
-                     " started_ms FROM votes WHERE workshop_id = ?",
+                     " started_ms, retro FROM votes WHERE workshop_id = ?",
     [ST_VOTE_SAVE] = "INSERT INTO votes (workshop_id, number, state, budget, max_per_idea,"
-                     " closes_ms, started_by, started_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
+                     " closes_ms, started_by, started_ms, retro) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
                      " ON CONFLICT (workshop_id) DO UPDATE SET number = excluded.number,"
                      " state = excluded.state, budget = excluded.budget,"
                      " max_per_idea = excluded.max_per_idea, closes_ms = excluded.closes_ms,"
-                     " started_by = excluded.started_by, started_ms = excluded.started_ms",
+                     " started_by = excluded.started_by, started_ms = excluded.started_ms,"
+                     " retro = excluded.retro",
     [ST_BALLOTS_LOAD] = "SELECT voter, idea, count FROM ballots WHERE workshop_id = ?"
                         " ORDER BY rowid",
     [ST_BALLOT_SAVE] = "INSERT INTO ballots (workshop_id, voter, idea, count) VALUES (?, ?, ?, ?)"

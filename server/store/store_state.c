@@ -71,9 +71,11 @@ static int load_objective(sqlite3_stmt *s, struct okr_state *state)
         .stamps = db_column_dup(s, 16),
         .from_idea = (uint32_t)sqlite3_column_int64(s, 17),
         .close_note = db_column_dup(s, 18),
+        .carried_from = sqlite3_column_type(s, 19) == SQLITE_NULL ? NULL : db_column_dup(s, 19),
     };
     if (o.title == NULL || o.owner == NULL || o.rationale == NULL || o.necessary.by == NULL ||
-        o.sufficient.by == NULL || o.stamps == NULL || o.close_note == NULL) {
+        o.sufficient.by == NULL || o.stamps == NULL || o.close_note == NULL ||
+        (sqlite3_column_type(s, 19) != SQLITE_NULL && o.carried_from == NULL)) {
         okr_objective_clear(&o);
         return CAS_ENOMEM;
     }
@@ -102,9 +104,10 @@ static int load_key_result(sqlite3_stmt *s, struct okr_state *state)
         .has_weight = sqlite3_column_type(s, 16) != SQLITE_NULL,
         .weight = sqlite3_column_double(s, 16),
         .checked_in_ms = sqlite3_column_int64(s, 17),
+        .carried_from = sqlite3_column_type(s, 18) == SQLITE_NULL ? NULL : db_column_dup(s, 18),
     };
     if (k.title == NULL || k.owner == NULL || k.unit == NULL || k.blocker == NULL ||
-        k.stamps == NULL) {
+        k.stamps == NULL || (sqlite3_column_type(s, 18) != SQLITE_NULL && k.carried_from == NULL)) {
         okr_key_result_clear(&k);
         return CAS_ENOMEM;
     }
@@ -252,6 +255,7 @@ int store_objective_save(struct store *st, int64_t workshop_id, const struct okr
     db_bind_text(s, 18, o->stamps, &rc);
     db_bind_i64(s, 19, o->from_idea, &rc);
     db_bind_text_nn(s, 20, o->close_note, &rc);
+    db_bind_text(s, 21, o->carried_from != NULL && o->carried_from[0] ? o->carried_from : NULL, &rc);
     return db_run(st, s, rc, 0, "save an objective");
 }
 
@@ -279,6 +283,7 @@ int store_key_result_save(struct store *st, int64_t workshop_id, const struct ok
     if (k->has_weight)
         db_bind_double(s, 18, k->weight, &rc);
     db_bind_i64(s, 19, k->checked_in_ms, &rc);
+    db_bind_text(s, 20, k->carried_from != NULL && k->carried_from[0] ? k->carried_from : NULL, &rc);
     return db_run(st, s, rc, 0, "save a key result");
 }
 

@@ -16,7 +16,10 @@
  * at an entity that exists. As the server's pipeline does, a closed workshop
  * takes only what request_refused_when_closed lets through; then every
  * objective and key result has a fixed grade from 0 to 1 while the
- * workshop is closed, and none while it is open. Any breach calls abort(). */
+ * workshop is closed, and none while it is open. So must what `workshop
+ * next` would carry from it (common/carry.c), with --all and with one
+ * objective, and each of the new workshop's first events must unpack with
+ * its seq. Any breach calls abort(). */
 #include <stddef.h>
 #include <stdio.h>
 #include <stdint.h>
@@ -26,6 +29,7 @@
 #include "apply.h"
 #include "buf.h"
 #include "closing.h"
+#include "carry.h"
 #include "errors.h"
 #include "frame.h"
 #include "okr.h"
@@ -242,6 +246,45 @@ static int on_frame(void *vctx, const uint8_t *payload, size_t len)
     return 0;
 }
 
+static int check_carried_event(void *arg, uint64_t seq, const char *type, const char *entity,
+                               const struct buf *event)
+{
+    (void)arg;
+    WireFrame *f = unpack_packed(event);
+    if (f->body_case != CASCADE__V1__FRAME__BODY_EVENT || f->event->seq != seq ||
+        strcmp(f->event->type, type) != 0 || strcmp(f->event->entity, entity) != 0)
+        abort();
+    wire_free(f);
+    return 0;
+}
+
+static void check_carry(const struct okr_state *src, const struct apply_ctx *ctx)
+{
+    for (int all = 0; all <= 1; all++) {
+        /* The last objective: any link it has may point either way. */
+        uint32_t last = src->nobjectives ? src->objectives[src->nobjectives - 1].num : 1;
+        struct carry_choice ch = {.source_code = "W1", .objectives = &last,
+                                  .nobjectives = all ? 0 : 1, .all = all, .keep_current = all};
+        struct okr_state dst;
+        okr_state_init(&dst);
+        struct carry_notes notes = {0};
+        char err[200];
+        int rc = carry_state(src, &ch, &dst, &notes, err, sizeof err);
+        if (rc == 0) {
+            check_state(&dst);
+            if (dst.nobjectives != (all ? src->nobjectives : 1))
+                abort();
+            if (apply_carry_events(&dst, ctx, "W1", 1, &notes, check_carried_event, NULL) != 0 ||
+                dst.seq != 1 + dst.nteams + dst.nobjectives + dst.nkey_results)
+                abort();
+        } else if (rc != CAS_ENOMEM && !(rc == CAS_ENOTFOUND && src->nobjectives == 0 && !all)) {
+            abort();
+        }
+        okr_state_free(&dst);
+        carry_notes_free(&notes);
+    }
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     struct fuzz_ctx ctx;
@@ -264,6 +307,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     frame_decoder_free(&d);
 
     check_state(&ctx.state);
+    check_carry(&ctx.state, &ctx.apply);
     okr_state_free(&ctx.state);
     return 0;
 }

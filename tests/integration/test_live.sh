@@ -237,6 +237,11 @@ as bob vote D1 >/dev/null
 see "a dot placed counts a voter, never an idea" "$A" "Vote V1 open: 1 voted"
 as alice vote reveal >/dev/null
 see "the revealed vote shows its results" "$A" "Vote V1: D1 Grow in Asia 1"
+as bob retro add start "Demo days" >/dev/null
+as bob retro add continue "Check-ins" >/dev/null
+see "retrospective cards show as counts by kind" "$A" "Ideas: 1 revealed · Retro: 1 continue, 1 start"
+as alice vote start --retro --votes 1 >/dev/null
+see "a vote on the cards says so" "$A" "Retro vote V2 open: 0 voted · your dots 0 of 1"
 
 # ---- the server restarts under the view ------------------------------------------------------
 stop_server "$SPID" >/dev/null

@@ -1225,6 +1225,105 @@ static void test_ideas_and_votes(void **state)
     refused(s, &f, CASCADE__V1__ERROR_CODE__INVALID_ARGUMENT, "D1 became O2 already.");
 }
 
+static WireFrame retro_add(Cascade__V1__RetroAdd *m, const char *kind, const char *text,
+                           const char *on)
+{
+    cascade__v1__retro_add__init(m);
+    m->workshop = "ABCDEF";
+    m->kind = (char *)kind;
+    m->text = (char *)text;
+    m->on = (char *)on;
+    WireFrame f = CASCADE__V1__FRAME__INIT;
+    f.body_case = CASCADE__V1__FRAME__BODY_RETRO_ADD;
+    f.retro_add = m;
+    return f;
+}
+
+/* Retrospective cards: shown at once with their text in the event, about
+ * an existing objective if any; a retro vote takes them and not the ideas;
+ * a card and an idea do not merge; the per-workshop count is bounded. */
+static void test_retro_cards_and_their_vote(void **state)
+{
+    struct fixture *fx = *state;
+    struct okr_state *s = &fx->state;
+    build(s); /* seq 5, O1 */
+    Cascade__V1__RetroAdd ra;
+    WireFrame f = retro_add(&ra, "start", "Demo days", "O1");
+    WireFrame *ev = ok(s, &f, 6, "D1");
+    assert_string_equal(ev->event->type, "retro.add");
+    assert_string_equal(field(ev->event, "kind")->new_value->text, "start");
+    assert_string_equal(field(ev->event, "text")->new_value->text, "Demo days");
+    assert_string_equal(field(ev->event, "on")->new_value->text, "O1");
+    wire_free(ev);
+    const struct okr_idea *d = okr_idea_find(s, 1);
+    assert_true(d->revealed);
+    assert_int_equal(d->retro, OKR_RETRO_START);
+    assert_int_equal(d->on, 1);
+    assert_string_equal(d->author, "alice");
+    f = retro_add(&ra, "maybe", "Hm", "");
+    refused(s, &f, CASCADE__V1__ERROR_CODE__INVALID_ARGUMENT, "not a kind of retrospective card");
+    f = retro_add(&ra, "stop", "", "");
+    refused(s, &f, CASCADE__V1__ERROR_CODE__INVALID_ARGUMENT, "empty");
+    f = retro_add(&ra, "stop", "Hm", "O9");
+    refused(s, &f, CASCADE__V1__ERROR_CODE__NOT_FOUND, "There is no objective O9");
+    f = retro_add(&ra, "stop", "Hm", "K1");
+    refused(s, &f, CASCADE__V1__ERROR_CODE__INVALID_ARGUMENT, "is not an objective id");
+    f = retro_add(&ra, "stop", "Long meetings", "");
+    wire_free(ok(s, &f, 7, "D2"));
+    Cascade__V1__IdeaAdd ia;
+    f = idea_add(&ia, "Grow in Asia", 0);
+    wire_free(ok(s, &f, 8, "D3"));
+
+    /* A plain vote finds no revealed idea; a retro vote finds the cards. */
+    Cascade__V1__VoteStart vs = CASCADE__V1__VOTE_START__INIT;
+    WireFrame vf = CASCADE__V1__FRAME__INIT;
+    vf.body_case = CASCADE__V1__FRAME__BODY_VOTE_START;
+    vf.vote_start = &vs;
+    refused(s, &vf, CASCADE__V1__ERROR_CODE__INVALID_ARGUMENT, "no revealed ideas");
+    vs.retro = 1;
+    ev = ok(s, &vf, 9, "V1");
+    assert_int_equal(field(ev->event, "ideas")->new_value->number, 2);
+    assert_true(field(ev->event, "retro")->new_value->flag);
+    wire_free(ev);
+    Cascade__V1__VoteCast vc = CASCADE__V1__VOTE_CAST__INIT;
+    vc.idea = "D3";
+    WireFrame cf = CASCADE__V1__FRAME__INIT;
+    cf.body_case = CASCADE__V1__FRAME__BODY_VOTE_CAST;
+    cf.vote_cast = &vc;
+    refused(s, &cf, CASCADE__V1__ERROR_CODE__INVALID_ARGUMENT, "D3 is not revealed yet");
+    vc.idea = "D2";
+    wire_free(ok(s, &cf, 10, "V1"));
+    assert_int_equal(okr_votes_used(s, "alice"), 1);
+
+    Cascade__V1__IdeaReveal ir = CASCADE__V1__IDEA_REVEAL__INIT;
+    WireFrame rf = CASCADE__V1__FRAME__INIT;
+    rf.body_case = CASCADE__V1__FRAME__BODY_IDEA_REVEAL;
+    rf.idea_reveal = &ir;
+    struct apply_result r;
+    assert_int_equal(apply_request(s, &CTX, &rf, &r), 0);
+    assert_int_equal(r.nalso, 1); /* the idea; the cards were shown already */
+    apply_result_free(&r);
+    vc.idea = "D3";
+    refused(s, &cf, CASCADE__V1__ERROR_CODE__INVALID_ARGUMENT,
+            "D3 is a brainstorm idea; this vote is on the retrospective's cards.");
+    Cascade__V1__IdeaMerge im = CASCADE__V1__IDEA_MERGE__INIT;
+    im.into = "D1";
+    im.id = "D3";
+    WireFrame mf = CASCADE__V1__FRAME__INIT;
+    mf.body_case = CASCADE__V1__FRAME__BODY_IDEA_MERGE;
+    mf.idea_merge = &im;
+    refused(s, &mf, CASCADE__V1__ERROR_CODE__INVALID_ARGUMENT, "are of different kinds");
+
+    /* The count of cards is bounded. */
+    while (okr_idea_find(s, s->next_idea - 1)->num < IDEAS_RETRO_CARDS_MAX + 1) {
+        f = retro_add(&ra, "change", "More", "");
+        assert_int_equal(apply_request(s, &CTX, &f, &r), 0);
+        apply_result_free(&r);
+    }
+    f = retro_add(&ra, "change", "One more", "");
+    refused(s, &f, CASCADE__V1__ERROR_CODE__LIMIT_EXCEEDED, "its limit");
+}
+
 static void test_not_a_change(void **state)
 {
     struct fixture *fx = *state;
@@ -1256,6 +1355,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_forced_removal_unlinks_and_reports, setup, teardown),
         cmocka_unit_test_setup_teardown(test_comment_resolve_and_reopen, setup, teardown),
         cmocka_unit_test_setup_teardown(test_ideas_and_votes, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_retro_cards_and_their_vote, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -575,6 +575,31 @@ static void test_a_thousand_objectives_render_in_bounded_work(void **state)
     okr_state_free(&s);
 }
 
+/* An objective or key result carried by workshop next says from where in
+ * its details; others say nothing of it. */
+static void test_details_say_where_it_was_carried_from(void **state)
+{
+    (void)state;
+    struct okr_state s;
+    struct live_model m;
+    struct screen sc;
+    setup_model(&m, &s, "facilitator");
+    okr_objective_find(&s, 1)->carried_from = xstrdup("PN73UU7QXK/O4");
+    okr_key_result_find(&s, 1)->carried_from = xstrdup("PN73UU7QXK/K9");
+    assert_int_equal(live_model_set_state(&m, &s), 0);
+    live_model_move(&m, 1); /* O1 */
+    render(&m, &sc, 100, 30);
+    assert_true(find(&sc, "carried from PN73UU7QXK/O4") > 0);
+    live_model_move(&m, 1); /* K1 */
+    render(&m, &sc, 100, 30);
+    assert_true(find(&sc, "carried from PN73UU7QXK/K9") > 0);
+    live_model_move(&m, 1); /* K2, carried from nowhere */
+    render(&m, &sc, 100, 30);
+    assert_int_equal(find(&sc, "carried from"), -1);
+    live_model_free(&m);
+    okr_state_free(&s);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -594,6 +619,7 @@ int main(void)
         cmocka_unit_test(test_wide_terminal_puts_details_beside),
         cmocka_unit_test(test_a_closed_workshop_shows_its_fixed_grades),
         cmocka_unit_test(test_a_thousand_objectives_render_in_bounded_work),
+        cmocka_unit_test(test_details_say_where_it_was_carried_from),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

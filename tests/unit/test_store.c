@@ -17,6 +17,7 @@
 #include <sqlite3.h>
 
 #include "errors.h"
+#include "ideas.h"
 #include "okr.h"
 #include "store.h"
 #include "store_schema.h"
@@ -1313,6 +1314,48 @@ static void test_cadence_round_trip(void **state)
     okr_state_free(&st);
 }
 
+/* What schema 14 added: a retrospective card's kind and objective, a vote's
+ * scope, and where a carried objective and key result came from (none
+ * stays none). */
+static void test_retro_and_carried_round_trip(void **state)
+{
+    struct fixture *f = *state;
+    open_store(f);
+    int64_t ws = add_workshop(f->st, "RETRO", "Retro", 0);
+    struct okr_objective o1 = {.num = 1, .team = 1, .title = "O1", .version = 1,
+                               .carried_from = "PN73UU7QXK/O4"};
+    struct okr_objective o2 = {.num = 2, .team = 1, .title = "O2", .version = 1};
+    struct okr_key_result k = {.num = 1, .objective = 1, .title = "K1", .version = 1,
+                               .carried_from = "PN73UU7QXK/K9"};
+    struct okr_idea card = {.num = 1, .text = "Demo days", .author = "mia", .revealed = 1,
+                            .retro = OKR_RETRO_START, .on = 2};
+    struct okr_idea idea = {.num = 2, .text = "Grow", .author = "max"};
+    struct okr_vote v = {.state = OKR_VOTE_OPEN, .number = 1, .budget = 3, .max_per_idea = 2,
+                         .started_by = "alice", .retro = 1};
+    assert_int_equal(store_begin(f->st), 0);
+    assert_int_equal(store_objective_save(f->st, ws, &o1), 0);
+    assert_int_equal(store_objective_save(f->st, ws, &o2), 0);
+    assert_int_equal(store_key_result_save(f->st, ws, &k), 0);
+    assert_int_equal(store_idea_save(f->st, ws, &card), 0);
+    assert_int_equal(store_idea_save(f->st, ws, &idea), 0);
+    assert_int_equal(store_vote_save(f->st, ws, &v), 0);
+    assert_int_equal(store_commit(f->st), 0);
+    reopen_store(f);
+
+    struct okr_state s;
+    okr_state_init(&s);
+    assert_int_equal(store_state_load(f->st, ws, &s), 0);
+    assert_string_equal(okr_objective_find(&s, 1)->carried_from, "PN73UU7QXK/O4");
+    assert_null(okr_objective_find(&s, 2)->carried_from);
+    assert_string_equal(okr_key_result_find(&s, 1)->carried_from, "PN73UU7QXK/K9");
+    assert_int_equal(okr_idea_find(&s, 1)->retro, OKR_RETRO_START);
+    assert_int_equal(okr_idea_find(&s, 1)->on, 2);
+    assert_int_equal(okr_idea_find(&s, 2)->retro, OKR_RETRO_NONE);
+    assert_int_equal(okr_idea_find(&s, 2)->on, 0);
+    assert_true(s.vote.retro);
+    okr_state_free(&s);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1337,6 +1380,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_each_stops, setup, teardown),
         cmocka_unit_test_setup_teardown(test_token_delete, setup, teardown),
         cmocka_unit_test_setup_teardown(test_sql_metacharacters_verbatim, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_retro_and_carried_round_trip, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
