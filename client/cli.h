@@ -91,6 +91,9 @@ int cmd_participants(struct cli *cli, struct args *a);
 int cmd_idea(struct cli *cli, struct args *a);
 int cmd_vote(struct cli *cli, struct args *a);
 int cmd_retro(struct cli *cli, struct args *a);
+/* Prints what the server answered to adding an idea or a retro card: its id,
+ * or with --json the idea; frees reply. EXIT_OK (cmd_idea.c). */
+int idea_print_added(const struct cli *cli, WireFrame *reply);
 int cmd_workshop_manage(struct cli *cli, struct args *a, const char *sub);
 
 /* 'round start | submit | status | reveal' (cmd_round.c). */

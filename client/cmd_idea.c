@@ -99,6 +99,11 @@ static int add(struct cli *cli, struct args *a)
     WireFrame *reply;
     if ((rc = cli_request(cli, &req, CASCADE__V1__FRAME__BODY_ACK, &reply)) != EXIT_OK)
         return rc;
+    return idea_print_added(cli, reply);
+}
+
+int idea_print_added(const struct cli *cli, WireFrame *reply)
+{
     if (cli->json) {
         struct okr_idea i;
         if (reply->ack->idea != NULL && convert_idea_from_wire(reply->ack->idea, &i) == 0) {

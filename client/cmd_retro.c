@@ -49,17 +49,7 @@ static int add(struct cli *cli, struct args *a)
     WireFrame *reply;
     if ((rc = cli_request(cli, &req, CASCADE__V1__FRAME__BODY_ACK, &reply)) != EXIT_OK)
         return rc;
-    if (cli->json) {
-        struct okr_idea i;
-        if (reply->ack->idea != NULL && convert_idea_from_wire(reply->ack->idea, &i) == 0) {
-            output_json(okr_json_idea(&i));
-            okr_idea_clear(&i);
-        }
-    } else {
-        printf("%s\n", reply->ack->id);
-    }
-    wire_free(reply);
-    return EXIT_OK;
+    return idea_print_added(cli, reply);
 }
 
 /* Whether the dots shown are a retro vote's revealed tallies. */

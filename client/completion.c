@@ -115,6 +115,13 @@ void completion_write_zsh(FILE *out, const char *usage, const char *const *names
           out);
 }
 
+static void print_id(enum okr_kind kind, uint32_t num)
+{
+    char id[16];
+    okr_id_format(kind, num, id, sizeof id);
+    puts(id);
+}
+
 int completion_ids(struct cli *cli, struct args *a)
 {
     struct snapshot v;
@@ -122,31 +129,18 @@ int completion_ids(struct cli *cli, struct args *a)
     if (rc != EXIT_OK)
         return rc;
     const struct okr_state *s = &v.st;
-    char id[16];
-    for (size_t i = 0; i < s->nteams; i++) {
-        okr_id_format(OKR_TEAM, s->teams[i].num, id, sizeof id);
-        puts(id);
-    }
-    for (size_t i = 0; i < s->nobjectives; i++) {
-        okr_id_format(OKR_OBJECTIVE, s->objectives[i].num, id, sizeof id);
-        puts(id);
-    }
-    for (size_t i = 0; i < s->nkey_results; i++) {
-        okr_id_format(OKR_KEY_RESULT, s->key_results[i].num, id, sizeof id);
-        puts(id);
-    }
-    for (size_t i = 0; i < s->ninitiatives; i++) {
-        okr_id_format(OKR_INITIATIVE, s->initiatives[i].num, id, sizeof id);
-        puts(id);
-    }
-    for (size_t i = 0; i < s->ncomments; i++) {
-        okr_id_format(OKR_COMMENT, s->comments[i].num, id, sizeof id);
-        puts(id);
-    }
-    for (size_t i = 0; i < s->nideas; i++) {
-        okr_id_format(OKR_IDEA, s->ideas[i].num, id, sizeof id);
-        puts(id);
-    }
+    for (size_t i = 0; i < s->nteams; i++)
+        print_id(OKR_TEAM, s->teams[i].num);
+    for (size_t i = 0; i < s->nobjectives; i++)
+        print_id(OKR_OBJECTIVE, s->objectives[i].num);
+    for (size_t i = 0; i < s->nkey_results; i++)
+        print_id(OKR_KEY_RESULT, s->key_results[i].num);
+    for (size_t i = 0; i < s->ninitiatives; i++)
+        print_id(OKR_INITIATIVE, s->initiatives[i].num);
+    for (size_t i = 0; i < s->ncomments; i++)
+        print_id(OKR_COMMENT, s->comments[i].num);
+    for (size_t i = 0; i < s->nideas; i++)
+        print_id(OKR_IDEA, s->ideas[i].num);
     snapshot_close(&v);
     return EXIT_OK;
 }
