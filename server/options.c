@@ -13,8 +13,8 @@
 #include "suggest.h"
 
 /* Text values outlive the file's buffer and a reload: each is a copy kept
- * here until exit. Bounded: a file has few keys, and a reload frees none
- * only because a running server may still point at the old ones. */
+ * here until exit. A reload adds its few (the running server may still
+ * point at the old ones), so an operator's SIGHUPs cost bytes each. */
 static char **kept_strings;
 static size_t nkept;
 
