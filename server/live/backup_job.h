@@ -10,9 +10,16 @@
 struct conn;
 struct live;
 
-/* Pages copied per loop turn: 64 pages of 4 KiB is a quarter of a
- * megabyte, a fraction of a millisecond of work between two turns' I/O. */
+/* The copy's pace: 64 pages of 4 KiB (a quarter of a megabyte, a fraction
+ * of a millisecond of work) every 5 ms, about 50 MiB/s, and every 16 steps
+ * (4 MiB) the copied pages' writeback is started. Left to one fsync at the
+ * end, a 100 MiB copy was flushed at once and held up the commits' own
+ * fsyncs: the bench's p99 went from 4 ms to 108 ms while backups ran; with
+ * the writeback spread out it stays at 9-11 ms (docs/PERFORMANCE.md). */
 #define BACKUP_PAGES_PER_STEP 64
+#define BACKUP_STEP_MS 5
+#define BACKUP_WRITEBACK_STEPS 16
+_Static_assert(BACKUP_STEP_MS > 0, "a repeating timer needs a period");
 
 /* Starts a backup into path (on the server's file system) for c's request
  * request_id, answered with an Ack (its note saying what was written) or an
