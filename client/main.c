@@ -94,7 +94,7 @@ static const char USAGE[] =
     "  idea reveal | hide D# [--undo] | merge D# D#   (facilitators) show every idea, hide\n"
     "                                   one, fold the second into the first\n"
     "  idea promote D# (--objective --team T# | --kr O# (--from X --to Y | --milestone))\n"
-    "          [--title T]              make an idea an objective or key result\n"
+    "          [--title T] [--owner U] [--unit U]   make an idea an objective or key result\n"
     "  vote start [--votes 3] [--max-per-idea N] [--for 5m] [--retro]   open a dot vote\n"
     "                                   (facilitators) on the ideas, or on the retro cards\n"
     "  vote D# [--count N] | vote undo D#   place or take back your dots\n"

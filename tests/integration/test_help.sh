@@ -94,6 +94,16 @@ as use "$CODE" >/dev/null
 as team add Acme >/dev/null
 as obj add "Grow" --team T1 >/dev/null
 as kr add O1 "Raise ARR" --from 0 --to 10 >/dev/null
+# Every flag a command takes passes the check before it runs (the check
+# reads the usage text, so a flag missing there would be refused).
+bad=""
+for cmdline in "idea promote D9 --kr O1 --from 0 --to 5 --unit % --owner admin --title T" \
+               "kr edit K1 --weight 2 --base-version 1 --unit x" "checkin K1 --value 1 --confidence 0.5 --note n" \
+               "workshop set period --from 2026-07-01 --to 2026-09-30" "vote start --retro --votes 2 --for 5m"; do
+    as $cmdline >/dev/null 2>"$WORK/flag.err"
+    grep -q "Unknown option" "$WORK/flag.err" && bad+=" [$cmdline]"
+done
+check "flags the commands take are not called unknown${bad:+:$bad}" test -z "$bad"
 # complete WORDS...: what the bash completion offers for the last word.
 complete_words() {
     XDG_CONFIG_HOME="$WORK/home" PATH="$BIN:$PATH" bash -c '
