@@ -10,7 +10,8 @@ PACKAGES="build-essential cmake pkg-config libuv1-dev libssl-dev openssl
 libprotobuf-c-dev protobuf-c-compiler libsqlite3-dev libcjson-dev
 libncurses-dev libcmocka-dev clang libclang-rt-dev jq tmux procps
 libical-dev python3-icalendar
-libinih-dev scdoc zsh man-db"
+libinih-dev scdoc zsh man-db
+libsystemd-dev dpkg-dev file"
 if [ "$#" -gt 0 ]; then
     PACKAGES="$*"
 fi

@@ -16,6 +16,7 @@
 #include "handlers.h"
 #include "log.h"
 #include "options.h"
+#include "service.h"
 #include "store.h"
 #include "templates_dir.h"
 #include "tls.h"
@@ -137,6 +138,7 @@ void server_stop(struct server *s)
     if (s->stopping)
         return;
     s->stopping = 1;
+    service_stopping();
     if (!uv_is_closing((uv_handle_t *)&s->listener))
         uv_close((uv_handle_t *)&s->listener, NULL);
     uv_signal_t *signals[] = {&s->sigint, &s->sigterm, &s->sighup, &s->sigusr1, &s->sigusr2};
@@ -240,6 +242,9 @@ void server_drain(struct server *s, uint32_t within_s, const char *reason)
     }
     s->draining = 1;
     s->drain_ends_ms = ends;
+    char status[256];
+    snprintf(status, sizeof status, "draining: stopping within %u s", within_s);
+    service_status(status);
     uv_timer_start(&s->drain_timer, on_drain_end, (uint64_t)within_s * 1000, 0);
     net_warn_all(&s->net, reason, within_s);
 }
@@ -274,7 +279,19 @@ static void note_restart_settings(const struct server_config *now,
             log_warn("reload: %s changed, which takes effect at the next start", checks[i].name);
 }
 
+/* The reload proper; server_reload tells the service manager around it. */
+static void reload(struct server *s);
+
 void server_reload(struct server *s)
+{
+    service_reloading();
+    reload(s);
+    char status[ADDR_TEXT_MAX + 32];
+    snprintf(status, sizeof status, "listening on %s", s->bound);
+    service_ready(status);
+}
+
+static void reload(struct server *s)
 {
     struct server_config asked;
     struct server_invocation inv;
@@ -410,6 +427,9 @@ int server_open(struct server *s, const struct server_config *cfg, uv_loop_t *lo
     log_info("cascaded %s (protocol %u) listening on %s, data in %s, server id %s",
              CASCADE_VERSION, CASCADE_PROTOCOL_VERSION, s->bound, s->data.path,
              s->data.server_id);
+    char status[ADDR_TEXT_MAX + 32];
+    snprintf(status, sizeof status, "listening on %s", s->bound);
+    service_ready(status);
     return 0;
 }
 

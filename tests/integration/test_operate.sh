@@ -160,6 +160,33 @@ check "the drained server exits 0" test "$rc" -eq 0
 check "it stopped when the time was up" grep -q "drain time is up" "$LOG"
 kill "$WPID" 2>/dev/null
 
+# ---- The service manager's notify protocol (systemd's Type=notify) --------------
+/usr/bin/python3 - "$WORK/notify.sock" "$WORK/notify.out" <<'PY' &
+import socket, sys
+s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+s.bind(sys.argv[1])
+s.settimeout(30)
+with open(sys.argv[2], "w", buffering=1) as out:
+    try:
+        while True:
+            out.write(s.recv(4096).decode() + "\n--\n")
+    except socket.timeout:
+        pass
+PY
+NPID=$!; PIDS+=("$NPID")
+for _ in $(seq 1 100); do [ -S "$WORK/notify.sock" ] && break; sleep 0.05; done
+NOTIFY_SOCKET="$WORK/notify.sock" start_server notified
+for _ in $(seq 1 100); do grep -q READY=1 "$WORK/notify.out" 2>/dev/null && break; sleep 0.05; done
+check "cascaded tells the service manager it is ready, and where it listens" \
+    eval 'grep -q "^READY=1$" "$WORK/notify.out" && grep -q "^STATUS=listening on 127.0.0.1:$PORT$" "$WORK/notify.out"'
+kill -HUP "$SPID"
+for _ in $(seq 1 100); do [ "$(grep -c "^READY=1$" "$WORK/notify.out")" -ge 2 ] && break; sleep 0.05; done
+check "a reload is announced, then ready again" eval '[ "$(grep -c "^READY=1$" "$WORK/notify.out")" -ge 2 ] && grep -q "^RELOADING=1$" "$WORK/notify.out"'
+stop_server "$SPID"
+for _ in $(seq 1 100); do grep -q STOPPING=1 "$WORK/notify.out" && break; sleep 0.05; done
+check "and the stop" grep -q "^STOPPING=1$" "$WORK/notify.out"
+kill "$NPID" 2>/dev/null
+
 # ---- SIGUSR1 and SIGUSR2, on a server logging to a file ------------------------
 FLOG="$WORK/quiet.log"
 "$CASCADED" --listen 127.0.0.1:0 --data "$WORK/quiet" --log "$FLOG" >"$WORK/quiet.out" 2>&1 &
