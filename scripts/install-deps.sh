@@ -11,7 +11,7 @@ libprotobuf-c-dev protobuf-c-compiler libsqlite3-dev libcjson-dev
 libncurses-dev libcmocka-dev clang libclang-rt-dev jq tmux procps
 libical-dev python3-icalendar
 libinih-dev scdoc zsh man-db
-libsystemd-dev dpkg-dev file"
+libsystemd-dev dpkg-dev file libmicrohttpd-dev prometheus"
 if [ "$#" -gt 0 ]; then
     PACKAGES="$*"
 fi

@@ -103,6 +103,14 @@ static int set_templates(struct server_config *cfg, const char *v, char *err, si
     return apply_text(&cfg->live.templates_dir, v, err, errlen);
 }
 
+static int set_metrics(struct server_config *cfg, const char *v, char *err, size_t errlen)
+{
+    if (addr_parse(v, &cfg->metrics_addr, err, errlen) != 0)
+        return -1;
+    cfg->metrics = 1;
+    return 0;
+}
+
 static int set_sync(struct server_config *cfg, const char *v, char *err, size_t errlen)
 {
     if (strcmp(v, "full") != 0 && strcmp(v, "normal") != 0) {
@@ -167,6 +175,7 @@ const struct server_option SERVER_OPTIONS[] = {
     {"cert", set_cert, 1, 0},
     {"key", set_key, 1, 0},
     {"log", set_log, 0, 0},
+    {"metrics", set_metrics, 0, 0},
     {"sync", set_sync, 0, 0},
     {"max-frame", set_max_frame, 1, 0},
     {"max-outbound", set_max_outbound, 1, 0},

@@ -15,6 +15,7 @@
 #include "frame.h"
 #include "handlers.h"
 #include "log.h"
+#include "metrics_http.h"
 #include "options.h"
 #include "service.h"
 #include "store.h"
@@ -399,6 +400,18 @@ int server_open(struct server *s, const struct server_config *cfg, uv_loop_t *lo
         server_close(s);
         return rc;
     }
+    if (s->cfg.metrics) {
+        char bound[ADDR_TEXT_MAX];
+        rc = metrics_http_start(&s->metrics, &s->cfg.metrics_addr, s->data.path, bound,
+                                sizeof bound, err, errlen);
+        if (rc != 0) {
+            uv_close((uv_handle_t *)&s->listener, NULL);
+            uv_run(loop, UV_RUN_DEFAULT);
+            server_close(s);
+            return CAS_EIO;
+        }
+        log_info("metrics on http://%s/metrics", bound);
+    }
     net_start(&s->net);
     uv_idle_init(loop, &s->live.replay_idle);
     uv_check_init(loop, &s->commit_check);
@@ -440,6 +453,8 @@ int server_run(struct server *s)
 
 void server_close(struct server *s)
 {
+    metrics_http_stop(s->metrics);
+    s->metrics = NULL;
     live_free(&s->live);
     if (s->live.store != NULL)
         store_close(s->live.store);

@@ -21,6 +21,8 @@ struct server_config {
     const char *cert_file; /* NULL: the data directory's self-signed pair */
     const char *key_file;
     const char *log_file;  /* NULL: stderr */
+    int metrics;           /* serve Prometheus text at metrics_addr */
+    struct addr_spec metrics_addr;
     int sync_full;         /* fsync every commit (1) or only WAL checkpoints (0) */
     struct net_config net;
     struct live_config live;
@@ -52,6 +54,7 @@ struct server {
     int stopping;
     char bound[ADDR_TEXT_MAX]; /* the address actually listened on */
     char fingerprint[128];
+    struct metrics_http *metrics;
 };
 
 /* Prepares the data directory and certificate, and binds the listener.

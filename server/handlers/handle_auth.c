@@ -10,6 +10,7 @@
 
 #include "cadence_timer.h"
 #include "clock.h"
+#include "counters.h"
 #include "crypto.h"
 #include "errors.h"
 #include "handlers.h"
@@ -60,6 +61,7 @@ static void finish_login(struct kdf_job *job)
         return;
     }
     conn_log_in(c, job->user.id, job->user.name, job->user.admin, hash);
+    counters_add(&COUNTERS.logins, 1);
     Cascade__V1__UserInfo info;
     auth_fill_user_info(&info, &job->user);
     Cascade__V1__LoginOk ok = CASCADE__V1__LOGIN_OK__INIT;

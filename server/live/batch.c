@@ -9,6 +9,7 @@
 #include "array.h"
 #include "cadence_timer.h"
 #include "conn.h"
+#include "counters.h"
 #include "errors.h"
 #include "frame.h"
 #include "ideas.h"
@@ -257,6 +258,7 @@ static void broadcast(struct workshop *w, const struct buf *event)
     /* One encoding for every subscriber; each connection encrypts its copy. */
     for (size_t i = 0; i < w->nsubscribers; i++)
         conn_send_packed(w->subscribers[i], event->data, event->len);
+    counters_add(&COUNTERS.deliveries, w->nsubscribers);
 }
 
 void batch_commit(struct live *l)
@@ -269,7 +271,10 @@ void batch_commit(struct live *l)
          * slow enough to stall everyone is worth telling the operator. */
         uint64_t started = uv_hrtime();
         int rc = write_batch(l->store, b);
-        uint64_t took_ms = (uv_hrtime() - started) / 1000000;
+        uint64_t took_ns = uv_hrtime() - started, took_ms = took_ns / 1000000;
+        counters_commit(took_ns);
+        if (rc == 0)
+            counters_add(&COUNTERS.events, b->n);
         if (took_ms >= SLOW_COMMIT_MS)
             log_warn("a commit of %zu changes took %llu ms, stalling every client meanwhile; "
                      "check the disk, or run with --sync normal",

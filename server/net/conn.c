@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "counters.h"
 #include "errors.h"
 #include "log.h"
 #include "session.h"
@@ -179,6 +180,7 @@ static void on_closed(struct transport *t, const char *reason)
     if (c->next)
         c->next->prev = c->prev;
     n->nconns--;
+    counters_sub(&COUNTERS.connections_open, 1);
     if (n->on_closed != NULL)
         n->on_closed(n, c);
     c->closed = 1;
@@ -382,6 +384,8 @@ void net_accept(struct net *n, uv_stream_t *listener)
         n->conns->prev = c;
     n->conns = c;
     n->nconns++;
+    counters_add(&COUNTERS.connections_open, 1);
+    counters_add(&COUNTERS.connections_accepted, 1);
     if (uv_accept(listener, (uv_stream_t *)&c->transport.tcp) != 0) {
         snprintf(c->peer, sizeof c->peer, "unknown");
         transport_abort(&c->transport, "accept failed");

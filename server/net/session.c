@@ -4,6 +4,7 @@
 
 #include "buf.h"
 #include "conn.h"
+#include "counters.h"
 #include "frame.h"
 #include "requests.h"
 #include "wire.h"
@@ -70,6 +71,7 @@ static void dispatch(struct conn *c, const WireFrame *f, int has_nul)
                         "The handshake is already done; send Hello only once.");
         return;
     }
+    counters_add(&COUNTERS.requests, 1);
     const struct request_rule *rule = request_rule(f->body_case);
     request_handler handle = rule != NULL ? c->net->route(f->body_case) : NULL;
     if (handle == NULL) {

@@ -187,6 +187,48 @@ for _ in $(seq 1 100); do grep -q STOPPING=1 "$WORK/notify.out" && break; sleep 
 check "and the stop" grep -q "^STOPPING=1$" "$WORK/notify.out"
 kill "$NPID" 2>/dev/null
 
+# ---- Prometheus metrics -----------------------------------------------------------
+start_server metered --metrics 127.0.0.1:0
+MURL=$(sed -n 's#.*metrics on \(http://[^ ]*\)$#\1#p' "$LOG" | head -n1)
+check "--metrics serves Prometheus text (at $MURL)" eval 'curl -sf "$MURL" | grep -q "^cascade_build_info{version="'
+metric() { curl -sf "$MURL" | awk -v m="$1" '$1 == m { print $2 }'; }
+R0=$(metric cascade_requests_total); L0=$(metric cascade_logins_total); E0=$(metric cascade_events_total)
+export CASCADE_SERVER="127.0.0.1:$PORT"
+as admin login --user admin <"$WORK/metered/initial-admin-password" >/dev/null 2>&1
+MCODE=$(as admin workshop create "Metered" 2>/dev/null)
+as admin -w "$MCODE" --json watch >/dev/null 2>&1 &
+MW=$!; PIDS+=("$MW")
+sleep 0.5
+as admin -w "$MCODE" team add Acme >/dev/null
+for _ in $(seq 1 50); do [ "$(metric cascade_deliveries_total)" -ge 1 ] && break; sleep 0.05; done
+NOW="requests $(metric cascade_requests_total) (from $R0), logins $(metric cascade_logins_total) (from $L0), events $(metric cascade_events_total) (from $E0), deliveries $(metric cascade_deliveries_total)"
+if [ "$(metric cascade_requests_total)" -gt "$R0" ] && [ "$(metric cascade_logins_total)" -eq $((L0 + 1)) ] \
+   && [ "$(metric cascade_events_total)" -ge $((E0 + 1)) ] && [ "$(metric cascade_deliveries_total)" -ge 1 ]; then
+    ok "requests, logins, events and deliveries are counted"
+else not_ok "requests, logins, events and deliveries are counted" "$NOW"; fi
+check "the open connections are a gauge (the watch is one)" eval '[ "$(metric cascade_connections)" -ge 1 ]'
+INF=$(curl -sf "$MURL" | grep '^cascade_commit_duration_seconds_bucket{le="+Inf"}' | awk '{print $2}')
+COUNT=$(metric cascade_commit_duration_seconds_count)
+if [ "${COUNT:-0}" -ge 1 ] && [ "$INF" = "$COUNT" ]; then ok "every commit is in the histogram ($COUNT)"
+else not_ok "every commit is in the histogram" "+Inf $INF, count $COUNT"; fi
+check "the database and memory are read" eval '[ "$(metric cascade_database_bytes)" -gt 0 ] && [ "$(metric cascade_resident_memory_bytes)" -gt 0 ]'
+if command -v promtool >/dev/null 2>&1; then
+    if curl -sf "$MURL" | promtool check metrics >"$WORK/promtool.out" 2>&1; then ok "promtool check metrics finds nothing to say"
+    else not_ok "promtool check metrics" "$(cat "$WORK/promtool.out")"; fi
+else echo "# promtool is not installed (scripts/install-deps.sh installs prometheus); not checked"; fi
+check "any other path is 404" eval '[ "$(curl -s -o /dev/null -w "%{http_code}" "${MURL%/metrics}/other")" = 404 ]'
+check "any other method is 405" eval '[ "$(curl -s -o /dev/null -w "%{http_code}" -X POST "$MURL")" = 405 ]'
+MPORT=${MURL#http://127.0.0.1:}; MPORT=${MPORT%/metrics}
+if run 1 "$CASCADED" --listen 127.0.0.1:0 --data "$WORK/metered2" --metrics "127.0.0.1:$MPORT" \
+   && grep -q "Cannot serve metrics on 127.0.0.1:$MPORT" <<<"$err"; then
+    ok "a metrics port that is taken stops the start with one sentence"
+else not_ok "metrics port taken" "$status $err"; fi
+if run 2 "$CASCADED" --metrics "nowhere" --check-config && grep -q -- "--metrics" <<<"$err"; then
+    ok "a malformed --metrics is a usage error"
+else not_ok "malformed --metrics" "$status $err"; fi
+kill "$MW" 2>/dev/null
+stop_server "$SPID"
+
 # ---- SIGUSR1 and SIGUSR2, on a server logging to a file ------------------------
 FLOG="$WORK/quiet.log"
 "$CASCADED" --listen 127.0.0.1:0 --data "$WORK/quiet" --log "$FLOG" >"$WORK/quiet.out" 2>&1 &
