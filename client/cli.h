@@ -40,6 +40,9 @@ int cmd_logout(struct cli *cli, struct args *a);
 int cmd_whoami(struct cli *cli, struct args *a);
 int cmd_passwd(struct cli *cli, struct args *a);
 int cmd_admin(struct cli *cli, struct args *a);
+/* 'admin stats | connections | disconnect | workshops | workshop | broadcast'
+ * (cmd_admin_views.c): the exit status, or -1 when area is none of them. */
+int cmd_admin_views(struct cli *cli, struct args *a, const char *area);
 int cmd_workshop(struct cli *cli, struct args *a);
 int cmd_join(struct cli *cli, struct args *a);
 int cmd_use(struct cli *cli, struct args *a);

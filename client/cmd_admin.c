@@ -1,6 +1,7 @@
 /* cascade admin user add NAME [--password-stdin] | list | passwd NAME
  * [--password-stdin] | disable NAME | enable NAME: the server's accounts, for its
- * administrators. */
+ * administrators; admin backup and admin drain. The views of the running
+ * server are cmd_admin_views.c's. */
 #include <cjson/cJSON.h>
 #include <stdio.h>
 #include <string.h>
@@ -231,6 +232,9 @@ int cmd_admin(struct cli *cli, struct args *a)
         return drain(cli, a);
     if (area != NULL && strcmp(area, "backup") == 0)
         return backup(cli, a);
+    int rc = area != NULL ? cmd_admin_views(cli, a, area) : -1;
+    if (rc >= 0)
+        return rc;
     const char *sub = area != NULL && strcmp(area, "user") == 0 ? args_next(a) : NULL;
     if (sub != NULL && strcmp(sub, "add") == 0)
         return user_password(cli, a, 0);
@@ -243,6 +247,9 @@ int cmd_admin(struct cli *cli, struct args *a)
     return cli_usage("admin", "Use 'admin user add NAME [--password-stdin]', 'admin user list', "
                               "'admin user passwd NAME [--password-stdin]', "
                               "'admin user disable NAME', 'admin user enable NAME' or "
-                              "'admin backup FILE' or "
+                              "'admin stats', 'admin connections [--user NAME]', "
+                              "'admin disconnect ID|--user NAME', 'admin workshops', "
+                              "'admin workshop archive|unarchive|delete CODE', "
+                              "'admin broadcast TEXT', 'admin backup FILE' or "
                               "'admin drain [--within 60s] [--reason TEXT]'.");
 }

@@ -431,6 +431,11 @@ static void take_push(struct live_app *a, const WireFrame *f)
     } else if (f->body_case == CASCADE__V1__FRAME__BODY_PRESENCE_EVENT) {
         const Cascade__V1__PresenceEvent *p = f->presence_event;
         live_model_presence(&a->m, p->user, p->change, p->entity);
+    } else if (f->body_case == CASCADE__V1__FRAME__BODY_BROADCAST) {
+        /* An administrator's message stays in the message line until the
+         * next thing to say. */
+        snprintf(a->m.message, sizeof a->m.message, "Broadcast from %s: %s",
+                 f->broadcast->from, f->broadcast->text);
     } else if (f->body_case == CASCADE__V1__FRAME__BODY_GOING_AWAY) {
         snprintf(a->m.message, sizeof a->m.message, "%s", f->going_away->reason);
         if (f->going_away->closes_in_s > 0) {
@@ -696,9 +701,12 @@ static int run(struct live_app *a, char *err, size_t errlen)
         } else if (st == CLIENT_UNREACHABLE) {
             char why[200];
             snprintf(why, sizeof why, "%s", err);
+            int stay_away = client_stay_away(a->c);
             detach(a);
             client_close(a->c);
             a->c = NULL;
+            if (stay_away)
+                return EXIT_REFUSED; /* err says why, after the screen is gone */
             int rc = reconnect(a, why, err, errlen);
             if (rc != EXIT_OK)
                 return rc == EXIT_UNREACHABLE ? EXIT_OK : rc;

@@ -10,6 +10,7 @@
 #include <cjson/cJSON.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include <uv.h>
 
@@ -78,8 +79,11 @@ static uint64_t jittered(uint64_t step)
     return step / 2 + (uint64_t)rand() % (step / 2 + 1);
 }
 
+/* Subscribes; *current becomes the stream's start when none was given,
+ * and *joined the workshop's last durable seq at the subscription: events
+ * up to it are history, later ones are news. */
 static int subscribe(struct client *c, const char *workshop, int since_given, uint64_t since,
-                     uint64_t *current)
+                     uint64_t *current, uint64_t *joined)
 {
     Cascade__V1__Subscribe msg = CASCADE__V1__SUBSCRIBE__INIT;
     msg.workshop = (char *)workshop;
@@ -90,6 +94,8 @@ static int subscribe(struct client *c, const char *workshop, int since_given, ui
     int rc = cli_call(c, &req, CASCADE__V1__FRAME__BODY_ACK, &reply);
     if (rc == EXIT_OK && !since_given)
         *current = reply->ack->seq; /* from now: the stream starts after this */
+    if (rc == EXIT_OK)
+        *joined = reply->ack->seq;
     wire_free(reply);
     return rc;
 }
@@ -112,6 +118,8 @@ static void print_push(const struct cli *cli, const WireFrame *f, uint64_t *last
             output_json(event_format_presence_json(f->presence_event));
         else
             event_format_presence_line(stdout, f->presence_event);
+    } else if (f->body_case == CASCADE__V1__FRAME__BODY_BROADCAST) {
+        event_format_broadcast(stdout, cli->json, f->broadcast);
     } else if (f->body_case == CASCADE__V1__FRAME__BODY_GOING_AWAY) {
         /* A drain's countdown: the watch goes on, and after the server has
          * gone it resumes on whatever takes its place. */
@@ -146,7 +154,8 @@ static int resume(struct cli *cli, const char *ws, uint64_t *last, const char *w
         int rc = cli_connect_quiet(cli, &c);
         if (rc == EXIT_UNREACHABLE)
             continue;
-        if (rc == EXIT_OK && (rc = subscribe(c, ws, 1, *last, last)) != EXIT_OK)
+        uint64_t joined;
+        if (rc == EXIT_OK && (rc = subscribe(c, ws, 1, *last, last, &joined)) != EXIT_OK)
             client_close(c);
         if (rc != EXIT_OK)
             return rc;
@@ -180,8 +189,8 @@ int cmd_watch(struct cli *cli, struct args *a)
     struct client *c;
     if ((rc = cli_connect_user(cli, &c)) != EXIT_OK)
         return rc;
-    uint64_t last = since;
-    if ((rc = subscribe(c, ws, since_text != NULL, since, &last)) != EXIT_OK) {
+    uint64_t last = since, joined = 0;
+    if ((rc = subscribe(c, ws, since_text != NULL, since, &last, &joined)) != EXIT_OK) {
         client_close(c);
         return rc;
     }
@@ -193,20 +202,36 @@ int cmd_watch(struct cli *cli, struct args *a)
         sigint.data = sigterm.data = c;
         uv_signal_start(&sigint, on_signal, SIGINT);
         uv_signal_start(&sigterm, on_signal, SIGTERM);
-        int st;
+        int st, archived = 0;
         for (;;) {
             WireFrame *f;
             st = client_wait_push(c, -1, &f, err, sizeof err);
             if (st != CLIENT_OK)
                 break;
             print_push(cli, f, &last);
+            /* An archived workshop has no more events: the watch ends (on
+             * news of it, not on an archive in the history replayed). */
+            archived = f->body_case == CASCADE__V1__FRAME__BODY_EVENT &&
+                       f->event->seq > joined &&
+                       strcmp(f->event->type, "workshop.archive") == 0;
             wire_free(f);
+            if (archived)
+                break;
         }
         uv_close((uv_handle_t *)&sigint, NULL);
         uv_close((uv_handle_t *)&sigterm, NULL);
+        int stay_away = client_stay_away(c);
         client_close(c);
         if (st == CLIENT_INTERRUPTED)
             return EXIT_OK;
+        if (archived) {
+            cli_error("An administrator archived workshop %s; the watch ends.", ws);
+            return EXIT_REFUSED;
+        }
+        if (stay_away) {
+            cli_error("%s", err);
+            return EXIT_REFUSED;
+        }
         if (no_resume) {
             cli_error("%s", err);
             return EXIT_UNREACHABLE;

@@ -45,6 +45,7 @@ struct client {
     char close_reason[160];
     char trust_error[2048]; /* why the certificate was refused */
     char going_away[160];
+    int stay_away; /* the GoingAway asked not to reconnect (admin disconnect) */
     struct inbox_item *inbox, **inbox_tail;
     uint64_t next_request_id;
     uint64_t hello_id; /* a Hello whose Welcome is still awaited; 0: none */
@@ -127,6 +128,7 @@ static void on_frame(struct transport *t, const uint8_t *payload, size_t len)
     if (f->request_id == 0 && f->body_case == CASCADE__V1__FRAME__BODY_GOING_AWAY &&
         f->going_away->closes_in_s == 0) {
         snprintf(c->going_away, sizeof c->going_away, "%s", f->going_away->reason);
+        c->stay_away = f->going_away->stay_away;
         wire_free(f);
         return;
     }
@@ -494,4 +496,9 @@ void client_close(struct client *c)
         return;
     shut_loop(c);
     free_client(c);
+}
+
+int client_stay_away(const struct client *c)
+{
+    return c->stay_away;
 }

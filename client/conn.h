@@ -89,4 +89,8 @@ const char *client_fingerprint(const struct client *c);
 /* Closes gracefully (close_notify) and frees everything. */
 void client_close(struct client *c);
 
+/* Whether the server, closing the connection, asked the client not to
+ * reconnect by itself (an administrator disconnected it). */
+int client_stay_away(const struct client *c);
+
 #endif

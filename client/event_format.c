@@ -276,3 +276,20 @@ cJSON *event_format_presence_json(const Cascade__V1__PresenceEvent *p)
     cJSON_AddStringToObject(o, "workshop", p->workshop);
     return o;
 }
+
+void event_format_broadcast(FILE *out, int json, const Cascade__V1__Broadcast *b)
+{
+    if (json) {
+        cJSON *o = cJSON_CreateObject();
+        cJSON *e = cJSON_AddObjectToObject(o, "broadcast");
+        cJSON_AddStringToObject(e, "from", b->from);
+        cJSON_AddStringToObject(e, "text", b->text);
+        cJSON_AddNumberToObject(e, "time_ms", (double)b->time_ms);
+        output_json(o);
+        return;
+    }
+    char when[32], text[1024];
+    output_time(b->time_ms, when, sizeof when);
+    render_flat(b->text, text, sizeof text);
+    fprintf(out, "! %s broadcast from %s: %s\n", when, b->from[0] ? b->from : "-", text);
+}

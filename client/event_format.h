@@ -36,4 +36,9 @@ cJSON *event_format_json(const Cascade__V1__Event *e);
 void event_format_presence_line(FILE *out, const Cascade__V1__PresenceEvent *p);
 cJSON *event_format_presence_json(const Cascade__V1__PresenceEvent *p);
 
+/* An administrator's broadcast, as watch shows it: a line "! 14:30:05
+ * broadcast from admin: TEXT", or with json {"broadcast": {"from", "text",
+ * "time_ms"}}. */
+void event_format_broadcast(FILE *out, int json, const Cascade__V1__Broadcast *b);
+
 #endif

@@ -4,6 +4,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "clock.h"
 #include "score.h"
 
 int closing_is_closed(const struct okr_state *s)
@@ -112,10 +113,7 @@ void closing_describe_missing(const struct okr_state *s, char *out, size_t outle
 
 void closing_time_text(int64_t ms, char *out, size_t outlen)
 {
-    time_t t = (time_t)(ms / 1000);
-    struct tm tm;
-    if (gmtime_r(&t, &tm) == NULL || strftime(out, outlen, "%Y-%m-%d %H:%M UTC", &tm) == 0)
-        snprintf(out, outlen, "an unknown time");
+    clock_utc_text(ms, out, outlen);
 }
 
 void closing_refusal(const struct okr_state *s, const char *code, char *out, size_t outlen)

@@ -14,6 +14,7 @@
 #include "buf.h"
 #include "counters.h"
 #include "errors.h"
+#include "process.h"
 #include "version.h"
 
 struct metrics_http {
@@ -51,17 +52,6 @@ static double file_size(const char *path)
     return stat(path, &sb) == 0 ? (double)sb.st_size : 0.0;
 }
 
-static double resident_bytes(void)
-{
-    FILE *f = fopen("/proc/self/statm", "r");
-    unsigned long size = 0, resident = 0;
-    if (f != NULL) {
-        if (fscanf(f, "%lu %lu", &size, &resident) != 2)
-            resident = 0;
-        fclose(f);
-    }
-    return (double)resident * (double)sysconf(_SC_PAGESIZE);
-}
 
 static void render(struct metrics_http *m, struct buf *b)
 {
@@ -94,7 +84,8 @@ static void render(struct metrics_http *m, struct buf *b)
         (unsigned long long)commits);
     gauge(b, "cascade_database_bytes", "Size of the database file.", file_size(m->db));
     gauge(b, "cascade_database_wal_bytes", "Size of its write-ahead log.", file_size(m->wal));
-    gauge(b, "cascade_resident_memory_bytes", "The server's resident memory.", resident_bytes());
+    gauge(b, "cascade_resident_memory_bytes", "The server's resident memory.",
+          (double)process_resident_bytes());
 }
 
 static enum MHD_Result answer(void *cls, struct MHD_Connection *conn, const char *url,

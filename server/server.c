@@ -86,6 +86,7 @@ static void on_sweep(uv_timer_t *timer)
 {
     struct server *s = timer->data;
     net_sweep(&s->net);
+    vitals_tick(&s->live.vitals, uv_now(s->loop));
     if (s->draining && s->net.nconns == 0) {
         log_info("drained: every connection has gone");
         server_stop(s);
@@ -420,6 +421,7 @@ int server_open(struct server *s, const struct server_config *cfg, uv_loop_t *lo
     uv_timer_init(loop, &s->sweep_timer);
     s->sweep_timer.data = s;
     uv_timer_start(&s->sweep_timer, on_sweep, 1000, 1000);
+    vitals_init(&s->live.vitals, clock_now_ms(), uv_now(loop));
     agenda_timer_start(&s->live);
     /* What fell due while the server was down is given at once. */
     cadence_timer_start(&s->live);

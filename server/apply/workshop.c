@@ -154,3 +154,8 @@ int workshop_closed(const struct workshop *w)
 {
     return closing_is_closed(&w->state);
 }
+
+int workshop_at_rest(const struct workshop *w)
+{
+    return w->archived_ms != 0 || workshop_closed(w);
+}

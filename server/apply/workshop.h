@@ -70,6 +70,11 @@ struct workshop {
     /* The check-in cadence: period dates, zone, rule, due dates and how far
      * they were given (live/cadence_timer.h); never NULL once loaded. */
     struct workshop_cadence *cadence;
+    /* Taken out of service by an administrator (0: in service): every
+     * request naming it is refused, it is listed to administrators only,
+     * its timers give nothing; its rows are kept (admin workshop). */
+    int64_t archived_ms;
+    char archived_by[OKR_NAME_MAX + 1];
 };
 
 /* Normalises a join code as people type it (case, spaces, dashes) into
@@ -87,6 +92,10 @@ int workshop_removed(const struct workshop *w, int64_t user_id);
  * but a reopen, and its timers make no events. The one test every timer and
  * the request pipeline use. */
 int workshop_closed(const struct workshop *w);
+
+/* Whether the workshop is at rest: closed, or archived. Its timers (the
+ * agenda's, the cadence's) give no events then. */
+int workshop_at_rest(const struct workshop *w);
 
 /* Whether the user is a member of team (a team number). */
 int workshop_team_member(const struct workshop *w, uint32_t team, int64_t user_id);

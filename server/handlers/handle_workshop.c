@@ -70,6 +70,20 @@ static int check_text(struct conn *c, uint64_t request_id, const char *text, con
     return -1;
 }
 
+int workshop_refuse_archived(struct conn *c, uint64_t request_id, const struct workshop *w)
+{
+    if (w->archived_ms == 0)
+        return 0;
+    char msg[300], when[40];
+    clock_utc_text(w->archived_ms, when, sizeof when);
+    snprintf(msg, sizeof msg,
+             "Workshop %s was archived by %s on %s; an administrator can put it back in "
+             "service with 'cascade admin workshop unarchive %s'.",
+             w->code, w->archived_by[0] ? w->archived_by : "an administrator", when, w->code);
+    conn_send_error(c, request_id, CASCADE__V1__ERROR_CODE__WORKSHOP_ARCHIVED, msg);
+    return -1;
+}
+
 struct workshop *workshop_for_request(struct conn *c, const WireFrame *f)
 {
     uint64_t request_id = f->request_id;
@@ -87,6 +101,8 @@ struct workshop *workshop_for_request(struct conn *c, const WireFrame *f)
         conn_send_error(c, request_id, CASCADE__V1__ERROR_CODE__NOT_FOUND, msg);
         return NULL;
     }
+    if (workshop_refuse_archived(c, request_id, w) != 0)
+        return NULL;
     if (authz_check(w, workshop_participant(w, c->user_id), c->admin, f, msg, sizeof msg) != 0) {
         conn_send_error(c, request_id, CASCADE__V1__ERROR_CODE__FORBIDDEN, msg);
         return NULL;
@@ -145,7 +161,7 @@ void handle_workshop_list(struct conn *c, const WireFrame *f)
     size_t n = 0;
     for (size_t i = 0; i < r->n; i++) {
         const struct participant *p = workshop_participant(r->items[i], c->user_id);
-        if (p == NULL)
+        if (p == NULL || r->items[i]->archived_ms != 0)
             continue;
         fill_info(&infos[n], r->items[i], p->role);
         ptrs[n] = &infos[n];
@@ -248,6 +264,8 @@ void handle_join(struct conn *c, const WireFrame *f)
     if (auth_guess_refused(c, &c->net->joins, f->request_id, c->user, "join"))
         return;
     struct workshop *w = registry_find(&c->live->registry, f->join->code);
+    if (w != NULL && workshop_refuse_archived(c, f->request_id, w) != 0)
+        return;
     if (w != NULL) {
         const struct participant *p = workshop_participant(w, c->user_id);
         if (p != NULL) {
@@ -280,10 +298,7 @@ void handle_join(struct conn *c, const WireFrame *f)
     }
     if (inv.expires_ms != 0 && clock_now_ms() >= inv.expires_ms) {
         char msg[200], when[32];
-        time_t t = (time_t)(inv.expires_ms / 1000);
-        struct tm tm;
-        gmtime_r(&t, &tm);
-        strftime(when, sizeof when, "%Y-%m-%d %H:%M UTC", &tm);
+        clock_utc_text(inv.expires_ms, when, sizeof when);
         snprintf(msg, sizeof msg,
                  "The invite code %s expired on %s; ask a facilitator of the workshop for a new "
                  "one.", code, when);

@@ -38,6 +38,10 @@ int auth_throttle_init(struct net *n, char *err, size_t errlen);
  * returns NULL. */
 struct workshop *workshop_for_request(struct conn *c, const WireFrame *f);
 
+/* Refuses request_id with WORKSHOP_ARCHIVED and returns non-zero when an
+ * administrator has taken w out of service; 0 otherwise. */
+int workshop_refuse_archived(struct conn *c, uint64_t request_id, const struct workshop *w);
+
 /* Answers request_id with the workshop's current Snapshot (arg unused). */
 void answer_snapshot(struct conn *c, struct workshop *w, uint64_t request_id, const char *arg);
 

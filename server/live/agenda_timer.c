@@ -49,8 +49,9 @@ static void on_tick(uv_timer_t *t)
     for (size_t i = 0; i < l->registry.n; i++) {
         struct workshop *w = l->registry.items[i];
         /* A closed workshop changes in no way, its timer's events and
-         * checkpoints included, until it is reopened. */
-        if (w->agenda.state != AGENDA_RUNNING || workshop_closed(w))
+         * checkpoints included, until it is reopened; nor an archived one
+         * until it is back in service. */
+        if (w->agenda.state != AGENDA_RUNNING || workshop_at_rest(w))
             continue;
         if (save)
             checkpoint(l, w, now);
@@ -81,7 +82,7 @@ void agenda_timer_stop(struct live *l)
     int64_t now = clock_now_ms();
     int began = store_begin(l->store) == 0;
     for (size_t i = 0; i < l->registry.n; i++)
-        if (!workshop_closed(l->registry.items[i]))
+        if (!workshop_at_rest(l->registry.items[i]))
             checkpoint(l, l->registry.items[i], now);
     if (began && store_commit(l->store) != 0)
         store_rollback(l->store);

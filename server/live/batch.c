@@ -273,6 +273,7 @@ void batch_commit(struct live *l)
         int rc = write_batch(l->store, b);
         uint64_t took_ns = uv_hrtime() - started, took_ms = took_ns / 1000000;
         counters_commit(took_ns);
+        recent_add(&l->vitals.commits, took_ns);
         if (rc == 0)
             counters_add(&COUNTERS.events, b->n);
         if (took_ms >= SLOW_COMMIT_MS)

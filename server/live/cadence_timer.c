@@ -73,9 +73,9 @@ int cadence_active(const struct workshop *w)
 {
     /* A closed workshop's quarter is over: nothing is due in it, and it
      * gives no events (after a reopen, the dates that passed meanwhile come
-     * at once, once each). */
+     * at once, once each). An archived one is out of service. */
     return w->cadence != NULL && w->cadence->has_dates &&
-           w->cadence->sched.rule.freq != CADENCE_OFF && !workshop_closed(w);
+           w->cadence->sched.rule.freq != CADENCE_OFF && !workshop_at_rest(w);
 }
 
 int cadence_may_fire(const struct workshop *w)

@@ -13,6 +13,7 @@
 #include "crypto.h"
 #include "okr.h"
 #include "registry.h"
+#include "vitals.h"
 
 struct net;
 struct replay;
@@ -58,6 +59,7 @@ struct live {
      * server that owns the listener (server.c sets it). */
     void (*drain)(struct live *l, uint32_t within_s, const char *reason);
     struct backup_job *backup; /* the online backup under way, or NULL */
+    struct vitals vitals;      /* what admin stats reports (vitals.h) */
 };
 
 /* Runs after each loop turn's I/O: commits the turn's changes together,

@@ -80,6 +80,8 @@ static int load_workshop(void *vctx, const struct store_workshop *sw)
     snprintf(w->period, sizeof w->period, "%s", sw->period);
     w->created_ms = sw->created_ms;
     w->observer_comments = sw->observer_comments;
+    w->archived_ms = sw->archived_ms;
+    snprintf(w->archived_by, sizeof w->archived_by, "%s", sw->archived_by);
     struct store_user u;
     if (store_user_by_id(r->store, sw->created_by, &u) == 0)
         snprintf(w->created_by, sizeof w->created_by, "%s", u.name);
@@ -118,6 +120,17 @@ void registry_free(struct registry *r)
     free(r->items);
     r->items = NULL;
     r->n = r->cap = 0;
+}
+
+void registry_remove(struct registry *r, struct workshop *w)
+{
+    for (size_t i = 0; i < r->n; i++)
+        if (r->items[i] == w) {
+            memmove(&r->items[i], &r->items[i + 1], (r->n - i - 1) * sizeof r->items[0]);
+            r->n--;
+            workshop_free(w);
+            return;
+        }
 }
 
 struct workshop *registry_find(const struct registry *r, const char *code)

@@ -22,6 +22,10 @@ struct registry {
 int registry_load(struct registry *r, struct store *store, char *err, size_t errlen);
 void registry_free(struct registry *r);
 
+/* Forgets w and frees it (a deleted workshop): the caller has made sure
+ * nothing refers to it any more. */
+void registry_remove(struct registry *r, struct workshop *w);
+
 /* Finds a workshop by (normalised or typed) code; NULL when none. */
 struct workshop *registry_find(const struct registry *r, const char *code);
 

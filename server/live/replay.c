@@ -89,6 +89,14 @@ static void unlink_replay(struct live *l, struct replay *r)
     free(r);
 }
 
+int replay_busy_with(const struct live *l, const struct workshop *w)
+{
+    for (const struct replay *r = l->replays; r != NULL; r = r->next)
+        if (r->workshop == w)
+            return 1;
+    return 0;
+}
+
 void replay_cancel(struct conn *c)
 {
     if (c->replay != NULL)

@@ -56,6 +56,9 @@ void replay_join(struct conn *c, struct workshop *w, uint64_t request_id);
  * the commit, so the workshop's durable end is current. */
 void replay_step(struct live *l);
 
+/* Whether a history of w is being sent to anyone. */
+int replay_busy_with(const struct live *l, const struct workshop *w);
+
 /* Forgets c's replay (the connection is closing). */
 void replay_cancel(struct conn *c);
 

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "clock.h"
 #include "counters.h"
 #include "errors.h"
 #include "log.h"
@@ -405,7 +406,10 @@ void net_accept(struct net *n, uv_stream_t *listener)
     transport_set_max_frame(&c->transport, anon_max_frame(n));
     if (n->nconns > n->peak_since_trim)
         n->peak_since_trim = n->nconns;
+    if (n->nconns > n->peak_conns)
+        n->peak_conns = n->nconns;
     c->last_heard = uv_now(n->loop);
+    c->accepted_ms = clock_now_ms();
     c->rate_at = c->last_heard;
     c->rate_tokens_milli = (uint64_t)n->cfg.rate_per_s * 4 * 1000;
     transport_accepted(&c->transport);
@@ -460,6 +464,19 @@ int conn_send_going_away_in(struct conn *c, const char *reason, uint32_t closes_
     f.body_case = CASCADE__V1__FRAME__BODY_GOING_AWAY;
     f.going_away = &away;
     return conn_send(c, &f);
+}
+
+void conn_disconnect(struct conn *c, const char *reason)
+{
+    Cascade__V1__GoingAway away = CASCADE__V1__GOING_AWAY__INIT;
+    away.reason = (char *)reason;
+    away.stay_away = 1;
+    WireFrame f = CASCADE__V1__FRAME__INIT;
+    f.body_case = CASCADE__V1__FRAME__BODY_GOING_AWAY;
+    f.going_away = &away;
+    if (c->greeted)
+        conn_send(c, &f);
+    conn_close(c, "disconnected by an administrator");
 }
 
 void net_close_all(struct net *n, const char *reason)

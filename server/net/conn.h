@@ -83,6 +83,7 @@ struct net {
     size_t handshakes; /* connections still in the TLS handshake */
     size_t anonymous;  /* connections nobody has logged in on */
     size_t peak_since_trim; /* most connections open since memory was last given back */
+    size_t peak_conns;      /* most connections open at once since the start */
     uint64_t next_conn_id;
     int stopping;      /* no new connections; the open ones are closing */
     /* Failed password checks and join codes, to refuse guessing
@@ -116,6 +117,7 @@ struct conn {
     int in_handshake;       /* counted in net.handshakes */
     int greeted; /* a Hello was accepted */
     uint64_t greeted_at;   /* loop time of the Hello, ms */
+    int64_t accepted_ms;   /* wall clock of the accept, for admin connections */
     uint64_t last_heard;   /* loop time of the last frame received, ms */
     /* The request rate's token bucket: tokens left (in thousandths, so the
      * refill stays integral) as of loop time rate_at. */
@@ -198,6 +200,10 @@ int conn_send_going_away(struct conn *c, const char *reason);
 /* The same as a notice: the server will close c in closes_in_s seconds
  * (a drain) and serves it until then. */
 int conn_send_going_away_in(struct conn *c, const char *reason, uint32_t closes_in_s);
+
+/* Closes c for an administrator (admin disconnect), telling it why with a
+ * GoingAway that asks the client not to reconnect by itself. */
+void conn_disconnect(struct conn *c, const char *reason);
 
 /* Sends that notice to every greeted connection. */
 void net_warn_all(struct net *n, const char *reason, uint32_t closes_in_s);

@@ -17,7 +17,7 @@
 
 /* The schema version this build writes; older databases are migrated
  * forward at open, newer ones refused. */
-#define STORE_SCHEMA_VERSION 14
+#define STORE_SCHEMA_VERSION 15
 
 struct store;
 
@@ -97,6 +97,8 @@ struct store_workshop {
     int64_t created_ms;
     int observer_comments; /* read back by store_workshop_each */
     struct store_schedule schedule; /* read back by store_workshop_each */
+    int64_t archived_ms;            /* 0: in service */
+    char archived_by[OKR_NAME_MAX + 1];
 };
 
 /* Creates a workshop (w->id is ignored; *id_out gets the new one).
@@ -141,6 +143,20 @@ int store_workshop_schedule(struct store *st, int64_t workshop_id, char *period,
 /* How far the cadence's due dates have been given (within a batch's
  * commit, or on its own). */
 int store_workshop_set_cadence_done(struct store *st, int64_t workshop_id, int64_t done_ms);
+
+/* Operating the server (handlers/handle_admin_workshops.c). */
+/* Archives the workshop (at_ms, by whom) or, with at_ms 0, puts it back in
+ * service. */
+int store_workshop_set_archived(struct store *st, int64_t workshop_id, int64_t at_ms,
+                                const char *by);
+/* Deletes the workshop and every row of every table that names it, in one
+ * transaction. */
+int store_workshop_delete(struct store *st, int64_t workshop_id);
+/* The time of the workshop's last event; 0 when it has none. */
+int store_workshop_last_event_ms(struct store *st, int64_t workshop_id, int64_t *out);
+/* The sizes of the database file and its write-ahead log, in bytes (0 for
+ * one that does not exist). */
+void store_file_sizes(struct store *st, uint64_t *db, uint64_t *wal);
 
 /* Removes a participant, within the caller's transaction (a batch's
  * commit): their role becomes 0 (removed, so the workshop's own code no

@@ -257,6 +257,10 @@ const char *const STORE_MIGRATIONS[] = {
     "ALTER TABLE votes ADD COLUMN retro INTEGER NOT NULL DEFAULT 0;"
     "ALTER TABLE objectives ADD COLUMN carried_from TEXT;"
     "ALTER TABLE key_results ADD COLUMN carried_from TEXT;",
+    /* 14 -> 15: an administrator archives a workshop (takes it out of
+     * service, keeping every row); 0: in service. */
+    ("ALTER TABLE workshops ADD COLUMN archived_ms INTEGER NOT NULL DEFAULT 0;"
+     "ALTER TABLE workshops ADD COLUMN archived_by TEXT NOT NULL DEFAULT '';"),
 };
 
 const size_t STORE_MIGRATION_COUNT = sizeof STORE_MIGRATIONS / sizeof STORE_MIGRATIONS[0];
@@ -291,7 +295,7 @@ const char *const STORE_SQL[ST_COUNT] = {
                         " VALUES (?, ?, ?, ?, ?)",
     [ST_WORKSHOP_EACH] = "SELECT id, code, title, period, created_by, created_ms,"
                          " observer_comments, period_from, period_to, timezone, cadence,"
-                         " cadence_done_ms FROM workshops ORDER BY id",
+                         " cadence_done_ms, archived_ms, archived_by FROM workshops ORDER BY id",
     [ST_WORKSHOP_COUNTERS] = "SELECT next_team, next_objective, next_key_result,"
                              " next_initiative, next_comment, next_idea FROM workshops"
                              " WHERE id = ?",
@@ -400,6 +404,9 @@ const char *const STORE_SQL[ST_COUNT] = {
     [ST_WORKSHOP_SET_SCHEDULE] = "UPDATE workshops SET period = ?, period_from = ?, period_to = ?,"
                                  " timezone = ?, cadence = ?, cadence_done_ms = ? WHERE id = ?",
     [ST_WORKSHOP_SET_CADENCE_DONE] = "UPDATE workshops SET cadence_done_ms = ? WHERE id = ?",
+    [ST_WORKSHOP_SET_ARCHIVED] = "UPDATE workshops SET archived_ms = ?, archived_by = ? WHERE id = ?",
+    [ST_EVENT_LAST_TIME] = "SELECT time_ms FROM events WHERE workshop_id = ?"
+                           " ORDER BY seq DESC LIMIT 1",
     [ST_WORKSHOP_SCHEDULE] = "SELECT period, period_from, period_to, timezone, cadence,"
                              " cadence_done_ms FROM workshops WHERE id = ?",
     [ST_INVITE_USED] = "UPDATE invites SET uses = uses + 1 WHERE code = ?",

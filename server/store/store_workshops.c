@@ -4,6 +4,7 @@
 
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "errors.h"
 #include "store_internal.h"
@@ -56,6 +57,8 @@ int store_workshop_each(struct store *st,
         db_column_copy(s, 9, w.schedule.timezone, sizeof w.schedule.timezone);
         db_column_copy(s, 10, w.schedule.cadence, sizeof w.schedule.cadence);
         w.schedule.done_ms = sqlite3_column_int64(s, 11);
+        w.archived_ms = sqlite3_column_int64(s, 12);
+        db_column_copy(s, 13, w.archived_by, sizeof w.archived_by);
         ret = cb(ctx, &w);
         if (ret != 0)
             break;
@@ -345,4 +348,102 @@ int store_team_member_remove(struct store *st, int64_t workshop_id, uint32_t tea
     db_bind_i64(s, 2, team, &rc);
     db_bind_i64(s, 3, user_id, &rc);
     return db_run(st, s, rc, 0, "remove a team member");
+}
+
+/* ---- Operating the server ---- */
+
+int store_workshop_set_archived(struct store *st, int64_t workshop_id, int64_t at_ms,
+                                const char *by)
+{
+    sqlite3_stmt *s = st->stmt[ST_WORKSHOP_SET_ARCHIVED];
+    int rc = SQLITE_OK;
+    db_bind_i64(s, 1, at_ms, &rc);
+    db_bind_text_nn(s, 2, at_ms != 0 ? by : "", &rc);
+    db_bind_i64(s, 3, workshop_id, &rc);
+    return db_run(st, s, rc, 1, at_ms != 0 ? "archive a workshop" : "unarchive a workshop");
+}
+
+int store_workshop_last_event_ms(struct store *st, int64_t workshop_id, int64_t *out)
+{
+    sqlite3_stmt *s = st->stmt[ST_EVENT_LAST_TIME];
+    int rc = SQLITE_OK;
+    db_bind_i64(s, 1, workshop_id, &rc);
+    int ret = db_step_row(st, s, rc, "read a workshop's last event");
+    *out = ret == 0 ? sqlite3_column_int64(s, 0) : 0;
+    db_done(s);
+    return ret == CAS_ENOTFOUND ? 0 : ret;
+}
+
+/* Deletes the workshop's rows from one table (its name read from the
+ * schema itself, never from a request). */
+static int delete_rows(struct store *st, const char *table, int64_t workshop_id)
+{
+    char sql[160];
+    snprintf(sql, sizeof sql, "DELETE FROM \"%s\" WHERE workshop_id = ?", table);
+    sqlite3_stmt *s = NULL;
+    int rc = sqlite3_prepare_v2(st->db, sql, -1, &s, NULL);
+    if (rc == SQLITE_OK)
+        rc = sqlite3_bind_int64(s, 1, workshop_id);
+    if (rc == SQLITE_OK)
+        rc = sqlite3_step(s);
+    sqlite3_finalize(s);
+    return rc == SQLITE_DONE ? 0 : db_fail(st, rc, "delete a workshop's rows");
+}
+
+int store_workshop_delete(struct store *st, int64_t workshop_id)
+{
+    /* Every table with a workshop_id column, found in the schema: a table
+     * added later is emptied of the workshop too, with no list to keep. */
+    static const char *const TABLES =
+        "SELECT m.name FROM sqlite_schema m, pragma_table_info(m.name) c"
+        " WHERE m.type = 'table' AND c.name = 'workshop_id' ORDER BY m.name";
+    int ret = store_begin(st);
+    if (ret != 0)
+        return ret;
+    /* Children before parents would need an order; checking the foreign
+     * keys at the commit needs none. */
+    int rc = sqlite3_exec(st->db, "PRAGMA defer_foreign_keys = ON", NULL, NULL, NULL);
+    sqlite3_stmt *list = NULL;
+    if (rc == SQLITE_OK)
+        rc = sqlite3_prepare_v2(st->db, TABLES, -1, &list, NULL);
+    ret = rc == SQLITE_OK ? 0 : db_fail(st, rc, "list the tables");
+    while (ret == 0 && (rc = sqlite3_step(list)) == SQLITE_ROW) {
+        char table[64];
+        db_column_copy(list, 0, table, sizeof table);
+        ret = delete_rows(st, table, workshop_id);
+    }
+    if (ret == 0 && rc != SQLITE_DONE)
+        ret = db_fail(st, rc, "list the tables");
+    sqlite3_finalize(list);
+    if (ret == 0) {
+        sqlite3_stmt *s = NULL;
+        rc = sqlite3_prepare_v2(st->db, "DELETE FROM workshops WHERE id = ?", -1, &s, NULL);
+        if (rc == SQLITE_OK)
+            rc = sqlite3_bind_int64(s, 1, workshop_id);
+        if (rc == SQLITE_OK)
+            rc = sqlite3_step(s);
+        ret = rc == SQLITE_DONE ? (sqlite3_changes(st->db) == 1 ? 0 : CAS_ENOTFOUND)
+                                : db_fail(st, rc, "delete a workshop");
+        sqlite3_finalize(s);
+    }
+    if (ret == 0)
+        ret = store_commit(st);
+    if (ret != 0)
+        store_rollback(st);
+    return ret;
+}
+
+void store_file_sizes(struct store *st, uint64_t *db, uint64_t *wal)
+{
+    *db = *wal = 0;
+    const char *path = sqlite3_db_filename(st->db, "main");
+    if (path == NULL || path[0] == '\0')
+        return;
+    struct stat sb;
+    if (stat(path, &sb) == 0)
+        *db = (uint64_t)sb.st_size;
+    char walpath[4200];
+    snprintf(walpath, sizeof walpath, "%s-wal", path);
+    if (stat(walpath, &sb) == 0)
+        *wal = (uint64_t)sb.st_size;
 }

@@ -285,6 +285,17 @@ see "SIGTERM ends a live view with 0" "live:ascii" "live ended with 0"
 t send-keys -t "$A" q
 see "alice's view quits on q" "$A" "live ended with 0"
 
+# ---- the administrator's broadcast and disconnect ----------------------------------------------
+live_pane told bob
+see "bob's view comes up for the administrator's word" "live:told" "K1 Raise"
+as admin admin broadcast "Lunch is served in the hall." >/dev/null
+see "a broadcast shows in the message line with who sent it" "live:told" \
+    "Broadcast from admin: Lunch is served in the hall."
+as admin admin disconnect --user bob --reason "Desk move" >/dev/null
+see "a disconnected view ends saying who and why, instead of retrying" "live:told" \
+    "An administrator (admin) disconnected"
+see "... with exit 1" "live:told" "live ended with 1"
+
 # ---- a login that ends, a certificate that changes --------------------------------------------
 # alice's second terminal has her token too; she logs out everywhere from the
 # first: the server closes the view's connection, and the view, coming back,

@@ -151,6 +151,13 @@ static const Cascade__V1__Frame__BodyCase READS[] = {
     /* Operating the server: no workshop in them. */
     CASCADE__V1__FRAME__BODY_ADMIN_BACKUP,
     CASCADE__V1__FRAME__BODY_ADMIN_DRAIN,
+    CASCADE__V1__FRAME__BODY_ADMIN_STATS,
+    CASCADE__V1__FRAME__BODY_ADMIN_CONNECTIONS,
+    CASCADE__V1__FRAME__BODY_ADMIN_DISCONNECT,
+    CASCADE__V1__FRAME__BODY_ADMIN_BROADCAST,
+    CASCADE__V1__FRAME__BODY_ADMIN_WORKSHOPS,
+    /* Archiving is not closing: a closed workshop may be archived. */
+    CASCADE__V1__FRAME__BODY_ADMIN_WORKSHOP_STATE,
     CASCADE__V1__FRAME__BODY_WORKSHOP_CREATE, /* a new workshop, never a closed one */
     CASCADE__V1__FRAME__BODY_WORKSHOP_LIST,
     CASCADE__V1__FRAME__BODY_PARTICIPANT_LIST,
