@@ -43,6 +43,10 @@ int cmd_admin(struct cli *cli, struct args *a);
 /* 'admin stats | connections | disconnect | workshops | workshop | broadcast'
  * (cmd_admin_views.c): the exit status, or -1 when area is none of them. */
 int cmd_admin_views(struct cli *cli, struct args *a, const char *area);
+/* Prints an Ack's note, or with --json {key: value, "note": ...} (key NULL:
+ * the note alone); frees reply. EXIT_OK. */
+int admin_print_note(const struct cli *cli, WireFrame *reply, const char *key,
+                     const char *value);
 int cmd_workshop(struct cli *cli, struct args *a);
 int cmd_join(struct cli *cli, struct args *a);
 int cmd_use(struct cli *cli, struct args *a);

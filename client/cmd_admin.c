@@ -181,18 +181,7 @@ static int backup(struct cli *cli, struct args *a)
     WireFrame req = CLIENT_REQUEST(admin_backup, ADMIN_BACKUP, &m);
     WireFrame *reply;
     int rc = cli_ask(cli, a, "admin backup", &req, CASCADE__V1__FRAME__BODY_ACK, &reply);
-    if (rc != EXIT_OK)
-        return rc;
-    if (cli->json) {
-        cJSON *o = cJSON_CreateObject();
-        cJSON_AddStringToObject(o, "backup", path);
-        cJSON_AddStringToObject(o, "note", reply->ack->note);
-        output_json(o);
-    } else {
-        printf("%s\n", reply->ack->note);
-    }
-    wire_free(reply);
-    return EXIT_OK;
+    return rc != EXIT_OK ? rc : admin_print_note(cli, reply, "backup", path);
 }
 
 /* admin drain [--within 60s] [--reason TEXT]. */

@@ -230,9 +230,8 @@ static int connections(struct cli *cli, struct args *a)
     return rc;
 }
 
-/* Prints an Ack's note, or with --json {key: value, "note": ...}. */
-static int print_note(const struct cli *cli, WireFrame *reply, const char *key,
-                      const char *value)
+int admin_print_note(const struct cli *cli, WireFrame *reply, const char *key,
+                     const char *value)
 {
     if (cli->json) {
         cJSON *o = cJSON_CreateObject();
@@ -271,7 +270,7 @@ static int disconnect(struct cli *cli, struct args *a)
     WireFrame req = CLIENT_REQUEST(admin_disconnect, ADMIN_DISCONNECT, &m);
     WireFrame *reply;
     int rc = cli_ask(cli, a, "admin disconnect", &req, CASCADE__V1__FRAME__BODY_ACK, &reply);
-    return rc != EXIT_OK ? rc : print_note(cli, reply, NULL, NULL);
+    return rc != EXIT_OK ? rc : admin_print_note(cli, reply, NULL, NULL);
 }
 
 /* ---- admin workshops ------------------------------------------------------------- */
@@ -394,7 +393,7 @@ static int workshop_state(struct cli *cli, struct args *a)
         wire_free(reply);
         return EXIT_OK;
     }
-    return print_note(cli, reply, NULL, NULL);
+    return admin_print_note(cli, reply, NULL, NULL);
 }
 
 /* ---- admin broadcast ------------------------------------------------------------- */
@@ -409,7 +408,7 @@ static int broadcast(struct cli *cli, struct args *a)
     WireFrame req = CLIENT_REQUEST(admin_broadcast, ADMIN_BROADCAST, &m);
     WireFrame *reply;
     int rc = cli_ask(cli, a, "admin broadcast", &req, CASCADE__V1__FRAME__BODY_ACK, &reply);
-    return rc != EXIT_OK ? rc : print_note(cli, reply, "broadcast", text);
+    return rc != EXIT_OK ? rc : admin_print_note(cli, reply, "broadcast", text);
 }
 
 int cmd_admin_views(struct cli *cli, struct args *a, const char *area)

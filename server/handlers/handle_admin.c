@@ -262,11 +262,9 @@ void handle_admin_drain(struct conn *c, const WireFrame *f)
         conn_send_error(c, f->request_id, CASCADE__V1__ERROR_CODE__INVALID_ARGUMENT, err);
         return;
     }
-    if (okr_text_check(m->reason, "The reason", ADMIN_DRAIN_REASON_MAX, 0, 0, err,
-                       sizeof err) != 0) {
-        conn_send_error(c, f->request_id, CASCADE__V1__ERROR_CODE__INVALID_ARGUMENT, err);
+    if (handlers_check_text(c, f->request_id, m->reason, "The reason", ADMIN_DRAIN_REASON_MAX,
+                            0) != 0)
         return;
-    }
     struct live *l = c->live;
     uint32_t within = m->within_s != 0 ? m->within_s : ADMIN_DRAIN_DEFAULT_S;
     const char *reason =

@@ -26,17 +26,6 @@
 #define ADMIN_BROADCAST_MAX 500
 #define ADMIN_REASON_MAX 200
 
-static void send_ack_note(struct conn *c, uint64_t request_id, const char *note)
-{
-    Cascade__V1__Ack ack = CASCADE__V1__ACK__INIT;
-    ack.note = (char *)note;
-    WireFrame f = CASCADE__V1__FRAME__INIT;
-    f.request_id = request_id;
-    f.body_case = CASCADE__V1__FRAME__BODY_ACK;
-    f.ack = &ack;
-    conn_send(c, &f);
-}
-
 void handle_admin_stats(struct conn *c, const WireFrame *f)
 {
     struct live *l = c->live;
@@ -169,16 +158,6 @@ void handle_admin_connections(struct conn *c, const WireFrame *f)
     free(ptrs);
 }
 
-static int check_reason(struct conn *c, uint64_t request_id, const char *text, const char *what,
-                        size_t max, int required)
-{
-    char err[256];
-    if (okr_text_check(text, what, max, required, 0, err, sizeof err) == 0)
-        return 0;
-    conn_send_error(c, request_id, CASCADE__V1__ERROR_CODE__INVALID_ARGUMENT, err);
-    return -1;
-}
-
 void handle_admin_disconnect(struct conn *c, const WireFrame *f)
 {
     const Cascade__V1__AdminDisconnect *m = f->admin_disconnect;
@@ -187,7 +166,7 @@ void handle_admin_disconnect(struct conn *c, const WireFrame *f)
                         "Name one connection by its id or one user, not both and not neither.");
         return;
     }
-    if (check_reason(c, f->request_id, m->reason, "The reason", ADMIN_REASON_MAX, 0) != 0)
+    if (handlers_check_text(c, f->request_id, m->reason, "The reason", ADMIN_REASON_MAX, 0) != 0)
         return;
     char why[ADMIN_REASON_MAX + 80], note[200], quoted[80];
     snprintf(why, sizeof why, "An administrator (%s) disconnected you%s%s", c->user,
@@ -212,7 +191,7 @@ void handle_admin_disconnect(struct conn *c, const WireFrame *f)
                  o->user[0] ? o->user : "not logged in", o->peer, c->user);
         conn_disconnect(o, why);
         snprintf(note, sizeof note, "Closed connection %llu.", (unsigned long long)m->id);
-        send_ack_note(c, f->request_id, note);
+        conn_send_ack_note(c, f->request_id, note);
         return;
     }
     struct store_user u;
@@ -235,7 +214,7 @@ void handle_admin_disconnect(struct conn *c, const WireFrame *f)
     log_info("%zu connection(s) of '%s' disconnected by '%s'", closed, u.name, c->user);
     snprintf(note, sizeof note, "Closed %zu connection%s of %s.", closed, closed == 1 ? "" : "s",
              u.name);
-    send_ack_note(c, f->request_id, note);
+    conn_send_ack_note(c, f->request_id, note);
 }
 
 /* ---- Broadcast ------------------------------------------------------------------- */
@@ -243,7 +222,7 @@ void handle_admin_disconnect(struct conn *c, const WireFrame *f)
 void handle_admin_broadcast(struct conn *c, const WireFrame *f)
 {
     const char *text = f->admin_broadcast->text;
-    if (check_reason(c, f->request_id, text, "The message", ADMIN_BROADCAST_MAX, 1) != 0)
+    if (handlers_check_text(c, f->request_id, text, "The message", ADMIN_BROADCAST_MAX, 1) != 0)
         return;
     Cascade__V1__Broadcast b = CASCADE__V1__BROADCAST__INIT;
     b.from = c->user;
@@ -269,5 +248,5 @@ void handle_admin_broadcast(struct conn *c, const WireFrame *f)
     log_info("broadcast by '%s' to %zu connection(s): %s", c->user, reached, text);
     char note[120];
     snprintf(note, sizeof note, "Sent to %zu connection%s.", reached, reached == 1 ? "" : "s");
-    send_ack_note(c, f->request_id, note);
+    conn_send_ack_note(c, f->request_id, note);
 }

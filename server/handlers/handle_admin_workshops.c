@@ -161,13 +161,7 @@ static void finish_delete(struct conn *c, struct workshop *w, uint64_t request_i
     registry_remove(&l->registry, w);
     log_info("workshop %s deleted by '%s'", code, c->user);
     snprintf(msg, sizeof msg, "Deleted workshop %s and all of its history.", code);
-    Cascade__V1__Ack ack = CASCADE__V1__ACK__INIT;
-    ack.note = msg;
-    WireFrame out = CASCADE__V1__FRAME__INIT;
-    out.request_id = request_id;
-    out.body_case = CASCADE__V1__FRAME__BODY_ACK;
-    out.ack = &ack;
-    conn_send(c, &out);
+    conn_send_ack_note(c, request_id, msg);
 }
 
 /* Whether a delete of w already waits for the commit (two sent at once):

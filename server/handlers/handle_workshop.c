@@ -60,8 +60,8 @@ static void send_info(struct conn *c, uint64_t request_id, const struct workshop
     conn_send(c, &f);
 }
 
-static int check_text(struct conn *c, uint64_t request_id, const char *text, const char *what,
-                      size_t max, int required)
+int handlers_check_text(struct conn *c, uint64_t request_id, const char *text, const char *what,
+                        size_t max, int required)
 {
     char err[256];
     if (okr_text_check(text, what, max, required, 0, err, sizeof err) == 0)
@@ -118,8 +118,8 @@ void handle_workshop_create(struct conn *c, const WireFrame *f)
 {
     const Cascade__V1__WorkshopCreate *m = f->workshop_create;
     const struct okr_limits *limits = &c->live->cfg.text_limits;
-    if (check_text(c, f->request_id, m->title, "title", limits->title, 1) != 0 ||
-        check_text(c, f->request_id, m->period, "period", limits->period, 0) != 0)
+    if (handlers_check_text(c, f->request_id, m->title, "title", limits->title, 1) != 0 ||
+        handlers_check_text(c, f->request_id, m->period, "period", limits->period, 0) != 0)
         return;
     const struct registry *r = &c->live->registry;
     size_t mine = 0;

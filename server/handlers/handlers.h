@@ -42,6 +42,12 @@ struct workshop *workshop_for_request(struct conn *c, const WireFrame *f);
  * administrator has taken w out of service; 0 otherwise. */
 int workshop_refuse_archived(struct conn *c, uint64_t request_id, const struct workshop *w);
 
+/* Checks a text field of a request (okr_text_check: what names it, max
+ * bytes, required or not); otherwise answers INVALID_ARGUMENT with the
+ * sentence and returns non-zero. */
+int handlers_check_text(struct conn *c, uint64_t request_id, const char *text, const char *what,
+                        size_t max, int required);
+
 /* Answers request_id with the workshop's current Snapshot (arg unused). */
 void answer_snapshot(struct conn *c, struct workshop *w, uint64_t request_id, const char *arg);
 

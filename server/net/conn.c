@@ -56,6 +56,17 @@ int conn_send_ack(struct conn *c, uint64_t request_id, uint64_t seq, const char 
     return conn_send(c, &out);
 }
 
+int conn_send_ack_note(struct conn *c, uint64_t request_id, const char *note)
+{
+    Cascade__V1__Ack ack = CASCADE__V1__ACK__INIT;
+    ack.note = (char *)note;
+    WireFrame out = CASCADE__V1__FRAME__INIT;
+    out.request_id = request_id;
+    out.body_case = CASCADE__V1__FRAME__BODY_ACK;
+    out.ack = &ack;
+    return conn_send(c, &out);
+}
+
 int conn_send_error(struct conn *c, uint64_t request_id, Cascade__V1__ErrorCode code,
                     const char *message)
 {

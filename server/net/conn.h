@@ -184,6 +184,9 @@ int conn_send_packed(struct conn *c, const uint8_t *data, size_t len);
 /* Sends a plain Ack answering request_id: seq (0: none) and id (NULL: none). */
 int conn_send_ack(struct conn *c, uint64_t request_id, uint64_t seq, const char *id);
 
+/* Sends an Ack answering request_id whose note says what was done. */
+int conn_send_ack_note(struct conn *c, uint64_t request_id, const char *note);
+
 /* Sends an Error frame answering request_id. */
 int conn_send_error(struct conn *c, uint64_t request_id, Cascade__V1__ErrorCode code,
                     const char *message);
