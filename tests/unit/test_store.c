@@ -796,6 +796,83 @@ static void test_closing_round_trip(void **state)
     okr_state_free(&s);
 }
 
+/* Counts the rows naming workshop ws in every table with a workshop_id
+ * column, and the workshop's own row. */
+static int rows_of(const char *path, int64_t ws)
+{
+    sqlite3 *db = raw_open(path);
+    sqlite3_stmt *list = NULL;
+    assert_int_equal(sqlite3_prepare_v2(db,
+                                        "SELECT m.name FROM sqlite_schema m, pragma_table_info(m.name) c"
+                                        " WHERE m.type = 'table' AND c.name = 'workshop_id'",
+                                        -1, &list, NULL),
+                     SQLITE_OK);
+    int n = 0, tables = 0;
+    while (sqlite3_step(list) == SQLITE_ROW) {
+        char sql[200], count[32];
+        snprintf(sql, sizeof sql, "SELECT count(*) FROM \"%s\" WHERE workshop_id = %lld",
+                 (const char *)sqlite3_column_text(list, 0), (long long)ws);
+        raw_query(db, sql, count, sizeof count);
+        n += atoi(count);
+        tables++;
+    }
+    sqlite3_finalize(list);
+    assert_true(tables >= 15); /* the walk found the tables at all */
+    char sql[100], count[32];
+    snprintf(sql, sizeof sql, "SELECT count(*) FROM workshops WHERE id = %lld", (long long)ws);
+    raw_query(db, sql, count, sizeof count);
+    n += atoi(count);
+    sqlite3_close(db);
+    return n;
+}
+
+static void test_archive_and_delete(void **state)
+{
+    struct fixture *f = *state;
+    open_store(f);
+    int64_t alice = add_user(f->st, "alice", 0);
+    int64_t gone = add_workshop(f->st, "GONE", "Gone", alice);
+    int64_t kept = add_workshop(f->st, "KEPT", "Kept", alice);
+    for (int64_t ws = gone; ws <= kept; ws++) {
+        assert_int_equal(store_participant_set(f->st, ws, alice, 1, 1000), 0);
+        assert_int_equal(store_team_member_add(f->st, ws, 1, alice), 0);
+        for (uint64_t seq = 1; seq <= 3; seq++)
+            assert_int_equal(append_event(f->st, ws, seq), 0);
+    }
+    int64_t last = 0;
+    assert_int_equal(store_workshop_last_event_ms(f->st, gone, &last), 0);
+    assert_true(last == 3003);
+    int64_t none = add_workshop(f->st, "NONE", "Empty", alice);
+    assert_int_equal(store_workshop_last_event_ms(f->st, none, &last), 0);
+    assert_true(last == 0);
+
+    assert_int_equal(store_workshop_set_archived(f->st, gone, 5000, "admin"), 0);
+    reopen_store(f);
+    struct workshops_seen seen = {0};
+    assert_int_equal(store_workshop_each(f->st, collect_workshop, &seen), 0);
+    assert_true(seen.n == 3 && seen.w[0].archived_ms == 5000 && seen.w[1].archived_ms == 0);
+    assert_string_equal(seen.w[0].archived_by, "admin");
+
+    int before = rows_of(f->path, kept);
+    assert_true(rows_of(f->path, gone) >= 6);
+    assert_int_equal(store_workshop_delete(f->st, gone), 0);
+    assert_int_equal(rows_of(f->path, gone), 0);
+    assert_int_equal(rows_of(f->path, kept), before);
+    assert_int_equal(store_workshop_delete(f->st, gone), CAS_ENOTFOUND);
+    /* Unarchiving clears who did it. */
+    assert_int_equal(store_workshop_set_archived(f->st, kept, 5000, "admin"), 0);
+    assert_int_equal(store_workshop_set_archived(f->st, kept, 0, "admin"), 0);
+    char by[32];
+    sqlite3 *db = raw_open(f->path);
+    raw_query(db, "SELECT archived_by || archived_ms FROM workshops WHERE code = 'KEPT'", by,
+              sizeof by);
+    sqlite3_close(db);
+    assert_string_equal(by, "0");
+    uint64_t dbsize = 0, walsize = 0;
+    store_file_sizes(f->st, &dbsize, &walsize);
+    assert_true(dbsize > 0);
+}
+
 static void test_newer_schema_refused(void **state)
 {
     struct fixture *f = *state;
@@ -1381,6 +1458,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_token_delete, setup, teardown),
         cmocka_unit_test_setup_teardown(test_sql_metacharacters_verbatim, setup, teardown),
         cmocka_unit_test_setup_teardown(test_retro_and_carried_round_trip, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_archive_and_delete, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
