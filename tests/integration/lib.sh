@@ -20,6 +20,24 @@ lib_cleanup() {
     rm -rf "$WORK"
 }
 
+# as USER ARGS...: the client as USER, whose login and settings live in
+# $WORK/home-USER (a script may define its own).
+as() { local who=$1; shift; XDG_CONFIG_HOME="$WORK/home-$who" "$CASCADE" "$@"; }
+
+# expect NAME JQ_FILTER WANT: the JSON in $J gives WANT for the filter.
+expect() {
+    local got; got=$(jq -c "$2" <<<"$J")
+    if [ "$got" = "$3" ]; then ok "$1 = $3"; else not_ok "$1 = $3" "got $got"; fi
+}
+
+# refused NAME STATUS WHO ARGS...: one sentence on stderr, nothing on stdout.
+refused() {
+    local name=$1 want=$2 who=$3; shift 3
+    if run "$want" as "$who" "$@" && [ -z "$out" ] && [ "$(grep -c . <<<"$err")" -le 2 ]; then
+        ok "$name: exit $want with one sentence"
+    else not_ok "$name: exit $want with one sentence" "status $status: $out $err"; fi
+}
+
 ok() { passed=$((passed + 1)); echo "ok - $1"; }
 not_ok() { failed=$((failed + 1)); echo "not ok - $1"; [ -n "${2:-}" ] && sed 's/^/#   /' <<<"$2"; }
 check() { # check NAME COMMAND...: passes when the command succeeds

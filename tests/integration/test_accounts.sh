@@ -9,7 +9,6 @@ source "$(dirname "$0")/lib.sh"
 lib_init accounts "$@"
 
 # as HOME CMD...: runs cascade with its own config home (one session each).
-as() { local who=$1; shift; XDG_CONFIG_HOME="$WORK/home-$who" "$CASCADE" "$@"; }
 
 # login HOME USER PASSWORD: logs in, keeping out, err and status as run does.
 login() { run "$4" as "$1" login --user "$2" <<<"$3"; }

@@ -16,19 +16,6 @@ set -u
 source "$(dirname "$0")/lib.sh"
 lib_init admin "$@"
 
-as() { local who=$1; shift; XDG_CONFIG_HOME="$WORK/home-$who" "$CASCADE" "$@"; }
-# expect NAME JQ_FILTER WANT: the JSON in $J gives WANT for the filter.
-expect() {
-    local got; got=$(jq -c "$2" <<<"$J")
-    if [ "$got" = "$3" ]; then ok "$1 = $3"; else not_ok "$1 = $3" "got $got"; fi
-}
-# refused NAME STATUS WHO ARGS...: one sentence on stderr, nothing on stdout.
-refused() {
-    local name=$1 want=$2 who=$3; shift 3
-    if run "$want" as "$who" "$@" && [ -z "$out" ] && [ "$(grep -c . <<<"$err")" -le 2 ]; then
-        ok "$name: exit $want with one sentence"
-    else not_ok "$name: exit $want with one sentence" "status $status: $out $err"; fi
-}
 # wait_for FILE PATTERN: until FILE holds PATTERN (bounded).
 wait_for() {
     for _ in $(seq 1 200); do grep -q -- "$2" "$1" 2>/dev/null && return 0; sleep 0.05; done

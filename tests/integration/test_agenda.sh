@@ -13,7 +13,6 @@ set -u
 source "$(dirname "$0")/lib.sh"
 lib_init agenda "$@"
 
-as() { local who=$1; shift; XDG_CONFIG_HOME="$WORK/home-$who" "$CASCADE" "$@"; }
 # says NAME STATUS TEXT CMD...: the command exits with STATUS and its stderr holds TEXT.
 says() {
     local name=$1 want=$2 text=$3; shift 3

@@ -20,7 +20,6 @@ set -u
 source "$(dirname "$0")/lib.sh"
 lib_init cadence "$@"
 
-as() { local who=$1; shift; XDG_CONFIG_HOME="$WORK/home-$who" "$CASCADE" "$@"; }
 says() { # says NAME STATUS TEXT CMD...
     local name=$1 want=$2 text=$3; shift 3
     if run "$want" "$@" && grep -qF -- "$text" <<<"$out$err"; then ok "$name"

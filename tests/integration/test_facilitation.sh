@@ -13,7 +13,6 @@ set -u
 source "$(dirname "$0")/lib.sh"
 lib_init facilitation "$@"
 
-as() { local who=$1; shift; XDG_CONFIG_HOME="$WORK/home-$who" "$CASCADE" "$@"; }
 state() { as alice --json show 2>&1 | sed 's/"seq":[0-9]*,//'; }
 # says NAME STATUS TEXT CMD...: the command exits STATUS and prints TEXT.
 says() {

@@ -15,7 +15,6 @@ t() { tmux -u -L "$TMUX_SOCKET" "$@"; }
 lib_cleanup_live() { t kill-server 2>/dev/null; lib_cleanup; }
 trap lib_cleanup_live EXIT
 
-as() { local who=$1; shift; XDG_CONFIG_HOME="$WORK/home-$who" "$CASCADE" "$@"; }
 # screen PANE [-e]: the pane's text now (with -e, its escape sequences too).
 screen() { t capture-pane -p ${2:-} -t "$1"; }
 # shows PANE TEXT [TRIES]: waits (bounded: TRIES polls of 50 ms, 15 s by

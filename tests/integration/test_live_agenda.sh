@@ -14,7 +14,6 @@ t() { tmux -u -L "$TMUX_SOCKET" "$@"; }
 lib_cleanup_live() { t kill-server 2>/dev/null; lib_cleanup; }
 trap lib_cleanup_live EXIT
 
-as() { local who=$1; shift; XDG_CONFIG_HOME="$WORK/home-$who" "$CASCADE" "$@"; }
 screen() { t capture-pane -p ${2:-} -t "$1"; }
 # shows PANE PATTERN: waits (bounded, 20 s) until the pane shows the extended regex.
 shows() {

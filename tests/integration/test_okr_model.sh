@@ -13,7 +13,6 @@ source "$(dirname "$0")/lib.sh"
 lib_init okr "$@"
 
 # as USER CMD...: runs cascade as one of the people, each with a config home.
-as() { local who=$1; shift; XDG_CONFIG_HOME="$WORK/home-$who" "$CASCADE" "$@"; }
 
 # stop_watch PID SIGNAL: signals a watcher and returns its exit status; one
 # that has not ended 5 s later is killed (status 137).

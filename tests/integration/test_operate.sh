@@ -10,7 +10,6 @@ set -u
 source "$(dirname "$0")/lib.sh"
 lib_init operate "$@"
 
-as() { local who=$1; shift; XDG_CONFIG_HOME="$WORK/home-$who" "$CASCADE" "$@"; }
 # config_says NAME FILE_TEXT EXPECTED_STDERR_PART: --check-config of that
 # file exits 2 naming the file and line.
 config_says() {

@@ -11,7 +11,6 @@ set -u
 source "$(dirname "$0")/lib.sh"
 lib_init roles "$@"
 
-as() { local who=$1; shift; XDG_CONFIG_HOME="$WORK/home-$who" "$CASCADE" "$@"; }
 show_json() { as alice --json show 2>&1; }
 # says NAME STATUS TEXT CMD...: the command exits STATUS and prints TEXT
 # (stdout or stderr) somewhere.

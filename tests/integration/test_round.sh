@@ -13,7 +13,6 @@ set -u
 source "$(dirname "$0")/lib.sh"
 lib_init round "$@"
 
-as() { local who=$1; shift; XDG_CONFIG_HOME="$WORK/home-$who" "$CASCADE" "$@"; }
 state() { as alice --json show 2>&1 | sed 's/"seq":[0-9]*,//'; }
 says() {
     local name=$1 want=$2 text=$3; shift 3
