@@ -305,6 +305,8 @@ void handle_join(struct conn *c, const WireFrame *f)
         conn_send_error(c, f->request_id, CASCADE__V1__ERROR_CODE__NOT_FOUND, msg);
         return;
     }
+    if (workshop_refuse_archived(c, f->request_id, w) != 0)
+        return;
     /* Someone removed comes back only with an invite made after: the one
      * they used before (or kept) must not undo the removal. */
     int64_t removed_ms = 0;

@@ -152,6 +152,9 @@ refused "archive with no code" 2 admin admin workshop archive
 refused "archive of an unknown code" 1 admin admin workshop archive ZZZZZZZZZZ
 refused "archive --yes" 2 admin admin workshop archive "$W1" --yes
 refused "archive by a facilitator who is not the administrator" 1 alice admin workshop archive "$W1"
+INVITE=$(as alice -w "$W1" workshop invite --role member 2>/dev/null)
+as admin admin user add carol --password-stdin <<<"pw-carol-0123456789" >/dev/null 2>&1
+as carol login --user carol <<<"pw-carol-0123456789" >/dev/null 2>&1
 DUMP0=$(sqlite3 "$WORK/main/cascade.db" .dump | grep -v "archived")
 run 0 as admin admin workshop archive "$W1"
 check "archive: says what it means" grep -q "out of service" <<<"$out"
@@ -163,6 +166,8 @@ check "...names who archived it and the way back" grep -q "was archived by admin
 refused "an edit of an archived workshop" 1 alice -w "$W1" obj add Sneak --team T1
 refused "a watch of an archived workshop" 1 bob -w "$W1" watch --no-resume
 refused "joining an archived workshop" 1 bob join "$W1"
+refused "joining an archived workshop by invite" 1 carol join "$INVITE"
+check "...saying it is archived" grep -q "was archived by admin" <<<"$err"
 J=$(as alice --json workshop list)
 expect "the archived workshop leaves its members' lists" "[.workshops[]? // .[]? | .code? // empty] | index(\"$W1\")" 'null'
 refused "archiving twice" 1 admin admin workshop archive "$W1"
