@@ -277,9 +277,9 @@ static int add_key_result(struct okr_state *s, const struct apply_ctx *ctx,
     k.num = s->next_key_result;
     k.objective = first_objective + (uint32_t)import_find(ix, OKR_OBJECTIVE, f->objective);
     k.milestone = f->milestone;
-    k.start = f->milestone ? 0 : f->start;
-    k.target = f->milestone ? 1 : f->target;
-    k.current = f->milestone ? (f->done ? 1 : 0) : f->current;
+    k.start = f->start;
+    k.target = f->target;
+    k.current = f->current;
     k.done = f->milestone && f->done;
     k.confidence = f->confidence;
     k.status = OKR_ON_TRACK;
