@@ -376,6 +376,49 @@ static int dep_cmp(const void *a, const void *b)
     return 0;
 }
 
+/* Dependencies must not close a circle (K1 needs K2 needs K1), as the
+ * server refuses one made by hand: takes away, again and again, the key
+ * results nothing left depends on (pairs are sorted by key result, so a key
+ * result's own dependencies are together); what remains lies on a circle or
+ * is needed by one, and each dependency between two such is reported. */
+static int find_circles(const long *pairs, size_t n, size_t nkrs, struct import_problems *p)
+{
+    size_t *needed = calloc(nkrs + 1, sizeof *needed);  /* how many depend on it */
+    size_t *first = calloc(nkrs + 1, sizeof *first);    /* its first pair */
+    size_t *count = calloc(nkrs + 1, sizeof *count);    /* its pairs */
+    size_t *queue = malloc((nkrs + 1) * sizeof *queue);
+    unsigned char *gone = calloc(nkrs + 1, 1);
+    int rc = needed && first && count && queue && gone ? 0 : CAS_ENOMEM;
+    for (size_t i = 0; rc == 0 && i < n; i++) {
+        needed[pairs[3 * i + 1]]++;
+        if (count[pairs[3 * i]]++ == 0)
+            first[pairs[3 * i]] = i;
+    }
+    size_t head = 0, tail = 0;
+    for (size_t k = 0; rc == 0 && k < nkrs; k++)
+        if (needed[k] == 0)
+            queue[tail++] = k;
+    while (rc == 0 && head < tail) {
+        size_t k = queue[head++];
+        gone[k] = 1;
+        for (size_t i = first[k]; i < first[k] + count[k]; i++)
+            if (--needed[pairs[3 * i + 1]] == 0)
+                queue[tail++] = (size_t)pairs[3 * i + 1];
+    }
+    for (size_t i = 0; rc == 0 && i < n; i++)
+        if (!gone[pairs[3 * i]] && !gone[pairs[3 * i + 1]])
+            import_problem_add(p, "dependencies", (size_t)pairs[3 * i + 2], "depends_on",
+                               "This dependency is on a circle of dependencies, or comes "
+                               "after one (K1 needs K2 needs K1); a key result cannot wait for "
+                               "itself.");
+    free(needed);
+    free(first);
+    free(count);
+    free(queue);
+    free(gone);
+    return rc;
+}
+
 static int check_dependencies(const Cascade__V1__WorkshopImport *m, const struct import_index *ix,
                               struct import_problems *p)
 {
@@ -404,8 +447,9 @@ static int check_dependencies(const Cascade__V1__WorkshopImport *m, const struct
         if (pairs[3 * i] == pairs[3 * (i - 1)] && pairs[3 * i + 1] == pairs[3 * (i - 1) + 1])
             import_problem_add(p, L, (size_t)pairs[3 * i + 2], "depends_on",
                                "The file names this dependency twice.");
+    int rc = find_circles(pairs, n, m->n_key_results, p);
     free(pairs);
-    return 0;
+    return rc;
 }
 
 static void check_comments(const Cascade__V1__WorkshopImport *m, const struct okr_limits *lim,

@@ -227,6 +227,33 @@ static void test_links_of_initiatives_dependencies_comments(void **state)
     assert_true(told(&f, "initiatives", 0, "key_result", "Name a key result"));
 }
 
+static void test_dependency_circles(void **state)
+{
+    (void)state;
+    struct file f;
+    sound(&f);
+    kr(&f, "K3", "O1", "Cost");
+    Cascade__V1__Dependency d[3];
+    const char *pairs[3][2] = {{"K1", "K2"}, {"K2", "K3"}, {"K3", "K1"}};
+    for (int i = 0; i < 3; i++) {
+        cascade__v1__dependency__init(&d[i]);
+        d[i].key_result = (char *)pairs[i][0];
+        d[i].depends_on = (char *)pairs[i][1];
+        f.dp[f.m.n_dependencies++] = &d[i];
+    }
+    assert_int_equal(check(&f), CAS_EINVAL);
+    for (uint32_t i = 0; i < 3; i++)
+        assert_true(told(&f, "dependencies", i, "depends_on", "on a circle of dependencies"));
+    d[2].depends_on = "K2"; /* K3 needs K2 needs K3 */
+    f.p.n = 0;
+    assert_int_equal(check(&f), CAS_EINVAL);
+    assert_int_equal(f.p.n, 2); /* K1 -> K2 only leads into it */
+    d[2].key_result = "K1"; /* K1 needs K2 and K3, K2 needs K3: no circle */
+    d[2].depends_on = "K3";
+    f.p.n = 0;
+    assert_int_equal(check(&f), 0);
+}
+
 static void test_every_problem_up_to_the_cap(void **state)
 {
     (void)state;
@@ -288,6 +315,7 @@ int main(void)
         cmocka_unit_test(test_texts_and_numbers),
         cmocka_unit_test(test_paths_unique),
         cmocka_unit_test(test_links_of_initiatives_dependencies_comments),
+        cmocka_unit_test(test_dependency_circles),
         cmocka_unit_test(test_every_problem_up_to_the_cap),
         cmocka_unit_test(test_empty_and_oversized),
         cmocka_unit_test(test_team_path),
