@@ -170,13 +170,12 @@ static int print_reply(const struct cli *cli, const struct import_file *f, const
         return output_json(o) == 0 ? EXIT_OK : EXIT_REFUSED;
     }
     printf("%s %u new team%s (%u reused), %u objective%s, %u key result%s, %u initiative%s, "
-           "%u dependenc%s and %u comment%s %s workshop %s%s\n",
+           "%u dependenc%s and %u comment%s into workshop %s%s\n",
            r->dry_run ? "Would import" : "Imported", r->teams_created,
            r->teams_created == 1 ? "" : "s", r->teams_reused, r->objectives,
            r->objectives == 1 ? "" : "s", r->key_results, r->key_results == 1 ? "" : "s",
            r->initiatives, r->initiatives == 1 ? "" : "s", r->dependencies,
-           r->dependencies == 1 ? "y" : "ies", r->comments, r->comments == 1 ? "" : "s",
-           r->dry_run ? "into" : "into", ws,
+           r->dependencies == 1 ? "y" : "ies", r->comments, r->comments == 1 ? "" : "s", ws,
            r->dry_run ? "; nothing was changed (--dry-run)." : ".");
     return EXIT_OK;
 }
@@ -200,9 +199,13 @@ int cmd_import(struct cli *cli, struct args *a)
         import_file_free(&f);
         return EXIT_REFUSED;
     }
-    struct import_index ix;
+    /* The texts' ceilings here: the server checks them against the limits
+     * its operator chose, which may be above the defaults. */
+    const struct okr_limits ceilings = {OKR_TEAM_NAME_CAP, OKR_TITLE_CAP, OKR_TEXT_CAP,
+                                        OKR_UNIT_CAP, OKR_PERIOD_CAP};
+    struct import_index ix = {0};
     if (f.problems.n == 0 && !f.problems.truncated &&
-        import_check(f.msg, NULL, &ix, &f.problems) == CAS_ENOMEM) {
+        import_check(f.msg, &ceilings, &ix, &f.problems) == CAS_ENOMEM) {
         import_index_free(&ix);
         import_file_free(&f);
         cli_error("Out of memory while checking %s; nothing was imported.", path);
