@@ -131,8 +131,43 @@ static void print_problems(const struct import_file *f, const char *path,
 }
 
 /* The server's answer: its problems, or what was (or would be) made. */
-static int print_reply(const struct cli *cli, const struct import_file *f, const char *path,
-                       const char *ws, const Cascade__V1__WorkshopImportReply *r)
+/* What a dry run would make: each team, new or the workshop's, and each
+ * objective with its team and how many key results it brings. */
+static void print_plan(const struct import_file *f, const struct import_index *ix,
+                       const Cascade__V1__WorkshopImportReply *r)
+{
+    const Cascade__V1__WorkshopImport *m = f->msg;
+    char path[1024];
+    for (size_t i = 0; i < m->n_teams; i++) {
+        import_team_path(m, ix, i, path, sizeof path);
+        const char *same = NULL;
+        size_t idlen = strlen(m->teams[i]->id);
+        for (size_t j = 0; j < r->n_reused_teams && same == NULL; j++)
+            if (strncmp(r->reused_teams[j], m->teams[i]->id, idlen) == 0 &&
+                r->reused_teams[j][idlen] == '=')
+                same = r->reused_teams[j] + idlen + 1;
+        if (same != NULL)
+            printf("  team %s: the workshop's %s\n", path, same);
+        else
+            printf("  team %s: new\n", path);
+    }
+    for (size_t i = 0; i < m->n_objectives; i++) {
+        const Cascade__V1__Objective *o = m->objectives[i];
+        long team = import_find(ix, OKR_TEAM, o->team);
+        path[0] = '\0';
+        if (team >= 0)
+            import_team_path(m, ix, (size_t)team, path, sizeof path);
+        size_t krs = 0;
+        for (size_t k = 0; k < m->n_key_results; k++)
+            krs += import_find(ix, OKR_OBJECTIVE, m->key_results[k]->objective) == (long)i;
+        printf("  objective \"%s\" of %s: %zu key result%s\n", o->title, path, krs,
+               krs == 1 ? "" : "s");
+    }
+}
+
+static int print_reply(const struct cli *cli, const struct import_file *f,
+                       const struct import_index *ix, const char *path, const char *ws,
+                       const Cascade__V1__WorkshopImportReply *r)
 {
     if (r->n_problems > 0) {
         struct import_problems *p = calloc(1, sizeof *p);
@@ -167,6 +202,15 @@ static int print_reply(const struct cli *cli, const struct import_file *f, const
         cJSON_AddNumberToObject(o, "dependencies", r->dependencies);
         cJSON_AddNumberToObject(o, "comments", r->comments);
         cJSON_AddNumberToObject(o, "seq", (double)r->seq);
+        cJSON *reused = cJSON_AddObjectToObject(o, "reused_teams");
+        for (size_t i = 0; reused != NULL && i < r->n_reused_teams; i++) {
+            const char *eq = strchr(r->reused_teams[i], '=');
+            if (eq == NULL)
+                continue;
+            char id[24];
+            snprintf(id, sizeof id, "%.*s", (int)(eq - r->reused_teams[i]), r->reused_teams[i]);
+            cJSON_AddStringToObject(reused, id, eq + 1);
+        }
         return output_json(o) == 0 ? EXIT_OK : EXIT_REFUSED;
     }
     printf("%s %u new team%s (%u reused), %u objective%s, %u key result%s, %u initiative%s, "
@@ -177,6 +221,8 @@ static int print_reply(const struct cli *cli, const struct import_file *f, const
            r->initiatives, r->initiatives == 1 ? "" : "s", r->dependencies,
            r->dependencies == 1 ? "y" : "ies", r->comments, r->comments == 1 ? "" : "s", ws,
            r->dry_run ? "; nothing was changed (--dry-run)." : ".");
+    if (r->dry_run)
+        print_plan(f, ix, r);
     return EXIT_OK;
 }
 
@@ -211,14 +257,15 @@ int cmd_import(struct cli *cli, struct args *a)
         cli_error("Out of memory while checking %s; nothing was imported.", path);
         return EXIT_REFUSED;
     }
-    import_index_free(&ix);
     if (f.problems.n > 0 || f.problems.truncated) {
         print_problems(&f, path, &f.problems, f.problems.truncated);
+        import_index_free(&ix);
         import_file_free(&f);
         return EXIT_REFUSED;
     }
     f.msg->dry_run = dry_run;
     if (import_file_set(&f.msg->workshop, ws, strlen(ws)) != 0) {
+        import_index_free(&ix);
         import_file_free(&f);
         cli_error("Out of memory; nothing was imported.");
         return EXIT_REFUSED;
@@ -232,8 +279,9 @@ int cmd_import(struct cli *cli, struct args *a)
                   "operator raised --max-frame. Split the file, or ask for a larger limit.",
                   size, IMPORT_DEFAULT_MAX_FRAME);
     if (rc == EXIT_OK)
-        rc = print_reply(cli, &f, path, ws, reply->workshop_import_reply);
+        rc = print_reply(cli, &f, &ix, path, ws, reply->workshop_import_reply);
     wire_free(reply);
+    import_index_free(&ix);
     import_file_free(&f);
     return rc;
 }

@@ -142,6 +142,23 @@ void handle_workshop_import(struct conn *c, const WireFrame *f)
     reply.initiatives = (uint32_t)m->n_initiatives;
     reply.dependencies = (uint32_t)m->n_dependencies;
     reply.comments = (uint32_t)m->n_comments;
+    /* Which teams of the file are the workshop's already. */
+    char (*reused)[32] = calloc(plan.teams_reused + 1, sizeof *reused);
+    char **reused_ptrs = calloc(plan.teams_reused + 1, sizeof *reused_ptrs);
+    if (reused == NULL || reused_ptrs == NULL) {
+        free(reused);
+        free(reused_ptrs);
+        conn_send_no_memory(c, f->request_id, "nothing was imported");
+        goto done;
+    }
+    for (size_t i = 0; i < m->n_teams; i++)
+        if (plan.team_reused[i]) {
+            snprintf(reused[reply.n_reused_teams], sizeof reused[0], "%.16s=T%u",
+                     m->teams[i]->id, plan.team_num[i]);
+            reused_ptrs[reply.n_reused_teams] = reused[reply.n_reused_teams];
+            reply.n_reused_teams++;
+        }
+    reply.reused_teams = reused_ptrs;
     if (m->dry_run) {
         WireFrame out = CASCADE__V1__FRAME__INIT;
         out.request_id = f->request_id;
@@ -151,6 +168,8 @@ void handle_workshop_import(struct conn *c, const WireFrame *f)
     } else {
         apply(c, f, w, &ctx, &ix, &plan, &reply);
     }
+    free(reused);
+    free(reused_ptrs);
 done:
     import_plan_free(&plan);
     import_index_free(&ix);

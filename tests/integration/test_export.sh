@@ -157,9 +157,15 @@ unchanged "a decimal comma is refused with its row" 1 "row 7, column target: '12
     as alice import "$WORK/sheet.csv"
 [ "$(as alice --json show | jq -S 'del(.workshop)')" = "$BEFORE" ] && ok "show --json is as it was" || not_ok "show unchanged"
 sed -i 's/"12,5"/12.5/' "$WORK/sheet.csv"
-if run 0 as alice import "$WORK/sheet.csv" --dry-run && grep -qF "Would import 1 new team (2 reused), 4 objectives, 6 key results" <<<"$out"; then
-    ok "the mended sheet passes a dry run, reusing the teams there"
+if run 0 as alice import "$WORK/sheet.csv" --dry-run && grep -qF "Would import 1 new team (2 reused), 4 objectives, 6 key results" <<<"$out" \
+   && grep -qxF "  team Company/Sales: the workshop's T2" <<<"$out" && grep -qxF "  team Company/Sales/EMEA: new" <<<"$out" \
+   && grep -qxF '  objective "Grow revenue, profitably" of Company: 2 key results' <<<"$out"; then
+    ok "the mended sheet passes a dry run, which lists the teams it reuses and what it would make"
 else not_ok "sheet dry run" "$out $err"; fi
+if run 0 as alice --json import "$WORK/sheet.csv" --dry-run \
+   && [ "$(jq -c '[.dry_run, .teams_created, .teams_reused, .reused_teams, .seq]' <<<"$out")" = '[true,1,2,{"T1":"T1","T2":"T2"},0]' ]; then
+    ok "--json says so too"
+else not_ok "dry run json" "$out $err"; fi
 if run 0 as alice import "$WORK/sheet.csv" && run 0 as alice --json show \
    && [ "$(jq -r '[.teams[] | "\(.id):\(.name):\(.parent):\(.level)"] | join(" ")' <<<"$out")" = "T1:Company:null:company T2:Sales:T1:department T3:EMEA:T2:team" ] \
    && [ "$(jq -r '[.objectives[] | "\(.id):\(.team):\(.title)"] | join("|")' <<<"$out")" = "O1:T1:Grow revenue, profitably|O2:T1:Keep customers|O3:T2:Sell more|O4:T3:Win EMEA" ] \
@@ -195,6 +201,10 @@ if run 1 as alice import "$WORK/bad2.json" && grep -qF "objectives[1].team: The 
    && grep -qF "objectives[1].title: The title is empty" <<<"$err"; then
     ok "the file's checks name each entity by its path"
 else not_ok "json checks" "$err"; fi
+
+jq '.dependencies += [{"key_result":"K1","depends_on":"K3"}]' "$WORK/a.json" >"$WORK/circle.json"
+unchanged "dependencies that close a circle" 1 "dependencies[1].depends_on: This dependency is on a circle of dependencies" \
+    as alice -w "$COPY" import "$WORK/circle.json"
 
 # ---- files that cannot be imported -----------------------------------------------------------
 unchanged "a missing file" 1 "Cannot read $WORK/nope.csv: No such file or directory. Nothing was imported." \
