@@ -45,6 +45,8 @@ int export_json(FILE *out, const Cascade__V1__Snapshot *snap, const struct okr_s
         cJSON_Delete(o);
         return -1;
     }
+    /* Ideas and retrospective cards are the session's, not the cascade's. */
+    cJSON_DeleteItemFromObjectCaseSensitive(o, "ideas");
     strip(cJSON_GetObjectItemCaseSensitive(o, "teams"), 0);
     strip(cJSON_GetObjectItemCaseSensitive(o, "objectives"), 0);
     cJSON *krs = cJSON_GetObjectItemCaseSensitive(o, "key_results");

@@ -1,6 +1,7 @@
 /* cascade export: a workshop's state, as a snapshot gives it, written as
  *   json      everything an import needs to make the cascade again (the
- *             `show --json` entities without versions, cadence and ideas),
+ *             `show --json` entities without versions, members, cadence
+ *             and ideas),
  *             under {"format":"cascade-export","version":1,"workshop":{...}};
  *   csv       the spreadsheet shape, one row per key result (RFC 4180,
  *             UTF-8, CRLF): team path, objective, key result, start,

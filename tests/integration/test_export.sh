@@ -74,6 +74,7 @@ as mia comment K3 "Too low, a second
 line"
 as alice comment resolve C1
 as alice obj close-note O2 "Hiring froze in August"
+as mia retro add continue "Weekly check-ins"
 } >/dev/null 2>&1
 
 # ---- export ----------------------------------------------------------------------------------
@@ -94,7 +95,8 @@ if run 0 as alice export --format md && grep -qx "### T2 Company/Sales (departme
    && grep -qF "| K3 Deals \"big\" ones | 0 → 100 (now 40) | mia |" <<<"$out" \
    && grep -qF -- "- On K3 (Deals \"big\" ones), mia: Too low, a second line" <<<"$out" \
    && grep -qF -- "- O2 Sell more: Hiring froze in August" <<<"$out" \
-   && grep -qF -- "- O3 Win EMEA" <<<"$out" && grep -qF "Resolved in review:" <<<"$out"; then
+   && grep -qF -- "- O3 Win EMEA" <<<"$out" && grep -qF "Resolved in review:" <<<"$out" \
+   && grep -qF -- "- continue: Weekly check-ins" <<<"$out"; then
     ok "export --format md: OKRs by team in tree order, open comments, decisions"
 else not_ok "export md" "$out $err"; fi
 says "export without --format is a usage error" 2 "Name the format: --format json, csv or md." as alice export
@@ -229,10 +231,18 @@ for i in $(seq 1 60); do echo "Company,Objective $i,KR $i,0,10"; done | sed '1i 
 unchanged "more entities than --max-entities allows, in a dry run too" 1 "would take it past its limit of 120 (--max-entities). Nothing was imported." \
     as alice import "$WORK/many.csv" --dry-run
 as alice -w "$COPY" workshop close --force >/dev/null 2>&1
+if run 0 as alice -w "$COPY" export --format md && grep -qF "closed by alice" <<<"$out" \
+   && grep -qF -- "- Score: 0.4 red (fixed at the close)" <<<"$out"; then
+    ok "a closed workshop's summary gives the grades fixed at the close"
+else not_ok "closed md" "$out $err"; fi
 unchanged "a closed workshop takes no import" 1 "closed" as alice -w "$COPY" import "$WORK/sheet.csv"
 says "import without a file is a usage error" 2 "Name the file to import" as alice import
 says "an unknown flag of import is named" 2 "Unknown option --dryrun for this command; did you mean --dry-run?" \
     as alice import "$WORK/sheet.csv" --dryrun
+jq -n --arg t "$(head -c 15000 /dev/zero | tr '\0' x)" \
+    '{teams:[{id:"T1",name:"Big"}],objectives:[{id:"O1",team:"T1",title:"o"}],comments:[range(1;80) | {id:"C\(.)",target:"O1",author:"a",text:$t}]}' >"$WORK/big.json"
+unchanged "a file that does not fit one frame" 3 "a server takes 1048576 unless its operator raised --max-frame. Split the file" \
+    as alice import "$WORK/big.json"
 stop_server "$SPID"
 unchanged "a server that is down" 3 "" as alice import "$WORK/sheet.csv"
 grep -qE "connect|reach" <<<"$err" && ok "the refusal says the server cannot be reached" || not_ok "server down sentence" "$err"
