@@ -46,6 +46,30 @@ static const char *const COLUMN_NAMES[NCOLUMNS] = {
 /* The confidence of a key result whose row gives none, as a new one gets. */
 #define CSV_CONFIDENCE_DEFAULT 0.5
 
+/* An open-addressing index of names under an owner: a team's name under
+ * its parent, an objective's title under its team. Slots hold a position
+ * in the message's list plus one (0: empty). */
+struct names {
+    size_t *slots;
+    size_t cap, n;
+};
+
+static uint64_t name_hash(long owner, const char *text, size_t len)
+{
+    uint64_t h = 1469598103934665603ull; /* FNV-1a */
+    for (size_t i = 0; i < sizeof owner; i++)
+        h = (h ^ (uint8_t)((unsigned long)owner >> (8 * i))) * 1099511628211ull;
+    for (size_t i = 0; i < len; i++)
+        h = (h ^ (uint8_t)text[i]) * 1099511628211ull;
+    return h;
+}
+
+static void names_free(struct names *t)
+{
+    free(t->slots);
+    memset(t, 0, sizeof *t);
+}
+
 struct reader {
     struct import_file *f;
     char **cells;
@@ -56,6 +80,11 @@ struct reader {
     int col[NCOLUMNS]; /* the cell index of each column, -1 when absent */
     long prev_team, prev_objective; /* the row above's, -1 for none */
     int failed; /* out of memory */
+    /* Each team's parent and each objective's team (positions, -1 none),
+     * and the names under each, hashed: a long sheet reads in linear time. */
+    long *team_parent, *objective_team;
+    size_t cap_team_parent, cap_objective_team;
+    struct names teams, objectives;
 };
 
 static void problem(struct reader *r, const char *column, const char *fmt, ...)
@@ -95,6 +124,56 @@ static const char *cell(const struct reader *r, enum column c)
 {
     int i = r->col[c];
     return i >= 0 && (size_t)i < r->ncells ? r->cells[i] : "";
+}
+
+/* The position of the team named text (len bytes) under parent (-1: a
+ * root), or of the objective titled text under team parent; -1 for none. */
+static long names_find(const struct reader *r, const struct names *t, int teams, long owner,
+                       const char *text, size_t len)
+{
+    if (t->cap == 0)
+        return -1;
+    for (size_t i = name_hash(owner, text, len) & (t->cap - 1);; i = (i + 1) & (t->cap - 1)) {
+        if (t->slots[i] == 0)
+            return -1;
+        size_t at = t->slots[i] - 1;
+        const char *name = teams ? r->f->msg->teams[at]->name : r->f->msg->objectives[at]->title;
+        long of = teams ? r->team_parent[at] : r->objective_team[at];
+        if (of == owner && strlen(name) == len && memcmp(name, text, len) == 0)
+            return (long)at;
+    }
+}
+
+/* Adds position at (whose name is text, under owner); 0 or -1. */
+static int names_add(const struct reader *r, struct names *t, int teams, long owner,
+                     const char *text, size_t len, size_t at)
+{
+    if (2 * (t->n + 1) > t->cap) {
+        size_t cap = t->cap ? 2 * t->cap : 64;
+        size_t *slots = calloc(cap, sizeof *slots);
+        if (slots == NULL)
+            return -1;
+        for (size_t i = 0; i < t->cap; i++) {
+            if (t->slots[i] == 0)
+                continue;
+            size_t e = t->slots[i] - 1;
+            const char *name = teams ? r->f->msg->teams[e]->name : r->f->msg->objectives[e]->title;
+            long of = teams ? r->team_parent[e] : r->objective_team[e];
+            size_t j = name_hash(of, name, strlen(name)) & (cap - 1);
+            while (slots[j] != 0)
+                j = (j + 1) & (cap - 1);
+            slots[j] = e + 1;
+        }
+        free(t->slots);
+        t->slots = slots;
+        t->cap = cap;
+    }
+    size_t j = name_hash(owner, text, len) & (t->cap - 1);
+    while (t->slots[j] != 0)
+        j = (j + 1) & (t->cap - 1);
+    t->slots[j] = at + 1;
+    t->n++;
+    return 0;
 }
 
 /* A header's word as a column name: lower case, spaces and dashes as
@@ -253,22 +332,17 @@ static long team_for_path(struct reader *r, const char *path)
                     "Company/Sales/EMEA.");
             return -1;
         }
-        long found = -1;
-        char parent_id[16] = "";
-        if (parent >= 0)
-            snprintf(parent_id, sizeof parent_id, "%s", f->msg->teams[parent]->id);
-        for (size_t i = 0; i < f->msg->n_teams && found < 0; i++) {
-            const Cascade__V1__Team *t = f->msg->teams[i];
-            if (strcmp(t->parent, parent_id) == 0 && strlen(t->name) == len &&
-                memcmp(t->name, p, len) == 0)
-                found = (long)i;
-        }
+        long found = names_find(r, &r->teams, 1, parent, p, len);
         if (found < 0) {
+            char parent_id[16] = "";
+            if (parent >= 0)
+                snprintf(parent_id, sizeof parent_id, "%s", f->msg->teams[parent]->id);
             size_t n = f->msg->n_teams;
             Cascade__V1__Team *t = import_file_add_team(f);
             char id[16];
             snprintf(id, sizeof id, "T%zu", n + 1);
             if (t == NULL || ARRAY_GROW(f->team_rows, f->cap_team_rows, n + 1) != 0 ||
+                ARRAY_GROW(r->team_parent, r->cap_team_parent, n + 1) != 0 ||
                 import_file_set(&t->id, id, strlen(id)) != 0 ||
                 import_file_set(&t->name, p, len) != 0 ||
                 import_file_set(&t->parent, parent_id, strlen(parent_id)) != 0) {
@@ -276,6 +350,11 @@ static long team_for_path(struct reader *r, const char *path)
                 return -1;
             }
             f->team_rows[n] = r->row;
+            r->team_parent[n] = parent;
+            if (names_add(r, &r->teams, 1, parent, p, len, n) != 0) {
+                r->failed = 1;
+                return -1;
+            }
             found = (long)n;
         }
         parent = found;
@@ -289,16 +368,15 @@ static long objective_for(struct reader *r, long team, const char *title)
 {
     struct import_file *f = r->f;
     const char *team_id = f->msg->teams[team]->id;
-    for (size_t i = f->msg->n_objectives; i-- > 0;) {
-        const Cascade__V1__Objective *o = f->msg->objectives[i];
-        if (strcmp(o->team, team_id) == 0 && strcmp(o->title, title) == 0)
-            return (long)i;
-    }
+    long found = names_find(r, &r->objectives, 0, team, title, strlen(title));
+    if (found >= 0)
+        return found;
     size_t n = f->msg->n_objectives;
     Cascade__V1__Objective *o = import_file_add_objective(f);
     char id[16];
     snprintf(id, sizeof id, "O%zu", n + 1);
     if (o == NULL || ARRAY_GROW(f->objective_rows, f->cap_objective_rows, n + 1) != 0 ||
+        ARRAY_GROW(r->objective_team, r->cap_objective_team, n + 1) != 0 ||
         import_file_set(&o->id, id, strlen(id)) != 0 ||
         import_file_set(&o->team, team_id, strlen(team_id)) != 0 ||
         import_file_set(&o->title, title, strlen(title)) != 0) {
@@ -306,6 +384,11 @@ static long objective_for(struct reader *r, long team, const char *title)
         return -1;
     }
     f->objective_rows[n] = r->row;
+    r->objective_team[n] = team;
+    if (names_add(r, &r->objectives, 0, team, title, strlen(title), n) != 0) {
+        r->failed = 1;
+        return -1;
+    }
     return (long)n;
 }
 
@@ -495,6 +578,10 @@ int import_csv_parse(struct import_file *f, const char *data, size_t len)
     for (size_t i = 0; i < r.ncells; i++)
         free(r.cells[i]);
     free(r.cells);
+    free(r.team_parent);
+    free(r.objective_team);
+    names_free(&r.teams);
+    names_free(&r.objectives);
     if (!r.failed && r.header_done && !r.header_bad && import_entity_count(f->msg) == 0 &&
         f->problems.n == 0)
         import_problem_add(&f->problems, "", 0, "", "The CSV has a header but no rows.");

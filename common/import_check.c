@@ -213,6 +213,25 @@ static int find_loops(const long *parent, size_t n, unsigned char *mark, const c
     return 0;
 }
 
+/* A team by its parent (position, -1 for none) and name. */
+struct sibling {
+    long parent;
+    const char *name;
+    size_t pos;
+};
+
+/* Orders siblings by parent, name, then place in the file. */
+static int sibling_cmp(const void *a, const void *b)
+{
+    const struct sibling *x = a, *y = b;
+    if (x->parent != y->parent)
+        return x->parent < y->parent ? -1 : 1;
+    int c = strcmp(x->name, y->name);
+    if (c != 0)
+        return c;
+    return x->pos < y->pos ? -1 : x->pos > y->pos;
+}
+
 static int check_teams(const Cascade__V1__WorkshopImport *m, const struct okr_limits *lim,
                        const struct import_index *ix, struct import_problems *p)
 {
@@ -250,15 +269,25 @@ static int check_teams(const Cascade__V1__WorkshopImport *m, const struct okr_li
                                "parent's.", okr_level_name(level), okr_level_name(up_level));
     }
     /* Two teams of one parent with one name would be one path: which of
-     * them a spreadsheet's row, or a team of the workshop, means is unclear. */
-    for (size_t i = 0; rc == 0 && i < m->n_teams && m->n_teams <= 5000; i++)
-        for (size_t j = 0; j < i; j++)
-            if (parent[i] == parent[j] && strcmp(m->teams[i]->name, m->teams[j]->name) == 0) {
-                import_problem_add(p, L, i, "name", "Team %s has the same name and parent as %s; "
-                                   "a team's path must be unique.", m->teams[i]->id,
-                                   m->teams[j]->id);
-                break;
-            }
+     * them a spreadsheet's row, or a team of the workshop, means is unclear.
+     * Sorted by parent and name, such teams stand together. */
+    struct sibling *sib = rc == 0 ? malloc((m->n_teams + 1) * sizeof *sib) : NULL;
+    if (rc == 0 && sib == NULL)
+        rc = CAS_ENOMEM;
+    for (size_t i = 0; rc == 0 && i < m->n_teams; i++)
+        sib[i] = (struct sibling){parent[i], m->teams[i]->name, i};
+    if (rc == 0)
+        qsort(sib, m->n_teams, sizeof *sib, sibling_cmp);
+    for (size_t i = 1, first = 0; rc == 0 && i < m->n_teams; i++) {
+        if (sib[first].parent != sib[i].parent || strcmp(sib[first].name, sib[i].name) != 0) {
+            first = i;
+            continue;
+        }
+        import_problem_add(p, L, sib[i].pos, "name", "Team %s has the same name and parent as "
+                           "%s; a team's path must be unique.", m->teams[sib[i].pos]->id,
+                           m->teams[sib[first].pos]->id);
+    }
+    free(sib);
     free(parent);
     free(mark);
     return rc;
