@@ -249,8 +249,13 @@ int cmd_import(struct cli *cli, struct args *a)
      * its operator chose, which may be above the defaults. */
     const struct okr_limits ceilings = {OKR_TEAM_NAME_CAP, OKR_TITLE_CAP, OKR_TEXT_CAP,
                                         OKR_UNIT_CAP, OKR_PERIOD_CAP};
+    /* A CSV's refused rows are left out of the message, so the checks of
+     * what was read tell the rest of its problems too; a JSON file with a
+     * problem is checked no further (a member of the wrong type would be
+     * told again as missing). */
     struct import_index ix = {0};
-    if (f.problems.n == 0 && !f.problems.truncated &&
+    int sound = f.problems.n == 0 && !f.problems.truncated;
+    if ((sound || (f.csv && import_entity_count(f.msg) > 0)) &&
         import_check(f.msg, &ceilings, &ix, &f.problems) == CAS_ENOMEM) {
         import_index_free(&ix);
         import_file_free(&f);

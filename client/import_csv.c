@@ -79,6 +79,7 @@ struct reader {
     int header_bad;
     int col[NCOLUMNS]; /* the cell index of each column, -1 when absent */
     long prev_team, prev_objective; /* the row above's, -1 for none */
+    int prev_bad; /* the row above was refused: what an empty cell means is unknown */
     int failed; /* out of memory */
     /* Each team's parent and each objective's team (positions, -1 none),
      * and the names under each, hashed: a long sheet reads in linear time. */
@@ -492,6 +493,8 @@ static void read_row(struct reader *r)
                     name = COLUMN_NAMES[c];
             problem(r, name[0] ? name : "?", "The cell is not valid UTF-8 (at byte %zu); save "
                     "the file as UTF-8.", at + 1);
+            r->prev_team = r->prev_objective = -1;
+            r->prev_bad = 1;
             return;
         }
         empty &= r->cells[i][0] == '\0';
@@ -503,13 +506,16 @@ static void read_row(struct reader *r)
     long team = r->prev_team;
     if (team_cell[0] != '\0')
         team = team_for_path(r, team_cell);
-    else if (team < 0)
+    else if (team < 0 && !r->prev_bad)
         problem(r, "team", "The first row names no team; give the team's path, like "
                 "Company/Sales.");
     if (team < 0) {
+        /* Rows under a refused one are refused with it, not each again. */
+        r->prev_bad = 1;
         r->prev_team = r->prev_objective = -1;
         return;
     }
+    r->prev_bad = 0;
     long objective = -1;
     if (obj_cell[0] != '\0')
         objective = objective_for(r, team, obj_cell);

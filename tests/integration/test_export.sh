@@ -182,7 +182,7 @@ if run 0 as alice export --format csv >"$WORK/sheet2.csv" && cp "$WORK/out" "$WO
 else not_ok "csv round trip" "$out $err"; fi
 
 # ---- every problem at once, and nothing changed -------------------------------------------------
-printf 'team,objective,key_result,start,target,owner,confidence\nCompany,Grow,Revenue,abc,10,,2\n,,Margin,5,,nobody,\nCompany,,Orphan,1,2,,\n' >"$WORK/bad.csv"
+printf 'team,objective,key_result,start,target,owner,confidence\nCompany,Grow,Revenue,abc,10,,2\n,,Margin,5,,nobody,\nCompany,,Orphan,1,2,,\nCompany,Grow,"Tab\tbed",1,2,,\n' >"$WORK/bad.csv"
 if run 1 as alice import "$WORK/bad.csv" \
    && grep -qF "row 2, column start: 'abc' is not a number." <<<"$err" \
    && grep -qF "row 2, column confidence: The confidence must be from 0 to 1 (or 0% to 100%), not 2." <<<"$err"; then
@@ -190,6 +190,8 @@ if run 1 as alice import "$WORK/bad.csv" \
 else not_ok "all problems" "$err"; fi
 grep -qF "row 3, column target: A metric key result needs both start and target" <<<"$err" \
     && ok "a metric without its target is named" || not_ok "missing target" "$err"
+grep -qF "row 5, column key_result: The title contains a control character (U+0009); remove it." <<<"$err" \
+    && ok "the checks of the rows read are told with the rows refused" || not_ok "checks with rows" "$err"
 printf 'team,objective,key_result,start,target,owner\nCompany,Grow,Revenue,1,10,nobody\nCompany,Grow,Margin,1,10,ghost\n' >"$WORK/owners.csv"
 unchanged "owners without an account are found by the server, in a dry run too" 1 "row 3, column owner: There is no user named 'ghost' on this server" \
     as alice import "$WORK/owners.csv" --dry-run

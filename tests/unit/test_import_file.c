@@ -108,6 +108,25 @@ static void test_every_problem_with_row_and_column(void **state)
     import_file_free(&f);
 }
 
+static void test_rows_under_a_refused_one(void **state)
+{
+    (void)state;
+    struct import_file f;
+    assert_int_equal(parse("x.csv",
+                           "team,objective,key_result,start,target\n"
+                           "A//B,Grow,Revenue,1,2\n"
+                           ",,Margin,1,2\n"
+                           ",,Cost,1,2\n"
+                           "C,Keep,NPS,1,2\n",
+                           &f),
+                     0);
+    assert_int_equal(f.problems.n, 1);
+    assert_true(says(&f, "row 2, column team: The team path has an empty name; write it like "
+                         "Company/Sales/EMEA."));
+    assert_int_equal(f.msg->n_key_results, 1);
+    import_file_free(&f);
+}
+
 static void test_the_header(void **state)
 {
     (void)state;
@@ -239,6 +258,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_a_spreadsheet),
         cmocka_unit_test(test_every_problem_with_row_and_column),
+        cmocka_unit_test(test_rows_under_a_refused_one),
         cmocka_unit_test(test_the_header),
         cmocka_unit_test(test_bytes_that_are_not_csv_or_utf8),
         cmocka_unit_test(test_the_format_by_name_then_content),
