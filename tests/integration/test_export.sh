@@ -9,8 +9,9 @@
 # refused with its row, and every other problem of the file told at once;
 # --dry-run checks everything (the server's checks too) and changes nothing;
 # a missing, empty, too large or non-UTF-8 file, an unknown or missing
-# column, a member, a closed workshop, too many entities and a server that
-# is down each get one sentence, and nothing changes.
+# column, a member, a closed workshop, too many entities, a file too large
+# for one frame and a server that is down each get one sentence, and nothing
+# changes; a restart serves the imported workshops as they were.
 # Usage: test_export.sh BIN_DIR
 set -u
 source "$(dirname "$0")/lib.sh"
@@ -245,6 +246,15 @@ jq -n --arg t "$(head -c 15000 /dev/zero | tr '\0' x)" \
     '{teams:[{id:"T1",name:"Big"}],objectives:[{id:"O1",team:"T1",title:"o"}],comments:[range(1;80) | {id:"C\(.)",target:"O1",author:"a",text:$t}]}' >"$WORK/big.json"
 unchanged "a file that does not fit one frame" 3 "a server takes 1048576 unless its operator raised --max-frame. Split the file" \
     as alice import "$WORK/big.json"
+for w in "$SHEET" "$COPY"; do as alice -w "$w" export --format json --out "$WORK/before-$w.json" >/dev/null 2>&1; done
+stop_server "$SPID"
+start_server main --max-entities 120 --listen "127.0.0.1:$PORT"
+for w in "$SHEET" "$COPY"; do
+    if run 0 as alice -w "$w" export --format json --out "$WORK/after-$w.json" \
+       && diff "$WORK/before-$w.json" "$WORK/after-$w.json" >"$WORK/diff"; then
+        ok "after a restart the imported workshop $w is as it was"
+    else not_ok "restart $w" "$out $err $(cat "$WORK/diff")"; fi
+done
 stop_server "$SPID"
 unchanged "a server that is down" 3 "" as alice import "$WORK/sheet.csv"
 grep -qE "connect|reach" <<<"$err" && ok "the refusal says the server cannot be reached" || not_ok "server down sentence" "$err"
