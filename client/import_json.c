@@ -109,10 +109,23 @@ static Cascade__V1__Check *check(struct reader *r, const cJSON *o, const char *n
         c->answer = CASCADE__V1__ANSWER__NO;
     else if (a != NULL && !cJSON_IsNull(a))
         problem(r, name, "The answer must be \"yes\", \"no\" or null.");
-    text(r, v, "by", &c->by);
-    double at = 0;
-    if (number(r, v, "at_ms", &at))
-        c->at_ms = (int64_t)at;
+    const cJSON *by = cJSON_GetObjectItemCaseSensitive(v, "by");
+    if (cJSON_IsString(by)) {
+        if (import_file_set(&c->by, by->valuestring, strlen(by->valuestring)) != 0)
+            r->failed = 1;
+    } else if (by != NULL && !cJSON_IsNull(by)) {
+        char field[32];
+        snprintf(field, sizeof field, "%s.by", name);
+        problem(r, field, "Expected a string.");
+    }
+    const cJSON *at = cJSON_GetObjectItemCaseSensitive(v, "at_ms");
+    if (cJSON_IsNumber(at) && at->valuedouble > 0 && at->valuedouble < 1e16) {
+        c->at_ms = (int64_t)at->valuedouble;
+    } else if (at != NULL && !cJSON_IsNull(at) && !cJSON_IsNumber(at)) {
+        char field[32];
+        snprintf(field, sizeof field, "%s.at_ms", name);
+        problem(r, field, "Expected a number.");
+    }
     return c;
 }
 
