@@ -90,6 +90,7 @@ struct import_problems;
 struct import_plan {
     uint32_t *team_num;          /* per team of the file */
     unsigned char *team_reused; /* per team of the file: 1 when it exists already */
+    enum okr_level *team_level; /* per team of the file: the level it has or will have */
     size_t teams_created, teams_reused;
 };
 
@@ -99,7 +100,9 @@ void import_plan_free(struct import_plan *plan);
  * the file sound (ix its index): owners must have accounts (ctx->user_exists),
  * a new team under a reused one must sit below its level. Fills plan (free
  * it with import_plan_free whatever the outcome) and adds a problem for each
- * thing wrong. 0, CAS_EINVAL (problems added), CAS_ENOMEM. Changes nothing. */
+ * thing wrong (an individual has no sub-teams, a child's level is below its
+ * parent's, whether the file gives the levels or they follow from the tree).
+ * 0, CAS_EINVAL (problems added), CAS_ENOMEM. Changes nothing. */
 int apply_import_check(const struct okr_state *s, const struct apply_ctx *ctx,
                        const Cascade__V1__WorkshopImport *m, const struct import_index *ix,
                        struct import_plan *plan, struct import_problems *p);

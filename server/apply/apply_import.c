@@ -21,6 +21,7 @@ void import_plan_free(struct import_plan *plan)
 {
     free(plan->team_num);
     free(plan->team_reused);
+    free(plan->team_level);
     memset(plan, 0, sizeof *plan);
 }
 
@@ -65,17 +66,32 @@ static void place_team(const struct okr_state *s, const Cascade__V1__WorkshopImp
         }
         plan->team_num[i] = (*next)++;
         plan->teams_created++;
-        if (up >= 0 && plan->team_reused[up]) {
-            enum okr_level up_level = apply_team_level(s, parent);
-            enum okr_level level = convert_level_from_wire(m->teams[i]->level);
-            if (up_level == OKR_LEVEL_INDIVIDUAL)
-                import_problem_add(p, "teams", i, "parent", "Its parent, T%u of the workshop, "
-                                   "is an individual; an individual has no sub-teams.", parent);
-            else if (level != OKR_LEVEL_NONE && level <= up_level)
-                import_problem_add(p, "teams", i, "level", "A %s cannot sit under T%u of the "
-                                   "workshop, a %s: a child's level must be below its parent's.",
-                                   okr_level_name(level), parent, okr_level_name(up_level));
-        }
+        /* Its level: the file's, or the one below its parent's (a company
+         * at the root), as team add gives it. */
+        enum okr_level given = convert_level_from_wire(m->teams[i]->level);
+        enum okr_level up_level = up < 0                  ? OKR_LEVEL_NONE
+                                  : plan->team_reused[up] ? apply_team_level(s, parent)
+                                                          : plan->team_level[up];
+        enum okr_level level = given != OKR_LEVEL_NONE ? given
+                               : up < 0                ? OKR_LEVEL_COMPANY
+                               : up_level >= OKR_LEVEL_INDIVIDUAL ? OKR_LEVEL_INDIVIDUAL
+                                                                  : (enum okr_level)(up_level + 1);
+        plan->team_level[i] = level;
+        if (up < 0 || (!plan->team_reused[up] && given != OKR_LEVEL_NONE &&
+                       m->teams[up]->level != CASCADE__V1__LEVEL__LEVEL_UNSPECIFIED))
+            continue; /* import_check has compared two levels the file gives */
+        char where[160];
+        if (plan->team_reused[up])
+            snprintf(where, sizeof where, "T%u of the workshop", parent);
+        else
+            import_team_path(m, ix, (size_t)up, where, sizeof where);
+        if (up_level == OKR_LEVEL_INDIVIDUAL)
+            import_problem_add(p, "teams", i, "parent", "Its parent, %s, is an individual; an "
+                               "individual has no sub-teams.", where);
+        else if (level <= up_level)
+            import_problem_add(p, "teams", i, "level", "A %s cannot sit under %s, a %s: a "
+                               "child's level must be below its parent's.",
+                               okr_level_name(level), where, okr_level_name(up_level));
     }
 }
 
@@ -99,7 +115,8 @@ int apply_import_check(const struct okr_state *s, const struct apply_ctx *ctx,
     size_t before = p->n + (size_t)p->truncated;
     plan->team_num = calloc(m->n_teams + 1, sizeof *plan->team_num);
     plan->team_reused = calloc(m->n_teams + 1, 1);
-    if (plan->team_num == NULL || plan->team_reused == NULL)
+    plan->team_level = calloc(m->n_teams + 1, sizeof *plan->team_level);
+    if (plan->team_num == NULL || plan->team_reused == NULL || plan->team_level == NULL)
         return CAS_ENOMEM;
     uint32_t next = s->next_team;
     for (size_t i = 0; i < m->n_teams; i++)
@@ -171,13 +188,7 @@ static int add_team(struct okr_state *s, const struct apply_ctx *ctx,
     struct okr_team t = {0};
     t.num = plan->team_num[i];
     t.parent = up >= 0 ? plan->team_num[up] : 0;
-    t.level = convert_level_from_wire(f->level);
-    if (t.level == OKR_LEVEL_NONE) {
-        enum okr_level above = t.parent ? apply_team_level(s, t.parent) : OKR_LEVEL_NONE;
-        t.level = t.parent == 0 ? OKR_LEVEL_COMPANY
-                  : above >= OKR_LEVEL_INDIVIDUAL ? OKR_LEVEL_INDIVIDUAL
-                                                  : (enum okr_level)(above + 1);
-    }
+    t.level = plan->team_level[i];
     t.version = 1;
     t.name = strdup(f->name);
     struct okr_team *stored = t.name != NULL ? okr_team_insert(s, &t) : NULL;

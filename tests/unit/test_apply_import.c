@@ -221,12 +221,46 @@ static void test_workshop_problems_change_nothing(void **state)
     okr_state_free(&s);
 }
 
+static void test_levels_follow_the_tree(void **state)
+{
+    (void)state;
+    struct okr_state s;
+    okr_state_init(&s);
+    struct file f;
+    file_init(&f);
+    Cascade__V1__Team deeper[2];
+    const char *ids[2][2] = {{"T4", "T3"}, {"T5", "T4"}};
+    for (int i = 0; i < 2; i++) {
+        cascade__v1__team__init(&deeper[i]);
+        deeper[i].id = (char *)ids[i][0];
+        deeper[i].name = "Me";
+        deeper[i].parent = (char *)ids[i][1];
+    }
+    Cascade__V1__Team *teams[5] = {f.tp[0], f.tp[1], f.tp[2], &deeper[0], &deeper[1]};
+    f.m.teams = teams;
+    f.m.n_teams = 5;
+    struct import_index ix;
+    struct import_plan plan;
+    struct import_problems p = {0};
+    assert_int_equal(import_check(&f.m, NULL, &ix, &p), 0);
+    assert_int_equal(apply_import_check(&s, &CTX, &f.m, &ix, &plan, &p), CAS_EINVAL);
+    assert_int_equal(p.n, 1);
+    assert_int_equal(p.items[0].index, 4);
+    assert_string_equal(p.items[0].reason, "Its parent, Company/Sales/EMEA/Me, is an individual; "
+                                           "an individual has no sub-teams.");
+    assert_int_equal(plan.team_level[3], OKR_LEVEL_INDIVIDUAL);
+    import_plan_free(&plan);
+    import_index_free(&ix);
+    okr_state_free(&s);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_into_an_empty_workshop),
         cmocka_unit_test(test_teams_reused_and_numbers_follow),
         cmocka_unit_test(test_workshop_problems_change_nothing),
+        cmocka_unit_test(test_levels_follow_the_tree),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
