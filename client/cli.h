@@ -103,6 +103,10 @@ int cmd_retro(struct cli *cli, struct args *a);
 int idea_print_added(const struct cli *cli, WireFrame *reply);
 int cmd_workshop_manage(struct cli *cli, struct args *a, const char *sub);
 
+/* Moving data in and out (cmd_export.c): export and import. */
+int cmd_export(struct cli *cli, struct args *a);
+int cmd_import(struct cli *cli, struct args *a);
+
 /* 'round start | submit | status | reveal' (cmd_round.c). */
 int cmd_round(struct cli *cli, struct args *a);
 

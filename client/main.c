@@ -152,6 +152,14 @@ static const char USAGE[] =
     "  due [--overdue] [--mine]         who owes which check-in, by due time\n"
     "  cadence [--ics] [--out FILE]     the due dates of the period, or as iCalendar\n"
     "\n"
+    "Moving data in and out:\n"
+    "  export --format json|csv|md [--out FILE] [--force]   the workshop as JSON (all of\n"
+    "                                   it, for import), CSV (a key result per row) or a\n"
+    "                                   Markdown summary; --out writes a new FILE (--force:\n"
+    "                                   replace one)\n"
+    "  import FILE [--dry-run]          a JSON export or a CSV into the workshop, all or\n"
+    "                                   nothing (facilitators); --dry-run only checks\n"
+    "\n"
     "  admin user add NAME [--password-stdin]   add an account (a password is generated\n"
     "                                   unless one comes on stdin)\n"
     "  admin user list                  the accounts\n"
@@ -237,6 +245,9 @@ static const struct {
     {"ready", cmd_ready},
     {"template", cmd_template},
     {"round", cmd_round},
+    /* Moving data in and out. */
+    {"export", cmd_export},
+    {"import", cmd_import},
 };
 
 #define NCOMMANDS (sizeof COMMANDS / sizeof COMMANDS[0])

@@ -7,7 +7,7 @@ set -eu
 # Build, run and test dependencies, as Debian package names; other packages
 # may be named as arguments instead (the bench's comparison installs its own).
 PACKAGES="build-essential cmake pkg-config libuv1-dev libssl-dev openssl
-libprotobuf-c-dev protobuf-c-compiler libsqlite3-dev libcjson-dev
+libprotobuf-c-dev protobuf-c-compiler libsqlite3-dev libcjson-dev libcsv-dev
 libncurses-dev libcmocka-dev clang libclang-rt-dev jq tmux procps
 libical-dev python3-icalendar
 libinih-dev scdoc zsh man-db

@@ -15,7 +15,7 @@ declare -A below=(
   [live]="live net apply store"
   [handlers]="handlers live net apply store"
 )
-core_ok=" array.h buf.h carry.h clock.h convert.h errors.h frame.h ideas.h lint.h okr.h round_stats.h score.h stamps.h wire.h version.h agenda.h duration.h template.h closing.h "
+core_ok=" array.h buf.h carry.h clock.h convert.h errors.h frame.h ideas.h lint.h okr.h round_stats.h score.h stamps.h wire.h version.h agenda.h duration.h template.h closing.h import_check.h "
 
 declare -A room_of
 for room in "${!below[@]}"; do

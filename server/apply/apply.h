@@ -81,6 +81,45 @@ int apply_carry_events(struct okr_state *s, const struct apply_ctx *ctx, const c
                                    const struct buf *event),
                        void *arg);
 
+struct import_index;
+struct import_problems;
+
+/* Importing a file's OKRs (apply_import.c): which team of the workshop
+ * each team of the file becomes, a reused one (same path of names) or a
+ * new one, numbered from the state's next. */
+struct import_plan {
+    uint32_t *team_num;          /* per team of the file */
+    unsigned char *team_reused; /* per team of the file: 1 when it exists already */
+    enum okr_level *team_level; /* per team of the file: the level it has or will have */
+    size_t teams_created, teams_reused;
+};
+
+void import_plan_free(struct import_plan *plan);
+
+/* The checks of an import that need the workshop, after import_check found
+ * the file sound (ix its index): owners must have accounts (ctx->user_exists),
+ * a new team under a reused one must sit below its level. Fills plan (free
+ * it with import_plan_free whatever the outcome) and adds a problem for each
+ * thing wrong (an individual has no sub-teams, a child's level is below its
+ * parent's, whether the file gives the levels or they follow from the tree).
+ * 0, CAS_EINVAL (problems added), CAS_ENOMEM. Changes nothing. */
+int apply_import_check(const struct okr_state *s, const struct apply_ctx *ctx,
+                       const Cascade__V1__WorkshopImport *m, const struct import_index *ix,
+                       struct import_plan *plan, struct import_problems *p);
+
+/* How many changes apply_import makes: workshop.import, then one per new
+ * team and per entity of the file. */
+size_t apply_import_events(const Cascade__V1__WorkshopImport *m, const struct import_plan *plan);
+
+/* Applies a checked import: results (n of them, apply_import_events) get
+ * each change's event, the last also reply (seq set here) packed as the
+ * answer to request_id. 0; or CAS_ENOMEM with the state as it was and the
+ * results freed. */
+int apply_import(struct okr_state *s, const struct apply_ctx *ctx,
+                 const Cascade__V1__WorkshopImport *m, const struct import_index *ix,
+                 const struct import_plan *plan, uint64_t request_id,
+                 Cascade__V1__WorkshopImportReply *reply, struct apply_result *results, size_t n);
+
 /* One field of a change to who takes part: its text before and after
  * (NULL: absent, as before a join or after a removal). */
 struct people_field {

@@ -19,7 +19,10 @@
  * workshop is closed, and none while it is open. So must what `workshop
  * next` would carry from it (common/carry.c), with --all and with one
  * objective, and each of the new workshop's first events must unpack with
- * its seq. Any breach calls abort(). */
+ * its seq. An import (WorkshopImport) is checked by common/import_check.c
+ * and apply_import_check, then applied whole: each of its changes takes the
+ * next seq and unpacks, the last carries the reply, and the state stays
+ * well formed; a refused import changes nothing. Any breach calls abort(). */
 #include <stddef.h>
 #include <stdio.h>
 #include <stdint.h>
@@ -32,6 +35,7 @@
 #include "carry.h"
 #include "errors.h"
 #include "frame.h"
+#include "import_check.h"
 #include "okr.h"
 #include "requests.h"
 #include "wire.h"
@@ -218,6 +222,60 @@ static void check_state(const struct okr_state *s)
     }
 }
 
+/* An import, as handle_workshop_import runs it without the batch. */
+static void import(struct fuzz_ctx *ctx, const WireFrame *f)
+{
+    const Cascade__V1__WorkshopImport *m = f->workshop_import;
+    struct counts before = counts_of(&ctx->state);
+    struct import_problems *p = calloc(1, sizeof *p);
+    if (p == NULL)
+        return;
+    struct import_index ix;
+    struct import_plan plan = {0};
+    int rc = import_check(m, NULL, &ix, p);
+    if (rc == 0)
+        rc = apply_import_check(&ctx->state, &ctx->apply, m, &ix, &plan, p);
+    if (rc == CAS_EINVAL && (p->n == 0 || p->items[0].reason[0] == '\0'))
+        abort(); /* a refusal says why */
+    if (rc == 0) {
+        size_t n = apply_import_events(m, &plan);
+        struct apply_result *results = calloc(n, sizeof *results);
+        Cascade__V1__WorkshopImportReply reply = CASCADE__V1__WORKSHOP_IMPORT_REPLY__INIT;
+        if (results != NULL &&
+            apply_import(&ctx->state, &ctx->apply, m, &ix, &plan, f->request_id, &reply,
+                         results, n) == 0) {
+            for (size_t i = 0; i < n; i++) {
+                WireFrame *ev = unpack_packed(&results[i].event);
+                if (ev->body_case != CASCADE__V1__FRAME__BODY_EVENT ||
+                    ev->event->seq != before.seq + 1 + i)
+                    abort();
+                wire_free(ev);
+            }
+            WireFrame *answer = unpack_packed(&results[n - 1].ack);
+            if (answer->body_case != CASCADE__V1__FRAME__BODY_WORKSHOP_IMPORT_REPLY ||
+                answer->workshop_import_reply->seq != ctx->state.seq ||
+                ctx->state.seq != before.seq + n)
+                abort();
+            wire_free(answer);
+            for (size_t i = 0; i < n; i++)
+                apply_result_free(&results[i]);
+            check_state(&ctx->state);
+        } else {
+            struct counts after = counts_of(&ctx->state);
+            if (memcmp(&after, &before, sizeof after) != 0)
+                abort();
+        }
+        free(results);
+    } else {
+        struct counts after = counts_of(&ctx->state);
+        if (memcmp(&after, &before, sizeof after) != 0)
+            abort();
+    }
+    import_plan_free(&plan);
+    import_index_free(&ix);
+    free(p);
+}
+
 static int on_frame(void *vctx, const uint8_t *payload, size_t len)
 {
     struct fuzz_ctx *ctx = vctx;
@@ -241,6 +299,8 @@ static int on_frame(void *vctx, const uint8_t *payload, size_t len)
         }
         apply_result_free(&r);
         ctx->apply.now_ms += 1000;
+    } else if (f->body_case == CASCADE__V1__FRAME__BODY_WORKSHOP_IMPORT && !refused_closed) {
+        import(ctx, f);
     }
     wire_free(f);
     return 0;

@@ -42,7 +42,7 @@ done
 check "the package holds binaries, man pages, completions, unit and configuration${missing:+ (missing:$missing)}" test -z "$missing"
 check "the configuration is a conffile" eval 'dpkg-deb --ctrl-tarfile "$DEB" | tar -xO ./conffiles | grep -qx /etc/cascade/cascaded.conf'
 DEPENDS=$(dpkg-deb -f "$DEB" Depends)
-check "it depends on the libraries it links ($DEPENDS)" eval 'grep -q libuv1 <<<"$DEPENDS" && grep -q libssl <<<"$DEPENDS" && grep -q libsqlite3 <<<"$DEPENDS" && grep -q libical <<<"$DEPENDS"'
+check "it depends on the libraries it links ($DEPENDS)" eval 'grep -q libuv1 <<<"$DEPENDS" && grep -q libssl <<<"$DEPENDS" && grep -q libsqlite3 <<<"$DEPENDS" && grep -q libical <<<"$DEPENDS" && grep -q libcsv <<<"$DEPENDS"'
 
 if [ "$(id -u)" != 0 ]; then finish; exit $?; fi
 
