@@ -68,6 +68,9 @@ int apply_carry_events(struct okr_state *s, const struct apply_ctx *ctx, const c
         if (o->inherits)
             eb_text(&eb, "inherits", NULL, eb_id(&eb, OKR_KEY_RESULT, o->inherits));
         eb_flag(&eb, "committed", NULL, &o->committed);
+        /* What the new workshop keeps, so that its history rebuilds it. */
+        if (o->rationale[0])
+            eb_text(&eb, "rationale", NULL, o->rationale);
         eb_text(&eb, "carried_from", NULL, o->carried_from);
         rc = next_event(s, &eb, emit, arg);
     }
@@ -86,6 +89,8 @@ int apply_carry_events(struct okr_state *s, const struct apply_ctx *ctx, const c
             if (k->unit[0])
                 eb_text(&eb, "unit", NULL, k->unit);
         }
+        if (k->has_weight)
+            eb_number(&eb, "weight", NULL, &k->weight);
         eb_text(&eb, "carried_from", NULL, k->carried_from);
         rc = next_event(s, &eb, emit, arg);
     }
