@@ -131,6 +131,19 @@ static int new_ref(const struct okr_state *s, const Cascade__V1__Event *ev, cons
     return 1;
 }
 
+/* A reference that may name what is added later: 1 with *num (0 for
+ * none), 0 when not named, CAS_EINVAL for a malformed id. */
+static int new_id(const Cascade__V1__Event *ev, const char *name, enum okr_kind kind,
+                  uint32_t *num)
+{
+    const char *text;
+    int rc = new_text(ev, name, &text);
+    if (rc <= 0)
+        return rc;
+    *num = 0;
+    return text[0] == '\0' || okr_id_parse(text, kind, num) == 0 ? 1 : CAS_EINVAL;
+}
+
 /* Replaces *slot with a copy of text. 0 or CAS_ENOMEM (*slot kept). */
 static int set_text(char **slot, const char *text)
 {
@@ -178,6 +191,34 @@ static int new_num(const struct okr_state *s, const Cascade__V1__Event *ev, enum
 
 /* ---- Teams and their members --------------------------------------------- */
 
+/* Adds name to team's members, in the order they came, once. */
+static int member_add(struct okr_team *t, const char *name)
+{
+    for (size_t i = 0; i < t->nmembers; i++)
+        if (strcmp(t->members[i], name) == 0)
+            return 0;
+    char **grown = realloc(t->members, (t->nmembers + 1) * sizeof *grown);
+    if (grown == NULL)
+        return CAS_ENOMEM;
+    t->members = grown;
+    if ((t->members[t->nmembers] = strdup(name)) == NULL)
+        return CAS_ENOMEM;
+    t->nmembers++;
+    return 0;
+}
+
+static void member_remove(struct okr_team *t, const char *name)
+{
+    size_t kept = 0;
+    for (size_t i = 0; i < t->nmembers; i++) {
+        if (strcmp(t->members[i], name) == 0)
+            free(t->members[i]);
+        else
+            t->members[kept++] = t->members[i];
+    }
+    t->nmembers = kept;
+}
+
 static int team_level(const Cascade__V1__Event *ev, enum okr_level *level)
 {
     const char *text;
@@ -197,7 +238,24 @@ static int fold_team_add(struct okr_state *s, const Cascade__V1__Event *ev)
     TRY(team_level(ev, &t.level));
     if ((t.name = strdup(name)) == NULL)
         return CAS_ENOMEM;
-    return okr_team_insert(s, &t) != NULL ? 0 : CAS_ENOMEM;
+    struct okr_team *stored = okr_team_insert(s, &t);
+    if (stored == NULL)
+        return CAS_ENOMEM;
+    /* A carried team comes with its members: names separated by spaces. */
+    const char *members = "";
+    int rc = new_text(ev, "members", &members);
+    for (const char *p = members; rc == 1 && *p != '\0';) {
+        size_t n = strcspn(p, " ");
+        if (n > 0 && n <= OKR_NAME_MAX) {
+            char one[OKR_NAME_MAX + 1];
+            memcpy(one, p, n);
+            one[n] = '\0';
+            if (member_add(stored, one) != 0)
+                return CAS_ENOMEM;
+        }
+        p += n + (p[n] == ' ');
+    }
+    return rc < 0 ? rc : 0;
 }
 
 static int fold_team_edit(struct okr_state *s, const Cascade__V1__Event *ev)
@@ -226,34 +284,6 @@ static int fold_team_remove(struct okr_state *s, const Cascade__V1__Event *ev)
     if (entity_num(ev, OKR_TEAM, &num) != 0 || okr_team_remove(s, num) != 0)
         return CAS_EINVAL;
     return 0;
-}
-
-/* Adds name to team's members, in the order they came, once. */
-static int member_add(struct okr_team *t, const char *name)
-{
-    for (size_t i = 0; i < t->nmembers; i++)
-        if (strcmp(t->members[i], name) == 0)
-            return 0;
-    char **grown = realloc(t->members, (t->nmembers + 1) * sizeof *grown);
-    if (grown == NULL)
-        return CAS_ENOMEM;
-    t->members = grown;
-    if ((t->members[t->nmembers] = strdup(name)) == NULL)
-        return CAS_ENOMEM;
-    t->nmembers++;
-    return 0;
-}
-
-static void member_remove(struct okr_team *t, const char *name)
-{
-    size_t kept = 0;
-    for (size_t i = 0; i < t->nmembers; i++) {
-        if (strcmp(t->members[i], name) == 0)
-            free(t->members[i]);
-        else
-            t->members[kept++] = t->members[i];
-    }
-    t->nmembers = kept;
 }
 
 /* team.member_add and team.member_remove: the team is the entity, the
@@ -311,10 +341,13 @@ static int check_place(const struct okr_objective *o)
 static int fold_objective_add(struct okr_state *s, const Cascade__V1__Event *ev)
 {
     struct okr_objective o = {.version = 1, .status = OKR_DRAFT};
+    /* A carried workshop adds its objectives before the key results they
+     * inherit, and an objective may align to one carried after it: these
+     * two may point ahead. */
     if (new_num(s, ev, OKR_OBJECTIVE, &s->next_objective, &o.num) != 0 ||
         new_ref(s, ev, "team", OKR_TEAM, &o.team) != 1 || o.team == 0 ||
-        new_ref(s, ev, "aligns_to", OKR_OBJECTIVE, &o.aligns_to) < 0 ||
-        new_ref(s, ev, "inherits", OKR_KEY_RESULT, &o.inherits) < 0 ||
+        new_id(ev, "aligns_to", OKR_OBJECTIVE, &o.aligns_to) < 0 ||
+        new_id(ev, "inherits", OKR_KEY_RESULT, &o.inherits) < 0 ||
         new_flag(ev, "committed", &o.committed) < 0 || check_place(&o) != 0)
         return CAS_EINVAL;
     /* The promoted idea is only a number here: the brainstorm is not rebuilt. */

@@ -653,6 +653,12 @@ static void carried_fold(void **state)
     struct carry_notes notes = {0};
     char err[200];
     assert_int_equal(carry_state(&p->srv, &choice, &next, &notes, err, sizeof err), 0);
+    /* The handler names each team's members for the events to carry. */
+    struct okr_team *t2 = okr_team_find(&next, 2);
+    t2->members = calloc(2, sizeof *t2->members);
+    t2->members[0] = strdup("bob");
+    t2->members[1] = strdup("carol");
+    t2->nmembers = 2;
     okr_state_free(&p->fold);
     okr_state_init(&p->fold);
     struct apply_ctx ctx = {"GHIJKL", "alice", p->now_ms, known_user, NULL, NULL};
