@@ -268,6 +268,14 @@ static int fold_team_edit(struct okr_state *s, const Cascade__V1__Event *ev)
     int has_parent, has_level;
     TRY(has_parent = new_ref(s, ev, "parent", OKR_TEAM, &parent));
     TRY(has_level = team_level(ev, &level));
+    /* Not under itself, nor under one of its own sub-teams: the views walk
+     * the tree up and down. */
+    for (uint32_t up = has_parent ? parent : 0, steps = 0; up != 0; steps++) {
+        const struct okr_team *above = okr_team_find(s, up);
+        if (up == num || steps > s->nteams)
+            return CAS_EINVAL;
+        up = above != NULL ? above->parent : 0;
+    }
     struct okr_team *t = okr_team_find(s, num);
     TRY(take_text(ev, "name", &t->name));
     if (has_parent)
@@ -281,8 +289,16 @@ static int fold_team_edit(struct okr_state *s, const Cascade__V1__Event *ev)
 static int fold_team_remove(struct okr_state *s, const Cascade__V1__Event *ev)
 {
     uint32_t num;
-    if (entity_num(ev, OKR_TEAM, &num) != 0 || okr_team_remove(s, num) != 0)
+    if (entity_num(ev, OKR_TEAM, &num) != 0 || okr_team_find(s, num) == NULL)
         return CAS_EINVAL;
+    /* The server removes only an empty team: nothing may be left without one. */
+    for (size_t i = 0; i < s->nteams; i++)
+        if (s->teams[i].parent == num)
+            return CAS_EINVAL;
+    for (size_t i = 0; i < s->nobjectives; i++)
+        if (s->objectives[i].team == num)
+            return CAS_EINVAL;
+    okr_team_remove(s, num);
     return 0;
 }
 
