@@ -33,6 +33,8 @@ uint64_t replay_pause_ms(int64_t prev_ms, int64_t time_ms, double speed, int *cu
 
 static void pause_for(uint64_t ms)
 {
+    if (ms == 0)
+        return; /* even a zero sleep costs the timer's slack, 100k times over */
     struct timespec t = {(time_t)(ms / 1000), (long)(ms % 1000) * 1000000L};
     while (nanosleep(&t, &t) != 0)
         ;
