@@ -22,6 +22,9 @@
 
 /* How often keys are read while waiting for the next event. */
 #define REPLAY_POLL_MS 20
+/* Without pauses, the screen is drawn at most this often (a frame of the
+ * live view's ~30 a second), not once per event of a long history. */
+#define REPLAY_FRAME_MS 33
 
 static uint64_t now_ms(void)
 {
@@ -106,6 +109,7 @@ static int play(struct player *p, char *err, size_t errlen)
 {
     struct replay_plan *plan = p->plan;
     int64_t prev_ms = 0;
+    uint64_t painted_ms = 0;
     int first = 1;
     Cascade__V1__Event *ev;
     while (!p->quit && (ev = history_tape_next(&plan->tape)) != NULL) {
@@ -130,7 +134,12 @@ static int play(struct player *p, char *err, size_t errlen)
             live_model_event(&p->m, ev->seq, ev->actor, ev->type, ev->entity, now_ms());
             p->m.seq = ev->seq;
             say(p, p->paused ? "paused: space resumes, q quits" : "space pauses, q quits");
-            paint(&p->m);
+            if (plan->speed > 0 || now_ms() >= painted_ms + REPLAY_FRAME_MS) {
+                paint(&p->m);
+                painted_ms = now_ms();
+                if (plan->speed <= 0)
+                    keys(p); /* q still quits a replay without pauses */
+            }
             first = 0;
             prev_ms = ev->time_ms;
         }
