@@ -16,6 +16,7 @@ int history_each(struct client *c, const char *ws,
     Cascade__V1__Subscribe sub = CASCADE__V1__SUBSCRIBE__INIT;
     sub.workshop = (char *)ws;
     sub.since_seq = 0;
+    sub.history_only = 1; /* the past only: nobody sees this reader arrive */
     WireFrame req = CLIENT_REQUEST(subscribe, SUBSCRIBE, &sub);
     uint64_t id;
     if (client_send(c, &req, &id, err, errlen) != CLIENT_OK)

@@ -1,7 +1,8 @@
 /* A workshop's history as the client reads it: every event from seq 1, in
- * order, through a Subscribe with since_seq 0 (the server replays its
- * event log, then acknowledges). No request of its own: what `watch
- * --since 0` receives is what is read here. Events are handed over as they
+ * order, through a Subscribe with since_seq 0 and history_only (the server
+ * replays its event log, then acknowledges, and sends nothing more: the
+ * reader does not appear among those present). What `watch --since 0`
+ * receives first is what is read here. Events are handed over as they
  * arrive, so reading a long history holds one event at a time. */
 #ifndef CASCADE_HISTORY_H
 #define CASCADE_HISTORY_H
@@ -18,8 +19,9 @@ enum { HISTORY_MORE = 0, HISTORY_STOP = 1 };
 /* Calls fn with each event of workshop ws from seq 1 on, until fn returns
  * HISTORY_STOP or a negative value (returned as EXIT_REFUSED, its sentence
  * already in err), or the history ends. *last gets the workshop's last seq
- * when the end was reached, and stays 0 when fn stopped first. The
- * connection is subscribed afterwards: close it. Returns EXIT_OK,
+ * when the end was reached, and stays 0 when fn stopped first. Close the
+ * connection afterwards (a stop leaves the server's replay running until
+ * then). Returns EXIT_OK,
  * EXIT_REFUSED (the server's refusal in err), or EXIT_UNREACHABLE. */
 int history_each(struct client *c, const char *ws,
                  int (*fn)(void *arg, const Cascade__V1__Event *ev, char *err, size_t errlen),

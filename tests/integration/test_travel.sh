@@ -158,8 +158,10 @@ grep -q "Q3 planning (2026-Q3) · code $CODE · seq 5" <<<"$out" && ok "the text
     not_ok "the text header" "$out"
 
 # ---- show --at TIME -------------------------------------------------------------
-as alice --json watch --since 0 >"$WORK/events.json" 2>/dev/null &
+# The watchers run the binary itself (not through `as`), so that $! is theirs.
+XDG_CONFIG_HOME="$WORK/home-alice" "$CASCADE" --json watch --since 0 >"$WORK/events.json" 2>/dev/null &
 WPID=$!
+PIDS+=("$WPID")
 for _ in $(seq 1 200); do [ "$(wc -l <"$WORK/events.json")" -ge "$LAST" ] && break; sleep 0.05; done
 kill -TERM "$WPID"; wait "$WPID" 2>/dev/null
 gap_ms=$(jq -r "select(.seq == $GAP_SEQ) | .time_ms" "$WORK/events.json")
@@ -207,8 +209,9 @@ run 0 as alice -w "$NEXT" --json show --at 8 && jq -e '.objectives | length > 0'
     ok "and as JSON" || not_ok "a carried workshop at #8 as JSON" "$err"
 
 # ---- replay -------------------------------------------------------------------------
-as alice watch --since 0 >"$WORK/watch.txt" 2>/dev/null &
+XDG_CONFIG_HOME="$WORK/home-alice" "$CASCADE" watch --since 0 >"$WORK/watch.txt" 2>/dev/null &
 WPID=$!
+PIDS+=("$WPID")
 for _ in $(seq 1 200); do [ "$(wc -l <"$WORK/watch.txt")" -ge "$LAST" ] && break; sleep 0.05; done
 kill -TERM "$WPID"; wait "$WPID" 2>/dev/null
 grep -v '^~' "$WORK/watch.txt" >"$WORK/watch.events" # presence is not history
@@ -233,6 +236,23 @@ says "--from beyond the last" 1 "has no event #999999 yet" as alice replay --fro
 says "--live needs a terminal" 2 "needs a terminal" as alice replay --live
 says "--ascii without --live" 2 "--ascii is for the live view" as alice replay --ascii
 says "an unknown flag" 2 "Unknown option --sped" as alice replay --sped 3
+
+# Reading the past is not being there: nobody sees the reader arrive.
+now=$(as alice --json show | jq -r .workshop.seq)
+XDG_CONFIG_HOME="$WORK/home-carol" "$CASCADE" watch --since "$now" >"$WORK/carol.txt" 2>&1 &
+CPID=$!
+PIDS+=("$CPID")
+seen() { for _ in $(seq 1 300); do grep -qF -- "$1" "$WORK/carol.txt" 2>/dev/null && return 0; sleep 0.05; done; return 1; }
+as alice kr set K6 10 >/dev/null
+seen "K6 current 9" || not_ok "carol's watch sees a change" "$(cat "$WORK/carol.txt")"
+as alice show --at 5 >/dev/null
+as alice replay --speed max >/dev/null 2>&1
+as alice show --at -1s >/dev/null
+as alice kr set K6 11 >/dev/null
+seen "K6 current 10" || not_ok "carol's watch sees the next change"
+kill -TERM "$CPID"; wait "$CPID" 2>/dev/null
+grep -q "alice arrived" "$WORK/carol.txt" && not_ok "show --at and replay announce no one" "$(cat "$WORK/carol.txt")" ||
+    ok "show --at and replay announce no one to the others"
 
 # ---- replay --live, in tmux --------------------------------------------------------
 LAST=$(as alice --json show | jq -r .workshop.seq)
