@@ -32,6 +32,7 @@ struct folding {
     int64_t last_ms;  /* the time of the last event folded */
     int64_t first_ms; /* the time of the first event read */
     size_t unknown;   /* events of types this build does not know */
+    uint64_t latest;  /* the workshop's last seq, as far as this reader knows */
 };
 
 static int fold_one(void *arg, const Cascade__V1__Event *ev, char *err, size_t errlen)
@@ -99,7 +100,7 @@ static cJSON *json_at(const Cascade__V1__Snapshot *now, const struct folding *f)
     }
     cJSON_AddNumberToObject(as_of, "seq", (double)f->st.seq);
     cJSON_AddNumberToObject(as_of, "time_ms", (double)f->last_ms);
-    cJSON_AddNumberToObject(as_of, "latest_seq", (double)now->seq);
+    cJSON_AddNumberToObject(as_of, "latest_seq", (double)f->latest);
     if (okr_json_add_state(o, &f->st) != 0) {
         cJSON_Delete(o);
         return NULL;
@@ -117,7 +118,7 @@ static int print_at(const struct cli *cli, const Cascade__V1__Snapshot *now,
     char when[64];
     when_format(f->last_ms, when, sizeof when);
     printf("As of #%llu, %s; the workshop is at #%llu now.\n", (unsigned long long)f->st.seq,
-           when, (unsigned long long)now->seq);
+           when, (unsigned long long)f->latest);
     const Cascade__V1__WorkshopInfo *info = now->info;
     struct render_header h = {
         .code = now->workshop,
@@ -160,6 +161,8 @@ int show_at(struct cli *cli, struct args *a, const char *at)
     uint64_t last;
     rc = history_each(c, ws, fold_one, &f, &last, err, sizeof err);
     client_close(c);
+    /* Changes made since the snapshot may have been read too. */
+    f.latest = last > now->seq ? last : now->seq;
     if (rc == EXIT_OK && f.st.seq == 0) {
         char began[64], asked[64];
         when_format(f.first_ms, began, sizeof began);

@@ -13,7 +13,9 @@
  * heard of stands out instead of being dropped quietly.
  *
  * Pure: no I/O, no clock; it reads events that came from the network, so it
- * checks every id and reference and refuses what does not fit the state. */
+ * checks every id and reference and refuses what does not fit the state
+ * (but for an added objective's alignment and inherited key result, which
+ * in a carried workshop's first events name what is added after them). */
 #ifndef CASCADE_OKR_FOLD_H
 #define CASCADE_OKR_FOLD_H
 
