@@ -55,6 +55,7 @@ int cmd_obj(struct cli *cli, struct args *a);
 int cmd_kr(struct cli *cli, struct args *a);
 int cmd_show(struct cli *cli, struct args *a);
 int cmd_watch(struct cli *cli, struct args *a);
+int cmd_replay(struct cli *cli, struct args *a);
 int cmd_live(struct cli *cli, struct args *a);
 int cmd_checkin(struct cli *cli, struct args *a);
 int cmd_score(struct cli *cli, struct args *a);

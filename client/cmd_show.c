@@ -4,7 +4,8 @@
  *  "objectives":[...],"key_results":[...],"initiatives":[...],
  *  "dependencies":[...],"comments":[...],"agenda":{...}} (entities as in
  *  okr_json.h, the agenda as `agenda --json` prints it, and "round" as
- *  `round status --json` prints it). */
+ *  `round status --json` prints it). With --at, a past state instead
+ *  (show_at.h). */
 #include <cjson/cJSON.h>
 #include <stdio.h>
 
@@ -16,10 +17,16 @@
 #include "okr_json.h"
 #include "output.h"
 #include "render.h"
+#include "show_at.h"
 #include "snapshot.h"
 
 int cmd_show(struct cli *cli, struct args *a)
 {
+    const char *at = NULL;
+    if (args_value(a, "--at", &at) < 0)
+        return cli_usage("show", a->err);
+    if (at != NULL)
+        return show_at(cli, a, at);
     struct snapshot v;
     int rc = snapshot_open(cli, a, "show", &v);
     if (rc != EXIT_OK)

@@ -349,6 +349,21 @@ int client_wait_push(struct client *c, int64_t timeout_ms, WireFrame **out, char
     return wait_frame(c, is_push, 0, timeout_ms, out, err, errlen);
 }
 
+static int is_push_or_response(const WireFrame *f, uint64_t id)
+{
+    return f->request_id == 0 || f->request_id == id;
+}
+
+int client_wait_stream(struct client *c, uint64_t id, WireFrame **out, char *err, size_t errlen)
+{
+    *out = NULL;
+    int rc = await_welcome(c, err, errlen);
+    if (rc != CLIENT_OK)
+        return rc;
+    rc = wait_frame(c, is_push_or_response, id, (int64_t)c->opts.timeout_ms, out, err, errlen);
+    return rc == CLIENT_TIMEOUT || rc == CLIENT_INTERRUPTED ? CLIENT_UNREACHABLE : rc;
+}
+
 void client_interrupt(struct client *c)
 {
     c->interrupted = 1;

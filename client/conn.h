@@ -71,6 +71,15 @@ int client_reply(struct client *c, uint64_t id, WireFrame **reply, char *err, si
 int client_wait_push(struct client *c, int64_t timeout_ms, WireFrame **out, char *err,
                      size_t errlen);
 
+/* For a request answered after a stream of pushes (a Subscribe replaying
+ * the history: its events, then its Ack): the next frame that is either
+ * pushed or the response to id, in arrival order, so that the pushes are
+ * taken as they come instead of piling up until the response. Waits at
+ * most the connection's time-out for each. CLIENT_OK and *out (free with
+ * wire_free; an Error answering id is returned as a frame like any other),
+ * or CLIENT_UNREACHABLE with a sentence in err. */
+int client_wait_stream(struct client *c, uint64_t id, WireFrame **out, char *err, size_t errlen);
+
 /* Makes a client_wait_push in progress (or the next one) return
  * CLIENT_INTERRUPTED; for signal handlers running on client_loop. */
 void client_interrupt(struct client *c);

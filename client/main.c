@@ -44,8 +44,17 @@ static const char USAGE[] =
     "  join CODE                        join a workshop and make it your default\n"
     "  use CODE                         make a workshop you are in your default\n"
     "  show                             the whole cascade: teams, objectives, key results\n"
+    "  show --at SEQ|TIME               the cascade as it was after event SEQ, or at TIME\n"
+    "                                   (2026-12-01T14:30 local, ...:05Z, +01:00, or -10m),\n"
+    "                                   rebuilt from the workshop's history\n"
     "  watch [--since SEQ] [--no-resume]   one line per change as it happens, until\n"
     "                                   interrupted; reconnects and resumes by itself\n"
+    "  replay [--speed N|max] [--from SEQ] [--to SEQ]   the history again, as watch prints\n"
+    "                                   it, paced by the real gaps / N (default 10; quiet\n"
+    "                                   stretches cut to 2 s; max: no pauses)\n"
+    "  replay --live [--ascii] [--speed N|max] [--from SEQ] [--to SEQ]   the same on the\n"
+    "                                   live view's screen, the cascade as each event left\n"
+    "                                   it; space pauses, q quits\n"
     "  who                              who is watching the workshop now, editing what\n"
     "  live [CODE] [--ascii]            the workshop full screen, changing as people change\n"
     "                                   it; ? lists the keys, : runs any command here\n"
@@ -222,6 +231,7 @@ static const struct {
     {"use", cmd_use},
     {"show", cmd_show},
     {"watch", cmd_watch},
+    {"replay", cmd_replay},
     {"live", cmd_live},
     {"team", cmd_team},
     {"obj", cmd_obj},

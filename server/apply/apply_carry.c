@@ -4,11 +4,31 @@
  * kr.add, with carried_from), so that `watch --since 0` tells the new
  * workshop's story from its first line like any other's. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "apply_internal.h"
 #include "carry.h"
 #include "errors.h"
+
+/* t's members' names, separated by spaces, into *out (free it). */
+static int join_names(const struct okr_team *t, char **out)
+{
+    size_t len = 1;
+    for (size_t i = 0; i < t->nmembers; i++)
+        len += strlen(t->members[i]) + 1;
+    char *text = malloc(len);
+    if (text == NULL)
+        return CAS_ENOMEM;
+    text[0] = '\0';
+    for (size_t i = 0; i < t->nmembers; i++) {
+        if (i > 0)
+            strcat(text, " ");
+        strcat(text, t->members[i]);
+    }
+    *out = text;
+    return 0;
+}
 
 /* Packs eb as the state's next event and hands it to emit. */
 static int next_event(struct okr_state *s, struct event_builder *eb,
@@ -54,7 +74,13 @@ int apply_carry_events(struct okr_state *s, const struct apply_ctx *ctx, const c
         if (t->parent)
             eb_text(&eb, "parent", NULL, eb_id(&eb, OKR_TEAM, t->parent));
         eb_text(&eb, "level", NULL, okr_level_name(t->level));
-        rc = next_event(s, &eb, emit, arg);
+        /* Its members, as one text of names (which hold no spaces). */
+        char *members = NULL;
+        if (t->nmembers > 0 && (rc = join_names(t, &members)) == 0)
+            eb_text(&eb, "members", NULL, members);
+        if (rc == 0)
+            rc = next_event(s, &eb, emit, arg);
+        free(members);
     }
     for (size_t i = 0; rc == 0 && i < s->nobjectives; i++) {
         const struct okr_objective *o = &s->objectives[i];
@@ -68,6 +94,9 @@ int apply_carry_events(struct okr_state *s, const struct apply_ctx *ctx, const c
         if (o->inherits)
             eb_text(&eb, "inherits", NULL, eb_id(&eb, OKR_KEY_RESULT, o->inherits));
         eb_flag(&eb, "committed", NULL, &o->committed);
+        /* What the new workshop keeps, so that its history rebuilds it. */
+        if (o->rationale[0])
+            eb_text(&eb, "rationale", NULL, o->rationale);
         eb_text(&eb, "carried_from", NULL, o->carried_from);
         rc = next_event(s, &eb, emit, arg);
     }
@@ -86,6 +115,8 @@ int apply_carry_events(struct okr_state *s, const struct apply_ctx *ctx, const c
             if (k->unit[0])
                 eb_text(&eb, "unit", NULL, k->unit);
         }
+        if (k->has_weight)
+            eb_number(&eb, "weight", NULL, &k->weight);
         eb_text(&eb, "carried_from", NULL, k->carried_from);
         rc = next_event(s, &eb, emit, arg);
     }

@@ -268,10 +268,20 @@ static int add_objective(struct okr_state *s, const struct apply_ctx *ctx,
         eb_text(&eb, "rationale", NULL, stored->rationale);
     if (stored->status != OKR_DRAFT)
         eb_text(&eb, "status", NULL, okr_status_name(stored->status));
-    if (stored->necessary.answer != OKR_ANSWER_NONE)
-        eb_text(&eb, "necessary", NULL, okr_answer_name(stored->necessary.answer));
-    if (stored->sufficient.answer != OKR_ANSWER_NONE)
-        eb_text(&eb, "sufficient", NULL, okr_answer_name(stored->sufficient.answer));
+    /* The answers with who gave them and when, as the file had them, so
+     * that the history rebuilds them (common/okr_fold.c). */
+    static const char *const CHECKS[2][3] = {{"necessary", "necessary_by", "necessary_at"},
+                                             {"sufficient", "sufficient_by", "sufficient_at"}};
+    const struct okr_check *checks[2] = {&stored->necessary, &stored->sufficient};
+    double at[2];
+    for (int c = 0; c < 2; c++) {
+        if (checks[c]->answer == OKR_ANSWER_NONE)
+            continue;
+        at[c] = (double)checks[c]->at_ms;
+        eb_text(&eb, CHECKS[c][0], NULL, okr_answer_name(checks[c]->answer));
+        eb_text(&eb, CHECKS[c][1], NULL, checks[c]->by != NULL ? checks[c]->by : "");
+        eb_number(&eb, CHECKS[c][2], NULL, &at[c]);
+    }
     if (stored->close_note[0])
         eb_text(&eb, "close_note", NULL, stored->close_note);
     if (stored->carried_from[0])
@@ -367,7 +377,9 @@ static int add_dependency(struct okr_state *s, const struct apply_ctx *ctx, uint
 {
     if (okr_dependency_add(s, kr, on) != 0)
         return CAS_ENOMEM;
-    const struct okr_key_result *a = okr_key_result_find(s, kr), *b = okr_key_result_find(s, on);
+    struct okr_key_result *a = okr_key_result_find(s, kr);
+    const struct okr_key_result *b = okr_key_result_find(s, on);
+    a->version++; /* as a dependency added by hand: the history rebuilds the same */
     const struct okr_objective *oa = okr_objective_find(s, a->objective);
     const struct okr_objective *ob = okr_objective_find(s, b->objective);
     struct event_builder eb;
@@ -407,8 +419,12 @@ static int add_comment(struct okr_state *s, const struct apply_ctx *ctx,
     eb_text(&eb, "target", NULL, eb_id(&eb, kind, target));
     eb_text(&eb, "text", NULL, stored->text);
     eb_text(&eb, "author", NULL, stored->author);
-    if (stored->resolved_by[0])
+    double time = (double)stored->time_ms, resolved = (double)stored->resolved_ms;
+    eb_number(&eb, "time", NULL, &time);
+    if (stored->resolved_by[0]) {
         eb_text(&eb, "resolved_by", NULL, stored->resolved_by);
+        eb_number(&eb, "resolved_ms", NULL, &resolved);
+    }
     return finish(s, &eb, OKR_COMMENT, stored->num, r);
 }
 

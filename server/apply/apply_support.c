@@ -1,5 +1,6 @@
 /* Describing a change as an event, refusing one, and the checks every
  * request shares: references, texts, owners, numbers, fields, versions. */
+#include <assert.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -29,6 +30,7 @@ void eb_init(struct event_builder *eb, const struct apply_ctx *ctx, const char *
 
 static Cascade__V1__Value *eb_value(struct event_builder *eb)
 {
+    assert(eb->nvalues < sizeof eb->values / sizeof eb->values[0]);
     Cascade__V1__Value *v = &eb->values[eb->nvalues++];
     cascade__v1__value__init(v);
     return v;
@@ -36,6 +38,7 @@ static Cascade__V1__Value *eb_value(struct event_builder *eb)
 
 static Cascade__V1__FieldChange *eb_field(struct event_builder *eb, const char *name)
 {
+    assert(eb->ev.n_changes < EVENT_MAX_FIELDS);
     size_t i = eb->ev.n_changes++;
     Cascade__V1__FieldChange *f = &eb->fields[i];
     cascade__v1__field_change__init(f);

@@ -738,11 +738,15 @@ void handle_subscribe(struct conn *c, const WireFrame *f)
         conn_send_error(c, f->request_id, CASCADE__V1__ERROR_CODE__INVALID_ARGUMENT, msg);
         return;
     }
+    if (m->history_only && m->since_seq >= w->committed_seq) {
+        replay_end(c, w, f->request_id); /* a history with nothing to tell */
+        return;
+    }
     if (m->from_now || m->since_seq >= w->committed_seq) {
         replay_join(c, w, f->request_id); /* nothing to replay */
         return;
     }
-    if (replay_start(c, w, f->request_id, m->since_seq) != 0)
+    if (replay_start(c, w, f->request_id, m->since_seq, m->history_only) != 0)
         conn_send_no_memory(c, f->request_id, NULL);
 }
 

@@ -57,7 +57,21 @@ static int copy_participant(void *arg, const struct store_participant *p)
 static int copy_team_member(void *arg, uint32_t team, int64_t user_id)
 {
     struct next_fill *nf = arg;
-    return store_team_member_add(nf->st, nf->id, team, user_id);
+    int rc = store_team_member_add(nf->st, nf->id, team, user_id);
+    /* Named on the new state's team too, for its team.add event to carry
+     * (apply_carry_events), so that its history rebuilds the members. */
+    struct okr_team *t = okr_team_find(nf->dst, team);
+    const struct participant *p = workshop_participant(nf->src, user_id);
+    if (rc != 0 || t == NULL || p == NULL)
+        return rc;
+    char **grown = realloc(t->members, (t->nmembers + 1) * sizeof *grown);
+    if (grown == NULL)
+        return CAS_ENOMEM;
+    t->members = grown;
+    if ((t->members[t->nmembers] = strdup(p->name)) == NULL)
+        return CAS_ENOMEM;
+    t->nmembers++;
+    return 0;
 }
 
 /* The new workshop's people, as the source's rows hold them (what is

@@ -19,6 +19,7 @@ struct replay {
     /* A history: */
     struct workshop *workshop;
     uint64_t sent_seq;  /* the last event sent */
+    int history_only;   /* end with the Ack, without joining */
     size_t chunk_sent;  /* events sent in the current chunk */
     /* A snapshot: the shared image, then this reader's own tail. */
     struct snapshot_image *image; /* NULL for a history */
@@ -47,11 +48,13 @@ static void begin(struct conn *c, struct replay *r)
     uv_idle_start(&l->replay_idle, on_idle);
 }
 
-int replay_start(struct conn *c, struct workshop *w, uint64_t request_id, uint64_t since_seq)
+int replay_start(struct conn *c, struct workshop *w, uint64_t request_id, uint64_t since_seq,
+                 int history_only)
 {
     struct replay *r = calloc(1, sizeof *r);
     if (r == NULL)
         return CAS_ENOMEM;
+    r->history_only = history_only;
     r->workshop = w;
     r->request_id = request_id;
     r->sent_seq = since_seq;
@@ -139,6 +142,11 @@ void replay_join(struct conn *c, struct workshop *w, uint64_t request_id)
         conn_send_ack(c, request_id, w->committed_seq, NULL);
 }
 
+void replay_end(struct conn *c, struct workshop *w, uint64_t request_id)
+{
+    conn_send_ack(c, request_id, w->committed_seq, NULL);
+}
+
 /* The size of one SnapshotChunk's data: small enough that a chunk sent
  * just under the high-water mark stays far from --max-outbound. */
 static size_t chunk_bytes(const struct conn *c)
@@ -187,8 +195,12 @@ static void finish(struct live *l, struct replay *r)
     struct conn *c = r->conn;
     struct workshop *w = r->workshop;
     uint64_t request_id = r->request_id;
+    int history_only = r->history_only;
     unlink_replay(l, r);
-    replay_join(c, w, request_id);
+    if (history_only)
+        replay_end(c, w, request_id);
+    else
+        replay_join(c, w, request_id);
     session_release_held(c);
 }
 

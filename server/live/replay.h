@@ -37,8 +37,10 @@ struct workshop;
 #define REPLAY_SNAPSHOT_CHUNK ((size_t)64 * 1024)
 
 /* Starts replaying w's events after since_seq to c, answering request_id
- * with the Ack at the end. 0, or CAS_ENOMEM. */
-int replay_start(struct conn *c, struct workshop *w, uint64_t request_id, uint64_t since_seq);
+ * with the Ack at the end; c then joins w's subscribers, unless
+ * history_only (replay_end). 0, or CAS_ENOMEM. */
+int replay_start(struct conn *c, struct workshop *w, uint64_t request_id, uint64_t since_seq,
+                 int history_only);
 
 /* Starts sending img's bytes, then tail's, to c as the SnapshotChunks
  * answering request_id. Takes its own reference to img, and tail (malloc'd:
@@ -51,6 +53,10 @@ int replay_start_snapshot(struct conn *c, struct snapshot_image *img, uint8_t *t
  * replay. Changes of the batch in flight are broadcast after their commit,
  * so none is missed. */
 void replay_join(struct conn *c, struct workshop *w, uint64_t request_id);
+
+/* The end of a history-only Subscribe: the Ack with w's last durable seq,
+ * and nothing more (no live events, no presence). */
+void replay_end(struct conn *c, struct workshop *w, uint64_t request_id);
 
 /* Moves every replay on by a chunk; from the loop's turn-end check, after
  * the commit, so the workshop's durable end is current. */

@@ -139,6 +139,16 @@ if grep -q "alice workshop.import workshop teams=3, objectives=3, key_results=3,
     ok "watch --since 0 tells the import as ordinary additions, one event each"
 else not_ok "watch after import" "$(cat "$WORK/watch")"; fi
 
+# The history rebuilds what the import made, field for field (show --at).
+past_and_now() {
+    local ws=$1 seq
+    seq=$(as alice -w "$ws" --json show | jq .workshop.seq)
+    as alice -w "$ws" --json show | jq -S 'del(.agenda, .round, .ideas)' >"$WORK/now.json"
+    as alice -w "$ws" --json show --at "$seq" | jq -S 'del(.agenda, .round, .ideas, .as_of)' >"$WORK/past.json"
+    out=$(diff -u "$WORK/now.json" "$WORK/past.json")
+}
+check "show --at rebuilds the imported workshop as it is" past_and_now "$COPY"
+
 # ---- a spreadsheet's CSV ---------------------------------------------------------------------
 SHEET=$(as alice workshop create "Sheet" --period 2026-Q4 2>/dev/null)
 export CASCADE_WORKSHOP=$SHEET
@@ -175,6 +185,7 @@ if run 0 as alice import "$WORK/sheet.csv" && run 0 as alice --json show \
    && [ "$(jq -r '[.key_results[] | "\(.id):\(.objective):\(.title):\(.kind):\(.start):\(.current):\(.target):\(.unit):\(.owner):\(.confidence):\(.done)"] | join("|")' <<<"$out")" = 'K1:O1:Revenue:metric:10:12:50:MEUR:alice:0.7:false|K2:O1:Margin:metric:20:20:25:%:null:0.5:false|K3:O2:NPS, measured quarterly:metric:30:35:50::mia:0.6:false|K4:O3:Deals:metric:0:4:100::null:0.5:false|K5:O3:Launch partner program:milestone:0:0:1::null:0.5:true|K6:O4:Pipeline:metric:1:2:12.5:MEUR:null:0.5:false' ]; then
     ok "the sheet imported: empty cells as the row above, paths as teams, a milestone, a percentage"
 else not_ok "sheet import" "$out $err"; fi
+check "show --at rebuilds the workshop the sheet went into" past_and_now "$SHEET"
 if run 0 as alice export --format csv >"$WORK/sheet2.csv" && cp "$WORK/out" "$WORK/sheet2.csv" \
    && AGAIN=$(as alice workshop create "Again" --period 2026-Q4 2>/dev/null) \
    && run 0 as alice -w "$AGAIN" import "$WORK/sheet2.csv" && run 0 as alice -w "$AGAIN" export --format csv \
