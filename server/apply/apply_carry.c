@@ -102,19 +102,7 @@ int apply_carry_events(struct okr_state *s, const struct apply_ctx *ctx, const c
     }
     for (size_t i = 0; rc == 0 && i < s->nkey_results; i++) {
         const struct okr_key_result *k = &s->key_results[i];
-        eb_init(&eb, ctx, "kr.add", OKR_KEY_RESULT, k->num);
-        eb_text(&eb, "objective", NULL, eb_id(&eb, OKR_OBJECTIVE, k->objective));
-        eb_text(&eb, "title", NULL, k->title);
-        if (k->owner[0])
-            eb_text(&eb, "owner", NULL, k->owner);
-        eb_flag(&eb, "milestone", NULL, &k->milestone);
-        if (!k->milestone) {
-            eb_number(&eb, "start", NULL, &k->start);
-            eb_number(&eb, "target", NULL, &k->target);
-            eb_number(&eb, "current", NULL, &k->current);
-            if (k->unit[0])
-                eb_text(&eb, "unit", NULL, k->unit);
-        }
+        eb_key_result_add(&eb, ctx, k);
         if (k->has_weight)
             eb_number(&eb, "weight", NULL, &k->weight);
         eb_text(&eb, "carried_from", NULL, k->carried_from);

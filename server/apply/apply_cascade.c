@@ -306,19 +306,7 @@ int apply_key_result_add(struct okr_state *s, const struct apply_ctx *ctx, const
     apply_take_seq(s, r, OKR_KEY_RESULT, stored->num);
 
     struct event_builder eb;
-    eb_init(&eb, ctx, "kr.add", OKR_KEY_RESULT, stored->num);
-    eb_text(&eb, "objective", NULL, eb_id(&eb, OKR_OBJECTIVE, objective));
-    eb_text(&eb, "title", NULL, stored->title);
-    if (stored->owner[0])
-        eb_text(&eb, "owner", NULL, stored->owner);
-    eb_flag(&eb, "milestone", NULL, &stored->milestone);
-    if (!stored->milestone) {
-        eb_number(&eb, "start", NULL, &stored->start);
-        eb_number(&eb, "target", NULL, &stored->target);
-        eb_number(&eb, "current", NULL, &stored->current);
-        if (stored->unit[0])
-            eb_text(&eb, "unit", NULL, stored->unit);
-    }
+    eb_key_result_add(&eb, ctx, stored);
     if (idea)
         eb_text(&eb, "from_idea", NULL, eb_id(&eb, OKR_IDEA, idea));
     Cascade__V1__KeyResult wk;

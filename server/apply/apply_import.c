@@ -323,21 +323,9 @@ static int add_key_result(struct okr_state *s, const struct apply_ctx *ctx,
         return CAS_ENOMEM;
     s->next_key_result++;
     struct event_builder eb;
-    eb_init(&eb, ctx, "kr.add", OKR_KEY_RESULT, stored->num);
-    eb_text(&eb, "objective", NULL, eb_id(&eb, OKR_OBJECTIVE, stored->objective));
-    eb_text(&eb, "title", NULL, stored->title);
-    if (stored->owner[0])
-        eb_text(&eb, "owner", NULL, stored->owner);
-    eb_flag(&eb, "milestone", NULL, &stored->milestone);
-    if (!stored->milestone) {
-        eb_number(&eb, "start", NULL, &stored->start);
-        eb_number(&eb, "target", NULL, &stored->target);
-        eb_number(&eb, "current", NULL, &stored->current);
-        if (stored->unit[0])
-            eb_text(&eb, "unit", NULL, stored->unit);
-    } else {
+    eb_key_result_add(&eb, ctx, stored);
+    if (stored->milestone)
         eb_flag(&eb, "done", NULL, &stored->done);
-    }
     eb_number(&eb, "confidence", NULL, &stored->confidence);
     if (stored->status != OKR_ON_TRACK)
         eb_text(&eb, "status", NULL, okr_kr_status_name(stored->status));

@@ -41,6 +41,13 @@ void eb_flag(struct event_builder *eb, const char *name, const int *old, const i
 /* An id text kept in the builder, or NULL for 0 (no reference). */
 const char *eb_id(struct event_builder *eb, enum okr_kind kind, uint32_t num);
 
+/* Starts the event of a key result's addition with the fields every one
+ * names (objective, title, owner when set, milestone, and a metric's
+ * start, target, current and unit when set), for the adds of a request,
+ * of an import and of workshop next; each then adds its own. */
+void eb_key_result_add(struct event_builder *eb, const struct apply_ctx *ctx,
+                       const struct okr_key_result *k);
+
 /* Room for apply_quote's result. */
 #define APPLY_QUOTE_MAX 160
 

@@ -101,6 +101,24 @@ const char *eb_id(struct event_builder *eb, enum okr_kind kind, uint32_t num)
     return buf;
 }
 
+void eb_key_result_add(struct event_builder *eb, const struct apply_ctx *ctx,
+                       const struct okr_key_result *k)
+{
+    eb_init(eb, ctx, "kr.add", OKR_KEY_RESULT, k->num);
+    eb_text(eb, "objective", NULL, eb_id(eb, OKR_OBJECTIVE, k->objective));
+    eb_text(eb, "title", NULL, k->title);
+    if (k->owner[0])
+        eb_text(eb, "owner", NULL, k->owner);
+    eb_flag(eb, "milestone", NULL, &k->milestone);
+    if (!k->milestone) {
+        eb_number(eb, "start", NULL, &k->start);
+        eb_number(eb, "target", NULL, &k->target);
+        eb_number(eb, "current", NULL, &k->current);
+        if (k->unit[0])
+            eb_text(eb, "unit", NULL, k->unit);
+    }
+}
+
 const char *apply_quote(const char *text, char out[APPLY_QUOTE_MAX])
 {
     okr_text_quote(text, 32, out, APPLY_QUOTE_MAX);

@@ -10,16 +10,13 @@
 #include "live.h"
 #include "store.h"
 
-static int user_exists(void *ctx, const char *name)
+int handlers_user_exists(void *store, const char *name)
 {
     struct store_user u;
-    return store_user_by_name(ctx, name, &u) == 0;
+    return store_user_by_name(store, name, &u) == 0;
 }
 
-/* Teams, objectives, key results, initiatives, dependencies and comments:
- * what --max-entities bounds, so one workshop cannot take the server's
- * memory (or its disk, or the time a restart takes to load it). */
-static size_t entity_count(const struct okr_state *st)
+size_t handlers_entity_count(const struct okr_state *st)
 {
     return st->nteams + st->nobjectives + st->nkey_results + st->ninitiatives +
            st->ndependencies + st->ncomments + st->nideas;
@@ -31,7 +28,7 @@ void handle_change(struct conn *c, const WireFrame *f)
     struct workshop *w = workshop_for_request(c, f);
     if (w == NULL)
         return;
-    if (request_rule(f->body_case)->creates && entity_count(&w->state) >= l->cfg.max_entities) {
+    if (request_rule(f->body_case)->creates && handlers_entity_count(&w->state) >= l->cfg.max_entities) {
         char msg[200];
         snprintf(msg, sizeof msg,
                  "Workshop %s holds %zu teams, objectives, key results, initiatives, "
@@ -49,7 +46,7 @@ void handle_change(struct conn *c, const WireFrame *f)
         .workshop = w->code,
         .actor = c->user,
         .now_ms = clock_now_ms(),
-        .user_exists = user_exists,
+        .user_exists = handlers_user_exists,
         .user_ctx = l->store,
         .limits = &l->cfg.text_limits,
     };

@@ -19,19 +19,6 @@
 #include "log.h"
 #include "store.h"
 
-static int user_exists(void *ctx, const char *name)
-{
-    struct store_user u;
-    return store_user_by_name(ctx, name, &u) == 0;
-}
-
-/* What --max-entities bounds (as handle_change counts it). */
-static size_t entity_count(const struct okr_state *st)
-{
-    return st->nteams + st->nobjectives + st->nkey_results + st->ninitiatives +
-           st->ndependencies + st->ncomments + st->nideas;
-}
-
 /* Answers with the problems found; nothing changed. */
 static void answer_problems(struct conn *c, uint64_t request_id, int dry_run,
                             const struct import_problems *p)
@@ -99,7 +86,7 @@ void handle_workshop_import(struct conn *c, const WireFrame *f)
         .workshop = w->code,
         .actor = c->user,
         .now_ms = clock_now_ms(),
-        .user_exists = user_exists,
+        .user_exists = handlers_user_exists,
         .user_ctx = l->store,
         .limits = &l->cfg.text_limits,
     };
@@ -122,7 +109,7 @@ void handle_workshop_import(struct conn *c, const WireFrame *f)
         goto done;
     }
     size_t adding = import_entity_count(m) - plan.teams_reused;
-    size_t now = entity_count(&w->state);
+    size_t now = handlers_entity_count(&w->state);
     if (now + adding > l->cfg.max_entities) {
         char msg[300];
         snprintf(msg, sizeof msg,

@@ -48,6 +48,15 @@ int workshop_refuse_archived(struct conn *c, uint64_t request_id, const struct w
 int handlers_check_text(struct conn *c, uint64_t request_id, const char *text, const char *what,
                         size_t max, int required);
 
+/* Teams, objectives, key results, initiatives, dependencies, comments and
+ * ideas: what --max-entities bounds, so one workshop cannot take the
+ * server's memory (or its disk, or the time a restart takes to load it). */
+size_t handlers_entity_count(const struct okr_state *st);
+
+/* Whether the store (a struct store) has an account of that name: the
+ * owner check the apply room is given. */
+int handlers_user_exists(void *store, const char *name);
+
 /* Answers request_id with the workshop's current Snapshot (arg unused). */
 void answer_snapshot(struct conn *c, struct workshop *w, uint64_t request_id, const char *arg);
 

@@ -1,6 +1,7 @@
-/* libFuzzer target for cascade import's JSON reader (client/import_json.c),
- * which reads whatever file a person names: the input is the file's
- * content. Reading must end in a message or a sentence, never a crash;
+/* libFuzzer targets for cascade import's readers, which read whatever file
+ * a person names: the input is the file's content, read as a CSV
+ * (client/import_csv.c; fuzz_import_csv, built with FUZZ_IMPORT_CSV=1) or
+ * as a JSON export (client/import_json.c; fuzz_import_json). Reading must end in a message or a sentence, never a crash;
  * every problem it reports is a sentence under its place (described as a
  * person reads it); a message with no problems goes through the checks
  * the server runs too (common/import_check.c), and packs and unpacks as
@@ -15,6 +16,12 @@
 #include "import_check.h"
 #include "import_file.h"
 #include "wire.h"
+
+#if FUZZ_IMPORT_CSV
+#define FUZZ_IMPORT_NAME "fuzz.csv"
+#else
+#define FUZZ_IMPORT_NAME "fuzz.json"
+#endif
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -37,13 +44,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     struct import_file f;
     char err[256];
-    if (import_file_parse("fuzz.json", (const char *)data, size, &f, err, sizeof err) != 0) {
+    if (import_file_parse(FUZZ_IMPORT_NAME, (const char *)data, size, &f, err, sizeof err) != 0) {
         if (err[0] == '\0')
             abort();
         import_file_free(&f);
         return 0;
     }
-    if (f.csv != 0)
+    if (f.csv != FUZZ_IMPORT_CSV)
         abort();
     check_problems(&f, &f.problems);
     if (f.problems.n == 0 && !f.problems.truncated) {
