@@ -300,6 +300,7 @@ static int workshops(struct cli *cli, struct args *a)
             cJSON_AddNumberToObject(e, "last_activity_ms", (double)w->last_activity_ms);
             cJSON_AddStringToObject(e, "state", w->state);
             cJSON_AddStringToObject(e, "created_by", w->created_by);
+            cJSON_AddBoolToObject(e, "in_memory", w->in_memory);
             cJSON_AddNumberToObject(e, "created_ms", (double)w->created_ms);
             if (w->archived_ms != 0) {
                 cJSON_AddNumberToObject(e, "archived_ms", (double)w->archived_ms);

@@ -75,6 +75,10 @@ struct workshop {
      * its timers give nothing; its rows are kept (admin workshop). */
     int64_t archived_ms;
     char archived_by[OKR_NAME_MAX + 1];
+    /* An archived workshop's cascade, agenda, round and team memberships
+     * are not in memory (only its seq and participants): it takes nothing
+     * while archived, and is loaded again when unarchived (registry.h). */
+    int unloaded;
 };
 
 /* Normalises a join code as people type it (case, spaces, dashes) into

@@ -87,6 +87,7 @@ void handle_admin_workshops(struct conn *c, const WireFrame *f)
         row->created_ms = w->created_ms;
         row->archived_ms = w->archived_ms;
         row->archived_by = w->archived_by;
+        row->in_memory = !w->unloaded;
         rc = store_workshop_last_event_ms(c->live->store, w->id, &row->last_activity_ms);
         ptrs[i] = row;
     }
@@ -111,12 +112,38 @@ void handle_admin_workshops(struct conn *c, const WireFrame *f)
 
 /* ---- Archive, unarchive, delete -------------------------------------------------- */
 
+/* After the commit of an archive: its state leaves memory, unless it was
+ * unarchived meanwhile. */
+static void unload_archived(struct conn *c, struct workshop *w, uint64_t request_id,
+                            const char *arg)
+{
+    (void)c;
+    (void)request_id;
+    (void)arg;
+    if (w->archived_ms != 0 && !w->unloaded && w->pending == 0)
+        workshop_unload(w);
+}
+
 /* Saves the archive flag, changes it in memory and records the change as
- * the workshop's next event (answered after its commit). */
+ * the workshop's next event (answered after its commit); an archived
+ * workshop's state then leaves memory, and an unarchived one's comes back
+ * first (its event takes the next seq of the state). */
 static void set_archived(struct conn *c, uint64_t request_id, struct workshop *w, int archive)
 {
+    struct live *l = c->live;
     int64_t now = archive ? clock_now_ms() : 0;
-    if (store_workshop_set_archived(c->live->store, w->id, now, c->user) != 0) {
+    if (!archive && w->unloaded) {
+        if (workshop_reload(&l->registry, w) != 0) {
+            conn_send_error(c, request_id, CASCADE__V1__ERROR_CODE__STORAGE,
+                            "The server could not load the workshop; nothing changed.");
+            return;
+        }
+        /* A step that ran when it was archived goes on with the time it had
+         * left then, as after a restart. */
+        if (w->agenda.state == AGENDA_RUNNING)
+            w->agenda.resumed_ms = clock_now_ms();
+    }
+    if (store_workshop_set_archived(l->store, w->id, now, c->user) != 0) {
         conn_send_error(c, request_id, CASCADE__V1__ERROR_CODE__STORAGE,
                         "The server could not save the change; nothing changed.");
         return;
@@ -125,8 +152,11 @@ static void set_archived(struct conn *c, uint64_t request_id, struct workshop *w
     snprintf(w->archived_by, sizeof w->archived_by, "%s", archive ? c->user : "");
     log_info("workshop %s %s by '%s'", w->code, archive ? "archived" : "unarchived", c->user);
     struct people_change change = {.op = PEOPLE_NOTE};
-    people_change(c, w, request_id, &change, c->user,
-                  archive ? "workshop.archive" : "workshop.unarchive", "workshop", NULL, 0, NULL);
+    if (people_change(c, w, request_id, &change, c->user,
+                      archive ? "workshop.archive" : "workshop.unarchive", "workshop", NULL, 0,
+                      NULL) == 0 &&
+        archive)
+        (void)batch_add_read(&l->batch, w, c, 0, unload_archived, "");
 }
 
 /* After the commit of everything queued before it: nothing in the batch

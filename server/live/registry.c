@@ -10,6 +10,7 @@
 #include "crypto.h"
 #include "errors.h"
 #include "log.h"
+#include "round.h"
 #include "rounds.h"
 #include "store.h"
 #include "wire.h"
@@ -57,7 +58,38 @@ static int load_contents(struct registry *r, struct workshop *w)
         rc = store_team_member_each(r->store, w->id, load_team_member, w);
     if (rc == 0)
         rc = rounds_load(r->store, w);
+    if (rc == 0)
+        w->unloaded = 0;
     return rc;
+}
+
+/* What an archived workshop keeps in memory: its seq and participants
+ * (admin workshops counts them). */
+static int load_archived(struct registry *r, struct workshop *w)
+{
+    okr_state_init(&w->state);
+    int rc = store_workshop_last_seq(r->store, w->id, &w->state.seq);
+    w->committed_seq = w->state.seq;
+    struct load_ctx ctx = {.r = r, .w = w};
+    if (rc == 0)
+        rc = store_participant_each(r->store, w->id, load_participant, &ctx);
+    w->unloaded = 1;
+    return rc;
+}
+
+void workshop_unload(struct workshop *w)
+{
+    uint64_t seq = w->state.seq;
+    okr_state_free(&w->state);
+    okr_state_init(&w->state);
+    w->state.seq = seq;
+    agenda_free(&w->agenda);
+    round_free(w->round);
+    w->round = NULL;
+    free(w->team_members);
+    w->team_members = NULL;
+    w->nteam_members = w->cap_team_members = 0;
+    w->unloaded = 1;
 }
 
 static int append(struct registry *r, struct workshop *w)
@@ -87,7 +119,7 @@ static int load_workshop(void *vctx, const struct store_workshop *sw)
         snprintf(w->created_by, sizeof w->created_by, "%s", u.name);
     int rc = cadence_state_load(w, &sw->schedule);
     if (rc == 0)
-        rc = load_contents(r, w);
+        rc = sw->archived_ms != 0 ? load_archived(r, w) : load_contents(r, w);
     /* A step that was running when the server stopped goes on with the
      * time it had left at the last checkpoint (at a graceful stop, the
      * moment of stopping): the time the server was down does not count. */

@@ -48,7 +48,14 @@ int registry_create_filled(struct registry *r, const char *title, const char *pe
                            void *arg, struct workshop **out);
 
 /* Reloads the state from the store after a failed commit: whatever was not
- * durable is forgotten. 0 or a negative CAS_E* code. */
+ * durable is forgotten; also what loads an unloaded workshop again. 0 or a
+ * negative CAS_E* code. */
 int workshop_reload(struct registry *r, struct workshop *w);
+
+/* Frees an archived workshop's cascade, agenda, round and team
+ * memberships, keeping its seq and participants (workshop.unloaded); at a
+ * start an archived workshop is loaded so. Only once nothing pending
+ * refers to its state (after the commit of its archive). */
+void workshop_unload(struct workshop *w);
 
 #endif

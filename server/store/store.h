@@ -217,6 +217,8 @@ int store_invite_count_open(struct store *st, int64_t workshop_id, int64_t now_m
 /* Fills state (initialised by the caller, empty) with the workshop's teams,
  * objectives, key results, id counters and last event seq. */
 int store_state_load(struct store *st, int64_t workshop_id, struct okr_state *state);
+/* The seq of the workshop's last event (0: none). */
+int store_workshop_last_seq(struct store *st, int64_t workshop_id, uint64_t *out);
 
 /* ---- Writing a batch of changes in one transaction ----
  * store_begin, then any number of the calls below, then store_commit (or

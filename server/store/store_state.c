@@ -35,6 +35,14 @@ static int load_last_seq(struct store *st, int64_t workshop_id, struct okr_state
     return ret;
 }
 
+int store_workshop_last_seq(struct store *st, int64_t workshop_id, uint64_t *out)
+{
+    struct okr_state s = {0};
+    int rc = load_last_seq(st, workshop_id, &s);
+    *out = rc == 0 ? s.seq : 0;
+    return rc;
+}
+
 /* The row loaders return CAS_ENOMEM when a copy fails; insert has then freed
  * whatever the entity held. */
 static int load_team(sqlite3_stmt *s, struct okr_state *state)
