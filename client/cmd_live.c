@@ -65,17 +65,7 @@ static void paint(struct live_app *a)
 {
     uint64_t t0 = uv_hrtime();
     drain_message(a);
-    int cols, rows;
-    live_term_size(&cols, &rows);
-    if (rows <= 0 || cols <= 0)
-        return;
-    struct live_line *lines = malloc((size_t)rows * sizeof *lines);
-    if (lines == NULL)
-        return;
-    live_model_render(&a->m, cols, rows, live_now_ms(), lines);
-    int cursor = a->m.cursor_col;
-    live_term_paint(lines, rows, a->m.cursor_row, cursor < cols ? cursor : cols - 1);
-    free(lines);
+    live_term_show(&a->m, live_now_ms());
     if (a->trace != NULL)
         fprintf(a->trace, "paint_us=%llu\n", (unsigned long long)((uv_hrtime() - t0) / 1000));
 }

@@ -181,3 +181,18 @@ int live_term_key(void)
         return k >= 0 && k < 256 ? k : LIVE_KEY_NONE;
     }
 }
+
+void live_term_show(struct live_model *m, uint64_t now_ms)
+{
+    int cols, rows;
+    live_term_size(&cols, &rows);
+    if (rows <= 0 || cols <= 0)
+        return;
+    struct live_line *lines = malloc((size_t)rows * sizeof *lines);
+    if (lines == NULL)
+        return;
+    live_model_render(m, cols, rows, now_ms, lines);
+    int cursor = m->cursor_col;
+    live_term_paint(lines, rows, m->cursor_row, cursor < cols ? cursor : cols - 1);
+    free(lines);
+}

@@ -43,6 +43,10 @@ void live_term_size(int *cols, int *rows);
  * cursor_col >= 0. */
 void live_term_paint(const struct live_line *lines, int rows, int cursor_row, int cursor_col);
 
+/* Renders m for the terminal's size at now_ms and paints it, the cursor
+ * where the model puts it (the live view and the live replay). */
+void live_term_show(struct live_model *m, uint64_t now_ms);
+
 /* The next key waiting, LIVE_KEY_NONE when none: a character (a UTF-8
  * byte), or one of the LIVE_KEY_ values. */
 int live_term_key(void);

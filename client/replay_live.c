@@ -33,17 +33,7 @@ static uint64_t now_ms(void)
 
 static void paint(struct live_model *m)
 {
-    int cols, rows;
-    live_term_size(&cols, &rows);
-    if (rows <= 0 || cols <= 0)
-        return;
-    struct live_line *lines = malloc((size_t)rows * sizeof *lines);
-    if (lines == NULL)
-        return;
-    live_model_render(m, cols, rows, now_ms(), lines);
-    int cursor = m->cursor_col;
-    live_term_paint(lines, rows, m->cursor_row, cursor < cols ? cursor : cols - 1);
-    free(lines);
+    live_term_show(m, now_ms());
 }
 
 struct player {
