@@ -6,12 +6,16 @@ set -eu
 
 # Build, run and test dependencies, as Debian package names; other packages
 # may be named as arguments instead (the bench's comparison installs its own).
+# postgresql brings the server binaries the store's tests start their own
+# throwaway clusters with (tests/pg); Debian's "main" cluster, which the
+# package creates and, where services may start, runs on 5432, is not used.
 PACKAGES="build-essential cmake pkg-config libuv1-dev libssl-dev openssl
 libprotobuf-c-dev protobuf-c-compiler libsqlite3-dev libcjson-dev libcsv-dev
 libncurses-dev libcmocka-dev clang libclang-rt-dev jq tmux procps
 libical-dev python3-icalendar
 libinih-dev scdoc zsh man-db
-libsystemd-dev dpkg-dev file libmicrohttpd-dev prometheus"
+libsystemd-dev dpkg-dev file libmicrohttpd-dev prometheus
+postgresql libpq-dev"
 if [ "$#" -gt 0 ]; then
     PACKAGES="$*"
 fi
