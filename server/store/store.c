@@ -19,96 +19,91 @@ int db_fail(struct store *st, int rc, const char *what)
     case SQLITE_CONSTRAINT_FOREIGNKEY:
         return CAS_ENOTFOUND;
     default:
-        log_error("The database failed to %s: %s (SQLite code %d).", what,
-                  sqlite3_errmsg(st->db), rc);
+        log_error("The database failed to %s: %s (code %d).", what, db_errmsg(&st->db), rc);
         return CAS_ESTORAGE;
     }
 }
 
-void db_done(sqlite3_stmt *s)
+void db_done(struct db_stmt *s)
 {
-    (void)sqlite3_reset(s);
-    (void)sqlite3_clear_bindings(s);
+    db_reset(s);
 }
 
 /* The bind helpers keep the first failure in *rc and do nothing after it, so
  * a function binds all its parameters and checks once. */
-void db_bind_i64(sqlite3_stmt *s, int i, int64_t v, int *rc)
+void db_bind_i64(struct db_stmt *s, int i, int64_t v, int *rc)
 {
     if (*rc == SQLITE_OK)
-        *rc = sqlite3_bind_int64(s, i, v);
+        *rc = db_bind_int64(s, i, v);
 }
 
-void db_bind_double(sqlite3_stmt *s, int i, double v, int *rc)
+void db_bind_double(struct db_stmt *s, int i, double v, int *rc)
 {
     if (*rc == SQLITE_OK)
-        *rc = sqlite3_bind_double(s, i, v);
+        *rc = db_bind_real(s, i, v);
 }
 
 /* NULL binds SQL NULL. The text must outlive the statement's use, which every
  * caller guarantees by resetting before it returns. */
-void db_bind_text(sqlite3_stmt *s, int i, const char *v, int *rc)
+void db_bind_text(struct db_stmt *s, int i, const char *v, int *rc)
 {
     if (*rc == SQLITE_OK)
-        *rc = sqlite3_bind_text(s, i, v, -1, SQLITE_STATIC);
+        *rc = db_bind_textn(s, i, v, v != NULL ? strlen(v) : 0);
 }
 
 /* For NOT NULL columns: a missing string is stored as "". */
-void db_bind_text_nn(sqlite3_stmt *s, int i, const char *v, int *rc)
+void db_bind_text_nn(struct db_stmt *s, int i, const char *v, int *rc)
 {
     db_bind_text(s, i, v != NULL ? v : "", rc);
 }
 
 /* For the fixed-size arrays of the store structs, which may lack a NUL. */
-void db_bind_text_n(sqlite3_stmt *s, int i, const char *v, size_t max, int *rc)
+void db_bind_text_n(struct db_stmt *s, int i, const char *v, size_t max, int *rc)
 {
     if (*rc == SQLITE_OK)
-        *rc = sqlite3_bind_text(s, i, v, (int)strnlen(v, max), SQLITE_STATIC);
+        *rc = db_bind_textn(s, i, v, strnlen(v, max));
 }
 
-void db_bind_blob(sqlite3_stmt *s, int i, const void *v, size_t len, int *rc)
+void db_bind_blob(struct db_stmt *s, int i, const void *v, size_t len, int *rc)
 {
-    if (*rc != SQLITE_OK)
-        return;
-    /* A zero-length blob with a NULL pointer would bind SQL NULL. */
-    if (len == 0)
-        *rc = sqlite3_bind_zeroblob(s, i, 0);
-    else
-        *rc = sqlite3_bind_blob64(s, i, v, len, SQLITE_STATIC);
+    if (*rc == SQLITE_OK)
+        *rc = db_bind_bytes(s, i, v, len);
 }
 
-int db_run(struct store *st, sqlite3_stmt *s, int rc, int must_change, const char *what)
+int db_run(struct store *st, struct db_stmt *s, int rc, int must_change, const char *what)
 {
     if (rc == SQLITE_OK)
-        rc = sqlite3_step(s);
+        rc = db_step(s);
     int ret = 0;
+    if (rc == SQLITE_ROW) /* a write's RETURNING row */
+        rc = SQLITE_DONE;
     if (rc != SQLITE_DONE)
         ret = db_fail(st, rc, what);
-    else if (must_change && sqlite3_changes(st->db) == 0)
+    else if (must_change && db_changes(s) == 0)
         ret = CAS_ENOTFOUND;
     db_done(s);
     return ret;
 }
 
-int db_step_row(struct store *st, sqlite3_stmt *s, int rc, const char *what)
+int db_step_row(struct store *st, struct db_stmt *s, int rc, const char *what)
 {
     if (rc == SQLITE_OK)
-        rc = sqlite3_step(s);
+        rc = db_step(s);
     if (rc == SQLITE_ROW)
         return 0;
     return rc == SQLITE_DONE ? CAS_ENOTFOUND : db_fail(st, rc, what);
 }
 
-void db_column_copy(sqlite3_stmt *s, int col, char *out, size_t outlen)
+void db_column_copy(struct db_stmt *s, int col, char *out, size_t outlen)
 {
-    const unsigned char *v = sqlite3_column_text(s, col);
-    snprintf(out, outlen, "%s", v != NULL ? (const char *)v : "");
+    const char *v = db_col_text(s, col);
+    snprintf(out, outlen, "%s", v != NULL ? v : "");
 }
 
-char *db_column_dup(sqlite3_stmt *s, int col)
+char *db_column_dup(struct db_stmt *s, int col)
 {
-    const unsigned char *v = sqlite3_column_text(s, col);
-    return strdup(v != NULL ? (const char *)v : "");
+    const char *v = db_col_text(s, col);
+    return strdup(v != NULL ? v : "");
 }
 
 /* ---- Opening, migrating, closing ---- */
@@ -135,7 +130,8 @@ static int pragma_text(sqlite3 *db, const char *sql, char *out, size_t outlen, c
     if (rc == SQLITE_OK)
         rc = sqlite3_step(s);
     if (rc == SQLITE_ROW) {
-        db_column_copy(s, 0, out, outlen);
+        const unsigned char *v = sqlite3_column_text(s, 0);
+        snprintf(out, outlen, "%s", v != NULL ? (const char *)v : "");
         rc = SQLITE_OK;
     }
     if (rc != SQLITE_OK)
@@ -216,37 +212,37 @@ static int migrate(sqlite3 *db, const char *path, char *err, size_t errlen)
     return 0;
 }
 
-int store_open(struct store **out, const char *path, enum store_sync sync, char *err,
-               size_t errlen)
+static int open_sqlite(struct store **out, const char *path, enum store_sync sync, char *err,
+                       size_t errlen)
 {
-    *out = NULL;
     struct store *st = calloc(1, sizeof *st);
     if (st == NULL) {
         cas_errorf(err, errlen, "Out of memory opening the database %s.", path);
         return CAS_ENOMEM;
     }
-    int rc = sqlite3_open_v2(path, &st->db,
+    st->db.kind = DB_SQLITE;
+    int rc = sqlite3_open_v2(path, &st->db.sq,
                              SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
                              NULL);
     if (rc != SQLITE_OK) {
         cas_errorf(err, errlen,
                    "Cannot open the database %s: %s; check that its directory exists and is"
                    " writable.",
-                   path, st->db != NULL ? sqlite3_errmsg(st->db) : sqlite3_errstr(rc));
+                   path, st->db.sq != NULL ? sqlite3_errmsg(st->db.sq) : sqlite3_errstr(rc));
         rc = rc == SQLITE_NOMEM ? CAS_ENOMEM : CAS_ESTORAGE;
         goto fail;
     }
-    if (sqlite3_extended_result_codes(st->db, 1) != SQLITE_OK ||
-        sqlite3_busy_timeout(st->db, 5000) != SQLITE_OK) {
+    if (sqlite3_extended_result_codes(st->db.sq, 1) != SQLITE_OK ||
+        sqlite3_busy_timeout(st->db.sq, 5000) != SQLITE_OK) {
         cas_errorf(err, errlen, "Cannot configure the database %s: %s.", path,
-                   sqlite3_errmsg(st->db));
+                   db_errmsg(&st->db));
         rc = CAS_ESTORAGE;
         goto fail;
     }
 
     /* Refuse a newer database before anything here writes to it. */
     int version;
-    rc = read_version(st->db, &version, path, err, errlen);
+    rc = read_version(st->db.sq, &version, path, err, errlen);
     if (rc != 0)
         goto fail;
     if (version > STORE_SCHEMA_VERSION) {
@@ -255,7 +251,7 @@ int store_open(struct store **out, const char *path, enum store_sync sync, char 
     }
 
     char mode[16];
-    rc = pragma_text(st->db, "PRAGMA journal_mode = WAL", mode, sizeof mode, path, err, errlen);
+    rc = pragma_text(st->db.sq, "PRAGMA journal_mode = WAL", mode, sizeof mode, path, err, errlen);
     if (rc != 0)
         goto fail;
     if (strcmp(mode, "wal") != 0) {
@@ -266,16 +262,16 @@ int store_open(struct store **out, const char *path, enum store_sync sync, char 
         rc = CAS_ESTORAGE;
         goto fail;
     }
-    rc = exec_sql(st->db, sync == STORE_SYNC_NORMAL ? "PRAGMA synchronous = NORMAL"
+    rc = exec_sql(st->db.sq, sync == STORE_SYNC_NORMAL ? "PRAGMA synchronous = NORMAL"
                                                      : "PRAGMA synchronous = FULL",
                   path, err, errlen);
     if (rc != 0)
         goto fail;
-    rc = exec_sql(st->db, "PRAGMA foreign_keys = ON", path, err, errlen);
+    rc = exec_sql(st->db.sq, "PRAGMA foreign_keys = ON", path, err, errlen);
     if (rc != 0)
         goto fail;
     char fk[8];
-    rc = pragma_text(st->db, "PRAGMA foreign_keys", fk, sizeof fk, path, err, errlen);
+    rc = pragma_text(st->db.sq, "PRAGMA foreign_keys", fk, sizeof fk, path, err, errlen);
     if (rc != 0)
         goto fail;
     if (strcmp(fk, "1") != 0) {
@@ -286,22 +282,13 @@ int store_open(struct store **out, const char *path, enum store_sync sync, char 
         goto fail;
     }
 
-    rc = migrate(st->db, path, err, errlen);
+    rc = migrate(st->db.sq, path, err, errlen);
     if (rc != 0)
         goto fail;
 
-    for (int i = 0; i < ST_COUNT; i++) {
-        int src = sqlite3_prepare_v3(st->db, STORE_SQL[i], -1, SQLITE_PREPARE_PERSISTENT,
-                                     &st->stmt[i], NULL);
-        if (src != SQLITE_OK) {
-            cas_errorf(err, errlen,
-                       "The database %s does not match the schema this cascaded expects: %s;"
-                       " restore it from a backup.",
-                       path, sqlite3_errmsg(st->db));
-            rc = CAS_ESTORAGE;
-            goto fail;
-        }
-    }
+    rc = store_prepare_all(st, path, err, errlen);
+    if (rc != 0)
+        goto fail;
     *out = st;
     return 0;
 
@@ -310,40 +297,71 @@ fail:
     return rc;
 }
 
+int store_prepare_all(struct store *st, const char *where, char *err, size_t errlen)
+{
+    for (int i = 0; i < ST_COUNT; i++) {
+        const char *sql = st->db.kind == DB_POSTGRES && STORE_SQL_PG[i] != NULL ? STORE_SQL_PG[i]
+                                                                                : STORE_SQL[i];
+        if (db_prepare(&st->db, sql, &st->stmt[i]) != SQLITE_OK) {
+            cas_errorf(err, errlen,
+                       "The database %s does not match the schema this cascaded expects: %s;"
+                       " restore it from a backup.",
+                       where, db_errmsg(&st->db));
+            return CAS_ESTORAGE;
+        }
+    }
+    return 0;
+}
+
+int store_open(struct store **out, const char *where, enum store_sync sync, char *err,
+               size_t errlen)
+{
+    *out = NULL;
+    if (store_is_url(where))
+        return store_open_pg(out, where, err, errlen);
+    return open_sqlite(out, where, sync, err, errlen);
+}
+
+int store_is_url(const char *where)
+{
+    return strncmp(where, "postgresql://", 13) == 0 || strncmp(where, "postgres://", 11) == 0;
+}
+
+enum store_kind store_kind(const struct store *st)
+{
+    return st->db.kind == DB_POSTGRES ? STORE_POSTGRES : STORE_SQLITE;
+}
+
 void store_close(struct store *st)
 {
     if (st == NULL)
         return;
     for (int i = 0; i < ST_COUNT; i++)
-        (void)sqlite3_finalize(st->stmt[i]); /* it echoes the last step's error, handled then */
-    /* Closing rolls back an open transaction, and the last connection to
-     * close checkpoints the WAL into the main file. */
-    int rc = sqlite3_close(st->db);
-    if (rc != SQLITE_OK)
-        log_error("The database did not close cleanly: %s.", sqlite3_errstr(rc));
+        db_finalize(st->stmt[i]);
+    db_close(&st->db);
     free(st);
 }
 
 int store_schema_version(struct store *st)
 {
-    sqlite3_stmt *s = st->stmt[ST_USER_VERSION];
+    struct db_stmt *s = st->stmt[ST_USER_VERSION];
     int rc = db_step_row(st, s, SQLITE_OK, "read the schema version");
-    int version = rc == 0 ? sqlite3_column_int(s, 0) : rc;
+    int version = rc == 0 ? db_col_int(s, 0) : rc;
     db_done(s);
     return version;
 }
 
 /* ---- Users ---- */
 
-static void read_user(sqlite3_stmt *s, struct store_user *u)
+static void read_user(struct db_stmt *s, struct store_user *u)
 {
     memset(u, 0, sizeof *u);
-    u->id = sqlite3_column_int64(s, 0);
+    u->id = db_col_i64(s, 0);
     db_column_copy(s, 1, u->name, sizeof u->name);
     db_column_copy(s, 2, u->password_hash, sizeof u->password_hash);
-    u->admin = sqlite3_column_int(s, 3);
-    u->disabled = sqlite3_column_int(s, 4);
-    u->created_ms = sqlite3_column_int64(s, 5);
+    u->admin = db_col_int(s, 3);
+    u->disabled = db_col_int(s, 4);
+    u->created_ms = db_col_i64(s, 5);
 }
 
 int store_user_add(struct store *st, const char *name, const char *password_hash, int admin,
@@ -353,19 +371,20 @@ int store_user_add(struct store *st, const char *name, const char *password_hash
     if (name == NULL || password_hash == NULL || strlen(name) > OKR_NAME_MAX ||
         strlen(password_hash) >= sizeof ((struct store_user *)0)->password_hash)
         return CAS_EINVAL;
-    sqlite3_stmt *s = st->stmt[ST_USER_ADD];
+    struct db_stmt *s = st->stmt[ST_USER_ADD];
     int rc = SQLITE_OK;
     db_bind_text(s, 1, name, &rc);
     db_bind_text(s, 2, password_hash, &rc);
     db_bind_i64(s, 3, admin != 0, &rc);
     db_bind_i64(s, 4, created_ms, &rc);
-    int ret = db_run(st, s, rc, 0, "add a user");
+    int ret = db_step_row(st, s, rc, "add a user");
     if (ret == 0 && id_out != NULL)
-        *id_out = sqlite3_last_insert_rowid(st->db);
+        *id_out = db_col_i64(s, 0); /* RETURNING id */
+    db_done(s);
     return ret;
 }
 
-static int user_get(struct store *st, sqlite3_stmt *s, int rc, struct store_user *out)
+static int user_get(struct store *st, struct db_stmt *s, int rc, struct store_user *out)
 {
     int ret = db_step_row(st, s, rc, "look up a user");
     if (ret == 0)
@@ -376,7 +395,7 @@ static int user_get(struct store *st, sqlite3_stmt *s, int rc, struct store_user
 
 int store_user_by_name(struct store *st, const char *name, struct store_user *out)
 {
-    sqlite3_stmt *s = st->stmt[ST_USER_BY_NAME];
+    struct db_stmt *s = st->stmt[ST_USER_BY_NAME];
     int rc = SQLITE_OK;
     db_bind_text(s, 1, name, &rc);
     return user_get(st, s, rc, out);
@@ -384,7 +403,7 @@ int store_user_by_name(struct store *st, const char *name, struct store_user *ou
 
 int store_user_by_id(struct store *st, int64_t id, struct store_user *out)
 {
-    sqlite3_stmt *s = st->stmt[ST_USER_BY_ID];
+    struct db_stmt *s = st->stmt[ST_USER_BY_ID];
     int rc = SQLITE_OK;
     db_bind_i64(s, 1, id, &rc);
     return user_get(st, s, rc, out);
@@ -392,19 +411,19 @@ int store_user_by_id(struct store *st, int64_t id, struct store_user *out)
 
 int store_user_count(struct store *st, int64_t *count)
 {
-    sqlite3_stmt *s = st->stmt[ST_USER_COUNT];
+    struct db_stmt *s = st->stmt[ST_USER_COUNT];
     int ret = db_step_row(st, s, SQLITE_OK, "count users");
     if (ret == 0)
-        *count = sqlite3_column_int64(s, 0);
+        *count = db_col_i64(s, 0);
     db_done(s);
     return ret;
 }
 
 int store_user_each(struct store *st, int (*cb)(void *ctx, const struct store_user *u), void *ctx)
 {
-    sqlite3_stmt *s = st->stmt[ST_USER_EACH];
+    struct db_stmt *s = st->stmt[ST_USER_EACH];
     int rc, ret = 0;
-    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+    while ((rc = db_step(s)) == SQLITE_ROW) {
         struct store_user u;
         read_user(s, &u);
         ret = cb(ctx, &u);
@@ -419,10 +438,10 @@ int store_user_each(struct store *st, int (*cb)(void *ctx, const struct store_us
 
 int store_user_count_admins(struct store *st, int64_t *count)
 {
-    sqlite3_stmt *s = st->stmt[ST_USER_COUNT_ADMINS];
+    struct db_stmt *s = st->stmt[ST_USER_COUNT_ADMINS];
     int ret = db_step_row(st, s, SQLITE_OK, "count administrators");
     if (ret == 0)
-        *count = sqlite3_column_int64(s, 0);
+        *count = db_col_i64(s, 0);
     db_done(s);
     return ret;
 }
@@ -432,11 +451,11 @@ static int delete_tokens(struct store *st, int64_t id, const uint8_t *keep_token
 {
     int rc = SQLITE_OK;
     if (keep_token == NULL) {
-        sqlite3_stmt *s = st->stmt[ST_TOKEN_DELETE_USER];
+        struct db_stmt *s = st->stmt[ST_TOKEN_DELETE_USER];
         db_bind_i64(s, 1, id, &rc);
         return db_run(st, s, rc, 0, "delete a user's session tokens");
     }
-    sqlite3_stmt *s = st->stmt[ST_TOKEN_DELETE_USER_EXCEPT];
+    struct db_stmt *s = st->stmt[ST_TOKEN_DELETE_USER_EXCEPT];
     db_bind_i64(s, 1, id, &rc);
     db_bind_blob(s, 2, keep_token, 32, &rc);
     return db_run(st, s, rc, 0, "delete a user's other session tokens");
@@ -451,7 +470,7 @@ int store_user_set_password(struct store *st, int64_t id, const char *password_h
     int ret = store_begin(st);
     if (ret != 0)
         return ret;
-    sqlite3_stmt *s = st->stmt[ST_USER_SET_PASSWORD];
+    struct db_stmt *s = st->stmt[ST_USER_SET_PASSWORD];
     int rc = SQLITE_OK;
     db_bind_text(s, 1, password_hash, &rc);
     db_bind_i64(s, 2, id, &rc);
@@ -467,7 +486,7 @@ int store_user_set_password(struct store *st, int64_t id, const char *password_h
 
 int store_user_enable(struct store *st, int64_t id)
 {
-    sqlite3_stmt *s = st->stmt[ST_USER_SET_DISABLED];
+    struct db_stmt *s = st->stmt[ST_USER_SET_DISABLED];
     int rc = SQLITE_OK;
     db_bind_i64(s, 1, 0, &rc);
     db_bind_i64(s, 2, id, &rc);
@@ -479,7 +498,7 @@ int store_user_disable(struct store *st, int64_t id)
     int ret = store_begin(st);
     if (ret != 0)
         return ret;
-    sqlite3_stmt *s = st->stmt[ST_USER_SET_DISABLED];
+    struct db_stmt *s = st->stmt[ST_USER_SET_DISABLED];
     int rc = SQLITE_OK;
     db_bind_i64(s, 1, 1, &rc);
     db_bind_i64(s, 2, id, &rc);
@@ -498,7 +517,7 @@ int store_user_disable(struct store *st, int64_t id)
 int store_token_add(struct store *st, const uint8_t hash[32], int64_t user_id,
                     int64_t created_ms, int64_t expires_ms)
 {
-    sqlite3_stmt *s = st->stmt[ST_TOKEN_ADD];
+    struct db_stmt *s = st->stmt[ST_TOKEN_ADD];
     int rc = SQLITE_OK;
     db_bind_blob(s, 1, hash, 32, &rc);
     db_bind_i64(s, 2, user_id, &rc);
@@ -510,15 +529,15 @@ int store_token_add(struct store *st, const uint8_t hash[32], int64_t user_id,
 int store_token_get(struct store *st, const uint8_t hash[32], int64_t *user_id,
                     int64_t *expires_ms)
 {
-    sqlite3_stmt *s = st->stmt[ST_TOKEN_GET];
+    struct db_stmt *s = st->stmt[ST_TOKEN_GET];
     int rc = SQLITE_OK;
     db_bind_blob(s, 1, hash, 32, &rc);
     int ret = db_step_row(st, s, rc, "look up a session token");
     if (ret == 0) {
         if (user_id != NULL)
-            *user_id = sqlite3_column_int64(s, 0);
+            *user_id = db_col_i64(s, 0);
         if (expires_ms != NULL)
-            *expires_ms = sqlite3_column_int64(s, 1);
+            *expires_ms = db_col_i64(s, 1);
     }
     db_done(s);
     return ret;
@@ -526,7 +545,7 @@ int store_token_get(struct store *st, const uint8_t hash[32], int64_t *user_id,
 
 int store_token_delete(struct store *st, const uint8_t hash[32])
 {
-    sqlite3_stmt *s = st->stmt[ST_TOKEN_DELETE];
+    struct db_stmt *s = st->stmt[ST_TOKEN_DELETE];
     int rc = SQLITE_OK;
     db_bind_blob(s, 1, hash, 32, &rc);
     return db_run(st, s, rc, 1, "delete a session token");
@@ -534,7 +553,7 @@ int store_token_delete(struct store *st, const uint8_t hash[32])
 
 int store_token_delete_user(struct store *st, int64_t user_id)
 {
-    sqlite3_stmt *s = st->stmt[ST_TOKEN_DELETE_USER];
+    struct db_stmt *s = st->stmt[ST_TOKEN_DELETE_USER];
     int rc = SQLITE_OK;
     db_bind_i64(s, 1, user_id, &rc);
     return db_run(st, s, rc, 0, "delete a user's session tokens");
@@ -556,7 +575,7 @@ int store_commit(struct store *st)
  * whether a transaction is still open is asked, not remembered. */
 void store_rollback(struct store *st)
 {
-    if (sqlite3_get_autocommit(st->db))
+    if (!db_in_transaction(&st->db))
         return;
     (void)db_run(st, st->stmt[ST_ROLLBACK], SQLITE_OK, 0, "roll back a transaction");
 }
@@ -568,7 +587,7 @@ int store_event_append(struct store *st, int64_t workshop_id, uint64_t seq, cons
     /* SQLite integers are signed; a larger seq would sort before 1. */
     if (seq > INT64_MAX)
         return CAS_EINVAL;
-    sqlite3_stmt *s = st->stmt[ST_EVENT_APPEND];
+    struct db_stmt *s = st->stmt[ST_EVENT_APPEND];
     int rc = SQLITE_OK;
     db_bind_i64(s, 1, workshop_id, &rc);
     db_bind_i64(s, 2, (int64_t)seq, &rc);
@@ -583,16 +602,16 @@ int store_event_append(struct store *st, int64_t workshop_id, uint64_t seq, cons
 /* Versions are stored as their bit pattern in a signed column and read back
  * the same way, so every uint64_t survives the round trip. */
 /* Steps an event query, handing each row's seq and payload to cb. */
-static int each_event(struct store *st, sqlite3_stmt *s, int rc,
+static int each_event(struct store *st, struct db_stmt *s, int rc,
                       int (*cb)(void *ctx, uint64_t seq, const uint8_t *payload, size_t len),
                       void *ctx)
 {
     int ret = 0;
     if (rc == SQLITE_OK) {
-        while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-            uint64_t seq = (uint64_t)sqlite3_column_int64(s, 0);
-            const uint8_t *payload = sqlite3_column_blob(s, 1);
-            size_t len = (size_t)sqlite3_column_bytes(s, 1);
+        while ((rc = db_step(s)) == SQLITE_ROW) {
+            uint64_t seq = (uint64_t)db_col_i64(s, 0);
+            size_t len;
+            const uint8_t *payload = db_col_blob(s, 1, &len);
             ret = cb(ctx, seq, payload, len);
             if (ret != 0)
                 break;
@@ -610,7 +629,7 @@ int store_event_each(struct store *st, int64_t workshop_id, uint64_t since_seq,
 {
     if (since_seq > INT64_MAX)
         return 0; /* no stored seq can be larger */
-    sqlite3_stmt *s = st->stmt[ST_EVENT_EACH];
+    struct db_stmt *s = st->stmt[ST_EVENT_EACH];
     int rc = SQLITE_OK;
     db_bind_i64(s, 1, workshop_id, &rc);
     db_bind_i64(s, 2, (int64_t)since_seq, &rc);
@@ -621,7 +640,7 @@ int store_event_each_entity(struct store *st, int64_t workshop_id, const char *e
                             int (*cb)(void *ctx, uint64_t seq, const uint8_t *payload, size_t len),
                             void *ctx)
 {
-    sqlite3_stmt *s = st->stmt[ST_EVENT_EACH_ENTITY];
+    struct db_stmt *s = st->stmt[ST_EVENT_EACH_ENTITY];
     int rc = SQLITE_OK;
     db_bind_i64(s, 1, workshop_id, &rc);
     db_bind_text(s, 2, entity, &rc);

@@ -23,13 +23,24 @@ struct store;
 
 enum store_sync { STORE_SYNC_FULL, STORE_SYNC_NORMAL };
 
-/* Opens or creates the database at path: WAL journal, foreign keys on,
- * synchronous FULL or NORMAL as asked, migrations applied in one
- * transaction each. A database whose schema is newer than
+/* Opens or creates the database at where: a SQLite file (WAL journal,
+ * foreign keys on, synchronous FULL or NORMAL as asked, migrations applied
+ * in one transaction each), or a postgresql:// URL (the schema created or
+ * migrated by whichever node gets there first; sync does not apply, as
+ * PostgreSQL's own settings decide). A database whose schema is newer than
  * STORE_SCHEMA_VERSION is refused with CAS_EINVAL and a sentence saying to
  * upgrade cascaded. */
-int store_open(struct store **out, const char *path, enum store_sync sync,
+int store_open(struct store **out, const char *where, enum store_sync sync,
                char *err, size_t errlen);
+
+/* Whether where names a PostgreSQL database (postgresql:// or postgres://). */
+int store_is_url(const char *where);
+
+enum store_kind { STORE_SQLITE, STORE_POSTGRES };
+enum store_kind store_kind(const struct store *st);
+
+/* Writes url with its password hidden, for messages and logs. */
+void store_url_redact(const char *url, char *out, size_t outlen);
 void store_close(struct store *st);
 
 /* PRAGMA user_version of the open database. */
@@ -222,7 +233,9 @@ int store_workshop_last_seq(struct store *st, int64_t workshop_id, uint64_t *out
 
 /* ---- Writing a batch of changes in one transaction ----
  * store_begin, then any number of the calls below, then store_commit (or
- * store_rollback after a failure: nothing of the batch remains). */
+ * store_rollback after a failure: nothing of the batch remains). On
+ * PostgreSQL the first failed call ends the batch: every later call and
+ * the commit fail, and only store_rollback is left to do. */
 int store_begin(struct store *st);
 int store_commit(struct store *st);
 void store_rollback(struct store *st);

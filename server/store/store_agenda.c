@@ -1,7 +1,6 @@
 /* A workshop's agenda as one row: the packed cascade.v1.Agenda. An agenda
  * is small (at most AGENDA_MAX_STEPS steps) and changes a few times a
- * minute at most, so it is written whole, and its statements are prepared
- * at each use rather than kept with the store's cached ones. */
+ * minute at most, so it is written whole. */
 #include <stdlib.h>
 
 #include "agenda.h"
@@ -24,43 +23,32 @@ int store_agenda_save(struct store *st, int64_t workshop_id, const struct agenda
     }
     cascade__v1__agenda__pack(&aw.msg, bytes);
     agenda_wire_free(&aw);
-    sqlite3_stmt *s = NULL;
-    int src = sqlite3_prepare_v2(st->db,
-                                 "INSERT INTO agendas (workshop_id, agenda) VALUES (?, ?)"
-                                 " ON CONFLICT (workshop_id) DO UPDATE SET agenda = excluded.agenda",
-                                 -1, &s, NULL);
-    if (src != SQLITE_OK) {
-        free(bytes);
-        return db_fail(st, src, "prepare saving an agenda");
-    }
+    struct db_stmt *s = st->stmt[ST_AGENDA_SAVE];
+    int src = SQLITE_OK;
     db_bind_i64(s, 1, workshop_id, &src);
     db_bind_blob(s, 2, bytes, len, &src);
     rc = db_run(st, s, src, 0, "save an agenda");
-    sqlite3_finalize(s);
     free(bytes);
     return rc;
 }
 
 int store_agenda_load(struct store *st, int64_t workshop_id, struct agenda *a)
 {
-    sqlite3_stmt *s = NULL;
-    int src = sqlite3_prepare_v2(st->db, "SELECT agenda FROM agendas WHERE workshop_id = ?", -1,
-                                 &s, NULL);
-    if (src != SQLITE_OK)
-        return db_fail(st, src, "prepare loading an agenda");
+    struct db_stmt *s = st->stmt[ST_AGENDA_LOAD];
+    int src = SQLITE_OK;
     db_bind_i64(s, 1, workshop_id, &src);
     int rc = db_step_row(st, s, src, "load an agenda");
     if (rc == 0) {
-        const void *blob = sqlite3_column_blob(s, 0);
-        int len = sqlite3_column_bytes(s, 0);
+        size_t len;
+        const void *blob = db_col_blob(s, 0, &len);
         Cascade__V1__Agenda *m =
-            cascade__v1__agenda__unpack(NULL, (size_t)len, blob != NULL ? blob : (const void *)"");
+            cascade__v1__agenda__unpack(NULL, len, blob != NULL ? blob : (const void *)"");
         rc = m != NULL ? agenda_from_wire(a, m) : CAS_EINVAL;
         if (m != NULL)
             cascade__v1__agenda__free_unpacked(m, NULL);
     } else if (rc == CAS_ENOTFOUND) {
         rc = 0; /* no agenda yet */
     }
-    sqlite3_finalize(s);
+    db_done(s);
     return rc;
 }

@@ -102,7 +102,14 @@ static int begin(sqlite3 *source, const char *path, struct store_backup **out, c
 int store_backup_begin(struct store *st, const char *path, struct store_backup **out,
                        char *err, size_t errlen)
 {
-    return begin(st->db, path, out, err, errlen);
+    if (st->db.kind != DB_SQLITE) {
+        *out = NULL;
+        cas_errorf(err, errlen,
+                   "This server keeps its data in PostgreSQL; back it up with PostgreSQL's own"
+                   " tools (pg_dump, or a streaming replica), not with cascaded.");
+        return CAS_EINVAL;
+    }
+    return begin(st->db.sq, path, out, err, errlen);
 }
 
 int store_backup_step(struct store_backup *b, int pages, char *err, size_t errlen)

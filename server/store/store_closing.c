@@ -7,21 +7,21 @@
 #include "errors.h"
 #include "store_internal.h"
 
-static int load_closure(sqlite3_stmt *s, struct okr_state *state)
+static int load_closure(struct db_stmt *s, struct okr_state *state)
 {
     free(state->closed_by);
     state->closed_by = db_column_dup(s, 0);
-    state->closed_ms = sqlite3_column_int64(s, 1);
+    state->closed_ms = db_col_i64(s, 1);
     return state->closed_by != NULL ? 0 : CAS_ENOMEM;
 }
 
 /* A grade of an entity that is gone (which a closed workshop never lets
  * happen) is skipped. */
-static int load_grade(sqlite3_stmt *s, struct okr_state *state)
+static int load_grade(struct db_stmt *s, struct okr_state *state)
 {
-    const unsigned char *kind = sqlite3_column_text(s, 0);
-    uint32_t num = (uint32_t)sqlite3_column_int64(s, 1);
-    double score = sqlite3_column_double(s, 2);
+    const char *kind = db_col_text(s, 0);
+    uint32_t num = (uint32_t)db_col_i64(s, 1);
+    double score = db_col_double(s, 2);
     if (kind != NULL && kind[0] == 'K') {
         struct okr_key_result *k = okr_key_result_find(state, num);
         if (k != NULL) {
@@ -51,7 +51,7 @@ int store_closing_load(struct store *st, int64_t workshop_id, struct okr_state *
 static int save_grade(struct store *st, int64_t workshop_id, const char *kind, uint32_t num,
                       double score)
 {
-    sqlite3_stmt *s = st->stmt[ST_GRADE_SAVE];
+    struct db_stmt *s = st->stmt[ST_GRADE_SAVE];
     int rc = SQLITE_OK;
     db_bind_i64(s, 1, workshop_id, &rc);
     db_bind_text(s, 2, kind, &rc);
@@ -63,7 +63,7 @@ static int save_grade(struct store *st, int64_t workshop_id, const char *kind, u
 int store_closing_save(struct store *st, int64_t workshop_id, const struct okr_state *state)
 {
     int rc = SQLITE_OK;
-    sqlite3_stmt *s = st->stmt[ST_GRADES_DELETE];
+    struct db_stmt *s = st->stmt[ST_GRADES_DELETE];
     db_bind_i64(s, 1, workshop_id, &rc);
     int ret = db_run(st, s, rc, 0, "drop the final grades");
     if (ret != 0)

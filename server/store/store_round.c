@@ -5,7 +5,7 @@
 int store_round_add(struct store *st, int64_t workshop_id, const struct store_round *r,
                     const uint32_t *key_results, size_t n)
 {
-    sqlite3_stmt *s = st->stmt[ST_ROUND_ADD];
+    struct db_stmt *s = st->stmt[ST_ROUND_ADD];
     int rc = SQLITE_OK;
     db_bind_i64(s, 1, workshop_id, &rc);
     db_bind_i64(s, 2, r->number, &rc);
@@ -27,7 +27,7 @@ int store_round_add(struct store *st, int64_t workshop_id, const struct store_ro
 int store_round_reveal(struct store *st, int64_t workshop_id, uint32_t number, int applied,
                        const char *by, int64_t ms, uint64_t seq)
 {
-    sqlite3_stmt *s = st->stmt[ST_ROUND_REVEAL];
+    struct db_stmt *s = st->stmt[ST_ROUND_REVEAL];
     int rc = SQLITE_OK;
     db_bind_i64(s, 1, applied != 0, &rc);
     db_bind_text(s, 2, by, &rc);
@@ -41,7 +41,7 @@ int store_round_reveal(struct store *st, int64_t workshop_id, uint32_t number, i
 int store_round_submit(struct store *st, int64_t workshop_id, uint32_t number,
                        uint32_t key_result, const char *user, double confidence, int64_t ms)
 {
-    sqlite3_stmt *s = st->stmt[ST_ROUND_SUBMIT];
+    struct db_stmt *s = st->stmt[ST_ROUND_SUBMIT];
     int rc = SQLITE_OK;
     db_bind_i64(s, 1, workshop_id, &rc);
     db_bind_i64(s, 2, number, &rc);
@@ -54,20 +54,20 @@ int store_round_submit(struct store *st, int64_t workshop_id, uint32_t number,
 
 int store_round_latest(struct store *st, int64_t workshop_id, struct store_round *out)
 {
-    sqlite3_stmt *s = st->stmt[ST_ROUND_LATEST];
+    struct db_stmt *s = st->stmt[ST_ROUND_LATEST];
     int rc = SQLITE_OK;
     db_bind_i64(s, 1, workshop_id, &rc);
     int ret = db_step_row(st, s, rc, "read the latest confidence round");
     if (ret == 0) {
-        out->number = (uint32_t)sqlite3_column_int64(s, 0);
-        out->open = sqlite3_column_int(s, 1);
-        out->applied = sqlite3_column_int(s, 2);
+        out->number = (uint32_t)db_col_i64(s, 0);
+        out->open = db_col_int(s, 1);
+        out->applied = db_col_int(s, 2);
         db_column_copy(s, 3, out->started_by, sizeof out->started_by);
-        out->started_ms = sqlite3_column_int64(s, 4);
-        out->started_seq = (uint64_t)sqlite3_column_int64(s, 5);
+        out->started_ms = db_col_i64(s, 4);
+        out->started_seq = (uint64_t)db_col_i64(s, 5);
         db_column_copy(s, 6, out->revealed_by, sizeof out->revealed_by);
-        out->revealed_ms = sqlite3_column_int64(s, 7);
-        out->revealed_seq = (uint64_t)sqlite3_column_int64(s, 8);
+        out->revealed_ms = db_col_i64(s, 7);
+        out->revealed_seq = (uint64_t)db_col_i64(s, 8);
     }
     db_done(s);
     return ret;
@@ -76,13 +76,13 @@ int store_round_latest(struct store *st, int64_t workshop_id, struct store_round
 int store_round_key_result_each(struct store *st, int64_t workshop_id, uint32_t number,
                                 int (*cb)(void *ctx, uint32_t key_result), void *ctx)
 {
-    sqlite3_stmt *s = st->stmt[ST_ROUND_KEY_RESULT_EACH];
+    struct db_stmt *s = st->stmt[ST_ROUND_KEY_RESULT_EACH];
     int rc = SQLITE_OK, ret = 0;
     db_bind_i64(s, 1, workshop_id, &rc);
     db_bind_i64(s, 2, number, &rc);
     if (rc == SQLITE_OK) {
-        while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-            ret = cb(ctx, (uint32_t)sqlite3_column_int64(s, 0));
+        while ((rc = db_step(s)) == SQLITE_ROW) {
+            ret = cb(ctx, (uint32_t)db_col_i64(s, 0));
             if (ret != 0)
                 break;
         }
@@ -98,15 +98,15 @@ int store_round_submission_each(struct store *st, int64_t workshop_id, uint32_t 
                                           double confidence),
                                 void *ctx)
 {
-    sqlite3_stmt *s = st->stmt[ST_ROUND_SUBMISSION_EACH];
+    struct db_stmt *s = st->stmt[ST_ROUND_SUBMISSION_EACH];
     int rc = SQLITE_OK, ret = 0;
     db_bind_i64(s, 1, workshop_id, &rc);
     db_bind_i64(s, 2, number, &rc);
     if (rc == SQLITE_OK) {
-        while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-            const unsigned char *user = sqlite3_column_text(s, 1);
-            ret = cb(ctx, (uint32_t)sqlite3_column_int64(s, 0),
-                     user != NULL ? (const char *)user : "", sqlite3_column_double(s, 2));
+        while ((rc = db_step(s)) == SQLITE_ROW) {
+            const char *user = db_col_text(s, 1);
+            ret = cb(ctx, (uint32_t)db_col_i64(s, 0),
+                     user != NULL ? (const char *)user : "", db_col_double(s, 2));
             if (ret != 0)
                 break;
         }

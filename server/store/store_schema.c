@@ -277,7 +277,7 @@ const char *const STORE_SQL[ST_COUNT] = {
     [ST_ROLLBACK] = "ROLLBACK",
     [ST_USER_VERSION] = "PRAGMA user_version",
     [ST_USER_ADD] = "INSERT INTO users (name, password_hash, admin, created_ms)"
-                    " VALUES (?, ?, ?, ?)",
+                    " VALUES (?, ?, ?, ?) RETURNING id",
     [ST_USER_BY_NAME] = "SELECT " USER_COLUMNS " FROM users WHERE name = ?",
     [ST_USER_BY_ID] = "SELECT " USER_COLUMNS " FROM users WHERE id = ?",
     [ST_USER_COUNT] = "SELECT count(*) FROM users",
@@ -292,7 +292,7 @@ const char *const STORE_SQL[ST_COUNT] = {
     [ST_USER_SET_DISABLED] = "UPDATE users SET disabled = ? WHERE id = ?",
     [ST_USER_COUNT_ADMINS] = "SELECT count(*) FROM users WHERE admin = 1 AND disabled = 0",
     [ST_WORKSHOP_ADD] = "INSERT INTO workshops (code, title, period, created_by, created_ms)"
-                        " VALUES (?, ?, ?, ?, ?)",
+                        " VALUES (?, ?, ?, ?, ?) RETURNING id",
     [ST_WORKSHOP_EACH] = "SELECT id, code, title, period, created_by, created_ms,"
                          " observer_comments, period_from, period_to, timezone, cadence,"
                          " cadence_done_ms, archived_ms, archived_by FROM workshops ORDER BY id",
@@ -457,17 +457,17 @@ const char *const STORE_SQL[ST_COUNT] = {
                                 " key_result) VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
     [ST_ROUND_REVEAL] = "UPDATE confidence_rounds SET open = 0, applied = ?, revealed_by = ?,"
                         " revealed_ms = ?, revealed_seq = ? WHERE workshop_id = ? AND num = ?",
-    [ST_ROUND_SUBMIT] = "INSERT INTO confidence_submissions (workshop_id, round, key_result, user,"
+    [ST_ROUND_SUBMIT] = "INSERT INTO confidence_submissions (workshop_id, round, key_result, \"user\","
                         " confidence, time_ms) VALUES (?, ?, ?, ?, ?, ?)"
-                        " ON CONFLICT (workshop_id, round, key_result, user) DO UPDATE SET"
+                        " ON CONFLICT (workshop_id, round, key_result, \"user\") DO UPDATE SET"
                         " confidence = excluded.confidence, time_ms = excluded.time_ms",
     [ST_ROUND_LATEST] = "SELECT num, open, applied, started_by, started_ms, started_seq,"
                         " revealed_by, revealed_ms, revealed_seq FROM confidence_rounds"
                         " WHERE workshop_id = ? ORDER BY num DESC LIMIT 1",
     [ST_ROUND_KEY_RESULT_EACH] = "SELECT key_result FROM confidence_round_key_results"
                                  " WHERE workshop_id = ? AND round = ? ORDER BY key_result",
-    [ST_ROUND_SUBMISSION_EACH] = "SELECT key_result, user, confidence FROM confidence_submissions"
-                                 " WHERE workshop_id = ? AND round = ? ORDER BY key_result, user",
+    [ST_ROUND_SUBMISSION_EACH] = "SELECT key_result, \"user\", confidence FROM confidence_submissions"
+                                 " WHERE workshop_id = ? AND round = ? ORDER BY key_result, \"user\"",
     /* Closing the quarter (store_closing.c). */
     [ST_CLOSURE_LOAD] = "SELECT closed_by, closed_ms FROM workshop_closures WHERE workshop_id = ?",
     [ST_CLOSURE_SAVE] = "INSERT INTO workshop_closures (workshop_id, closed_by, closed_ms)"
@@ -477,4 +477,8 @@ const char *const STORE_SQL[ST_COUNT] = {
     [ST_GRADES_LOAD] = "SELECT kind, num, score FROM final_grades WHERE workshop_id = ?",
     [ST_GRADE_SAVE] = "INSERT INTO final_grades (workshop_id, kind, num, score) VALUES (?, ?, ?, ?)",
     [ST_GRADES_DELETE] = "DELETE FROM final_grades WHERE workshop_id = ?",
+    [ST_AGENDA_SAVE] = "INSERT INTO agendas (workshop_id, agenda) VALUES (?, ?)"
+                       " ON CONFLICT (workshop_id) DO UPDATE SET agenda = excluded.agenda",
+    [ST_AGENDA_LOAD] = "SELECT agenda FROM agendas WHERE workshop_id = ?",
+    [ST_DATABASE_SIZE] = "SELECT 0",
 };

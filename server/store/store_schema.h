@@ -102,9 +102,26 @@ enum store_stmt {
     ST_GRADES_LOAD,
     ST_GRADE_SAVE,
     ST_GRADES_DELETE,
+    /* A workshop's agenda (store_agenda.c). */
+    ST_AGENDA_SAVE,
+    ST_AGENDA_LOAD,
+    /* The database's size (PostgreSQL only; SQLite's files are measured). */
+    ST_DATABASE_SIZE,
     ST_COUNT
 };
 
 extern const char *const STORE_SQL[ST_COUNT];
+
+/* PostgreSQL's text where it differs from STORE_SQL (NULL: the same). */
+extern const char *const STORE_SQL_PG[ST_COUNT];
+
+/* PostgreSQL's schema (store_pg_schema.c): STORE_PG_BASELINE creates it
+ * whole at STORE_PG_BASELINE_VERSION; STORE_PG_MIGRATIONS[i] then takes it
+ * from STORE_PG_BASELINE_VERSION + i to the next version, as
+ * STORE_MIGRATIONS does for SQLite. */
+#define STORE_PG_BASELINE_VERSION 15
+extern const char *const STORE_PG_BASELINE;
+extern const char *const STORE_PG_MIGRATIONS[];
+extern const size_t STORE_PG_MIGRATION_COUNT;
 
 #endif

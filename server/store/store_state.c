@@ -7,17 +7,17 @@
 
 static int load_counters(struct store *st, int64_t workshop_id, struct okr_state *state)
 {
-    sqlite3_stmt *s = st->stmt[ST_WORKSHOP_COUNTERS];
+    struct db_stmt *s = st->stmt[ST_WORKSHOP_COUNTERS];
     int rc = SQLITE_OK;
     db_bind_i64(s, 1, workshop_id, &rc);
     int ret = db_step_row(st, s, rc, "read a workshop's counters");
     if (ret == 0) {
-        state->next_team = (uint32_t)sqlite3_column_int64(s, 0);
-        state->next_objective = (uint32_t)sqlite3_column_int64(s, 1);
-        state->next_key_result = (uint32_t)sqlite3_column_int64(s, 2);
-        state->next_initiative = (uint32_t)sqlite3_column_int64(s, 3);
-        state->next_comment = (uint32_t)sqlite3_column_int64(s, 4);
-        state->next_idea = (uint32_t)sqlite3_column_int64(s, 5);
+        state->next_team = (uint32_t)db_col_i64(s, 0);
+        state->next_objective = (uint32_t)db_col_i64(s, 1);
+        state->next_key_result = (uint32_t)db_col_i64(s, 2);
+        state->next_initiative = (uint32_t)db_col_i64(s, 3);
+        state->next_comment = (uint32_t)db_col_i64(s, 4);
+        state->next_idea = (uint32_t)db_col_i64(s, 5);
     }
     db_done(s);
     return ret;
@@ -25,12 +25,12 @@ static int load_counters(struct store *st, int64_t workshop_id, struct okr_state
 
 static int load_last_seq(struct store *st, int64_t workshop_id, struct okr_state *state)
 {
-    sqlite3_stmt *s = st->stmt[ST_EVENT_LAST_SEQ];
+    struct db_stmt *s = st->stmt[ST_EVENT_LAST_SEQ];
     int rc = SQLITE_OK;
     db_bind_i64(s, 1, workshop_id, &rc);
     int ret = db_step_row(st, s, rc, "read a workshop's last event");
     if (ret == 0)
-        state->seq = (uint64_t)sqlite3_column_int64(s, 0);
+        state->seq = (uint64_t)db_col_i64(s, 0);
     db_done(s);
     return ret;
 }
@@ -45,115 +45,115 @@ int store_workshop_last_seq(struct store *st, int64_t workshop_id, uint64_t *out
 
 /* The row loaders return CAS_ENOMEM when a copy fails; insert has then freed
  * whatever the entity held. */
-static int load_team(sqlite3_stmt *s, struct okr_state *state)
+static int load_team(struct db_stmt *s, struct okr_state *state)
 {
     struct okr_team t = {
-        .num = (uint32_t)sqlite3_column_int64(s, 0),
+        .num = (uint32_t)db_col_i64(s, 0),
         .name = db_column_dup(s, 1),
-        .parent = (uint32_t)sqlite3_column_int64(s, 2),
-        .level = (enum okr_level)sqlite3_column_int(s, 3),
-        .version = (uint64_t)sqlite3_column_int64(s, 4),
+        .parent = (uint32_t)db_col_i64(s, 2),
+        .level = (enum okr_level)db_col_int(s, 3),
+        .version = (uint64_t)db_col_i64(s, 4),
     };
     if (t.name == NULL)
         return CAS_ENOMEM;
     return okr_team_insert(state, &t) != NULL ? 0 : CAS_ENOMEM;
 }
 
-static int load_objective(sqlite3_stmt *s, struct okr_state *state)
+static int load_objective(struct db_stmt *s, struct okr_state *state)
 {
     struct okr_objective o = {
-        .num = (uint32_t)sqlite3_column_int64(s, 0),
-        .team = (uint32_t)sqlite3_column_int64(s, 1),
+        .num = (uint32_t)db_col_i64(s, 0),
+        .team = (uint32_t)db_col_i64(s, 1),
         .title = db_column_dup(s, 2),
         .owner = db_column_dup(s, 3),
-        .aligns_to = (uint32_t)sqlite3_column_int64(s, 4),
-        .inherits = (uint32_t)sqlite3_column_int64(s, 5),
-        .committed = sqlite3_column_int(s, 6),
+        .aligns_to = (uint32_t)db_col_i64(s, 4),
+        .inherits = (uint32_t)db_col_i64(s, 5),
+        .committed = db_col_int(s, 6),
         .rationale = db_column_dup(s, 7),
-        .version = (uint64_t)sqlite3_column_int64(s, 8),
-        .status = (enum okr_status)sqlite3_column_int(s, 9),
-        .necessary = {(enum okr_answer)sqlite3_column_int(s, 10), db_column_dup(s, 11),
-                      sqlite3_column_int64(s, 12)},
-        .sufficient = {(enum okr_answer)sqlite3_column_int(s, 13), db_column_dup(s, 14),
-                       sqlite3_column_int64(s, 15)},
+        .version = (uint64_t)db_col_i64(s, 8),
+        .status = (enum okr_status)db_col_int(s, 9),
+        .necessary = {(enum okr_answer)db_col_int(s, 10), db_column_dup(s, 11),
+                      db_col_i64(s, 12)},
+        .sufficient = {(enum okr_answer)db_col_int(s, 13), db_column_dup(s, 14),
+                       db_col_i64(s, 15)},
         .stamps = db_column_dup(s, 16),
-        .from_idea = (uint32_t)sqlite3_column_int64(s, 17),
+        .from_idea = (uint32_t)db_col_i64(s, 17),
         .close_note = db_column_dup(s, 18),
-        .carried_from = sqlite3_column_type(s, 19) == SQLITE_NULL ? NULL : db_column_dup(s, 19),
+        .carried_from = db_col_null(s, 19) ? NULL : db_column_dup(s, 19),
     };
     if (o.title == NULL || o.owner == NULL || o.rationale == NULL || o.necessary.by == NULL ||
         o.sufficient.by == NULL || o.stamps == NULL || o.close_note == NULL ||
-        (sqlite3_column_type(s, 19) != SQLITE_NULL && o.carried_from == NULL)) {
+        (!db_col_null(s, 19) && o.carried_from == NULL)) {
         okr_objective_clear(&o);
         return CAS_ENOMEM;
     }
     return okr_objective_insert(state, &o) != NULL ? 0 : CAS_ENOMEM;
 }
 
-static int load_key_result(sqlite3_stmt *s, struct okr_state *state)
+static int load_key_result(struct db_stmt *s, struct okr_state *state)
 {
     struct okr_key_result k = {
-        .num = (uint32_t)sqlite3_column_int64(s, 0),
-        .objective = (uint32_t)sqlite3_column_int64(s, 1),
+        .num = (uint32_t)db_col_i64(s, 0),
+        .objective = (uint32_t)db_col_i64(s, 1),
         .title = db_column_dup(s, 2),
         .owner = db_column_dup(s, 3),
-        .milestone = sqlite3_column_int(s, 4),
-        .start = sqlite3_column_double(s, 5),
-        .target = sqlite3_column_double(s, 6),
-        .current = sqlite3_column_double(s, 7),
+        .milestone = db_col_int(s, 4),
+        .start = db_col_double(s, 5),
+        .target = db_col_double(s, 6),
+        .current = db_col_double(s, 7),
         .unit = db_column_dup(s, 8),
-        .done = sqlite3_column_int(s, 9),
-        .confidence = sqlite3_column_double(s, 10),
-        .version = (uint64_t)sqlite3_column_int64(s, 11),
-        .status = (enum okr_kr_status)sqlite3_column_int(s, 12),
+        .done = db_col_int(s, 9),
+        .confidence = db_col_double(s, 10),
+        .version = (uint64_t)db_col_i64(s, 11),
+        .status = (enum okr_kr_status)db_col_int(s, 12),
         .blocker = db_column_dup(s, 13),
         .stamps = db_column_dup(s, 14),
-        .from_idea = (uint32_t)sqlite3_column_int64(s, 15),
-        .has_weight = sqlite3_column_type(s, 16) != SQLITE_NULL,
-        .weight = sqlite3_column_double(s, 16),
-        .checked_in_ms = sqlite3_column_int64(s, 17),
-        .carried_from = sqlite3_column_type(s, 18) == SQLITE_NULL ? NULL : db_column_dup(s, 18),
+        .from_idea = (uint32_t)db_col_i64(s, 15),
+        .has_weight = !db_col_null(s, 16),
+        .weight = db_col_double(s, 16),
+        .checked_in_ms = db_col_i64(s, 17),
+        .carried_from = db_col_null(s, 18) ? NULL : db_column_dup(s, 18),
     };
     if (k.title == NULL || k.owner == NULL || k.unit == NULL || k.blocker == NULL ||
-        k.stamps == NULL || (sqlite3_column_type(s, 18) != SQLITE_NULL && k.carried_from == NULL)) {
+        k.stamps == NULL || (!db_col_null(s, 18) && k.carried_from == NULL)) {
         okr_key_result_clear(&k);
         return CAS_ENOMEM;
     }
     return okr_key_result_insert(state, &k) != NULL ? 0 : CAS_ENOMEM;
 }
 
-static int load_initiative(sqlite3_stmt *s, struct okr_state *state)
+static int load_initiative(struct db_stmt *s, struct okr_state *state)
 {
     struct okr_initiative i = {
-        .num = (uint32_t)sqlite3_column_int64(s, 0),
-        .key_result = (uint32_t)sqlite3_column_int64(s, 1),
+        .num = (uint32_t)db_col_i64(s, 0),
+        .key_result = (uint32_t)db_col_i64(s, 1),
         .title = db_column_dup(s, 2),
-        .done = sqlite3_column_int(s, 3),
-        .version = (uint64_t)sqlite3_column_int64(s, 4),
+        .done = db_col_int(s, 3),
+        .version = (uint64_t)db_col_i64(s, 4),
     };
     if (i.title == NULL)
         return CAS_ENOMEM;
     return okr_initiative_insert(state, &i) != NULL ? 0 : CAS_ENOMEM;
 }
 
-static int load_dependency(sqlite3_stmt *s, struct okr_state *state)
+static int load_dependency(struct db_stmt *s, struct okr_state *state)
 {
-    return okr_dependency_add(state, (uint32_t)sqlite3_column_int64(s, 0),
-                              (uint32_t)sqlite3_column_int64(s, 1));
+    return okr_dependency_add(state, (uint32_t)db_col_i64(s, 0),
+                              (uint32_t)db_col_i64(s, 1));
 }
 
-static int load_comment(sqlite3_stmt *s, struct okr_state *state)
+static int load_comment(struct db_stmt *s, struct okr_state *state)
 {
-    const unsigned char *kind = sqlite3_column_text(s, 1);
+    const char *kind = db_col_text(s, 1);
     struct okr_comment c = {
-        .num = (uint32_t)sqlite3_column_int64(s, 0),
+        .num = (uint32_t)db_col_i64(s, 0),
         .target_kind = kind != NULL && kind[0] == 'K' ? OKR_KEY_RESULT : OKR_OBJECTIVE,
-        .target = (uint32_t)sqlite3_column_int64(s, 2),
+        .target = (uint32_t)db_col_i64(s, 2),
         .author = db_column_dup(s, 3),
         .text = db_column_dup(s, 4),
-        .time_ms = sqlite3_column_int64(s, 5),
+        .time_ms = db_col_i64(s, 5),
         .resolved_by = db_column_dup(s, 6),
-        .resolved_ms = sqlite3_column_int64(s, 7),
+        .resolved_ms = db_col_i64(s, 7),
     };
     if (c.author == NULL || c.text == NULL || c.resolved_by == NULL) {
         okr_comment_clear(&c);
@@ -163,14 +163,14 @@ static int load_comment(sqlite3_stmt *s, struct okr_state *state)
 }
 
 int store_load_rows(struct store *st, enum store_stmt id, int64_t workshop_id,
-                    int (*load)(sqlite3_stmt *s, struct okr_state *state),
+                    int (*load)(struct db_stmt *s, struct okr_state *state),
                     struct okr_state *state, const char *what)
 {
-    sqlite3_stmt *s = st->stmt[id];
+    struct db_stmt *s = st->stmt[id];
     int rc = SQLITE_OK, ret = 0;
     db_bind_i64(s, 1, workshop_id, &rc);
     if (rc == SQLITE_OK) {
-        while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+        while ((rc = db_step(s)) == SQLITE_ROW) {
             ret = load(s, state);
             if (ret != 0)
                 break;
@@ -186,7 +186,7 @@ int store_load_rows(struct store *st, enum store_stmt id, int64_t workshop_id,
  * consistent picture even if another connection writes meanwhile. */
 int store_state_load(struct store *st, int64_t workshop_id, struct okr_state *state)
 {
-    int own_tx = sqlite3_get_autocommit(st->db);
+    int own_tx = !db_in_transaction(&st->db);
     if (own_tx) {
         int rc = db_run(st, st->stmt[ST_BEGIN_READ], SQLITE_OK, 0, "start reading a workshop");
         if (rc != 0)
@@ -228,7 +228,7 @@ int store_state_load(struct store *st, int64_t workshop_id, struct okr_state *st
 
 int store_team_save(struct store *st, int64_t workshop_id, const struct okr_team *t)
 {
-    sqlite3_stmt *s = st->stmt[ST_TEAM_SAVE];
+    struct db_stmt *s = st->stmt[ST_TEAM_SAVE];
     int rc = SQLITE_OK;
     db_bind_i64(s, 1, workshop_id, &rc);
     db_bind_i64(s, 2, t->num, &rc);
@@ -241,7 +241,7 @@ int store_team_save(struct store *st, int64_t workshop_id, const struct okr_team
 
 int store_objective_save(struct store *st, int64_t workshop_id, const struct okr_objective *o)
 {
-    sqlite3_stmt *s = st->stmt[ST_OBJECTIVE_SAVE];
+    struct db_stmt *s = st->stmt[ST_OBJECTIVE_SAVE];
     int rc = SQLITE_OK;
     db_bind_i64(s, 1, workshop_id, &rc);
     db_bind_i64(s, 2, o->num, &rc);
@@ -269,7 +269,7 @@ int store_objective_save(struct store *st, int64_t workshop_id, const struct okr
 
 int store_key_result_save(struct store *st, int64_t workshop_id, const struct okr_key_result *k)
 {
-    sqlite3_stmt *s = st->stmt[ST_KEY_RESULT_SAVE];
+    struct db_stmt *s = st->stmt[ST_KEY_RESULT_SAVE];
     int rc = SQLITE_OK;
     db_bind_i64(s, 1, workshop_id, &rc);
     db_bind_i64(s, 2, k->num, &rc);
@@ -297,7 +297,7 @@ int store_key_result_save(struct store *st, int64_t workshop_id, const struct ok
 
 int store_initiative_save(struct store *st, int64_t workshop_id, const struct okr_initiative *i)
 {
-    sqlite3_stmt *s = st->stmt[ST_INITIATIVE_SAVE];
+    struct db_stmt *s = st->stmt[ST_INITIATIVE_SAVE];
     int rc = SQLITE_OK;
     db_bind_i64(s, 1, workshop_id, &rc);
     db_bind_i64(s, 2, i->num, &rc);
@@ -310,7 +310,7 @@ int store_initiative_save(struct store *st, int64_t workshop_id, const struct ok
 
 int store_dependency_save(struct store *st, int64_t workshop_id, const struct okr_dependency *d)
 {
-    sqlite3_stmt *s = st->stmt[ST_DEPENDENCY_SAVE];
+    struct db_stmt *s = st->stmt[ST_DEPENDENCY_SAVE];
     int rc = SQLITE_OK;
     db_bind_i64(s, 1, workshop_id, &rc);
     db_bind_i64(s, 2, d->key_result, &rc);
@@ -320,7 +320,7 @@ int store_dependency_save(struct store *st, int64_t workshop_id, const struct ok
 
 int store_comment_save(struct store *st, int64_t workshop_id, const struct okr_comment *c)
 {
-    sqlite3_stmt *s = st->stmt[ST_COMMENT_SAVE];
+    struct db_stmt *s = st->stmt[ST_COMMENT_SAVE];
     int rc = SQLITE_OK;
     db_bind_i64(s, 1, workshop_id, &rc);
     db_bind_i64(s, 2, c->num, &rc);
@@ -336,7 +336,7 @@ int store_comment_save(struct store *st, int64_t workshop_id, const struct okr_c
 
 int store_comment_delete(struct store *st, int64_t workshop_id, uint32_t num)
 {
-    sqlite3_stmt *s = st->stmt[ST_COMMENT_DELETE];
+    struct db_stmt *s = st->stmt[ST_COMMENT_DELETE];
     int rc = SQLITE_OK;
     db_bind_i64(s, 1, workshop_id, &rc);
     db_bind_i64(s, 2, num, &rc);
@@ -348,7 +348,7 @@ int store_comment_delete(struct store *st, int64_t workshop_id, uint32_t num)
 static int delete_dependents(struct store *st, int64_t workshop_id, enum okr_kind kind,
                              uint32_t num)
 {
-    sqlite3_stmt *s = st->stmt[ST_COMMENTS_ON_DELETE];
+    struct db_stmt *s = st->stmt[ST_COMMENTS_ON_DELETE];
     int rc = SQLITE_OK;
     db_bind_i64(s, 1, workshop_id, &rc);
     db_bind_text(s, 2, kind == OKR_KEY_RESULT ? "K" : "O", &rc);
@@ -369,7 +369,7 @@ static int delete_dependents(struct store *st, int64_t workshop_id, enum okr_kin
 
 int store_team_delete(struct store *st, int64_t workshop_id, uint32_t num)
 {
-    sqlite3_stmt *s = st->stmt[ST_TEAM_MEMBERS_DELETE_TEAM];
+    struct db_stmt *s = st->stmt[ST_TEAM_MEMBERS_DELETE_TEAM];
     int rc = SQLITE_OK;
     db_bind_i64(s, 1, workshop_id, &rc);
     db_bind_i64(s, 2, num, &rc);
@@ -385,7 +385,7 @@ int store_team_delete(struct store *st, int64_t workshop_id, uint32_t num)
 
 int store_objective_delete(struct store *st, int64_t workshop_id, uint32_t num)
 {
-    sqlite3_stmt *s = st->stmt[ST_OBJECTIVE_DELETE];
+    struct db_stmt *s = st->stmt[ST_OBJECTIVE_DELETE];
     int rc = SQLITE_OK;
     db_bind_i64(s, 1, workshop_id, &rc);
     db_bind_i64(s, 2, num, &rc);
@@ -395,7 +395,7 @@ int store_objective_delete(struct store *st, int64_t workshop_id, uint32_t num)
 
 int store_key_result_delete(struct store *st, int64_t workshop_id, uint32_t num)
 {
-    sqlite3_stmt *s = st->stmt[ST_KEY_RESULT_DELETE];
+    struct db_stmt *s = st->stmt[ST_KEY_RESULT_DELETE];
     int rc = SQLITE_OK;
     db_bind_i64(s, 1, workshop_id, &rc);
     db_bind_i64(s, 2, num, &rc);
@@ -405,7 +405,7 @@ int store_key_result_delete(struct store *st, int64_t workshop_id, uint32_t num)
 
 int store_counters_save(struct store *st, int64_t workshop_id, const struct okr_state *state)
 {
-    sqlite3_stmt *s = st->stmt[ST_COUNTERS_SAVE];
+    struct db_stmt *s = st->stmt[ST_COUNTERS_SAVE];
     int rc = SQLITE_OK;
     db_bind_i64(s, 1, state->next_team, &rc);
     db_bind_i64(s, 2, state->next_objective, &rc);

@@ -13,7 +13,7 @@
 
 int store_workshop_add(struct store *st, const struct store_workshop *w, int64_t *id_out)
 {
-    sqlite3_stmt *s = st->stmt[ST_WORKSHOP_ADD];
+    struct db_stmt *s = st->stmt[ST_WORKSHOP_ADD];
     int rc = SQLITE_OK;
     db_bind_text_n(s, 1, w->code, sizeof w->code, &rc);
     db_bind_text_n(s, 2, w->title, sizeof w->title, &rc);
@@ -22,15 +22,16 @@ int store_workshop_add(struct store *st, const struct store_workshop *w, int64_t
     if (w->created_by > 0)
         db_bind_i64(s, 4, w->created_by, &rc);
     db_bind_i64(s, 5, w->created_ms, &rc);
-    int ret = db_run(st, s, rc, 0, "add a workshop");
+    int ret = db_step_row(st, s, rc, "add a workshop");
     if (ret == 0 && id_out != NULL)
-        *id_out = sqlite3_last_insert_rowid(st->db);
+        *id_out = db_col_i64(s, 0); /* RETURNING id */
+    db_done(s);
     return ret;
 }
 
 int store_workshop_set_code(struct store *st, int64_t id, const char *code)
 {
-    sqlite3_stmt *s = st->stmt[ST_WORKSHOP_SET_CODE];
+    struct db_stmt *s = st->stmt[ST_WORKSHOP_SET_CODE];
     int rc = SQLITE_OK;
     db_bind_text(s, 1, code, &rc);
     db_bind_i64(s, 2, id, &rc);
@@ -40,24 +41,24 @@ int store_workshop_set_code(struct store *st, int64_t id, const char *code)
 int store_workshop_each(struct store *st,
                         int (*cb)(void *ctx, const struct store_workshop *w), void *ctx)
 {
-    sqlite3_stmt *s = st->stmt[ST_WORKSHOP_EACH];
+    struct db_stmt *s = st->stmt[ST_WORKSHOP_EACH];
     int rc, ret = 0;
-    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+    while ((rc = db_step(s)) == SQLITE_ROW) {
         struct store_workshop w;
         memset(&w, 0, sizeof w);
-        w.id = sqlite3_column_int64(s, 0);
+        w.id = db_col_i64(s, 0);
         db_column_copy(s, 1, w.code, sizeof w.code);
         db_column_copy(s, 2, w.title, sizeof w.title);
         db_column_copy(s, 3, w.period, sizeof w.period);
-        w.created_by = sqlite3_column_int64(s, 4);
-        w.created_ms = sqlite3_column_int64(s, 5);
-        w.observer_comments = sqlite3_column_int(s, 6);
+        w.created_by = db_col_i64(s, 4);
+        w.created_ms = db_col_i64(s, 5);
+        w.observer_comments = db_col_int(s, 6);
         db_column_copy(s, 7, w.schedule.period_from, sizeof w.schedule.period_from);
         db_column_copy(s, 8, w.schedule.period_to, sizeof w.schedule.period_to);
         db_column_copy(s, 9, w.schedule.timezone, sizeof w.schedule.timezone);
         db_column_copy(s, 10, w.schedule.cadence, sizeof w.schedule.cadence);
-        w.schedule.done_ms = sqlite3_column_int64(s, 11);
-        w.archived_ms = sqlite3_column_int64(s, 12);
+        w.schedule.done_ms = db_col_i64(s, 11);
+        w.archived_ms = db_col_i64(s, 12);
         db_column_copy(s, 13, w.archived_by, sizeof w.archived_by);
         ret = cb(ctx, &w);
         if (ret != 0)
@@ -73,7 +74,7 @@ int store_workshop_each(struct store *st,
 int store_participant_set(struct store *st, int64_t workshop_id, int64_t user_id, int role,
                           int64_t joined_ms)
 {
-    sqlite3_stmt *s = st->stmt[ST_PARTICIPANT_SET];
+    struct db_stmt *s = st->stmt[ST_PARTICIPANT_SET];
     int rc = SQLITE_OK;
     db_bind_i64(s, 1, workshop_id, &rc);
     db_bind_i64(s, 2, user_id, &rc);
@@ -85,16 +86,16 @@ int store_participant_set(struct store *st, int64_t workshop_id, int64_t user_id
 int store_participant_each(struct store *st, int64_t workshop_id,
                            int (*cb)(void *ctx, const struct store_participant *p), void *ctx)
 {
-    sqlite3_stmt *s = st->stmt[ST_PARTICIPANT_EACH];
+    struct db_stmt *s = st->stmt[ST_PARTICIPANT_EACH];
     int rc = SQLITE_OK, ret = 0;
     db_bind_i64(s, 1, workshop_id, &rc);
     if (rc == SQLITE_OK) {
-        while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+        while ((rc = db_step(s)) == SQLITE_ROW) {
             struct store_participant p = {
-                .user_id = sqlite3_column_int64(s, 0),
-                .role = sqlite3_column_int(s, 1),
-                .joined_ms = sqlite3_column_int64(s, 2),
-                .last_seen_ms = sqlite3_column_int64(s, 3),
+                .user_id = db_col_i64(s, 0),
+                .role = db_col_int(s, 1),
+                .joined_ms = db_col_i64(s, 2),
+                .last_seen_ms = db_col_i64(s, 3),
             };
             ret = cb(ctx, &p);
             if (ret != 0)
@@ -112,7 +113,7 @@ int store_participant_drop(struct store *st, int64_t workshop_id, int64_t user_i
 {
     int ret = store_participant_set(st, workshop_id, user_id, 0, now_ms);
     if (ret == 0) {
-        sqlite3_stmt *s = st->stmt[ST_PARTICIPANT_REMOVED_AT];
+        struct db_stmt *s = st->stmt[ST_PARTICIPANT_REMOVED_AT];
         int rc = SQLITE_OK;
         db_bind_i64(s, 1, now_ms, &rc);
         db_bind_i64(s, 2, workshop_id, &rc);
@@ -120,7 +121,7 @@ int store_participant_drop(struct store *st, int64_t workshop_id, int64_t user_i
         ret = db_run(st, s, rc, 1, "note when a participant was removed");
     }
     if (ret == 0) {
-        sqlite3_stmt *s = st->stmt[ST_TEAM_MEMBERS_DELETE_USER];
+        struct db_stmt *s = st->stmt[ST_TEAM_MEMBERS_DELETE_USER];
         int rc = SQLITE_OK;
         db_bind_i64(s, 1, workshop_id, &rc);
         db_bind_i64(s, 2, user_id, &rc);
@@ -132,13 +133,13 @@ int store_participant_drop(struct store *st, int64_t workshop_id, int64_t user_i
 int store_participant_removed_ms(struct store *st, int64_t workshop_id, int64_t user_id,
                                  int64_t *removed_ms)
 {
-    sqlite3_stmt *s = st->stmt[ST_PARTICIPANT_REMOVED_MS];
+    struct db_stmt *s = st->stmt[ST_PARTICIPANT_REMOVED_MS];
     int rc = SQLITE_OK;
     db_bind_i64(s, 1, workshop_id, &rc);
     db_bind_i64(s, 2, user_id, &rc);
     int ret = db_step_row(st, s, rc, "look up a participant's removal");
     if (ret == 0)
-        *removed_ms = sqlite3_column_int64(s, 0);
+        *removed_ms = db_col_i64(s, 0);
     db_done(s);
     return ret;
 }
@@ -147,7 +148,7 @@ int store_participant_removed_ms(struct store *st, int64_t workshop_id, int64_t 
 
 int store_team_member_add(struct store *st, int64_t workshop_id, uint32_t team, int64_t user_id)
 {
-    sqlite3_stmt *s = st->stmt[ST_TEAM_MEMBER_ADD];
+    struct db_stmt *s = st->stmt[ST_TEAM_MEMBER_ADD];
     int rc = SQLITE_OK;
     db_bind_i64(s, 1, workshop_id, &rc);
     db_bind_i64(s, 2, team, &rc);
@@ -158,12 +159,12 @@ int store_team_member_add(struct store *st, int64_t workshop_id, uint32_t team, 
 int store_team_member_each(struct store *st, int64_t workshop_id,
                            int (*cb)(void *ctx, uint32_t team, int64_t user_id), void *ctx)
 {
-    sqlite3_stmt *s = st->stmt[ST_TEAM_MEMBER_EACH];
+    struct db_stmt *s = st->stmt[ST_TEAM_MEMBER_EACH];
     int rc = SQLITE_OK, ret = 0;
     db_bind_i64(s, 1, workshop_id, &rc);
     if (rc == SQLITE_OK) {
-        while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-            ret = cb(ctx, (uint32_t)sqlite3_column_int64(s, 0), sqlite3_column_int64(s, 1));
+        while ((rc = db_step(s)) == SQLITE_ROW) {
+            ret = cb(ctx, (uint32_t)db_col_i64(s, 0), db_col_i64(s, 1));
             if (ret != 0)
                 break;
         }
@@ -177,7 +178,7 @@ int store_team_member_each(struct store *st, int64_t workshop_id,
 int store_invite_add(struct store *st, const char *code, const struct store_invite *inv,
                      int64_t created_by, int64_t created_ms)
 {
-    sqlite3_stmt *s = st->stmt[ST_INVITE_ADD];
+    struct db_stmt *s = st->stmt[ST_INVITE_ADD];
     int rc = SQLITE_OK;
     db_bind_text(s, 1, code, &rc);
     db_bind_i64(s, 2, inv->workshop_id, &rc);
@@ -191,18 +192,18 @@ int store_invite_add(struct store *st, const char *code, const struct store_invi
 
 int store_invite_get(struct store *st, const char *code, struct store_invite *out)
 {
-    sqlite3_stmt *s = st->stmt[ST_INVITE_GET];
+    struct db_stmt *s = st->stmt[ST_INVITE_GET];
     int rc = SQLITE_OK;
     db_bind_text(s, 1, code, &rc);
     int ret = db_step_row(st, s, rc, "look up an invite");
     if (ret == 0) {
-        out->workshop_id = sqlite3_column_int64(s, 0);
-        out->role = sqlite3_column_int(s, 1);
-        out->team = (uint32_t)sqlite3_column_int64(s, 2);
-        out->expires_ms = sqlite3_column_int64(s, 3);
-        out->created_ms = sqlite3_column_int64(s, 4);
-        out->uses = (uint32_t)sqlite3_column_int64(s, 5);
-        out->revoked_ms = sqlite3_column_int64(s, 6);
+        out->workshop_id = db_col_i64(s, 0);
+        out->role = db_col_int(s, 1);
+        out->team = (uint32_t)db_col_i64(s, 2);
+        out->expires_ms = db_col_i64(s, 3);
+        out->created_ms = db_col_i64(s, 4);
+        out->uses = (uint32_t)db_col_i64(s, 5);
+        out->revoked_ms = db_col_i64(s, 6);
     }
     db_done(s);
     return ret;
@@ -210,7 +211,7 @@ int store_invite_get(struct store *st, const char *code, struct store_invite *ou
 
 int store_invite_used(struct store *st, const char *code)
 {
-    sqlite3_stmt *s = st->stmt[ST_INVITE_USED];
+    struct db_stmt *s = st->stmt[ST_INVITE_USED];
     int rc = SQLITE_OK;
     db_bind_text(s, 1, code, &rc);
     return db_run(st, s, rc, 0, "count an invite's use");
@@ -219,7 +220,7 @@ int store_invite_used(struct store *st, const char *code)
 int store_invite_revoke(struct store *st, int64_t workshop_id, const char *code, int64_t now_ms,
                         const char *by)
 {
-    sqlite3_stmt *s = st->stmt[ST_INVITE_REVOKE];
+    struct db_stmt *s = st->stmt[ST_INVITE_REVOKE];
     int rc = SQLITE_OK;
     db_bind_i64(s, 1, now_ms, &rc);
     db_bind_text(s, 2, by, &rc);
@@ -231,22 +232,22 @@ int store_invite_revoke(struct store *st, int64_t workshop_id, const char *code,
 int store_invite_each(struct store *st, int64_t workshop_id, size_t limit,
                       int (*cb)(void *ctx, const struct store_invite *inv), void *ctx)
 {
-    sqlite3_stmt *s = st->stmt[ST_INVITE_EACH];
+    struct db_stmt *s = st->stmt[ST_INVITE_EACH];
     int rc = SQLITE_OK, ret = 0;
     db_bind_i64(s, 1, workshop_id, &rc);
     db_bind_i64(s, 2, (int64_t)limit, &rc);
     if (rc == SQLITE_OK) {
-        while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+        while ((rc = db_step(s)) == SQLITE_ROW) {
             struct store_invite inv;
             memset(&inv, 0, sizeof inv);
             inv.workshop_id = workshop_id;
             db_column_copy(s, 0, inv.code, sizeof inv.code);
-            inv.role = sqlite3_column_int(s, 1);
-            inv.team = (uint32_t)sqlite3_column_int64(s, 2);
-            inv.expires_ms = sqlite3_column_int64(s, 3);
-            inv.created_ms = sqlite3_column_int64(s, 4);
-            inv.uses = (uint32_t)sqlite3_column_int64(s, 5);
-            inv.revoked_ms = sqlite3_column_int64(s, 6);
+            inv.role = db_col_int(s, 1);
+            inv.team = (uint32_t)db_col_i64(s, 2);
+            inv.expires_ms = db_col_i64(s, 3);
+            inv.created_ms = db_col_i64(s, 4);
+            inv.uses = (uint32_t)db_col_i64(s, 5);
+            inv.revoked_ms = db_col_i64(s, 6);
             db_column_copy(s, 7, inv.created_by, sizeof inv.created_by);
             if ((ret = cb(ctx, &inv)) != 0)
                 break;
@@ -261,13 +262,13 @@ int store_invite_each(struct store *st, int64_t workshop_id, size_t limit,
 int store_invite_count_open(struct store *st, int64_t workshop_id, int64_t now_ms,
                             int64_t *count)
 {
-    sqlite3_stmt *s = st->stmt[ST_INVITE_COUNT_OPEN];
+    struct db_stmt *s = st->stmt[ST_INVITE_COUNT_OPEN];
     int rc = SQLITE_OK;
     db_bind_i64(s, 1, workshop_id, &rc);
     db_bind_i64(s, 2, now_ms, &rc);
     int ret = db_step_row(st, s, rc, "count invites");
     if (ret == 0)
-        *count = sqlite3_column_int64(s, 0);
+        *count = db_col_i64(s, 0);
     db_done(s);
     return ret;
 }
@@ -275,7 +276,7 @@ int store_invite_count_open(struct store *st, int64_t workshop_id, int64_t now_m
 int store_participant_seen(struct store *st, int64_t workshop_id, int64_t user_id,
                            int64_t last_seen_ms)
 {
-    sqlite3_stmt *s = st->stmt[ST_PARTICIPANT_SEEN];
+    struct db_stmt *s = st->stmt[ST_PARTICIPANT_SEEN];
     int rc = SQLITE_OK;
     db_bind_i64(s, 1, last_seen_ms, &rc);
     db_bind_i64(s, 2, workshop_id, &rc);
@@ -285,7 +286,7 @@ int store_participant_seen(struct store *st, int64_t workshop_id, int64_t user_i
 
 int store_workshop_set_observer_comments(struct store *st, int64_t workshop_id, int on)
 {
-    sqlite3_stmt *s = st->stmt[ST_WORKSHOP_SET_OBSERVER_COMMENTS];
+    struct db_stmt *s = st->stmt[ST_WORKSHOP_SET_OBSERVER_COMMENTS];
     int rc = SQLITE_OK;
     db_bind_i64(s, 1, on ? 1 : 0, &rc);
     db_bind_i64(s, 2, workshop_id, &rc);
@@ -295,7 +296,7 @@ int store_workshop_set_observer_comments(struct store *st, int64_t workshop_id, 
 int store_workshop_set_schedule(struct store *st, int64_t workshop_id, const char *period,
                                 const struct store_schedule *sc)
 {
-    sqlite3_stmt *s = st->stmt[ST_WORKSHOP_SET_SCHEDULE];
+    struct db_stmt *s = st->stmt[ST_WORKSHOP_SET_SCHEDULE];
     int rc = SQLITE_OK;
     db_bind_text(s, 1, period, &rc);
     db_bind_text(s, 2, sc->period_from, &rc);
@@ -310,17 +311,17 @@ int store_workshop_set_schedule(struct store *st, int64_t workshop_id, const cha
 int store_workshop_schedule(struct store *st, int64_t workshop_id, char *period,
                             struct store_schedule *out)
 {
-    sqlite3_stmt *s = st->stmt[ST_WORKSHOP_SCHEDULE];
+    struct db_stmt *s = st->stmt[ST_WORKSHOP_SCHEDULE];
     int rc = SQLITE_OK, ret = 0;
     memset(out, 0, sizeof *out);
     db_bind_i64(s, 1, workshop_id, &rc);
-    if (rc == SQLITE_OK && (rc = sqlite3_step(s)) == SQLITE_ROW) {
+    if (rc == SQLITE_OK && (rc = db_step(s)) == SQLITE_ROW) {
         db_column_copy(s, 0, period, OKR_PERIOD_CAP + 1);
         db_column_copy(s, 1, out->period_from, sizeof out->period_from);
         db_column_copy(s, 2, out->period_to, sizeof out->period_to);
         db_column_copy(s, 3, out->timezone, sizeof out->timezone);
         db_column_copy(s, 4, out->cadence, sizeof out->cadence);
-        out->done_ms = sqlite3_column_int64(s, 5);
+        out->done_ms = db_col_i64(s, 5);
     } else if (rc == SQLITE_DONE) {
         ret = CAS_ENOTFOUND;
     } else {
@@ -332,7 +333,7 @@ int store_workshop_schedule(struct store *st, int64_t workshop_id, char *period,
 
 int store_workshop_set_cadence_done(struct store *st, int64_t workshop_id, int64_t done_ms)
 {
-    sqlite3_stmt *s = st->stmt[ST_WORKSHOP_SET_CADENCE_DONE];
+    struct db_stmt *s = st->stmt[ST_WORKSHOP_SET_CADENCE_DONE];
     int rc = SQLITE_OK;
     db_bind_i64(s, 1, done_ms, &rc);
     db_bind_i64(s, 2, workshop_id, &rc);
@@ -342,7 +343,7 @@ int store_workshop_set_cadence_done(struct store *st, int64_t workshop_id, int64
 int store_team_member_remove(struct store *st, int64_t workshop_id, uint32_t team,
                              int64_t user_id)
 {
-    sqlite3_stmt *s = st->stmt[ST_TEAM_MEMBER_REMOVE];
+    struct db_stmt *s = st->stmt[ST_TEAM_MEMBER_REMOVE];
     int rc = SQLITE_OK;
     db_bind_i64(s, 1, workshop_id, &rc);
     db_bind_i64(s, 2, team, &rc);
@@ -355,7 +356,7 @@ int store_team_member_remove(struct store *st, int64_t workshop_id, uint32_t tea
 int store_workshop_set_archived(struct store *st, int64_t workshop_id, int64_t at_ms,
                                 const char *by)
 {
-    sqlite3_stmt *s = st->stmt[ST_WORKSHOP_SET_ARCHIVED];
+    struct db_stmt *s = st->stmt[ST_WORKSHOP_SET_ARCHIVED];
     int rc = SQLITE_OK;
     db_bind_i64(s, 1, at_ms, &rc);
     db_bind_text_nn(s, 2, at_ms != 0 ? by : "", &rc);
@@ -365,67 +366,70 @@ int store_workshop_set_archived(struct store *st, int64_t workshop_id, int64_t a
 
 int store_workshop_last_event_ms(struct store *st, int64_t workshop_id, int64_t *out)
 {
-    sqlite3_stmt *s = st->stmt[ST_EVENT_LAST_TIME];
+    struct db_stmt *s = st->stmt[ST_EVENT_LAST_TIME];
     int rc = SQLITE_OK;
     db_bind_i64(s, 1, workshop_id, &rc);
     int ret = db_step_row(st, s, rc, "read a workshop's last event");
-    *out = ret == 0 ? sqlite3_column_int64(s, 0) : 0;
+    *out = ret == 0 ? db_col_i64(s, 0) : 0;
     db_done(s);
     return ret == CAS_ENOTFOUND ? 0 : ret;
 }
 
-/* Deletes the workshop's rows from one table (its name read from the
- * schema itself, never from a request). */
-static int delete_rows(struct store *st, const char *table, int64_t workshop_id)
+/* Runs sql, with the workshop's id as its one parameter, once; *changes
+ * gets the rows it changed. */
+static int run_once(struct store *st, const char *sql, int64_t workshop_id, int64_t *changes,
+                    const char *what)
 {
-    char sql[160];
-    snprintf(sql, sizeof sql, "DELETE FROM \"%s\" WHERE workshop_id = ?", table);
-    sqlite3_stmt *s = NULL;
-    int rc = sqlite3_prepare_v2(st->db, sql, -1, &s, NULL);
+    struct db_stmt *s = NULL;
+    int rc = db_prepare(&st->db, sql, &s);
     if (rc == SQLITE_OK)
-        rc = sqlite3_bind_int64(s, 1, workshop_id);
+        rc = db_bind_int64(s, 1, workshop_id);
     if (rc == SQLITE_OK)
-        rc = sqlite3_step(s);
-    sqlite3_finalize(s);
-    return rc == SQLITE_DONE ? 0 : db_fail(st, rc, "delete a workshop's rows");
+        rc = db_step(s);
+    if (changes != NULL)
+        *changes = rc == SQLITE_DONE ? db_changes(s) : 0;
+    int ret = rc == SQLITE_DONE ? 0 : db_fail(st, rc, what);
+    db_finalize(s);
+    return ret;
 }
 
 int store_workshop_delete(struct store *st, int64_t workshop_id)
 {
     /* Every table with a workshop_id column, found in the schema: a table
-     * added later is emptied of the workshop too, with no list to keep. */
-    static const char *const TABLES =
+     * added later is emptied of the workshop too, with no list to keep.
+     * (The table's name comes from the schema, never from a request.) */
+    static const char *const TABLES_SQLITE =
         "SELECT m.name FROM sqlite_schema m, pragma_table_info(m.name) c"
         " WHERE m.type = 'table' AND c.name = 'workshop_id' ORDER BY m.name";
+    static const char *const TABLES_PG =
+        "SELECT table_name FROM information_schema.columns WHERE column_name = 'workshop_id'"
+        " AND table_schema = current_schema() ORDER BY table_name";
     int ret = store_begin(st);
     if (ret != 0)
         return ret;
-    /* Children before parents would need an order; checking the foreign
-     * keys at the commit needs none. */
-    int rc = sqlite3_exec(st->db, "PRAGMA defer_foreign_keys = ON", NULL, NULL, NULL);
-    sqlite3_stmt *list = NULL;
+    /* Only workshops is referred to by these tables, and it goes last; SQLite
+     * is told to check its foreign keys at the commit anyway. */
+    int rc = st->db.kind == DB_SQLITE ? db_exec(&st->db, "PRAGMA defer_foreign_keys = ON")
+                                      : SQLITE_OK;
+    struct db_stmt *list = NULL;
     if (rc == SQLITE_OK)
-        rc = sqlite3_prepare_v2(st->db, TABLES, -1, &list, NULL);
+        rc = db_prepare(&st->db, st->db.kind == DB_SQLITE ? TABLES_SQLITE : TABLES_PG, &list);
     ret = rc == SQLITE_OK ? 0 : db_fail(st, rc, "list the tables");
-    while (ret == 0 && (rc = sqlite3_step(list)) == SQLITE_ROW) {
-        char table[64];
+    while (ret == 0 && (rc = db_step(list)) == SQLITE_ROW) {
+        char table[64], sql[160];
         db_column_copy(list, 0, table, sizeof table);
-        ret = delete_rows(st, table, workshop_id);
+        snprintf(sql, sizeof sql, "DELETE FROM \"%s\" WHERE workshop_id = ?", table);
+        ret = run_once(st, sql, workshop_id, NULL, "delete a workshop's rows");
     }
     if (ret == 0 && rc != SQLITE_DONE)
         ret = db_fail(st, rc, "list the tables");
-    sqlite3_finalize(list);
-    if (ret == 0) {
-        sqlite3_stmt *s = NULL;
-        rc = sqlite3_prepare_v2(st->db, "DELETE FROM workshops WHERE id = ?", -1, &s, NULL);
-        if (rc == SQLITE_OK)
-            rc = sqlite3_bind_int64(s, 1, workshop_id);
-        if (rc == SQLITE_OK)
-            rc = sqlite3_step(s);
-        ret = rc == SQLITE_DONE ? (sqlite3_changes(st->db) == 1 ? 0 : CAS_ENOTFOUND)
-                                : db_fail(st, rc, "delete a workshop");
-        sqlite3_finalize(s);
-    }
+    db_finalize(list);
+    int64_t deleted = 0;
+    if (ret == 0)
+        ret = run_once(st, "DELETE FROM workshops WHERE id = ?", workshop_id, &deleted,
+                       "delete a workshop");
+    if (ret == 0 && deleted != 1)
+        ret = CAS_ENOTFOUND;
     if (ret == 0)
         ret = store_commit(st);
     if (ret != 0)
@@ -436,7 +440,14 @@ int store_workshop_delete(struct store *st, int64_t workshop_id)
 void store_file_sizes(struct store *st, uint64_t *db, uint64_t *wal)
 {
     *db = *wal = 0;
-    const char *path = sqlite3_db_filename(st->db, "main");
+    if (st->db.kind == DB_POSTGRES) {
+        struct db_stmt *s = st->stmt[ST_DATABASE_SIZE];
+        if (db_step_row(st, s, SQLITE_OK, "read the database's size") == 0)
+            *db = (uint64_t)db_col_i64(s, 0);
+        db_done(s);
+        return;
+    }
+    const char *path = sqlite3_db_filename(st->db.sq, "main");
     if (path == NULL || path[0] == '\0')
         return;
     struct stat sb;

@@ -1,6 +1,9 @@
 /* Tests of server/store.c against real SQLite files in a temporary
- * directory: schema and migrations, round trips through a reopen, error
- * mapping, batches that roll back, and reading history by seq. */
+ * directory, or, when CASCADE_TEST_PG_URL names a PostgreSQL database
+ * (tests/pg/with-postgres.sh), against a fresh schema of it for each test:
+ * schema and migrations, round trips through a reopen, error mapping,
+ * batches that roll back, and reading history by seq. The tests of
+ * SQLite's files and its old schema versions are skipped on PostgreSQL. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -14,25 +17,54 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <libpq-fe.h>
 #include <sqlite3.h>
 
 #include "errors.h"
 #include "ideas.h"
 #include "okr.h"
 #include "store.h"
+#include "store_db.h"
 #include "store_schema.h"
 
 struct fixture {
     char dir[64];
-    char path[128];
+    char path[600]; /* a file, or a postgresql:// URL */
     struct store *st;
 };
+
+/* The PostgreSQL database the suite runs against; NULL: SQLite files. */
+static const char *pg_url;
+
+/* The schema each PostgreSQL test starts empty in. */
+#define PG_TEST_SCHEMA "cascade_store_test"
+
+static void pg_run(const char *url, const char *sql)
+{
+    PGconn *c = PQconnectdb(url);
+    if (PQstatus(c) != CONNECTION_OK)
+        fail_msg("cannot connect to %s: %s", url, PQerrorMessage(c));
+    PGresult *r = PQexec(c, sql);
+    if (PQresultStatus(r) != PGRES_COMMAND_OK && PQresultStatus(r) != PGRES_TUPLES_OK)
+        fail_msg("%s: %s", sql, PQerrorMessage(c));
+    PQclear(r);
+    PQfinish(c);
+}
 
 static int setup(void **state)
 {
     struct fixture *f = calloc(1, sizeof *f);
     if (f == NULL)
         return -1;
+    if (pg_url != NULL) {
+        pg_run(pg_url, "SET client_min_messages = warning;"
+                       " DROP SCHEMA IF EXISTS " PG_TEST_SCHEMA " CASCADE;"
+                       " CREATE SCHEMA " PG_TEST_SCHEMA);
+        snprintf(f->path, sizeof f->path, "%s%coptions=-csearch_path%%3D" PG_TEST_SCHEMA, pg_url,
+                 strchr(pg_url, '?') != NULL ? '&' : '?');
+        *state = f;
+        return 0;
+    }
     snprintf(f->dir, sizeof f->dir, "/tmp/cascade-test-store-XXXXXX");
     if (mkdtemp(f->dir) == NULL) {
         free(f);
@@ -47,9 +79,13 @@ static int teardown(void **state)
 {
     struct fixture *f = *state;
     store_close(f->st);
+    if (pg_url != NULL) {
+        free(f);
+        return 0;
+    }
     static const char *const suffixes[] = {"", "-wal", "-shm", "-journal"};
     for (size_t i = 0; i < sizeof suffixes / sizeof suffixes[0]; i++) {
-        char p[160];
+        char p[700];
         snprintf(p, sizeof p, "%s%s", f->path, suffixes[i]);
         unlink(p);
     }
@@ -74,31 +110,88 @@ static void reopen_store(struct fixture *f)
     open_store(f);
 }
 
-/* A second connection that bypasses the store, to look at the file itself. */
-static sqlite3 *raw_open(const char *path)
+/* A second connection that bypasses the store, to look at the database
+ * itself: a SQLite file, or the PostgreSQL schema of the test. */
+struct raw {
+    sqlite3 *sq;
+    PGconn *pg;
+};
+
+static struct raw *raw_open(const char *path)
 {
-    sqlite3 *db = NULL;
-    assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
-    return db;
+    struct raw *r = calloc(1, sizeof *r);
+    assert_non_null(r);
+    if (pg_url != NULL) {
+        r->pg = PQconnectdb(path);
+        assert_int_equal(PQstatus(r->pg), CONNECTION_OK);
+    } else {
+        assert_int_equal(sqlite3_open(path, &r->sq), SQLITE_OK);
+    }
+    return r;
 }
 
-static void raw_exec(sqlite3 *db, const char *sql)
+static void raw_close(struct raw *r)
 {
+    if (r->pg != NULL)
+        PQfinish(r->pg);
+    sqlite3_close(r->sq);
+    free(r);
+}
+
+static void raw_exec(struct raw *r, const char *sql)
+{
+    if (r->pg != NULL) {
+        PGresult *res = PQexec(r->pg, sql);
+        if (PQresultStatus(res) != PGRES_COMMAND_OK && PQresultStatus(res) != PGRES_TUPLES_OK)
+            fail_msg("%s: %s", sql, PQerrorMessage(r->pg));
+        PQclear(res);
+        return;
+    }
     char *msg = NULL;
-    if (sqlite3_exec(db, sql, NULL, NULL, &msg) != SQLITE_OK)
+    if (sqlite3_exec(r->sq, sql, NULL, NULL, &msg) != SQLITE_OK)
         fail_msg("%s: %s", sql, msg);
 }
 
-/* The text of the first column of the first row, in out. */
-static void raw_query(sqlite3 *db, const char *sql, char *out, size_t outlen)
+/* The text of the first column of row `row`, in out; 0, or -1 when there
+ * is no such row. */
+static int raw_query_row(struct raw *r, const char *sql, int row, char *out, size_t outlen)
 {
+    if (r->pg != NULL) {
+        PGresult *res = PQexec(r->pg, sql);
+        if (PQresultStatus(res) != PGRES_TUPLES_OK)
+            fail_msg("%s: %s", sql, PQerrorMessage(r->pg));
+        int ok = row < PQntuples(res);
+        if (ok)
+            snprintf(out, outlen, "%s", PQgetvalue(res, row, 0));
+        PQclear(res);
+        return ok ? 0 : -1;
+    }
     sqlite3_stmt *s = NULL;
-    assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &s, NULL), SQLITE_OK);
-    assert_int_equal(sqlite3_step(s), SQLITE_ROW);
-    const unsigned char *v = sqlite3_column_text(s, 0);
-    snprintf(out, outlen, "%s", v != NULL ? (const char *)v : "");
+    assert_int_equal(sqlite3_prepare_v2(r->sq, sql, -1, &s, NULL), SQLITE_OK);
+    int rc = SQLITE_ROW;
+    for (int i = 0; i <= row && rc == SQLITE_ROW; i++)
+        rc = sqlite3_step(s);
+    if (rc == SQLITE_ROW) {
+        const unsigned char *v = sqlite3_column_text(s, 0);
+        snprintf(out, outlen, "%s", v != NULL ? (const char *)v : "");
+    }
     sqlite3_finalize(s);
+    return rc == SQLITE_ROW ? 0 : -1;
 }
+
+/* The text of the first column of the first row, in out. */
+static void raw_query(struct raw *r, const char *sql, char *out, size_t outlen)
+{
+    if (raw_query_row(r, sql, 0, out, outlen) != 0)
+        fail_msg("%s: no row", sql);
+}
+
+/* For the tests of SQLite's files and old schemas. */
+#define SQLITE_ONLY()                                                                              \
+    do {                                                                                           \
+        if (pg_url != NULL)                                                                        \
+            skip();                                                                                \
+    } while (0)
 
 static int file_exists(const char *path)
 {
@@ -217,17 +310,20 @@ static void test_fresh_open(void **state)
     open_store(f);
     assert_int_equal(store_schema_version(f->st), STORE_SCHEMA_VERSION);
 
-    /* A write goes to the write-ahead log first. */
     add_user(f->st, "alice", 1);
-    char wal[160];
-    snprintf(wal, sizeof wal, "%s-wal", f->path);
-    assert_true(file_exists(wal));
-
-    sqlite3 *db = raw_open(f->path);
+    struct raw *db = raw_open(f->path);
     char text[64];
-    raw_query(db, "PRAGMA journal_mode", text, sizeof text);
-    assert_string_equal(text, "wal");
-    raw_query(db, "PRAGMA user_version", text, sizeof text);
+    if (pg_url == NULL) {
+        /* A write goes to the write-ahead log first. */
+        char wal[700];
+        snprintf(wal, sizeof wal, "%s-wal", f->path);
+        assert_true(file_exists(wal));
+        raw_query(db, "PRAGMA journal_mode", text, sizeof text);
+        assert_string_equal(text, "wal");
+        raw_query(db, "PRAGMA user_version", text, sizeof text);
+    } else {
+        raw_query(db, "SELECT version FROM cascade_schema", text, sizeof text);
+    }
     assert_int_equal(atoi(text), STORE_SCHEMA_VERSION);
     static const char *const tables[] = {
         "users", "tokens", "workshops", "participants", "events", "teams", "objectives",
@@ -235,13 +331,16 @@ static void test_fresh_open(void **state)
     };
     for (size_t i = 0; i < sizeof tables / sizeof tables[0]; i++) {
         char sql[128];
-        snprintf(sql, sizeof sql, "SELECT count(*) FROM sqlite_schema WHERE name = '%s'",
+        snprintf(sql, sizeof sql,
+                 pg_url == NULL ? "SELECT count(*) FROM sqlite_schema WHERE name = '%s'"
+                                : "SELECT count(*) FROM information_schema.tables"
+                                  " WHERE table_schema = current_schema() AND table_name = '%s'",
                  tables[i]);
         raw_query(db, sql, text, sizeof text);
         if (strcmp(text, "1") != 0)
             fail_msg("table %s is missing", tables[i]);
     }
-    sqlite3_close(db);
+    raw_close(db);
 
     /* Opening again migrates nothing and changes nothing. */
     reopen_store(f);
@@ -432,6 +531,7 @@ static void test_roles_round_trip(void **state)
 
 static void test_sync_normal(void **state)
 {
+    SQLITE_ONLY();
     struct fixture *f = *state;
     char err[512] = "";
     assert_int_equal(store_open(&f->st, f->path, STORE_SYNC_NORMAL, err, sizeof err), 0);
@@ -800,29 +900,29 @@ static void test_closing_round_trip(void **state)
  * column, and the workshop's own row. */
 static int rows_of(const char *path, int64_t ws)
 {
-    sqlite3 *db = raw_open(path);
-    sqlite3_stmt *list = NULL;
-    assert_int_equal(sqlite3_prepare_v2(db,
-                                        "SELECT m.name FROM sqlite_schema m, pragma_table_info(m.name) c"
-                                        " WHERE m.type = 'table' AND c.name = 'workshop_id'",
-                                        -1, &list, NULL),
-                     SQLITE_OK);
+    struct raw *db = raw_open(path);
+    const char *list = pg_url == NULL
+                           ? "SELECT m.name FROM sqlite_schema m, pragma_table_info(m.name) c"
+                             " WHERE m.type = 'table' AND c.name = 'workshop_id'"
+                           : "SELECT table_name FROM information_schema.columns"
+                             " WHERE column_name = 'workshop_id'"
+                             " AND table_schema = current_schema()";
     int n = 0, tables = 0;
-    while (sqlite3_step(list) == SQLITE_ROW) {
+    char table[64];
+    while (raw_query_row(db, list, tables, table, sizeof table) == 0) {
         char sql[200], count[32];
-        snprintf(sql, sizeof sql, "SELECT count(*) FROM \"%s\" WHERE workshop_id = %lld",
-                 (const char *)sqlite3_column_text(list, 0), (long long)ws);
+        snprintf(sql, sizeof sql, "SELECT count(*) FROM \"%s\" WHERE workshop_id = %lld", table,
+                 (long long)ws);
         raw_query(db, sql, count, sizeof count);
         n += atoi(count);
         tables++;
     }
-    sqlite3_finalize(list);
     assert_true(tables >= 15); /* the walk found the tables at all */
     char sql[100], count[32];
     snprintf(sql, sizeof sql, "SELECT count(*) FROM workshops WHERE id = %lld", (long long)ws);
     raw_query(db, sql, count, sizeof count);
     n += atoi(count);
-    sqlite3_close(db);
+    raw_close(db);
     return n;
 }
 
@@ -863,10 +963,10 @@ static void test_archive_and_delete(void **state)
     assert_int_equal(store_workshop_set_archived(f->st, kept, 5000, "admin"), 0);
     assert_int_equal(store_workshop_set_archived(f->st, kept, 0, "admin"), 0);
     char by[32];
-    sqlite3 *db = raw_open(f->path);
+    struct raw *db = raw_open(f->path);
     raw_query(db, "SELECT archived_by || archived_ms FROM workshops WHERE code = 'KEPT'", by,
               sizeof by);
-    sqlite3_close(db);
+    raw_close(db);
     assert_string_equal(by, "0");
     uint64_t dbsize = 0, walsize = 0;
     store_file_sizes(f->st, &dbsize, &walsize);
@@ -875,13 +975,14 @@ static void test_archive_and_delete(void **state)
 
 static void test_newer_schema_refused(void **state)
 {
+    SQLITE_ONLY();
     struct fixture *f = *state;
-    sqlite3 *db = raw_open(f->path);
+    struct raw *db = raw_open(f->path);
     char sql[64];
     snprintf(sql, sizeof sql, "PRAGMA user_version = %d", STORE_SCHEMA_VERSION + 1);
     raw_exec(db, "CREATE TABLE future (x)");
     raw_exec(db, sql);
-    sqlite3_close(db);
+    raw_close(db);
 
     char err[512] = "";
     struct store *st = (struct store *)1;
@@ -900,15 +1001,16 @@ static void test_newer_schema_refused(void **state)
     assert_string_equal(text, "delete");
     raw_query(db, "PRAGMA user_version", text, sizeof text);
     assert_int_equal(atoi(text), STORE_SCHEMA_VERSION + 1);
-    sqlite3_close(db);
+    raw_close(db);
 }
 
 static void test_version0_with_other_table_migrates(void **state)
 {
+    SQLITE_ONLY();
     struct fixture *f = *state;
-    sqlite3 *db = raw_open(f->path);
+    struct raw *db = raw_open(f->path);
     raw_exec(db, "CREATE TABLE notes (body TEXT); INSERT INTO notes VALUES ('keep me')");
-    sqlite3_close(db);
+    raw_close(db);
 
     open_store(f);
     assert_int_equal(store_schema_version(f->st), STORE_SCHEMA_VERSION);
@@ -922,22 +1024,23 @@ static void test_version0_with_other_table_migrates(void **state)
     assert_string_equal(text, "keep me");
     raw_query(db, "SELECT name FROM users", text, sizeof text);
     assert_string_equal(text, "erin");
-    sqlite3_close(db);
+    raw_close(db);
 }
 
 /* Invite codes made before invites could expire (schema 4) keep working:
  * they never expire. */
 static void test_version4_invites_upgrade(void **state)
 {
+    SQLITE_ONLY();
     struct fixture *f = *state;
-    sqlite3 *db = raw_open(f->path);
+    struct raw *db = raw_open(f->path);
     for (int v = 0; v < 4; v++)
         raw_exec(db, STORE_MIGRATIONS[v]);
     raw_exec(db, "PRAGMA user_version = 4;"
                  "INSERT INTO workshops (id, code, title, period, created_ms)"
                  " VALUES (1, 'OLDONE', 'Old', '2026-Q1', 0);"
                  "INSERT INTO invites VALUES ('KEEPME', 1, 2, 0, NULL, 7);");
-    sqlite3_close(db);
+    raw_close(db);
     open_store(f);
     assert_int_equal(store_schema_version(f->st), STORE_SCHEMA_VERSION);
     struct store_invite got;
@@ -951,8 +1054,9 @@ static void test_version4_invites_upgrade(void **state)
  * upgrades, and keeps everything, the new columns taking their defaults. */
 static void test_version1_database_upgrades(void **state)
 {
+    SQLITE_ONLY();
     struct fixture *f = *state;
-    sqlite3 *db = raw_open(f->path);
+    struct raw *db = raw_open(f->path);
     raw_exec(db, STORE_MIGRATIONS[0]);
     raw_exec(db, "PRAGMA user_version = 1;"
                  "INSERT INTO workshops (id, code, title, period, created_ms, next_objective)"
@@ -960,7 +1064,7 @@ static void test_version1_database_upgrades(void **state)
                  "INSERT INTO objectives VALUES (1, 1, 1, 'Kept', 'amy', 0, 0, 1, '', 4);"
                  "INSERT INTO key_results VALUES (1, 3, 1, 'Kept KR', '', 0, 1, 5, 2, '', 0,"
                  " 0.5, 1);");
-    sqlite3_close(db);
+    raw_close(db);
 
     open_store(f);
     assert_int_equal(store_schema_version(f->st), STORE_SCHEMA_VERSION);
@@ -982,6 +1086,7 @@ static void test_version1_database_upgrades(void **state)
 
 static void test_not_a_database(void **state)
 {
+    SQLITE_ONLY();
     struct fixture *f = *state;
     FILE *fp = fopen(f->path, "w");
     assert_non_null(fp);
@@ -1023,12 +1128,25 @@ static void test_unique_clashes(void **state)
     assert_int_equal(store_token_add(f->st, hash, alice, 1, 2), 0);
     assert_int_equal(store_token_add(f->st, hash, alice, 1, 2), CAS_EEXIST);
 
-    /* Inside a batch a clash leaves the batch usable. */
+    /* Inside a batch, a clash leaves the batch usable on SQLite; PostgreSQL
+     * ends the transaction at its first error, so there the commit fails
+     * and nothing of the batch remains. */
     assert_int_equal(store_begin(f->st), 0);
     assert_int_equal(append_event(f->st, ws, 2), 0);
     assert_int_equal(append_event(f->st, ws, 2), CAS_EEXIST);
-    assert_int_equal(append_event(f->st, ws, 3), 0);
-    assert_int_equal(store_commit(f->st), 0);
+    if (pg_url == NULL) {
+        assert_int_equal(append_event(f->st, ws, 3), 0);
+        assert_int_equal(store_commit(f->st), 0);
+    } else {
+        assert_int_equal(append_event(f->st, ws, 3), CAS_ESTORAGE);
+        assert_int_equal(store_commit(f->st), CAS_ESTORAGE);
+        store_rollback(f->st);
+        uint64_t last = 0;
+        assert_int_equal(store_workshop_last_seq(f->st, ws, &last), 0);
+        assert_true(last == 1);
+        assert_int_equal(append_event(f->st, ws, 2), 0);
+        assert_int_equal(append_event(f->st, ws, 3), 0);
+    }
 
     /* The store carries on after each clash. */
     add_user(f->st, "alice2", 0);
@@ -1433,9 +1551,80 @@ static void test_retro_and_carried_round_trip(void **state)
     okr_state_free(&s);
 }
 
+/* PostgreSQL: a newer schema is refused; a server that is not there, or a
+ * wrong password, is a clear error that never shows the password. */
+static void test_pg_refusals(void **state)
+{
+    struct fixture *f = *state;
+    if (pg_url == NULL)
+        skip();
+    open_store(f);
+    store_close(f->st);
+    f->st = NULL;
+    struct raw *db = raw_open(f->path);
+    char sql[96];
+    snprintf(sql, sizeof sql, "UPDATE cascade_schema SET version = %d", STORE_SCHEMA_VERSION + 1);
+    raw_exec(db, sql);
+    raw_close(db);
+    char err[512] = "";
+    struct store *st = (struct store *)1;
+    assert_int_equal(store_open(&st, f->path, STORE_SYNC_FULL, err, sizeof err), CAS_EINVAL);
+    assert_null(st);
+    assert_non_null(strstr(err, "newer"));
+
+    /* Port 1 on loopback: nobody listens there. */
+    assert_int_equal(store_open(&st, "postgresql://cascade:s3cret@127.0.0.1:1/cascade",
+                                STORE_SYNC_FULL, err, sizeof err),
+                     CAS_ESTORAGE);
+    assert_null(st);
+    assert_non_null(strstr(err, "Cannot connect"));
+    assert_non_null(strstr(err, "127.0.0.1:1"));
+    assert_null(strstr(err, "s3cret"));
+
+    /* The right server, a wrong password. */
+    char wrong[600];
+    const char *at = strchr(pg_url, '@');
+    assert_non_null(at);
+    snprintf(wrong, sizeof wrong, "postgresql://cascade:wrong-password%s", at);
+    assert_int_equal(store_open(&st, wrong, STORE_SYNC_FULL, err, sizeof err), CAS_ESTORAGE);
+    assert_null(strstr(err, "wrong-password"));
+    assert_non_null(strstr(err, "password"));
+}
+
+/* ? and ?N parameters become $N, as SQLite numbers them; quoted text is
+ * left alone. */
+static void test_pg_parameters(void **state)
+{
+    (void)state;
+    char out[256];
+    assert_int_equal(db_pg_convert_params("SELECT a FROM t WHERE b = ? AND c = ?", out,
+                                          sizeof out),
+                     2);
+    assert_string_equal(out, "SELECT a FROM t WHERE b = $1 AND c = $2");
+    assert_int_equal(db_pg_convert_params("DELETE FROM d WHERE w = ? AND (k = ?2 OR o = ?2)",
+                                          out, sizeof out),
+                     2);
+    assert_string_equal(out, "DELETE FROM d WHERE w = $1 AND (k = $2 OR o = $2)");
+    assert_int_equal(db_pg_convert_params("SELECT '?', \"a?\" FROM t WHERE x = ?", out,
+                                          sizeof out),
+                     1);
+    assert_string_equal(out, "SELECT '?', \"a?\" FROM t WHERE x = $1");
+    assert_int_equal(db_pg_convert_params("SELECT ?, ?, ?", out, 8), -1);
+    char url[128];
+    store_url_redact("postgresql://u:pw@h:5/db", url, sizeof url);
+    assert_string_equal(url, "postgresql://u:***@h:5/db");
+    store_url_redact("postgresql://h:5/db", url, sizeof url);
+    assert_string_equal(url, "postgresql://h:5/db");
+}
+
 int main(void)
 {
+    pg_url = getenv("CASCADE_TEST_PG_URL");
+    if (pg_url != NULL && pg_url[0] == '\0')
+        pg_url = NULL;
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(test_pg_refusals, setup, teardown),
+        cmocka_unit_test(test_pg_parameters),
         cmocka_unit_test_setup_teardown(test_fresh_open, setup, teardown),
         cmocka_unit_test_setup_teardown(test_closing_round_trip, setup, teardown),
         cmocka_unit_test_setup_teardown(test_sync_normal, setup, teardown),
