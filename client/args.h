@@ -8,7 +8,7 @@
 struct args {
     int argc;
     char **argv;  /* the command's words after its name; entries are removed as taken */
-    char err[256];
+    char err[1024];
     /* The command being run and the usage text, for args_finish to name
      * the flag a mistyped one was probably meant to be (NULL: none). */
     const char *command;

@@ -6,6 +6,7 @@
 
 #include "args.h"
 #include "conn.h"
+#include "server_list.h"
 
 /* Exit statuses, as CLI.md promises them. */
 enum {
@@ -16,15 +17,45 @@ enum {
 };
 
 struct cli {
-    struct client_opts opts; /* server address, CA, config directory */
-    char server_text[ADDR_TEXT_MAX];
+    struct client_opts opts; /* CA, config directory, time-out (the server: from servers) */
+    struct server_list servers; /* --server, CASCADE_SERVER: tried in turn */
+    size_t first;               /* the server connecting starts with (cli_rotate) */
+    char server_text[SERVER_LIST_TEXT_MAX]; /* the list as text: "HOST:PORT" for one */
     char config_dir[PATH_MAX];
     const char *workshop; /* -w, CASCADE_WORKSHOP */
     int json;             /* --json: stdout carries JSON only */
 };
 
-/* Connects as cli says; prints the failure and returns its exit status. */
+/* Connects as cli says: to the servers in turn, from cli->first on, until
+ * one completes TLS, is trusted and welcomes the client. EXIT_OK and *out;
+ * otherwise prints why (with several servers, why each failed) and returns
+ * EXIT_UNREACHABLE. A server whose certificate is refused is never used:
+ * that is said at once, and the next server tried. */
 int cli_connect(const struct cli *cli, struct client **out);
+
+/* After the connection c (to one of cli's servers) dropped: connecting
+ * starts from the server after it, so a reconnect tries another server
+ * first and the one that dropped last. */
+void cli_rotate(struct cli *cli, const struct client *c);
+
+/* What trying the servers in turn came to, for the one report when every
+ * server failed. Zero it before the first try. */
+struct cli_tried {
+    size_t n;
+    int reachable; /* a failure a later try could mend (not a refused certificate) */
+    char last[2048];
+    char why[8192];
+};
+
+/* Notes that server failed with status (CLIENT_UNREACHABLE or
+ * CLIENT_UNTRUSTED) and the sentence err. A refused certificate is printed
+ * at once, whatever happens next: it may be someone intercepting. */
+void cli_tried_add(struct cli_tried *t, const char *server, int status, const char *err);
+
+/* Prints, after every server failed, the one server's sentence, or with
+ * several one sentence naming each server tried and why it failed (a
+ * refused certificate, said already, only named). */
+void cli_tried_report(const struct cli_tried *t);
 
 /* Prints "cascade: MESSAGE" on stderr. */
 void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

@@ -21,7 +21,7 @@ int cmd_login(struct cli *cli, struct args *a)
         return cli_usage("login", a->err);
     if (user == NULL || user[0] == '\0')
         return cli_usage("login", "Name the account with --user NAME.");
-    char prompt[512], password[PASSWORD_MAX + 2], err[1024];
+    char prompt[SERVER_LIST_TEXT_MAX + 512], password[PASSWORD_MAX + 2], err[1024];
     snprintf(prompt, sizeof prompt, "Password for %s at %s: ", user, cli->server_text);
     int rc = password_read(prompt, password, sizeof password, err, sizeof err);
     if (rc == CAS_ENOTFOUND)
@@ -53,7 +53,7 @@ int cmd_login(struct cli *cli, struct args *a)
     char file[PATH_MAX + 16];
     session_path(cli, "credentials", file, sizeof file);
     if (config_dir_create(cli->config_dir, err, sizeof err) != 0 ||
-        credentials_store(file, cli->server_text, name, ok->token, err, sizeof err) != 0) {
+        session_keep(cli, file, name, ok->token, err, sizeof err) != 0) {
         cli_error("%s", err);
         wire_free(reply);
         return EXIT_REFUSED;
@@ -137,7 +137,7 @@ int cmd_logout(struct cli *cli, struct args *a)
         }
     }
     client_close(c);
-    if (credentials_remove(s.file, cli->server_text, err, sizeof err) == CAS_EIO) {
+    if (session_forget(cli, s.file, err, sizeof err) == CAS_EIO) {
         cli_error("%s", err);
         return EXIT_REFUSED;
     }
@@ -198,7 +198,8 @@ int cmd_passwd(struct cli *cli, struct args *a)
     memset(s.token, 0, sizeof s.token);
     if (rc != EXIT_OK)
         return rc;
-    char prompt[512], old[PASSWORD_MAX + 2], new1[PASSWORD_MAX + 2], new2[PASSWORD_MAX + 2];
+    char prompt[SERVER_LIST_TEXT_MAX + 512];
+    char old[PASSWORD_MAX + 2], new1[PASSWORD_MAX + 2], new2[PASSWORD_MAX + 2];
     snprintf(prompt, sizeof prompt, "Current password for %s at %s: ", s.user, cli->server_text);
     rc = ask(prompt, old, sizeof old);
     if (rc == EXIT_OK)

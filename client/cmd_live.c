@@ -693,6 +693,8 @@ static int run(struct live_app *a, char *err, size_t errlen)
             snprintf(why, sizeof why, "%s", err);
             int stay_away = client_stay_away(a->c);
             detach(a);
+            /* The reconnect tries the other servers first. */
+            cli_rotate(a->cli, a->c);
             client_close(a->c);
             a->c = NULL;
             if (stay_away)

@@ -62,7 +62,7 @@ int cmd_ping(struct cli *cli, struct args *a)
     double avg = sum / (double)count;
     if (cli->json) {
         cJSON *o = cJSON_CreateObject();
-        cJSON_AddStringToObject(o, "server", cli->server_text);
+        cJSON_AddStringToObject(o, "server", client_server(c));
         cJSON_AddStringToObject(o, "server_version", w->server_version);
         cJSON_AddNumberToObject(o, "protocol", w->protocol_version);
         cJSON_AddStringToObject(o, "server_id", w->server_id);
@@ -79,12 +79,12 @@ int cmd_ping(struct cli *cli, struct args *a)
         cJSON_Delete(o);
     } else if (count == 1) {
         printf("cascaded %s (protocol %u) at %s answered in %.3f ms over %s.\n",
-               w->server_version, w->protocol_version, cli->server_text, avg,
+               w->server_version, w->protocol_version, client_server(c), avg,
                client_tls_protocol(c));
     } else {
         printf("cascaded %s (protocol %u) at %s: %ld round trips over %s, "
                "min/avg/max %.3f/%.3f/%.3f ms.\n",
-               w->server_version, w->protocol_version, cli->server_text, count,
+               w->server_version, w->protocol_version, client_server(c), count,
                client_tls_protocol(c), min, avg, max);
     }
     client_close(c);

@@ -4,7 +4,8 @@
  * event after SEQ, then the live ones, with no gap and no duplicate between
  * the two. When the connection drops (a server restart, a network fault) it
  * reconnects with exponential backoff and jitter and resumes after the last
- * event it printed, so the stream has no gap and no duplicate either;
+ * event it printed, so the stream has no gap and no duplicate either; with
+ * several servers it tries the one after the server it lost first.
  * --no-resume exits 3 instead. People arriving, leaving and announcing what
  * they edit are printed too, on lines of their own (event_format.h). */
 #include <cjson/cJSON.h>
@@ -138,12 +139,14 @@ static void print_push(const struct cli *cli, const WireFrame *f, uint64_t *last
     fflush(stdout);
 }
 
-/* Connects and subscribes after *last, retrying with backoff while the
- * server cannot be reached. EXIT_OK with *out; EXIT_REFUSED when the server
- * answers no (the login or the workshop is gone), which retrying will not
- * mend; EXIT_UNREACHABLE only when interrupted. */
-static int resume(struct cli *cli, const char *ws, uint64_t *last, const char *why,
-                  struct client **out)
+/* Connects and subscribes after *last, retrying with backoff while no
+ * server can be reached; each try goes through the list of servers from
+ * cli->first on (the one after the server that was lost, which comes
+ * last). EXIT_OK with *out; EXIT_REFUSED when the server answers no (the
+ * login or the workshop is gone), which retrying will not mend;
+ * EXIT_UNREACHABLE only when interrupted. */
+static int resume(struct cli *cli, const char *ws, uint64_t *last, const char *lost,
+                  const char *why, struct client **out)
 {
     uint64_t step = RESUME_FIRST_MS, start = uv_hrtime();
     for (;;) {
@@ -159,10 +162,15 @@ static int resume(struct cli *cli, const char *ws, uint64_t *last, const char *w
             client_close(c);
         if (rc != EXIT_OK)
             return rc;
-        fprintf(stderr, "cascade: the connection to %s was lost (%s); reconnected after %.1f s "
-                        "and resumed after #%llu, with nothing missed.\n",
-                cli->server_text, why, (double)(uv_hrtime() - start) / 1e9,
-                (unsigned long long)*last);
+        double took = (double)(uv_hrtime() - start) / 1e9;
+        if (cli->servers.n == 1)
+            fprintf(stderr, "cascade: the connection to %s was lost (%s); reconnected after "
+                            "%.1f s and resumed after #%llu, with nothing missed.\n",
+                    lost, why, took, (unsigned long long)*last);
+        else
+            fprintf(stderr, "cascade: the connection to %s was lost (%s); reconnected to %s "
+                            "after %.1f s and resumed after #%llu, with nothing missed.\n",
+                    lost, why, client_server(c), took, (unsigned long long)*last);
         *out = c;
         return EXIT_OK;
     }
@@ -221,6 +229,9 @@ int cmd_watch(struct cli *cli, struct args *a)
         uv_close((uv_handle_t *)&sigint, NULL);
         uv_close((uv_handle_t *)&sigterm, NULL);
         int stay_away = client_stay_away(c);
+        char lost[ADDR_TEXT_MAX];
+        snprintf(lost, sizeof lost, "%s", client_server(c));
+        cli_rotate(cli, c);
         client_close(c);
         if (st == CLIENT_INTERRUPTED)
             return EXIT_OK;
@@ -236,7 +247,7 @@ int cmd_watch(struct cli *cli, struct args *a)
             cli_error("%s", err);
             return EXIT_UNREACHABLE;
         }
-        rc = resume(cli, ws, &last, err, &c);
+        rc = resume(cli, ws, &last, lost, err, &c);
         if (rc == EXIT_UNREACHABLE)
             return EXIT_OK; /* interrupted while reconnecting */
         if (rc != EXIT_OK) {

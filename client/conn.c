@@ -495,6 +495,11 @@ const Cascade__V1__Welcome *client_welcome(const struct client *c)
     return c->welcome;
 }
 
+const char *client_server(const struct client *c)
+{
+    return c->server_text;
+}
+
 const char *client_tls_protocol(const struct client *c)
 {
     return c->t.tls != NULL ? tls_conn_protocol(c->t.tls) : "";

@@ -91,6 +91,9 @@ uv_loop_t *client_loop(struct client *c);
 /* The server's Welcome (NULL while a pipelined Welcome is still awaited). */
 const Cascade__V1__Welcome *client_welcome(const struct client *c);
 
+/* The server connected to, as "HOST:PORT" (addr_spec_format). */
+const char *client_server(const struct client *c);
+
 /* The negotiated TLS protocol and the server's certificate fingerprint. */
 const char *client_tls_protocol(const struct client *c);
 const char *client_fingerprint(const struct client *c);

@@ -19,7 +19,7 @@ struct live_app {
      * one, from the Welcome of the connection clock_of names. */
     int64_t clock_offset_ms;
     const struct client *clock_of;
-    const struct cli *cli;
+    struct cli *cli; /* not const: a reconnect moves its first server (cli_rotate) */
     char ws[SETTINGS_CODE_MAX + 1];
     struct client *c;
     struct live_model m;

@@ -201,7 +201,10 @@ static const char USAGE[] =
     "                                   and ids (completion ids: the workshop's ids)\n"
     "\n"
     "Global options:\n"
-    "  --server HOST:PORT   the server (env CASCADE_SERVER, default 127.0.0.1:7447)\n"
+    "  --server HOST:PORT[,HOST:PORT...]   the server (env CASCADE_SERVER, default\n"
+    "                       127.0.0.1:7447); with several (up to 16), each is tried\n"
+    "                       in turn until one answers, and watch and live resume on\n"
+    "                       the next when theirs goes away\n"
     "  -w, --workshop CODE  the workshop (env CASCADE_WORKSHOP, else the one chosen\n"
     "                       with 'cascade use' or 'cascade join')\n"
     "  --ca FILE            verify the server's certificate chain and name against FILE\n"
@@ -359,16 +362,13 @@ static int parse_globals(struct cli *cli, struct args *a)
 
     if (server == NULL || server[0] == '\0')
         server = "127.0.0.1:7447";
-    char err[256];
-    if (addr_parse(server, &cli->opts.server, err, sizeof err) != 0) {
+    char err[768];
+    if (server_list_parse(server, &cli->servers, err, sizeof err) != 0) {
         snprintf(a->err, sizeof a->err, "%s", err);
         return -1;
     }
-    if (cli->opts.server.port == 0) {
-        snprintf(a->err, sizeof a->err, "The server's port cannot be 0.");
-        return -1;
-    }
-    addr_spec_format(&cli->opts.server, cli->server_text, sizeof cli->server_text);
+    cli->opts.server = cli->servers.addr[0];
+    server_list_format(&cli->servers, cli->server_text, sizeof cli->server_text);
     cli->opts.timeout_ms = 10000;
     if (timeout != NULL) {
         char *end;

@@ -54,7 +54,11 @@ int session_stored(const struct cli *cli, const char *none, struct session_store
         cli_error("%s", err);
         return EXIT_REFUSED;
     }
-    int rc = credentials_lookup(s->file, cli->server_text, s->user, sizeof s->user, s->token,
+    /* The servers of a list serve the same accounts: a session kept for
+     * any of them is one for all. */
+    int rc = CAS_ENOTFOUND;
+    for (size_t i = 0; i < cli->servers.n && rc == CAS_ENOTFOUND; i++)
+        rc = credentials_lookup(s->file, cli->servers.text[i], s->user, sizeof s->user, s->token,
                                 sizeof s->token);
     if (rc == CAS_ENOTFOUND) {
         cli_error("You are not logged in to %s%s", cli->server_text,
@@ -68,74 +72,86 @@ int session_stored(const struct cli *cli, const char *none, struct session_store
     return EXIT_OK;
 }
 
+int session_keep(const struct cli *cli, const char *file, const char *user, const char *token,
+                 char *err, size_t errlen)
+{
+    for (size_t i = 0; i < cli->servers.n; i++) {
+        int rc = credentials_store(file, cli->servers.text[i], user, token, err, errlen);
+        if (rc != 0)
+            return rc;
+    }
+    return 0;
+}
+
+int session_forget(const struct cli *cli, const char *file, char *err, size_t errlen)
+{
+    int rc = CAS_ENOTFOUND;
+    for (size_t i = 0; i < cli->servers.n; i++) {
+        int one = credentials_remove(file, cli->servers.text[i], err, errlen);
+        if (one == CAS_EIO)
+            return one;
+        if (one == 0)
+            rc = 0;
+    }
+    return rc;
+}
+
 /* The stored session this command acts in. */
 struct user_session {
     struct session_stored stored;
     uint64_t auth_id; /* the Authenticate awaiting its answer */
 };
 
-/* Connects and sends the stored token without waiting for the answer, so
- * that a request can follow in the same round trip. When quiet, failures
- * to reach the server are returned (EXIT_UNREACHABLE) without a word, for
- * callers that retry. */
-static int begin_user_session(const struct cli *cli, int quiet, struct user_session *us,
-                              struct client **out)
+/* Connects to server i of the list and sends the stored token without
+ * waiting for the answer, so that a request can follow in the same round
+ * trip. CLIENT_OK and *out, or the status of the failure with err. */
+static int begin_on(const struct cli *cli, size_t i, struct user_session *us,
+                    struct client **out, char *err, size_t errlen)
 {
-    *out = NULL;
-    int rc = session_stored(cli, NULL, &us->stored);
-    if (rc != EXIT_OK)
-        return rc;
     struct client_opts opts = cli->opts;
+    opts.server = cli->servers.addr[i];
     opts.pipeline = 1;
     struct client *c;
-    char err[2048];
-    rc = client_connect(&c, &opts, err, sizeof err);
-    if (rc == CLIENT_OK) {
-        Cascade__V1__Authenticate auth = CASCADE__V1__AUTHENTICATE__INIT;
-        auth.token = us->stored.token;
-        WireFrame req = CLIENT_REQUEST(authenticate, AUTHENTICATE, &auth);
-        rc = client_send(c, &req, &us->auth_id, err, sizeof err);
-        if (rc != CLIENT_OK)
-            client_close(c);
-    }
-    if (rc == CLIENT_UNTRUSTED) {
-        /* Said even when quiet: a refused certificate is no reason to retry. */
-        cli_error("%s", err);
-        return quiet ? EXIT_REFUSED : EXIT_UNREACHABLE;
-    }
+    int rc = client_connect(&c, &opts, err, errlen);
+    if (rc != CLIENT_OK)
+        return rc;
+    Cascade__V1__Authenticate auth = CASCADE__V1__AUTHENTICATE__INIT;
+    auth.token = us->stored.token;
+    WireFrame req = CLIENT_REQUEST(authenticate, AUTHENTICATE, &auth);
+    rc = client_send(c, &req, &us->auth_id, err, errlen);
     if (rc != CLIENT_OK) {
-        if (!quiet)
-            cli_error("%s", err);
-        return EXIT_UNREACHABLE;
+        client_close(c);
+        return rc;
     }
     *out = c;
-    return EXIT_OK;
+    return CLIENT_OK;
 }
 
-/* Waits for the answer to the token. EXIT_OK; otherwise the connection is
- * closed, a stale token dropped, and the reason printed (unless quiet and
- * merely unreachable). */
-static int end_user_session(const struct cli *cli, int quiet, struct user_session *us,
-                            struct client *c)
+/* Waits for the answer to the token sent on c: CLIENT_OK, or the status
+ * of the failure (a refusal's code in *code) with err, c closed. */
+static int await_on(struct user_session *us, struct client *c, int *code, char *err,
+                    size_t errlen)
 {
     WireFrame *reply;
-    char err[1024], ignored[256];
-    int code, rc = client_reply(c, us->auth_id, &reply, err, sizeof err);
-    rc = authenticate_answer(rc, reply, &code, NULL, 0, err, sizeof err);
-    if (rc == CLIENT_OK)
-        return EXIT_OK;
-    client_close(c);
-    if (rc != CLIENT_REFUSED) {
-        if (!quiet)
-            cli_error("%s", err);
-        return EXIT_UNREACHABLE;
-    }
+    int rc = client_reply(c, us->auth_id, &reply, err, errlen);
+    rc = authenticate_answer(rc, reply, code, NULL, 0, err, errlen);
+    if (rc != CLIENT_OK)
+        client_close(c);
+    return rc;
+}
+
+/* The server refused the token: a stale one is dropped and the person
+ * told what to do. EXIT_REFUSED. */
+static int session_refused(const struct cli *cli, struct user_session *us, int code,
+                           const char *err)
+{
+    char ignored[256];
     if (code == CASCADE__V1__ERROR_CODE__TOKEN_EXPIRED) {
-        credentials_remove(us->stored.file, cli->server_text, ignored, sizeof ignored);
+        session_forget(cli, us->stored.file, ignored, sizeof ignored);
         cli_error("Your session on %s has expired; run 'cascade login --user %s' again.",
                   cli->server_text, us->stored.user);
     } else if (code == CASCADE__V1__ERROR_CODE__NOT_AUTHENTICATED) {
-        credentials_remove(us->stored.file, cli->server_text, ignored, sizeof ignored);
+        session_forget(cli, us->stored.file, ignored, sizeof ignored);
         cli_error("Your session on %s is no longer valid (it was ended or the server forgot it); "
                   "run 'cascade login --user %s' again.", cli->server_text, us->stored.user);
     } else {
@@ -144,24 +160,70 @@ static int end_user_session(const struct cli *cli, int quiet, struct user_sessio
     return EXIT_REFUSED;
 }
 
-static int connect_user(const struct cli *cli, struct client **out, int quiet)
+/* Connects to cli's servers in turn, from cli->first on, and sends the
+ * stored token. When `accepted`, a server must also take the token before
+ * the next is given up on (one that goes away before answering is passed
+ * over like one that cannot be reached); otherwise the token's answer is
+ * left for end_user_session, so that a request can follow it at once, and
+ * a server is passed over only before anything but the token went to it.
+ * When quiet, failures to reach the servers are returned (EXIT_UNREACHABLE)
+ * without a word, for callers that retry; a refused certificate is always
+ * said, and when no server could merely not be reached, quiet makes that
+ * EXIT_REFUSED: no retry will mend it. */
+static int begin_user_session(const struct cli *cli, int quiet, int accepted,
+                              struct user_session *us, struct client **out)
 {
-    struct user_session us;
-    struct client *c;
-    int rc = begin_user_session(cli, quiet, &us, &c);
-    if (rc == EXIT_OK && (rc = end_user_session(cli, quiet, &us, c)) == EXIT_OK)
-        *out = c;
-    return rc;
+    *out = NULL;
+    int rc = session_stored(cli, NULL, &us->stored);
+    if (rc != EXIT_OK)
+        return rc;
+    struct cli_tried tried;
+    memset(&tried, 0, sizeof tried);
+    char err[2048];
+    for (size_t k = 0; k < cli->servers.n; k++) {
+        size_t i = server_list_at(&cli->servers, cli->first, k);
+        struct client *c;
+        int code = 0;
+        rc = begin_on(cli, i, us, &c, err, sizeof err);
+        if (rc == CLIENT_OK && accepted)
+            rc = await_on(us, c, &code, err, sizeof err);
+        if (rc == CLIENT_OK) {
+            *out = c;
+            return EXIT_OK;
+        }
+        if (rc == CLIENT_REFUSED)
+            return session_refused(cli, us, code, err);
+        cli_tried_add(&tried, cli->servers.text[i], rc, err);
+    }
+    if (!quiet)
+        cli_tried_report(&tried);
+    return quiet && !tried.reachable ? EXIT_REFUSED : EXIT_UNREACHABLE;
+}
+
+/* Waits for the answer to the token. EXIT_OK; otherwise the connection is
+ * closed, a stale token dropped, and the reason printed. */
+static int end_user_session(const struct cli *cli, struct user_session *us, struct client *c)
+{
+    char err[1024];
+    int code = 0, rc = await_on(us, c, &code, err, sizeof err);
+    if (rc == CLIENT_OK)
+        return EXIT_OK;
+    if (rc == CLIENT_REFUSED)
+        return session_refused(cli, us, code, err);
+    cli_error("%s", err);
+    return EXIT_UNREACHABLE;
 }
 
 int cli_connect_user(const struct cli *cli, struct client **out)
 {
-    return connect_user(cli, out, 0);
+    struct user_session us;
+    return begin_user_session(cli, 0, 1, &us, out);
 }
 
 int cli_connect_quiet(const struct cli *cli, struct client **out)
 {
-    return connect_user(cli, out, 1);
+    struct user_session us;
+    return begin_user_session(cli, 1, 1, &us, out);
 }
 
 int cli_reply(struct client *c, const WireFrame *req, uint64_t id,
@@ -204,11 +266,13 @@ int cli_request(const struct cli *cli, WireFrame *req, Cascade__V1__Frame__BodyC
     *reply = NULL;
     struct user_session us;
     struct client *c;
-    int rc = begin_user_session(cli, 0, &us, &c);
+    int rc = begin_user_session(cli, 0, 0, &us, &c);
     if (rc != EXIT_OK)
         return rc;
     /* Hello, token and request leave together; the server takes them in
-     * order, so the request is refused unless the token was accepted. */
+     * order, so the request is refused unless the token was accepted. Once
+     * the request has gone, a lost connection is not answered by sending
+     * it to another server: it may have been applied. */
     uint64_t id;
     char err[1024];
     if (client_send(c, req, &id, err, sizeof err) != CLIENT_OK) {
@@ -216,7 +280,7 @@ int cli_request(const struct cli *cli, WireFrame *req, Cascade__V1__Frame__BodyC
         cli_error("%s", err);
         return EXIT_UNREACHABLE;
     }
-    if ((rc = end_user_session(cli, 0, &us, c)) != EXIT_OK)
+    if ((rc = end_user_session(cli, &us, c)) != EXIT_OK)
         return rc;
     rc = cli_reply(c, req, id, want, reply);
     client_close(c);

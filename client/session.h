@@ -22,10 +22,20 @@ struct session_stored {
     char token[CREDENTIALS_TOKEN_MAX];
 };
 
-/* Reads the session stored for cli's server. EXIT_OK; otherwise prints why
- * and returns EXIT_REFUSED: "You are not logged in to HOST:PORT" ended by
- * `none` (NULL: the hint to log in), or that the file cannot be read. */
+/* Reads the session stored for cli's server (with several, the first of
+ * them that has one). EXIT_OK; otherwise prints why and returns
+ * EXIT_REFUSED: "You are not logged in to HOST:PORT" ended by `none` (NULL:
+ * the hint to log in), or that the file cannot be read. */
 int session_stored(const struct cli *cli, const char *none, struct session_stored *s);
+
+/* Stores a session in file (CONFIG/credentials) for every server of cli's
+ * list, which serve the same accounts. 0, or credentials_store's error. */
+int session_keep(const struct cli *cli, const char *file, const char *user, const char *token,
+                 char *err, size_t errlen);
+
+/* Removes the session kept in file for every server of cli's list. 0;
+ * CAS_ENOTFOUND when none had one; CAS_EIO with a sentence in err. */
+int session_forget(const struct cli *cli, const char *file, char *err, size_t errlen);
 
 /* Presents a session token on c. CLIENT_OK (the user's name is copied into
  * user, which may be NULL); CLIENT_REFUSED with the Error's code in *code
@@ -33,16 +43,19 @@ int session_stored(const struct cli *cli, const char *none, struct session_store
 int session_authenticate(struct client *c, const char *token, int *code, char *user,
                          size_t userlen, char *err, size_t errlen);
 
-/* Connects to cli's server and authenticates with the token stored for it.
- * EXIT_OK and *out (close with client_close). Otherwise prints why and
- * returns EXIT_REFUSED (not logged in; a session that expired or was
- * revoked, whose stale token is dropped; any refusal) or EXIT_UNREACHABLE. */
+/* Connects to cli's servers in turn (from cli->first on) until one
+ * accepts the connection and the token stored for it; a server that
+ * cannot be reached, is not trusted or goes away before answering is
+ * passed over. EXIT_OK and *out (close with client_close). Otherwise
+ * prints why and returns EXIT_REFUSED (not logged in; a session that
+ * expired or was revoked, whose stale token is dropped; any refusal) or
+ * EXIT_UNREACHABLE (every server failed; each is named with its reason). */
 int cli_connect_user(const struct cli *cli, struct client **out);
 
-/* Like cli_connect_user, but says nothing when the server cannot be
- * reached (EXIT_UNREACHABLE), for callers that retry. A certificate that is
- * not trusted (a changed pin) is said and returned as EXIT_REFUSED: no
- * retry will mend it. */
+/* Like cli_connect_user, but says nothing when no server can be reached
+ * (EXIT_UNREACHABLE), for callers that retry. A certificate that is not
+ * trusted (a changed pin) is said; when every server failed so, it is
+ * returned as EXIT_REFUSED: no retry will mend it. */
 int cli_connect_quiet(const struct cli *cli, struct client **out);
 
 /* Sends req and waits for its answer, which must be a `want` body. EXIT_OK
@@ -55,9 +68,11 @@ int cli_call(struct client *c, WireFrame *req, Cascade__V1__Frame__BodyCase want
 int cli_reply(struct client *c, const WireFrame *req, uint64_t id,
               Cascade__V1__Frame__BodyCase want, WireFrame **reply);
 
-/* A whole one-shot exchange: connects as the logged-in user, sends req,
- * expects a `want` answer (EXIT_OK and *reply, free with wire_free), and
- * closes. Failures are printed; the status follows cli_call. */
+/* A whole one-shot exchange: connects as the logged-in user (to the
+ * servers in turn, as cli_connect_user, but with the request sent along
+ * with the token: once sent, it is never sent to another server), sends
+ * req, expects a `want` answer (EXIT_OK and *reply, free with wire_free),
+ * and closes. Failures are printed; the status follows cli_call. */
 int cli_request(const struct cli *cli, WireFrame *req, Cascade__V1__Frame__BodyCase want,
                 WireFrame **reply);
 
