@@ -10,6 +10,7 @@
 #include "duration.h"
 #include "config_file.h"
 #include "errors.h"
+#include "store.h"
 #include "suggest.h"
 
 /* Text values outlive the file's buffer and a reload: each is a copy kept
@@ -121,6 +122,23 @@ static int set_sync(struct server_config *cfg, const char *v, char *err, size_t 
     return 0;
 }
 
+/* "sqlite" (the default: DATA/cascade.db) or a PostgreSQL URL. */
+static int set_store(struct server_config *cfg, const char *v, char *err, size_t errlen)
+{
+    if (strcmp(v, "sqlite") == 0) {
+        cfg->store = NULL;
+        return 0;
+    }
+    if (!store_is_url(v)) {
+        cas_errorf(err, errlen,
+                   "It is 'sqlite' or a PostgreSQL URL (postgresql://USER:PASSWORD@HOST:PORT/DB),"
+                   " not '%.40s'.",
+                   v);
+        return -1;
+    }
+    return apply_text(&cfg->store, v, err, errlen);
+}
+
 static int set_text_limit(struct server_config *cfg, const char *v, char *err, size_t errlen)
 {
     return okr_limits_set(&cfg->live.text_limits, v, err, errlen) == 0 ? 0 : -1;
@@ -177,6 +195,7 @@ const struct server_option SERVER_OPTIONS[] = {
     {"log", set_log, 0, 0},
     {"metrics", set_metrics, 0, 0},
     {"sync", set_sync, 0, 0},
+    {"store", set_store, 0, 0},
     {"max-frame", set_max_frame, 1, 0},
     {"max-outbound", set_max_outbound, 1, 0},
     {"handshake-timeout", set_handshake_timeout, 1, 0},

@@ -274,6 +274,7 @@ static void note_restart_settings(const struct server_config *now,
         {"listen", strcmp(a, b) != 0},
         {"data", strcmp(now->data_dir, asked->data_dir) != 0},
         {"sync", now->sync_full != asked->sync_full},
+        {"store", strcmp(now->store != NULL ? now->store : "", asked->store != NULL ? asked->store : "") != 0},
         {"log", strcmp(lf_now, lf_asked) != 0},
     };
     for (size_t i = 0; i < sizeof checks / sizeof checks[0]; i++)
@@ -327,8 +328,14 @@ static void reload(struct server *s)
 
 static int setup_storage(struct server *s, char *err, size_t errlen)
 {
-    char path[PATH_MAX + 32];
-    snprintf(path, sizeof path, "%s/cascade.db", s->data.path);
+    char path[PATH_MAX + 32], shown[PATH_MAX + 32];
+    if (s->cfg.store != NULL) {
+        snprintf(path, sizeof path, "%s", s->cfg.store);
+        store_url_redact(path, shown, sizeof shown); /* logs never show the password */
+    } else {
+        snprintf(path, sizeof path, "%s/cascade.db", s->data.path);
+        snprintf(shown, sizeof shown, "%s", path);
+    }
     struct live *l = &s->live;
     int rc = store_open(&l->store, path, s->cfg.sync_full ? STORE_SYNC_FULL : STORE_SYNC_NORMAL,
                         err, errlen);
@@ -337,7 +344,7 @@ static int setup_storage(struct server *s, char *err, size_t errlen)
     if (rc == 0)
         rc = registry_load(&l->registry, l->store, err, errlen);
     if (rc == 0)
-        log_info("database %s: %zu workshops loaded", path, l->registry.n);
+        log_info("database %s: %zu workshops loaded", shown, l->registry.n);
     if (rc == 0)
         setup_templates(s);
     return rc;

@@ -24,6 +24,7 @@ struct server_config {
     int metrics;           /* serve Prometheus text at metrics_addr */
     struct addr_spec metrics_addr;
     int sync_full;         /* fsync every commit (1) or only WAL checkpoints (0) */
+    const char *store;     /* NULL: SQLite in the data directory; else a postgresql:// URL */
     struct net_config net;
     struct live_config live;
     /* How the server was started, read again on SIGHUP (options.h). */

@@ -287,7 +287,14 @@ int auth_bootstrap(struct live *l, const char *data_dir, char *err, size_t errle
         return CAS_EIO;
     }
     int64_t id;
-    if ((rc = store_user_add(l->store, "admin", hash, 1, clock_now_ms(), &id)) != 0) {
+    rc = store_user_add(l->store, "admin", hash, 1, clock_now_ms(), &id);
+    if (rc == CAS_EEXIST) {
+        /* Another node sharing the database made it a moment ago. */
+        log_info("the administrator account 'admin' was created by another node; its password"
+                 " is in that node's data directory");
+        return 0;
+    }
+    if (rc != 0) {
         cas_errorf(err, errlen, "Cannot create the administrator account: %s.", cas_strerror(rc));
         return rc;
     }

@@ -602,9 +602,12 @@ int store_event_append(struct store *st, int64_t workshop_id, uint64_t seq, cons
 /* Versions are stored as their bit pattern in a signed column and read back
  * the same way, so every uint64_t survives the round trip. */
 /* Steps an event query, handing each row's seq and payload to cb. */
+/* Events read per statement by store_event_each. */
+#define STORE_EVENT_PAGE 1024
+
 static int each_event(struct store *st, struct db_stmt *s, int rc,
                       int (*cb)(void *ctx, uint64_t seq, const uint8_t *payload, size_t len),
-                      void *ctx)
+                      void *ctx, size_t *rows, uint64_t *last)
 {
     int ret = 0;
     if (rc == SQLITE_OK) {
@@ -612,6 +615,8 @@ static int each_event(struct store *st, struct db_stmt *s, int rc,
             uint64_t seq = (uint64_t)db_col_i64(s, 0);
             size_t len;
             const uint8_t *payload = db_col_blob(s, 1, &len);
+            (*rows)++;
+            *last = seq;
             ret = cb(ctx, seq, payload, len);
             if (ret != 0)
                 break;
@@ -629,11 +634,20 @@ int store_event_each(struct store *st, int64_t workshop_id, uint64_t since_seq,
 {
     if (since_seq > INT64_MAX)
         return 0; /* no stored seq can be larger */
-    struct db_stmt *s = st->stmt[ST_EVENT_EACH];
-    int rc = SQLITE_OK;
-    db_bind_i64(s, 1, workshop_id, &rc);
-    db_bind_i64(s, 2, (int64_t)since_seq, &rc);
-    return each_event(st, s, rc, cb, ctx);
+    /* In pages: PostgreSQL hands over a result whole, and a reader that
+     * stops early (a replay's chunk) should not have fetched the rest. */
+    size_t rows;
+    int ret;
+    do {
+        struct db_stmt *s = st->stmt[ST_EVENT_EACH];
+        int rc = SQLITE_OK;
+        db_bind_i64(s, 1, workshop_id, &rc);
+        db_bind_i64(s, 2, (int64_t)since_seq, &rc);
+        db_bind_i64(s, 3, STORE_EVENT_PAGE, &rc);
+        rows = 0;
+        ret = each_event(st, s, rc, cb, ctx, &rows, &since_seq);
+    } while (ret == 0 && rows == STORE_EVENT_PAGE);
+    return ret;
 }
 
 int store_event_each_entity(struct store *st, int64_t workshop_id, const char *entity,
@@ -644,5 +658,7 @@ int store_event_each_entity(struct store *st, int64_t workshop_id, const char *e
     int rc = SQLITE_OK;
     db_bind_i64(s, 1, workshop_id, &rc);
     db_bind_text(s, 2, entity, &rc);
-    return each_event(st, s, rc, cb, ctx);
+    size_t rows = 0;
+    uint64_t last = 0;
+    return each_event(st, s, rc, cb, ctx, &rows, &last);
 }

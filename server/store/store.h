@@ -348,4 +348,39 @@ int store_event_each_entity(struct store *st, int64_t workshop_id, const char *e
                             int (*cb)(void *ctx, uint64_t seq, const uint8_t *payload, size_t len),
                             void *ctx);
 
+/* ---- Several nodes on one database (store_cluster.c) ----
+ * On SQLite the file has one server: the lock and the notification do
+ * nothing and listening is refused. */
+
+/* Whether other nodes may write the same database (PostgreSQL). */
+int store_shared(const struct store *st);
+/* Begins a read whose statements all see one snapshot; store_commit ends
+ * it. */
+int store_begin_read(struct store *st);
+/* Within a batch: waits for the workshop's lock, held to the commit, and
+ * reads its last seq, which no other node can move on until then. */
+int store_workshop_lock(struct store *st, int64_t workshop_id, uint64_t *seq);
+/* Takes the lock if it is free (*got 1), or not (*got 0). */
+int store_workshop_try_lock(struct store *st, int64_t workshop_id, int *got);
+/* Within a batch: tells every listening node, at the commit, that the
+ * workshop reached seq. */
+int store_workshop_notify(struct store *st, int64_t workshop_id, uint64_t seq);
+/* A workshop's row by its id or code. CAS_ENOTFOUND when there is none. */
+int store_workshop_by_id(struct store *st, int64_t id, struct store_workshop *out);
+int store_workshop_by_code(struct store *st, const char *code, struct store_workshop *out);
+/* Calls cb with every workshop's id and last seq. */
+int store_workshop_seqs(struct store *st, int (*cb)(void *ctx, int64_t id, uint64_t seq),
+                        void *ctx);
+/* Listens for the notifications of commits; store_listen_socket is the
+ * connection's socket to poll (-1 when down), store_notifications reads
+ * what arrived and calls cb for each. CAS_ESTORAGE when the connection
+ * is down: store_reconnect, then store_listen again. */
+int store_listen(struct store *st);
+int store_listen_socket(struct store *st);
+int store_notifications(struct store *st, int (*cb)(void *ctx, int64_t workshop_id, uint64_t seq),
+                        void *ctx);
+/* Tries to bring a lost connection back (at most once a second); 0 when
+ * it is up. */
+int store_reconnect(struct store *st);
+
 #endif

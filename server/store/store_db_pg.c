@@ -477,6 +477,33 @@ int db_pg_exec(struct db *db, const char *sql)
     return rc;
 }
 
+int db_pg_listen(struct db *db, const char *channel)
+{
+    struct pg_conn *c = db->pg;
+    char *quoted = PQescapeIdentifier(c->conn, channel, strlen(channel));
+    if (quoted == NULL)
+        return SQLITE_NOMEM;
+    char sql[128];
+    snprintf(sql, sizeof sql, "LISTEN %s", quoted);
+    PQfreemem(quoted);
+    return db_pg_exec(db, sql);
+}
+
+int db_pg_notifies(struct db *db, void (*cb)(void *ctx, const char *payload), void *ctx)
+{
+    struct pg_conn *c = db->pg;
+    if (PQstatus(c->conn) != CONNECTION_OK || PQconsumeInput(c->conn) == 0) {
+        set_error(c, "", PQerrorMessage(c->conn));
+        return SQLITE_IOERR;
+    }
+    PGnotify *n;
+    while ((n = PQnotifies(c->conn)) != NULL) {
+        cb(ctx, n->extra);
+        PQfreemem(n);
+    }
+    return SQLITE_OK;
+}
+
 int db_pg_in_transaction(struct db *db)
 {
     if (db->pg->in_txn || db->pg->lost_txn)

@@ -60,6 +60,9 @@ int store_load_rows(struct store *st, enum store_stmt id, int64_t workshop_id,
                     int (*load)(struct db_stmt *s, struct okr_state *state),
                     struct okr_state *state, const char *what);
 
+/* Reads a workshop row of ST_WORKSHOP_EACH's columns. */
+void store_read_workshop(struct db_stmt *s, struct store_workshop *w);
+
 /* A malloc'd copy of a text column, "" for NULL; NULL when out of memory. */
 char *db_column_dup(struct db_stmt *s, int col);
 

@@ -133,4 +133,12 @@ const char *const STORE_SQL_PG[ST_COUNT] = {
     [ST_BEGIN_READ] = "BEGIN ISOLATION LEVEL REPEATABLE READ",
     [ST_USER_VERSION] = "SELECT version FROM cascade_schema",
     [ST_DATABASE_SIZE] = "SELECT pg_database_size(current_database())",
+    /* A workshop's writers, on every node, take turns by this lock, held
+     * to the end of the transaction; its seq is read after it is taken. */
+    [ST_WORKSHOP_LOCK] = "SELECT pg_advisory_xact_lock(" STORE_PG_LOCK_SPACE ","
+                         " (?::bigint % 2147483647)::int)",
+    [ST_WORKSHOP_TRY_LOCK] = "SELECT pg_try_advisory_xact_lock(" STORE_PG_LOCK_SPACE ","
+                             " (?::bigint % 2147483647)::int)::int",
+    /* Sent at the commit, with it: "workshop-id:seq". */
+    [ST_WORKSHOP_NOTIFY] = "SELECT pg_notify('" STORE_PG_CHANNEL "', ?)",
 };

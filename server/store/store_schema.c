@@ -270,6 +270,10 @@ _Static_assert(sizeof STORE_MIGRATIONS / sizeof STORE_MIGRATIONS[0] == STORE_SCH
 
 #define USER_COLUMNS "id, name, password_hash, admin, disabled, created_ms"
 
+#define WORKSHOP_COLUMNS                                                                   \
+    "id, code, title, period, created_by, created_ms, observer_comments, period_from,"     \
+    " period_to, timezone, cadence, cadence_done_ms, archived_ms, archived_by"
+
 const char *const STORE_SQL[ST_COUNT] = {
     [ST_BEGIN] = "BEGIN IMMEDIATE",
     [ST_BEGIN_READ] = "BEGIN",
@@ -293,9 +297,18 @@ const char *const STORE_SQL[ST_COUNT] = {
     [ST_USER_COUNT_ADMINS] = "SELECT count(*) FROM users WHERE admin = 1 AND disabled = 0",
     [ST_WORKSHOP_ADD] = "INSERT INTO workshops (code, title, period, created_by, created_ms)"
                         " VALUES (?, ?, ?, ?, ?) RETURNING id",
-    [ST_WORKSHOP_EACH] = "SELECT id, code, title, period, created_by, created_ms,"
-                         " observer_comments, period_from, period_to, timezone, cadence,"
-                         " cadence_done_ms, archived_ms, archived_by FROM workshops ORDER BY id",
+    [ST_WORKSHOP_EACH] = "SELECT " WORKSHOP_COLUMNS " FROM workshops ORDER BY id",
+    [ST_WORKSHOP_BY_ID] = "SELECT " WORKSHOP_COLUMNS " FROM workshops WHERE id = ?",
+    [ST_WORKSHOP_BY_CODE] = "SELECT " WORKSHOP_COLUMNS " FROM workshops WHERE code = ?",
+    /* Each workshop's last seq: an index probe each (cluster.c asks every
+     * second). */
+    [ST_WORKSHOP_SEQS] = "SELECT w.id, coalesce((SELECT max(e.seq) FROM events e"
+                         " WHERE e.workshop_id = w.id), 0) FROM workshops w",
+    /* Several nodes on one database (store_cluster.c): nothing to do for
+     * SQLite, which has one writer. */
+    [ST_WORKSHOP_LOCK] = "SELECT 1",
+    [ST_WORKSHOP_TRY_LOCK] = "SELECT 1",
+    [ST_WORKSHOP_NOTIFY] = "SELECT 1",
     [ST_WORKSHOP_COUNTERS] = "SELECT next_team, next_objective, next_key_result,"
                              " next_initiative, next_comment, next_idea FROM workshops"
                              " WHERE id = ?",
@@ -318,7 +331,7 @@ const char *const STORE_SQL[ST_COUNT] = {
     [ST_EVENT_APPEND] = "INSERT INTO events (workshop_id, seq, actor, time_ms, type, entity,"
                         " payload) VALUES (?, ?, ?, ?, ?, ?, ?)",
     [ST_EVENT_EACH] = "SELECT seq, payload FROM events WHERE workshop_id = ? AND seq > ?"
-                      " ORDER BY seq",
+                      " ORDER BY seq LIMIT ?",
     [ST_TEAM_SAVE] = "INSERT INTO teams (workshop_id, num, name, parent, level, version)"
                      " VALUES (?, ?, ?, ?, ?, ?)"
                      " ON CONFLICT (workshop_id, num) DO UPDATE SET name = excluded.name,"

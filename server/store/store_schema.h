@@ -27,6 +27,12 @@ enum store_stmt {
     ST_TOKEN_DELETE_USER,
     ST_WORKSHOP_ADD,
     ST_WORKSHOP_EACH,
+    ST_WORKSHOP_BY_ID,
+    ST_WORKSHOP_BY_CODE,
+    ST_WORKSHOP_SEQS,
+    ST_WORKSHOP_LOCK,
+    ST_WORKSHOP_TRY_LOCK,
+    ST_WORKSHOP_NOTIFY,
     ST_WORKSHOP_COUNTERS,
     ST_PARTICIPANT_SET,
     ST_PARTICIPANT_EACH,
@@ -120,6 +126,11 @@ extern const char *const STORE_SQL_PG[ST_COUNT];
  * from STORE_PG_BASELINE_VERSION + i to the next version, as
  * STORE_MIGRATIONS does for SQLite. */
 #define STORE_PG_BASELINE_VERSION 15
+
+/* The notification channel of committed changes, and the first key of the
+ * workshops' advisory locks (the second is the workshop's id). */
+#define STORE_PG_CHANNEL "cascade_events"
+#define STORE_PG_LOCK_SPACE "7448"
 extern const char *const STORE_PG_BASELINE;
 extern const char *const STORE_PG_MIGRATIONS[];
 extern const size_t STORE_PG_MIGRATION_COUNT;

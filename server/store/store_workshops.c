@@ -38,6 +38,25 @@ int store_workshop_set_code(struct store *st, int64_t id, const char *code)
     return db_run(st, s, rc, 1, "change a workshop's code");
 }
 
+void store_read_workshop(struct db_stmt *s, struct store_workshop *w)
+{
+    memset(w, 0, sizeof *w);
+    w->id = db_col_i64(s, 0);
+    db_column_copy(s, 1, w->code, sizeof w->code);
+    db_column_copy(s, 2, w->title, sizeof w->title);
+    db_column_copy(s, 3, w->period, sizeof w->period);
+    w->created_by = db_col_i64(s, 4);
+    w->created_ms = db_col_i64(s, 5);
+    w->observer_comments = db_col_int(s, 6);
+    db_column_copy(s, 7, w->schedule.period_from, sizeof w->schedule.period_from);
+    db_column_copy(s, 8, w->schedule.period_to, sizeof w->schedule.period_to);
+    db_column_copy(s, 9, w->schedule.timezone, sizeof w->schedule.timezone);
+    db_column_copy(s, 10, w->schedule.cadence, sizeof w->schedule.cadence);
+    w->schedule.done_ms = db_col_i64(s, 11);
+    w->archived_ms = db_col_i64(s, 12);
+    db_column_copy(s, 13, w->archived_by, sizeof w->archived_by);
+}
+
 int store_workshop_each(struct store *st,
                         int (*cb)(void *ctx, const struct store_workshop *w), void *ctx)
 {
@@ -45,21 +64,7 @@ int store_workshop_each(struct store *st,
     int rc, ret = 0;
     while ((rc = db_step(s)) == SQLITE_ROW) {
         struct store_workshop w;
-        memset(&w, 0, sizeof w);
-        w.id = db_col_i64(s, 0);
-        db_column_copy(s, 1, w.code, sizeof w.code);
-        db_column_copy(s, 2, w.title, sizeof w.title);
-        db_column_copy(s, 3, w.period, sizeof w.period);
-        w.created_by = db_col_i64(s, 4);
-        w.created_ms = db_col_i64(s, 5);
-        w.observer_comments = db_col_int(s, 6);
-        db_column_copy(s, 7, w.schedule.period_from, sizeof w.schedule.period_from);
-        db_column_copy(s, 8, w.schedule.period_to, sizeof w.schedule.period_to);
-        db_column_copy(s, 9, w.schedule.timezone, sizeof w.schedule.timezone);
-        db_column_copy(s, 10, w.schedule.cadence, sizeof w.schedule.cadence);
-        w.schedule.done_ms = db_col_i64(s, 11);
-        w.archived_ms = db_col_i64(s, 12);
-        db_column_copy(s, 13, w.archived_by, sizeof w.archived_by);
+        store_read_workshop(s, &w);
         ret = cb(ctx, &w);
         if (ret != 0)
             break;

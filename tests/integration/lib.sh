@@ -57,12 +57,15 @@ run() {
 
 # start_server NAME [FLAGS...]: starts cascaded with data in $WORK/NAME and
 # sets PORT, SPID and LOG. The port is free-chosen unless --listen is given.
+# With CASCADE_TEST_STORE set (a postgresql:// URL), the data lives there
+# instead, so a script written for SQLite runs against PostgreSQL too.
 start_server() {
     local name=$1; shift
     LOG="$WORK/$name.log"
-    local listen=(--listen 127.0.0.1:0)
+    local listen=(--listen 127.0.0.1:0) store=()
     for a in "$@"; do [ "$a" = --listen ] && listen=(); done
-    "$CASCADED" "${listen[@]}" --data "$WORK/$name" "$@" >"$LOG" 2>&1 &
+    [ -n "${CASCADE_TEST_STORE:-}" ] && store=(--store "$CASCADE_TEST_STORE")
+    "$CASCADED" "${listen[@]}" --data "$WORK/$name" "${store[@]}" "$@" >"$LOG" 2>&1 &
     SPID=$!
     PIDS+=("$SPID")
     wait_listening "$LOG" "$SPID"

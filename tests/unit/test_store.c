@@ -1263,6 +1263,43 @@ static void test_rollback_leaves_nothing(void **state)
     assert_int_equal(ev.n, 2);
 }
 
+/* Counts events and checks they come in seq order without a gap. */
+struct events_counted {
+    uint64_t next, stop_at;
+};
+
+static int count_event(void *ctx, uint64_t seq, const uint8_t *payload, size_t len)
+{
+    (void)payload;
+    (void)len;
+    struct events_counted *e = ctx;
+    assert_true(seq == e->next);
+    e->next++;
+    return seq == e->stop_at ? 9 : 0;
+}
+
+/* Longer histories are read in pages: every event comes once, in order,
+ * across the pages' edges, and a stop ends the walk in any page. */
+static void test_event_each_pages(void **state)
+{
+    struct fixture *f = *state;
+    open_store(f);
+    int64_t ws = add_workshop(f->st, "PAGES", "Pages", 0);
+    assert_int_equal(store_begin(f->st), 0);
+    for (uint64_t seq = 1; seq <= 2500; seq++)
+        assert_int_equal(append_event(f->st, ws, seq), 0);
+    assert_int_equal(store_commit(f->st), 0);
+    struct events_counted e = {.next = 1};
+    assert_int_equal(store_event_each(f->st, ws, 0, count_event, &e), 0);
+    assert_true(e.next == 2501);
+    e = (struct events_counted){.next = 1001};
+    assert_int_equal(store_event_each(f->st, ws, 1000, count_event, &e), 0);
+    assert_true(e.next == 2501);
+    e = (struct events_counted){.next = 1, .stop_at = 2049};
+    assert_int_equal(store_event_each(f->st, ws, 0, count_event, &e), 9);
+    assert_true(e.next == 2050);
+}
+
 static void test_event_each_since_and_stop(void **state)
 {
     struct fixture *f = *state;
@@ -1625,6 +1662,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_pg_refusals, setup, teardown),
         cmocka_unit_test(test_pg_parameters),
+        cmocka_unit_test_setup_teardown(test_event_each_pages, setup, teardown),
         cmocka_unit_test_setup_teardown(test_fresh_open, setup, teardown),
         cmocka_unit_test_setup_teardown(test_closing_round_trip, setup, teardown),
         cmocka_unit_test_setup_teardown(test_sync_normal, setup, teardown),
