@@ -268,11 +268,15 @@ int main(int argc, char **argv)
     struct cli cli;
     memset(&cli, 0, sizeof cli);
     char err[512];
-    if (addr_parse(o.server, &cli.opts.server, err, sizeof err) != 0) {
-        fprintf(stderr, "cascade-bench: %s\n", err);
+    /* One server: the load goes to it (its sessions are looked up as the
+     * client's are). */
+    if (server_list_parse(o.server, &cli.servers, err, sizeof err) != 0 || cli.servers.n != 1) {
+        fprintf(stderr, "cascade-bench: %s\n",
+                cli.servers.n > 1 ? "--server takes one server for the bench" : err);
         return 2;
     }
-    addr_spec_format(&cli.opts.server, cli.server_text, sizeof cli.server_text);
+    cli.opts.server = cli.servers.addr[0];
+    server_list_format(&cli.servers, cli.server_text, sizeof cli.server_text);
     cli.opts.ca_file = o.ca_file;
     cli.opts.timeout_ms = 10000;
     if (config_dir(cli.config_dir, sizeof cli.config_dir, err, sizeof err) != 0) {

@@ -87,6 +87,7 @@ static void on_sweep(uv_timer_t *timer)
     struct server *s = timer->data;
     net_sweep(&s->net);
     vitals_tick(&s->live.vitals, uv_now(s->loop));
+    cluster_sweep(&s->live);
     if (s->draining && s->net.nconns == 0) {
         log_info("drained: every connection has gone");
         server_stop(s);
@@ -149,6 +150,7 @@ void server_stop(struct server *s)
     uv_close((uv_handle_t *)&s->drain_timer, NULL);
     /* What this turn applied is committed and answered before goodbye. */
     batch_commit(&s->live);
+    cluster_stop(&s->live);
     agenda_timer_stop(&s->live);
     cadence_timer_stop(&s->live);
     backup_job_stop(&s->live);
@@ -339,6 +341,8 @@ static int setup_storage(struct server *s, char *err, size_t errlen)
     struct live *l = &s->live;
     int rc = store_open(&l->store, path, s->cfg.sync_full ? STORE_SYNC_FULL : STORE_SYNC_NORMAL,
                         err, errlen);
+    if (rc == 0 && s->cfg.store != NULL)
+        rc = cluster_start(l, path, err, errlen);
     if (rc == 0)
         rc = auth_bootstrap(l, s->data.path, err, errlen);
     if (rc == 0)
@@ -465,6 +469,7 @@ void server_close(struct server *s)
     metrics_http_stop(s->metrics);
     s->metrics = NULL;
     live_free(&s->live);
+    cluster_free(&s->live);
     if (s->live.store != NULL)
         store_close(s->live.store);
     s->live.store = NULL;

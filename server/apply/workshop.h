@@ -53,6 +53,7 @@ struct workshop {
     uint64_t committed_seq; /* the last seq known durable */
     uint64_t counters_saved_in; /* the batch that last saved its id counters (batch.c) */
     size_t pending;         /* changes in the uncommitted batch */
+    uint64_t claimed_in;    /* the batch transaction that holds its lock (live/cluster.h) */
     struct participant *participants;
     size_t nparticipants, cap_participants;
     struct team_member *team_members;

@@ -61,6 +61,7 @@ static void finish_set_password(struct kdf_job *job)
     struct conn *c = job->conn;
     struct live *l = c->live;
     int rc = store_user_set_password(l->store, job->user.id, job->hash, NULL);
+    session_memo_forget(l->sessions, NULL, job->user.id);
     struct store_user u;
     if (rc == 0)
         rc = store_user_by_id(l->store, job->user.id, &u);
@@ -177,6 +178,7 @@ void handle_admin_user_disable(struct conn *c, const WireFrame *f)
         return;
     }
     u.disabled = 1;
+    session_memo_forget(l->sessions, NULL, u.id);
     auth_close_sessions(c->net, u.id, NULL, NULL, "account disabled");
     log_info("user '%s' disabled by '%s'; their sessions ended", u.name, c->user);
     auth_send_user_info(c, f->request_id, &u);

@@ -217,6 +217,9 @@ void handle_admin_workshop_state(struct conn *c, const WireFrame *f)
         conn_send_error(c, f->request_id, CASCADE__V1__ERROR_CODE__NOT_FOUND, msg);
         return;
     }
+    if (m->action != CASCADE__V1__ADMIN_WORKSHOP_STATE__ACTION__DELETE &&
+        handlers_claim(c, f->request_id, w) != 0)
+        return;
     clock_utc_text(w->archived_ms, when, sizeof when);
     switch (m->action) {
     case CASCADE__V1__ADMIN_WORKSHOP_STATE__ACTION__ARCHIVE:

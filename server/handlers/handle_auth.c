@@ -87,6 +87,7 @@ static void finish_change_password(struct kdf_job *job)
         return;
     }
     int rc = store_user_set_password(l->store, job->user.id, job->new_hash, job->keep_token);
+    session_memo_forget(l->sessions, NULL, job->user.id);
     if (rc == CAS_ENOTFOUND) {
         conn_send_error(c, job->request_id, CASCADE__V1__ERROR_CODE__NOT_AUTHENTICATED,
                         "Your account is gone; log in again.");
@@ -142,7 +143,23 @@ void handle_authenticate(struct conn *c, const WireFrame *f)
         return;
     }
     crypto_sha256(raw, sizeof raw, hash);
-    if (store_token_get(l->store, hash, &user_id, &expires) != 0) {
+    struct store_user u;
+    int rc = store_token_get(l->store, hash, &user_id, &expires);
+    if (rc == CAS_ESTORAGE) {
+        /* The database is away: a session seen lately may go on reading. */
+        if (session_memo_get(l->sessions, hash, &u, &expires) == 0 &&
+            expires > clock_now_ms()) {
+            conn_log_in(c, u.id, u.name, u.admin, hash);
+            auth_send_user_info(c, f->request_id, &u);
+            return;
+        }
+        conn_send_error(c, f->request_id, CASCADE__V1__ERROR_CODE__STORAGE,
+                        "The server cannot reach its database to check your session just now; "
+                        "try again in a moment.");
+        return;
+    }
+    if (rc != 0) {
+        session_memo_forget(l->sessions, hash, 0);
         conn_send_error(c, f->request_id, CASCADE__V1__ERROR_CODE__NOT_AUTHENTICATED,
                         "That session is unknown or was logged out; log in again.");
         return;
@@ -153,12 +170,20 @@ void handle_authenticate(struct conn *c, const WireFrame *f)
                         "The session has expired; log in again.");
         return;
     }
-    struct store_user u;
-    if (store_user_by_id(l->store, user_id, &u) != 0 || u.disabled) {
+    rc = store_user_by_id(l->store, user_id, &u);
+    if (rc == CAS_ESTORAGE) {
+        conn_send_error(c, f->request_id, CASCADE__V1__ERROR_CODE__STORAGE,
+                        "The server cannot reach its database to check your session just now; "
+                        "try again in a moment.");
+        return;
+    }
+    if (rc != 0 || u.disabled) {
+        session_memo_forget(l->sessions, hash, 0);
         conn_send_error(c, f->request_id, CASCADE__V1__ERROR_CODE__AUTH_FAILED,
                         "This account is disabled; ask the server's administrator.");
         return;
     }
+    session_memo_put(&l->sessions, hash, &u, expires);
     conn_log_in(c, u.id, u.name, u.admin, hash);
     auth_send_user_info(c, f->request_id, &u);
 }
@@ -180,6 +205,7 @@ void handle_logout(struct conn *c, const WireFrame *f)
     struct live *l = c->live;
     int rc = f->logout->all ? store_token_delete_user(l->store, c->user_id)
                             : store_token_delete(l->store, c->token_hash);
+    session_memo_forget(l->sessions, f->logout->all ? NULL : c->token_hash, c->user_id);
     if (rc != 0 && rc != CAS_ENOTFOUND) {
         conn_send_error(c, f->request_id, CASCADE__V1__ERROR_CODE__STORAGE,
                         "The server could not end the session; try again later.");

@@ -60,6 +60,16 @@ static void send_info(struct conn *c, uint64_t request_id, const struct workshop
     conn_send(c, &f);
 }
 
+int handlers_claim(struct conn *c, uint64_t request_id, struct workshop *w)
+{
+    if (cluster_claim(c->live, w) == 0)
+        return 0;
+    conn_send_error(c, request_id, CASCADE__V1__ERROR_CODE__STORAGE,
+                    "The server cannot reach its database just now, so the change did not "
+                    "happen; reading goes on. Try again in a moment.");
+    return -1;
+}
+
 int handlers_check_text(struct conn *c, uint64_t request_id, const char *text, const char *what,
                         size_t max, int required)
 {
@@ -103,6 +113,12 @@ struct workshop *workshop_for_request(struct conn *c, const WireFrame *f)
     }
     if (workshop_refuse_archived(c, request_id, w) != 0)
         return NULL;
+    /* A change is decided against the committed state, whichever node
+     * wrote it last; who may make it too (cluster.h). */
+    if (request_refused_when_closed(f->body_case) && handlers_claim(c, request_id, w) != 0)
+        return NULL;
+    if (workshop_refuse_archived(c, request_id, w) != 0)
+        return NULL; /* archived on another node, as the claim found */
     if (authz_check(w, workshop_participant(w, c->user_id), c->admin, f, msg, sizeof msg) != 0) {
         conn_send_error(c, request_id, CASCADE__V1__ERROR_CODE__FORBIDDEN, msg);
         return NULL;
@@ -177,14 +193,6 @@ void handle_workshop_list(struct conn *c, const WireFrame *f)
     conn_send(c, &out);
     free(infos);
     free(ptrs);
-}
-
-static struct workshop *workshop_by_id(const struct registry *r, int64_t id)
-{
-    for (size_t i = 0; i < r->n; i++)
-        if (r->items[i]->id == id)
-            return r->items[i];
-    return NULL;
 }
 
 /* An unknown code is a failed guess: counted against the user from this
@@ -264,6 +272,8 @@ void handle_join(struct conn *c, const WireFrame *f)
     if (auth_guess_refused(c, &c->net->joins, f->request_id, c->user, "join"))
         return;
     struct workshop *w = registry_find(&c->live->registry, f->join->code);
+    if (w != NULL && handlers_claim(c, f->request_id, w) != 0)
+        return;
     if (w != NULL && workshop_refuse_archived(c, f->request_id, w) != 0)
         return;
     if (w != NULL) {
@@ -284,10 +294,12 @@ void handle_join(struct conn *c, const WireFrame *f)
     struct store_invite inv;
     if (workshop_code_normalize(f->join->code, code) != 0 ||
         store_invite_get(c->live->store, code, &inv) != 0 ||
-        (w = workshop_by_id(&c->live->registry, inv.workshop_id)) == NULL) {
+        (w = registry_find_id(&c->live->registry, inv.workshop_id)) == NULL) {
         refuse_unknown_code(c, f->request_id, f->join->code);
         return;
     }
+    if (handlers_claim(c, f->request_id, w) != 0)
+        return;
     if (inv.revoked_ms != 0) {
         char msg[200];
         snprintf(msg, sizeof msg,

@@ -45,6 +45,10 @@ int workshop_refuse_archived(struct conn *c, uint64_t request_id, const struct w
 /* Checks a text field of a request (okr_text_check: what names it, max
  * bytes, required or not); otherwise answers INVALID_ARGUMENT with the
  * sentence and returns non-zero. */
+/* Claims w for a change (live/cluster.h); when the database cannot be
+ * reached, answers STORAGE with a sentence and returns -1. */
+int handlers_claim(struct conn *c, uint64_t request_id, struct workshop *w);
+
 int handlers_check_text(struct conn *c, uint64_t request_id, const char *text, const char *what,
                         size_t max, int required);
 

@@ -12,7 +12,9 @@
  * durable state with the running time folded in, and nothing more. */
 static void checkpoint(struct live *l, struct workshop *w, int64_t now)
 {
-    if (w->agenda.state != AGENDA_RUNNING || w->pending > 0)
+    /* Nodes sharing a database would write each their own idea of the
+     * timer over the others'; there, the agenda is saved at its events. */
+    if (w->agenda.state != AGENDA_RUNNING || w->pending > 0 || cluster_shared(l))
         return;
     agenda_fold(&w->agenda, now);
     int rc = store_agenda_save(l->store, w->id, &w->agenda);
@@ -27,7 +29,12 @@ static void give_due(struct live *l, struct workshop *w, int64_t now)
     struct apply_ctx ctx = {.workshop = w->code, .actor = "", .now_ms = now,
                             .limits = &l->cfg.text_limits};
     for (int i = 0; i < 2; i++) {
-        if (agenda_due(&w->agenda, now, l->cfg.agenda_warning_ms) == AGENDA_DUE_NONE ||
+        if (agenda_due(&w->agenda, now, l->cfg.agenda_warning_ms) == AGENDA_DUE_NONE)
+            return;
+        /* Every node runs the timer: the first to claim the workshop gives
+         * what is due, the others find it given once they catch up. */
+        if (cluster_claim(l, w) != 0 ||
+            agenda_due(&w->agenda, now, l->cfg.agenda_warning_ms) == AGENDA_DUE_NONE ||
             batch_reserve(&l->batch) != 0)
             return;
         struct apply_result r;

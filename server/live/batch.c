@@ -208,9 +208,34 @@ static int save_people(struct store *st, const struct batch_item *it)
     return rc;
 }
 
-static int write_batch(struct store *st, struct batch *b)
+/* With other nodes on the database: a workshop this batch writes is locked
+ * by now (claimed, or here), and its seq in the database is the one this
+ * node last committed; else the batch fails rather than write a seq twice. */
+static int check_claims(struct live *l, struct store *st, struct batch *b)
 {
-    int rc = store_begin(st);
+    for (size_t i = 0; i < b->n; i++) {
+        struct workshop *w = b->items[i].workshop;
+        if (cluster_holds(l, w))
+            continue;
+        uint64_t seq = 0;
+        int rc = store_workshop_lock(st, w->id, &seq);
+        if (rc != 0)
+            return rc;
+        w->claimed_in = l->cluster.txn;
+        if (seq != w->committed_seq) {
+            log_error("workshop %s changed on another node under this node's changes", w->code);
+            return CAS_ESTORAGE;
+        }
+    }
+    return 0;
+}
+
+static int write_batch(struct live *l, struct batch *b)
+{
+    struct store *st = cluster_batch_store(l);
+    int rc = cluster_batch_open(l) ? 0 : store_begin(st);
+    if (rc == 0 && cluster_shared(l))
+        rc = check_claims(l, st, b);
     for (size_t i = 0; rc == 0 && i < b->n; i++) {
         const struct batch_item *it = &b->items[i];
         char entity[OKR_NAME_MAX + 1];
@@ -245,12 +270,26 @@ static int write_batch(struct store *st, struct batch *b)
             continue;
         w->counters_saved_in = batch_number;
         rc = store_counters_save(st, w->id, &w->state);
+        /* The other nodes hear of it at the commit, not before. */
+        if (rc == 0)
+            rc = store_workshop_notify(st, w->id, w->state.seq);
     }
     if (rc == 0)
         rc = store_commit(st);
     if (rc != 0)
         store_rollback(st);
+    cluster_batch_ended(l);
     return rc;
+}
+
+/* A transaction the claims opened with nothing to write (the changes were
+ * refused): ending it lets the other nodes write those workshops. */
+static void end_empty(struct live *l)
+{
+    struct store *st = cluster_batch_store(l);
+    if (store_commit(st) != 0)
+        store_rollback(st);
+    cluster_batch_ended(l);
 }
 
 static void broadcast(struct workshop *w, const struct buf *event)
@@ -270,7 +309,7 @@ void batch_commit(struct live *l)
          * keeps the order of acks and broadcasts trivially right. A disk
          * slow enough to stall everyone is worth telling the operator. */
         uint64_t started = uv_hrtime();
-        int rc = write_batch(l->store, b);
+        int rc = write_batch(l, b);
         uint64_t took_ns = uv_hrtime() - started, took_ms = took_ns / 1000000;
         counters_commit(took_ns);
         recent_add(&l->vitals.commits, took_ns);
@@ -297,13 +336,23 @@ void batch_commit(struct live *l)
         if (rc != 0) {
             log_error("a commit of %zu changes failed: %s; reloading their workshops", b->n,
                       cas_strerror(rc));
-            for (size_t i = 0; i < b->n; i++)
-                if (b->items[i].workshop->pending > 0)
-                    workshop_reload(&l->registry, b->items[i].workshop);
+            for (size_t i = 0; i < b->n; i++) {
+                struct workshop *w = b->items[i].workshop;
+                if (w->pending == 0)
+                    continue;
+                if (cluster_shared(l)) {
+                    w->pending = 0; /* forgotten: what the database holds is the truth */
+                    cluster_catch_up(l, w);
+                } else {
+                    workshop_reload(&l->registry, w);
+                }
+            }
         }
         for (size_t i = 0; i < b->n; i++)
             apply_result_free(&b->items[i].result);
         b->n = 0;
+    } else if (cluster_batch_open(l)) {
+        end_empty(l);
     }
     for (size_t i = 0; i < b->nreads; i++) {
         struct batch_read *r = &b->reads[i];

@@ -257,6 +257,15 @@ static void on_fire(uv_timer_t *t)
         int64_t next = next_moment(w->cadence);
         if (next == 0 || next > now)
             continue;
+        /* Every node runs the timer: the first to claim the workshop gives
+         * what is due, the others find it given once they catch up. */
+        if (cluster_shared(l)) {
+            if (cluster_claim(l, w) != 0 || !cadence_may_fire(w))
+                continue;
+            next = next_moment(w->cadence);
+            if (next == 0 || next > now)
+                continue;
+        }
         int rc = process(l, w, now);
         if (rc < 0) {
             log_warn("out of memory giving the check-ins due in workshop %s; trying again",

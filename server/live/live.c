@@ -8,7 +8,9 @@
 
 void live_turn_end(struct live *l)
 {
-    if (batch_pending(&l->batch))
+    /* Also a transaction whose claims took locks for changes that were
+     * then refused: the locks go at the end of the turn all the same. */
+    if (batch_pending(&l->batch) || cluster_batch_open(l))
         batch_commit(l);
     if (l->replays != NULL)
         replay_step(l);
@@ -30,4 +32,6 @@ void live_free(struct live *l)
         seen_save(l, clock_now_ms(), 1);
     batch_free(&l->batch);
     registry_free(&l->registry);
+    session_memo_free(l->sessions);
+    l->sessions = NULL;
 }

@@ -10,9 +10,11 @@
 #include <uv.h>
 
 #include "batch.h"
+#include "cluster.h"
 #include "crypto.h"
 #include "okr.h"
 #include "registry.h"
+#include "session_memo.h"
 #include "vitals.h"
 
 struct net;
@@ -37,6 +39,8 @@ struct live {
     uv_loop_t *loop;
     struct net *net;   /* every connection: a user's sessions are closed there */
     struct store *store;
+    struct cluster cluster; /* other nodes on the same database (cluster.h) */
+    struct session_memo *sessions; /* sessions checked lately (session_memo.h) */
     struct registry registry;
     struct batch batch;
     struct replay *replays; /* histories and snapshots being sent */

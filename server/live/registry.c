@@ -136,6 +136,7 @@ int registry_load(struct registry *r, struct store *store, char *err, size_t err
 {
     memset(r, 0, sizeof *r);
     r->store = store;
+    r->shared = store_shared(store);
     int rc = store_workshop_each(store, load_workshop, r);
     if (rc != 0) {
         cas_errorf(err, errlen, "Cannot load the workshops from the database: %s.",
@@ -165,7 +166,7 @@ void registry_remove(struct registry *r, struct workshop *w)
         }
 }
 
-struct workshop *registry_find(const struct registry *r, const char *code)
+struct workshop *registry_find(struct registry *r, const char *code)
 {
     char norm[WORKSHOP_CODE_LEN + 1];
     if (workshop_code_normalize(code, norm) != 0)
@@ -173,7 +174,44 @@ struct workshop *registry_find(const struct registry *r, const char *code)
     for (size_t i = 0; i < r->n; i++)
         if (strcmp(r->items[i]->code, norm) == 0)
             return r->items[i];
-    return NULL;
+    struct store_workshop sw;
+    if (!r->shared || store_workshop_by_code(r->store, norm, &sw) != 0)
+        return NULL;
+    /* Made on another node (or given a new code there) a moment ago. */
+    struct workshop *known = registry_find_id(r, sw.id);
+    if (known != NULL)
+        return workshop_refresh_row(r, known) == 0 ? known : NULL;
+    return registry_add_row(r, &sw) == 0 ? r->items[r->n - 1] : NULL;
+}
+
+struct workshop *registry_find_id(struct registry *r, int64_t id)
+{
+    for (size_t i = 0; i < r->n; i++)
+        if (r->items[i]->id == id)
+            return r->items[i];
+    struct store_workshop sw;
+    if (!r->shared || store_workshop_by_id(r->store, id, &sw) != 0)
+        return NULL;
+    return registry_add_row(r, &sw) == 0 ? r->items[r->n - 1] : NULL;
+}
+
+int registry_add_row(struct registry *r, const struct store_workshop *sw)
+{
+    return load_workshop(r, sw);
+}
+
+int workshop_refresh_row(struct registry *r, struct workshop *w)
+{
+    struct store_workshop sw;
+    int rc = store_workshop_by_id(r->store, w->id, &sw);
+    if (rc != 0)
+        return rc;
+    snprintf(w->code, sizeof w->code, "%.*s", WORKSHOP_CODE_LEN, sw.code);
+    snprintf(w->title, sizeof w->title, "%s", sw.title);
+    w->observer_comments = sw.observer_comments;
+    w->archived_ms = sw.archived_ms;
+    snprintf(w->archived_by, sizeof w->archived_by, "%s", sw.archived_by);
+    return 0;
 }
 
 int registry_create(struct registry *r, const char *title, const char *period,

@@ -10,11 +10,15 @@
 #include "workshop.h"
 
 struct store;
+struct store_workshop;
 
 struct registry {
     struct store *store;
     struct workshop **items;
     size_t n, cap;
+    /* Other nodes write the same database: a workshop not here may have
+     * been made there, and is looked up in the store (cluster.h). */
+    int shared;
 };
 
 /* Loads every workshop, with its state and participants. 0, or a negative
@@ -26,8 +30,17 @@ void registry_free(struct registry *r);
  * nothing refers to it any more. */
 void registry_remove(struct registry *r, struct workshop *w);
 
-/* Finds a workshop by (normalised or typed) code; NULL when none. */
-struct workshop *registry_find(const struct registry *r, const char *code);
+/* Finds a workshop by (normalised or typed) code; NULL when none. With a
+ * shared store, one that is not loaded yet is looked up there and loaded. */
+struct workshop *registry_find(struct registry *r, const char *code);
+/* The same by the workshop's id. */
+struct workshop *registry_find_id(struct registry *r, int64_t id);
+/* Loads a workshop another node made, given its row; it is then served
+ * here like any other. 0 or a negative CAS_E* code. */
+int registry_add_row(struct registry *r, const struct store_workshop *sw);
+/* Reads the workshop's row again (title, code, settings, archive), after
+ * another node changed it. */
+int workshop_refresh_row(struct registry *r, struct workshop *w);
 
 /* Creates a workshop with a fresh code, its creator as facilitator.
  * 0 and *out, or a negative CAS_E* code. */

@@ -1,0 +1,258 @@
+#include "cluster.h"
+
+#include <stdlib.h>
+
+#include "conn.h"
+#include "counters.h"
+#include "errors.h"
+#include "frame.h"
+#include "live.h"
+#include "log.h"
+#include "store.h"
+
+int cluster_shared(const struct live *l)
+{
+    return l->cluster.commit != NULL;
+}
+
+struct store *cluster_batch_store(struct live *l)
+{
+    return l->cluster.commit != NULL ? l->cluster.commit : l->store;
+}
+
+int cluster_batch_open(const struct live *l)
+{
+    return l->cluster.open;
+}
+
+void cluster_batch_ended(struct live *l)
+{
+    l->cluster.open = 0;
+    l->cluster.claimed = 0;
+}
+
+int cluster_holds(const struct live *l, const struct workshop *w)
+{
+    return l->cluster.open && w->claimed_in == l->cluster.txn;
+}
+
+/* ---- Catching up ---- */
+
+/* Sends one stored event to every subscriber of the workshop. */
+static int deliver(void *ctx, uint64_t seq, const uint8_t *payload, size_t len)
+{
+    struct workshop *w = ctx;
+    uint8_t hdr[FRAME_HEADER_LEN];
+    frame_put_header(hdr, (uint32_t)len);
+    for (size_t i = 0; i < w->nsubscribers; i++) {
+        /* Two sends, one frame: both land in the connection's batch. */
+        if (conn_send_packed(w->subscribers[i], hdr, sizeof hdr) == 0)
+            (void)conn_send_packed(w->subscribers[i], payload, len);
+    }
+    counters_add(&COUNTERS.deliveries, w->nsubscribers);
+    w->committed_seq = seq;
+    return 0;
+}
+
+int cluster_catch_up(struct live *l, struct workshop *w)
+{
+    /* Changes of its own in flight: the workshop is claimed, so no other
+     * node can have written it since. */
+    if (w->pending > 0)
+        return 0;
+    struct store *st = l->store;
+    /* One snapshot for the events and the state, so that the subscribers
+     * end exactly where the state does. */
+    int rc = store_begin_read(st);
+    if (rc != 0)
+        return rc;
+    uint64_t from = w->committed_seq;
+    rc = store_event_each(st, w->id, from, deliver, w);
+    if (rc == 0)
+        rc = workshop_refresh_row(&l->registry, w);
+    if (rc == 0)
+        rc = workshop_reload(&l->registry, w);
+    if (store_commit(st) != 0)
+        store_rollback(st);
+    if (rc != 0) {
+        log_error("cannot catch up workshop %s with the database: %s", w->code, cas_strerror(rc));
+        return rc;
+    }
+    if (w->archived_ms != 0 && !w->unloaded)
+        workshop_unload(w);
+    if (w->committed_seq != w->state.seq)
+        log_error("workshop %s: its events end at %llu but its state at %llu", w->code,
+                  (unsigned long long)w->committed_seq, (unsigned long long)w->state.seq);
+    w->committed_seq = w->state.seq;
+    l->cluster.catch_ups++;
+    return 0;
+}
+
+/* ---- Claiming ---- */
+
+static int begin(struct live *l)
+{
+    struct cluster *cl = &l->cluster;
+    int rc = store_begin(cl->commit);
+    if (rc != 0)
+        return rc;
+    cl->open = 1;
+    cl->txn++;
+    cl->claimed = 0;
+    return 0;
+}
+
+int cluster_claim(struct live *l, struct workshop *w)
+{
+    struct cluster *cl = &l->cluster;
+    if (cl->commit == NULL || cluster_holds(l, w))
+        return 0;
+    uint64_t seq = 0;
+    int rc, locked = 0;
+    if (cl->open && cl->claimed > 0) {
+        /* Holding other workshops, this node waits for none: two nodes
+         * each holding what the other waits for would both stall. What it
+         * holds is committed first, and then it waits with empty hands. */
+        int got = 0;
+        rc = store_workshop_try_lock(cl->commit, w->id, &got);
+        if (rc != 0)
+            return rc;
+        if (got) {
+            locked = 1;
+            rc = store_workshop_last_seq(cl->commit, w->id, &seq);
+            if (rc != 0)
+                return rc;
+        } else {
+            batch_commit(l);
+        }
+    }
+    if (!locked) {
+        if (!cl->open && (rc = begin(l)) != 0)
+            return rc;
+        if ((rc = store_workshop_lock(cl->commit, w->id, &seq)) != 0)
+            return rc;
+    }
+    w->claimed_in = cl->txn;
+    cl->claimed++;
+    /* Behind the database, or ahead of it with changes a failed commit
+     * left in memory: either way the database's state is the truth. */
+    if (seq != w->committed_seq || w->state.seq != seq) {
+        if (w->pending > 0) {
+            /* Changes applied before the claim: they cannot be kept. */
+            log_error("workshop %s changed on another node under changes not yet claimed",
+                      w->code);
+            return CAS_ESTORAGE;
+        }
+        return cluster_catch_up(l, w);
+    }
+    return 0;
+}
+
+/* ---- Hearing of the others' commits ---- */
+
+static int on_notification(void *ctx, int64_t workshop_id, uint64_t seq)
+{
+    struct live *l = ctx;
+    l->cluster.notifications++;
+    struct workshop *w = registry_find_id(&l->registry, workshop_id);
+    if (w == NULL || cluster_holds(l, w) || seq <= w->committed_seq)
+        return 0; /* unknown, ours to write now, or heard already */
+    (void)cluster_catch_up(l, w);
+    return 0;
+}
+
+static void stop_polling(struct cluster *cl)
+{
+    if (cl->poll == NULL)
+        return;
+    uv_poll_stop(cl->poll);
+    uv_close((uv_handle_t *)cl->poll, (uv_close_cb)free);
+    cl->poll = NULL;
+}
+
+static void on_readable(uv_poll_t *p, int status, int events)
+{
+    (void)events;
+    struct live *l = p->data;
+    struct cluster *cl = &l->cluster;
+    if (status < 0 || store_notifications(cl->listen, on_notification, l) != 0) {
+        /* The sweep listens again once the database is back. */
+        log_warn("lost the database's notifications; catching up every second until they are"
+                 " back");
+        stop_polling(cl);
+    }
+}
+
+/* LISTENs and polls the listener's socket. */
+static int start_listening(struct live *l)
+{
+    struct cluster *cl = &l->cluster;
+    int rc = store_listen(cl->listen);
+    int fd = rc == 0 ? store_listen_socket(cl->listen) : -1;
+    if (fd < 0)
+        return rc != 0 ? rc : CAS_ESTORAGE;
+    uv_poll_t *p = malloc(sizeof *p);
+    if (p == NULL)
+        return CAS_ENOMEM;
+    if (uv_poll_init(l->loop, p, fd) != 0) {
+        free(p);
+        return CAS_EIO;
+    }
+    p->data = l;
+    uv_poll_start(p, UV_READABLE, on_readable);
+    cl->poll = p;
+    cl->poll_fd = fd;
+    return 0;
+}
+
+int cluster_start(struct live *l, const char *url, char *err, size_t errlen)
+{
+    struct cluster *cl = &l->cluster;
+    int rc = store_open(&cl->commit, url, STORE_SYNC_FULL, err, errlen);
+    if (rc == 0)
+        rc = store_open(&cl->listen, url, STORE_SYNC_FULL, err, errlen);
+    if (rc == 0 && (rc = start_listening(l)) != 0)
+        cas_errorf(err, errlen, "Cannot listen for the other nodes' changes: %s.",
+                   cas_strerror(rc));
+    return rc;
+}
+
+void cluster_stop(struct live *l)
+{
+    stop_polling(&l->cluster);
+}
+
+void cluster_free(struct live *l)
+{
+    struct cluster *cl = &l->cluster;
+    store_close(cl->commit);
+    store_close(cl->listen);
+    cl->commit = cl->listen = NULL;
+}
+
+/* ---- Every second ---- */
+
+static int compare_seq(void *ctx, int64_t id, uint64_t seq)
+{
+    struct live *l = ctx;
+    struct workshop *w = registry_find_id(&l->registry, id); /* loads one made elsewhere */
+    if (w != NULL && !cluster_holds(l, w) && seq > w->committed_seq)
+        (void)cluster_catch_up(l, w);
+    return 0;
+}
+
+void cluster_sweep(struct live *l)
+{
+    struct cluster *cl = &l->cluster;
+    if (cl->commit == NULL)
+        return;
+    if (cl->poll == NULL && store_reconnect(cl->listen) == 0 && start_listening(l) == 0)
+        log_info("hearing the other nodes' changes again");
+    int rc = store_workshop_seqs(l->store, compare_seq, l);
+    if (rc != 0 && !cl->down)
+        log_error("cannot reach the database to compare seqs; reads go on from memory, changes"
+                  " are refused until it is back");
+    else if (rc == 0 && cl->down)
+        log_info("the database is back");
+    cl->down = rc != 0;
+}

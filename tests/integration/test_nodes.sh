@@ -1,0 +1,213 @@
+#!/usr/bin/env bash
+# Three cascaded nodes on one PostgreSQL database (run by pg/with-postgres.sh,
+# which starts a real PostgreSQL and sets CASCADE_TEST_PG_URL): twenty
+# writers spread over the nodes edit one workshop at once while a watcher on
+# every node records the stream; every watcher ends with the same gapless
+# seq list, every node and a fresh fourth one show the same workshop, and
+# every acknowledged edit is in it. Conflicting edits of one field from two
+# nodes: exactly one wins, everywhere. kill -9 of a node while people edit
+# loses nothing acknowledged, and its watcher goes on on another node without
+# a gap. PostgreSQL killed and started again: edits are refused with a
+# sentence meanwhile, open watches stay, the nodes reconnect by themselves,
+# and nothing acknowledged is lost.
+# Usage: test_nodes.sh BIN_DIR
+set -u
+source "$(dirname "$0")/lib.sh"
+lib_init nodes "$@"
+if [ -z "${CASCADE_TEST_PG_URL:-}" ]; then
+    echo "SKIP: no PostgreSQL (run through tests/pg/with-postgres.sh)"
+    exit 77
+fi
+export CASCADE_TEST_STORE="$CASCADE_TEST_PG_URL"
+unset CASCADE_WORKSHOP NO_COLOR
+
+# node N: starts node N (data in $WORK/nN) on its port, or a free one.
+declare -a NPORT NPID
+node() {
+    local n=$1 listen=()
+    [ -n "${NPORT[$n]:-}" ] && listen=(--listen "127.0.0.1:${NPORT[$n]}")
+    start_server "n$n" "${listen[@]}"
+    NPORT[$n]=$PORT NPID[$n]=$SPID
+}
+node 1; node 2; node 3
+# list N: the three nodes, N first (a client uses the first that answers).
+list() {
+    local out="127.0.0.1:${NPORT[$1]}" m
+    for m in 1 2 3; do [ "$m" = "$1" ] || out="$out,127.0.0.1:${NPORT[$m]}"; done
+    echo "$out"
+}
+# on N USER ARGS...: the client as USER, node N first.
+on() { local n=$1 who=$2; shift 2; CASCADE_SERVER=$(list "$n") as "$who" "$@"; }
+
+on 1 admin login --user admin <"$WORK/n1/initial-admin-password" >/dev/null 2>&1
+check "the first node made the administrator; the others found it made" \
+    test -f "$WORK/n1/initial-admin-password" -a ! -e "$WORK/n2/initial-admin-password" \
+         -a ! -e "$WORK/n3/initial-admin-password"
+for u in alice bob carol dave; do
+    on 1 admin admin user add "$u" --password-stdin <<<"pw-$u-0123456789" >/dev/null 2>&1
+    check "$u logs in through node 2 (a session works on every node)" \
+        run 0 on 2 "$u" login --user "$u" <<<"pw-$u-0123456789"
+done
+CODE=$(on 2 alice workshop create "Three nodes" --period 2026-Q3 2>/dev/null)
+export CASCADE_WORKSHOP=$CODE
+check "bob joins on node 3 the workshop made on node 2" run 0 on 3 bob join "$CODE"
+check "carol joins on node 1" run 0 on 1 carol join "$CODE"
+check "dave joins on node 2" run 0 on 2 dave join "$CODE"
+on 1 alice team add Acme --level company >/dev/null
+on 2 alice obj add "Grow" --team T1 >/dev/null
+for k in 1 2 3 4; do on $(( k % 3 + 1 )) alice kr add O1 "KR $k" --from 0 --to 100 >/dev/null; done
+
+# ---- watchers on every node ---------------------------------------------------------------
+declare -a WPID
+watcher() { # watcher N USER: a watch from seq 0, node N first
+    CASCADE_SERVER=$(list "$1") as "$2" watch --since 0 >"$WORK/watch$1" 2>&1 &
+    WPID[$1]=$!
+    PIDS+=("${WPID[$1]}")
+}
+watcher 1 alice; watcher 2 bob; watcher 3 carol
+seqs() { grep -o '^#[0-9]*' "$1" | tr -d '#'; }
+# settled SEQ: every watcher has reached SEQ (bounded wait).
+settled() {
+    for _ in $(seq 1 300); do
+        local all=1 n
+        for n in 1 2 3; do [ "$(seqs "$WORK/watch$n" | tail -n1)" = "$1" ] || all=0; done
+        [ "$all" = 1 ] && return 0
+        sleep 0.05
+    done
+    return 1
+}
+last_seq() { on 1 alice --json show | jq -r .workshop.seq; }
+
+# ---- twenty writers over three nodes -------------------------------------------------------
+# Writer i edits through node i%3+1: comments as a member, check-ins as the
+# facilitator; each acknowledged edit is written down.
+writer() {
+    local i=$1 rounds=$2 tag=$3 n=$(( $1 % 3 + 1 )) j who
+    who=$(echo bob carol dave | cut -d' ' -f$(( $1 % 3 + 1 )))
+    for j in $(seq 1 "$rounds"); do
+        if [ $(( j % 2 )) = 0 ]; then
+            on "$n" alice kr set "K$(( i % 4 + 1 ))" "$(( i * 10 + j ))" >/dev/null 2>&1 \
+                && echo "kr $i $j" >>"$WORK/acked-$tag"
+        else
+            on "$n" "$who" comment O1 "$tag w$i e$j" >/dev/null 2>&1 \
+                && echo "$tag w$i e$j" >>"$WORK/acked-$tag"
+        fi
+    done
+}
+BEFORE=$(last_seq)
+pids=()
+for i in $(seq 1 20); do writer "$i" 6 run1 & pids+=($!); done
+wait "${pids[@]}"
+ACKED=$(wc -l <"$WORK/acked-run1")
+if [ "$ACKED" -eq 120 ]; then ok "all 120 edits of 20 writers on 3 nodes were acknowledged"
+else not_ok "all 120 edits were acknowledged" "$ACKED"; fi
+LAST=$(last_seq)
+if [ "$LAST" -eq $(( BEFORE + ACKED )) ]; then ok "each acknowledged edit is one seq ($BEFORE -> $LAST)"
+else not_ok "each acknowledged edit is one seq" "$BEFORE + $ACKED != $LAST"; fi
+check "every watcher reaches seq $LAST" settled "$LAST"
+if [ "$(seqs "$WORK/watch1" | tr '\n' ' ')" = "$(seq 1 "$LAST" | tr '\n' ' ')" ]; then
+    ok "node 1's watcher saw 1..$LAST once each, in order"
+else not_ok "node 1's watcher saw 1..$LAST once each" "$(seqs "$WORK/watch1" | tr '\n' ' ')"; fi
+check "the three watchers saw the same stream" \
+    bash -c "diff <(grep '^#' '$WORK/watch1') <(grep '^#' '$WORK/watch2') >/dev/null \
+             && diff <(grep '^#' '$WORK/watch1') <(grep '^#' '$WORK/watch3') >/dev/null"
+
+# Every node serves the same workshop; a fourth, started now, loads it from
+# the database the same.
+shows_agree() {
+    local n ref
+    ref=$(on 1 alice --json show | jq -S 'del(.presence, .people_online)')
+    for n in 2 3 "$@"; do
+        [ "$(on "$n" alice --json show | jq -S 'del(.presence, .people_online)')" = "$ref" ] \
+            || return 1
+    done
+    jq -e --arg n "$ACKED" '.comments | length >= 60' <<<"$ref" >/dev/null
+}
+check "nodes 1, 2 and 3 show the same workshop" shows_agree
+node 4
+check "a fourth node, loading from the database, shows it the same" shows_agree 4
+stop_server "${NPID[4]}"
+missing_acked() { # missing_acked TAG: acknowledged comments not in the workshop
+    local texts; texts=$(on 1 alice --json show | jq -r '.comments[].text')
+    grep -v '^kr ' "$WORK/acked-$1" | while read -r t; do grep -qxF "$t" <<<"$texts" || echo "$t"; done
+}
+check "every acknowledged comment is in the workshop" test -z "$(missing_acked run1)"
+
+# ---- one field, two nodes, one base version: exactly one wins ------------------------------
+wins=0 clean=1
+for r in $(seq 1 8); do
+    V=$(on 1 alice --json show | jq '.key_results[] | select(.id == "K1") | .version')
+    on 1 alice kr edit K1 --to "$(( 1000 + r ))" --base-version "$V" >"$WORK/c1" 2>&1 & p1=$!
+    on 2 alice kr edit K1 --to "$(( 2000 + r ))" --base-version "$V" >"$WORK/c2" 2>&1 & p2=$!
+    wait "$p1"; s1=$?; wait "$p2"; s2=$?
+    if [ $(( (s1 == 0) + (s2 == 0) )) -ne 1 ]; then clean=0; continue; fi
+    loser=$WORK/c1 want=$(( 2000 + r )); [ "$s1" = 0 ] && loser=$WORK/c2 want=$(( 1000 + r ))
+    grep -q "changed since version $V" "$loser" || clean=0
+    wins=$((wins + 1))
+    for n in 1 2 3; do
+        got=""
+        for _ in $(seq 1 100); do
+            got=$(on "$n" alice --json show | jq '.key_results[] | select(.id == "K1") | .target')
+            [ "$got" = "$want" ] && break
+            sleep 0.02
+        done
+        [ "$got" = "$want" ] || clean=0
+    done
+done
+if [ "$clean" = 1 ] && [ "$wins" = 8 ]; then
+    ok "8 rounds of one field edited on two nodes: one wins, one conflicts, all nodes agree"
+else not_ok "conflicting edits on two nodes: exactly one wins" "wins $wins clean $clean"; fi
+
+# ---- kill -9 of a node while people edit ---------------------------------------------------
+for cycle in 1 2 3; do
+    pids=()
+    for i in $(seq 1 9); do writer "$i" 10 "kill$cycle" & pids+=($!); done
+    sleep 0.4
+    kill -9 "${NPID[2]}"
+    wait "${NPID[2]}" 2>/dev/null
+    sleep 0.3
+    node 2
+    wait "${pids[@]}"
+    L=$(last_seq)
+    if settled "$L" && test -z "$(missing_acked "kill$cycle")"; then
+        ok "kill -9 of node 2 (cycle $cycle): $(wc -l <"$WORK/acked-kill$cycle") acknowledged edits kept, watchers at $L"
+    else not_ok "kill -9 of node 2 (cycle $cycle)" "$(missing_acked "kill$cycle" | head -3)"; fi
+done
+L=$(last_seq)
+if [ "$(seqs "$WORK/watch2" | tr '\n' ' ')" = "$(seq 1 "$L" | tr '\n' ' ')" ] \
+   && grep -q "reconnected" "$WORK/watch2"; then
+    ok "node 2's watcher went on elsewhere: 1..$L once each"
+else not_ok "node 2's watcher went on without a gap" "$(tail -3 "$WORK/watch2")"; fi
+check "after the kills, every node shows the same workshop" shows_agree
+
+# ---- PostgreSQL down, then back ------------------------------------------------------------
+bash "$CASCADE_TEST_PG_HARNESS" kill "$CASCADE_TEST_PG_DIR"
+if run 1 on 1 bob comment O1 "while the database is down" \
+   && grep -q "cannot reach its database" <<<"$err"; then
+    ok "an edit while PostgreSQL is down is refused with a sentence"
+else not_ok "an edit while PostgreSQL is down is refused" "$status $out $err"; fi
+if run 0 on 3 alice --json show && [ "$(jq -r .workshop.seq <<<"$out")" = "$L" ]; then
+    ok "show still answers from memory while PostgreSQL is down"
+else not_ok "show answers while PostgreSQL is down" "$status $out $err"; fi
+for n in 1 2 3; do kill -0 "${WPID[$n]}" 2>/dev/null || break; done
+check "the watches stay open" kill -0 "${WPID[1]}" "${WPID[2]}" "${WPID[3]}"
+bash "$CASCADE_TEST_PG_HARNESS" restart "$CASCADE_TEST_PG_DIR" >/dev/null
+back=0
+for _ in $(seq 1 100); do
+    if on 2 bob comment O1 "after the database came back" >/dev/null 2>&1; then back=1; break; fi
+    sleep 0.1
+done
+check "the nodes reconnect by themselves: an edit goes through again" test "$back" = 1
+L2=$(last_seq)
+check "every watcher hears the edit after the restart (seq $L2)" settled "$L2"
+check "nothing acknowledged was lost" \
+    test -z "$(missing_acked run1; missing_acked kill1; missing_acked kill2; missing_acked kill3)"
+check "the refused edit is nowhere" \
+    bash -c "! grep -q 'while the database is down' '$WORK/watch1'"
+
+for n in 1 2 3; do kill "${WPID[$n]}" 2>/dev/null; done
+for n in 1 2 3; do stop_server "${NPID[$n]}" || not_ok "node $n stops cleanly"; done
+if grep -q "AddressSanitizer\|runtime error" "$WORK"/n*.log; then
+    not_ok "the nodes' logs are free of sanitizer reports" "$(grep -m3 'Sanitizer\|runtime error' "$WORK"/n*.log)"
+else ok "the nodes' logs are free of sanitizer reports"; fi
+finish
