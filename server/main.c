@@ -15,6 +15,7 @@
 
 static const char USAGE[] =
     "Usage: cascaded backup [--data DIR] OUT | restore [--data DIR] FILE\n"
+    "       cascaded migrate --from DIR --to postgresql://USER:PASSWORD@HOST:PORT/DB\n"
     "       cascaded [--listen HOST:PORT] [--data DIR] [--cert FILE --key FILE]\n"
     "                [--max-frame BYTES] [--max-outbound BYTES] [--handshake-timeout MS]\n"
     "                [--first-byte-timeout MS] [--max-anonymous-memory BYTES]\n"
@@ -111,7 +112,8 @@ int main(int argc, char **argv)
     struct server_config cfg;
     struct server_invocation inv;
     char err[1024];
-    if (argc > 1 && (strcmp(argv[1], "backup") == 0 || strcmp(argv[1], "restore") == 0))
+    if (argc > 1 && (strcmp(argv[1], "backup") == 0 || strcmp(argv[1], "restore") == 0 ||
+                     strcmp(argv[1], "migrate") == 0))
         return data_tool_main(argc - 1, argv + 1);
     if (server_options_load(argc, argv, &cfg, &inv, err, sizeof err) != 0) {
         fprintf(stderr, "cascaded: %s\nRun 'cascaded --help' for the options.\n", err);

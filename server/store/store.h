@@ -379,6 +379,13 @@ int store_listen(struct store *st);
 int store_listen_socket(struct store *st);
 int store_notifications(struct store *st, int (*cb)(void *ctx, int64_t workshop_id, uint64_t seq),
                         void *ctx);
+/* Copies every row of a SQLite store into an empty PostgreSQL one, in one
+ * transaction, and checks every table's row count (store_migrate.c).
+ * *tables and *rows get what was copied. CAS_EEXIST when the PostgreSQL
+ * database holds data already; otherwise 0 or an error with err. */
+int store_migrate(struct store *from, struct store *to, int64_t *tables, int64_t *rows, char *err,
+                  size_t errlen);
+
 /* Tries to bring a lost connection back (at most once a second); 0 when
  * it is up. */
 int store_reconnect(struct store *st);
