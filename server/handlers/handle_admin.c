@@ -79,6 +79,7 @@ static void finish_set_password(struct kdf_job *job)
     /* A new password is a fresh start: whoever was locked out by guesses
      * (perhaps the owner) may log in with it at once. */
     guess_throttle_reset_name(&c->net->logins, job->name);
+    cluster_share_guess(c->live, GUESS_RESET, GUESS_LOGIN, job->name, "-");
     auth_close_sessions(c->net, u.id, NULL, c, "password reset by an administrator");
     log_info("password of '%s' set by '%s'; their sessions ended", job->name, c->user);
     send_user_added(job, &u);

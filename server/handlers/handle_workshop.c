@@ -202,6 +202,7 @@ static void refuse_unknown_code(struct conn *c, uint64_t request_id, const char 
     char msg[200], quoted[64];
     okr_text_quote(code, 16, quoted, sizeof quoted);
     guess_throttle_fail(&c->net->joins, c->user, c->ip, auth_now(c));
+    cluster_share_guess(c->live, GUESS_FAILED, GUESS_JOIN, c->user, c->ip);
     log_info("conn %llu from %s: '%s' tried the join code '%s', which is unknown",
              (unsigned long long)c->id, c->peer, c->user, quoted);
     snprintf(msg, sizeof msg, "There is no workshop with the join code '%s'; check the code.",

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cluster.h"
 #include "errors.h"
 #include "handlers.h"
 #include "log.h"
@@ -68,6 +69,7 @@ int password_throttle_refuses(struct conn *c, uint64_t request_id, const char *n
     if (auth_guess_refused(c, &c->net->logins, request_id, name, "password check"))
         return 1;
     guess_throttle_fail(&c->net->logins, name, c->ip, auth_now(c));
+    cluster_share_guess(c->live, GUESS_FAILED, GUESS_LOGIN, name, c->ip);
     return 0;
 }
 
@@ -176,8 +178,10 @@ static void kdf_done(uv_work_t *req, int status)
     c->pending_work--;
     /* Counted even when the client left without waiting for the answer. */
     if (status == 0 && (job->kind == KDF_LOGIN || job->kind == KDF_CHANGE_PASSWORD) &&
-        job->result == 1 && job->user.id != 0)
+        job->result == 1 && job->user.id != 0) {
         guess_throttle_succeeded(&c->net->logins, job->name, job->addr, auth_now(c));
+        cluster_share_guess(c->live, GUESS_RIGHT, GUESS_LOGIN, job->name, job->addr);
+    }
     if (!c->closed && status == 0 && hashing_failed(job))
         conn_send_error(c, job->request_id, CASCADE__V1__ERROR_CODE__INTERNAL,
                         "The server could not hash the password.");

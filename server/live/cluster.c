@@ -1,6 +1,8 @@
 #include "cluster.h"
 
+#include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "conn.h"
 #include "counters.h"
@@ -161,6 +163,46 @@ static int on_notification(void *ctx, int64_t workshop_id, uint64_t seq)
     return 0;
 }
 
+/* ---- Guesses: every node counts every node's failed attempts ---- */
+
+void cluster_share_guess(struct live *l, char op, char kind, const char *name, const char *addr)
+{
+    if (!cluster_shared(l))
+        return;
+    char payload[512];
+    /* The name last: it may hold spaces, nothing after it needs parsing. */
+    snprintf(payload, sizeof payload, "%s %c %c %s %s", l->server_id, op, kind, addr, name);
+    if (store_notify_guess(l->store, payload) != 0)
+        log_warn("cannot tell the other nodes of a failed guess; they count it from here on");
+}
+
+static void on_guess(void *ctx, const char *payload)
+{
+    struct live *l = ctx;
+    char node[80], addr[80];
+    char op, kind;
+    int name_at = 0;
+    if (sscanf(payload, "%79s %c %c %79s %n", node, &op, &kind, addr, &name_at) != 4 ||
+        name_at == 0 || strcmp(node, l->server_id) == 0)
+        return; /* malformed, or this node's own, counted already */
+    const char *name = payload + name_at;
+    struct guess_throttle *g = kind == GUESS_LOGIN ? &l->net->logins
+                               : kind == GUESS_JOIN ? &l->net->joins
+                                                    : NULL;
+    if (g == NULL)
+        return;
+    int64_t now = (int64_t)uv_now(l->loop);
+    if (op == GUESS_FAILED)
+        guess_throttle_fail(g, name, addr, now);
+    else if (op == GUESS_RIGHT)
+        guess_throttle_succeeded(g, name, addr, now);
+    else if (op == GUESS_RESET)
+        guess_throttle_reset_name(g, name);
+}
+
+static const struct store_notice_handlers HANDLERS = {.committed = on_notification,
+                                                      .guess = on_guess};
+
 static void stop_polling(struct cluster *cl)
 {
     if (cl->poll == NULL)
@@ -175,7 +217,7 @@ static void on_readable(uv_poll_t *p, int status, int events)
     (void)events;
     struct live *l = p->data;
     struct cluster *cl = &l->cluster;
-    if (status < 0 || store_notifications(cl->listen, on_notification, l) != 0) {
+    if (status < 0 || store_notifications(cl->listen, &HANDLERS, l) != 0) {
         /* The sweep listens again once the database is back. */
         log_warn("lost the database's notifications; catching up every second until they are"
                  " back");

@@ -72,6 +72,14 @@ void cluster_batch_ended(struct live *l);
  * replaces a reload after a failed commit when the store is shared. */
 int cluster_catch_up(struct live *l, struct workshop *w);
 
+/* A guessed password or join code (password_job.h), told to the other
+ * nodes so that each counts every node's attempts: op GUESS_FAILED,
+ * GUESS_RIGHT or GUESS_RESET (every count of the name), kind GUESS_LOGIN or
+ * GUESS_JOIN. */
+enum { GUESS_FAILED = 'f', GUESS_RIGHT = 's', GUESS_RESET = 'r' };
+enum { GUESS_LOGIN = 'l', GUESS_JOIN = 'j' };
+void cluster_share_guess(struct live *l, char op, char kind, const char *name, const char *addr);
+
 /* Once a second: listens again after a lost connection, and catches up
  * every workshop whose seq is behind the database's, loading the ones
  * another node made. */

@@ -375,10 +375,16 @@ int store_workshop_seqs(struct store *st, int (*cb)(void *ctx, int64_t id, uint6
  * connection's socket to poll (-1 when down), store_notifications reads
  * what arrived and calls cb for each. CAS_ESTORAGE when the connection
  * is down: store_reconnect, then store_listen again. */
+struct store_notice_handlers {
+    int (*committed)(void *ctx, int64_t workshop_id, uint64_t seq);
+    void (*guess)(void *ctx, const char *payload); /* store_notify_guess's payload */
+};
 int store_listen(struct store *st);
 int store_listen_socket(struct store *st);
-int store_notifications(struct store *st, int (*cb)(void *ctx, int64_t workshop_id, uint64_t seq),
-                        void *ctx);
+int store_notifications(struct store *st, const struct store_notice_handlers *h, void *ctx);
+/* Tells every listening node (itself too) of a guessed password or join
+ * code (the payload is the caller's), at once, outside any transaction. */
+int store_notify_guess(struct store *st, const char *payload);
 /* Copies every row of a SQLite store into an empty PostgreSQL one, in one
  * transaction, and checks every table's row count (store_migrate.c).
  * *tables and *rows get what was copied. CAS_EEXIST when the PostgreSQL

@@ -115,7 +115,20 @@ int store_listen(struct store *st)
 {
     if (!store_shared(st))
         return CAS_EINVAL;
-    return db_pg_listen(&st->db, STORE_PG_CHANNEL) == SQLITE_OK ? 0 : CAS_ESTORAGE;
+    return db_pg_listen(&st->db, STORE_PG_CHANNEL) == SQLITE_OK &&
+                   db_pg_listen(&st->db, STORE_PG_GUESS_CHANNEL) == SQLITE_OK
+               ? 0
+               : CAS_ESTORAGE;
+}
+
+int store_notify_guess(struct store *st, const char *payload)
+{
+    if (!store_shared(st))
+        return 0;
+    struct db_stmt *s = st->stmt[ST_GUESS_NOTIFY];
+    int rc = SQLITE_OK;
+    db_bind_text(s, 1, payload, &rc);
+    return db_run(st, s, rc, 0, "tell the other nodes of a guess");
 }
 
 int store_listen_socket(struct store *st)
@@ -123,28 +136,31 @@ int store_listen_socket(struct store *st)
     return store_shared(st) ? db_pg_socket(&st->db) : -1;
 }
 
-/* Parses "workshop-id:seq"; anything else is ignored. */
 struct notify_ctx {
-    int (*cb)(void *ctx, int64_t workshop_id, uint64_t seq);
+    const struct store_notice_handlers *h;
     void *ctx;
 };
 
-static void on_notify(void *vctx, const char *payload)
+/* A commit is "workshop-id:seq"; anything else on that channel is ignored. */
+static void on_notify(void *vctx, const char *channel, const char *payload)
 {
     struct notify_ctx *n = vctx;
+    if (strcmp(channel, STORE_PG_GUESS_CHANNEL) == 0) {
+        n->h->guess(n->ctx, payload);
+        return;
+    }
     int64_t id;
     uint64_t seq;
     char end;
     if (sscanf(payload, "%" SCNd64 ":%" SCNu64 "%c", &id, &seq, &end) == 2)
-        (void)n->cb(n->ctx, id, seq);
+        (void)n->h->committed(n->ctx, id, seq);
 }
 
-int store_notifications(struct store *st, int (*cb)(void *ctx, int64_t workshop_id, uint64_t seq),
-                        void *ctx)
+int store_notifications(struct store *st, const struct store_notice_handlers *h, void *ctx)
 {
     if (!store_shared(st))
         return CAS_EINVAL;
-    struct notify_ctx n = {.cb = cb, .ctx = ctx};
+    struct notify_ctx n = {.h = h, .ctx = ctx};
     return db_pg_notifies(&st->db, on_notify, &n) == SQLITE_OK ? 0 : CAS_ESTORAGE;
 }
 

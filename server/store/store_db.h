@@ -92,8 +92,9 @@ void db_pg_close(struct db *db);
  * only if asked again). */
 int db_pg_listen(struct db *db, const char *channel);
 /* Reads what the server sent and calls cb with each notification's
- * payload. SQLITE_OK, or SQLITE_IOERR when the connection is down. */
-int db_pg_notifies(struct db *db, void (*cb)(void *ctx, const char *payload), void *ctx);
+ * channel and payload. SQLITE_OK, or SQLITE_IOERR when the connection is down. */
+int db_pg_notifies(struct db *db, void (*cb)(void *ctx, const char *channel, const char *payload),
+                   void *ctx);
 /* Whether the connection is up; a lost one is tried again (PQreset) at
  * most once a second, and every statement is prepared again after. */
 int db_pg_connected(struct db *db);

@@ -489,7 +489,8 @@ int db_pg_listen(struct db *db, const char *channel)
     return db_pg_exec(db, sql);
 }
 
-int db_pg_notifies(struct db *db, void (*cb)(void *ctx, const char *payload), void *ctx)
+int db_pg_notifies(struct db *db, void (*cb)(void *ctx, const char *channel, const char *payload),
+                   void *ctx)
 {
     struct pg_conn *c = db->pg;
     if (PQstatus(c->conn) != CONNECTION_OK || PQconsumeInput(c->conn) == 0) {
@@ -498,7 +499,7 @@ int db_pg_notifies(struct db *db, void (*cb)(void *ctx, const char *payload), vo
     }
     PGnotify *n;
     while ((n = PQnotifies(c->conn)) != NULL) {
-        cb(ctx, n->extra);
+        cb(ctx, n->relname, n->extra);
         PQfreemem(n);
     }
     return SQLITE_OK;

@@ -205,6 +205,22 @@ check "nothing acknowledged was lost" \
 check "the refused edit is nowhere" \
     bash -c "! grep -q 'while the database is down' '$WORK/watch1'"
 
+# ---- password guesses spread over the nodes are counted together -------------------------
+on 1 admin admin user add erin --password-stdin <<<"pw-erin-0123456789" >/dev/null 2>&1
+wrong=0
+for n in 1 2 3 1 2; do
+    run 1 on "$n" erin login --user erin <<<"wrong-guess-$n" && wrong=$((wrong + 1))
+done
+sleep 0.3 # the last failure's notice reaches every node
+if [ "$wrong" = 5 ] && run 1 on 3 erin login --user erin <<<"pw-erin-0123456789" \
+   && grep -q "Too many attempts" <<<"$err"; then
+    ok "five wrong passwords over three nodes lock the sixth attempt out on any node"
+else not_ok "guesses over the nodes are counted together" "$wrong $status $err"; fi
+on 1 admin admin user passwd erin --password-stdin <<<"pw-erin-new-0123456789" >/dev/null 2>&1
+sleep 0.3
+check "a new password lifts the lock on every node" \
+    run 0 on 2 erin login --user erin <<<"pw-erin-new-0123456789"
+
 for n in 1 2 3; do kill "${WPID[$n]}" 2>/dev/null; done
 for n in 1 2 3; do stop_server "${NPID[$n]}" || not_ok "node $n stops cleanly"; done
 if grep -q "AddressSanitizer\|runtime error" "$WORK"/n*.log; then
