@@ -17,6 +17,7 @@ void workshop_free(struct workshop *w)
     free(w->participants);
     free(w->team_members);
     free(w->subscribers);
+    free(w->remote);
     round_free(w->round);
     free(w->cadence);
     free(w);

@@ -39,6 +39,15 @@ struct team_member {
     int64_t user_id;
 };
 
+/* Someone present through another node sharing the database
+ * (live/remote_presence.h). */
+struct remote_presence {
+    char node[40];   /* that node's server id */
+    char user[OKR_NAME_MAX + 1];
+    char editing[16];
+    int64_t since_ms;
+};
+
 struct workshop {
     int64_t id;
     char code[WORKSHOP_CODE_LEN + 1];
@@ -60,6 +69,8 @@ struct workshop {
     size_t nteam_members, cap_team_members;
     struct conn **subscribers;
     size_t nsubscribers, cap_subscribers;
+    struct remote_presence *remote; /* present through other nodes */
+    size_t nremote, cap_remote;
     /* Running the workshop: its agenda, timer and ready signals (changed
      * by apply_agenda.c, saved whole by the batch), and the batch that
      * last saved it (batch.c). */

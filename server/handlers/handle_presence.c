@@ -7,6 +7,7 @@
 #include "conn.h"
 #include "handlers.h"
 #include "presence.h"
+#include "remote_presence.h"
 #include "workshop.h"
 
 /* One entry per user: the longest-present connection, with the most recent
@@ -16,8 +17,9 @@ void handle_presence_query(struct conn *c, const WireFrame *f)
     struct workshop *w = workshop_for_request(c, f);
     if (w == NULL)
         return;
-    Cascade__V1__Presence *items = calloc(w->nsubscribers + 1, sizeof *items);
-    Cascade__V1__Presence **ptrs = calloc(w->nsubscribers + 1, sizeof *ptrs);
+    size_t most = w->nsubscribers + w->nremote + 1;
+    Cascade__V1__Presence *items = calloc(most, sizeof *items);
+    Cascade__V1__Presence **ptrs = calloc(most, sizeof *ptrs);
     if (items == NULL || ptrs == NULL) {
         free(items);
         free(ptrs);
@@ -43,6 +45,25 @@ void handle_presence_query(struct conn *c, const WireFrame *f)
             items[j].since_ms = s->since_ms;
         if (s->editing[0] != '\0')
             items[j].editing = (char *)s->editing;
+    }
+    /* And those present through the other nodes of the database. */
+    for (size_t i = 0; i < w->nremote; i++) {
+        const struct remote_presence *r = &w->remote[i];
+        size_t j = 0;
+        while (j < n && strcmp(items[j].user, r->user) != 0)
+            j++;
+        if (j == n) {
+            cascade__v1__presence__init(&items[n]);
+            items[n].user = (char *)r->user;
+            items[n].editing = (char *)"";
+            items[n].since_ms = r->since_ms;
+            ptrs[n] = &items[n];
+            n++;
+        }
+        if (r->since_ms < items[j].since_ms)
+            items[j].since_ms = r->since_ms;
+        if (r->editing[0] != '\0' && items[j].editing[0] == '\0')
+            items[j].editing = (char *)r->editing;
     }
     Cascade__V1__PresenceReply reply = CASCADE__V1__PRESENCE_REPLY__INIT;
     reply.n_present = n;
@@ -98,4 +119,5 @@ void handle_editing(struct conn *c, const WireFrame *f)
     memcpy(s->editing, entity, sizeof s->editing);
     conn_send_ack(c, f->request_id, 0, s->editing);
     presence_announce(w, c->user, "editing", s->editing);
+    remote_presence_share(c->live, w, c->user, "editing", s->editing, s->since_ms);
 }

@@ -4,12 +4,14 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "clock.h"
 #include "conn.h"
 #include "counters.h"
 #include "errors.h"
 #include "frame.h"
 #include "live.h"
 #include "log.h"
+#include "remote_presence.h"
 #include "store.h"
 
 int cluster_shared(const struct live *l)
@@ -172,7 +174,7 @@ void cluster_share_guess(struct live *l, char op, char kind, const char *name, c
     char payload[512];
     /* The name last: it may hold spaces, nothing after it needs parsing. */
     snprintf(payload, sizeof payload, "%s %c %c %s %s", l->server_id, op, kind, addr, name);
-    if (store_notify_guess(l->store, payload) != 0)
+    if (store_notify(l->store, STORE_CHANNEL_GUESSES, payload) != 0)
         log_warn("cannot tell the other nodes of a failed guess; they count it from here on");
 }
 
@@ -200,8 +202,13 @@ static void on_guess(void *ctx, const char *payload)
         guess_throttle_reset_name(g, name);
 }
 
-static const struct store_notice_handlers HANDLERS = {.committed = on_notification,
-                                                      .guess = on_guess};
+static void on_presence(void *ctx, const char *payload)
+{
+    remote_presence_heard(ctx, payload);
+}
+
+static const struct store_notice_handlers HANDLERS = {
+    .committed = on_notification, .guess = on_guess, .presence = on_presence};
 
 static void stop_polling(struct cluster *cl)
 {
@@ -256,6 +263,8 @@ int cluster_start(struct live *l, const char *url, char *err, size_t errlen)
     if (rc == 0 && (rc = start_listening(l)) != 0)
         cas_errorf(err, errlen, "Cannot listen for the other nodes' changes: %s.",
                    cas_strerror(rc));
+    if (rc == 0)
+        remote_presence_hello(l);
     return rc;
 }
 
@@ -288,8 +297,11 @@ void cluster_sweep(struct live *l)
     struct cluster *cl = &l->cluster;
     if (cl->commit == NULL)
         return;
-    if (cl->poll == NULL && store_reconnect(cl->listen) == 0 && start_listening(l) == 0)
+    if (cl->poll == NULL && store_reconnect(cl->listen) == 0 && start_listening(l) == 0) {
         log_info("hearing the other nodes' changes again");
+        remote_presence_hello(l); /* what was said meanwhile is lost */
+    }
+    remote_presence_tick(l, clock_now_ms());
     int rc = store_workshop_seqs(l->store, compare_seq, l);
     if (rc != 0 && !cl->down)
         log_error("cannot reach the database to compare seqs; reads go on from memory, changes"

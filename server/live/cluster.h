@@ -28,6 +28,10 @@ struct live;
 struct store;
 struct workshop;
 
+/* Other nodes whose people are followed at once; more are not lost track
+ * of, their presence only waits for a free place. */
+#define CLUSTER_NODES_MAX 64
+
 struct cluster {
     struct store *commit; /* the batch's connection; NULL: one node on SQLite */
     struct store *listen; /* the connection that listens for the others' commits */
@@ -39,6 +43,13 @@ struct cluster {
     int down;             /* the database was unreachable at the last try */
     /* Counted for the operator (admin stats) and the tests. */
     uint64_t catch_ups, notifications;
+    /* The other nodes heard of lately (remote_presence.c). */
+    struct cluster_node {
+        char id[40];
+        int64_t heard_ms;
+    } nodes[CLUSTER_NODES_MAX];
+    size_t nnodes;
+    int64_t said_alive_ms;
 };
 
 /* Opens the batch's and the listener's connections to url. 0, or a

@@ -8,6 +8,7 @@
 #include "conn.h"
 #include "errors.h"
 #include "live.h"
+#include "remote_presence.h"
 #include "seen.h"
 #include "workshop.h"
 
@@ -56,8 +57,12 @@ int presence_subscribe(struct conn *c, struct workshop *w)
     memset(s, 0, sizeof *s);
     s->workshop = w;
     s->since_ms = clock_now_ms();
-    if (user_connections(w, c->user_id, c) == 0)
-        presence_announce(w, c->user, "join", "");
+    if (user_connections(w, c->user_id, c) == 0) {
+        /* Present through another node already: nobody arrived. */
+        if (!remote_presence_here(w, c->user))
+            presence_announce(w, c->user, "join", "");
+        remote_presence_share(c->live, w, c->user, "join", "", s->since_ms);
+    }
     return 0;
 }
 
@@ -70,7 +75,9 @@ void presence_unsubscribe(struct conn *c, struct workshop *w)
     workshop_unsubscribe(w, c);
     if (user_connections(w, c->user_id, NULL) == 0) {
         seen_note(c->live, w, c->user_id, clock_now_ms());
-        presence_announce(w, c->user, "leave", "");
+        if (!remote_presence_here(w, c->user))
+            presence_announce(w, c->user, "leave", "");
+        remote_presence_share(c->live, w, c->user, "leave", "", 0);
     }
 }
 

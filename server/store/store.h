@@ -377,14 +377,18 @@ int store_workshop_seqs(struct store *st, int (*cb)(void *ctx, int64_t id, uint6
  * is down: store_reconnect, then store_listen again. */
 struct store_notice_handlers {
     int (*committed)(void *ctx, int64_t workshop_id, uint64_t seq);
-    void (*guess)(void *ctx, const char *payload); /* store_notify_guess's payload */
+    /* What store_notify sent on each channel. */
+    void (*guess)(void *ctx, const char *payload);
+    void (*presence)(void *ctx, const char *payload);
 };
 int store_listen(struct store *st);
 int store_listen_socket(struct store *st);
 int store_notifications(struct store *st, const struct store_notice_handlers *h, void *ctx);
-/* Tells every listening node (itself too) of a guessed password or join
- * code (the payload is the caller's), at once, outside any transaction. */
-int store_notify_guess(struct store *st, const char *payload);
+/* Tells every listening node (itself too), at once and outside any
+ * transaction: a guessed password or join code, or a change of presence
+ * (the payload is the caller's). */
+enum store_channel { STORE_CHANNEL_GUESSES, STORE_CHANNEL_PRESENCE };
+int store_notify(struct store *st, enum store_channel channel, const char *payload);
 /* Copies every row of a SQLite store into an empty PostgreSQL one, in one
  * transaction, and checks every table's row count (store_migrate.c).
  * *tables and *rows get what was copied. CAS_EEXIST when the PostgreSQL

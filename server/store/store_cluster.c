@@ -116,19 +116,24 @@ int store_listen(struct store *st)
     if (!store_shared(st))
         return CAS_EINVAL;
     return db_pg_listen(&st->db, STORE_PG_CHANNEL) == SQLITE_OK &&
-                   db_pg_listen(&st->db, STORE_PG_GUESS_CHANNEL) == SQLITE_OK
+                   db_pg_listen(&st->db, STORE_PG_GUESS_CHANNEL) == SQLITE_OK &&
+                   db_pg_listen(&st->db, STORE_PG_PRESENCE_CHANNEL) == SQLITE_OK
                ? 0
                : CAS_ESTORAGE;
 }
 
-int store_notify_guess(struct store *st, const char *payload)
+int store_notify(struct store *st, enum store_channel channel, const char *payload)
 {
     if (!store_shared(st))
         return 0;
-    struct db_stmt *s = st->stmt[ST_GUESS_NOTIFY];
+    struct db_stmt *s = st->stmt[ST_NOTIFY];
     int rc = SQLITE_OK;
-    db_bind_text(s, 1, payload, &rc);
-    return db_run(st, s, rc, 0, "tell the other nodes of a guess");
+    db_bind_text(s, 1,
+                 channel == STORE_CHANNEL_GUESSES ? STORE_PG_GUESS_CHANNEL
+                                                  : STORE_PG_PRESENCE_CHANNEL,
+                 &rc);
+    db_bind_text(s, 2, payload, &rc);
+    return db_run(st, s, rc, 0, "tell the other nodes");
 }
 
 int store_listen_socket(struct store *st)
@@ -147,6 +152,10 @@ static void on_notify(void *vctx, const char *channel, const char *payload)
     struct notify_ctx *n = vctx;
     if (strcmp(channel, STORE_PG_GUESS_CHANNEL) == 0) {
         n->h->guess(n->ctx, payload);
+        return;
+    }
+    if (strcmp(channel, STORE_PG_PRESENCE_CHANNEL) == 0) {
+        n->h->presence(n->ctx, payload);
         return;
     }
     int64_t id;

@@ -141,6 +141,6 @@ const char *const STORE_SQL_PG[ST_COUNT] = {
                              " (?::bigint % 2147483647)::int)::int",
     /* Sent at the commit, with it: "workshop-id:seq". */
     [ST_WORKSHOP_NOTIFY] = "SELECT pg_notify('" STORE_PG_CHANNEL "', ?)",
-    /* "node op kind address name": a guessed password or join code. */
-    [ST_GUESS_NOTIFY] = "SELECT pg_notify('" STORE_PG_GUESS_CHANNEL "', ?)",
+    /* Guessed passwords and join codes, presence: told at once. */
+    [ST_NOTIFY] = "SELECT pg_notify(?, ?)",
 };

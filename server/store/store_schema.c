@@ -309,7 +309,7 @@ const char *const STORE_SQL[ST_COUNT] = {
     [ST_WORKSHOP_LOCK] = "SELECT 1",
     [ST_WORKSHOP_TRY_LOCK] = "SELECT 1",
     [ST_WORKSHOP_NOTIFY] = "SELECT 1",
-    [ST_GUESS_NOTIFY] = "SELECT 1",
+    [ST_NOTIFY] = "SELECT 1",
     [ST_WORKSHOP_COUNTERS] = "SELECT next_team, next_objective, next_key_result,"
                              " next_initiative, next_comment, next_idea FROM workshops"
                              " WHERE id = ?",

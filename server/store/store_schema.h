@@ -33,7 +33,7 @@ enum store_stmt {
     ST_WORKSHOP_LOCK,
     ST_WORKSHOP_TRY_LOCK,
     ST_WORKSHOP_NOTIFY,
-    ST_GUESS_NOTIFY,
+    ST_NOTIFY,
     ST_WORKSHOP_COUNTERS,
     ST_PARTICIPANT_SET,
     ST_PARTICIPANT_EACH,
@@ -132,6 +132,7 @@ extern const char *const STORE_SQL_PG[ST_COUNT];
  * workshops' advisory locks (the second is the workshop's id). */
 #define STORE_PG_CHANNEL "cascade_events"
 #define STORE_PG_GUESS_CHANNEL "cascade_guesses"
+#define STORE_PG_PRESENCE_CHANNEL "cascade_presence"
 #define STORE_PG_LOCK_SPACE "7448"
 extern const char *const STORE_PG_BASELINE;
 extern const char *const STORE_PG_MIGRATIONS[];

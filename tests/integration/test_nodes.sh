@@ -66,6 +66,12 @@ watcher() { # watcher N USER: a watch from seq 0, node N first
 }
 watcher 1 alice; watcher 2 bob; watcher 3 carol
 seqs() { grep -o '^#[0-9]*' "$1" | tr -d '#'; }
+# present N: the users who lists on node N, sorted, on one line.
+present() { on "$1" alice --json who | jq -r '.present[].user' | sort | tr '\n' ' '; }
+for _ in $(seq 1 100); do [ "$(present 1)" = "alice bob carol " ] && break; sleep 0.05; done
+check "who on node 1 lists the watchers of all three nodes" test "$(present 1)" = "alice bob carol "
+check "who on node 3 lists them too" test "$(present 3)" = "alice bob carol "
+check "node 1's watcher heard bob arrive through node 2" grep -q "bob arrived" "$WORK/watch1"
 # settled SEQ: every watcher has reached SEQ (bounded wait).
 settled() {
     for _ in $(seq 1 300); do
@@ -179,6 +185,9 @@ if [ "$(seqs "$WORK/watch2" | tr '\n' ' ')" = "$(seq 1 "$L" | tr '\n' ' ')" ] \
     ok "node 2's watcher went on elsewhere: 1..$L once each"
 else not_ok "node 2's watcher went on without a gap" "$(tail -3 "$WORK/watch2")"; fi
 check "after the kills, every node shows the same workshop" shows_agree
+for _ in $(seq 1 100); do [ "$(present 2)" = "alice bob carol " ] && break; sleep 0.05; done
+check "the restarted node 2 learned who is present through the others" \
+    test "$(present 2)" = "alice bob carol "
 
 # ---- PostgreSQL down, then back ------------------------------------------------------------
 bash "$CASCADE_TEST_PG_HARNESS" kill "$CASCADE_TEST_PG_DIR"
