@@ -283,7 +283,9 @@ static void connect_more(struct load *l)
             l->failed++;
             continue;
         }
-        transport_connect(&c->t, (const struct sockaddr *)&l->cfg->addr, l->cfg->host);
+        size_t i = (size_t)(c - l->conns);
+        transport_connect(&c->t, (const struct sockaddr *)&l->cfg->addrs[i % l->cfg->naddrs],
+                          l->cfg->host);
     }
 }
 

@@ -15,8 +15,14 @@ struct load_workshop {
     char key_result[16]; /* the key result writers check in to, e.g. "K1" */
 };
 
+/* Servers a load spreads over (nodes of one database). */
+#define LOAD_SERVERS_MAX 16
+
 struct load_config {
-    struct sockaddr_storage addr;
+    /* Connection i goes to addrs[i % naddrs]: writers and followers are
+     * spread over the servers alike. */
+    struct sockaddr_storage addrs[LOAD_SERVERS_MAX];
+    unsigned naddrs;
     const char *host;        /* for certificate verification with a CA */
     const char *ca_file;     /* NULL: compare with fingerprint instead */
     const char *fingerprint; /* the pinned certificate (when no CA) */

@@ -20,14 +20,16 @@
 #include "wire.h"
 
 static const char USAGE[] =
-    "Usage: cascade-bench [--server HOST:PORT] [--ca FILE] [--clients N] [--workshops W]\n"
+    "Usage: cascade-bench [--server HOST:PORT[,HOST:PORT...]] [--ca FILE] [--clients N] [--workshops W]\n"
     "                     [--writers K] [--rate EDITS_PER_S] [--duration S | --edits COUNT]\n"
     "                     [--idle N] [--server-pid PID] [--json]\n"
     "\n"
     "Log in first with 'cascade login' as a user who may create workshops; the bench\n"
     "uses that session for every client and keeps its workshops ('cascade-bench N').\n"
     "\n"
-    "  --server HOST:PORT  the server (env CASCADE_SERVER, default 127.0.0.1:7447)\n"
+    "  --server HOST:PORT  the server (env CASCADE_SERVER, default 127.0.0.1:7447); several,\n"
+    "                      comma-separated, are nodes of one database: client i goes to\n"
+    "                      server i mod N (they must share one certificate)\n"
     "  --ca FILE           verify the server against this CA (default: the certificate\n"
     "                      pinned by 'cascade', as cascade does)\n"
     "  --clients N         clients following a workshop, client i the workshop i mod W\n"
@@ -268,15 +270,15 @@ int main(int argc, char **argv)
     struct cli cli;
     memset(&cli, 0, sizeof cli);
     char err[512];
-    /* One server: the load goes to it (its sessions are looked up as the
-     * client's are). */
-    if (server_list_parse(o.server, &cli.servers, err, sizeof err) != 0 || cli.servers.n != 1) {
-        fprintf(stderr, "cascade-bench: %s\n",
-                cli.servers.n > 1 ? "--server takes one server for the bench" : err);
+    /* One server, or the nodes of one database: the load is spread over
+     * them, and the session is the first one's (a login through the list
+     * holds for all of them). */
+    if (server_list_parse(o.server, &cli.servers, err, sizeof err) != 0) {
+        fprintf(stderr, "cascade-bench: %s\n", err);
         return 2;
     }
     cli.opts.server = cli.servers.addr[0];
-    server_list_format(&cli.servers, cli.server_text, sizeof cli.server_text);
+    addr_spec_format(&cli.opts.server, cli.server_text, sizeof cli.server_text);
     cli.opts.ca_file = o.ca_file;
     cli.opts.timeout_ms = 10000;
     if (config_dir(cli.config_dir, sizeof cli.config_dir, err, sizeof err) != 0) {
@@ -304,11 +306,12 @@ int main(int argc, char **argv)
     }
 
     struct load_config cfg = {0};
-    if (addr_resolve(&cli.opts.server, &cfg.addr, err, sizeof err) != 0) {
-        fprintf(stderr, "cascade-bench: %s\n", err);
-        free(ws);
-        return 1;
-    }
+    for (size_t i = 0; i < cli.servers.n && i < LOAD_SERVERS_MAX; i++, cfg.naddrs++)
+        if (addr_resolve(&cli.servers.addr[i], &cfg.addrs[i], err, sizeof err) != 0) {
+            fprintf(stderr, "cascade-bench: %s\n", err);
+            free(ws);
+            return 1;
+        }
     cfg.host = cli.opts.server.host;
     cfg.ca_file = o.ca_file;
     cfg.fingerprint = fingerprint;

@@ -270,7 +270,11 @@ int cluster_start(struct live *l, const char *url, char *err, size_t errlen)
 
 void cluster_stop(struct live *l)
 {
-    stop_polling(&l->cluster);
+    struct cluster *cl = &l->cluster;
+    if (cl->commit != NULL)
+        log_info("of the other nodes' commits this node heard %llu and caught up %llu times",
+                 (unsigned long long)cl->notifications, (unsigned long long)cl->catch_ups);
+    stop_polling(cl);
 }
 
 void cluster_free(struct live *l)
