@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The walls between the server's rooms, checked on the sources: a room
 # includes only its own headers and those of the rooms below it, sqlite3.h
-# appears only in store/, and apply/ does no I/O (no libuv, OpenSSL, SQLite,
+# and libpq-fe.h appear only in store/, and apply/ does no I/O (no libuv, OpenSSL, SQLite,
 # sockets or logging). CMake's include paths keep most of this; this check
 # also catches system headers and a header reached through a neighbour.
 set -u
@@ -31,6 +31,7 @@ for room in "${!below[@]}"; do
       case "$inc" in
         '"../requests.def"') continue ;;
         '<sqlite3.h>') [ "$room" = store ] || complain "$f includes sqlite3.h; only store/ may" ;;
+        '<libpq-fe.h>') [ "$room" = store ] || complain "$f includes libpq-fe.h; only store/ may" ;;
         '<uv.h>'|'<openssl/'*|'<sys/socket.h>'|'<netinet/'*)
           [ "$room" = apply ] && complain "$f includes $inc; apply/ does no I/O" ;;
         '"'*)
