@@ -14,6 +14,7 @@
 #include "errors.h"
 #include "frame.h"
 #include "handlers.h"
+#include "password_job.h"
 #include "log.h"
 #include "metrics_http.h"
 #include "options.h"
@@ -284,6 +285,13 @@ static void note_restart_settings(const struct server_config *now,
             log_warn("reload: %s changed, which takes effect at the next start", checks[i].name);
 }
 
+/* Sessions another node ended (live.h). */
+static void end_sessions_here(struct live *l, int64_t user_id, const uint8_t *keep,
+                              const char *reason)
+{
+    auth_close_local_sessions(l->net, user_id, keep, NULL, reason);
+}
+
 /* The reload proper; server_reload tells the service manager around it. */
 static void reload(struct server *s);
 
@@ -440,6 +448,7 @@ int server_open(struct server *s, const struct server_config *cfg, uv_loop_t *lo
     uv_timer_init(loop, &s->drain_timer);
     s->shutdown_timer.data = s->drain_timer.data = s;
     s->live.drain = drain_from_live;
+    s->live.end_sessions = end_sessions_here;
     struct {
         uv_signal_t *handle;
         int signum;

@@ -80,7 +80,7 @@ static void finish_set_password(struct kdf_job *job)
      * (perhaps the owner) may log in with it at once. */
     guess_throttle_reset_name(&c->net->logins, job->name);
     cluster_share_guess(c->live, GUESS_RESET, GUESS_LOGIN, job->name, "-");
-    auth_close_sessions(c->net, u.id, NULL, c, "password reset by an administrator");
+    auth_close_sessions(c->live, u.id, NULL, c, "password reset by an administrator");
     log_info("password of '%s' set by '%s'; their sessions ended", job->name, c->user);
     send_user_added(job, &u);
 }
@@ -180,7 +180,7 @@ void handle_admin_user_disable(struct conn *c, const WireFrame *f)
     }
     u.disabled = 1;
     session_memo_forget(l->sessions, NULL, u.id);
-    auth_close_sessions(c->net, u.id, NULL, NULL, "account disabled");
+    auth_close_sessions(c->live, u.id, NULL, NULL, "account disabled");
     log_info("user '%s' disabled by '%s'; their sessions ended", u.name, c->user);
     auth_send_user_info(c, f->request_id, &u);
 }

@@ -98,7 +98,7 @@ static void finish_change_password(struct kdf_job *job)
                         "The server could not save the password; try again later.");
         return;
     }
-    auth_close_sessions(c->net, job->user.id, job->keep_token, c, "password changed");
+    auth_close_sessions(c->live, job->user.id, job->keep_token, c, "password changed");
     log_info("user '%s' changed their password; their other sessions ended", job->name);
     conn_send_ack(c, job->request_id, 0, NULL);
 }
@@ -215,7 +215,7 @@ void handle_logout(struct conn *c, const WireFrame *f)
      * a live view) are closed now rather than when they next reconnect.
      * This one stays open, logged out. */
     if (f->logout->all)
-        auth_close_sessions(c->net, c->user_id, NULL, c, "logged out everywhere");
+        auth_close_sessions(c->live, c->user_id, NULL, c, "logged out everywhere");
     else
         close_token_sessions(c, "logged out");
     /* Logged out, the connection leaves the workshops it was watching. */

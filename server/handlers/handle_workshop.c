@@ -114,9 +114,14 @@ struct workshop *workshop_for_request(struct conn *c, const WireFrame *f)
     if (workshop_refuse_archived(c, request_id, w) != 0)
         return NULL;
     /* A change is decided against the committed state, whichever node
-     * wrote it last; who may make it too (cluster.h). */
-    if (request_refused_when_closed(f->body_case) && handlers_claim(c, request_id, w) != 0)
-        return NULL;
+     * wrote it last; who may make it too (cluster.h). A read sees at least
+     * what was committed before it came, through any node. */
+    if (request_refused_when_closed(f->body_case)) {
+        if (handlers_claim(c, request_id, w) != 0)
+            return NULL;
+    } else {
+        (void)cluster_refresh(c->live, w); /* else from memory, as it is */
+    }
     if (workshop_refuse_archived(c, request_id, w) != 0)
         return NULL; /* archived on another node, as the claim found */
     if (authz_check(w, workshop_participant(w, c->user_id), c->admin, f, msg, sizeof msg) != 0) {

@@ -8,6 +8,7 @@
 #include "cluster.h"
 #include "errors.h"
 #include "handlers.h"
+#include "live.h"
 #include "log.h"
 #include "store.h"
 
@@ -81,8 +82,16 @@ void auth_end_session(struct conn *c, const char *reason)
     conn_close(c, reason);
 }
 
-void auth_close_sessions(struct net *n, int64_t user_id, const uint8_t *keep_token,
+void auth_close_sessions(struct live *l, int64_t user_id, const uint8_t *keep_token,
                          const struct conn *except, const char *reason)
+{
+    /* The other nodes end theirs too (`except` is one of this node's). */
+    cluster_share_sessions_end(l, user_id, keep_token, reason);
+    auth_close_local_sessions(l->net, user_id, keep_token, except, reason);
+}
+
+void auth_close_local_sessions(struct net *n, int64_t user_id, const uint8_t *keep_token,
+                               const struct conn *except, const char *reason)
 {
     struct conn *next;
     for (struct conn *o = n->conns; o != NULL; o = next) {

@@ -116,9 +116,13 @@ int password_job_start(struct conn *c, struct kdf_job *job);
 void auth_end_session(struct conn *c, const char *reason);
 
 /* Closes the open connections of a user, but except and those logged in
- * with keep_token (NULL: none kept): their sessions have just ended. */
-void auth_close_sessions(struct net *n, int64_t user_id, const uint8_t *keep_token,
+ * with keep_token (NULL: none kept): their sessions have just ended. The
+ * other nodes of a shared database close theirs too (but keep_token's). */
+void auth_close_sessions(struct live *l, int64_t user_id, const uint8_t *keep_token,
                          const struct conn *except, const char *reason);
+/* The same on this node only (what another node's notice does here). */
+void auth_close_local_sessions(struct net *n, int64_t user_id, const uint8_t *keep_token,
+                               const struct conn *except, const char *reason);
 
 /* A UserInfo message borrowing u's strings. */
 void auth_fill_user_info(Cascade__V1__UserInfo *info, const struct store_user *u);

@@ -58,6 +58,21 @@ static int deliver(void *ctx, uint64_t seq, const uint8_t *payload, size_t len)
     return 0;
 }
 
+/* Someone removed through another node: their views here end too, saying
+ * why, as they do on that node. */
+static void end_removed_views(struct workshop *w)
+{
+    for (size_t i = w->nsubscribers; i-- > 0;) {
+        struct conn *o = w->subscribers[i];
+        if (!workshop_removed(w, o->user_id))
+            continue;
+        char why[160];
+        snprintf(why, sizeof why, "You were removed from workshop %s.", w->code);
+        conn_send_going_away(o, why);
+        conn_close(o, "removed from the workshop");
+    }
+}
+
 int cluster_catch_up(struct live *l, struct workshop *w)
 {
     /* Changes of its own in flight: the workshop is claimed, so no other
@@ -84,12 +99,24 @@ int cluster_catch_up(struct live *l, struct workshop *w)
     }
     if (w->archived_ms != 0 && !w->unloaded)
         workshop_unload(w);
+    end_removed_views(w);
     if (w->committed_seq != w->state.seq)
         log_error("workshop %s: its events end at %llu but its state at %llu", w->code,
                   (unsigned long long)w->committed_seq, (unsigned long long)w->state.seq);
     w->committed_seq = w->state.seq;
     l->cluster.catch_ups++;
     return 0;
+}
+
+int cluster_refresh(struct live *l, struct workshop *w)
+{
+    if (!cluster_shared(l) || cluster_holds(l, w) || w->pending > 0)
+        return 0;
+    uint64_t seq = 0;
+    int rc = store_workshop_last_seq(l->store, w->id, &seq);
+    if (rc != 0)
+        return rc;
+    return seq > w->committed_seq ? cluster_catch_up(l, w) : 0;
 }
 
 /* ---- Claiming ---- */
@@ -202,13 +229,55 @@ static void on_guess(void *ctx, const char *payload)
         guess_throttle_reset_name(g, name);
 }
 
+/* ---- Sessions ended: on every node at once ---- */
+
+void cluster_share_sessions_end(struct live *l, int64_t user_id, const uint8_t *keep,
+                                const char *reason)
+{
+    if (!cluster_shared(l))
+        return;
+    char hex[65] = "-";
+    if (keep != NULL)
+        for (int i = 0; i < 32; i++)
+            snprintf(hex + 2 * i, 3, "%02x", keep[i]);
+    char payload[400];
+    snprintf(payload, sizeof payload, "%s %lld %s %s", l->server_id, (long long)user_id, hex,
+             reason);
+    if (store_notify(l->store, STORE_CHANNEL_SESSIONS, payload) != 0)
+        log_warn("cannot tell the other nodes that sessions of user %lld ended; their"
+                 " connections end when they next need their session",
+                 (long long)user_id);
+}
+
+static void on_sessions(void *ctx, const char *payload)
+{
+    struct live *l = ctx;
+    char node[80], hex[80];
+    long long user_id;
+    int reason_at = 0;
+    if (sscanf(payload, "%79s %lld %79s %n", node, &user_id, hex, &reason_at) != 3 ||
+        reason_at == 0 || strcmp(node, l->server_id) == 0 || l->end_sessions == NULL)
+        return;
+    uint8_t keep[32];
+    int kept = strlen(hex) == 64;
+    for (int i = 0; kept && i < 32; i++) {
+        unsigned byte;
+        kept = sscanf(hex + 2 * i, "%2x", &byte) == 1;
+        keep[i] = (uint8_t)byte;
+    }
+    session_memo_forget(l->sessions, NULL, user_id);
+    l->end_sessions(l, user_id, kept ? keep : NULL, payload + reason_at);
+}
+
 static void on_presence(void *ctx, const char *payload)
 {
     remote_presence_heard(ctx, payload);
 }
 
-static const struct store_notice_handlers HANDLERS = {
-    .committed = on_notification, .guess = on_guess, .presence = on_presence};
+static const struct store_notice_handlers HANDLERS = {.committed = on_notification,
+                                                      .guess = on_guess,
+                                                      .presence = on_presence,
+                                                      .sessions = on_sessions};
 
 static void stop_polling(struct cluster *cl)
 {
@@ -306,6 +375,8 @@ void cluster_sweep(struct live *l)
         remote_presence_hello(l); /* what was said meanwhile is lost */
     }
     remote_presence_tick(l, clock_now_ms());
+    if (!cl->open)
+        (void)store_ping(cl->commit);
     int rc = store_workshop_seqs(l->store, compare_seq, l);
     if (rc != 0 && !cl->down)
         log_error("cannot reach the database to compare seqs; reads go on from memory, changes"

@@ -68,6 +68,12 @@ int cluster_shared(const struct live *l);
  * be reached or the lock not taken in time. */
 int cluster_claim(struct live *l, struct workshop *w);
 
+/* Before a read: catches w up if another node committed since this node
+ * last heard, so that what one did through one node is there when one
+ * reads through another at once. 0, or CAS_ESTORAGE (the read may go on
+ * from memory). */
+int cluster_refresh(struct live *l, struct workshop *w);
+
 /* Whether w is claimed in the open transaction. */
 int cluster_holds(const struct live *l, const struct workshop *w);
 
@@ -90,6 +96,12 @@ int cluster_catch_up(struct live *l, struct workshop *w);
 enum { GUESS_FAILED = 'f', GUESS_RIGHT = 's', GUESS_RESET = 'r' };
 enum { GUESS_LOGIN = 'l', GUESS_JOIN = 'j' };
 void cluster_share_guess(struct live *l, char op, char kind, const char *name, const char *addr);
+
+/* Sessions of user_id ended here (logged out everywhere, a new password,
+ * the account disabled): the other nodes end theirs too, but those with
+ * the token keep (NULL: none). */
+void cluster_share_sessions_end(struct live *l, int64_t user_id, const uint8_t *keep,
+                                const char *reason);
 
 /* Once a second: listens again after a lost connection, and catches up
  * every workshop whose seq is behind the database's, loading the ones

@@ -62,6 +62,11 @@ struct live {
     /* Operating the server: how an administrator's drain reaches the
      * server that owns the listener (server.c sets it). */
     void (*drain)(struct live *l, uint32_t within_s, const char *reason);
+    /* How sessions ended on another node end here (the handlers set it):
+     * every connection of user_id but those with the token keep (a
+     * SHA-256; NULL: none kept). */
+    void (*end_sessions)(struct live *l, int64_t user_id, const uint8_t *keep,
+                         const char *reason);
     struct backup_job *backup; /* the online backup under way, or NULL */
     struct vitals vitals;      /* what admin stats reports (vitals.h) */
 };

@@ -380,14 +380,15 @@ struct store_notice_handlers {
     /* What store_notify sent on each channel. */
     void (*guess)(void *ctx, const char *payload);
     void (*presence)(void *ctx, const char *payload);
+    void (*sessions)(void *ctx, const char *payload);
 };
 int store_listen(struct store *st);
 int store_listen_socket(struct store *st);
 int store_notifications(struct store *st, const struct store_notice_handlers *h, void *ctx);
 /* Tells every listening node (itself too), at once and outside any
- * transaction: a guessed password or join code, or a change of presence
- * (the payload is the caller's). */
-enum store_channel { STORE_CHANNEL_GUESSES, STORE_CHANNEL_PRESENCE };
+ * transaction: a guessed password or join code, a change of presence, or
+ * sessions ended (the payload is the caller's). */
+enum store_channel { STORE_CHANNEL_GUESSES, STORE_CHANNEL_PRESENCE, STORE_CHANNEL_SESSIONS };
 int store_notify(struct store *st, enum store_channel channel, const char *payload);
 /* Copies every row of a SQLite store into an empty PostgreSQL one, in one
  * transaction, and checks every table's row count (store_migrate.c).
@@ -399,5 +400,8 @@ int store_migrate(struct store *from, struct store *to, int64_t *tables, int64_t
 /* Tries to bring a lost connection back (at most once a second); 0 when
  * it is up. */
 int store_reconnect(struct store *st);
+/* Uses an idle connection, so that one the server dropped (a restart) is
+ * found and made again before a change needs it. */
+int store_ping(struct store *st);
 
 #endif

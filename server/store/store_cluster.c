@@ -117,7 +117,8 @@ int store_listen(struct store *st)
         return CAS_EINVAL;
     return db_pg_listen(&st->db, STORE_PG_CHANNEL) == SQLITE_OK &&
                    db_pg_listen(&st->db, STORE_PG_GUESS_CHANNEL) == SQLITE_OK &&
-                   db_pg_listen(&st->db, STORE_PG_PRESENCE_CHANNEL) == SQLITE_OK
+                   db_pg_listen(&st->db, STORE_PG_PRESENCE_CHANNEL) == SQLITE_OK &&
+                   db_pg_listen(&st->db, STORE_PG_SESSIONS_CHANNEL) == SQLITE_OK
                ? 0
                : CAS_ESTORAGE;
 }
@@ -128,10 +129,12 @@ int store_notify(struct store *st, enum store_channel channel, const char *paylo
         return 0;
     struct db_stmt *s = st->stmt[ST_NOTIFY];
     int rc = SQLITE_OK;
-    db_bind_text(s, 1,
-                 channel == STORE_CHANNEL_GUESSES ? STORE_PG_GUESS_CHANNEL
-                                                  : STORE_PG_PRESENCE_CHANNEL,
-                 &rc);
+    static const char *const NAMES[] = {
+        [STORE_CHANNEL_GUESSES] = STORE_PG_GUESS_CHANNEL,
+        [STORE_CHANNEL_PRESENCE] = STORE_PG_PRESENCE_CHANNEL,
+        [STORE_CHANNEL_SESSIONS] = STORE_PG_SESSIONS_CHANNEL,
+    };
+    db_bind_text(s, 1, NAMES[channel], &rc);
     db_bind_text(s, 2, payload, &rc);
     return db_run(st, s, rc, 0, "tell the other nodes");
 }
@@ -158,6 +161,10 @@ static void on_notify(void *vctx, const char *channel, const char *payload)
         n->h->presence(n->ctx, payload);
         return;
     }
+    if (strcmp(channel, STORE_PG_SESSIONS_CHANNEL) == 0) {
+        n->h->sessions(n->ctx, payload);
+        return;
+    }
     int64_t id;
     uint64_t seq;
     char end;
@@ -178,4 +185,15 @@ int store_reconnect(struct store *st)
     if (!store_shared(st))
         return 0;
     return db_pg_connected(&st->db) ? 0 : CAS_ESTORAGE;
+}
+
+int store_ping(struct store *st)
+{
+    if (!store_shared(st) || db_in_transaction(&st->db))
+        return 0;
+    /* A dead connection shows only when used; the second try makes it
+     * again (at most once a second). */
+    if (db_exec(&st->db, "SELECT 1") == SQLITE_OK || db_exec(&st->db, "SELECT 1") == SQLITE_OK)
+        return 0;
+    return CAS_ESTORAGE;
 }

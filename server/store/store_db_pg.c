@@ -334,12 +334,25 @@ static void note_txn(struct pg_stmt *s, int ok)
         c->in_txn = c->lost_txn = 0;
 }
 
+static int step_once(struct pg_stmt *s);
+
 int db_pg_step(struct pg_stmt *s)
 {
     if (s->res != NULL) {
         s->row++;
         return s->row < s->nrows ? SQLITE_ROW : SQLITE_DONE;
     }
+    int rc = step_once(s);
+    /* A connection found dead by a BEGIN (PostgreSQL restarted while this
+     * one idled) is made again at once and the BEGIN repeated: nothing of
+     * a transaction can have happened yet. */
+    if (rc == SQLITE_IOERR && s->txn == TXN_BEGIN && PQstatus(s->c->conn) != CONNECTION_OK)
+        rc = step_once(s); /* at most once a second (ensure_connected) */
+    return rc;
+}
+
+static int step_once(struct pg_stmt *s)
+{
     struct pg_conn *c = s->c;
     int rc = ensure_connected(c);
     if (rc != SQLITE_OK) {

@@ -133,6 +133,7 @@ extern const char *const STORE_SQL_PG[ST_COUNT];
 #define STORE_PG_CHANNEL "cascade_events"
 #define STORE_PG_GUESS_CHANNEL "cascade_guesses"
 #define STORE_PG_PRESENCE_CHANNEL "cascade_presence"
+#define STORE_PG_SESSIONS_CHANNEL "cascade_sessions"
 #define STORE_PG_LOCK_SPACE "7448"
 extern const char *const STORE_PG_BASELINE;
 extern const char *const STORE_PG_MIGRATIONS[];

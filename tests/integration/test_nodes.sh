@@ -64,10 +64,12 @@ watcher() { # watcher N USER: a watch from seq 0, node N first
     WPID[$1]=$!
     PIDS+=("${WPID[$1]}")
 }
-watcher 1 alice; watcher 2 bob; watcher 3 carol
-seqs() { grep -o '^#[0-9]*' "$1" | tr -d '#'; }
 # present N: the users who lists on node N, sorted, on one line.
 present() { on "$1" alice --json who | jq -r '.present[].user' | sort | tr '\n' ' '; }
+watcher 1 alice
+for _ in $(seq 1 100); do [ "$(present 1)" = "alice " ] && break; sleep 0.05; done
+watcher 2 bob; watcher 3 carol
+seqs() { grep -o '^#[0-9]*' "$1" | tr -d '#'; }
 for _ in $(seq 1 100); do [ "$(present 1)" = "alice bob carol " ] && break; sleep 0.05; done
 check "who on node 1 lists the watchers of all three nodes" test "$(present 1)" = "alice bob carol "
 check "who on node 3 lists them too" test "$(present 3)" = "alice bob carol "
@@ -229,6 +231,23 @@ on 1 admin admin user passwd erin --password-stdin <<<"pw-erin-new-0123456789" >
 sleep 0.3
 check "a new password lifts the lock on every node" \
     run 0 on 2 erin login --user erin <<<"pw-erin-new-0123456789"
+
+# ---- ended on one node, ended on all -----------------------------------------------------
+on 3 erin join "$CODE" >"$WORK/erin-join" 2>&1 || cat "$WORK/erin-join"
+CASCADE_SERVER=$(list 3) as dave watch >"$WORK/watch-dave" 2>&1 & DAVE=$!
+CASCADE_SERVER=$(list 2) as erin watch >"$WORK/watch-erin" 2>&1 & ERIN=$!
+for _ in $(seq 1 100); do [ "$(present 1)" = "alice bob carol dave erin " ] && break; sleep 0.05; done
+on 1 alice kick dave >/dev/null 2>&1
+on 1 admin admin user disable erin >/dev/null 2>&1
+for _ in $(seq 1 100); do kill -0 "$DAVE" 2>/dev/null || kill -0 "$ERIN" 2>/dev/null || break; sleep 0.05; done
+wait "$DAVE"; dave_status=$?
+wait "$ERIN"; erin_status=$?
+if [ "$dave_status" -ne 0 ] && grep -q "You were removed from workshop $CODE" "$WORK/watch-dave"; then
+    ok "dave, kicked through node 1, sees his watch on node 3 end with the reason"
+else not_ok "a kick ends the watch on another node" "$dave_status $(tail -2 "$WORK/watch-dave")"; fi
+if [ "$erin_status" -ne 0 ] && grep -q "account disabled" "$WORK/watch-erin"; then
+    ok "erin, disabled through node 1, sees her watch on node 2 end with the reason"
+else not_ok "disabling ends the watch on another node" "$erin_status $(tail -2 "$WORK/watch-erin")"; fi
 
 for n in 1 2 3; do kill "${WPID[$n]}" 2>/dev/null; done
 for n in 1 2 3; do stop_server "${NPID[$n]}" || not_ok "node $n stops cleanly"; done
