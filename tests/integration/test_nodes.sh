@@ -232,6 +232,40 @@ sleep 0.3
 check "a new password lifts the lock on every node" \
     run 0 on 2 erin login --user erin <<<"pw-erin-new-0123456789"
 
+# ---- every node runs the agenda's timer; its events come once ---------------------------
+on 1 alice agenda add "Quick check" --for 3s >/dev/null 2>&1
+on 2 alice agenda start >/dev/null 2>&1
+for _ in $(seq 1 200); do grep -q "agenda.timeup" "$WORK/watch3" && break; sleep 0.05; done
+sleep 1.5 # a second node's time-up would come right behind
+timer_events() { grep -E "agenda\.(warning|timeup)" "$1" | sed 's/^#[0-9]* [0-9:]* //'; }
+ups=$(grep -c "agenda.timeup" "$WORK/watch1")
+if [ "$ups" = 1 ] && [ "$(timer_events "$WORK/watch1")" = "$(timer_events "$WORK/watch2")" ] \
+   && [ "$(timer_events "$WORK/watch1")" = "$(timer_events "$WORK/watch3")" ]; then
+    ok "three nodes' timers gave the step's time-up once, seen the same on every node"
+else not_ok "the agenda's timer gives its events once" "$(timer_events "$WORK/watch1")"; fi
+
+# ---- the store as a configuration key, and its bad values -----------------------------------
+printf 'store = %s\nlisten = 127.0.0.1:0\n' "$CASCADE_TEST_PG_URL" >"$WORK/node5.conf"
+if run 0 "$CASCADED" --config "$WORK/node5.conf" --check-config; then
+    ok "store = postgresql://... is a configuration key"
+else not_ok "store is a configuration key" "$status $out $err"; fi
+if run 2 "$CASCADED" --store mysql://db/cascade --check-config \
+   && grep -q "It is 'sqlite' or a PostgreSQL URL" <<<"$err"; then
+    ok "--store with another scheme is refused, saying what it takes"
+else not_ok "--store with another scheme is refused" "$status $err"; fi
+LOG5=$WORK/n5.log
+"$CASCADED" --config "$WORK/node5.conf" --data "$WORK/n5" >"$LOG5" 2>&1 &
+N5=$!; PIDS+=("$N5")
+wait_listening "$LOG5" "$N5"
+env XDG_CONFIG_HOME="$WORK/home-alice" "$CASCADE" --server "127.0.0.1:$PORT" login --user alice \
+    <<<"pw-alice-0123456789" >/dev/null 2>&1
+if run 0 env XDG_CONFIG_HOME="$WORK/home-alice" "$CASCADE" --server "127.0.0.1:$PORT" --json show \
+   && [ "$(jq -r .workshop.seq <<<"$out")" = "$(last_seq)" ] \
+   && ! grep -qF "$(sed -E 's|^postgresql://[^:]*:([^@]*)@.*|\1|' <<<"$CASCADE_TEST_PG_URL")" "$LOG5"; then
+    ok "a node started from the configuration file serves the workshop, its log without the password"
+else not_ok "a node from the configuration file" "$status $err"; fi
+stop_server "$N5"
+
 # ---- ended on one node, ended on all -----------------------------------------------------
 on 3 erin join "$CODE" >"$WORK/erin-join" 2>&1 || cat "$WORK/erin-join"
 CASCADE_SERVER=$(list 3) as dave watch >"$WORK/watch-dave" 2>&1 & DAVE=$!
