@@ -7,6 +7,7 @@
 #include "clock.h"
 #include "conn.h"
 #include "counters.h"
+#include "crypto.h"
 #include "errors.h"
 #include "frame.h"
 #include "live.h"
@@ -238,8 +239,7 @@ void cluster_share_sessions_end(struct live *l, int64_t user_id, const uint8_t *
         return;
     char hex[65] = "-";
     if (keep != NULL)
-        for (int i = 0; i < 32; i++)
-            snprintf(hex + 2 * i, 3, "%02x", keep[i]);
+        crypto_hex(keep, 32, hex);
     char payload[400];
     snprintf(payload, sizeof payload, "%s %lld %s %s", l->server_id, (long long)user_id, hex,
              reason);
@@ -259,12 +259,7 @@ static void on_sessions(void *ctx, const char *payload)
         reason_at == 0 || strcmp(node, l->server_id) == 0 || l->end_sessions == NULL)
         return;
     uint8_t keep[32];
-    int kept = strlen(hex) == 64;
-    for (int i = 0; kept && i < 32; i++) {
-        unsigned byte;
-        kept = sscanf(hex + 2 * i, "%2x", &byte) == 1;
-        keep[i] = (uint8_t)byte;
-    }
+    int kept = crypto_unhex(hex, keep, sizeof keep) == 0;
     session_memo_forget(l->sessions, NULL, user_id);
     l->end_sessions(l, user_id, kept ? keep : NULL, payload + reason_at);
 }

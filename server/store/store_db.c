@@ -133,6 +133,20 @@ const void *db_col_blob(struct db_stmt *s, int col, size_t *len)
     return db_pg_col_blob(s->pg, col, len);
 }
 
+int db_query_i64(struct db *db, const char *sql, int64_t *out)
+{
+    struct db_stmt *s = NULL;
+    int rc = db_prepare(db, sql, &s);
+    if (rc == SQLITE_OK)
+        rc = db_step(s);
+    if (rc == SQLITE_ROW) {
+        *out = db_col_i64(s, 0);
+        rc = SQLITE_OK;
+    }
+    db_finalize(s);
+    return rc;
+}
+
 int db_exec(struct db *db, const char *sql)
 {
     if (db->kind == DB_POSTGRES)

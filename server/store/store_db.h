@@ -60,6 +60,10 @@ const char *db_col_text(struct db_stmt *s, int col); /* NULL for SQL NULL */
 /* The blob's bytes (valid until the next step or column read) and length. */
 const void *db_col_blob(struct db_stmt *s, int col, size_t *len);
 
+/* Runs sql once and reads the first column of its one row. SQLITE_OK or
+ * an error code (SQLITE_DONE: no row). */
+int db_query_i64(struct db *db, const char *sql, int64_t *out);
+
 /* Runs one or more statements without parameters or rows; SQLITE_OK or an
  * error code. */
 int db_exec(struct db *db, const char *sql);

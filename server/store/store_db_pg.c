@@ -16,6 +16,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "crypto.h"
 #include "store_db.h"
 
 /* More than any statement of the store binds (an objective's row: 21). */
@@ -442,17 +443,6 @@ const char *db_pg_col_text(struct pg_stmt *s, int col)
     return PQgetvalue(s->res, s->row, col);
 }
 
-static int hex_value(char ch)
-{
-    if (ch >= '0' && ch <= '9')
-        return ch - '0';
-    if (ch >= 'a' && ch <= 'f')
-        return ch - 'a' + 10;
-    if (ch >= 'A' && ch <= 'F')
-        return ch - 'A' + 10;
-    return -1;
-}
-
 const void *db_pg_col_blob(struct pg_stmt *s, int col, size_t *len)
 {
     *len = 0;
@@ -467,12 +457,8 @@ const void *db_pg_col_blob(struct pg_stmt *s, int col, size_t *len)
         s->blob = grown;
         s->blob_cap = n + 1;
     }
-    for (size_t i = 0; i < n; i++) {
-        int hi = hex_value(v[2 + 2 * i]), lo = hex_value(v[3 + 2 * i]);
-        if (hi < 0 || lo < 0)
-            return NULL;
-        s->blob[i] = (unsigned char)(hi << 4 | lo);
-    }
+    if (crypto_unhex(v + 2, s->blob, n) != 0)
+        return NULL;
     *len = n;
     return s->blob;
 }

@@ -124,14 +124,7 @@ static int count_rows(struct store *st, const char *table, int64_t *out)
 {
     char sql[128];
     snprintf(sql, sizeof sql, "SELECT count(*) FROM \"%s\"", table);
-    struct db_stmt *s = NULL;
-    int rc = db_prepare(&st->db, sql, &s);
-    if (rc == SQLITE_OK)
-        rc = db_step(s);
-    if (rc == SQLITE_ROW)
-        *out = db_col_i64(s, 0);
-    db_finalize(s);
-    return rc == SQLITE_ROW ? 0 : CAS_ESTORAGE;
+    return db_query_i64(&st->db, sql, out) == SQLITE_OK ? 0 : CAS_ESTORAGE;
 }
 
 /* Copies table and checks its count; *rows adds its rows. */

@@ -35,29 +35,17 @@ static int fail_sql(struct store *st, const char *where, const char *what, char 
     return CAS_ESTORAGE;
 }
 
-/* The first column of the one row sql answers, as an integer. */
-static int query_int(struct store *st, const char *sql, int *out)
-{
-    struct db_stmt *s = NULL;
-    int rc = db_prepare(&st->db, sql, &s);
-    if (rc == SQLITE_OK)
-        rc = db_step(s);
-    if (rc == SQLITE_ROW)
-        *out = db_col_int(s, 0);
-    db_finalize(s);
-    return rc == SQLITE_ROW ? 0 : -1;
-}
-
 /* The schema's version, 0 for an empty database. */
 static int read_version(struct store *st, int *version, const char *where, char *err,
                         size_t errlen)
 {
-    int exists = 0;
-    *version = 0;
-    if (query_int(st, "SELECT (to_regclass('cascade_schema') IS NOT NULL)::int", &exists) != 0 ||
-        (exists && query_int(st, "SELECT coalesce(max(version), 0) FROM cascade_schema",
-                             version) != 0))
+    int64_t exists = 0, v = 0;
+    if (db_query_i64(&st->db, "SELECT (to_regclass('cascade_schema') IS NOT NULL)::int",
+                     &exists) != SQLITE_OK ||
+        (exists && db_query_i64(&st->db, "SELECT coalesce(max(version), 0) FROM cascade_schema",
+                                &v) != SQLITE_OK))
         return fail_sql(st, where, "read the schema's version", err, errlen);
+    *version = (int)v;
     return 0;
 }
 
