@@ -233,7 +233,7 @@ static int check_claims(struct live *l, struct store *st, struct batch *b)
 static int write_batch(struct live *l, struct batch *b)
 {
     struct store *st = cluster_batch_store(l);
-    int rc = cluster_batch_open(l) ? 0 : store_begin(st);
+    int rc = cluster_batch_begin(l);
     if (rc == 0 && cluster_shared(l))
         rc = check_claims(l, st, b);
     for (size_t i = 0; rc == 0 && i < b->n; i++) {

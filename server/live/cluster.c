@@ -30,6 +30,15 @@ int cluster_batch_open(const struct live *l)
     return l->cluster.open;
 }
 
+static int begin(struct live *l);
+
+int cluster_batch_begin(struct live *l)
+{
+    if (l->cluster.commit == NULL)
+        return store_begin(l->store);
+    return l->cluster.open ? 0 : begin(l);
+}
+
 void cluster_batch_ended(struct live *l)
 {
     l->cluster.open = 0;

@@ -81,6 +81,8 @@ int cluster_holds(const struct live *l, const struct workshop *w);
  * already (claims opened it). */
 struct store *cluster_batch_store(struct live *l);
 int cluster_batch_open(const struct live *l);
+/* Begins the batch's transaction, unless claims opened it already. */
+int cluster_batch_begin(struct live *l);
 /* The batch's transaction ended (committed or rolled back). */
 void cluster_batch_ended(struct live *l);
 
