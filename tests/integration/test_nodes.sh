@@ -232,6 +232,21 @@ sleep 0.3
 check "a new password lifts the lock on every node" \
     run 0 on 2 erin login --user erin <<<"pw-erin-new-0123456789"
 
+# ---- notifications late, twice, for what was never committed, or garbage -------------------
+WID=$(psql -qAt "$CASCADE_TEST_PG_URL" -c "SELECT id FROM workshops WHERE code = '$CODE'")
+L0=$(last_seq)
+for payload in "$WID:1" "$WID:$L0" "$WID:$L0" "$WID:$((L0 + 1000))" "$WID:" "x:y" "" \
+               "$WID:18446744073709551615" "999999:1"; do
+    psql -qAt "$CASCADE_TEST_PG_URL" -c "SELECT pg_notify('cascade_events', '$payload')" >/dev/null
+done
+on 1 bob comment O1 "after the odd notifications" >/dev/null 2>&1
+check "after old, repeated, unfounded and malformed notifications every watcher is at $((L0 + 1))" \
+    settled "$((L0 + 1))"
+if [ "$(seqs "$WORK/watch3" | tr '\n' ' ')" = "$(seq 1 "$((L0 + 1))" | tr '\n' ' ')" ]; then
+    ok "and node 3's watcher still saw each seq once"
+else not_ok "odd notifications duplicated or skipped nothing" "$(seqs "$WORK/watch3" | tail -4 | tr '\n' ' ')"; fi
+check "nodes 1, 2 and 3 still show the same workshop" shows_agree
+
 # ---- every node runs the agenda's timer; its events come once ---------------------------
 on 1 alice agenda add "Quick check" --for 3s >/dev/null 2>&1
 on 2 alice agenda start >/dev/null 2>&1
