@@ -281,6 +281,11 @@ if run 0 env XDG_CONFIG_HOME="$WORK/home-alice" "$CASCADE" --server "127.0.0.1:$
 else not_ok "a node from the configuration file" "$status $err"; fi
 stop_server "$N5"
 
+if run 1 on 1 admin admin backup "$WORK/backup.db" && grep -q "pg_dump" <<<"$err" \
+   && [ ! -e "$WORK/backup.db" ]; then
+    ok "admin backup on PostgreSQL is refused, pointing to PostgreSQL's own tools"
+else not_ok "admin backup on PostgreSQL is refused" "$status $err"; fi
+
 # ---- ended on one node, ended on all -----------------------------------------------------
 on 3 erin join "$CODE" >"$WORK/erin-join" 2>&1 || cat "$WORK/erin-join"
 CASCADE_SERVER=$(list 3) as dave watch >"$WORK/watch-dave" 2>&1 & DAVE=$!
