@@ -92,17 +92,40 @@ void workshop_unload(struct workshop *w)
     w->unloaded = 1;
 }
 
+/* Where a workshop of this id is, or would go: the items are kept in id
+ * order, so that finding one by id (every notification, every second's
+ * comparison of seqs) is a binary search. */
+static size_t position_of(const struct registry *r, int64_t id)
+{
+    size_t lo = 0, hi = r->n;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (r->items[mid]->id < id)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo;
+}
+
+/* Adds w in its place by id (a new workshop's id is the largest yet: the
+ * end; one made on another node a moment ago may fall before it). */
 static int append(struct registry *r, struct workshop *w)
 {
     int rc = ARRAY_GROW(r->items, r->cap, r->n + 1);
-    if (rc == 0)
-        r->items[r->n++] = w;
-    return rc;
+    if (rc != 0)
+        return rc;
+    size_t at = position_of(r, w->id);
+    memmove(&r->items[at + 1], &r->items[at], (r->n - at) * sizeof r->items[0]);
+    r->items[at] = w;
+    r->n++;
+    return 0;
 }
 
-static int load_workshop(void *vctx, const struct store_workshop *sw)
+/* Loads the workshop of a row into the registry; *out (if not NULL) gets it. */
+static int load_workshop_into(struct registry *r, const struct store_workshop *sw,
+                              struct workshop **out)
 {
-    struct registry *r = vctx;
     struct workshop *w = calloc(1, sizeof *w);
     if (w == NULL)
         return CAS_ENOMEM;
@@ -127,9 +150,18 @@ static int load_workshop(void *vctx, const struct store_workshop *sw)
         w->agenda.resumed_ms = clock_now_ms();
     if (rc == 0)
         rc = append(r, w);
-    if (rc != 0)
+    if (rc != 0) {
         workshop_free(w);
-    return rc;
+        return rc;
+    }
+    if (out != NULL)
+        *out = w;
+    return 0;
+}
+
+static int load_workshop(void *vctx, const struct store_workshop *sw)
+{
+    return load_workshop_into(vctx, sw, NULL);
 }
 
 int registry_load(struct registry *r, struct store *store, char *err, size_t errlen)
@@ -181,23 +213,25 @@ struct workshop *registry_find(struct registry *r, const char *code)
     struct workshop *known = registry_find_id(r, sw.id);
     if (known != NULL)
         return workshop_refresh_row(r, known) == 0 ? known : NULL;
-    return registry_add_row(r, &sw) == 0 ? r->items[r->n - 1] : NULL;
+    struct workshop *w = NULL;
+    return registry_add_row(r, &sw, &w) == 0 ? w : NULL;
 }
 
 struct workshop *registry_find_id(struct registry *r, int64_t id)
 {
-    for (size_t i = 0; i < r->n; i++)
-        if (r->items[i]->id == id)
-            return r->items[i];
+    size_t at = position_of(r, id);
+    if (at < r->n && r->items[at]->id == id)
+        return r->items[at];
     struct store_workshop sw;
+    struct workshop *w = NULL;
     if (!r->shared || store_workshop_by_id(r->store, id, &sw) != 0)
         return NULL;
-    return registry_add_row(r, &sw) == 0 ? r->items[r->n - 1] : NULL;
+    return registry_add_row(r, &sw, &w) == 0 ? w : NULL;
 }
 
-int registry_add_row(struct registry *r, const struct store_workshop *sw)
+int registry_add_row(struct registry *r, const struct store_workshop *sw, struct workshop **out)
 {
-    return load_workshop(r, sw);
+    return load_workshop_into(r, sw, out);
 }
 
 int workshop_refresh_row(struct registry *r, struct workshop *w)
@@ -303,12 +337,11 @@ int registry_create_filled(struct registry *r, const char *title, const char *pe
     /* Saved, so it is there at the next start even if it cannot be served
      * now; the caller is told the server is short of memory, not that
      * nothing was made. */
-    if ((rc = load_workshop(r, &sw)) != 0) {
+    if ((rc = load_workshop_into(r, &sw, out)) != 0) {
         log_error("workshop %.*s was saved but cannot be loaded now: %s", WORKSHOP_CODE_LEN,
                   sw.code, cas_strerror(rc));
         return CAS_ENOMEM;
     }
-    *out = r->items[r->n - 1];
     return 0;
 }
 

@@ -33,11 +33,13 @@ void registry_remove(struct registry *r, struct workshop *w);
 /* Finds a workshop by (normalised or typed) code; NULL when none. With a
  * shared store, one that is not loaded yet is looked up there and loaded. */
 struct workshop *registry_find(struct registry *r, const char *code);
-/* The same by the workshop's id. */
+/* The same by the workshop's id (a binary search: the registry keeps its
+ * workshops in id order). */
 struct workshop *registry_find_id(struct registry *r, int64_t id);
 /* Loads a workshop another node made, given its row; it is then served
- * here like any other. 0 or a negative CAS_E* code. */
-int registry_add_row(struct registry *r, const struct store_workshop *sw);
+ * here like any other, and *out (if not NULL) is it. 0 or a negative
+ * CAS_E* code. */
+int registry_add_row(struct registry *r, const struct store_workshop *sw, struct workshop **out);
 /* Reads the workshop's row again (title, code, settings, archive), after
  * another node changed it. */
 int workshop_refresh_row(struct registry *r, struct workshop *w);

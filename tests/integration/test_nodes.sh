@@ -259,6 +259,25 @@ if [ "$ups" = 1 ] && [ "$(timer_events "$WORK/watch1")" = "$(timer_events "$WORK
     ok "three nodes' timers gave the step's time-up once, seen the same on every node"
 else not_ok "the agenda's timer gives its events once" "$(timer_events "$WORK/watch1")"; fi
 
+# ---- workshops made on several nodes at once, found by every node -------------------------
+W2=$(on 2 alice workshop create "Made on node 2" 2>/dev/null)
+W3=$(on 3 alice workshop create "Made on node 3" 2>/dev/null)
+W1=$(on 1 alice workshop create "Made on node 1" 2>/dev/null)
+found=0
+for w in "$W2" "$W3" "$W1" "$CODE"; do
+    for n in 1 2 3; do
+        [ "$(on "$n" alice -w "$w" --json show | jq -r .workshop.code)" = "$w" ] && found=$((found + 1))
+    done
+done
+check "three workshops made on three nodes at once, and the first, are each found on every node" \
+    test "$found" = 12
+sleep 1.2 # a second's comparison of seqs loads what a node has not been asked for
+listed=0
+for n in 1 2 3; do
+    [ "$(on "$n" alice --json workshop list | jq '.workshops | length')" = 4 ] && listed=$((listed + 1))
+done
+check "each node lists alice's four workshops" test "$listed" = 3
+
 # ---- the store as a configuration key, and its bad values -----------------------------------
 printf 'store = %s\nlisten = 127.0.0.1:0\n' "$CASCADE_TEST_PG_URL" >"$WORK/node5.conf"
 if run 0 "$CASCADED" --config "$WORK/node5.conf" --check-config; then
