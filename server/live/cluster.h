@@ -28,8 +28,8 @@ struct live;
 struct store;
 struct workshop;
 
-/* Other nodes whose people are followed at once; more are not lost track
- * of, their presence only waits for a free place. */
+/* Other nodes timed at once (remote_presence.c): the people of a node
+ * beyond this many stay listed until that node says they left. */
 #define CLUSTER_NODES_MAX 64
 
 struct cluster {
